@@ -1,0 +1,142 @@
+"""The order model: one purchase (contract, framework agreement, call-off, purchase order or bid).
+
+Every field but the id is optional and defaults to None, meaning "unknown". No default may ever make a
+rule pass: a rule that needs an unknown value reports insufficient data instead. Values arrive here
+already parsed by `procurement.parse` (French numbers, dates, SIRET, CPV); the model fixes their
+types and ranges so that the engine can trust them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Percent = Annotated[float, Field(ge=0, le=100)]
+NonNegative = Annotated[float, Field(ge=0)]
+NonNegativeInt = Annotated[int, Field(ge=0)]
+
+Nature = Literal["marche", "accord_cadre", "marche_subsequent", "bon_de_commande", "offre", "concession"]
+Procedure = Literal[
+    "procedure_adaptee",
+    "appel_offres_ouvert",
+    "appel_offres_restreint",
+    "procedure_negociee",
+    "sans_publicite",
+    "dialogue_competitif",
+    "concours",
+    "autre",
+]
+EnvConsideration = Literal["clause", "criterion", "none"]
+SocialConsideration = Literal["clause", "criterion", "reserved", "none"]
+Size = Literal["pme", "eti", "ge"]
+Status = Literal["siae", "ea", "esat", "ess", "none"]
+PlaceType = Literal["commune", "postcode", "departement", "region", "country"]
+Band = Literal["amp", "region_sud", "france", "eu", "outside"]
+ContractType = Literal["travaux", "fournitures", "services"]
+
+
+class Source(BaseModel):
+    """Where a record came from, as the user sees it (Excel row numbers start at 1 with the header)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    file: str
+    sheet: str | None = None
+    row: int | None = None
+    path: str | None = None  # JSON path for DECP/OCDS records
+    merged_rows: tuple[int, ...] = ()  # other rows folded into this order (DECP co-contractor rows)
+
+
+class Warning_(BaseModel):
+    """A problem on a kept row: the value was used (or set aside) and the user should know."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    field: str | None = None
+    column: str | None = None
+    value: str | None = None
+    message_fr: str
+    message_en: str
+
+
+class Order(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+    id: Annotated[str, Field(min_length=1, max_length=200)]
+    buyer_name: str | None = None
+    buyer_siret: str | None = None
+    object: str | None = None
+    nature: Nature | None = None
+    procedure: Procedure | None = None
+    cpv: Annotated[str, Field(pattern=r"^[0-9]{8}$")] | None = None
+    amount: NonNegative | None = None
+    launch_date: dt.date | None = None
+    notification_date: dt.date | None = None
+    publication_date: dt.date | None = None
+    duration_months: NonNegativeInt | None = None
+    place_code: str | None = None
+    place_type: PlaceType | None = None
+    supplier_name: str | None = None
+    supplier_siret: str | None = None
+    supplier_postcode: str | None = None
+    supplier_commune: str | None = None
+    supplier_country: str | None = None
+    supplier_size: Size | None = None
+    supplier_naf: str | None = None
+    supplier_status: Status | None = None
+    env_considerations: tuple[EnvConsideration, ...] | None = None
+    social_considerations: tuple[SocialConsideration, ...] | None = None
+    env_weight: Percent | None = None
+    price_weight: Percent | None = None
+    award_criteria: str | None = None
+    insertion_hours: NonNegative | None = None
+    intermediaries: NonNegativeInt | None = None
+    delivery_km: NonNegative | None = None
+    organic_share: Percent | None = None
+    egalim_share: Percent | None = None
+    meat_fish_egalim_share: Percent | None = None
+    recycled_share: Percent | None = None
+    declared_emissions: NonNegative | None = None
+    origin_france: Percent | None = None
+    origin_eu: Percent | None = None
+    lots: NonNegativeInt | None = None
+    offers_received: NonNegativeInt | None = None
+    innovative: bool | None = None
+    framework_id: str | None = None
+    tender_id: str | None = None
+    # Derived by procurement.enrich from the packaged reference data.
+    supplier_departement: str | None = None
+    supplier_region: str | None = None
+    supplier_band: Band | None = None
+    supplier_distance_km: NonNegative | None = None
+    place_commune: str | None = None
+    place_departement: str | None = None
+    place_in_amp: bool | None = None
+    emission_factor: NonNegative | None = None
+    estimated_emissions: NonNegative | None = None
+    contract_type: ContractType | None = None
+
+    source: Source
+    warnings: tuple[Warning_, ...] = ()
+    # Where each enriched value came from ("order" or "reference:<table>"), for evidence.
+    origins: dict[str, str] = Field(default_factory=dict)
+
+
+class Rejection(BaseModel):
+    """An input row that could not become an order. Never dropped: listed in every output."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source: Source
+    code: str
+    column: str | None = None
+    field: str | None = None
+    value: str | None = None
+    message_fr: str
+    message_en: str
+
+    def message(self, lang: str) -> str:
+        return self.message_en if lang == "en" else self.message_fr

@@ -1,0 +1,67 @@
+"""What every reader yields: raw records keyed by canonical field, or rejections.
+
+Readers only locate values and say where they came from; they do not parse numbers or dates. Parsing
+and validation happen once, in `procurement.validate`, whatever the format, so an amount typed
+'1 234,56 €' in a CSV and 1234.56 in a JSON end up the same way and fail the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from procurement.model import Rejection, Source, Warning_
+
+
+@dataclass(slots=True)
+class Cell:
+    """A raw value and the column it came from, as the user would name it ('C: Montant HT')."""
+
+    column: str
+    value: object
+
+
+@dataclass(slots=True)
+class RawRecord:
+    source: Source
+    cells: dict[str, Cell]  # canonical field name -> raw cell
+    warnings: list[Warning_] = field(default_factory=list)
+    # The user's own columns, in order, for exports that repeat them (header -> raw value).
+    original: dict[str, object] | None = None
+
+
+@dataclass(slots=True)
+class ReadOptions:
+    sheet: str | None = None
+    mapping: dict[str, str] | None = None  # user header -> canonical field
+    max_bytes: int = 2 * 1024**3
+
+
+@dataclass(slots=True)
+class InputInfo:
+    """What a reader learnt about one input, reported in every output's meta."""
+
+    path: str
+    format: str
+    sha256: str = ""
+    sheet: str | None = None
+    header_row: int | None = None
+    columns: dict[str, str] = field(default_factory=dict)  # user header -> canonical field
+    ignored_columns: list[str] = field(default_factory=list)
+    rows_read: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+class Reader(Protocol):
+    """A format: `detect` says whether a file is one, `read` yields its records.
+
+    `read` fills `info` as it goes (rows_read counts every data row seen, whatever became of it).
+    """
+
+    name: str
+
+    def detect(self, path: Path, head: bytes) -> bool: ...
+
+    def read(self, path: Path, options: ReadOptions, info: InputInfo) -> Iterator[RawRecord | Rejection]: ...
