@@ -1,0 +1,112 @@
+"""Readers by name, and the choice of one for a file.
+
+Built-in readers register here exactly as a new one would: add a class with `name`, `detect` and
+`read` (see `base.Reader`) and list it in `READERS`. The choice looks at the bytes first and the
+extension second, so that a CSV renamed .xlsx is refused with a clear message rather than misread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from procurement.errors import InputError
+from procurement.model import Rejection
+from procurement.read.base import InputInfo, RawRecord, ReadOptions, Reader
+from procurement.read.csv_reader import CsvReader
+from procurement.read.xlsx_reader import XlsxReader
+
+
+def _readers() -> dict[str, Reader]:
+    readers: list[Reader] = [XlsxReader(), CsvReader()]
+    try:  # the DECP readers are optional modules of this package
+        from procurement.read.decp_json import DecpJsonReader
+        from procurement.read.decp_tabular import DecpTabularReader
+
+        readers[1:1] = [DecpTabularReader()]
+        readers.append(DecpJsonReader())
+    except ImportError:  # pragma: no cover - during development only
+        pass
+    return {r.name: r for r in readers}
+
+
+READERS: dict[str, Reader] = _readers()
+HEAD_BYTES = 64 * 1024
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def choose_reader(path: Path, forced: str | None = None) -> Reader:
+    if forced:
+        try:
+            return READERS[forced]
+        except KeyError:
+            raise InputError(
+                f"format « {forced} » inconnu ; formats : {', '.join(READERS)}",
+                f"unknown format '{forced}'; formats: {', '.join(READERS)}",
+            ) from None
+    with path.open("rb") as fh:
+        head = fh.read(HEAD_BYTES)
+    if not head.strip():
+        raise InputError("le fichier est vide", "the file is empty", where=str(path))
+    suffix = path.suffix.lower()
+    is_zip = head.startswith(b"PK")
+    if suffix in {".xlsx", ".xlsm"} or is_zip or head.startswith(b"\xd0\xcf\x11\xe0"):
+        if suffix not in {".xlsx", ".xlsm"}:
+            raise InputError(
+                f"ce fichier est un classeur ou une archive, pas un fichier {suffix or 'texte'} : "
+                "renommez-le en .xlsx",
+                f"this file is a workbook or an archive, not a {suffix or 'text'} file: rename it .xlsx",
+                where=str(path),
+            )
+        return READERS["xlsx"]
+    if suffix == ".xls":
+        raise InputError(
+            "le format .xls (Excel 97-2003) n'est pas lu : enregistrez le classeur au format .xlsx",
+            "the .xls format (Excel 97-2003) is not read: save the workbook as .xlsx",
+            where=str(path),
+        )
+    for reader in READERS.values():
+        if reader.name in {"xlsx", "csv"}:
+            continue
+        if reader.detect(path, head):
+            return reader
+    if suffix in {".json", ".jsonl", ".ndjson", ".xml"}:
+        raise InputError(
+            "fichier JSON/XML non reconnu : attendu un fichier DECP (clé « marches »)",
+            "unrecognised JSON/XML file: expected a DECP file ('marches' key)",
+            where=str(path),
+        )
+    if b"\0" in head[:4096] and head.count(b"\0") > len(head) // 10:
+        raise InputError(
+            "fichier binaire : ni classeur .xlsx, ni CSV, ni JSON",
+            "binary file: neither an .xlsx workbook, nor CSV, nor JSON",
+            where=str(path),
+        )
+    return READERS["csv"]
+
+
+def read_file(
+    path: Path, options: ReadOptions | None = None, forced_format: str | None = None
+) -> tuple[InputInfo, Iterator[RawRecord | Rejection]]:
+    """Open one input; the iterator fills `info` (rows_read, columns...) as it is consumed."""
+    options = options or ReadOptions()
+    if not path.is_file():
+        raise InputError("fichier introuvable", "file not found", where=str(path))
+    size = path.stat().st_size
+    if size > options.max_bytes:
+        raise InputError(
+            f"fichier de {size // 1024**2} Mo refusé (limite {options.max_bytes // 1024**2} Mo)",
+            f"file of {size // 1024**2} MB refused (limit {options.max_bytes // 1024**2} MB)",
+            where=str(path),
+        )
+    reader = choose_reader(path, forced_format)
+    info = InputInfo(path=str(path), format=reader.name, sha256=sha256_of(path))
+    return info, reader.read(path, options, info)

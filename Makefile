@@ -1,0 +1,35 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Each creates .venv if missing.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PROCUREMENT := $(BIN)/procurement
+
+.PHONY: install demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(PROCUREMENT) score samples/commandes-2025.xlsx --out reports/commandes-2025-xlsx
+	$(PROCUREMENT) score samples/commandes-2025.csv --out reports/commandes-2025-csv
+	$(PROCUREMENT) score samples/decp-2024-bretagne.json --out reports/decp-2024-bretagne
+	$(PROCUREMENT) score samples/decp-2019-pes-extrait.json --out reports/decp-2019-pes-extrait
+	@echo "Rapports écrits dans reports/ (ouvrir reports/*/report.html)"
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_engine.py
+
+clean:
+	rm -rf reports/*/ .pytest_cache .ruff_cache

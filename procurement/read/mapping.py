@@ -1,0 +1,45 @@
+"""A user's own column names: a YAML file `their header: canonical field` for layouts we cannot guess."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import yaml
+
+from procurement.errors import InputError
+from procurement.fields import FIELDS_BY_NAME, INPUT_FIELDS
+
+
+def load_mapping(path: Path) -> dict[str, str]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(f"fichier de correspondance illisible : {exc}", f"unreadable mapping file: {exc}",
+                         where=str(path)) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        raise InputError("YAML invalide", "invalid YAML", where=where) from None
+    if isinstance(data, dict) and isinstance(data.get("columns"), dict):
+        data = data["columns"]
+    if not isinstance(data, dict) or not all(isinstance(k, str | int) and isinstance(v, str) for k, v in data.items()):
+        raise InputError(
+            "le fichier de correspondance doit associer chaque en-tête à un champ : « Mon en-tête: amount »",
+            "the mapping file must map each header to a field: 'My header: amount'",
+            where=str(path),
+        )
+    names = [f.name for f in INPUT_FIELDS]
+    for header, field in data.items():
+        if field not in FIELDS_BY_NAME or FIELDS_BY_NAME[field].derived:
+            hint = difflib.get_close_matches(field, names, n=1)
+            tip_fr = f" (vouliez-vous dire « {hint[0]} » ?)" if hint else ""
+            tip_en = f" (did you mean '{hint[0]}'?)" if hint else ""
+            raise InputError(
+                f"« {header} » : champ « {field} » inconnu{tip_fr}",
+                f"'{header}': unknown field '{field}'{tip_en}",
+                where=str(path),
+            )
+    return {str(k): v for k, v in data.items()}

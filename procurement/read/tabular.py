@@ -1,0 +1,92 @@
+"""Rows of cells to raw records: the part of reading that xlsx and CSV have in common.
+
+A reader supplies (row number, cells, hidden) triples in file order; this module finds the header,
+names every cell, skips blank rows and counts everything, so that both formats account for rows the
+same way: `rows_read` counts every non-blank row below the header.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import chain, islice
+
+from procurement.errors import InputError
+from procurement.model import Rejection, Source, Warning_
+from procurement.read.base import Cell, InputInfo, RawRecord, ReadOptions
+from procurement.read.headers import SCAN_ROWS, column_letter, find_header, fold_mapping
+
+Row = tuple[int, list[object], bool]  # (row number as the user sees it, cells, hidden)
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def records_from_rows(
+    rows: Iterable[Row],
+    *,
+    file: str,
+    sheet: str | None,
+    options: ReadOptions,
+    info: InputInfo,
+    where: str,
+) -> Iterator[RawRecord | Rejection]:
+    rows = iter(rows)
+    # The first non-blank rows: the header is among them, whatever blank lines precede it.
+    head = list(islice((r for r in rows if not all(_is_blank(v) for v in r[1])), SCAN_ROWS))
+    if not head:
+        raise InputError(
+            f"{'la feuille « ' + sheet + ' » est vide' if sheet else 'le fichier est vide'}",
+            f"{'sheet ' + repr(sheet) + ' is empty' if sheet else 'the file is empty'}",
+            where=where,
+        )
+    header = find_header([cells for _, cells, _ in head], fold_mapping(options.mapping), where)
+    header_row_number = head[header.row_index][0]
+    info.header_row = header_row_number
+    info.columns = {header.headers[c]: f for c, f in header.columns.items()}
+    info.ignored_columns = header.ignored
+    if header.duplicates:
+        info.notes.append("duplicate_columns:" + ", ".join(header.duplicates))
+    columns = sorted(header.columns.items())
+    labels = {c: f"{column_letter(c)} ({header.headers[c]})" for c, _ in columns}
+    has_id = "id" in header.columns.values()
+    if not has_id:
+        info.notes.append("no_id_column")
+    original_headers = [(i, h) for i, h in enumerate(header.headers) if h]
+    blank = 0
+
+    for number, cells, hidden in chain(head[header.row_index + 1 :], rows):
+        if all(_is_blank(v) for v in cells):
+            blank += 1
+            continue
+        info.rows_read += 1
+        source = Source(file=file, sheet=sheet, row=number)
+        record = RawRecord(source=source, cells={})
+        width = len(cells)
+        for col, name in columns:
+            if col < width:
+                value = cells[col]
+                if not _is_blank(value):
+                    record.cells[name] = Cell(labels[col], value)
+        if not has_id:
+            record.cells["id"] = Cell("-", f"{sheet or 'L'}-{number}" if sheet else f"L{number}")
+        record.original = {h: (cells[i] if i < width else None) for i, h in original_headers}
+        if hidden:
+            record.warnings.append(
+                Warning_(
+                    code="hidden_row",
+                    message_fr="ligne masquée dans le classeur : elle est lue comme les autres",
+                    message_en="row hidden in the workbook: it is read like the others",
+                )
+            )
+        if width > len(header.headers) and any(not _is_blank(v) for v in cells[len(header.headers) :]):
+            record.warnings.append(
+                Warning_(
+                    code="cells_beyond_header",
+                    message_fr="des cellules à droite du tableau n'ont pas d'en-tête et sont ignorées",
+                    message_en="cells right of the table have no header and are ignored",
+                )
+            )
+        yield record
+    if blank:
+        info.notes.append(f"blank_rows:{blank}")

@@ -1,0 +1,159 @@
+"""Excel workbooks as buyers type them: title blocks, merged cells, hidden rows, formulas.
+
+openpyxl reads cached formula values (`data_only=True`), so a formula shows what Excel last computed;
+a workbook saved by a program that never computed it has no cached value and the cell reads as blank.
+Merged cells carry their value into every cell they cover: a service name merged over five rows
+applies to all five. The archive is checked before parsing, because an .xlsx is a zip that may expand
+to gigabytes.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from procurement.errors import InputError
+from procurement.model import Rejection
+from procurement.read.base import InputInfo, RawRecord, ReadOptions
+from procurement.read.tabular import Row, records_from_rows
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+FULL_MODE_MAX_BYTES = 8 * 1024 * 1024  # above this, read-only streaming (no merged cells, no hidden rows)
+MAX_UNCOMPRESSED = 2 * 1024**3
+MAX_RATIO = 200
+
+
+def check_archive(path: Path, where: str) -> None:
+    """Refuse what is not an xlsx archive, or one that would expand beyond reason (zip bomb)."""
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head == OLE2_MAGIC:
+        raise InputError(
+            "classeur chiffré (protégé par mot de passe) ou au format .xls ancien : enregistrez-le "
+            "sans mot de passe au format .xlsx",
+            "encrypted (password-protected) workbook or old .xls format: save it without a password "
+            "as .xlsx",
+            where=where,
+        )
+    if not head.startswith(b"PK"):
+        raise InputError(
+            "ce fichier n'est pas un classeur Excel .xlsx malgré son extension",
+            "this file is not an Excel .xlsx workbook despite its extension",
+            where=where,
+        )
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            names = {i.filename for i in infos}
+    except (zipfile.BadZipFile, OSError, EOFError):
+        raise InputError(
+            "classeur tronqué ou endommagé (archive illisible)",
+            "truncated or damaged workbook (unreadable archive)",
+            where=where,
+        ) from None
+    if "xl/workbook.xml" not in names:
+        raise InputError(
+            "archive zip qui n'est pas un classeur Excel (xl/workbook.xml absent)",
+            "zip archive that is not an Excel workbook (xl/workbook.xml missing)",
+            where=where,
+        )
+    total = sum(i.file_size for i in infos)
+    for info in infos:
+        if info.file_size > 10 * 1024**2 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise InputError(
+                f"classeur refusé : « {info.filename} » se décompresse {info.file_size // max(info.compress_size, 1)} "
+                "fois sa taille (bombe de décompression probable)",
+                f"workbook refused: '{info.filename}' expands {info.file_size // max(info.compress_size, 1)} "
+                "times its size (probable zip bomb)",
+                where=where,
+            )
+    if total > MAX_UNCOMPRESSED:
+        raise InputError(
+            f"classeur refusé : {total // 1024**2} Mo une fois décompressé (limite {MAX_UNCOMPRESSED // 1024**2} Mo)",
+            f"workbook refused: {total // 1024**2} MB uncompressed (limit {MAX_UNCOMPRESSED // 1024**2} MB)",
+            where=where,
+        )
+
+
+def _open(path: Path, read_only: bool, where: str):
+    import openpyxl  # imported here: it costs start-up time that CSV-only runs should not pay
+
+    try:
+        return openpyxl.load_workbook(path, read_only=read_only, data_only=True)
+    except InputError:
+        raise
+    except Exception as exc:  # openpyxl raises many types on damaged files
+        raise InputError(
+            f"classeur illisible ({type(exc).__name__})",
+            f"unreadable workbook ({type(exc).__name__}: {exc})",
+            where=where,
+        ) from None
+
+
+def _pick_sheet(wb, wanted: str | None, where: str):
+    names = wb.sheetnames
+    if wanted is None:
+        visible = [n for n in names if wb[n].sheet_state == "visible"] or names
+        return wb[visible[0]]
+    if wanted in names:
+        return wb[wanted]
+    if wanted.isdigit() and 1 <= int(wanted) <= len(names):
+        return wb[names[int(wanted) - 1]]
+    listed = ", ".join(f"« {n} »" for n in names)
+    raise InputError(
+        f"feuille « {wanted} » introuvable ; feuilles du classeur : {listed}",
+        f"sheet '{wanted}' not found; the workbook's sheets: {listed}",
+        where=where,
+    )
+
+
+def _full_rows(ws) -> Iterator[Row]:
+    merged: dict[tuple[int, int], object] = {}
+    for rng in ws.merged_cells.ranges:
+        value = ws.cell(rng.min_row, rng.min_col).value
+        for r in range(rng.min_row, rng.max_row + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                merged[(r, c)] = value
+    dims = ws.row_dimensions
+    for row in ws.iter_rows():
+        if not row:
+            continue
+        number = row[0].row
+        cells = [c.value for c in row]
+        if merged:
+            for i in range(len(cells)):
+                key = (number, i + 1)
+                if key in merged:
+                    cells[i] = merged[key]
+        hidden = number in dims and bool(dims[number].hidden)
+        yield number, cells, hidden
+
+
+def _streamed_rows(ws) -> Iterator[Row]:
+    for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        yield number, list(row), False
+
+
+class XlsxReader:
+    name = "xlsx"
+
+    def detect(self, path: Path, head: bytes) -> bool:
+        return path.suffix.lower() in {".xlsx", ".xlsm"}
+
+    def read(self, path: Path, options: ReadOptions, info: InputInfo) -> Iterator[RawRecord | Rejection]:
+        where = str(path)
+        check_archive(path, where)
+        read_only = path.stat().st_size > FULL_MODE_MAX_BYTES
+        wb = _open(path, read_only, where)
+        try:
+            ws = _pick_sheet(wb, options.sheet, where)
+            info.sheet = ws.title
+            if read_only:
+                info.notes.append("streamed:merged_and_hidden_not_detected")
+            rows = _streamed_rows(ws) if read_only else _full_rows(ws)
+            yield from records_from_rows(
+                rows, file=path.name, sheet=ws.title, options=options, info=info, where=f"{where} [{ws.title}]"
+            )
+        finally:
+            wb.close()

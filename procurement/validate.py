@@ -1,0 +1,146 @@
+"""Raw records to orders: every value parsed once, every failure explained.
+
+Policy, so that a user can predict what happens to a row:
+- a value that cannot be read in a field that rules rely on (id, amount, dates, numbers, shares,
+  enumerations, CPV) rejects the row, with the column, the value and the reason;
+- an identifier that is merely suspicious (SIRET checksum, unknown CPV code, NAF, country) keeps the
+  row and adds a warning, because real DECP data carries thousands of them and the rest of the row is
+  sound; a SIRET that is not 14 digits is set aside (unknown) with a warning;
+- placeholder amounts seen in real DECP data (0, 99 999 999, 999 999 999, above 10 billion) become
+  unknown with a warning: a rule must not compare a threshold with a placeholder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pydantic import ValidationError
+
+from procurement import parse
+from procurement.fields import FIELDS_BY_NAME, Kind
+from procurement.model import Order, Rejection, Warning_
+from procurement.read.base import RawRecord
+
+PLACEHOLDER_AMOUNTS = {0.0, 99_999_999.0, 999_999_999.0, 9_999_999_999.0, 99_999_999_999.99}
+MAX_PLAUSIBLE_AMOUNT = 10_000_000_000.0
+LENIENT = {Kind.SIRET, Kind.NAF}
+
+
+def _parser_for(name: str, kind: Kind) -> Callable[[object], object]:
+    if name == "supplier_country":
+        return parse.parse_country
+    if kind is Kind.ENUM:
+        return lambda v: parse.parse_choice(name, v)
+    if kind is Kind.ENUM_SET:
+        return lambda v: parse.parse_choice_set(name, v)
+    return {
+        Kind.TEXT: parse.parse_text,
+        Kind.CODE: parse.parse_code,
+        Kind.SIRET: parse.parse_siret,
+        Kind.CPV: parse.parse_cpv,
+        Kind.NAF: parse.parse_naf,
+        Kind.MONEY: parse.parse_money,
+        Kind.NUMBER: parse.parse_number,
+        Kind.INTEGER: parse.parse_integer,
+        Kind.PERCENT: parse.parse_percent,
+        Kind.DATE: parse.parse_date,
+        Kind.BOOL: parse.parse_bool,
+    }[kind]
+
+
+PARSERS: dict[str, tuple[Kind, Callable[[object], object]]] = {
+    f.name: (f.kind, _parser_for(f.name, f.kind)) for f in FIELDS_BY_NAME.values() if not f.derived
+}
+
+
+def _warn(code: str, field: str, column: str, value: object, fr: str, en: str) -> Warning_:
+    return Warning_(code=code, field=field, column=column, value=_show(value), message_fr=fr, message_en=en)
+
+
+def _show(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def _reject(record: RawRecord, code: str, field: str | None, column: str | None, value: object,
+            fr: str, en: str) -> Rejection:
+    where_fr = f"colonne {column} : " if column else ""
+    where_en = f"column {column}: " if column else ""
+    return Rejection(
+        source=record.source, code=code, field=field, column=column,
+        value=None if value is None else _show(value),
+        message_fr=where_fr + fr, message_en=where_en + en,
+    )
+
+
+def validate(record: RawRecord, cpv_known: Callable[[str], bool] | None = None) -> Order | Rejection:
+    values: dict[str, object] = {}
+    warnings = list(record.warnings)
+    for name, cell in record.cells.items():
+        kind, parser = PARSERS[name]
+        try:
+            value = parser(cell.value)
+        except parse.ParseError as err:
+            if kind in LENIENT or name == "supplier_country":
+                warnings.append(_warn(err.code, name, cell.column, cell.value,
+                                      err.message_fr + " (valeur ignorée)", err.message_en + " (value ignored)"))
+                continue
+            return _reject(record, err.code, name, cell.column, cell.value, err.message_fr, err.message_en)
+        if value is None:
+            continue
+        if kind is Kind.SIRET:
+            value, checksum_ok = value
+            if not checksum_ok:
+                warnings.append(_warn("siret_checksum", name, cell.column, cell.value,
+                                      f"le SIRET {value} ne respecte pas la clé de contrôle (Luhn) : à vérifier",
+                                      f"SIRET {value} fails its check digit (Luhn): please check"))
+        elif kind is Kind.CPV:
+            value, _check = value
+            if cpv_known is not None and not cpv_known(value):
+                warnings.append(_warn("cpv_unknown", name, cell.column, cell.value,
+                                      f"le code CPV {value} n'existe pas dans la nomenclature CPV 2008",
+                                      f"CPV code {value} is not in the CPV 2008 nomenclature"))
+        elif kind is Kind.MONEY and (value in PLACEHOLDER_AMOUNTS or value > MAX_PLAUSIBLE_AMOUNT):
+            warnings.append(_warn("placeholder_amount", name, cell.column, cell.value,
+                                  "montant de remplissage ou aberrant : considéré comme inconnu",
+                                  "placeholder or absurd amount: treated as unknown"))
+            continue
+        elif kind is Kind.TEXT and isinstance(value, str) and parse.has_mojibake(value):
+            warnings.append(_warn("mojibake", name, cell.column, value,
+                                  "texte abîmé par un problème d'encodage en amont (caractères illisibles)",
+                                  "text damaged by an upstream encoding problem (unreadable characters)"))
+        values[name] = value
+    _consistency(values, warnings)
+    if "id" not in values:
+        cell = record.cells.get("id")
+        return _reject(record, "missing_id", "id", cell.column if cell else None, None,
+                       "identifiant manquant : chaque ligne doit avoir un identifiant",
+                       "missing identifier: every row needs one")
+    try:
+        return Order.model_validate({**values, "source": record.source, "warnings": tuple(warnings)})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = str(err["loc"][0]) if err["loc"] else None
+        cell = record.cells.get(field) if field else None
+        return _reject(record, "invalid_value", field, cell.column if cell else None,
+                       cell.value if cell else None,
+                       f"valeur refusée ({err['msg']})", f"value refused ({err['msg']})")
+
+
+def _consistency(values: dict[str, object], warnings: list[Warning_]) -> None:
+    """Cross-field checks that keep the row but tell the user something is off."""
+    fr, eu = values.get("origin_france"), values.get("origin_eu")
+    if isinstance(fr, float) and isinstance(eu, float) and eu < fr:
+        warnings.append(_warn("origin_inconsistent", "origin_eu", "", f"{eu} < {fr}",
+                              "la part d'origine UE est inférieure à la part d'origine France (elle l'inclut)",
+                              "the EU origin share is below the French share (it includes it)"))
+    organic, egalim = values.get("organic_share"), values.get("egalim_share")
+    if isinstance(organic, float) and isinstance(egalim, float) and egalim < organic:
+        warnings.append(_warn("egalim_inconsistent", "egalim_share", "", f"{egalim} < {organic}",
+                              "la part EGAlim est inférieure à la part bio (le bio en fait partie)",
+                              "the EGAlim share is below the organic share (organic counts towards it)"))
+    launch, notified = values.get("launch_date"), values.get("notification_date")
+    if launch and notified and notified < launch:
+        warnings.append(_warn("dates_inconsistent", "notification_date", "", f"{notified} < {launch}",
+                              "date de notification antérieure à la date de lancement",
+                              "notification date before the launch date"))
