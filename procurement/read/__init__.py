@@ -13,7 +13,7 @@ from pathlib import Path
 
 from procurement.errors import InputError
 from procurement.model import Rejection
-from procurement.read.base import InputInfo, RawRecord, ReadOptions, Reader
+from procurement.read.base import InputInfo, RawRecord, Reader, ReadOptions
 from procurement.read.csv_reader import CsvReader
 from procurement.read.xlsx_reader import XlsxReader
 

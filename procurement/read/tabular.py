@@ -8,7 +8,7 @@ same way: `rows_read` counts every non-blank row below the header.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from itertools import chain, islice
+from itertools import chain
 
 from procurement.errors import InputError
 from procurement.model import Rejection, Source, Warning_
@@ -32,15 +32,26 @@ def records_from_rows(
     where: str,
 ) -> Iterator[RawRecord | Rejection]:
     rows = iter(rows)
-    # The first non-blank rows: the header is among them, whatever blank lines precede it.
-    head = list(islice((r for r in rows if not all(_is_blank(v) for v in r[1])), SCAN_ROWS))
-    if not head:
+    # Buffer rows until SCAN_ROWS non-blank ones are seen: the header is among them, whatever blank
+    # lines precede it.
+    buffered: list[Row] = []
+    non_blank: list[int] = []
+    for row in rows:
+        buffered.append(row)
+        if not all(_is_blank(v) for v in row[1]):
+            non_blank.append(len(buffered) - 1)
+            if len(non_blank) == SCAN_ROWS:
+                break
+    if not non_blank:
         raise InputError(
             f"{'la feuille « ' + sheet + ' » est vide' if sheet else 'le fichier est vide'}",
             f"{'sheet ' + repr(sheet) + ' is empty' if sheet else 'the file is empty'}",
             where=where,
         )
-    header = find_header([cells for _, cells, _ in head], fold_mapping(options.mapping), where)
+    header = find_header([buffered[i][1] for i in non_blank], fold_mapping(options.mapping), where)
+    header_at = non_blank[header.row_index]
+    head = buffered
+    header.row_index = header_at
     header_row_number = head[header.row_index][0]
     info.header_row = header_row_number
     info.columns = {header.headers[c]: f for c, f in header.columns.items()}

@@ -1,0 +1,110 @@
+"""Labels and number/date formats in French (default) and English.
+
+User-facing words live here, keyed by code, so that templates and the CLI never assemble French out
+of fragments and a translation is one table away. Formats follow each language's typography:
+`1 234 567,89 €` and `31/12/2025` in French, `€1,234,567.89` and `2025-12-31` in English.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+LANGS = ("fr", "en")
+NNBSP = "\u202f"  # narrow no-break space: the French thousands separator and before % and €
+
+CHANTIERS: dict[int, tuple[str, str]] = {
+    1: ("Soutien aux secteurs économiques durement touchés", "Support for the hard-hit economic sectors"),
+    2: ("Santé et activités bas carbone non délocalisables", "Health and low-carbon, non-relocatable activities"),
+    3: ("Pacte de relocalisation des activités productives", "Relocation pact for productive activities"),
+    4: ("Lien social, inclusion, éducation, insertion", "Social link, inclusion, education, insertion"),
+    5: ("350 M€ par an pour les alternatives à la voiture individuelle",
+        "350 M€ a year for alternatives to the private car"),
+    6: ("Projets urbains de proximité et sobres en ressources", "Short-distance, resource-efficient urban projects"),
+    7: ("Protection stricte des terres agricoles et des espaces naturels",
+        "Strict protection of farmland and natural spaces"),
+    8: ("Autonomie alimentaire et circuits courts", "Food autonomy and short supply chains"),
+}
+
+LABELS: dict[str, tuple[str, str]] = {
+    # statuses
+    "pass": ("conforme", "pass"),
+    "fail": ("non conforme", "fail"),
+    "not_applicable": ("sans objet", "not applicable"),
+    "insufficient_data": ("données insuffisantes", "insufficient data"),
+    "waived": ("dérogation", "waived"),
+    # kinds
+    "legal": ("obligation légale", "legal obligation"),
+    "risk": ("risque juridique", "legal risk"),
+    "kpi": ("indicateur", "indicator"),
+    # imperatives
+    "emploi": ("emploi", "jobs"),
+    "inclusion": ("inclusion sociale", "social inclusion"),
+    "transition_ecologique": ("transition écologique", "ecological transition"),
+    # bands
+    "amp": ("Métropole Aix-Marseille-Provence", "Aix-Marseille-Provence Métropole"),
+    "region_sud": ("Région Sud (hors Métropole)", "Région Sud (outside the Métropole)"),
+    "france": ("France (hors Région Sud)", "France (outside Région Sud)"),
+    "eu": ("Union européenne (hors France)", "European Union (outside France)"),
+    "outside": ("Hors Union européenne", "Outside the European Union"),
+    # report words
+    "rows_read": ("lignes lues", "rows read"),
+    "orders": ("commandes évaluées", "orders scored"),
+    "rejected": ("lignes rejetées", "rows rejected"),
+    "merged": ("lignes fusionnées", "rows merged"),
+    "chantier": ("chantier", "workstream"),
+    "score": ("score", "score"),
+    "completeness": ("complétude des données", "data completeness"),
+}
+
+
+def label(code: str, lang: str = "fr") -> str:
+    pair = LABELS.get(code)
+    if pair is None:
+        return code
+    return pair[1] if lang == "en" else pair[0]
+
+
+def chantier_name(number: int, lang: str = "fr") -> str:
+    fr, en = CHANTIERS[number]
+    return en if lang == "en" else fr
+
+
+def _group(digits: str, sep: str) -> str:
+    out = []
+    while len(digits) > 3:
+        out.append(digits[-3:])
+        digits = digits[:-3]
+    out.append(digits)
+    return sep.join(reversed(out))
+
+
+def fmt_number(value: float | int | None, lang: str = "fr", decimals: int = 0) -> str:
+    if value is None:
+        return "—"
+    text = f"{abs(value):.{decimals}f}"
+    whole, _, frac = text.partition(".")
+    sep, point = (",", ".") if lang == "en" else (NNBSP, ",")
+    body = _group(whole, sep) + (point + frac if frac else "")
+    return ("-" if value < 0 and float(text) != 0 else "") + body
+
+
+def fmt_money(value: float | None, lang: str = "fr", decimals: int = 2) -> str:
+    if value is None:
+        return "—"
+    number = fmt_number(value, lang, decimals)
+    if lang == "en":
+        return f"-€{number[1:]}" if number.startswith("-") else f"€{number}"
+    return f"{number}{NNBSP}€"
+
+
+def fmt_percent(value: float | None, lang: str = "fr", decimals: int = 0) -> str:
+    if value is None:
+        return "—"
+    number = fmt_number(value, lang, decimals)
+    return f"{number}%" if lang == "en" else f"{number}{NNBSP}%"
+
+
+def fmt_date(value: dt.date | None, lang: str = "fr") -> str:
+    if value is None:
+        return "—"
+    return value.isoformat() if lang == "en" else value.strftime("%d/%m/%Y")

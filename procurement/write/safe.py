@@ -1,0 +1,42 @@
+"""Cells that a spreadsheet program would execute are written as text.
+
+A supplier name such as `=HYPERLINK("http://x","clic")` or `=cmd|' /C calc'!A0` typed in an input
+file must not become a live formula when an auditor opens our export in Excel or LibreOffice. The
+OWASP advice is to prefix such cells with a single quote; we do that for every cell that starts with
+=, +, -, @, a tab or a carriage return, whatever came after.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """Text that would start a formula gets a leading quote; numbers and other values pass unchanged."""
+    if isinstance(value, str) and value.startswith(DANGEROUS_PREFIXES):
+        return "'" + value
+    return value
+
+
+@contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """A temporary path next to `target`, renamed over it only if the block completes.
+
+    A run interrupted half-way leaves the previous complete file (or none), never a truncated one.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, target)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
