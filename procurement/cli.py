@@ -1,0 +1,86 @@
+"""Command line: a thin layer that parses options, calls the library and maps errors to exit codes.
+
+Exit status: 0 = done (no finding at or above --fail-on), 1 = findings at or above --fail-on,
+2 = usage, input or rulebook error, reported as one line without a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from procurement import __version__
+from procurement.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ProcurementError
+
+LANG_OPTION = click.option(
+    "--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+    help="Langue des rapports et messages / language of reports and messages.",
+)
+FAIL_LEVELS = ("never", "legal", "risk", "kpi")
+
+
+def _fail(err: ProcurementError, lang: str) -> None:
+    prefix = "error" if lang == "en" else "erreur"
+    click.echo(f"{prefix}: {err.message(lang)}", err=True)
+    sys.exit(err.exit_code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="procurement")
+def main() -> None:
+    """Contrôle des achats publics au regard du plan « Relance et Renouveau » de la Métropole
+    Aix-Marseille-Provence et du droit de la commande publique.
+
+    Exemple : procurement score commandes.xlsx --out rapports/
+    """
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Dossier de sortie (créé si besoin).")
+@click.option("--rules", "rules_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Référentiel YAML (par défaut : rules/relance-renouveau.yaml).")
+@click.option("--sheet", help="Feuille à lire dans un classeur (nom ou numéro ; par défaut la première).")
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Fichier YAML « en-tête: champ » pour des colonnes non reconnues.")
+@click.option("--format", "forced_format", help="Forcer le format d'entrée (xlsx, csv, decp-json, decp-csv).")
+@click.option("--select", multiple=True, help="Ne garder que ces règles (code ou préfixe, ex. ENV, SOC-01).")
+@click.option("--ignore", multiple=True, help="Écarter ces règles (code ou préfixe).")
+@click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default="never", show_default=True,
+              help="Sortir avec le statut 1 si une règle de ce niveau ou plus grave échoue.")
+@click.option("--quiet", "-q", is_flag=True, help="N'afficher que les erreurs.")
+@LANG_OPTION
+def score(files, out_dir, rules_path, sheet, mapping, forced_format, select, ignore, fail_on, quiet, lang):
+    """Évaluer des commandes, marchés ou offres (xlsx, csv, DECP) et écrire les résultats.
+
+    Écrit DIR/results.json, DIR/rejected.csv et DIR/report.html.
+
+    Exemple : procurement score samples/commandes-2025.xlsx --out reports/commandes
+    """
+    from procurement.commands import run_score
+
+    try:
+        code = run_score(
+            files=list(files), out_dir=out_dir, rules_path=rules_path, sheet=sheet, mapping=mapping,
+            forced_format=forced_format, select=list(select), ignore=list(ignore), fail_on=fail_on,
+            quiet=quiet, lang=lang,
+        )
+    except ProcurementError as err:
+        _fail(err, lang)
+    sys.exit(code)
+
+
+def _attach_rules() -> None:
+    try:
+        from procurement.cli_rules import rules
+    except ImportError:  # pragma: no cover - during development only
+        return
+    main.add_command(rules)
+
+
+_attach_rules()
+
+__all__ = ["EXIT_FINDINGS", "EXIT_OK", "EXIT_USAGE", "main"]
