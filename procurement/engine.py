@@ -1,0 +1,156 @@
+"""Evaluate orders against a compiled rulebook: a pure function from (order, rulebook) to findings.
+
+Why pure: no I/O, no global state, nothing mutated — so a batch can be split across processes and
+any verdict can be reproduced from the order and the rulebook's sha256. Reference data reaches the
+engine only through the rulebook's compiled tables and the order's enriched fields.
+
+Why findings are cheap to make and rich to read: on the hot path, a finding is the rule, its status and
+the tuple of order values the rulebook reads (one `attrgetter` call per order, shared by all rules).
+The evidence (each condition with expected value, actual value and result), the missing fields and the
+rendered messages are derived from that tuple when first asked for — from the same values that
+produced the status, so the explanation is the verdict's own, whatever happens to the order later.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from procurement.fields import FIELDS_BY_NAME
+from procurement.model import Order
+from procurement.rulebook.book import FAIL, INSUFFICIENT, NOT_APPLICABLE, PASS, CompiledRule, CompiledRulebook
+from procurement.rulebook.render import render
+
+# Messages for statuses the rule gives no template for. Filled by str.format with our own values only.
+_GENERIC = {
+    "fr": {PASS: "Conforme : {title}", NOT_APPLICABLE: "Non applicable : {title}",
+           INSUFFICIENT: "Données manquantes pour évaluer « {title} » : {missing}"},
+    "en": {PASS: "Passed: {title}", NOT_APPLICABLE: "Not applicable: {title}",
+           INSUFFICIENT: "Missing data to evaluate '{title}': {missing}"},
+}
+
+
+class Finding:
+    """The verdict of one rule on one order. Immutable; evidence and messages are computed on demand."""
+
+    __slots__ = ("_book", "_explained", "_vals", "compiled", "order_id", "rule", "status")
+
+    def __init__(self, rule: CompiledRule, status: str, vals: tuple, book: CompiledRulebook, order_id: str):
+        self.compiled = rule  # the compiled rule (titles, why, advice, legal_ref via .source)
+        self.rule = rule.id
+        self.status = status
+        self._vals = vals
+        self._book = book
+        self.order_id = order_id
+        self._explained: tuple | None = None
+
+    # The rule's tags, for grouping and scoring.
+    @property
+    def kind(self) -> str:
+        return self.compiled.kind
+
+    @property
+    def severity(self) -> str:
+        return self.compiled.severity
+
+    @property
+    def chantiers(self) -> tuple[int, ...]:
+        return self.compiled.chantiers
+
+    @property
+    def weight(self) -> float:
+        return self.compiled.weight
+
+    def _explain(self) -> tuple:
+        if self._explained is None:
+            status, rows, missing = self.compiled.explain(self._vals)
+            assert status == self.status
+            self._explained = (rows, missing)
+        return self._explained
+
+    @property
+    def evidence(self) -> list[dict[str, Any]]:
+        """Each condition evaluated: part (validity / applies_when / require), field, op, expected, actual, result."""
+        keys = ("part", "field", "op", "expected", "actual", "result")
+        return [dict(zip(keys, row, strict=True)) for row in self._explain()[0]]
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """Fields whose unknown value made the verdict insufficient_data (empty otherwise)."""
+        return self._explain()[1] if self.status == INSUFFICIENT else ()
+
+    @property
+    def measures(self) -> dict[str, Any]:
+        slot = self._book.slot
+        return {name: self._vals[slot[name]] for name in self.compiled.measure}
+
+    def value(self, field: str) -> Any:
+        return self._vals[self._book.slot[field]]
+
+    def message(self, lang: str = "fr") -> str:
+        lang = "en" if lang == "en" else "fr"
+        rule = self.compiled
+        template = rule.message if self.status == FAIL else rule.message_pass if self.status == PASS else None
+        if template is not None:
+            slot = self._book.slot
+            values = {name: self._vals[i] for name, i in slot.items()}
+            return render(template[lang], values, lang)
+        title = getattr(rule.title, lang)
+        missing = ", ".join(f"{FIELDS_BY_NAME[m].header(lang)} ({m})" for m in self.missing)
+        return _GENERIC[lang][self.status].replace("{title}", title).replace("{missing}", missing)
+
+    @property
+    def message_fr(self) -> str:
+        return self.message("fr")
+
+    @property
+    def message_en(self) -> str:
+        return self.message("en")
+
+    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
+        """A JSON-ready record (dates as ISO text, sets as lists); with `lang`, also `message` in it."""
+        out = {
+            "order": self.order_id,
+            "rule": self.rule,
+            "kind": self.kind,
+            "severity": self.severity,
+            "chantiers": list(self.chantiers),
+            "weight": self.weight,
+            "status": self.status,
+            "message_fr": self.message_fr,
+            "message_en": self.message_en,
+            "evidence": [{k: jsonable(v) for k, v in row.items()} for row in self.evidence],
+            "missing": list(self.missing),
+            "measures": {k: jsonable(v) for k, v in self.measures.items()},
+        }
+        if lang is not None:
+            out["message"] = self.message(lang)
+        return out
+
+    def __repr__(self) -> str:
+        return f"Finding({self.order_id!r}, {self.rule}, {self.status})"
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple | list | set | frozenset):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def evaluate(order: Order, rulebook: CompiledRulebook) -> list[Finding]:
+    """One finding per rule of `rulebook`, in rulebook order. Never raises on a valid Order."""
+    vals = rulebook.values(order)
+    oid = order.id
+    return [Finding(rule, rule.status(vals), vals, rulebook, oid) for rule in rulebook.rules]
+
+
+def evaluate_many(orders: Iterable[Order], rulebook: CompiledRulebook) -> Iterator[tuple[Order, list[Finding]]]:
+    """(order, findings) for each order, lazily: a stream of any length keeps constant memory."""
+    values, rules = rulebook.values, rulebook.rules
+    for order in orders:
+        vals = values(order)
+        oid = order.id
+        yield order, [Finding(rule, rule.status(vals), vals, rulebook, oid) for rule in rules]

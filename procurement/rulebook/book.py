@@ -1,0 +1,199 @@
+"""Compiled rules and rulebooks: what the engine evaluates, and the rulebook's identity.
+
+Why a separate compiled form: the YAML models (`schema.Rule`) describe what a person wrote; a
+`CompiledRule` holds what evaluation needs, prepared once — condition closures, parsed message
+templates, the positions of its fields in the per-order value tuple — plus a reference to the source
+model for explanations. A `CompiledRulebook` is immutable; `select()` returns a new one.
+
+The status of a rule on an order is decided here, in one place, so that the engine, the example
+runner and `rules test` cannot disagree:
+  validity window (since/until) on the reference date (launch_date, else notification_date):
+      outside -> not_applicable; unknown date -> insufficient_data (missing launch_date)
+  applies_when False -> not_applicable; None -> insufficient_data
+  require True -> pass; False -> fail; None -> insufficient_data
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import Any
+
+from procurement.rulebook.render import Template, parse_template, template_fields
+from procurement.rulebook.schema import Example, Rule, Target, Text
+
+PASS, FAIL, NOT_APPLICABLE, INSUFFICIENT = "pass", "fail", "not_applicable", "insufficient_data"
+STATUSES = (PASS, FAIL, NOT_APPLICABLE, INSUFFICIENT)
+REFERENCE_FIELDS = ("launch_date", "notification_date")  # slots 0 and 1 of every value tuple
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledRule:
+    id: str
+    kind: str
+    severity: str
+    weight: float
+    chantiers: tuple[int, ...]
+    source: Rule  # the validated YAML model: titles, why, advice, legal_ref, examples
+    applies: Any  # condition node or None
+    require: Any
+    message: dict[str, Template]
+    message_pass: dict[str, Template] | None
+    measure: tuple[str, ...]
+    example_sites: tuple[tuple[Any, tuple], ...] = ()  # (Locator, path) where each example was written
+    status: Any = field(init=False, repr=False)  # (vals) -> status, the fast path
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", _status_function(self))
+
+    @property
+    def title(self) -> Text:
+        return self.source.title
+
+    @property
+    def examples(self) -> list[Example]:
+        return self.source.examples
+
+    def window(self) -> tuple[dt.date | None, dt.date | None]:
+        return self.source.since, self.source.until
+
+    def explain(self, vals: tuple) -> tuple[str, list[tuple], tuple[str, ...]]:
+        """(status, evidence rows, missing fields), re-evaluating every leaf; agrees with `status`."""
+        evidence: list[tuple] = []
+        since, until = self.window()
+        if since or until:
+            ref_field = "launch_date" if vals[0] is not None else "notification_date"
+            ref = vals[0] if vals[0] is not None else vals[1]
+            inside = None if ref is None else (since is None or ref >= since) and (until is None or ref <= until)
+            evidence.append(("validity", ref_field, "between", [since, until], ref, inside))
+            if inside is None:
+                return INSUFFICIENT, evidence, ("launch_date",)
+            if not inside:
+                return NOT_APPLICABLE, evidence, ()
+        if self.applies is not None:
+            start = len(evidence)
+            a = self.applies.explain(vals, "applies_when", evidence)
+            if a is not True:
+                missing = _missing(evidence[start:]) if a is None else ()
+                return (INSUFFICIENT if a is None else NOT_APPLICABLE), evidence, missing
+        start = len(evidence)
+        r = self.require.explain(vals, "require", evidence)
+        if r is None:
+            return INSUFFICIENT, evidence, _missing(evidence[start:])
+        return (PASS if r else FAIL), evidence, ()
+
+    def condition_fields(self) -> list[str]:
+        out = self.require.fields() + (self.applies.fields() if self.applies else [])
+        return list(dict.fromkeys(out))
+
+
+def _missing(rows: list[tuple]) -> tuple[str, ...]:
+    """Fields whose unknown value made the verdict unknown (leaves that gave None)."""
+    return tuple(dict.fromkeys(row[1] for row in rows if row[5] is None))
+
+
+def _status_function(rule: CompiledRule) -> Any:
+    """The fast path, specialised on whether the rule has a validity window and an applies_when."""
+    since, until = rule.window()
+    applies = rule.applies.fast if rule.applies is not None else None
+    require = rule.require.fast
+    lo = since or dt.date.min
+    hi = until or dt.date.max
+
+    def decide(vals: tuple) -> str:
+        if applies is not None:
+            a = applies(vals)
+            if a is not True:
+                return NOT_APPLICABLE if a is False else INSUFFICIENT
+        r = require(vals)
+        if r is True:
+            return PASS
+        return FAIL if r is False else INSUFFICIENT
+
+    if since is None and until is None:
+        return decide
+
+    def windowed(vals: tuple) -> str:
+        ref = vals[0]
+        if ref is None:
+            ref = vals[1]
+            if ref is None:
+                return INSUFFICIENT
+        if ref < lo or ref > hi:
+            return NOT_APPLICABLE
+        return decide(vals)
+
+    return windowed
+
+
+class CompiledRulebook:
+    """An immutable, compiled rulebook. `values(order)` reads every field the rules use, once."""
+
+    def __init__(self, *, id: str, version: str, title: Text, rules: Iterable[CompiledRule], fields: tuple[str, ...],
+                 tables: Mapping[str, frozenset[str]], targets: Mapping[str, Target], files: list[dict[str, str]],
+                 sha256: str, selection: dict[str, list[str]] | None = None):
+        self.id, self.version, self.title = id, version, title
+        self.rules: tuple[CompiledRule, ...] = tuple(rules)
+        self.fields = fields
+        self.values = attrgetter(*fields)  # at least the two reference dates: always returns a tuple
+        self.tables = dict(tables)
+        self.targets = dict(targets)
+        self.files = files
+        self.sha256 = sha256
+        self.selection = selection or {}
+        self.slot = {name: i for i, name in enumerate(fields)}
+        self._by_id = {r.id: r for r in self.rules}
+
+    def rule(self, rule_id: str) -> CompiledRule:
+        return self._by_id[rule_id]
+
+    def __contains__(self, rule_id: object) -> bool:
+        return rule_id in self._by_id
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def meta(self) -> dict[str, Any]:
+        """For every output's `meta`: which rulebook, exactly (sha256 of its resolved content)."""
+        meta: dict[str, Any] = {"id": self.id, "version": self.version, "sha256": self.sha256,
+                                "files": [dict(f) for f in self.files], "rules": len(self.rules)}
+        meta.update({k: list(v) for k, v in self.selection.items() if v})
+        return meta
+
+    def replace_rules(self, rules: Iterable[CompiledRule], selection: dict[str, list[str]]) -> CompiledRulebook:
+        return CompiledRulebook(id=self.id, version=self.version, title=self.title, rules=rules, fields=self.fields,
+                                tables=self.tables, targets=self.targets, files=self.files, sha256=self.sha256,
+                                selection=selection)
+
+
+def parse_texts(text: Text | None) -> dict[str, Template] | None:
+    """Parse the fr and en templates of a message (raises render.TemplateProblem)."""
+    if text is None:
+        return None
+    return {"fr": parse_template(text.fr), "en": parse_template(text.en)}
+
+
+def message_fields(rule: CompiledRule) -> list[str]:
+    names: list[str] = []
+    for texts in (rule.message, rule.message_pass):
+        for tpl in (texts or {}).values():
+            names.extend(template_fields(tpl))
+    return list(dict.fromkeys(names))
+
+
+def content_sha256(book_id: str, version: str, rules: list[Rule], tables: Mapping[str, list[str]],
+                   targets: Mapping[str, Target]) -> str:
+    """sha256 of the resolved rulebook in canonical JSON: formatting and comments do not change it."""
+    doc = {
+        "id": book_id,
+        "version": version,
+        "tables": {k: list(v) for k, v in sorted(tables.items())},
+        "targets": {k: t.model_dump(mode="json") for k, t in sorted(targets.items())},
+        "rules": [r.model_dump(mode="json", by_alias=True, exclude_none=True) for r in rules],
+    }
+    blob = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return hashlib.sha256(blob).hexdigest()

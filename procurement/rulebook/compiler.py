@@ -1,0 +1,264 @@
+"""Compile conditions, once, into closures; evaluate them with three-valued logic.
+
+Why closures: a rulebook is evaluated on hundreds of thousands of orders. Interpreting the condition
+tree for each order would re-do, every time, the work that can be done once: looking up the operator,
+coercing the value, building sets and regular expressions. Here each leaf becomes a small function
+`vals -> True | False | None` over a tuple of the order's values (read once per order for the whole
+rulebook with one `operator.attrgetter`), and `all` / `any` / `not` become functions over those. No
+user text is ever passed to `eval` or `exec`.
+
+Three-valued logic, because an unknown value must never make a rule pass or fail: a leaf on an unknown
+(None) field is None, except `present` / `absent`; `all` is False if any part is False, else None if
+any is None, else True; `any` is True if any part is True, else None if any is None, else False;
+`not None` is None.
+
+Evidence is not built on the fast path: each node also has `explain`, which re-evaluates every leaf
+(no short-circuit) and records `(part, field, op, expected, actual, result)`. Evaluation is pure, so
+the explanation given later, from the same values, is the one that produced the verdict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from procurement.fields import FIELDS_BY_NAME
+from procurement.rulebook.operators import OPERATORS, Tables, ValueProblem, did_you_mean
+from procurement.rulebook.render import format_value
+from procurement.rulebook.schema import AllOf, AnyOf, Leaf, NotOf
+
+Fast = Callable[[tuple], bool | None]
+EvidenceRow = tuple[str, str, str, Any, Any, bool | None]  # part, field, op, expected, actual, result
+
+
+class Slots:
+    """Assigns each field used by a rulebook a position in the per-order value tuple."""
+
+    def __init__(self, first: tuple[str, ...] = ("launch_date", "notification_date")):
+        self.index: dict[str, int] = {name: i for i, name in enumerate(first)}
+
+    def __call__(self, name: str) -> int:
+        return self.index.setdefault(name, len(self.index))
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(self.index)
+
+
+class CompileContext:
+    """What compiling one condition needs: slots, tables, and where to report problems."""
+
+    def __init__(self, slots: Slots, tables: Tables, report: Callable[[str, tuple, str, str], None]):
+        self.slots, self.tables, self.report = slots, tables, report
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Nodes
+# ---------------------------------------------------------------------------------------------------------
+
+
+class LeafNode:
+    __slots__ = ("expected", "fast", "field", "i", "op", "pred", "sees_unknown")
+
+    def __init__(self, field: str, op: str, expected: Any, i: int, pred: Callable[[Any], bool], sees_unknown: bool):
+        self.field, self.op, self.expected, self.i, self.pred = field, op, expected, i, pred
+        self.sees_unknown = sees_unknown
+        if sees_unknown:
+            self.fast = lambda vals: pred(vals[i])
+        else:
+
+            def fast(vals: tuple) -> bool | None:
+                v = vals[i]
+                return None if v is None else pred(v)
+
+            self.fast = fast
+
+    def explain(self, vals: tuple, part: str, out: list[EvidenceRow]) -> bool | None:
+        v = vals[self.i]
+        r = self.pred(v) if (v is not None or self.sees_unknown) else None
+        out.append((part, self.field, self.op, self.expected, v, r))
+        return r
+
+    def fields(self) -> list[str]:
+        return [self.field]
+
+    def describe(self, lang: str, depth: int = 0) -> list[str]:
+        op = OPERATORS[self.op]
+        f = FIELDS_BY_NAME[self.field]
+        kind = None if self.op == "in_table" else f.kind
+        value = format_value(self.expected, kind, lang) if self.expected is not None else ""
+        phrase = op.phrase_fr if lang == "fr" else op.phrase_en
+        return ["  " * depth + phrase.format(field=f"{f.header(lang)} [{f.name}]", value=value).rstrip()]
+
+
+def all3(results: list[bool | None]) -> bool | None:
+    if False in results:
+        return False
+    return None if None in results else True
+
+
+def any3(results: list[bool | None]) -> bool | None:
+    if True in results:
+        return True
+    return None if None in results else False
+
+
+class _Group:
+    __slots__ = ("children", "fast")
+    word: ClassVar[dict[str, str]] = {"fr": "", "en": ""}
+    combine = staticmethod(all3)
+
+    def __init__(self, children: list[Any]):
+        self.children = children
+
+    def explain(self, vals: tuple, part: str, out: list[EvidenceRow]) -> bool | None:
+        return self.combine([c.explain(vals, part, out) for c in self.children])
+
+    def fields(self) -> list[str]:
+        return [f for c in self.children for f in c.fields()]
+
+    def describe(self, lang: str, depth: int = 0) -> list[str]:
+        lines = ["  " * depth + self.word[lang]]
+        for c in self.children:
+            lines.extend(c.describe(lang, depth + 1))
+        return lines
+
+
+class AllNode(_Group):
+    __slots__ = ()
+    word: ClassVar[dict[str, str]] = {"fr": "toutes ces conditions :", "en": "all of:"}
+    combine = staticmethod(all3)
+
+    def __init__(self, children: list[Any]):
+        super().__init__(children)
+        fasts = tuple(c.fast for c in children)
+        if len(fasts) == 2:
+            c1, c2 = fasts
+
+            def fast2(vals: tuple) -> bool | None:
+                a = c1(vals)
+                if a is False:
+                    return False
+                b = c2(vals)
+                if b is False:
+                    return False
+                return None if (a is None or b is None) else True
+
+            self.fast = fast2
+            return
+
+        def fast(vals: tuple) -> bool | None:
+            unknown = False
+            for c in fasts:
+                r = c(vals)
+                if r is False:
+                    return False
+                if r is None:
+                    unknown = True
+            return None if unknown else True
+
+        self.fast = fast
+
+
+class AnyNode(_Group):
+    __slots__ = ()
+    word: ClassVar[dict[str, str]] = {"fr": "l'une de ces conditions :", "en": "any of:"}
+    combine = staticmethod(any3)
+
+    def __init__(self, children: list[Any]):
+        super().__init__(children)
+        fasts = tuple(c.fast for c in children)
+
+        def fast(vals: tuple) -> bool | None:
+            unknown = False
+            for c in fasts:
+                r = c(vals)
+                if r is True:
+                    return True
+                if r is None:
+                    unknown = True
+            return None if unknown else False
+
+        self.fast = fast
+
+
+class NotNode(_Group):
+    __slots__ = ()
+    word: ClassVar[dict[str, str]] = {"fr": "pas :", "en": "not:"}
+
+    @staticmethod
+    def combine(results: list[bool | None]) -> bool | None:
+        r = results[0]
+        return None if r is None else not r
+
+    def __init__(self, child: Any):
+        super().__init__([child])
+        inner = child.fast
+        self.fast = lambda vals: None if (r := inner(vals)) is None else not r
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Compilation
+# ---------------------------------------------------------------------------------------------------------
+
+
+def compile_condition(cond: Any, ctx: CompileContext, path: tuple = ()) -> Any | None:
+    """Compile a condition model; report problems through ctx and return None when it cannot compile."""
+    if isinstance(cond, AllOf | AnyOf):
+        key = "all" if isinstance(cond, AllOf) else "any"
+        parts = cond.all_ if isinstance(cond, AllOf) else cond.any_
+        children = [compile_condition(c, ctx, (*path, key, i)) for i, c in enumerate(parts)]
+        if any(c is None for c in children):
+            return None
+        return AllNode(children) if key == "all" else AnyNode(children)
+    if isinstance(cond, NotOf):
+        child = compile_condition(cond.not_, ctx, (*path, "not"))
+        return None if child is None else NotNode(child)
+    assert isinstance(cond, Leaf)
+    return _compile_leaf(cond, ctx, path)
+
+
+def _compile_leaf(leaf: Leaf, ctx: CompileContext, path: tuple) -> LeafNode | None:
+    field = FIELDS_BY_NAME.get(leaf.field)
+    op = OPERATORS.get(leaf.op)
+    ok = True
+    if field is None:
+        ctx.report("unknown-field", (*path, "field"),
+                   f"champ inconnu « {leaf.field} »{did_you_mean(leaf.field, FIELDS_BY_NAME, 'fr')}",
+                   f"unknown field '{leaf.field}'{did_you_mean(leaf.field, FIELDS_BY_NAME)}")
+        ok = False
+    if op is None:
+        ctx.report("unknown-operator", (*path, "op"),
+                   f"opérateur inconnu « {leaf.op} »{did_you_mean(leaf.op, OPERATORS, 'fr')}",
+                   f"unknown operator '{leaf.op}'{did_you_mean(leaf.op, OPERATORS)}")
+        ok = False
+    if not ok:
+        return None
+    assert field is not None and op is not None
+    if field.kind not in op.kinds:
+        fitting = ", ".join(sorted(n for n, o in OPERATORS.items() if field.kind in o.kinds))
+        ctx.report("operator-kind", (*path, "op"),
+                   f"l'opérateur {op.name} ne s'applique pas au champ {field.name} (type {field.kind}) ; "
+                   f"opérateurs possibles : {fitting}",
+                   f"operator {op.name} does not apply to field {field.name} (kind {field.kind}); "
+                   f"operators that do: {fitting}")
+        return None
+    given = "value" in leaf.model_fields_set
+    if op.prepare is None:
+        if given:
+            ctx.report("bad-value", (*path, "value"), f"l'opérateur {op.name} ne prend pas de valeur",
+                       f"operator {op.name} takes no value")
+            return None
+        prepared = None
+    else:
+        if not given or leaf.value is None:
+            ctx.report("bad-value", path, f"l'opérateur {op.name} exige une valeur (value)",
+                       f"operator {op.name} needs a value")
+            return None
+        try:
+            prepared = op.prepare(leaf.value, field, ctx.tables)
+        except ValueProblem as vp:
+            ctx.report(vp.code, (*path, "value"), vp.fr, vp.en)
+            return None
+    return LeafNode(field.name, op.name, leaf.value, ctx.slots(field.name), op.make(prepared, field),
+                    op.sees_unknown)

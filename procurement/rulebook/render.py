@@ -1,0 +1,126 @@
+"""Message templates and value formatting, in French and English.
+
+Why not `str.format`: a format string can reach attributes and items (`{order.__class__}`), so a
+template written in a YAML file would be code. Here a template is text with `{field}` placeholders
+only, parsed once at load time into literal parts and canonical field names (an unknown name is a
+load-time error), and rendered by joining strings.
+
+Values are formatted the way each audience reads them: 1 234 567,89 € and 31/12/2025 in French,
+€1,234,567.89 and 2025-12-31 in English. French uses the CLDR spacing: a narrow no-break space
+(U+202F) between thousands and a no-break space (U+00A0) before € and %.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from procurement.fields import FIELDS_BY_NAME, Kind
+
+NNBSP = "\u202f"  # French thousands separator
+NBSP = "\u00a0"  # before € and %
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+UNKNOWN = {"fr": "non renseigné", "en": "not given"}
+_BOOL = {"fr": ("non", "oui"), "en": ("no", "yes")}
+
+
+class TemplateProblem(ValueError):
+    """A placeholder that names no canonical field."""
+
+    def __init__(self, name: str):
+        super().__init__(name)
+        self.name = name
+
+
+Template = tuple[str | tuple[str], ...]  # literal text, or (field name,)
+
+
+def parse_template(text: str) -> Template:
+    """Split a template into literals and placeholders; raise TemplateProblem on an unknown name."""
+    parts: list[str | tuple[str]] = []
+    pos = 0
+    for m in _PLACEHOLDER.finditer(text):
+        name = m.group(1).strip()
+        if name not in FIELDS_BY_NAME:
+            raise TemplateProblem(name)
+        if m.start() > pos:
+            parts.append(text[pos : m.start()])
+        parts.append((name,))
+        pos = m.end()
+    if pos < len(text):
+        parts.append(text[pos:])
+    return tuple(parts)
+
+
+def template_fields(template: Template) -> list[str]:
+    return [p[0] for p in template if isinstance(p, tuple)]
+
+
+def render(template: Template, values: Mapping[str, Any], lang: str) -> str:
+    """Fill a parsed template with formatted values (missing ones read 'non renseigné' / 'not given')."""
+    out = []
+    for part in template:
+        if isinstance(part, tuple):
+            name = part[0]
+            out.append(format_value(values.get(name), FIELDS_BY_NAME[name].kind, lang))
+        else:
+            out.append(part)
+    return "".join(out)
+
+
+def _group(int_part: str, sep: str) -> str:
+    head = len(int_part) % 3 or 3
+    groups = [int_part[:head]] + [int_part[i : i + 3] for i in range(head, len(int_part), 3)]
+    return sep.join(groups)
+
+
+def format_number(x: float, lang: str, decimals: int | None = None, strip: bool = True) -> str:
+    """1234567.891 -> '1 234 567,89' (fr) / '1,234,567.89' (en); trailing zeros dropped unless strip=False."""
+    if decimals is None:
+        decimals = 0 if float(x).is_integer() else 2
+    int_part, _, frac = f"{abs(x):.{decimals}f}".partition(".")
+    if strip:
+        frac = frac.rstrip("0")
+    sign = "-" if x < 0 and (int_part.strip("0") or frac.strip("0")) else ""
+    if lang == "fr":
+        return sign + _group(int_part, NNBSP) + ("," + frac if frac else "")
+    return sign + _group(int_part, ",") + ("." + frac if frac else "")
+
+
+def format_money(x: float, lang: str) -> str:
+    """Euros HT: cents shown only when there are some ('40 000 €', '1 234,50 €')."""
+    digits = format_number(x, lang, 0 if float(round(x, 2)).is_integer() else 2, strip=False)
+    if lang == "fr":
+        return f"{digits}{NBSP}€"
+    return f"-€{digits[1:]}" if digits.startswith("-") else f"€{digits}"
+
+
+def format_date(d: dt.date, lang: str) -> str:
+    return d.strftime("%d/%m/%Y") if lang == "fr" else d.isoformat()
+
+
+def format_percent(x: float, lang: str) -> str:
+    digits = format_number(round(x, 2), lang)
+    return f"{digits}{NBSP}%" if lang == "fr" else f"{digits}%"
+
+
+def format_value(value: Any, kind: Kind | None, lang: str) -> str:
+    """Format one order value for a message or a terminal, per field kind and language."""
+    if value is None:
+        return UNKNOWN["fr" if lang == "fr" else "en"]
+    if isinstance(value, bool):
+        return _BOOL["fr" if lang == "fr" else "en"][value]
+    if isinstance(value, dt.date):
+        return format_date(value, lang)
+    if isinstance(value, int | float):
+        formatter: Callable[[float, str], str] = {
+            Kind.MONEY: format_money,
+            Kind.PERCENT: format_percent,
+        }.get(kind, format_number)  # type: ignore[arg-type]
+        return formatter(value, lang)
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return ", ".join(format_value(v, kind, lang) for v in value) or "∅"
+    return str(value)

@@ -1,0 +1,175 @@
+"""Safe YAML reading that remembers where every value was written.
+
+Why a SafeLoader subclass and these limits: a rulebook may come from another service or be pasted
+from a mail; reading it must never run code or exhaust the machine. So:
+- only the safe constructors, and of those only text, numbers, booleans, null, dates, lists and
+  mappings: `!!python/object`, `!!binary`, `!!set` and any custom tag are refused with their place;
+- aliases are allowed within a small budget, and the document, with aliases expanded, may not exceed
+  a node budget (the "billion laughs" bomb is a few lines of aliases that expand to 10^9 nodes);
+- duplicate keys are an error (YAML silently keeps the last one, which would hide a rule's condition),
+  merge keys `<<` are refused, and keys must be text (`yes:` would be read as the boolean true);
+- files over 5 MB are refused before parsing.
+
+Every mapping value and key gets its line and column (1-based) in a `Locator`, keyed by its path
+from the root (`('rules', 3, 'require', 'value')`), so errors found later, by pydantic or by the
+compiler, can say `rules/x.yaml:42:7`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ALIASES = 50
+MAX_NODES = 200_000
+
+Path_ = tuple[str | int, ...]
+
+
+class YamlProblem(Exception):
+    def __init__(self, line: int, col: int, fr: str, en: str, code: str = "yaml"):
+        super().__init__(en)
+        self.line, self.col, self.fr, self.en, self.code = line, col, fr, en, code
+
+
+@dataclass
+class Locator:
+    """Where each value and key of one file was written."""
+
+    file: str
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, path: Path_ = (), *, key: bool = False) -> str:
+        """'file:line:col' of the value (or key) at `path`, else of its nearest known ancestor."""
+        if key and path in self.keys:
+            line, col = self.keys[path]
+            return f"{self.file}:{line}:{col}"
+        p = tuple(path)
+        while p not in self.values and p:
+            p = p[:-1]
+        if p in self.values:
+            line, col = self.values[p]
+            return f"{self.file}:{line}:{col}"
+        return self.file
+
+
+def _refuse_tag(loader: yaml.SafeLoader, node: Node) -> Any:
+    raise ConstructorError(None, None, f"tag {node.tag}", node.start_mark)
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader with an alias budget, duplicate-key and merge-key refusal, text keys only."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.aliases = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            self.aliases += 1
+            if self.aliases > MAX_ALIASES:
+                mark = self.peek_event().start_mark
+                raise YamlProblem(
+                    mark.line + 1, mark.column + 1,
+                    f"plus de {MAX_ALIASES} alias YAML (*ancre) : refusé",
+                    f"more than {MAX_ALIASES} YAML aliases (*anchor): refused",
+                )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:  # type: ignore[override]
+        seen: dict[str, Any] = {}
+        for key_node, _ in node.value:
+            line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise YamlProblem(line, col, "les clés de fusion « << » ne sont pas acceptées : écrivez les clés",
+                                  "merge keys '<<' are not accepted: write the keys out")
+            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, str):
+                raw = getattr(key_node, "value", "?")
+                raise YamlProblem(line, col,
+                                  f"la clé {raw!r} n'est pas un texte pour YAML : mettez-la entre guillemets",
+                                  f"key {raw!r} is not text to YAML: quote it")
+            if key in seen:
+                first = seen[key]
+                raise YamlProblem(line, col, f"clé « {key} » en double (déjà ligne {first})",
+                                  f"duplicate key '{key}' (already on line {first})")
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+for _tag in ("binary", "set", "omap", "pairs"):
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse_tag)
+
+
+def _index(root: Node, locator: Locator) -> None:
+    """Record positions; count nodes with aliases expanded (a recursive alias never ends: refused too)."""
+    stack: list[tuple[Node, Path_]] = [(root, ())]
+    count = 0
+    while stack:
+        node, path = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            raise YamlProblem(1, 1, f"document trop grand une fois les alias développés (> {MAX_NODES} nœuds)",
+                              f"document too large once aliases are expanded (> {MAX_NODES} nodes)")
+        locator.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, MappingNode):
+            for key_node, value_node in node.value:
+                key = key_node.value if isinstance(key_node, ScalarNode) else str(len(path))
+                locator.keys.setdefault((*path, key), (key_node.start_mark.line + 1, key_node.start_mark.column + 1))
+                stack.append((value_node, (*path, key)))
+        elif isinstance(node, SequenceNode):
+            stack.extend((item, (*path, i)) for i, item in enumerate(node.value))
+
+
+def read_yaml(path: Path, display: str) -> tuple[Any, Locator, bytes]:
+    """Parse one file safely: (data, locator, raw bytes). Raises YamlProblem with a position."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise YamlProblem(0, 0, f"fichier illisible : {exc.strerror}", f"cannot read file: {exc.strerror}",
+                          code="file") from None
+    if size > MAX_BYTES:
+        raise YamlProblem(0, 0, f"fichier trop gros ({size} octets > 5 Mo)", f"file too large ({size} bytes > 5 MB)",
+                          code="file")
+    raw = path.read_bytes()[: MAX_BYTES + 1]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise YamlProblem(0, 0, f"le fichier n'est pas en UTF-8 (octet {exc.start})",
+                          f"file is not UTF-8 (byte {exc.start})", code="file") from None
+    loader = _Loader(text)
+    locator = Locator(display)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            raise YamlProblem(1, 1, "fichier vide", "empty file")
+        _index(root, locator)
+        data = loader.construct_document(root)
+    except ConstructorError as exc:
+        mark = exc.problem_mark
+        tag = (exc.problem or "").removeprefix("could not determine a constructor for the ")
+        tag = tag.removeprefix("tag ").replace("tag:yaml.org,2002:", "!!")
+        raise YamlProblem(
+            mark.line + 1 if mark else 0, mark.column + 1 if mark else 0,
+            f"étiquette YAML {tag} refusée : un rulebook ne contient que textes, nombres, dates, listes et tables",
+            f"YAML tag {tag} refused: a rulebook holds only text, numbers, dates, lists and mappings",
+        ) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        detail = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+        raise YamlProblem(mark.line + 1 if mark else 0, mark.column + 1 if mark else 0,
+                          f"syntaxe YAML : {detail}", f"YAML syntax: {detail}") from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(0, 0, f"YAML illisible : {exc}", f"unreadable YAML: {exc}") from None
+    except RecursionError:
+        raise YamlProblem(0, 0, "YAML trop profondément imbriqué", "YAML nested too deeply") from None
+    finally:
+        loader.dispose()
+    return data, locator, raw

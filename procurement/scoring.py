@@ -1,0 +1,127 @@
+"""Scores of one order: overall and per chantier, on a 0-100 scale, with data completeness apart.
+
+The scale (also in docs/rules.md):
+
+    score(S) = 100 × Σ weight(pass) / Σ weight(pass + fail)
+
+over the rules of the set S that could be evaluated on the order (status pass or fail). S is every
+rule for the overall score, and the rules tagged with chantier c for the score of chantier c (a rule
+tagged with several chantiers counts in each). not_applicable rules do not count at all. When S has
+no evaluated rule the score is None ("no score"), never 0 and never 100.
+
+Why completeness is apart: an order with no data must not look compliant (100) nor failing (0).
+Rules that could not be evaluated are counted separately, as
+
+    completeness(S) = evaluated / (evaluated + insufficient_data)     (counts, not weights)
+
+so that a report can say "score 80 on 60 % of the checks we could run", and the user knows which
+fields to collect. Legal failures are listed apart: a weighted mean must never hide one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from procurement.engine import Finding
+from procurement.rulebook.book import FAIL, INSUFFICIENT, NOT_APPLICABLE, PASS, STATUSES
+
+CHANTIERS = tuple(range(1, 9))
+KINDS = ("legal", "risk", "kpi")
+
+
+@dataclass
+class _Tally:
+    passed: float = 0.0  # weights
+    failed: float = 0.0
+    evaluated: int = 0  # counts
+    insufficient: int = 0
+
+    def add(self, status: str, weight: float) -> None:
+        if status == PASS:
+            self.passed += weight
+            self.evaluated += 1
+        elif status == FAIL:
+            self.failed += weight
+            self.evaluated += 1
+        elif status == INSUFFICIENT:
+            self.insufficient += 1
+
+    @property
+    def score(self) -> float | None:
+        total = self.passed + self.failed
+        return None if total == 0 else 100.0 * self.passed / total
+
+    @property
+    def completeness(self) -> float | None:
+        total = self.evaluated + self.insufficient
+        return None if total == 0 else self.evaluated / total
+
+
+@dataclass(frozen=True)
+class OrderScore:
+    """Scores and counts of one order. Scores are 0-100 floats (None: nothing could be evaluated)."""
+
+    order_id: str
+    overall: float | None
+    by_chantier: dict[int, float | None]
+    completeness: float | None  # 0-1
+    completeness_by_chantier: dict[int, float | None]
+    counts: dict[str, int]  # by status
+    counts_by_kind: dict[str, dict[str, int]]
+    legal_failures: list[str] = field(default_factory=list)  # rule ids
+    missing: dict[str, list[str]] = field(default_factory=dict)  # rule id -> fields it lacked
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "order": self.order_id,
+            "overall": self.overall,
+            "by_chantier": {str(c): s for c, s in self.by_chantier.items()},
+            "completeness": self.completeness,
+            "completeness_by_chantier": {str(c): s for c, s in self.completeness_by_chantier.items()},
+            "counts": dict(self.counts),
+            "counts_by_kind": {k: dict(v) for k, v in self.counts_by_kind.items()},
+            "legal_failures": list(self.legal_failures),
+            "missing": {k: list(v) for k, v in self.missing.items()},
+        }
+
+
+def score(findings: Iterable[Finding], order_id: str | None = None) -> OrderScore:
+    """Score the findings of ONE order (as returned by `engine.evaluate`)."""
+    overall = _Tally()
+    chantiers = {c: _Tally() for c in CHANTIERS}
+    counts = dict.fromkeys(STATUSES, 0)
+    by_kind = {k: dict.fromkeys(STATUSES, 0) for k in KINDS}
+    legal_failures: list[str] = []
+    missing: dict[str, list[str]] = {}
+    for f in findings:
+        order_id = order_id if order_id is not None else f.order_id
+        status, rule = f.status, f.compiled
+        counts[status] += 1
+        by_kind.setdefault(rule.kind, dict.fromkeys(STATUSES, 0))[status] += 1
+        if status == NOT_APPLICABLE:
+            continue
+        overall.add(status, rule.weight)
+        for c in rule.chantiers:
+            chantiers[c].add(status, rule.weight)
+        if status == FAIL and rule.kind == "legal":
+            legal_failures.append(rule.id)
+        elif status == INSUFFICIENT:
+            missing[rule.id] = list(f.missing)
+    return OrderScore(
+        order_id=order_id or "",
+        overall=overall.score,
+        by_chantier={c: t.score for c, t in chantiers.items()},
+        completeness=overall.completeness,
+        completeness_by_chantier={c: t.completeness for c, t in chantiers.items()},
+        counts=counts,
+        counts_by_kind=by_kind,
+        legal_failures=legal_failures,
+        missing=missing,
+    )
+
+
+def score_order(findings: Iterable[Finding], rulebook: Any = None) -> OrderScore:
+    """The pipeline's name for `score` (the rulebook is not needed: findings carry their rule)."""
+    return score(findings)
