@@ -1,0 +1,233 @@
+"""Fill an order's derived fields from the packaged reference data, saying where each value came from.
+
+`enrich(order)` is pure: no file, no network, only the cached reference lookups. It returns a copy with
+supplier_departement, supplier_region, supplier_band, supplier_distance_km, place_commune,
+place_departement, place_in_amp, contract_type, emission_factor and estimated_emissions set (None when
+unknown: an unknown value must never look like a known one), and `origins[field]` for every value set.
+
+Origins vocabulary:
+    "reference:commune"     from an INSEE commune code (COG 2026; arrondissements and delegated communes
+                            resolved to the current commune)
+    "reference:postcode"    from a postcode (La Poste 2020 list of the communes each postcode serves)
+    "reference:departement" / "reference:region" / "reference:country"
+                            from a place code of that type, or from the supplier's country
+    "order"                 the value is the order's own code (place_departement from a département code)
+    "reference:cpv"         contract_type from the CPV division
+    "reference:carbon:<NACE>:<confidence>"   emission factor (SDES GES.501 2023 via the CPV->NACE map)
+    "computed:amount*emission_factor"        estimated_emissions
+    "computed:haversine:<supplier point>-><place point>"   points are commune or postcode centroids
+    origins["place_type"] = "guessed:<type>" when the place type used is not the declared one.
+
+Supplier band ("amp" > "region_sud" > "france" > "eu" > "outside", most specific first):
+- From the INSEE commune code when given, else from the postcode. A postcode gives a band only when all
+  the communes it serves agree: 13780 (Cuges-les-Pins, AMP + Riboux, not AMP), 83640 and 84120 serve AMP
+  and non-AMP communes of Région Sud. "region_sud" would be wrong for those (the supplier may be in the
+  Métropole) and "amp" may be wrong too, so the band stays None and the rule reports missing data; the
+  département and région are still filled when the served communes share them.
+- Without a usable French location: "france" when the country is France, "eu" for another member state,
+  "outside" for a recognised country outside the EU, None otherwise. Note that "france" from the country
+  alone does not exclude the Métropole (origin "reference:country" tells that case apart).
+- The commune code and postcode are read as French only when the country is France or not given: 10115
+  is also a Berlin postcode.
+
+Place of performance: the declared type is used when the code fits it, else the type is guessed (DECP
+files often say "Code département" for 50129 or "Code commune" for the postcode 13270): "99xxx" is a
+country, a 5-character code of the COG a commune (a code that is both an INSEE code and a postcode,
+like 13001, is read as the commune), another 5-digit code a known postcode, 2-3 characters a
+département. place_in_amp is True/False only when it is certain: a département 13, 83 or 84 alone, or
+région 93, gives None since only part of it is in the Métropole.
+
+Speed: every lookup is cached per distinct code (unbounded: the keys are bounded by the reference tables
+and the distinct values of one run); what remains per order is two small dicts and model_copy.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from procurement.model import Order
+from procurement.reference import carbon, countries, cpv, geo
+
+DERIVED = (
+    "supplier_departement",
+    "supplier_region",
+    "supplier_band",
+    "supplier_distance_km",
+    "place_commune",
+    "place_departement",
+    "place_in_amp",
+    "emission_factor",
+    "estimated_emissions",
+    "contract_type",
+)
+_ORIGIN_KEYS = frozenset((*DERIVED, "place_type"))
+_UNKNOWN: dict[str, Any] = dict.fromkeys(DERIVED)
+_EMISSIONS_ORIGIN = "computed:amount*emission_factor"
+_AMP_DEPARTEMENTS = frozenset({"13", "83", "84"})  # départements holding AMP communes
+_AMP_REGION = "93"
+_FIVE = re.compile(r"[0-9AB]{5}")  # INSEE commune codes include Corsica's 2A/2B
+_DIGITS5 = re.compile(r"[0-9]{5}")
+_ISO2 = re.compile(r"[A-Z]{2}")
+
+Point = tuple[float, float]
+Found = tuple[dict[str, Any], dict[str, str], Point | None, str | None]  # values, origins, point, point kind
+
+
+def _band(c: geo.Commune) -> str:
+    return "amp" if c.in_amp else "region_sud" if c.region == _AMP_REGION else "france"
+
+
+def _postcode_band(area: geo.PostcodeArea) -> str | None:
+    bands = {_band(c) for c in map(geo.commune, area.communes) if c is not None}
+    return bands.pop() if len(bands) == 1 else None
+
+
+@cache
+def _supplier(code: str | None, postcode: str | None, country: str | None) -> Found:
+    iso = countries.country_code(country) if country else None
+    group = countries.country_group(iso) if iso else None
+    if group in (None, "fr"):
+        c = geo.commune(code) if code else None
+        area = geo.postcode_info(postcode) if postcode else None
+        if c is not None:
+            point: Point | None = geo.commune_centroid(code or "")
+            kind = "commune"
+            # A postcode serving only this commune has a finer centroid (Marseille 13008 vs Marseille),
+            # unless the code already was an arrondissement with its own centroid.
+            coarse = point is None or point == (c.lat, c.lon)
+            if coarse and area is not None and area.communes == (c.code,):
+                point, kind = (area.lat, area.lon), "postcode"
+            values = {"supplier_departement": c.departement, "supplier_region": c.region, "supplier_band": _band(c)}
+            return values, dict.fromkeys(values, "reference:commune"), point, kind
+        if area is not None:
+            values = {
+                "supplier_departement": area.departement,
+                "supplier_region": area.region,
+                "supplier_band": _postcode_band(area),
+            }
+            values = {k: v for k, v in values.items() if v is not None}
+            return values, dict.fromkeys(values, "reference:postcode"), (area.lat, area.lon), "postcode"
+    band = {"fr": "france", "eu": "eu", "other": "outside"}.get(group or "")
+    if band is None:
+        return {}, {}, None, None
+    return {"supplier_band": band}, {"supplier_band": "reference:country"}, None, None
+
+
+def _fits(code: str, kind: str) -> bool:
+    if kind == "commune":
+        return bool(_FIVE.fullmatch(code)) and geo.is_commune_code(code)
+    if kind == "postcode":
+        return bool(_DIGITS5.fullmatch(code)) and geo.postcode_info(code) is not None
+    if kind == "departement":
+        return len(code) <= 3 and geo.departement_region(code) is not None
+    if kind == "region":
+        return len(code) <= 3 and geo.is_region_code(code)
+    if kind == "country":
+        return countries.is_foreign_insee_code(code) or code == "99100" or countries.country_code(code) is not None
+    return False
+
+
+def place_kind(code: str, declared: str | None) -> str | None:
+    """The type of a place code: the declared one when the code fits it, else a guess, else None."""
+    if declared and _fits(code, declared):
+        return declared
+    if code.startswith("99") and len(code) == 5:
+        return "country" if _fits(code, "country") else None
+    for kind in ("commune", "postcode"):
+        if len(code) == 5 and _fits(code, kind):
+            return kind
+    if 2 <= len(code) <= 3 and _fits(code, "departement"):
+        return "departement"
+    if _ISO2.fullmatch(code) and _fits(code, "country"):
+        return "country"
+    return None
+
+
+@cache
+def _place(raw_code: str | None, declared: str | None) -> Found:
+    if not raw_code:
+        return {}, {}, None, None
+    code = "".join(raw_code.split()).upper()
+    if code.isdigit() and len(code) in (1, 4):
+        code = "0" + code  # a leading zero lost to a spreadsheet (6 -> 06, 6088 -> 06088)
+    kind = place_kind(code, declared)
+    values: dict[str, Any] = {}
+    origins: dict[str, str] = {}
+    point: Point | None = None
+    if kind == "commune":
+        c = geo.commune(code)
+        assert c is not None
+        values = {"place_commune": c.code, "place_departement": c.departement, "place_in_amp": c.in_amp}
+        origins = dict.fromkeys(values, "reference:commune")
+        point = geo.commune_centroid(code)
+    elif kind == "postcode":
+        area = geo.postcode_info(code)
+        assert area is not None
+        values = {
+            "place_commune": area.communes[0] if len(area.communes) == 1 else None,
+            "place_departement": area.departement,
+            "place_in_amp": area.in_amp,
+        }
+        values = {k: v for k, v in values.items() if v is not None}
+        origins = dict.fromkeys(values, "reference:postcode")
+        point = (area.lat, area.lon)
+    elif kind == "departement":
+        dep = geo.normalize_code(code, width=2)
+        values = {"place_departement": dep}
+        origins = {"place_departement": "order"}
+        if dep not in _AMP_DEPARTEMENTS:
+            values["place_in_amp"] = False
+            origins["place_in_amp"] = "reference:departement"
+    elif kind == "region":
+        if geo.normalize_code(code, width=2) != _AMP_REGION:
+            values, origins = {"place_in_amp": False}, {"place_in_amp": "reference:region"}
+    elif kind == "country":
+        france = countries.country_group(countries.country_code(code) or "") == "fr"
+        if not france:
+            values, origins = {"place_in_amp": False}, {"place_in_amp": "reference:country"}
+    if kind is not None and kind != declared:
+        origins["place_type"] = f"guessed:{kind}"
+    return values, origins, point, kind
+
+
+@cache
+def _purchase(code8: str | None) -> tuple[dict[str, Any], dict[str, str]]:
+    if not code8:
+        return {}, {}
+    values: dict[str, Any] = {}
+    origins: dict[str, str] = {}
+    kind = cpv.cpv_contract_type(code8)
+    if kind is not None:
+        values["contract_type"], origins["contract_type"] = kind, "reference:cpv"
+    factor = carbon.emission_factor(code8)
+    if factor is not None:
+        values["emission_factor"] = factor[0]
+        origins["emission_factor"] = f"reference:carbon:{factor[1]}:{factor[2]}"
+    return values, origins
+
+
+def enrich(order: Order) -> Order:
+    """A copy of `order` with every derived field recomputed and its origin recorded."""
+    s_values, s_origins, s_point, s_kind = _supplier(
+        order.supplier_commune or None, order.supplier_postcode or None, order.supplier_country or None
+    )
+    p_values, p_origins, p_point, p_kind = _place(order.place_code or None, order.place_type)
+    c_values, c_origins = _purchase(order.cpv)
+
+    update: dict[str, Any] = {**_UNKNOWN, **s_values, **p_values, **c_values}
+    if order.origins:
+        kept = {k: v for k, v in order.origins.items() if k not in _ORIGIN_KEYS}
+        origins = {**kept, **s_origins, **p_origins, **c_origins}
+    else:
+        origins = {**s_origins, **p_origins, **c_origins}
+    if s_point is not None and p_point is not None:
+        update["supplier_distance_km"] = round(geo.distance_km(s_point, p_point), 1)
+        origins["supplier_distance_km"] = f"computed:haversine:{s_kind}->{p_kind}"
+    factor = update["emission_factor"]
+    if factor is not None and order.amount is not None:
+        update["estimated_emissions"] = float(round(order.amount / 1000 * factor))
+        origins["estimated_emissions"] = _EMISSIONS_ORIGIN
+    update["origins"] = origins
+    return order.model_copy(update=update)
