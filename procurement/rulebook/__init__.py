@@ -2,6 +2,7 @@
 
 Public face (everything else in this package is an implementation detail):
     load_rulebook(path, tables=None, check_examples=True) -> CompiledRulebook
+    loads_rulebook(text, name=..., tables=None) -> CompiledRulebook
     default_rulebook_path() -> Path
     select(rulebook, select=[...], ignore=[...]) -> CompiledRulebook
     run_examples(rulebook) -> list[ExampleResult]
@@ -19,7 +20,13 @@ from procurement.rulebook.book import (
     CompiledRulebook,
 )
 from procurement.rulebook.examples import ExampleResult, run_examples
-from procurement.rulebook.loader import builtin_tables, default_rulebook_path, load_default, load_rulebook
+from procurement.rulebook.loader import (
+    builtin_tables,
+    default_rulebook_path,
+    load_default,
+    load_rulebook,
+    loads_rulebook,
+)
 from procurement.rulebook.problems import Problem, RulebookProblems
 from procurement.rulebook.schema import json_schema
 from procurement.rulebook.select import select
@@ -42,6 +49,7 @@ __all__ = [
     "json_schema",
     "load_default",
     "load_rulebook",
+    "loads_rulebook",
     "run_examples",
     "select",
     "select_rules",

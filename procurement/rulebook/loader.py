@@ -14,6 +14,7 @@ condition is replaced whole), and its `rules` are added (an id already defined i
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from procurement.rulebook.operators import did_you_mean
 from procurement.rulebook.problems import Problem, RulebookProblems
 from procurement.rulebook.pydantic_errors import translate
 from procurement.rulebook.schema import Rule, Rulebook
-from procurement.rulebook.yamlsafe import Locator, YamlProblem, read_yaml
+from procurement.rulebook.yamlsafe import Locator, YamlProblem, parse_yaml, read_yaml
 
 DEFAULT_RULEBOOK = "relance-renouveau.yaml"
 
@@ -59,12 +60,11 @@ def builtin_tables() -> dict[str, frozenset[str]]:
     return dict(load())
 
 
-def _read_layer(path: Path, problems: list[Problem]) -> _Layer | None:
-    import hashlib
-
-    shown = display_path(path)
+def _read_layer(path: Path, problems: list[Problem], text: bytes | None = None) -> _Layer | None:
+    """Read and shape-check one file (or `text`, shown under the name `path`)."""
+    shown = display_path(path) if text is None else str(path)
     try:
-        data, locator, raw = read_yaml(path, shown)
+        data, locator, raw = read_yaml(path, shown) if text is None else parse_yaml(text, shown)
     except YamlProblem as yp:
         where = f"{shown}:{yp.line}:{yp.col}" if yp.line else shown
         problems.append(Problem(yp.code, where, yp.fr, yp.en))
@@ -81,7 +81,7 @@ def _read_layer(path: Path, problems: list[Problem]) -> _Layer | None:
     return _Layer(model, locator, path, hashlib.sha256(raw).hexdigest())
 
 
-def _chain(path: Path, problems: list[Problem]) -> list[_Layer]:
+def _chain(path: Path, problems: list[Problem], text: bytes | None = None) -> list[_Layer]:
     """The extends chain, parent first. Stops at the first unreadable file or cycle."""
     layers: list[_Layer] = []
     seen: list[Path] = []
@@ -95,7 +95,7 @@ def _chain(path: Path, problems: list[Problem]) -> list[_Layer]:
                                     f"cycle d'extends : {cycle}", f"extends cycle: {cycle}"))
             return []
         seen.append(resolved)
-        layer = _read_layer(current, problems)
+        layer = _read_layer(current, problems, text if current is path else None)
         if layer is None:
             return []
         layers.append(layer)
@@ -179,8 +179,19 @@ def load_rulebook(path: str | Path, *, tables: Mapping[str, frozenset[str]] | No
     (`rules test` turns it off to report results itself).
     Raises RulebookProblems (exit status 2) listing every problem found.
     """
+    return _load(Path(path), None, tables, check_examples)
+
+
+def loads_rulebook(text: str, *, name: str = "<rulebook>", tables: Mapping[str, frozenset[str]] | None = None,
+                   check_examples: bool = True) -> CompiledRulebook:
+    """Like `load_rulebook`, from YAML text (an `extends:` path is relative to the working directory)."""
+    return _load(Path(name), text.encode("utf-8"), tables, check_examples)
+
+
+def _load(path: Path, text: bytes | None, tables: Mapping[str, frozenset[str]] | None,
+          check_examples: bool) -> CompiledRulebook:
     problems: list[Problem] = []
-    layers = _chain(Path(path), problems)
+    layers = _chain(path, problems, text)
     if problems:
         raise RulebookProblems(problems)
     rules, origins, own_tables, targets = _merge(layers, problems)

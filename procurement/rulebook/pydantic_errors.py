@@ -97,6 +97,10 @@ def _sentences(err: dict[str, Any]) -> tuple[str, str, str]:
                "list_type": "une liste", "dict_type": "une table de clés", "model_type": "une table de clés",
                "int_parsing": "un entier", "float_parsing": "un nombre", "bool_parsing": "true/false",
                "int_from_float": "un entier", "model_attributes_type": "une table de clés"}
+    if kind == "string_type" and isinstance(value, bool):
+        return ("schema", f"{last} : YAML lit ce texte comme le booléen {str(value).lower()} (yes, no, on, off…) : "
+                "mettez-le entre guillemets",
+                f"{last}: YAML reads this text as the boolean {str(value).lower()} (yes, no, on, off...): quote it")
     if kind in type_fr:
         return ("schema", f"valeur {value!r} pour {last} : {type_fr[kind]} attendu",
                 f"value {value!r} for {last}: {err['msg'].removeprefix('Input should be ').lower()}")

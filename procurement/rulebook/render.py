@@ -6,8 +6,8 @@ only, parsed once at load time into literal parts and canonical field names (an 
 load-time error), and rendered by joining strings.
 
 Values are formatted the way each audience reads them: 1 234 567,89 € and 31/12/2025 in French,
-€1,234,567.89 and 2025-12-31 in English. French uses the CLDR spacing: a narrow no-break space
-(U+202F) between thousands and a no-break space (U+00A0) before € and %.
+€1,234,567.89 and 2025-12-31 in English. French uses a narrow no-break space (U+202F) between
+thousands and before € and %, as `procurement.i18n` does for the reports.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 from procurement.fields import FIELDS_BY_NAME, Kind
 
 NNBSP = "\u202f"  # French thousands separator
-NBSP = "\u00a0"  # before € and %
+NBSP = NNBSP  # before € and % (same character as procurement.i18n)
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 UNKNOWN = {"fr": "non renseigné", "en": "not given"}

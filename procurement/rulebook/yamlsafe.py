@@ -5,7 +5,8 @@ from a mail; reading it must never run code or exhaust the machine. So:
 - only the safe constructors, and of those only text, numbers, booleans, null, dates, lists and
   mappings: `!!python/object`, `!!binary`, `!!set` and any custom tag are refused with their place;
 - aliases are allowed within a small budget, and the document, with aliases expanded, may not exceed
-  a node budget (the "billion laughs" bomb is a few lines of aliases that expand to 10^9 nodes);
+  a node budget nor a nesting depth (the "billion laughs" bomb is a few lines of aliases that expand
+  to 10^9 nodes; a recursive alias nests forever);
 - duplicate keys are an error (YAML silently keeps the last one, which would hide a rule's condition),
   merge keys `<<` are refused, and keys must be text (`yes:` would be read as the boolean true);
 - files over 5 MB are refused before parsing.
@@ -28,6 +29,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ALIASES = 50
 MAX_NODES = 200_000
+MAX_DEPTH = 64  # real rulebooks nest about 12 levels; a recursive alias nests forever
 
 Path_ = tuple[str | int, ...]
 
@@ -118,6 +120,10 @@ def _index(root: Node, locator: Locator) -> None:
         if count > MAX_NODES:
             raise YamlProblem(1, 1, f"document trop grand une fois les alias développés (> {MAX_NODES} nœuds)",
                               f"document too large once aliases are expanded (> {MAX_NODES} nodes)")
+        if len(path) > MAX_DEPTH:
+            raise YamlProblem(node.start_mark.line + 1, node.start_mark.column + 1,
+                              f"YAML imbriqué sur plus de {MAX_DEPTH} niveaux (alias récursif ?)",
+                              f"YAML nested more than {MAX_DEPTH} levels deep (recursive alias?)")
         locator.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, MappingNode):
             for key_node, value_node in node.value:
@@ -138,7 +144,14 @@ def read_yaml(path: Path, display: str) -> tuple[Any, Locator, bytes]:
     if size > MAX_BYTES:
         raise YamlProblem(0, 0, f"fichier trop gros ({size} octets > 5 Mo)", f"file too large ({size} bytes > 5 MB)",
                           code="file")
-    raw = path.read_bytes()[: MAX_BYTES + 1]
+    return parse_yaml(path.read_bytes()[: MAX_BYTES + 1], display)
+
+
+def parse_yaml(raw: bytes, display: str) -> tuple[Any, Locator, bytes]:
+    """Parse YAML bytes safely (same checks as `read_yaml`); `display` names the source in messages."""
+    if len(raw) > MAX_BYTES:
+        raise YamlProblem(0, 0, f"texte trop gros ({len(raw)} octets > 5 Mo)",
+                          f"text too large ({len(raw)} bytes > 5 MB)", code="file")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -155,11 +168,11 @@ def read_yaml(path: Path, display: str) -> tuple[Any, Locator, bytes]:
     except ConstructorError as exc:
         mark = exc.problem_mark
         tag = (exc.problem or "").removeprefix("could not determine a constructor for the ")
-        tag = tag.removeprefix("tag ").replace("tag:yaml.org,2002:", "!!")
+        tag = tag.removeprefix("tag ").replace("tag:yaml.org,2002:", "!!").strip("'\"")
         raise YamlProblem(
             mark.line + 1 if mark else 0, mark.column + 1 if mark else 0,
-            f"étiquette YAML {tag} refusée : un rulebook ne contient que textes, nombres, dates, listes et tables",
-            f"YAML tag {tag} refused: a rulebook holds only text, numbers, dates, lists and mappings",
+            f"étiquette YAML « {tag} » refusée : un rulebook ne contient que textes, nombres, dates, listes et tables",
+            f"YAML tag '{tag}' refused: a rulebook holds only text, numbers, dates, lists and mappings",
         ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

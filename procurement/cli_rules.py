@@ -1,0 +1,253 @@
+"""`procurement rules ...`: list, explain, validate and test rulebooks, and publish their JSON Schema.
+
+A thin layer, as the rest of the CLI: options are parsed here, the work is done by
+`procurement.rulebook`. French by default, English with `procurement rules --lang en ...`.
+Exit status: 0 = fine; 1 = `rules test` found an example that fails; 2 = the rulebook (or a
+selector) is invalid, reported as `file:line:col: message` lines without a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from procurement import i18n
+from procurement.errors import EXIT_FINDINGS, EXIT_OK, ProcurementError
+from procurement.fields import FIELDS_BY_NAME
+from procurement.rulebook import (
+    CompiledRulebook,
+    default_rulebook_path,
+    json_schema,
+    load_rulebook,
+    run_examples,
+    select,
+)
+from procurement.rulebook.examples import describe_evidence
+from procurement.rulebook.operators import did_you_mean
+from procurement.rulebook.render import format_value
+
+WORDS = {
+    "fr": {"id": "Code", "kind": "Type", "chantiers": "Chantiers", "title": "Titre", "rules": "règles",
+           "why": "Pourquoi", "legal": "Base légale", "applies": "S'applique si", "always": "toujours",
+           "require": "Exige", "message": "Message en cas d'échec", "advice": "Conseil", "examples": "Exemples",
+           "severity": "gravité", "weight": "poids", "scope": "étape", "imperatives": "impératifs",
+           "validity": "Validité", "from": "à partir du", "until": "jusqu'au", "recalled": "de mémoire, à vérifier",
+           "ok": "valide", "examples_count": "exemples", "passed": "réussis", "failed": "en échec",
+           "no_examples": "règles sans exemple", "measure": "Valeurs rapportées",
+           "unknown_rule": "règle inconnue « {id} »", "written": "Schéma écrit dans {path}"},
+    "en": {"id": "Id", "kind": "Kind", "chantiers": "Chantiers", "title": "Title", "rules": "rules",
+           "why": "Why", "legal": "Legal basis", "applies": "Applies when", "always": "always",
+           "require": "Requires", "message": "Message on failure", "advice": "Advice", "examples": "Examples",
+           "severity": "severity", "weight": "weight", "scope": "stage", "imperatives": "imperatives",
+           "validity": "Validity", "from": "from", "until": "until", "recalled": "recalled, to be checked",
+           "ok": "valid", "examples_count": "examples", "passed": "passed", "failed": "failed",
+           "no_examples": "rules without examples", "measure": "Reported values",
+           "unknown_rule": "unknown rule '{id}'", "written": "Schema written to {path}"},
+}
+RULES_OPTION = click.option(
+    "--rules", "rules_path", type=click.Path(dir_okay=False, path_type=Path),
+    help="Référentiel YAML (par défaut : rules/relance-renouveau.yaml).",
+)
+
+
+def _lang(ctx: click.Context) -> str:
+    return (ctx.find_object(dict) or {}).get("lang", "fr")
+
+
+def _words(ctx: click.Context) -> dict[str, str]:
+    return WORDS[_lang(ctx)]
+
+
+def _fail(ctx: click.Context, err: ProcurementError) -> None:
+    click.echo(err.message(_lang(ctx)), err=True)
+    ctx.exit(err.exit_code)
+
+
+def _load(ctx: click.Context, path: Path | None, **kwargs: Any) -> CompiledRulebook:
+    try:
+        return load_rulebook(path or default_rulebook_path(), **kwargs)
+    except ProcurementError as err:
+        _fail(ctx, err)
+        raise  # unreachable: ctx.exit raises
+
+
+@click.group("rules", context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+              help="Langue des messages / language of messages.")
+@click.pass_context
+def rules(ctx: click.Context, lang: str) -> None:
+    """Lister, expliquer, valider et tester les règles d'un référentiel (rulebook).
+
+    Exemple : procurement rules explain ENV-10
+    """
+    ctx.ensure_object(dict)["lang"] = lang
+
+
+@rules.command("list")
+@RULES_OPTION
+@click.option("--select", multiple=True, help="Ne garder que ces règles (code ou préfixe, ex. ENV, SOC-01).")
+@click.option("--ignore", multiple=True, help="Écarter ces règles (code ou préfixe).")
+@click.pass_context
+def list_(ctx: click.Context, rules_path: Path | None, select: tuple[str, ...], ignore: tuple[str, ...]) -> None:
+    """Tableau des règles : code, type, chantiers, titre."""
+    lang, w = _lang(ctx), _words(ctx)
+    book = _load(ctx, rules_path)
+    if select or ignore:
+        try:
+            book = _select(book, select, ignore)
+        except ProcurementError as err:
+            _fail(ctx, err)
+    rows = [(r.id, i18n.label(r.kind, lang), ",".join(map(str, r.chantiers)), getattr(r.title, lang))
+            for r in book.rules]
+    header = (w["id"], w["kind"], w["chantiers"], w["title"])
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=False)][:3]
+    click.echo(f"{book.id} {book.version} — {len(book.rules)} {w['rules']} (sha256 {book.sha256[:12]})")
+    for row in (header, *rows):
+        click.echo("  ".join(str(v).ljust(n) for v, n in zip(row[:3], widths, strict=True)) + "  " + row[3])
+
+
+def _select(book: CompiledRulebook, chosen: tuple[str, ...], dropped: tuple[str, ...]) -> CompiledRulebook:
+    return select(book, select=list(chosen), ignore=list(dropped))
+
+
+@rules.command()
+@click.argument("rule_id")
+@RULES_OPTION
+@click.pass_context
+def explain(ctx: click.Context, rule_id: str, rules_path: Path | None) -> None:
+    """Expliquer une règle : pourquoi, base légale, conditions, conseil, exemples."""
+    lang, w = _lang(ctx), _words(ctx)
+    book = _load(ctx, rules_path)
+    wanted = rule_id.strip().upper()
+    if wanted not in book:
+        ids = [r.id for r in book.rules]
+        msg = w["unknown_rule"].format(id=rule_id) + did_you_mean(wanted, ids, lang)
+        click.echo(msg, err=True)
+        ctx.exit(2)
+    for line in explain_lines(book, wanted, lang):
+        click.echo(line)
+
+
+def explain_lines(book: CompiledRulebook, rule_id: str, lang: str) -> list[str]:
+    """The text of `rules explain`, as lines (also used by tests and docs)."""
+    w = WORDS[lang]
+    rule = book.rule(rule_id)
+    src = rule.source
+    tags = [i18n.label(rule.kind, lang), f"{w['severity']} {rule.severity}", f"{w['weight']} {rule.weight:g}",
+            f"{w['chantiers']} " + ", ".join(map(str, rule.chantiers))]
+    if src.imperatives:
+        tags.append(f"{w['imperatives']} " + ", ".join(i18n.label(i, lang) for i in src.imperatives))
+    tags.append(f"{w['scope']} " + ", ".join(src.scopes))
+    out = [f"{rule.id} — {getattr(src.title, lang)}", "  " + " · ".join(tags), ""]
+    if src.since or src.until:
+        parts = [f"{w['from']} {format_value(src.since, None, lang)}" if src.since else "",
+                 f"{w['until']} {format_value(src.until, None, lang)}" if src.until else ""]
+        out += [f"{w['validity']} : " + " ".join(p for p in parts if p), ""]
+    out += [f"{w['why']}", *_wrap(getattr(src.why, lang)), ""]
+    if src.legal_ref:
+        out.append(w["legal"])
+        for ref in src.legal_ref:
+            bits = [ref.text, f"art. {ref.article}" if ref.article else "",
+                    format_value(ref.date, None, lang) if ref.date else "",
+                    f"({w['recalled']})" if ref.confidence == "recalled" else ""]
+            out.append("  - " + ", ".join(b for b in bits if b))
+            if ref.url:
+                out.append(f"    {ref.url}")
+        out.append("")
+    out.append(w["applies"])
+    out += [f"  {line}" for line in (rule.applies.describe(lang) if rule.applies else [w["always"]])]
+    out += ["", w["require"], *[f"  {line}" for line in rule.require.describe(lang)], ""]
+    out += [w["message"], *_wrap(getattr(src.message, lang)), ""]
+    if rule.measure:
+        out += [f"{w['measure']} : " + ", ".join(rule.measure), ""]
+    out += [w["advice"], *_wrap(getattr(src.advice, lang)), ""]
+    if src.examples:
+        out.append(w["examples"])
+        for ex in src.examples:
+            order = ", ".join(f"{k}={format_value(v, _kind(k), lang)}" for k, v in ex.order.items())
+            out.append(f"  - {i18n.label(ex.expect, lang)} : {order or '{}'}")
+            if ex.note:
+                out.append(f"      {ex.note}")
+    return out
+
+
+def _kind(name: str) -> Any:
+    f = FIELDS_BY_NAME.get(name)
+    return f.kind if f else None
+
+
+def _wrap(text: str, width: int = 100) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(" ".join(text.split()), width, initial_indent="  ", subsequent_indent="  ")
+
+
+@rules.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def validate(ctx: click.Context, file: Path) -> None:
+    """Vérifier un référentiel : champs, opérateurs, valeurs, tables, exemples (statut 2 si invalide)."""
+    w = _words(ctx)
+    book = _load(ctx, file)
+    examples = sum(len(r.examples) for r in book.rules)
+    click.echo(f"{file}: {w['ok']} — {len(book.rules)} {w['rules']}, {examples} {w['examples_count']}, "
+               f"sha256 {book.sha256}")
+
+
+@rules.command("test")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-v", "--verbose", is_flag=True, help="Afficher chaque exemple.")
+@click.pass_context
+def test_(ctx: click.Context, file: Path, verbose: bool) -> None:
+    """Exécuter les exemples des règles ; statut 1 si l'un ne donne pas le résultat annoncé."""
+    lang, w = _lang(ctx), _words(ctx)
+    book = _load(ctx, file, check_examples=False)
+    results = run_examples(book)
+    click.echo(f"{book.id} {book.version}: {len(results)} {w['examples_count']}")
+    by_rule: dict[str, list[Any]] = {}
+    for r in results:
+        by_rule.setdefault(r.rule, []).append(r)
+    for rule_id, items in by_rule.items():
+        marks = "".join("." if r.ok else "F" for r in items)
+        click.echo(f"{rule_id} {marks}")
+        if verbose:
+            for r in items:
+                click.echo(f"    {r.number}: {r.expect} -> {r.got} {describe_evidence(r.evidence, lang)}")
+    failed = [r for r in results if not r.ok]
+    for r in failed:
+        assert r.problem is not None
+        click.echo("", err=True)
+        click.echo(r.problem.message(lang), err=True)
+    without = [r.id for r in book.rules if not r.examples]
+    if without:
+        click.echo(f"{len(without)} {w['no_examples']} : {', '.join(without)}")
+    click.echo(f"{len(results) - len(failed)} {w['passed']}, {len(failed)} {w['failed']}")
+    ctx.exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+@rules.command()
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Fichier à écrire (par défaut : sortie standard).")
+@click.pass_context
+def schema(ctx: click.Context, out: Path | None) -> None:
+    """Écrire le JSON Schema du format des référentiels (pour l'autocomplétion des éditeurs)."""
+    text = schema_text()
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    click.echo(_words(ctx)["written"].format(path=out), err=True)
+
+
+def schema_text() -> str:
+    """The JSON Schema exactly as committed in docs/rulebook.schema.json."""
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(rules(prog_name="procurement rules"))
