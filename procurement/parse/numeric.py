@@ -1,0 +1,213 @@
+"""Numbers, amounts, integers and percentages as French buyers and export tools write them.
+
+The Bretagne spreadsheet writes "14 700,00" with a NBSP thousands separator; Excel in French writes a
+narrow NBSP (U+202F); the marches-securises JSON has "30000.00" as a string; decp-processing met
+"1.0E17"; buyers add "€" or "EUR HT". We read all of these, and reject anything that could be read two
+ways rather than guess.
+
+Separator rule (decided once, here):
+
+* Spaces of any width and apostrophes ("1'234.50", Swiss) only ever group thousands.
+* When a comma and a dot both appear, the rightmost one is the decimal separator and the other groups
+  thousands: "1.234,56" and "1,234.56" are both 1234.56.
+* A single comma is ALWAYS the decimal separator (French convention): "1,234" is 1.234, never 1234.
+* A single dot is the decimal separator too: "1.234" is 1.234.
+* Several commas, or several dots, group thousands and need valid groups: "1.234.567" is 1234567 but
+  "12,34,56" is rejected.
+* Thousands groups must be 1-3 digits then exactly 3: "12 34" is two numbers, rejected.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal
+from numbers import Real
+
+from procurement.parse.blank import is_blank
+from procurement.parse.errors import fail
+
+# Every width of space becomes a plain space; the Unicode minus and the dashes Word puts before numbers
+# become "-".
+_NORMALISE = str.maketrans(
+    {
+        "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2008": " ", "\u2009": " ", "\u200a": " ",
+        "\u205f": " ", "\u3000": " ", "\t": " ",
+        "\u2212": "-", "\u2013": "-", "\u2012": "-", "\u2019": "'",
+    }
+)
+
+# Already-clean numbers ("30000.00", "36", "-12.5"), the bulk of JSON and CSV values: no analysis.
+_PLAIN = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?", re.ASCII)
+# The French way ("14 700,00", "1 234,5"), the bulk of buyers' spreadsheets: one regex, no analysis.
+_FRENCH = re.compile(r"-?[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})*(?:,[0-9]+)?|-?[0-9]+,[0-9]+", re.ASCII)
+
+_NUMBER = re.compile(
+    r"""
+    (?P<sign>[+-]?)\s*
+    (?:(?:€|eur)\s*)?
+    (?P<mant>[0-9][0-9 .,']*|[.,][0-9]+)
+    (?:[eE](?P<exp>[+-]?[0-9]{1,4}))?
+    \s*(?:€|eur(?:os?)?)?
+    (?:\s*h\.?\s?t\.?)?
+    """,
+    re.VERBOSE | re.IGNORECASE | re.ASCII,
+)
+_GROUPS = re.compile(r"[0-9]{1,3}(?:[ '][0-9]{3})*|[0-9]{1,3}(?:\.[0-9]{3})*|[0-9]{1,3}(?:,[0-9]{3})*", re.ASCII)
+_DIGITS = re.compile(r"[0-9]*", re.ASCII)
+
+
+def _integer_part(part: str) -> str | None:
+    """Digits of the integer part, thousands separators removed; None when the grouping is wrong."""
+    if part.isdigit() or part == "":
+        return part
+    if not _GROUPS.fullmatch(part):
+        return None
+    return part.replace(" ", "").replace("'", "").replace(".", "").replace(",", "")
+
+
+def _mantissa(m: str) -> str | None:
+    """The mantissa as "1234.56", following the separator rule of the module docstring."""
+    m = m.rstrip()
+    if not m[-1].isdigit():
+        return None
+    comma, dot = m.rfind(","), m.rfind(".")
+    if comma >= 0 and dot >= 0:
+        dec = "," if comma > dot else "."
+        if m.count(dec) != 1:
+            return None
+        whole, frac = m.split(dec)
+        if ("," if dec == "." else ".") not in whole:  # the other separator must be in the integer part
+            return None
+    elif comma >= 0 or dot >= 0:
+        sep = "," if comma >= 0 else "."
+        if m.count(sep) == 1:
+            whole, frac = m.split(sep)
+        else:
+            whole, frac = m, ""
+            sep = ""
+    else:
+        whole, frac = m, ""
+    if frac and not (frac.isdigit() and frac.isascii()):
+        return None
+    digits = _integer_part(whole)
+    if digits is None or (digits == "" and not frac):
+        return None
+    return f"{digits or '0'}.{frac or '0'}"
+
+
+def _parse_str(s: str, original: object) -> float:
+    """A non-blank string to a finite float, or ParseError."""
+    t = s.translate(_NORMALISE).strip()
+    if _PLAIN.fullmatch(t):
+        return float(t)
+    m = _NUMBER.fullmatch(t)
+    mant = _mantissa(m["mant"]) if m else None
+    if mant is None:
+        raise fail("not_a_number", original)
+    x = float(f"{m['sign']}{mant}e{m['exp'] or 0}")
+    if not math.isfinite(x):
+        raise fail("not_finite", original)
+    return x
+
+
+def _parse(value: object) -> float | None:
+    """The finite float a cell holds, None when blank; shared by every numeric parser."""
+    if isinstance(value, float):  # the most common cell type from calamine and json
+        if math.isfinite(value):
+            return value
+        if math.isnan(value):
+            return None
+        raise fail("not_finite", value)
+    if isinstance(value, str):
+        if _PLAIN.fullmatch(value):
+            return float(value)
+        if _FRENCH.fullmatch(value):
+            return float(value.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace(",", "."))
+        if is_blank(value):
+            return None
+        return _parse_str(value, value)
+    if value is None:
+        return None
+    if isinstance(value, bool):  # True is an int in Python, but never an amount in a file
+        raise fail("not_a_number", value)
+    if isinstance(value, int | Decimal | Real):
+        if is_blank(value):
+            return None
+        try:
+            x = float(value)
+        except (OverflowError, ValueError, TypeError):
+            raise fail("not_finite", value) from None
+        if not math.isfinite(x):
+            raise fail("not_finite", value)
+        return x
+    raise fail("not_a_number", value)
+
+
+def parse_number(value: object) -> float | None:
+    """A finite float, or None for a blank marker. See the module docstring for the separator rule."""
+    return _parse(value)
+
+
+def parse_money(value: object) -> float | None:
+    """An amount in euros, >= 0, rounded to the cent.
+
+    DECP has 59,588 amounts <= 0 nationally; a negative one is a typo or a credit note, never the value
+    of a purchase, so it is refused here ("negative_amount"). Zero passes: flagging placeholder amounts
+    (0, 99 999 999) is the validator's job, with the context to explain it.
+    """
+    x = _parse(value)
+    if x is None:
+        return None
+    if x < 0:
+        raise fail("negative_amount", value)
+    return round(x, 2) + 0.0
+
+
+def parse_integer(value: object) -> int | None:
+    """A whole number: "36", 36.0 (Excel and calamine give floats), "36,0". 36.5 is "not_integer"."""
+    if type(value) is int:
+        return value
+    if isinstance(value, str):
+        s = value.strip()
+        if s.isascii() and s.isdigit() and len(s) <= 4000:  # int() refuses > 4,300 digits
+            return int(s)
+    x = _parse(value)
+    if x is None:
+        return None
+    if not x.is_integer():
+        raise fail("not_integer", value)
+    return int(x)
+
+
+_PERCENT_SIGN = re.compile(r"\s*(?:%|pour\s*cent|pourcent|pct)\s*$", re.IGNORECASE)
+
+
+def parse_percent(value: object) -> float | None:
+    """A percentage from 0 to 100.
+
+    With a "%" sign the number is the percentage: "25 %" and "0,5 %" are 25 and 0.5. Without one, a
+    number from 0 to 1 is a fraction, because Excel percent cells hold 0.25 and DECP's origineFrance and
+    tauxAvance are 0-1: 0.25 and "0,5" give 25 and 50, and 1 gives 100. So one percent must be written
+    "1 %". Above 1 a bare number is already a percentage ("25" is 25). Outside 0-100: "percent_range".
+    """
+    has_sign = False
+    if isinstance(value, str):
+        m = _PERCENT_SIGN.search(value)
+        if m:
+            has_sign = True
+            rest = value[: m.start()]
+            if is_blank(rest):
+                raise fail("not_a_number", value)
+            x = _parse_str(rest, value)
+        else:
+            x = _parse(value)
+    else:
+        x = _parse(value)
+    if x is None:
+        return None
+    if not has_sign and 0 <= x <= 1:
+        x = round(x * 100, 9)  # 0.07 * 100 is 7.000000000000001
+    if not 0 <= x <= 100:
+        raise fail("percent_range", value)
+    return x + 0.0

@@ -1,0 +1,228 @@
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from procurement.parse import ParseError, parse_integer, parse_money, parse_number, parse_percent
+
+NBSP, NNBSP = "\u00a0", "\u202f"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("1 234,56 €", 1234.56),
+        ("14 700,00", 14700.0),
+        (f"14{NBSP}700,00", 14700.0),  # Bretagne spreadsheet
+        (f"14{NNBSP}700,00", 14700.0),  # Excel in French
+        (f"1{NNBSP}234{NNBSP}567,5{NBSP}€", 1234567.5),
+        ("1.234,56", 1234.56),
+        ("1,234.56", 1234.56),
+        ("1234.56", 1234.56),
+        ("1234,5", 1234.5),
+        ("30000.00", 30000.0),  # marches-securises JSON
+        ("-12", -12.0),
+        ("+12", 12.0),
+        ("− 3,5", -3.5),  # Unicode minus
+        ("12 EUR", 12.0),
+        ("12 euros", 12.0),
+        ("12 € HT", 12.0),
+        ("12 EUR H.T.", 12.0),
+        ("€12", 12.0),
+        ("EUR 12", 12.0),
+        ("1 234 567", 1234567.0),
+        ("1e3", 1000.0),
+        ("1.0E17", 1e17),  # decp-processing placeholder
+        ("1,5e3", 1500.0),
+        ("1,234", 1.234),  # single comma: always decimal
+        ("1.234", 1.234),  # single dot: decimal
+        ("1.234.567", 1234567.0),
+        ("1,234,567", 1234567.0),
+        ("1.234.567,89", 1234567.89),
+        ("1 234.5", 1234.5),
+        ("1'234.50", 1234.5),
+        (",5", 0.5),
+        ("0,5", 0.5),
+        ("  42\t", 42.0),
+        (42, 42.0),
+        (12.5, 12.5),
+        (Decimal("12.50"), 12.5),
+        (Fraction(1, 4), 0.25),
+    ],
+)
+def test_parse_number(value, expected):
+    result = parse_number(value)
+    assert isinstance(result, float)
+    assert result == pytest.approx(expected, rel=1e-15)
+
+
+@pytest.mark.parametrize("value", [None, "", "  ", "NC", "N/C", "MQ", "CDL", "NaN", "nan", "null", "-", "—",
+                                   "n/a", "N/A", "ND", float("nan"), Decimal("NaN")])
+def test_parse_number_blank(value):
+    assert parse_number(value) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("Travaux", "not_a_number"),
+        ("12,34,56", "not_a_number"),
+        ("12 34", "not_a_number"),  # two numbers, not thousands
+        ("12 et 15", "not_a_number"),
+        ("1,234.567,8", "not_a_number"),
+        ("12.", "not_a_number"),
+        ("12,", "not_a_number"),
+        ("1 234.567,89", "not_a_number"),  # mixed thousands separators
+        ("25 %", "not_a_number"),
+        ("#DIV/0!", "not_a_number"),
+        ("inf", "not_a_number"),
+        ("1_000", "not_a_number"),
+        ("١٢٣", "not_a_number"),  # non-ASCII digits
+        ("1e999", "not_finite"),
+        (float("inf"), "not_finite"),
+        (float("-inf"), "not_finite"),
+        (Decimal("Infinity"), "not_finite"),
+        (10**400, "not_finite"),
+        (True, "not_a_number"),
+        (False, "not_a_number"),
+        ([1], "not_a_number"),
+        (object(), "not_a_number"),
+    ],
+)
+def test_parse_number_errors(value, code):
+    with pytest.raises(ParseError) as exc:
+        parse_number(value)
+    assert exc.value.code == code
+
+
+def test_parse_number_message_quotes_the_value():
+    with pytest.raises(ParseError) as exc:
+        parse_number("12,34,56")
+    assert exc.value.message_fr == "« 12,34,56 » n'est pas un nombre lisible (exemple attendu : 1 234,56)."
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("1 234,567", 1234.57), ("0", 0.0), (0, 0.0), ("-0", 0.0), (99999999, 99999999.0), (1234.567, 1234.57)],
+)
+def test_parse_money(value, expected):
+    assert parse_money(value) == expected
+
+
+def test_parse_money_negative():
+    with pytest.raises(ParseError) as exc:
+        parse_money("-12,50")
+    assert exc.value.code == "negative_amount"
+    assert parse_money("NC") is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("36", 36), (36, 36), (36.0, 36), ("36,0", 36), ("1e3", 1000), ("1 200", 1200), (Decimal("12"), 12),
+     ("12345678901234567890", 12345678901234567890), (10**30, 10**30)],
+)
+def test_parse_integer(value, expected):
+    result = parse_integer(value)
+    assert result == expected and type(result) is int
+
+
+@pytest.mark.parametrize("value", ["36.5", 36.5, "36,5", "1,234"])
+def test_parse_integer_not_integral(value):
+    with pytest.raises(ParseError) as exc:
+        parse_integer(value)
+    assert exc.value.code == "not_integer"
+
+
+def test_parse_integer_blank_and_text():
+    assert parse_integer("NC") is None  # the 2019 fixture's "dureeMois": "NC"
+    with pytest.raises(ParseError):
+        parse_integer("douze")
+    with pytest.raises(ParseError):
+        parse_integer(True)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("25 %", 25.0),
+        ("25%", 25.0),
+        ("25", 25.0),
+        (25, 25.0),
+        (0.25, 25.0),  # Excel percent cell
+        ("0,25", 25.0),
+        ("0,5", 50.0),
+        (1.0, 100.0),  # DECP origineFrance 1.0
+        (1, 100.0),
+        ("1", 100.0),
+        ("1 %", 1.0),
+        ("0,5 %", 0.5),
+        ("0 %", 0.0),
+        (0, 0.0),
+        ("100", 100.0),
+        ("100 %", 100.0),
+        (0.07, 7.0),
+        ("12,5 pour cent", 12.5),
+        (f"30{NBSP}%", 30.0),
+    ],
+)
+def test_parse_percent(value, expected):
+    assert parse_percent(value) == expected
+
+
+@pytest.mark.parametrize("value", ["120 %", 120, "-5", -0.5, "101", 1.5e9])
+def test_parse_percent_range(value):
+    with pytest.raises(ParseError) as exc:
+        parse_percent(value)
+    assert exc.value.code == "percent_range"
+
+
+@pytest.mark.parametrize("value", ["%", " %", "beaucoup %", "abc"])
+def test_parse_percent_not_a_number(value):
+    with pytest.raises(ParseError) as exc:
+        parse_percent(value)
+    assert exc.value.code == "not_a_number"
+
+
+def test_parse_percent_blank():
+    assert parse_percent("CDL") is None
+    assert parse_percent(None) is None
+
+
+# --- properties -------------------------------------------------------------------------------------
+
+
+def format_fr(cents: int, sep: str) -> str:
+    """1234567.89 written the French way: "1 234 567,89" with `sep` grouping thousands."""
+    text = f"{abs(cents) // 100:,}".replace(",", sep) + f",{abs(cents) % 100:02d}"
+    return ("-" if cents < 0 else "") + text
+
+
+@settings(max_examples=200)
+@given(st.integers(min_value=-(10**15), max_value=10**15), st.sampled_from([NBSP, NNBSP, " ", "."]))
+def test_french_formatted_amounts_round_trip(cents, sep):
+    assert parse_number(format_fr(cents, sep)) == cents / 100
+
+
+@settings(max_examples=200)
+@given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12))
+def test_french_formatted_floats_round_trip(x):
+    english = f"{x:,.2f}"  # "1,234,567.89"
+    french = english.replace(",", NBSP).replace(".", ",")
+    assert parse_number(french) == float(f"{x:.2f}")
+
+
+@settings(max_examples=200)
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_typed_floats_pass_through(x):
+    assert parse_number(x) == x
+    assert parse_number(repr(x)) == x
+
+
+@settings(max_examples=200)
+@given(st.integers(min_value=0, max_value=10**12))
+def test_integers_as_text_round_trip(n):
+    assert parse_integer(str(n)) == n
+    assert parse_integer(f"{n:,}".replace(",", NBSP)) == n
+    assert parse_money(n) == n
