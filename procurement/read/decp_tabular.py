@@ -1,0 +1,336 @@
+"""DECP tables: the decp.info consolidated export, the Ministry's "DECP augmenté" (';', titulaire_id_1..3,
+MQ/CDL/INX markers, list values as Python reprs), the decp-table-schema CSV, and buyers' own exports
+that use the DECP column names (Région Bretagne's pipe-separated 'rendu compte').
+
+These tables have one row per (contract × titulaire × version): a contract with 14 co-contractors and 18
+modifications is 252 rows. Rows are grouped by `uid`, else by (acheteur id, id), into ONE order:
+
+* the current version is the rows with `donneesActuelles` true, else the highest modification id, else
+  the latest notification date; its first row gives the cells and its first titulaire the supplier; the
+  other titulaires of that version are listed in a "co_contractors" warning;
+* montant is NEVER summed across rows: the current amount is the latest `montantModification` if the
+  export has one, else the current row's `montant`; notification and publication dates are the initial
+  version's (decp.info rewrites dateNotification with each modification's);
+* accounting: `rows_read` counts every non-blank data row, and
+  rows_read = orders + merged rows + rejected rows, where an order's Source has `row` = the first row
+  of its group and `merged_rows` = the others. When rows were merged, every column label names its row
+  ("F7 (montant)") because the value may come from a row other than the first.
+
+Markers: "MQ" (missing) and "CDL" (conditional, empty) are blanks; "INX <value>" is <value> with an
+"invalid_in_source" warning. Memory holds, per contract, its current row, its initial row when different,
+and row numbers: never the whole file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterator
+from itertools import chain
+from pathlib import Path
+
+from procurement.errors import InputError
+from procurement.fields import match_header, normalize_header
+from procurement.model import Rejection, Source, Warning_
+from procurement.read.base import Cell, InputInfo, RawRecord, ReadOptions
+from procurement.read.csv_reader import iter_csv_rows, open_text, sniff_delimiter
+from procurement.read.decp_common import (
+    TABULAR_COLUMNS,
+    TITULAIRE_COLUMN,
+    Holder,
+    check_size,
+    co_contractors_warning,
+    date_sort_key,
+    derive_nature,
+    distinct,
+    fold,
+    is_blank,
+    is_decp_header,
+    looks_like_test,
+    modified_warning,
+    supplier_cells,
+    warning,
+)
+from procurement.read.headers import SCAN_ROWS, column_letter, fold_mapping
+
+_TRUE = {"oui", "true", "vrai", "1", "yes"}
+_FALSE = {"non", "false", "faux", "0", "no"}
+_MARKER_START = frozenset("MCI \t")
+_SLOT_PARTS = {"id": "id", "nom": "name", "denominationsociale": "name"}
+_MAX_VALUES = 5
+# decp.info rewrites dateNotification with each modification's: these come from the initial version.
+_INITIAL_FIELDS = ("notification_date", "publication_date")
+
+
+def _clean(value: object) -> tuple[object, bool]:
+    """(value with the Ministry's markers read, flagged INX?): MQ/CDL -> None, 'INX x' -> 'x'."""
+    if isinstance(value, str) and value[:1] in _MARKER_START:
+        s = value.strip()
+        if s in ("MQ", "CDL"):
+            return None, False
+        if s.startswith("INX "):
+            return s[4:].strip(), True
+    return value, False
+
+
+def _flag(value: object) -> int | None:
+    f = str(value).strip().lower() if value is not None else ""
+    return 1 if f in _TRUE else 0 if f in _FALSE else None
+
+
+class _Layout:
+    """What each column of the header means."""
+
+    def __init__(self, headers: list[str], mapping: dict[str, str] | None):
+        self.headers = headers
+        self.fields: dict[str, int] = {}  # canonical field -> column
+        self.roles: dict[str, int] = {}  # '@uid', '@current'... -> column
+        self.slots: dict[int, dict[str, int]] = {}  # titulaire slot -> {'id'|'type'|'name': column}
+        self.ignored: list[str] = []
+        self.duplicates: list[str] = []
+        self.letters = [column_letter(i) for i in range(len(headers))]
+        for col, text in enumerate(headers):
+            if not text:
+                continue
+            key = fold(text)
+            target = (mapping or {}).get(normalize_header(text)) or TABULAR_COLUMNS.get(key)
+            m = TITULAIRE_COLUMN.match(key) if target is None else None
+            if m:
+                part = "type" if m.group(1).startswith("typeidentifiant") else _SLOT_PARTS[m.group(1)]
+                slot = self.slots.setdefault(int(m.group(2) or 0), {})
+                if part in slot:
+                    self.duplicates.append(text)
+                else:
+                    slot[part] = col
+                continue
+            if target is None:
+                target = match_header(text)
+                if target in self.fields or target in {"id", "supplier_siret", "supplier_name"}:
+                    target = None
+            if target is None:
+                self.ignored.append(text)
+                continue
+            table = self.roles if target.startswith("@") else self.fields
+            if target in table:
+                self.duplicates.append(text)
+            else:
+                table[target] = col
+        self.slot_items = sorted(self.slots.items())
+
+    def holders(self, number: int, row: tuple) -> list[tuple]:
+        """(row number, slot, id, type, name) of each titulaire of a row, markers read, blanks skipped."""
+        out = []
+        for slot, parts in self.slot_items:
+            v = [_clean(row[parts[p]])[0] if p in parts and parts[p] < len(row) else None
+                 for p in ("id", "type", "name")]
+            if not is_blank(v[0]) or not is_blank(v[2]):
+                out.append((number, slot, *v))
+        return out
+
+    def columns(self) -> tuple[dict[str, str], list[str]]:
+        """(header -> canonical field, the other DECP columns the reader uses: versions, co-contractors)."""
+        named = {self.headers[c]: f for f, c in self.fields.items()}
+        used = [self.headers[c] for c in self.roles.values()]
+        for i, (_, slot) in enumerate(self.slot_items):
+            for part, c in slot.items():
+                if i == 0 and part != "type":
+                    named[self.headers[c]] = "supplier_siret" if part == "id" else "supplier_name"
+                else:
+                    used.append(self.headers[c])
+        return named, used
+
+
+def _find_layout(rows: list[tuple[int, list[object], bool]], mapping: dict[str, str] | None,
+                 where: str) -> tuple[int, _Layout]:
+    for index, (_, cells, _) in enumerate(rows):
+        headers = [" ".join(str(c).split()) if c is not None else "" for c in cells]
+        if is_decp_header({fold(h) for h in headers if h}):
+            return index, _Layout(headers, mapping)
+    raise InputError(
+        "pas un tableau DECP : colonnes attendues « uid » ou « id », « acheteur_id », « codeCPV » et "
+        "« montant » (ou « dateNotification ») dans les 30 premières lignes",
+        "not a DECP table: expected columns 'uid' or 'id', 'acheteur_id', 'codeCPV' and 'montant' "
+        "(or 'dateNotification') in the first 30 rows", where=where)
+
+
+class _Group:
+    """One contract while its rows are being read: only what the final order needs."""
+
+    __slots__ = ("amounts", "cur", "cur_key", "first", "holders", "init", "init_key", "merged", "mod_amount",
+                 "mod_duration", "versions")
+
+    def __init__(self, number: int, vkey: tuple, row: tuple):
+        self.first = number
+        self.merged: list[int] = []
+        self.cur_key = self.init_key = vkey
+        self.cur = self.init = (number, row)
+        self.holders: list[tuple] = []  # (row number, slot, id, type, name) of the current version's titulaires
+        self.amounts: set[str] = set()
+        self.mod_amount: tuple[tuple, int, object] | None = None  # (version, row number, value)
+        self.mod_duration: tuple[tuple, int, object] | None = None
+        self.versions = {vkey}
+
+
+class DecpTabularReader:
+    name = "decp-csv"
+
+    def detect(self, path: Path, head: bytes) -> bool:
+        text = head.decode("utf-8-sig", errors="ignore") if not head.startswith(b"\xff\xfe") else ""
+        if not text.strip() or text.lstrip()[:1] in "{[<":
+            return False
+        lines = text.splitlines()[: SCAN_ROWS + 1]
+        if len(lines) > 1 and (len(lines) > SCAN_ROWS or not text.endswith(("\n", "\r"))):
+            lines = lines[:-1]  # the last line may be cut by the head
+        delimiter = sniff_delimiter("\n".join(lines))
+        try:
+            rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
+        except csv.Error:
+            return False
+        return any(is_decp_header({fold(c) for c in row if c.strip()}) for row in rows)
+
+    def read(self, path: Path, options: ReadOptions, info: InputInfo) -> Iterator[RawRecord | Rejection]:
+        where = str(path)
+        check_size(path, options.max_bytes)
+        fh, encoding, delimiter = open_text(path)
+        info.notes += [f"encoding:{encoding}", f"delimiter:{delimiter}"]
+        with fh:
+            rows = iter_csv_rows(fh, delimiter, where)
+            head = [r for _, r in zip(range(SCAN_ROWS), rows, strict=False)]
+            index, layout = _find_layout(head, fold_mapping(options.mapping), where)
+            info.header_row = head[index][0]
+            info.columns, used = layout.columns()
+            info.notes.append("decp_columns:" + ", ".join(used))
+            info.ignored_columns = layout.ignored
+            if layout.duplicates:
+                info.notes.append("duplicate_columns:" + ", ".join(layout.duplicates))
+            groups = self._group(layout, head[index + 1 :], rows, info)
+        merged = sum(len(g.merged) for g in groups.values())
+        info.notes += [f"contracts:{len(groups)}", f"merged_rows:{merged}"]
+        for group in groups.values():
+            yield _order(group, layout, path.name)
+
+    def _group(self, layout: _Layout, head: list, rows: Iterator, info: InputInfo) -> dict[tuple, _Group]:
+        groups: dict[tuple, _Group] = {}
+        col = layout.roles.get
+        f = layout.fields.get
+        blank = 0
+
+        def value(row: tuple, c: int | None) -> object:
+            return _clean(row[c])[0] if c is not None and c < len(row) else None
+
+        for number, row, _hidden in chain(head, rows):
+            if not "".join(row).strip():
+                blank += 1
+                continue
+            row = tuple(row)  # tuples of str leave the garbage collector alone: grouping stays linear
+            info.rows_read += 1
+            uid, ident, buyer = value(row, col("@uid")), value(row, f("id")), value(row, f("buyer_siret"))
+            if not is_blank(uid):
+                key: tuple = ("uid", str(uid).strip())
+            elif not is_blank(ident):
+                key = ("id", str(buyer or "").strip(), str(ident).strip())
+            else:
+                key = ("row", number)
+            mod = value(row, col("@mod_id"))
+            vkey = (_flag(value(row, col("@current"))) or 0,
+                    int(str(mod).strip()) if not is_blank(mod) and str(mod).strip().isdigit() else 0,
+                    date_sort_key(value(row, col("@mod_date")) or value(row, f("notification_date"))))
+            g = groups.get(key)
+            if g is None:
+                g = groups[key] = _Group(number, vkey, row)
+            else:
+                g.merged.append(number)
+                g.versions.add(vkey)
+                if vkey > g.cur_key:
+                    g.cur_key, g.cur, g.holders, g.amounts = vkey, (number, row), [], set()
+                if vkey < g.init_key:
+                    g.init_key, g.init = vkey, (number, row)
+            if vkey == g.cur_key:
+                g.holders += layout.holders(number, row)
+                amount = value(row, f("amount"))
+                if not is_blank(amount) and len(g.amounts) < _MAX_VALUES:
+                    g.amounts.add(str(amount).strip())
+            for attr, role in (("mod_amount", "@mod_amount"), ("mod_duration", "@mod_duration")):
+                v = value(row, col(role))
+                seen = getattr(g, attr)
+                if not is_blank(v) and (seen is None or vkey >= seen[0]):
+                    setattr(g, attr, (vkey, number, v))
+        if blank:
+            info.notes.append(f"blank_rows:{blank}")
+        return groups
+
+
+def _order(g: _Group, layout: _Layout, file: str) -> RawRecord:
+    grouped = bool(g.merged)
+    warnings: list[Warning_] = []
+    cells: dict[str, Cell] = {}
+
+    def label(c: int, number: int) -> str:
+        return f"{layout.letters[c]}{number if grouped else ''} ({layout.headers[c]})"
+
+    def at(c: int | None, number: int, row: tuple, field: str | None = None, flag: bool = True
+           ) -> Cell | None:
+        """The cell of a column in a row, markers read; an INX value is kept and flagged."""
+        if c is None or c >= len(row):
+            return None
+        v, inx = _clean(row[c])
+        if is_blank(v):
+            return None
+        cell = Cell(label(c, number), v)
+        if inx and flag:
+            warnings.append(warning("invalid_in_source", field=field, column=cell.column, value=v))
+        return cell
+
+    number, row = g.cur
+    init_no, init_row = g.init
+    for field, c in layout.fields.items():
+        cell = None
+        if field in _INITIAL_FIELDS and init_row is not row:
+            cell = at(c, init_no, init_row, field)
+        if cell is None:
+            cell = at(c, number, row, field)
+        if cell is not None:
+            cells[field] = cell
+    n = len(g.versions) - 1
+    for field, mod in (("amount", g.mod_amount), ("duration_months", g.mod_duration)):
+        c = layout.fields.get(field)
+        initial = at(c, init_no, init_row, flag=False) if init_row is not row else cells.get(field)
+        m = layout.roles.get("@mod_" + field.split("_")[0])
+        if mod is not None and m is not None:
+            cells[field] = Cell(label(m, mod[1]), mod[2])
+            n = max(n, 1)
+        current = cells.get(field)
+        if current is not None and current is not initial and (w := modified_warning(field, initial, current, n)):
+            warnings.append(w)
+    if len(g.amounts) > 1 and "amount" in cells:
+        warnings.append(warning("inconsistent_rows", field="amount", column=cells["amount"].column,
+                                value=cells["amount"].value, values=", ".join(sorted(g.amounts))))
+
+    tech = at(layout.roles.get("@techniques"), number, row, flag=False)
+    nature = cells.get("nature")
+    concession = nature is not None and fold(nature.value).startswith(("concession", "delegation"))
+    derived = derive_nature(nature, tech, cells.get("framework_id"), concession)
+    if derived is not None:
+        cells["nature"] = derived
+
+    holders = distinct([_holder(layout.slots[slot], n_, ident, kind, name, label)
+                        for n_, slot, ident, kind, name in g.holders])
+    if holders:
+        cells.update(supplier_cells(holders[0]))
+        if len(holders) > 1:
+            warnings.append(co_contractors_warning(holders))
+    if "object" in cells and looks_like_test(cells["object"].value):
+        warnings.append(warning("test_record", field="object", column=cells["object"].column,
+                                value=cells["object"].value, objet=cells["object"].value))
+    c = layout.roles.get("@current")
+    if c is not None and c < len(row) and _flag(_clean(row[c])[0]) == 0:
+        warnings.append(warning("superseded_version", column=label(c, number), value=row[c]))
+    source = Source(file=file, row=g.first, merged_rows=tuple(sorted(g.merged)))
+    original = {h: (row[i] if i < len(row) else None) for i, h in enumerate(layout.headers) if h}
+    return RawRecord(source=source, cells=cells, warnings=warnings, original=original)
+
+
+def _holder(parts: dict[str, int], number: int, ident: object, kind: object, name: object,
+            label: Callable[[int, int], str]) -> Holder:
+    cols = {p: label(c, number) for p, c in parts.items()}
+    return Holder(ident, kind, name, cols.get("id", "-"), cols.get("type", "-"), cols.get("name", "-"))
