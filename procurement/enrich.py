@@ -24,9 +24,9 @@ Supplier band ("amp" > "region_sud" > "france" > "eu" > "outside", most specific
   and non-AMP communes of Région Sud. "region_sud" would be wrong for those (the supplier may be in the
   Métropole) and "amp" may be wrong too, so the band stays None and the rule reports missing data; the
   département and région are still filled when the served communes share them.
-- Without a usable French location: "france" when the country is France, "eu" for another member state,
-  "outside" for a recognised country outside the EU, None otherwise. Note that "france" from the country
-  alone does not exclude the Métropole (origin "reference:country" tells that case apart).
+- Without a usable French location: "eu" for another member state, "outside" for a recognised country
+  outside the EU, None otherwise. The country "FR" alone leaves the band unknown: it does not exclude
+  the Métropole, and a guess would count a possibly local supplier as non-local.
 - The commune code and postcode are read as French only when the country is France or not given: 10115
   is also a Berlin postcode.
 
@@ -109,7 +109,9 @@ def _supplier(code: str | None, postcode: str | None, country: str | None) -> Fo
             }
             values = {k: v for k, v in values.items() if v is not None}
             return values, dict.fromkeys(values, "reference:postcode"), (area.lat, area.lon), "postcode"
-    band = {"fr": "france", "eu": "eu", "other": "outside"}.get(group or "")
+    # "FR" alone does not say whether the supplier is in the Métropole: the band stays unknown rather
+    # than counting a possibly local supplier as non-local.
+    band = {"eu": "eu", "other": "outside"}.get(group or "")
     if band is None:
         return {}, {}, None, None
     return {"supplier_band": band}, {"supplier_band": "reference:country"}, None, None

@@ -245,6 +245,7 @@ def normalize_header(text: object) -> str:
     Users type 'Montant HT (€)', 'MONTANT  H.T.' or 'montant_ht'; all must meet the same field.
     """
     s = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii").lower()
+    s = s.replace(".", "")  # 'H.T.' is 'HT', 'N°' is 'N'
     s = re.sub(r"[^a-z0-9%]+", " ", s)
     return " ".join(s.split())
 
@@ -262,8 +263,21 @@ def _build_header_index() -> dict[str, str]:
 HEADER_INDEX: dict[str, str] = _build_header_index()
 
 
+_UNITS = re.compile(r"\([^)]*\)|\b(?:en )?(?:euros?|eur)\b|€")
+
+
 def match_header(text: object) -> str | None:
-    """The canonical field a header names, or None."""
+    """The canonical field a header names, or None.
+
+    Units in brackets or in words ('Montant HT (en €)', 'Distance (km)') are tried away when the
+    whole header is not known, so that users need not match our spelling of units.
+    """
     if text is None:
         return None
-    return HEADER_INDEX.get(normalize_header(text))
+    key = normalize_header(text)
+    found = HEADER_INDEX.get(key)
+    if found is None:
+        stripped = normalize_header(_UNITS.sub(" ", str(text).lower()))
+        if stripped and stripped != key:
+            found = HEADER_INDEX.get(stripped)
+    return found

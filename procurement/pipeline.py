@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from procurement import __version__
-from procurement.enrich import enrich
 from procurement.engine import evaluate
+from procurement.enrich import enrich
 from procurement.model import Order, Rejection, Warning_
 from procurement.read import read_file
 from procurement.read.base import InputInfo, RawRecord, ReadOptions
