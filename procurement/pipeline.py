@@ -91,11 +91,14 @@ def process(records: Iterable[RawRecord | Rejection], rulebook: Any, seen: dict[
             rejected.append(result)
             continue
         order = result
-        first = seen.get(order.id)
+        # Ids are unique per buyer only (DECP): two buyers may both have a contract "2025-001".
+        key = f"{order.buyer_siret or order.buyer_name or ''}\x1f{order.id}"
+        first = seen.get(key)
         if first is not None:
-            order = _dedupe_warning(order, first)
+            if not any(w.code == "duplicate_id" for w in order.warnings):
+                order = _dedupe_warning(order, first)
         else:
-            seen[order.id] = order
+            seen[key] = order
         order = enrich(order)
         findings = evaluate(order, rulebook)
         orders.append(ScoredOrder(order, findings, score_order(findings, rulebook), record.original))
