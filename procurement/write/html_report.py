@@ -51,7 +51,7 @@ def view_model(run: Run, lang: str) -> dict[str, object]:
         data = rec["data"]
         orders.append({
             "id": rec["id"],
-            "where": _where(rec["source"]),
+            "where": _where(rec["source"], lang),
             "buyer": data.get("buyer_name", ""),
             "object": data.get("object", ""),
             "supplier": data.get("supplier_name", ""),
@@ -71,16 +71,16 @@ def view_model(run: Run, lang: str) -> dict[str, object]:
         "rules": rules,
         "orders": orders,
         "hidden_orders": max(0, len(run.orders) - DETAIL_LIMIT),
-        "rejected": [{**r, "where": _where(r["source"])} for r in (rejection_record(x, lang) for x in run.rejected)],
+        "rejected": [{**r, "where": _where(r["source"], lang)} for r in (rejection_record(x, lang) for x in run.rejected)],
     }
 
 
-def _where(source: dict) -> str:
+def _where(source: dict, lang: str) -> str:
     parts = [str(source["file"])]
     if source.get("sheet"):
         parts.append(str(source["sheet"]))
     if source.get("row"):
-        parts.append(("ligne " if True else "") + str(source["row"]))
+        parts.append(("row " if lang == "en" else "ligne ") + str(source["row"]))
     return " · ".join(parts)
 
 
