@@ -46,14 +46,19 @@ def main() -> None:
 @click.option("--sheet", help="Feuille à lire dans un classeur (nom ou numéro ; par défaut la première).")
 @click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Fichier YAML « en-tête: champ » pour des colonnes non reconnues.")
-@click.option("--format", "forced_format", help="Forcer le format d'entrée (xlsx, csv, decp-json, decp-csv).")
+@click.option("--input-format", "forced_format",
+              help="Forcer le format d'entrée (xlsx, csv, decp-json, decp-csv).")
+@click.option("--format", "formats", multiple=True,
+              type=click.Choice(["json", "jsonl", "csv", "xlsx", "html", "summary"]),
+              help="Sorties à écrire (répétable ; par défaut json, csv, xlsx, html, summary).")
 @click.option("--select", multiple=True, help="Ne garder que ces règles (code ou préfixe, ex. ENV, SOC-01).")
 @click.option("--ignore", multiple=True, help="Écarter ces règles (code ou préfixe).")
 @click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default="never", show_default=True,
               help="Sortir avec le statut 1 si une règle de ce niveau ou plus grave échoue.")
 @click.option("--quiet", "-q", is_flag=True, help="N'afficher que les erreurs.")
 @LANG_OPTION
-def score(files, out_dir, rules_path, sheet, mapping, forced_format, select, ignore, fail_on, quiet, lang):
+def score(files, out_dir, rules_path, sheet, mapping, forced_format, formats, select, ignore, fail_on, quiet,
+          lang):
     """Évaluer des commandes, marchés ou offres (xlsx, csv, DECP) et écrire les résultats.
 
     Écrit DIR/results.json, DIR/rejected.csv et DIR/report.html.
@@ -66,21 +71,31 @@ def score(files, out_dir, rules_path, sheet, mapping, forced_format, select, ign
         code = run_score(
             files=list(files), out_dir=out_dir, rules_path=rules_path, sheet=sheet, mapping=mapping,
             forced_format=forced_format, select=list(select), ignore=list(ignore), fail_on=fail_on,
-            quiet=quiet, lang=lang,
+            quiet=quiet, lang=lang, formats=list(formats) or None,
         )
     except ProcurementError as err:
         _fail(err, lang)
     sys.exit(code)
 
 
-def _attach_rules() -> None:
-    try:
-        from procurement.cli_rules import rules
-    except ImportError:  # pragma: no cover - during development only
-        return
-    main.add_command(rules)
+# Commands living in their own modules (`module`, `attribute`); a module not yet written is skipped.
+SUBCOMMANDS = (
+    ("procurement.cli_rules", "rules"),
+    ("procurement.cli_check", "check"),
+    ("procurement.cli_template", "template"),
+    ("procurement.cli_diff", "diff"),
+)
 
 
-_attach_rules()
+def _attach_subcommands() -> None:
+    import importlib
+
+    for module, attribute in SUBCOMMANDS:
+        if importlib.util.find_spec(module) is None:
+            continue
+        main.add_command(getattr(importlib.import_module(module), attribute))
+
+
+_attach_subcommands()
 
 __all__ = ["EXIT_FINDINGS", "EXIT_OK", "EXIT_USAGE", "main"]

@@ -52,23 +52,24 @@ def summary_line(result: Run, out_dir: Path, lang: str) -> str:
 
 def run_score(*, files: list[Path], out_dir: Path, rules_path: Path | None, sheet: str | None,
               mapping: Path | None, forced_format: str | None, select: list[str], ignore: list[str],
-              fail_on: str, quiet: bool, lang: str) -> int:
-    from procurement.write.html_report import write_html
-    from procurement.write.json_writer import write_json
+              fail_on: str, quiet: bool, lang: str, formats: list[str] | None = None) -> int:
+    from procurement.write import registry
     from procurement.write.rejected_csv import write_rejected
 
+    offered = registry.available()
+    formats = [f for f in (formats or registry.DEFAULT_FORMATS) if f in offered]
     rulebook = load_rules(rules_path, select, ignore)
     options = ReadOptions(sheet=sheet, mapping=load_mapping(mapping) if mapping else None)
     used = {
         "rules": str(rules_path) if rules_path else None, "sheet": sheet,
         "mapping": str(mapping) if mapping else None, "format": forced_format,
-        "select": select, "ignore": ignore, "lang": lang, "fail_on": fail_on,
+        "select": select, "ignore": ignore, "lang": lang, "fail_on": fail_on, "formats": formats,
     }
     result = run(files, rulebook, read_options=options, forced_format=forced_format, options=used)
     out_dir.mkdir(parents=True, exist_ok=True)
-    write_json(result, out_dir, lang)
+    for name in formats:
+        registry.writer(name)(result, out_dir, lang)
     write_rejected(result, out_dir, lang)
-    write_html(result, out_dir, lang)
     if not quiet:
         click.echo(summary_line(result, out_dir, lang))
     return exit_code(result, fail_on)
