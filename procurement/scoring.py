@@ -51,7 +51,11 @@ class _Tally:
     @property
     def score(self) -> float | None:
         total = self.passed + self.failed
-        return None if total == 0 else 100.0 * self.passed / total
+        if total == 0:
+            return None
+        if self.failed == 0 or self.passed == 0:  # exact ends of the scale, whatever the float rounding
+            return 100.0 if self.failed == 0 else 0.0
+        return min(100.0, 100.0 * self.passed / total)
 
     @property
     def completeness(self) -> float | None:
