@@ -89,6 +89,7 @@ SUBCOMMANDS = (
 
 def _attach_subcommands() -> None:
     import importlib
+    import importlib.util
 
     for module, attribute in SUBCOMMANDS:
         if importlib.util.find_spec(module) is None:

@@ -71,7 +71,9 @@ def view_model(run: Run, lang: str) -> dict[str, object]:
         "rules": rules,
         "orders": orders,
         "hidden_orders": max(0, len(run.orders) - DETAIL_LIMIT),
-        "rejected": [{**r, "where": _where(r["source"], lang)} for r in (rejection_record(x, lang) for x in run.rejected)],
+        "rejected": [
+            {**r, "where": _where(r["source"], lang)} for r in (rejection_record(x, lang) for x in run.rejected)
+        ],
     }
 
 
