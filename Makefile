@@ -16,8 +16,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(PROCUREMENT) score samples/commandes-2025.xlsx --out reports/commandes-2025-xlsx
-	$(PROCUREMENT) score samples/commandes-2025.csv --out reports/commandes-2025-csv
+	$(PROCUREMENT) score samples/commandes-2025.xlsx --suppliers samples/fournisseurs.csv --out reports/commandes-2025-xlsx
+	$(PROCUREMENT) score samples/commandes-2025.csv --suppliers samples/fournisseurs.csv --out reports/commandes-2025-csv
 	$(PROCUREMENT) score samples/decp-2024-bretagne.json --out reports/decp-2024-bretagne
 	$(PROCUREMENT) score samples/decp-2019-pes-extrait.json --out reports/decp-2019-pes-extrait
 	@echo "Rapports écrits dans reports/ (ouvrir reports/*/report.html)"

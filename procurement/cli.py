@@ -51,14 +51,16 @@ def main() -> None:
 @click.option("--format", "formats", multiple=True,
               type=click.Choice(["json", "jsonl", "csv", "xlsx", "html", "summary"]),
               help="Sorties à écrire (répétable ; par défaut json, csv, xlsx, html, summary).")
+@click.option("--suppliers", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Référentiel fournisseurs (xlsx ou csv, répétable) : complète les commandes par SIRET.")
 @click.option("--select", multiple=True, help="Ne garder que ces règles (code ou préfixe, ex. ENV, SOC-01).")
 @click.option("--ignore", multiple=True, help="Écarter ces règles (code ou préfixe).")
 @click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default="never", show_default=True,
               help="Sortir avec le statut 1 si une règle de ce niveau ou plus grave échoue.")
 @click.option("--quiet", "-q", is_flag=True, help="N'afficher que les erreurs.")
 @LANG_OPTION
-def score(files, out_dir, rules_path, sheet, mapping, forced_format, formats, select, ignore, fail_on, quiet,
-          lang):
+def score(files, out_dir, rules_path, sheet, mapping, forced_format, formats, suppliers, select, ignore, fail_on,
+          quiet, lang):
     """Évaluer des commandes, marchés ou offres (xlsx, csv, DECP) et écrire les résultats.
 
     Écrit DIR/results.json, DIR/rejected.csv et DIR/report.html.
@@ -71,7 +73,7 @@ def score(files, out_dir, rules_path, sheet, mapping, forced_format, formats, se
         code = run_score(
             files=list(files), out_dir=out_dir, rules_path=rules_path, sheet=sheet, mapping=mapping,
             forced_format=forced_format, select=list(select), ignore=list(ignore), fail_on=fail_on,
-            quiet=quiet, lang=lang, formats=list(formats) or None,
+            quiet=quiet, lang=lang, formats=list(formats) or None, suppliers=list(suppliers),
         )
     except ProcurementError as err:
         _fail(err, lang)

@@ -52,7 +52,8 @@ def summary_line(result: Run, out_dir: Path, lang: str) -> str:
 
 def run_score(*, files: list[Path], out_dir: Path, rules_path: Path | None, sheet: str | None,
               mapping: Path | None, forced_format: str | None, select: list[str], ignore: list[str],
-              fail_on: str, quiet: bool, lang: str, formats: list[str] | None = None) -> int:
+              fail_on: str, quiet: bool, lang: str, formats: list[str] | None = None,
+              suppliers: list[Path] | None = None) -> int:
     from procurement.write import registry
     from procurement.write.rejected_csv import write_rejected
 
@@ -65,7 +66,14 @@ def run_score(*, files: list[Path], out_dir: Path, rules_path: Path | None, shee
         "mapping": str(mapping) if mapping else None, "format": forced_format,
         "select": select, "ignore": ignore, "lang": lang, "fail_on": fail_on, "formats": formats,
     }
-    result = run(files, rulebook, read_options=options, forced_format=forced_format, options=used)
+    directory = None
+    if suppliers:
+        from procurement.directory import load_directory
+
+        directory = load_directory(suppliers)
+        used["suppliers"] = [str(p) for p in suppliers]
+    result = run(files, rulebook, read_options=options, forced_format=forced_format, options=used,
+                 directory=directory)
     out_dir.mkdir(parents=True, exist_ok=True)
     for name in formats:
         registry.writer(name)(result, out_dir, lang)

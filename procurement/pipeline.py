@@ -41,6 +41,9 @@ class Run:
     rulebook: Any
     options: dict[str, object] = field(default_factory=dict)
     generated_at: str = ""
+    directory: Any = None  # procurement.directory.Directory, when --suppliers was given
+    # Per rule: orders the supplier register made evaluable (insufficient data without it).
+    directory_gain: dict[str, int] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -80,8 +83,16 @@ def _dedupe_warning(order: Order, first: Order) -> Order:
     return order.model_copy(update={"warnings": (*order.warnings, warning)})
 
 
+def _gain(before: list[Any], after: list[Any], gain: dict[str, int]) -> None:
+    was_missing = {f.rule for f in before if f.status == "insufficient_data"}
+    for f in after:
+        if f.rule in was_missing and f.status != "insufficient_data":
+            gain[f.rule] = gain.get(f.rule, 0) + 1
+
+
 def process(records: Iterable[RawRecord | Rejection], rulebook: Any, seen: dict[str, Order],
-            orders: list[ScoredOrder], rejected: list[Rejection]) -> None:
+            orders: list[ScoredOrder], rejected: list[Rejection], directory: Any = None,
+            gain: dict[str, int] | None = None) -> None:
     for record in records:
         if isinstance(record, Rejection):
             rejected.append(record)
@@ -99,6 +110,11 @@ def process(records: Iterable[RawRecord | Rejection], rulebook: Any, seen: dict[
                 order = _dedupe_warning(order, first)
         else:
             seen[key] = order
+        if directory is not None:
+            joined = directory.join(order)
+            if joined is not order and gain is not None:
+                _gain(evaluate(enrich(order), rulebook), evaluate(enrich(joined), rulebook), gain)
+            order = joined
         order = enrich(order)
         findings = evaluate(order, rulebook)
         orders.append(ScoredOrder(order, findings, score_order(findings, rulebook), record.original))
@@ -111,17 +127,20 @@ def run(
     read_options: ReadOptions | None = None,
     forced_format: str | None = None,
     options: dict[str, object] | None = None,
+    directory: Any = None,
 ) -> Run:
     """Score every row of every input against a compiled rulebook."""
     inputs: list[InputInfo] = []
     orders: list[ScoredOrder] = []
     rejected: list[Rejection] = []
     seen: dict[str, Order] = {}
+    gain: dict[str, int] = {}
     for path in paths:
         info, records = read_file(Path(path), read_options, forced_format)
         inputs.append(info)
-        process(records, rulebook, seen, orders, rejected)
-    result = Run(inputs, orders, rejected, rulebook, dict(options or {}), generated_at())
+        process(records, rulebook, seen, orders, rejected, directory, gain)
+    result = Run(inputs, orders, rejected, rulebook, dict(options or {}), generated_at(), directory,
+                 dict(sorted(gain.items())))
     check_balance(result)
     return result
 
@@ -149,4 +168,9 @@ def meta(run: Run) -> dict[str, object]:
         ],
         "counts": run.counts,
         "options": run.options,
+        **(
+            {"directory": {**run.directory.summary(), "rules_made_evaluable": run.directory_gain}}
+            if run.directory is not None
+            else {}
+        ),
     }

@@ -27,5 +27,9 @@ def write_json(run: Run, out_dir: Path, lang: str = "fr") -> Path:
                 fh.write(",")
             fh.write("\n")
             json.dump(rejection_record(rejection, lang), fh, ensure_ascii=False)
-        fh.write("\n]}\n")
+        fh.write("\n]")
+        if run.directory is not None:
+            fh.write(', "directory_rejected": ')
+            json.dump([rejection_record(r, lang) for r in run.directory.rejected], fh, ensure_ascii=False)
+        fh.write("}\n")
     return target

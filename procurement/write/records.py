@@ -51,8 +51,24 @@ def order_data(order: Order) -> dict[str, object]:
     }
 
 
-def finding_dict(finding: Any, lang: str) -> dict[str, object]:
-    return finding.to_dict(lang)
+def finding_dict(finding: Any, lang: str, origins: dict[str, str] | None = None) -> dict[str, object]:
+    """The finding, with the origin of each value its evidence shows (input file, register, reference)."""
+    out = finding.to_dict(lang)
+    origins = origins or {}
+    for row in out["evidence"]:
+        if row.get("actual") is not None:
+            row["origin"] = _origin(row["field"], origins)
+    return out
+
+
+def _origin(field: str, origins: dict[str, str]) -> str:
+    """Where a value came from; a location derived from a register row names that row too."""
+    origin = origins.get(field, "order")
+    if field.startswith("supplier_") and origin.startswith("reference:"):
+        base = origins.get("supplier_commune") or origins.get("supplier_postcode") or ""
+        if base.startswith("directory:"):
+            origin = f"{origin} <- {base}"
+    return origin
 
 
 def order_record(scored: ScoredOrder, lang: str) -> dict[str, object]:
@@ -61,7 +77,7 @@ def order_record(scored: ScoredOrder, lang: str) -> dict[str, object]:
         "id": order.id,
         "source": source_dict(order.source),
         "scores": scored.scores.to_dict(),
-        "findings": [finding_dict(f, lang) for f in scored.findings],
+        "findings": [finding_dict(f, lang, order.origins) for f in scored.findings],
         "warnings": [warning_dict(w, lang) for w in order.warnings],
         "data": order_data(order),
         "origins": dict(order.origins),

@@ -21,7 +21,8 @@ def write_rejected(run: Run, out_dir: Path, lang: str = "fr") -> Path:
     with atomic_path(target) as tmp, tmp.open("w", encoding=encoding, newline="") as fh:
         writer = csv.writer(fh, delimiter=delimiter)
         writer.writerow(HEADERS["en" if lang == "en" else "fr"])
-        for r in run.rejected:
+        register = run.directory.rejected if run.directory is not None else []
+        for r in (*run.rejected, *register):
             s = r.source
             writer.writerow(
                 [neutralise(v) for v in (s.file, s.sheet or "", s.row or "", s.path or "", r.column or "",
