@@ -34,16 +34,21 @@ _GENERIC = {
 class Finding:
     """The verdict of one rule on one order. Immutable; evidence and messages are computed on demand."""
 
-    __slots__ = ("_book", "_explained", "_vals", "compiled", "order_id", "rule", "status")
+    __slots__ = ("_book", "_explained", "_vals", "compiled", "status")
 
-    def __init__(self, rule: CompiledRule, status: str, vals: tuple, book: CompiledRulebook, order_id: str):
+    def __init__(self, rule: CompiledRule, status: str, vals: tuple, book: CompiledRulebook):
         self.compiled = rule  # the compiled rule (titles, why, advice, legal_ref via .source)
-        self.rule = rule.id
         self.status = status
-        self._vals = vals
+        self._vals = vals  # the order's values the rulebook reads, as they were when evaluated
         self._book = book
-        self.order_id = order_id
-        self._explained: tuple | None = None
+
+    @property
+    def rule(self) -> str:
+        return self.compiled.id
+
+    @property
+    def order_id(self) -> str:
+        return self._vals[2]
 
     # The rule's tags, for grouping and scoring.
     @property
@@ -63,11 +68,13 @@ class Finding:
         return self.compiled.weight
 
     def _explain(self) -> tuple:
-        if self._explained is None:
+        try:
+            return self._explained
+        except AttributeError:
             status, rows, missing = self.compiled.explain(self._vals)
-            assert status == self.status
+            assert status == self.status, "fast path and explanation disagree"
             self._explained = (rows, missing)
-        return self._explained
+            return self._explained
 
     @property
     def evidence(self) -> list[dict[str, Any]]:
@@ -143,14 +150,12 @@ def jsonable(value: Any) -> Any:
 def evaluate(order: Order, rulebook: CompiledRulebook) -> list[Finding]:
     """One finding per rule of `rulebook`, in rulebook order. Never raises on a valid Order."""
     vals = rulebook.values(order)
-    oid = order.id
-    return [Finding(rule, rule.status(vals), vals, rulebook, oid) for rule in rulebook.rules]
+    return [Finding(rule, status(vals), vals, rulebook) for rule, status in rulebook.plan]
 
 
 def evaluate_many(orders: Iterable[Order], rulebook: CompiledRulebook) -> Iterator[tuple[Order, list[Finding]]]:
     """(order, findings) for each order, lazily: a stream of any length keeps constant memory."""
-    values, rules = rulebook.values, rulebook.rules
+    values, plan = rulebook.values, rulebook.plan
     for order in orders:
         vals = values(order)
-        oid = order.id
-        yield order, [Finding(rule, rule.status(vals), vals, rulebook, oid) for rule in rules]
+        yield order, [Finding(rule, status(vals), vals, rulebook) for rule, status in plan]

@@ -28,7 +28,7 @@ from procurement.rulebook.schema import Example, Rule, Target, Text
 
 PASS, FAIL, NOT_APPLICABLE, INSUFFICIENT = "pass", "fail", "not_applicable", "insufficient_data"
 STATUSES = (PASS, FAIL, NOT_APPLICABLE, INSUFFICIENT)
-REFERENCE_FIELDS = ("launch_date", "notification_date")  # slots 0 and 1 of every value tuple
+REFERENCE_FIELDS = ("launch_date", "notification_date")  # slots 0 and 1 of every value tuple; the id is 2
 
 
 @dataclass(frozen=True, eq=False)
@@ -104,15 +104,24 @@ def _status_function(rule: CompiledRule) -> Any:
     lo = since or dt.date.min
     hi = until or dt.date.max
 
-    def decide(vals: tuple) -> str:
-        if applies is not None:
+    if applies is None:
+
+        def decide(vals: tuple) -> str:
+            r = require(vals)
+            if r is True:
+                return PASS
+            return FAIL if r is False else INSUFFICIENT
+
+    else:
+
+        def decide(vals: tuple) -> str:
             a = applies(vals)
             if a is not True:
                 return NOT_APPLICABLE if a is False else INSUFFICIENT
-        r = require(vals)
-        if r is True:
-            return PASS
-        return FAIL if r is False else INSUFFICIENT
+            r = require(vals)
+            if r is True:
+                return PASS
+            return FAIL if r is False else INSUFFICIENT
 
     if since is None and until is None:
         return decide
@@ -147,6 +156,7 @@ class CompiledRulebook:
         self.selection = selection or {}
         self.slot = {name: i for i, name in enumerate(fields)}
         self._by_id = {r.id: r for r in self.rules}
+        self.plan = tuple((r, r.status) for r in self.rules)  # what the engine loops over
 
     def rule(self, rule_id: str) -> CompiledRule:
         return self._by_id[rule_id]

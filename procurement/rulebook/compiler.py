@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from procurement.fields import FIELDS_BY_NAME
-from procurement.rulebook.operators import OPERATORS, Tables, ValueProblem, did_you_mean
+from procurement.rulebook.operators import OPERATORS, Tables, ValueProblem, did_you_mean, inline_leaf
 from procurement.rulebook.render import format_value
 from procurement.rulebook.schema import AllOf, AnyOf, Leaf, NotOf
 
@@ -34,7 +34,7 @@ EvidenceRow = tuple[str, str, str, Any, Any, bool | None]  # part, field, op, ex
 class Slots:
     """Assigns each field used by a rulebook a position in the per-order value tuple."""
 
-    def __init__(self, first: tuple[str, ...] = ("launch_date", "notification_date")):
+    def __init__(self, first: tuple[str, ...] = ("launch_date", "notification_date", "id")):
         self.index: dict[str, int] = {name: i for i, name in enumerate(first)}
 
     def __call__(self, name: str) -> int:
@@ -60,10 +60,13 @@ class CompileContext:
 class LeafNode:
     __slots__ = ("expected", "fast", "field", "i", "op", "pred", "sees_unknown")
 
-    def __init__(self, field: str, op: str, expected: Any, i: int, pred: Callable[[Any], bool], sees_unknown: bool):
+    def __init__(self, field: str, op: str, expected: Any, i: int, pred: Callable[[Any], bool], sees_unknown: bool,
+                 inline: Fast | None = None):
         self.field, self.op, self.expected, self.i, self.pred = field, op, expected, i, pred
         self.sees_unknown = sees_unknown
-        if sees_unknown:
+        if inline is not None:
+            self.fast = inline
+        elif sees_unknown:
             self.fast = lambda vals: pred(vals[i])
         else:
 
@@ -168,6 +171,20 @@ class AnyNode(_Group):
     def __init__(self, children: list[Any]):
         super().__init__(children)
         fasts = tuple(c.fast for c in children)
+        if len(fasts) == 2:
+            c1, c2 = fasts
+
+            def fast2(vals: tuple) -> bool | None:
+                a = c1(vals)
+                if a is True:
+                    return True
+                b = c2(vals)
+                if b is True:
+                    return True
+                return None if (a is None or b is None) else False
+
+            self.fast = fast2
+            return
 
         def fast(vals: tuple) -> bool | None:
             unknown = False
@@ -260,5 +277,6 @@ def _compile_leaf(leaf: Leaf, ctx: CompileContext, path: tuple) -> LeafNode | No
         except ValueProblem as vp:
             ctx.report(vp.code, (*path, "value"), vp.fr, vp.en)
             return None
-    return LeafNode(field.name, op.name, leaf.value, ctx.slots(field.name), op.make(prepared, field),
-                    op.sees_unknown)
+    i = ctx.slots(field.name)
+    return LeafNode(field.name, op.name, leaf.value, i, op.make(prepared, field), op.sees_unknown,
+                    inline_leaf(op.name, i, prepared, field))

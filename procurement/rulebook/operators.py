@@ -308,3 +308,86 @@ OPERATORS: dict[str, Operator] = {
            "{field: award_criteria, op: matches_words, value: [local, proximité, Bouches-du-Rhône]}"),
     )
 }
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Inlined leaves: the common operators on fields that need no normalisation, written as one function
+# `vals -> True | False | None` instead of a closure calling a predicate. Same semantics as `make`
+# (the property tests compare them through `explain`); about a third faster on the hot path.
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _inline_compare(op: str, i: int, c: Any) -> Callable[[tuple], bool | None] | None:
+    if op in ("gte", "date_on_or_after"):
+        def leaf(vals: tuple) -> bool | None:
+            v = vals[i]
+            return None if v is None else v >= c
+    elif op == "gt":
+        def leaf(vals: tuple) -> bool | None:
+            v = vals[i]
+            return None if v is None else v > c
+    elif op in ("lt", "date_before"):
+        def leaf(vals: tuple) -> bool | None:
+            v = vals[i]
+            return None if v is None else v < c
+    elif op == "lte":
+        def leaf(vals: tuple) -> bool | None:
+            v = vals[i]
+            return None if v is None else v <= c
+    elif op == "between":
+        lo, hi = c
+
+        def leaf(vals: tuple) -> bool | None:
+            v = vals[i]
+            return None if v is None else lo <= v <= hi
+    elif op == "equals":
+        def leaf(vals: tuple) -> bool | None:
+            v = vals[i]
+            return None if v is None else v == c
+    elif op == "not_equals":
+        def leaf(vals: tuple) -> bool | None:
+            v = vals[i]
+            return None if v is None else v != c
+    else:
+        return None
+    return leaf
+
+
+def _inline_member(op: str, i: int, c: Any, field: Field) -> Callable[[tuple], bool | None] | None:
+    if op in ("in", "in_table") and isinstance(c, frozenset):
+        def leaf(vals: tuple) -> bool | None:
+            v = vals[i]
+            return None if v is None else v in c
+    elif op == "not_in":
+        def leaf(vals: tuple) -> bool | None:
+            v = vals[i]
+            return None if v is None else v not in c
+    elif op == "contains_any" and field.kind == Kind.ENUM_SET:
+        def leaf(vals: tuple) -> bool | None:
+            v = vals[i]
+            return None if v is None else not c.isdisjoint(v)
+    elif op in ("cpv_in", "startswith", "in_table") and len({len(p) for p in c}) == 1:
+        n = len(next(iter(c)))
+        prefixes = frozenset(c)
+
+        def leaf(vals: tuple) -> bool | None:
+            v = vals[i]
+            return None if v is None else v[:n] in prefixes
+    elif op == "present":
+        def leaf(vals: tuple) -> bool | None:
+            v = vals[i]
+            return v is not None and v != "" and v != ()
+    elif op == "absent":
+        def leaf(vals: tuple) -> bool | None:
+            v = vals[i]
+            return v is None or v == "" or v == ()
+    else:
+        return None
+    return leaf
+
+
+def inline_leaf(op: str, i: int, c: Any, field: Field) -> Callable[[tuple], bool | None] | None:
+    """A one-function leaf for `op` at slot `i` with prepared value `c`, or None to use the generic one."""
+    if _norm_actual(field.kind) is not None:
+        return None  # TEXT and NAF values are folded first: the generic leaf does it
+    return _inline_compare(op, i, c) or _inline_member(op, i, c, field)
