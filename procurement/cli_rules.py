@@ -105,7 +105,7 @@ def list_(ctx: click.Context, rules_path: Path | None, select: tuple[str, ...], 
             for r in book.rules]
     header = (w["id"], w["kind"], w["chantiers"], w["title"])
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=False)][:3]
-    click.echo(f"{book.id} {book.version} — {len(book.rules)} {w['rules']} (sha256 {book.sha256[:12]})")
+    click.echo(f"{book.id} {book.version} — {_count(len(book.rules), w['rules'])} (sha256 {book.sha256[:12]})")
     for row in (header, *rows):
         click.echo("  ".join(str(v).ljust(n) for v, n in zip(row[:3], widths, strict=True)) + "  " + row[3])
 
@@ -175,6 +175,11 @@ def explain_lines(book: CompiledRulebook, rule_id: str, lang: str) -> list[str]:
     return out
 
 
+def _count(n: int, plural: str) -> str:
+    """'1 règle', '4 règles' ('rules', 'exemples', 'examples' lose their final s when n is 1)."""
+    return f"{n} {plural[:-1] if n == 1 else plural}"
+
+
 def _kind(name: str) -> Any:
     f = FIELDS_BY_NAME.get(name)
     return f.kind if f else None
@@ -194,7 +199,7 @@ def validate(ctx: click.Context, file: Path) -> None:
     w = _words(ctx)
     book = _load(ctx, file)
     examples = sum(len(r.examples) for r in book.rules)
-    click.echo(f"{file}: {w['ok']} — {len(book.rules)} {w['rules']}, {examples} {w['examples_count']}, "
+    click.echo(f"{file}: {w['ok']} — {_count(len(book.rules), w['rules'])}, {_count(examples, w['examples_count'])}, "
                f"sha256 {book.sha256}")
 
 
@@ -207,7 +212,7 @@ def test_(ctx: click.Context, file: Path, verbose: bool) -> None:
     lang, w = _lang(ctx), _words(ctx)
     book = _load(ctx, file, check_examples=False)
     results = run_examples(book)
-    click.echo(f"{book.id} {book.version}: {len(results)} {w['examples_count']}")
+    click.echo(f"{book.id} {book.version}: {_count(len(results), w['examples_count'])}")
     by_rule: dict[str, list[Any]] = {}
     for r in results:
         by_rule.setdefault(r.rule, []).append(r)
