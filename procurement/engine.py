@@ -41,6 +41,7 @@ class Finding:
         self.status = status
         self._vals = vals  # the order's values the rulebook reads, as they were when evaluated
         self._book = book
+        self._explained: tuple | None = None
 
     @property
     def rule(self) -> str:
@@ -68,19 +69,17 @@ class Finding:
         return self.compiled.weight
 
     def _explain(self) -> tuple:
-        try:
-            return self._explained
-        except AttributeError:
+        if self._explained is None:
             status, rows, missing = self.compiled.explain(self._vals)
             assert status == self.status, "fast path and explanation disagree"
             self._explained = (rows, missing)
-            return self._explained
+        return self._explained
 
     @property
     def evidence(self) -> list[dict[str, Any]]:
         """Each condition evaluated: part (validity / applies_when / require), field, op, expected, actual, result."""
-        keys = ("part", "field", "op", "expected", "actual", "result")
-        return [dict(zip(keys, row, strict=True)) for row in self._explain()[0]]
+        return [{"part": p, "field": f, "op": o, "expected": e, "actual": a, "result": r}
+                for p, f, o, e, a, r in self._explain()[0]]
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -100,9 +99,9 @@ class Finding:
         rule = self.compiled
         template = rule.message if self.status == FAIL else rule.message_pass if self.status == PASS else None
         if template is not None:
-            slot = self._book.slot
-            values = {name: self._vals[i] for name, i in slot.items()}
-            return render(template[lang], values, lang)
+            slot, vals, parts = self._book.slot, self._vals, template[lang]
+            values = {p[0]: vals[slot[p[0]]] for p in parts if isinstance(p, tuple)}
+            return render(parts, values, lang)
         title = getattr(rule.title, lang)
         missing = ", ".join(f"{FIELDS_BY_NAME[m].header(lang)} ({m})" for m in self.missing)
         return _GENERIC[lang][self.status].replace("{title}", title).replace("{missing}", missing)

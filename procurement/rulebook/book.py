@@ -64,7 +64,7 @@ class CompiledRule:
     def explain(self, vals: tuple) -> tuple[str, list[tuple], tuple[str, ...]]:
         """(status, evidence rows, missing fields), re-evaluating every leaf; agrees with `status`."""
         evidence: list[tuple] = []
-        since, until = self.window()
+        since, until = self.source.since, self.source.until
         if since or until:
             ref_field = "launch_date" if vals[0] is not None else "notification_date"
             ref = vals[0] if vals[0] is not None else vals[1]
