@@ -16,6 +16,7 @@ Rules that could not be evaluated are counted separately, as
 
 so that a report can say "score 80 on 60 % of the checks we could run", and the user knows which
 fields to collect. Legal failures are listed apart: a weighted mean must never hide one.
+A status other than the engine's four (`waived`, set by procurement.waivers) is counted, not scored.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from procurement.engine import Finding
-from procurement.rulebook.book import FAIL, INSUFFICIENT, NOT_APPLICABLE, PASS, STATUSES
+from procurement.rulebook.book import FAIL, INSUFFICIENT, PASS, STATUSES
 
 CHANTIERS = tuple(range(1, 9))
 KINDS = ("legal", "risk", "kpi")
@@ -102,10 +103,11 @@ def score(findings: Iterable[Finding], order_id: str | None = None) -> OrderScor
     for f in findings:
         order_id = order_id if order_id is not None else f.order_id
         status, rule = f.status, f.compiled
-        counts[status] += 1
-        by_kind.setdefault(rule.kind, dict.fromkeys(STATUSES, 0))[status] += 1
-        if status == NOT_APPLICABLE:
-            continue
+        counts[status] = counts.get(status, 0) + 1
+        kind_counts = by_kind.setdefault(rule.kind, dict.fromkeys(STATUSES, 0))
+        kind_counts[status] = kind_counts.get(status, 0) + 1
+        if status not in (PASS, FAIL, INSUFFICIENT):
+            continue  # not_applicable, or a status added downstream (waived): counted, not scored
         overall.add(status, rule.weight)
         for c in rule.chantiers:
             chantiers[c].add(status, rule.weight)

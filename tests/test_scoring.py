@@ -93,3 +93,21 @@ def test_to_dict_and_pipeline_name():
     s = score_order(evaluate(o, BOOK), BOOK)
     d = s.to_dict()
     assert d["order"] == "X" and d["by_chantier"]["1"] == 100.0 and set(d["by_chantier"]) == set("12345678")
+
+
+def test_statuses_added_downstream_are_counted_not_scored():
+    class Waived:
+        def __init__(self, finding):
+            self.finding = finding
+
+        def __getattr__(self, name):
+            return getattr(self.finding, name)
+
+        status = "waived"
+
+    o = Order.model_validate({"id": "X", "source": {"file": "t"}, "nature": "marche", "lots": 1,
+                              "duration_months": 0})
+    findings = evaluate(o, BOOK)
+    findings[1] = Waived(findings[1])  # AAA-02 failed; an exception was accepted
+    s = score(findings)
+    assert s.counts["waived"] == 1 and s.overall == pytest.approx(100 * 2 / (2 + 1))
