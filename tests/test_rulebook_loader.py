@@ -309,6 +309,13 @@ def test_non_utf8_file(write, tmp_path):
     assert p.code == "file" and "not UTF-8" in p.en
 
 
+def test_a_directory_or_a_missing_file(write, tmp_path):
+    (tmp_path / "adir").mkdir()
+    assert only(Path("adir")).code == "file"
+    p = only(Path("nowhere.yaml"))
+    assert p.code == "file" and p.where == "nowhere.yaml" and "cannot read file" in p.en
+
+
 def test_loads_rulebook_from_text():
     compiled = loads_rulebook(book(rule()), name="inline.yaml", tables={})
     assert compiled.meta()["files"][0]["path"] == "inline.yaml"

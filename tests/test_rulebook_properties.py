@@ -195,3 +195,22 @@ def _default(load):
     if "book" not in _cache:
         _cache["book"] = load()
     return _cache["book"]
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=10) | dates,
+    lambda kids: st.lists(kids, max_size=3) | st.dictionaries(st.text(max_size=5), kids, max_size=2),
+    max_leaves=5,
+)
+
+
+@SETTINGS
+@given(field=st.sampled_from(ORDER_FIELDS), op=st.sampled_from(sorted(OPERATORS)), value=json_values)
+def test_any_value_is_either_compiled_or_reported(field, op, value):
+    from procurement.rulebook.compiler import CompileContext, Slots, compile_condition
+    from procurement.rulebook.schema import Leaf
+
+    problems: list[tuple] = []
+    node = compile_condition(Leaf(field=field.name, op=op, value=value),
+                             CompileContext(Slots(), TABLES, lambda *p: problems.append(p)))
+    assert (node is None) == bool(problems)  # never an exception: a value is accepted or explained

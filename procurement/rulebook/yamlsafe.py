@@ -144,7 +144,13 @@ def read_yaml(path: Path, display: str) -> tuple[Any, Locator, bytes]:
     if size > MAX_BYTES:
         raise YamlProblem(0, 0, f"fichier trop gros ({size} octets > 5 Mo)", f"file too large ({size} bytes > 5 MB)",
                           code="file")
-    return parse_yaml(path.read_bytes()[: MAX_BYTES + 1], display)
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise YamlProblem(0, 0, f"fichier illisible : {exc.strerror}", f"cannot read file: {exc.strerror}",
+                          code="file") from None
+    return parse_yaml(raw, display)
 
 
 def parse_yaml(raw: bytes, display: str) -> tuple[Any, Locator, bytes]:
