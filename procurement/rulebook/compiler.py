@@ -23,7 +23,8 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from procurement.fields import FIELDS_BY_NAME
-from procurement.rulebook.operators import OPERATORS, Tables, ValueProblem, did_you_mean, inline_leaf
+from procurement.rulebook.inline import inline_leaf
+from procurement.rulebook.operators import OPERATORS, Tables, ValueProblem, did_you_mean
 from procurement.rulebook.render import format_value
 from procurement.rulebook.schema import AllOf, AnyOf, Leaf, NotOf
 
