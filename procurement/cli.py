@@ -12,19 +12,14 @@ from pathlib import Path
 import click
 
 from procurement import __version__
-from procurement.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ProcurementError
+from procurement.cli_support import guarded
+from procurement.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 
 LANG_OPTION = click.option(
     "--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
     help="Langue des rapports et messages / language of reports and messages.",
 )
 FAIL_LEVELS = ("never", "legal", "risk", "kpi")
-
-
-def _fail(err: ProcurementError, lang: str) -> None:
-    prefix = "error" if lang == "en" else "erreur"
-    click.echo(f"{prefix}: {err.message(lang)}", err=True)
-    sys.exit(err.exit_code)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -69,14 +64,12 @@ def score(files, out_dir, rules_path, sheet, mapping, forced_format, formats, su
     """
     from procurement.commands import run_score
 
-    try:
+    with guarded(lang):
         code = run_score(
             files=list(files), out_dir=out_dir, rules_path=rules_path, sheet=sheet, mapping=mapping,
             forced_format=forced_format, select=list(select), ignore=list(ignore), fail_on=fail_on,
             quiet=quiet, lang=lang, formats=list(formats) or None, suppliers=list(suppliers),
         )
-    except ProcurementError as err:
-        _fail(err, lang)
     sys.exit(code)
 
 
