@@ -76,19 +76,40 @@ def check_archive(path: Path, where: str) -> None:
         )
 
 
+def _unreadable(exc: Exception, where: str) -> InputError:
+    """One sentence for whatever openpyxl or defusedxml raised on a damaged or hostile workbook."""
+    from defusedxml import DefusedXmlException
+
+    if isinstance(exc, DefusedXmlException):
+        return InputError(
+            "classeur illisible : il contient des entités XML interdites (bombe XML ou entité externe possible)",
+            "unreadable workbook: it holds forbidden XML entities (possible XML bomb or external entity)",
+            where=where,
+        )
+    return InputError(
+        f"classeur illisible ({type(exc).__name__})",
+        f"unreadable workbook ({type(exc).__name__}: {exc})",
+        where=where,
+    )
+
+
 def _open(path: Path, read_only: bool, where: str):
     import openpyxl  # imported here: it costs start-up time that CSV-only runs should not pay
 
     try:
         return openpyxl.load_workbook(path, read_only=read_only, data_only=True)
+    except Exception as exc:  # openpyxl raises many types on damaged files
+        raise _unreadable(exc, where) from None
+
+
+def _guard(rows: Iterator[Row], where: str) -> Iterator[Row]:
+    """Streamed sheets are parsed while iterating: damage found there is reported the same way."""
+    try:
+        yield from rows
     except InputError:
         raise
-    except Exception as exc:  # openpyxl raises many types on damaged files
-        raise InputError(
-            f"classeur illisible ({type(exc).__name__})",
-            f"unreadable workbook ({type(exc).__name__}: {exc})",
-            where=where,
-        ) from None
+    except Exception as exc:
+        raise _unreadable(exc, where) from None
 
 
 def _pick_sheet(wb, wanted: str | None, where: str):
@@ -151,7 +172,7 @@ class XlsxReader:
             info.sheet = ws.title
             if read_only:
                 info.notes.append("streamed:merged_and_hidden_not_detected")
-            rows = _streamed_rows(ws) if read_only else _full_rows(ws)
+            rows = _guard(_streamed_rows(ws) if read_only else _full_rows(ws), where)
             yield from records_from_rows(
                 rows, file=path.name, sheet=ws.title, options=options, info=info, where=f"{where} [{ws.title}]"
             )

@@ -1,0 +1,67 @@
+"""Workbooks built to attack the reader: XML bombs and external entities are refused quickly."""
+
+from __future__ import annotations
+
+import resource
+import time
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from procurement.errors import InputError
+from procurement.read import read_file
+
+LAUGHS = (
+    '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + "".join(f'<!ENTITY lol{i} "{"&lol{};".format(i - 1 if i > 1 else "") * 10}">' for i in range(1, 10))
+    + "]>\n"
+)
+
+
+def _workbook_with_sheet_xml(tmp_path: Path, sheet_xml: str) -> Path:
+    good = tmp_path / "good.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["Identifiant", "Objet"])
+    wb.active.append(["1", "x"])
+    wb.save(good)
+    bad = tmp_path / "bad.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = sheet_xml.encode()
+            dst.writestr(item, data)
+    return bad
+
+
+def _read_all(path: Path) -> None:
+    _, records = read_file(path)
+    list(records)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        LAUGHS.replace("lol9", "lol9") + '<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;'
+        "</t></is></c></row></sheetData></worksheet>",
+        '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+        '<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&xxe;</t></is></c></row></sheetData>'
+        "</worksheet>",
+    ],
+    ids=["billion-laughs", "external-entity"],
+)
+def test_xml_attacks_are_refused_in_bounded_time_and_memory(tmp_path, payload):
+    path = _workbook_with_sheet_xml(tmp_path, payload)
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.monotonic()
+    with pytest.raises(InputError) as exc:
+        _read_all(path)
+    assert time.monotonic() - start < 10
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
+    assert grown_mb < 200
+    message = exc.value.message("fr")
+    assert "illisible" in message
+    assert "entités XML interdites" in message
+    assert "root:" not in message
