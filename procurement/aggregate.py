@@ -1,0 +1,416 @@
+"""Portfolio figures of a run, computed incrementally: `Aggregate.add(scored)` per order, then `.result()`.
+
+Why incremental: a batch may hold hundreds of thousands of orders, read as a stream. The aggregator keeps
+running sums only; its memory grows with the number of rules, buyers, months and CPV divisions (bounded
+tables), never with the number of orders. `result()` returns plain JSON-ready data with codes, not
+labels: the view models format it in the report's language.
+
+About amounts: every amount here is the *notified* amount excl. VAT ("montant notifié"), as the input
+gives it. For a framework agreement (accord-cadre) DECP and most exports give the MAXIMUM amount, not
+what was spent, and its call-offs may also be in the batch: the result keeps framework amounts apart
+(`totals.amount_framework`) so that a page can say so next to every spend figure.
+
+Portfolio targets are measured from the orders' own fields (env/social considerations, supplier status,
+CPV), not from rule verdicts, so that they do not change meaning when a rule is edited. Target values
+come from the rulebook's `targets` block when it names them (see TARGET_KEYS), else from DEFAULTS; the
+result says which (`origin`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from procurement.rulebook.book import FAIL, INSUFFICIENT, NOT_APPLICABLE, PASS, STATUSES
+
+CHANTIERS = tuple(range(1, 9))
+LOCATION_BANDS = ("amp", "region_sud", "france", "eu", "outside", "unknown")
+# (code, lower bound inclusive, upper bound exclusive) in km.
+DISTANCE_BANDS = (("lt10", 0.0, 10.0), ("10_50", 10.0, 50.0), ("50_150", 50.0, 150.0),
+                  ("150_500", 150.0, 500.0), ("gt500", 500.0, None))
+ESS_STATUSES = frozenset({"siae", "ea", "esat", "ess"})
+ENV_YES = frozenset({"clause", "criterion"})
+SOCIAL_YES = frozenset({"clause", "criterion", "reserved"})
+UNKNOWN = "unknown"
+
+_SPASER = "SPASER de la Métropole Aix-Marseille-Provence 2021-2026, objectifs 2025"
+_PLAN = "Plan Relance et Renouveau de la Métropole, chantier 5 : 350 M€ par an"
+# measure -> (value, unit, source) used when the rulebook names no such target.
+DEFAULTS: dict[str, tuple[float, str, str]] = {
+    "env_share": (100.0, "%", _SPASER),
+    "social_share": (30.0, "%", _SPASER),
+    "ess_spend_share": (5.0, "%", _SPASER),
+    "transport_alternatives_spend": (350.0, "M€/an", _PLAN),
+}
+# measure -> rulebook target names accepted for it, most specific first.
+TARGET_KEYS: dict[str, tuple[str, ...]] = {
+    "env_share": ("spaser_env_share", "env_share", "spaser_environmental_share"),
+    "social_share": ("spaser_social_share", "social_share"),
+    "ess_spend_share": ("spaser_ess_spend_share", "spaser_ess_share", "ess_spend_share", "ess_share"),
+    "transport_alternatives_spend": ("transport_alternatives_spend", "plan_transport_alternatives",
+                                     "transport_alternatives", "plan_transport_spend"),
+}
+# CPV groups of purchases for alternatives to the private car, used when the rulebook has no table whose
+# name is in TRANSPORT_TABLES. Buses and coaches (3412, electric 34144910), rail and tram rolling stock
+# (346), bicycles (3443), rail and cable transport works (45234), cycle and foot paths (45233161/2),
+# public road and rail passenger transport services (60112, 602), battery chargers for vehicles (31158100).
+DEFAULT_TRANSPORT_CPV = ("3412", "34144910", "346", "3443", "45234", "45233161", "45233162", "60112", "602",
+                         "31158100")
+TRANSPORT_TABLES = ("cpv_transport_alternatives", "cpv_alternatives_voiture", "cpv_mobility", "cpv_mobilite")
+
+
+def distance_band(km: float | None) -> str:
+    if km is None:
+        return UNKNOWN
+    for code, low, high in DISTANCE_BANDS:
+        if km >= low and (high is None or km < high):
+            return code
+    return UNKNOWN
+
+
+def _unit_factor(unit: str) -> float:
+    u = unit.replace(" ", "").lower()
+    if u.startswith("m€") or u.startswith("meur"):
+        return 1e6
+    if u.startswith("k€") or u.startswith("keur"):
+        return 1e3
+    return 1.0
+
+
+def resolve_targets(rulebook: Any) -> dict[str, dict[str, Any]]:
+    """measure -> {value, unit, source, origin ('rulebook:<name>' or 'default'), label_fr, label_en}."""
+    targets = dict(getattr(rulebook, "targets", {}) or {})
+    out: dict[str, dict[str, Any]] = {}
+    for measure, (value, unit, source) in DEFAULTS.items():
+        found = next((k for k in TARGET_KEYS[measure] if k in targets), None)
+        if found is not None:
+            t = targets[found]
+            out[measure] = {"value": float(t.value), "unit": t.unit, "source": t.source, "origin": f"rulebook:{found}",
+                            "label_fr": t.label.fr, "label_en": t.label.en}
+        else:
+            out[measure] = {"value": value, "unit": unit, "source": source, "origin": "default",
+                            "label_fr": None, "label_en": None}
+    return out
+
+
+def transport_prefixes(rulebook: Any) -> tuple[tuple[str, ...], str]:
+    """(CPV prefixes of transport alternatives, where they came from)."""
+    tables = dict(getattr(rulebook, "tables", {}) or {})
+    for name in TRANSPORT_TABLES:
+        if name in tables:
+            return tuple(sorted(tables[name])), f"rulebook:{name}"
+    return DEFAULT_TRANSPORT_CPV, "default"
+
+
+def _share(part: float, whole: float) -> float | None:
+    return None if not whole else part / whole
+
+
+class _Row:
+    """Running sums of one line of a breakdown (a buyer, a month, a band...)."""
+
+    __slots__ = ("amount", "legal_fail_orders", "legal_fails", "orders", "score_n", "score_sum")
+
+    def __init__(self) -> None:
+        self.orders = 0
+        self.amount = 0.0
+        self.score_sum = 0.0
+        self.score_n = 0
+        self.legal_fails = 0
+        self.legal_fail_orders = 0
+
+    def add(self, amount: float | None, overall: float | None, legal_fails: int) -> None:
+        self.orders += 1
+        self.amount += amount or 0.0
+        if overall is not None:
+            self.score_sum += overall
+            self.score_n += 1
+        self.legal_fails += legal_fails
+        self.legal_fail_orders += 1 if legal_fails else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"orders": self.orders, "amount": self.amount,
+                "score": None if not self.score_n else self.score_sum / self.score_n,
+                "legal_fails": self.legal_fails, "legal_fail_orders": self.legal_fail_orders}
+
+
+class Aggregate:
+    """Running figures over scored orders. Feed with `add`; read with `result` (any time, repeatedly)."""
+
+    def __init__(self, rulebook: Any) -> None:
+        self.rulebook = rulebook
+        self.rule_ids = [r.id for r in rulebook.rules]
+        self.targets = resolve_targets(rulebook)
+        prefixes, self.transport_origin = transport_prefixes(rulebook)
+        self._transport = frozenset(prefixes)
+        self._transport_lengths = sorted({len(p) for p in prefixes})
+        self.n = 0
+        self.amount = 0.0
+        self.amount_known = 0
+        self.by_nature: dict[str, list[float]] = {}  # nature -> [orders, amount]
+        self.score_sum = self.completeness_sum = 0.0
+        self.score_n = self.completeness_n = 0
+        self.legal_fail_orders = 0
+        self.legal_fail_amount = 0.0
+        self.rule_counts = {r: dict.fromkeys(STATUSES, 0) for r in self.rule_ids}
+        self.rule_amounts = {r: dict.fromkeys(STATUSES, 0.0) for r in self.rule_ids}
+        self.rule_missing: dict[str, Counter[str]] = {r: Counter() for r in self.rule_ids}
+        self.ch = {c: {"score_sum": 0.0, "score_n": 0, "wsum": 0.0, "wamount": 0.0, "comp_sum": 0.0, "comp_n": 0}
+                   for c in CHANTIERS}
+        # considerations: [contracts, known, with one]
+        self.env = [0, 0, 0]
+        self.social = [0, 0, 0]
+        self.ess = {"amount_ess": 0.0, "amount_status_known": 0.0, "orders_ess": 0, "orders_status_known": 0,
+                    "amount_contracts": 0.0}
+        self.transport_by_year: dict[str, list[float]] = {}  # year or "unknown" -> [orders, amount]
+        self.bands = {b: [0, 0.0] for b in LOCATION_BANDS}
+        self.distances = {d[0]: [0, 0.0] for d in DISTANCE_BANDS} | {UNKNOWN: [0, 0.0]}
+        self.divisions: dict[str, list[float]] = {}  # div -> [orders, amount, emissions, orders with emissions]
+        self.emissions = 0.0
+        self.emissions_amount = 0.0  # amount of the orders that have an estimate
+        self.buyers: dict[str, _Row] = {}
+        self.months: dict[str, _Row] = {}
+        self.years: set[str] = set()
+
+    # -----------------------------------------------------------------------------------------------------
+    def add(self, scored: Any) -> None:
+        o, s = scored.order, scored.scores
+        amount = o.amount
+        self.n += 1
+        if amount is not None:
+            self.amount += amount
+            self.amount_known += 1
+        nat = self.by_nature.setdefault(o.nature or UNKNOWN, [0, 0.0])
+        nat[0] += 1
+        nat[1] += amount or 0.0
+        if s.overall is not None:
+            self.score_sum += s.overall
+            self.score_n += 1
+        if s.completeness is not None:
+            self.completeness_sum += s.completeness
+            self.completeness_n += 1
+        legal_fails = len(s.legal_failures)
+        if legal_fails:
+            self.legal_fail_orders += 1
+            self.legal_fail_amount += amount or 0.0
+        self._add_findings(scored.findings, s, amount)
+        self._add_chantiers(s, amount)
+        self._add_targets(o, amount)
+        self._add_places(o, amount)
+        buyer = o.buyer_name or o.buyer_siret or UNKNOWN
+        self.buyers.setdefault(buyer, _Row()).add(amount, s.overall, legal_fails)
+        date = o.notification_date
+        month = date.strftime("%Y-%m") if date is not None else UNKNOWN
+        self.months.setdefault(month, _Row()).add(amount, s.overall, legal_fails)
+
+    def _add_findings(self, findings: list[Any], s: Any, amount: float | None) -> None:
+        counts, amounts = self.rule_counts, self.rule_amounts
+        for f in findings:
+            rid = f.rule
+            if rid not in counts:  # a finding of a rule outside the rulebook: counted apart
+                counts[rid] = dict.fromkeys(STATUSES, 0)
+                amounts[rid] = dict.fromkeys(STATUSES, 0.0)
+                self.rule_missing[rid] = Counter()
+                self.rule_ids.append(rid)
+            counts[rid][f.status] += 1
+            amounts[rid][f.status] += amount or 0.0
+        for rid, fields in s.missing.items():  # already computed by scoring: no re-evaluation here
+            missing = self.rule_missing.get(rid)
+            if missing is not None:
+                missing.update(fields)
+
+    def _add_chantiers(self, s: Any, amount: float | None) -> None:
+        for c, acc in self.ch.items():
+            score = s.by_chantier.get(c)
+            if score is not None:
+                acc["score_sum"] += score
+                acc["score_n"] += 1
+                if amount:
+                    acc["wsum"] += score * amount
+                    acc["wamount"] += amount
+            comp = s.completeness_by_chantier.get(c)
+            if comp is not None:
+                acc["comp_sum"] += comp
+                acc["comp_n"] += 1
+
+    def _add_targets(self, o: Any, amount: float | None) -> None:
+        if o.nature != "offre":  # a bid is not a contract
+            for acc, values, yes in ((self.env, o.env_considerations, ENV_YES),
+                                     (self.social, o.social_considerations, SOCIAL_YES)):
+                acc[0] += 1
+                if values is not None and len(values):
+                    acc[1] += 1
+                    acc[2] += 1 if yes.intersection(values) else 0
+            self.ess["amount_contracts"] += amount or 0.0
+            if o.supplier_status is not None:
+                ess = o.supplier_status in ESS_STATUSES
+                self.ess["orders_status_known"] += 1
+                self.ess["amount_status_known"] += amount or 0.0
+                if ess:
+                    self.ess["orders_ess"] += 1
+                    self.ess["amount_ess"] += amount or 0.0
+        date = o.notification_date
+        year = str(date.year) if date is not None else UNKNOWN
+        if date is not None:
+            self.years.add(year)
+        cpv = o.cpv
+        if cpv and any(cpv[:n] in self._transport for n in self._transport_lengths):
+            acc = self.transport_by_year.setdefault(year, [0, 0.0])
+            acc[0] += 1
+            acc[1] += amount or 0.0
+
+    def _add_places(self, o: Any, amount: float | None) -> None:
+        band = self.bands[o.supplier_band or UNKNOWN]
+        band[0] += 1
+        band[1] += amount or 0.0
+        dist = self.distances[distance_band(o.supplier_distance_km)]
+        dist[0] += 1
+        dist[1] += amount or 0.0
+        div = o.cpv[:2] if o.cpv else UNKNOWN
+        acc = self.divisions.setdefault(div, [0, 0.0, 0.0, 0])
+        acc[0] += 1
+        acc[1] += amount or 0.0
+        if o.estimated_emissions is not None:
+            acc[2] += o.estimated_emissions
+            acc[3] += 1
+            self.emissions += o.estimated_emissions
+            self.emissions_amount += amount or 0.0
+
+    # -----------------------------------------------------------------------------------------------------
+    def result(self) -> dict[str, Any]:
+        return {
+            "totals": self._totals(),
+            "rules": self._rules(),
+            "chantiers": self._chantiers(),
+            "targets": self._targets(),
+            "bands": [{"band": b, "orders": v[0], "amount": v[1]} for b, v in self.bands.items()],
+            "distances": [{"band": d, "orders": v[0], "amount": v[1]} for d, v in self.distances.items()],
+            "emissions": self._emissions(),
+            "buyers": sorted(({"buyer": k, **r.to_dict()} for k, r in self.buyers.items()),
+                             key=lambda r: (-r["amount"], -r["orders"], r["buyer"])),
+            "months": [{"month": k, **self.months[k].to_dict()}
+                       for k in sorted(self.months, key=lambda m: (m == UNKNOWN, m))],
+            "coverage": self._coverage(),
+        }
+
+    def _totals(self) -> dict[str, Any]:
+        fw = self.by_nature.get("accord_cadre", [0, 0.0])
+        return {
+            "orders": self.n,
+            "amount": self.amount,
+            "orders_with_amount": self.amount_known,
+            "orders_without_amount": self.n - self.amount_known,
+            "amount_framework": fw[1],
+            "orders_framework": fw[0],
+            "amount_excluding_framework": self.amount - fw[1],
+            "by_nature": {k: {"orders": v[0], "amount": v[1]} for k, v in sorted(self.by_nature.items())},
+            "score": None if not self.score_n else self.score_sum / self.score_n,
+            "orders_scored": self.score_n,
+            "completeness": None if not self.completeness_n else self.completeness_sum / self.completeness_n,
+            "legal_fail_orders": self.legal_fail_orders,
+            "legal_fail_amount": self.legal_fail_amount,
+        }
+
+    def _rules(self) -> list[dict[str, Any]]:
+        out = []
+        for rid in self.rule_ids:
+            c, a = self.rule_counts[rid], self.rule_amounts[rid]
+            out.append({
+                "rule": rid,
+                "counts": dict(c),
+                "amounts": dict(a),
+                "pass_share": _share(c[PASS], c[PASS] + c[FAIL]),
+                "pass_amount_share": _share(a[PASS], a[PASS] + a[FAIL]),
+            })
+        return out
+
+    def _chantiers(self) -> list[dict[str, Any]]:
+        book = {r.id: r for r in self.rulebook.rules}
+        out = []
+        for c, acc in self.ch.items():
+            rules = [rid for rid in self.rule_ids if rid in book and c in book[rid].chantiers]
+            fails = sorted((r for r in rules if self.rule_counts[r][FAIL]),
+                           key=lambda r: (-self.rule_amounts[r][FAIL], -self.rule_counts[r][FAIL], r))
+            passes = sorted((r for r in rules if self.rule_counts[r][PASS]),
+                            key=lambda r: (-self.rule_amounts[r][PASS], -self.rule_counts[r][PASS], r))
+            out.append({
+                "chantier": c,
+                "rules": rules,
+                "score": None if not acc["score_n"] else acc["score_sum"] / acc["score_n"],
+                "score_spend_weighted": None if not acc["wamount"] else acc["wsum"] / acc["wamount"],
+                "orders_scored": acc["score_n"],
+                "completeness": None if not acc["comp_n"] else acc["comp_sum"] / acc["comp_n"],
+                "drivers_fail": [{"rule": r, "orders": self.rule_counts[r][FAIL], "amount": self.rule_amounts[r][FAIL]}
+                                 for r in fails[:3]],
+                "drivers_pass": [{"rule": r, "orders": self.rule_counts[r][PASS], "amount": self.rule_amounts[r][PASS]}
+                                 for r in passes[:3]],
+            })
+        return out
+
+    def _targets(self) -> list[dict[str, Any]]:
+        t = self.targets
+        env_contracts, env_known, env_yes = self.env
+        soc_contracts, soc_known, soc_yes = self.social
+        ess = self.ess
+        years = sorted(self.years)
+        transport_total = sum(v[1] for v in self.transport_by_year.values())
+        per_year = transport_total / len(years) if years else None
+        tr_target = t["transport_alternatives_spend"]
+        return [
+            {"measure": "env_share", **t["env_share"], "measured": _pct(env_yes, env_known),
+             "numerator": env_yes, "denominator": env_known, "population": env_contracts,
+             "coverage": _share(env_known, env_contracts), "basis": "contracts"},
+            {"measure": "social_share", **t["social_share"], "measured": _pct(soc_yes, soc_known),
+             "numerator": soc_yes, "denominator": soc_known, "population": soc_contracts,
+             "coverage": _share(soc_known, soc_contracts), "basis": "contracts"},
+            # Spend with identified ESS/SIAE/EA/ESAT suppliers over all contract spend: a supplier whose status
+            # is not given is not counted as ESS (as in SPASER reporting); `coverage` says how much was given.
+            {"measure": "ess_spend_share", **t["ess_spend_share"],
+             "measured": _pct(ess["amount_ess"], ess["amount_contracts"]),
+             "numerator": ess["amount_ess"], "denominator": ess["amount_contracts"],
+             "population": ess["amount_contracts"],
+             "coverage": _share(ess["amount_status_known"], ess["amount_contracts"]),
+             "orders_ess": ess["orders_ess"], "basis": "spend"},
+            {"measure": "transport_alternatives_spend", **tr_target,
+             "target_eur_per_year": tr_target["value"] * _unit_factor(tr_target["unit"]),
+             "measured": per_year, "numerator": transport_total, "denominator": len(years),
+             "by_year": [{"year": y, "orders": v[0], "amount": v[1]} for y, v in
+                         sorted(self.transport_by_year.items(), key=lambda kv: (kv[0] == UNKNOWN, kv[0]))],
+             "cpv_origin": self.transport_origin, "cpv_prefixes": sorted(self._transport),
+             "years": years, "basis": "spend_per_year"},
+        ]
+
+    def _emissions(self) -> dict[str, Any]:
+        rows = [{"division": d, "orders": v[0], "amount": v[1], "emissions": v[2], "orders_estimated": v[3]}
+                for d, v in self.divisions.items()]
+        rows.sort(key=lambda r: (-r["emissions"], -r["amount"], r["division"]))
+        return {"total": self.emissions, "amount_estimated": self.emissions_amount,
+                "amount_not_estimated": self.amount - self.emissions_amount, "divisions": rows}
+
+    def _coverage(self) -> list[dict[str, Any]]:
+        out = []
+        for rid in self.rule_ids:
+            c = self.rule_counts[rid]
+            total = sum(c.values())
+            out.append({
+                "rule": rid,
+                "orders": total,
+                "evaluated": total - c[INSUFFICIENT],
+                "applicable": c[PASS] + c[FAIL],
+                "not_applicable": c[NOT_APPLICABLE],
+                "insufficient": c[INSUFFICIENT],
+                "missing": self.rule_missing[rid].most_common(),
+            })
+        return out
+
+
+def _pct(part: float, whole: float) -> float | None:
+    return None if not whole else 100.0 * part / whole
+
+
+def aggregate(run: Any) -> dict[str, Any]:
+    """The figures of a whole Run (convenience for writers holding a Run)."""
+    agg = Aggregate(run.rulebook)
+    for scored in run.orders:
+        agg.add(scored)
+    return agg.result()

@@ -1,0 +1,181 @@
+"""Small inline SVG charts, made on the server: horizontal bars, stacked bars, a donut, a monthly line.
+
+Why our own: the reports must open on an air-gapped workstation, so no charting library from a CDN; and
+a chart drawn on the server is in the page before any script runs, prints, and is read by screen readers.
+Every chart is `role="img"` with a <title> and a <desc> named by `aria-labelledby`; the page shows the
+table of the same numbers next to it (the text alternative of record). Charts are language-neutral: the
+caller passes every text already formatted (labels, value texts, tick formatter). Every text is escaped
+here, since labels come from spreadsheets (a buyer called `<script>` stays text).
+
+Colours: a palette whose every colour has a contrast of at least 3:1 against white (WCAG 1.4.11,
+non-text contrast; tested), and text in near-black.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+from markupsafe import Markup, escape
+
+PALETTE = ("#1f4e79", "#b35806", "#1b7837", "#762a83", "#a50026", "#0b6e7f", "#6b5a00", "#5e5e5e")
+STATUS_COLOURS = {"pass": "#1b7837", "fail": "#a50026", "insufficient_data": "#8a5a00", "not_applicable": "#6b6b6b"}
+TEXT = "#1a1a1a"
+GRID = "#c8c8c8"
+FONT = 'font-family="system-ui, sans-serif" font-size="13"'
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.1f}".rstrip("0").rstrip(".")
+
+
+def _clip(label: str, n: int = 34) -> str:
+    return label if len(label) <= n else label[: n - 1] + "…"
+
+
+def _open(chart_id: str, width: float, height: float, title: str, desc: str) -> list[str]:
+    cid = escape(chart_id)
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {_fmt(width)} {_fmt(height)}" '
+        f'width="{_fmt(width)}" height="{_fmt(height)}" role="img" aria-labelledby="{cid}-t {cid}-d" '
+        f'focusable="false" {FONT}>',
+        f'<title id="{cid}-t">{escape(title)}</title>',
+        f'<desc id="{cid}-d">{escape(desc)}</desc>',
+    ]
+
+
+def _close(parts: list[str]) -> Markup:
+    parts.append("</svg>")
+    return Markup("\n".join(parts))  # every text above went through escape()
+
+
+def bar_chart(rows: Sequence[tuple[str, float, str]], *, title: str, desc: str, chart_id: str,
+              max_value: float | None = None, target: float | None = None, target_label: str = "",
+              colour: str = PALETTE[0], label_width: int = 230, bar_width: int = 330) -> Markup:
+    """Horizontal bars: rows of (label, value, value text). `target` draws a dashed marker line."""
+    row_h, top = 26, 8 + (16 if target is not None else 0)
+    height = top + row_h * max(1, len(rows)) + 8
+    width = label_width + bar_width + 150
+    top_value = max([max_value or 0.0, target or 0.0, *(r[1] for r in rows)]) or 1.0
+    parts = _open(chart_id, width, height, title, desc)
+    for i, (label, value, text) in enumerate(rows):
+        y = top + i * row_h
+        w = max(0.0, value) / top_value * bar_width
+        parts.append(f'<text x="{label_width - 6}" y="{y + 17}" text-anchor="end" fill="{TEXT}">'
+                     f'{escape(_clip(label, label_width // 7))}</text>')
+        parts.append(f'<rect x="{label_width}" y="{y + 4}" width="{_fmt(w)}" height="{row_h - 8}" fill="{colour}">'
+                     f'<title>{escape(label)} : {escape(text)}</title></rect>')
+        parts.append(f'<text x="{_fmt(label_width + w + 6)}" y="{y + 17}" fill="{TEXT}">{escape(text)}</text>')
+    if target is not None:
+        x = label_width + target / top_value * bar_width
+        parts.append(f'<line x1="{_fmt(x)}" x2="{_fmt(x)}" y1="{top - 4}" y2="{height - 4}" stroke="{TEXT}" '
+                     f'stroke-width="2" stroke-dasharray="5 3"/>')
+        parts.append(f'<text x="{_fmt(x)}" y="{top - 8}" text-anchor="middle" fill="{TEXT}">'
+                     f'{escape(target_label)}</text>')
+    return _close(parts)
+
+
+def stacked_bars(rows: Sequence[tuple[str, Sequence[float], str]], series: Sequence[tuple[str, str]], *,
+                 title: str, desc: str, chart_id: str, label_width: int = 230, bar_width: int = 380) -> Markup:
+    """Horizontal stacked bars, each row scaled to its own total (100 %): rows of (label, values, total text);
+    series of (name, colour), one per value."""
+    row_h, legend_h = 26, 24
+    height = legend_h + row_h * max(1, len(rows)) + 8
+    width = label_width + bar_width + 150
+    parts = _open(chart_id, width, height, title, desc)
+    x = 0.0
+    for name, colour in series:
+        parts.append(f'<rect x="{_fmt(x)}" y="4" width="12" height="12" fill="{colour}"/>')
+        parts.append(f'<text x="{_fmt(x + 16)}" y="15" fill="{TEXT}">{escape(name)}</text>')
+        x += 26 + 7 * len(name)
+    for i, (label, values, total_text) in enumerate(rows):
+        y = legend_h + i * row_h
+        total = sum(v for v in values if v > 0)
+        parts.append(f'<text x="{label_width - 6}" y="{y + 17}" text-anchor="end" fill="{TEXT}">'
+                     f'{escape(_clip(label, label_width // 7))}</text>')
+        left = float(label_width)
+        for (name, colour), value in zip(series, values, strict=True):
+            if value <= 0 or not total:
+                continue
+            w = value / total * bar_width
+            parts.append(f'<rect x="{_fmt(left)}" y="{y + 4}" width="{_fmt(w)}" height="{row_h - 8}" '
+                         f'fill="{colour}" stroke="#ffffff" stroke-width="1"><title>{escape(label)} · {escape(name)} : '
+                         f'{_fmt(100 * value / total)} %</title></rect>')
+            left += w
+        parts.append(f'<text x="{label_width + bar_width + 6}" y="{y + 17}" fill="{TEXT}">{escape(total_text)}</text>')
+    return _close(parts)
+
+
+def donut(parts_in: Sequence[tuple[str, float, str]], *, title: str, desc: str, chart_id: str,
+          centre: str = "", colours: Sequence[str] = PALETTE) -> Markup:
+    """A donut of (label, value, value text) with its legend; values <= 0 are left out of the ring."""
+    r, stroke, cx, cy = 70.0, 34.0, 100.0, 100.0
+    height = max(200.0, 24.0 + 22 * len(parts_in))
+    parts = _open(chart_id, 720, height, title, desc)
+    total = sum(v for _, v, _ in parts_in if v > 0)
+    circumference = 2 * math.pi * r
+    offset = 0.0
+    parts.append(f'<circle cx="{cx}" cy="{cy}" r="{r}" fill="none" stroke="#eeeeee" stroke-width="{stroke}"/>')
+    for i, (label, value, text) in enumerate(parts_in):
+        colour = colours[i % len(colours)]
+        if value > 0 and total:
+            length = value / total * circumference
+            parts.append(
+                f'<circle cx="{cx}" cy="{cy}" r="{r}" fill="none" stroke="{colour}" stroke-width="{stroke}" '
+                f'stroke-dasharray="{_fmt(length)} {_fmt(circumference - length)}" '
+                f'stroke-dashoffset="{_fmt(-offset)}" transform="rotate(-90 {cx} {cy})">'
+                f'<title>{escape(label)} : {escape(text)}</title></circle>')
+            offset += length
+        y = 14 + 22 * i
+        parts.append(f'<rect x="220" y="{y}" width="14" height="14" fill="{colour}"/>')
+        parts.append(f'<text x="240" y="{y + 12}" fill="{TEXT}">{escape(_clip(label, 44))} — {escape(text)}</text>')
+    if centre:
+        parts.append(f'<text x="{cx}" y="{cy + 5}" text-anchor="middle" font-weight="bold" fill="{TEXT}">'
+                     f'{escape(centre)}</text>')
+    return _close(parts)
+
+
+def line_chart(points: Sequence[tuple[str, float]], *, title: str, desc: str, chart_id: str,
+               y_format: Callable[[float], str], value_texts: Sequence[str] | None = None,
+               colour: str = PALETTE[0]) -> Markup:
+    """A line over ordered categories (months): points of (x label, value); y ticks via `y_format`."""
+    left, right, top, bottom = 110.0, 20.0, 16.0, 46.0
+    width = max(420.0, left + right + 56 * len(points))
+    height = 260.0
+    plot_w, plot_h = width - left - right, height - top - bottom
+    parts = _open(chart_id, width, height, title, desc)
+    top_value = max([p[1] for p in points] + [0.0]) or 1.0
+    for k in range(5):
+        v = top_value * k / 4
+        y = top + plot_h - plot_h * k / 4
+        parts.append(f'<line x1="{left}" x2="{_fmt(width - right)}" y1="{_fmt(y)}" y2="{_fmt(y)}" stroke="{GRID}"/>')
+        parts.append(f'<text x="{left - 6}" y="{_fmt(y + 4)}" text-anchor="end" fill="{TEXT}">{escape(y_format(v))}'
+                     f'</text>')
+    step = plot_w / max(1, len(points) - 1) if len(points) > 1 else 0.0
+    coords = []
+    for i, (label, value) in enumerate(points):
+        x = left + (step * i if len(points) > 1 else plot_w / 2)
+        y = top + plot_h - max(0.0, value) / top_value * plot_h
+        coords.append((x, y))
+        parts.append(f'<text x="{_fmt(x)}" y="{_fmt(height - bottom + 18)}" text-anchor="middle" fill="{TEXT}">'
+                     f'{escape(label)}</text>')
+    if len(coords) > 1:
+        path = " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in coords)
+        parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"/>')
+    texts = value_texts or [y_format(v) for _, v in points]
+    for (x, y), (label, _), text in zip(coords, points, texts, strict=True):
+        parts.append(f'<circle cx="{_fmt(x)}" cy="{_fmt(y)}" r="4" fill="{colour}">'
+                     f'<title>{escape(label)} : {escape(text)}</title></circle>')
+    return _close(parts)
+
+
+def contrast_ratio(hex_a: str, hex_b: str = "#ffffff") -> float:
+    """WCAG 2.1 contrast ratio of two #rrggbb colours."""
+
+    def lum(h: str) -> float:
+        channels = [int(h[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    a, b = sorted((lum(hex_a), lum(hex_b)), reverse=True)
+    return (a + 0.05) / (b + 0.05)

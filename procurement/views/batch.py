@@ -1,0 +1,185 @@
+"""View model of the batch report (DIR/report.html): server-rendered tables (row balance, rules, rejected
+rows, coverage) and the orders as ONE compact JSON document rendered and paged in the browser.
+
+The JSON is compact on purpose (100,000 orders must open smoothly): orders are arrays, not objects;
+buyers, suppliers, source files, rules and field labels are tables given once and referred to by index;
+a finding is one letter per rule in rulebook order (p pass, f fail, n not applicable, i insufficient
+data); only fail messages and the missing fields of insufficient findings are carried per order. Rule
+texts (title, kind, chantiers) are given once. `ORDER_COLUMNS` documents the positions.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from procurement import i18n
+from procurement.fields import FIELDS
+from procurement.pipeline import Run
+from procurement.views.common import STATUS_ORDER, field_label, fmt_ratio, text_of, where
+from procurement.views.order import order_file_name
+from procurement.views.words import words
+
+STATUS_LETTER = {"pass": "p", "fail": "f", "not_applicable": "n", "insufficient_data": "i"}
+ORDER_COLUMNS = ("id", "file", "row", "buyer", "supplier", "object", "amount", "date", "score", "completeness",
+                 "statuses", "messages", "missing", "page", "nature")
+REJECTED_LIMIT = 1000  # rejected rows shown in the page; all are in rejected.csv
+
+
+class _Index:
+    """Strings to small integers, in first-seen order (a table given once in the JSON)."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+        self._pos: dict[str, int] = {}
+
+    def __call__(self, value: str | None) -> int:
+        key = value or ""
+        pos = self._pos.get(key)
+        if pos is None:
+            pos = self._pos[key] = len(self.items)
+            self.items.append(key)
+        return pos
+
+
+def _round(value: float | None, digits: int) -> float | int | None:
+    if value is None:
+        return None
+    r = round(value, digits)
+    return int(r) if r == int(r) else r
+
+
+def payload(run: Run, lang: str, per_order: bool = False) -> dict[str, Any]:
+    """The data the browser script renders (see module docstring for the layout)."""
+    t = words(lang)
+    rules = run.rulebook.rules
+    rule_pos = {r.id: i for i, r in enumerate(rules)}
+    field_pos = {f.name: i for i, f in enumerate(FIELDS)}
+    files, buyers, suppliers = _Index(), _Index(), _Index()
+    orders = []
+    for scored in run.orders:
+        o = scored.order
+        s = scored.scores
+        src = o.source
+        messages: list[Any] = []
+        statuses = []
+        for f in scored.findings:
+            statuses.append(STATUS_LETTER[f.status])
+            if f.status == "fail" and f.rule in rule_pos:
+                messages += [rule_pos[f.rule], f.message(lang)]
+        missing: list[Any] = []
+        for rule_id, fields in s.missing.items():
+            if rule_id in rule_pos:
+                missing += [rule_pos[rule_id], [field_pos[m] for m in fields if m in field_pos]]
+        orders.append([
+            o.id,
+            files(src.file + (f" · {src.sheet}" if src.sheet else "")),
+            src.row if src.row is not None else (src.path or ""),
+            buyers(o.buyer_name or o.buyer_siret),
+            suppliers(o.supplier_name or o.supplier_siret),
+            o.object or "",
+            _round(o.amount, 2),
+            o.notification_date.isoformat() if o.notification_date else "",
+            _round(s.overall, 1),
+            _round(s.completeness, 3),
+            "".join(statuses),
+            messages,
+            missing,
+            order_file_name(scored) if per_order else "",
+            o.nature or "",
+        ])
+    return {
+        "v": 1,
+        "lang": lang,
+        "columns": ORDER_COLUMNS,
+        "statuses": [[STATUS_LETTER[s], s, i18n.label(s, lang)] for s in STATUS_ORDER],
+        "kinds": [[k, i18n.label(k, lang)] for k in ("legal", "risk", "kpi")],
+        "chantiers": [[c, i18n.chantier_name(c, lang)] for c in range(1, 9)],
+        "rules": [[r.id, r.kind, list(r.chantiers), text_of(r.title, lang)] for r in rules],
+        "fields": [field_label(f.name, lang) for f in FIELDS],
+        "natures": {"accord_cadre": t["framework_max"]},
+        "files": files.items,
+        "buyers": buyers.items,
+        "suppliers": suppliers.items,
+        "orders": orders,
+        "words": {k: t[k] for k in ("shown", "page", "of", "show_findings", "open_page", "not_given", "no_score",
+                                    "missing_title", "id", "buyer", "supplier", "object", "amount", "date",
+                                    "score", "col_verdict", "legal_fails", "where", "unknown", "prev", "next",
+                                    "row_word")},
+        "fmt": {"group": "," if lang == "en" else i18n.NNBSP, "point": "." if lang == "en" else ",",
+                "lang": lang},
+    }
+
+
+def embed_json(data: Any) -> str:
+    """JSON safe inside <script type="application/json">: every '<' escaped, so no '</script>' or '<!--'
+    from a spreadsheet cell can end the element."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+
+
+def rule_rows(run: Run, agg: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    by_id = {r["rule"]: r for r in agg["rules"]}
+    rows = []
+    for rule in run.rulebook.rules:
+        r = by_id.get(rule.id)
+        if r is None:
+            continue
+        rows.append({
+            "id": rule.id,
+            "title": text_of(rule.title, lang),
+            "kind": i18n.label(rule.kind, lang),
+            "counts": [(s, i18n.fmt_number(r["counts"][s], lang)) for s in STATUS_ORDER],
+            "pass_share": fmt_ratio(r["pass_share"], lang),
+            "pass_amount_share": fmt_ratio(r["pass_amount_share"], lang),
+        })
+    return rows
+
+
+def coverage_rows(run: Run, agg: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    titles = {r.id: text_of(r.title, lang) for r in run.rulebook.rules}
+    rows = []
+    for c in agg["coverage"]:
+        total = c["orders"]
+        rows.append({
+            "id": c["rule"],
+            "title": titles.get(c["rule"], ""),
+            "evaluated": f"{i18n.fmt_number(c['evaluated'], lang)} / {i18n.fmt_number(total, lang)}",
+            "evaluated_share": fmt_ratio(c["evaluated"] / total if total else None, lang),
+            "applicable": i18n.fmt_number(c["applicable"], lang),
+            "insufficient": i18n.fmt_number(c["insufficient"], lang),
+            "missing": [f"{field_label(name, lang)} ({i18n.fmt_number(n, lang)})" for name, n in c["missing"]],
+        })
+    return rows
+
+
+def rejected_rows(run: Run, lang: str) -> list[dict[str, str]]:
+    return [
+        {"where": where(r.source, lang), "column": r.column or "", "value": r.value or "", "reason": r.message(lang)}
+        for r in run.rejected[:REJECTED_LIMIT]
+    ]
+
+
+def batch_view(run: Run, agg: dict[str, Any], lang: str) -> dict[str, Any]:
+    t = words(lang)
+    c = run.counts
+    n = {k: i18n.fmt_number(v, lang) for k, v in c.items()}
+    per_order = bool(run.options.get("per_order"))
+    return {
+        "counts": [(i18n.label(k, lang), n[k]) for k in ("rows_read", "orders", "rejected", "merged")],
+        "balance_eq": t["balance_eq"].format(rows=n["rows_read"], orders=n["orders"], rejected=n["rejected"],
+                                             merged=n["merged"]),
+        "balanced": c["rows_read"] == c["orders"] + c["rejected"] + c["merged"],
+        "rules": rule_rows(run, agg, lang),
+        "status_labels": [i18n.label(s, lang) for s in STATUS_ORDER],
+        "rejected": rejected_rows(run, lang),
+        "rejected_more": t["rejected_more"].format(n=i18n.fmt_number(len(run.rejected) - REJECTED_LIMIT, lang))
+        if len(run.rejected) > REJECTED_LIMIT else "",
+        "coverage": coverage_rows(run, agg, lang),
+        "data_json": embed_json(payload(run, lang, per_order)),
+        "filters": {
+            "statuses": [(s, i18n.label(s, lang)) for s in STATUS_ORDER],
+            "kinds": [(k, i18n.label(k, lang)) for k in ("legal", "risk", "kpi")],
+            "chantiers": [(str(ch), f"{ch} — {i18n.chantier_name(ch, lang)}") for ch in range(1, 9)],
+            "rules": [(r.id, f"{r.id} — {text_of(r.title, lang)}") for r in run.rulebook.rules],
+        },
+    }

@@ -1,0 +1,220 @@
+"""What the three pages share: the Jinja environment, the provenance footer, value formatting, and the
+inline assets with the Content-Security-Policy that allows exactly them.
+
+Templates never compute: every figure reaches them as text formatted here or in the page's view module,
+with `procurement.i18n` formats. Autoescaping is on for every template and every string; the only
+`Markup` passed in is our own CSS, script and SVG (charts escape their own labels).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from procurement import i18n
+from procurement.fields import FIELDS_BY_NAME
+from procurement.parse._labels import LABELS
+from procurement.pipeline import Run, meta
+from procurement.views.words import words
+
+STATUS_ORDER = ("fail", "insufficient_data", "pass", "not_applicable")
+KIND_ORDER = ("legal", "risk", "kpi")
+
+
+@cache
+def environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("procurement", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render(template: str, context: dict[str, Any]) -> str:
+    return environment().get_template(template).render(**context)
+
+
+@cache
+def asset(name: str) -> str:
+    """A packaged CSS or JS file (procurement/templates/assets/), inlined into every page."""
+    return resources.files("procurement").joinpath("templates", "assets", name).read_text(encoding="utf-8")
+
+
+def _hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def page_assets(script: str | None = None) -> dict[str, Any]:
+    """The inline <style> (and <script>), and a CSP that allows those exact texts and nothing else:
+    no request may leave the page (default-src 'none'), no other script may run."""
+    css = asset("style.css")
+    js = asset(script) if script else ""
+    policy = [
+        "default-src 'none'",
+        f"style-src {_hash(css)}",
+        f"script-src {_hash(js)}" if js else "script-src 'none'",
+        "img-src data:",
+        "base-uri 'none'",
+        "form-action 'none'",
+    ]
+    return {"css": Markup(css), "js": Markup(js) if js else None, "csp": "; ".join(policy)}
+
+
+def base_context(run: Run, lang: str) -> dict[str, Any]:
+    lang = "en" if lang == "en" else "fr"
+    return {"lang": lang, "t": words(lang), "footer": footer(run, lang)}
+
+
+def footer(run: Run, lang: str) -> dict[str, Any]:
+    """Tool version, rulebook identity, inputs with their sha256, generation time and options used."""
+    m = meta(run)
+    t = words(lang)
+    book = m["rulebook"]
+    options = []
+    for key, value in sorted((m.get("options") or {}).items()):
+        if value in (None, "", [], (), False):
+            continue
+        shown = ", ".join(str(v) for v in value) if isinstance(value, list | tuple) else str(value)
+        options.append(f"{key} = {shown}")
+    return {
+        "tool": f"procurement {m['version']}",
+        "rulebook": f"{book['id']} {book['version']}",
+        "rulebook_sha": book["sha256"],
+        "rulebook_files": [f"{f['path']} (sha256 {f['sha256']})" for f in book.get("files", [])],
+        "generated": format_timestamp(str(m["generated_at"]), lang),
+        "generated_iso": str(m["generated_at"]),
+        "inputs": [
+            {"path": i["path"], "sha256": i["sha256"],
+             "detail": ", ".join(x for x in (i["format"], i["sheet"] and f"« {i['sheet']} »",
+                                              f"{i18n.fmt_number(i['rows_read'], lang)} {t['rows']}") if x)}
+            for i in m["inputs"]
+        ],
+        "options": options or [t["none_option"]],
+    }
+
+
+def format_timestamp(iso: str, lang: str) -> str:
+    try:
+        moment = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{i18n.fmt_date(moment.date(), lang)} {moment.strftime('%H:%M:%S')} UTC"
+
+
+def field_label(name: str, lang: str) -> str:
+    f = FIELDS_BY_NAME.get(name)
+    return f.header(lang) if f else name
+
+
+def field_help(name: str, lang: str) -> str:
+    f = FIELDS_BY_NAME.get(name)
+    if f is None:
+        return ""
+    return (f.help_en if lang == "en" else f.help_fr) or ""
+
+
+def choice_label(field: str, code: str, lang: str) -> str:
+    table = LABELS.get(field)
+    if table and code in table:
+        return table[code][1 if lang == "en" else 0]
+    if field == "supplier_band":
+        return i18n.label(code, lang)
+    return code
+
+
+def fmt_value(value: Any, field: str | None, lang: str) -> str:
+    """One value of an order or of a rule, as a person reads it (i18n formats, enum labels)."""
+    t = words(lang)
+    if value is None:
+        return t["not_given"]
+    if isinstance(value, bool):
+        return t["yes"] if value else t["no"]
+    if isinstance(value, dt.date):
+        return i18n.fmt_date(value, lang)
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return i18n.fmt_date(dt.date.fromisoformat(value), lang)
+        except ValueError:
+            return value
+    kind = FIELDS_BY_NAME[field].kind.value if field in FIELDS_BY_NAME else None
+    if isinstance(value, int | float):
+        if kind == "money":
+            return i18n.fmt_money(value, lang)
+        if kind == "percent":
+            return i18n.fmt_percent(value, lang, 1 if value % 1 else 0)
+        decimals = 0 if float(value).is_integer() else 1
+        return i18n.fmt_number(value, lang, decimals)
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(fmt_value(v, field, lang) for v in value) if value else "∅"
+    if field is not None and isinstance(value, str):
+        return choice_label(field, value, lang)
+    return str(value)
+
+
+def fmt_score(value: float | None, lang: str) -> str:
+    return words(lang)["no_score"] if value is None else i18n.fmt_number(value, lang, 0) + " / 100"
+
+
+def fmt_ratio(value: float | None, lang: str) -> str:
+    """A 0-1 fraction as a percentage."""
+    return i18n.fmt_percent(None if value is None else 100 * value, lang)
+
+
+def where(source: dict[str, Any] | Any, lang: str) -> str:
+    """file · sheet · row N (or the JSON path) of a record."""
+    s = source if isinstance(source, dict) else {"file": source.file, "sheet": source.sheet, "row": source.row,
+                                                  "path": source.path}
+    parts = [str(s.get("file") or "")]
+    if s.get("sheet"):
+        parts.append(str(s["sheet"]))
+    if s.get("row"):
+        parts.append(("row " if lang == "en" else "ligne ") + str(s["row"]))
+    elif s.get("path"):
+        parts.append(str(s["path"]))
+    return " · ".join(p for p in parts if p)
+
+
+def text_of(text: Any, lang: str) -> str:
+    """A rulebook Text (fr/en) in `lang`."""
+    if text is None:
+        return ""
+    return text.en if lang == "en" else text.fr
+
+
+def legal_refs(rule: Any, lang: str) -> list[dict[str, Any]]:
+    t = words(lang)
+    out = []
+    for ref in rule.source.legal_ref:
+        label = ref.text + (f", art. {ref.article}" if ref.article else "")
+        out.append({
+            "label": label,
+            "date": i18n.fmt_date(ref.date, lang) if ref.date else "",
+            "url": ref.url if ref.url and ref.url.startswith(("https://", "http://")) else None,
+            "note": ref.note or "",
+            "recalled": t["recalled"] if ref.confidence == "recalled" else "",
+        })
+    return out
+
+
+def rule_view(rule: Any, lang: str) -> dict[str, Any]:
+    """What the pages say about a rule: title, kind, chantiers, why, advice, legal basis."""
+    return {
+        "id": rule.id,
+        "title": text_of(rule.title, lang),
+        "kind": rule.kind,
+        "kind_label": i18n.label(rule.kind, lang),
+        "severity": rule.severity,
+        "chantiers": list(rule.chantiers),
+        "why": text_of(rule.source.why, lang),
+        "advice": text_of(rule.source.advice, lang),
+        "legal": legal_refs(rule, lang),
+    }

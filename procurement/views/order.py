@@ -1,0 +1,199 @@
+"""View model of the order / tender page: one purchase, its verdict, its findings by chantier, and the data
+that would let more rules run. Everything is formatted here; the template only lays it out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+from procurement import i18n
+from procurement.reference import cpv_label
+from procurement.rulebook.operators import OPERATORS
+from procurement.views.common import (
+    KIND_ORDER,
+    STATUS_ORDER,
+    field_help,
+    field_label,
+    fmt_ratio,
+    fmt_score,
+    fmt_value,
+    rule_view,
+    where,
+)
+from procurement.views.words import words
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def order_file_name(scored: Any) -> str:
+    """A file name for the order's page: the id made safe (letters, digits, . _ -), cut to 60 characters,
+    plus 10 hex digits of a hash of the id and its source position — never the raw id, which may hold
+    '/', '..', or a name reserved by Windows, and is unique per buyer only."""
+    o = scored.order
+    s = o.source
+    key = "\x1f".join(str(x) for x in (o.id, o.buyer_siret or o.buyer_name or "", s.file, s.sheet, s.row, s.path))
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
+    stem = _UNSAFE.sub("-", o.id).strip(".-_")[:60] or "commande"
+    return f"{stem}-{digest}.html"
+
+
+def _phrase(op: str, field: str, expected: Any, part: str, lang: str) -> str:
+    operator = OPERATORS.get(op)
+    label = field_label(field, lang)
+    if part == "validity":
+        lo, hi = [*list(expected or ()), None, None][:2]
+        low = i18n.fmt_date(lo, lang) if lo else "…"
+        high = i18n.fmt_date(hi, lang) if hi else "…"
+        return f"{label} : {low} → {high}"
+    if operator is None:
+        return f"{label} {op} {fmt_value(expected, field, lang)}"
+    template = operator.phrase_en if lang == "en" else operator.phrase_fr
+    value = "" if operator.prepare is None else fmt_value(expected, field, lang)
+    return template.replace("{field}", label).replace("{value}", value)
+
+
+def evidence_rows(finding: Any, lang: str) -> list[dict[str, str]]:
+    t = words(lang)
+    rows = []
+    for e in finding.evidence:
+        result = {True: t["res_true"], False: t["res_false"]}.get(e["result"], t["res_none"])
+        rows.append({
+            "part": t.get("part_" + str(e["part"]), str(e["part"])),
+            "expected": _phrase(e["op"], e["field"], e["expected"], e["part"], lang),
+            "actual": fmt_value(e["actual"], e["field"], lang),
+            "result": result,
+            "result_code": {True: "true", False: "false"}.get(e["result"], "unknown"),
+        })
+    return rows
+
+
+def finding_view(finding: Any, lang: str) -> dict[str, Any]:
+    rule = rule_view(finding.compiled, lang)
+    return {
+        **rule,
+        "anchor": "f-" + finding.rule,
+        "status": finding.status,
+        "status_label": i18n.label(finding.status, lang),
+        "message": finding.message(lang),
+        "evidence": evidence_rows(finding, lang),
+        "missing": [field_label(m, lang) for m in finding.missing],
+    }
+
+
+def identity(scored: Any, lang: str) -> list[tuple[str, str]]:
+    o = scored.order
+    t = words(lang)
+
+    def named(name: str | None, siret: str | None) -> str:
+        if name and siret:
+            return f"{name} (SIRET {siret})"
+        return name or (f"SIRET {siret}" if siret else t["not_given"])
+
+    amount = fmt_value(o.amount, "amount", lang)
+    if o.amount is not None and o.nature == "accord_cadre":
+        amount += f" ({t['framework_max']})"
+    cpv = t["not_given"]
+    if o.cpv:
+        cpv = o.cpv + (f" — {cpv_label(o.cpv)}" if cpv_label(o.cpv) else "")
+    place_bits = [o.supplier_commune or o.supplier_postcode, o.supplier_country]
+    supplier_place = " · ".join(x for x in place_bits if x) or t["not_given"]
+    if o.supplier_band:
+        supplier_place += f" — {i18n.label(o.supplier_band, lang)}"
+    rows = [
+        (t["id"], o.id),
+        (t["object"], o.object or t["not_given"]),
+        (t["buyer"], named(o.buyer_name, o.buyer_siret)),
+        (t["supplier"], named(o.supplier_name, o.supplier_siret)),
+        (t["supplier_place"], supplier_place),
+        (t["nature"], fmt_value(o.nature, "nature", lang)),
+        (t["procedure"], fmt_value(o.procedure, "procedure", lang)),
+        (t["cpv"], cpv),
+        (t["amount"], amount),
+        (t["launch_date"], fmt_value(o.launch_date, "launch_date", lang)),
+        (t["date"], fmt_value(o.notification_date, "notification_date", lang)),
+        (t["place"], fmt_value(o.place_code, "place_code", lang)),
+    ]
+    if o.supplier_distance_km is not None:
+        rows.append((t["distance"], i18n.fmt_number(o.supplier_distance_km, lang, 0) + " km"))
+    rows.append((t["where"], where(o.source, lang)))
+    return rows
+
+
+def _sort_key(f: Any) -> tuple[int, int, str]:
+    kind = KIND_ORDER.index(f.kind) if f.kind in KIND_ORDER else len(KIND_ORDER)
+    return (STATUS_ORDER.index(f.status), kind, f.rule)
+
+
+def verdict(scored: Any, views: dict[str, dict[str, Any]], lang: str) -> dict[str, Any]:
+    """Legal failures first, then risks, then indicators; with the scores and the count of unknowns."""
+    t = words(lang)
+    findings = scored.findings
+    legal = [views[f.rule] for f in findings if f.kind == "legal" and f.status == "fail"]
+    risks = [views[f.rule] for f in findings if f.kind == "risk" and f.status == "fail"]
+    kpi_pass = sum(1 for f in findings if f.kind == "kpi" and f.status == "pass")
+    kpi_fail = [views[f.rule] for f in findings if f.kind == "kpi" and f.status == "fail"]
+    insufficient = sum(1 for f in findings if f.status == "insufficient_data")
+    s = scored.scores
+    level = "legal" if legal else "risk" if risks else "kpi" if kpi_fail else "ok"
+    return {
+        "level": level,
+        "legal": legal,
+        "risks": risks,
+        "kpi_fail": kpi_fail,
+        "kpi_line": t["verdict_kpi_line"].format(passed=kpi_pass, failed=len(kpi_fail)),
+        "insufficient": t["verdict_insufficient"].format(n=insufficient) if insufficient else "",
+        "score": fmt_score(s.overall, lang),
+        "completeness": fmt_ratio(s.completeness, lang),
+    }
+
+
+def chantiers(scored: Any, views: dict[str, dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """Per chantier its findings (not the not-applicable ones); a finding already shown under an earlier
+    chantier is referred to by a link rather than repeated."""
+    t = words(lang)
+    s = scored.scores
+    shown: set[str] = set()
+    out = []
+    for c in range(1, 9):
+        items = []
+        for f in sorted((f for f in scored.findings if c in f.chantiers and f.status != "not_applicable"),
+                        key=_sort_key):
+            items.append({"ref": f.rule in shown, **views[f.rule]})
+            shown.add(f.rule)
+        out.append({
+            "number": c,
+            "heading": t["chantier_n"].format(n=c) + " — " + i18n.chantier_name(c, lang),
+            "score": fmt_score(s.by_chantier.get(c), lang),
+            "completeness": fmt_ratio(s.completeness_by_chantier.get(c), lang),
+            "findings": items,
+        })
+    return out
+
+
+def missing_data(scored: Any, lang: str) -> list[dict[str, Any]]:
+    """Field -> the rules its value would let run, most useful field first."""
+    by_field: dict[str, list[str]] = {}
+    for rule_id, fields in scored.scores.missing.items():
+        for name in fields:
+            by_field.setdefault(name, []).append(rule_id)
+    rows = [{"field": name, "label": field_label(name, lang), "help": field_help(name, lang), "rules": rules}
+            for name, rules in by_field.items()]
+    rows.sort(key=lambda r: (-len(r["rules"]), r["label"]))
+    return rows
+
+
+def order_view(scored: Any, lang: str) -> dict[str, Any]:
+    views = {f.rule: finding_view(f, lang) for f in scored.findings}
+    o = scored.order
+    return {
+        "id": o.id,
+        "object": o.object or "",
+        "identity": identity(scored, lang),
+        "verdict": verdict(scored, views, lang),
+        "chantiers": chantiers(scored, views, lang),
+        "not_applicable": [views[f.rule] for f in scored.findings if f.status == "not_applicable"],
+        "missing": missing_data(scored, lang),
+        "warnings": [w.message_en if lang == "en" else w.message_fr for w in o.warnings],
+    }
