@@ -80,7 +80,10 @@ def _unreadable(exc: Exception, where: str) -> InputError:
     """One sentence for whatever openpyxl or defusedxml raised on a damaged or hostile workbook."""
     from defusedxml import DefusedXmlException
 
-    if isinstance(exc, DefusedXmlException):
+    chain, seen = exc, 0
+    while chain is not None and not isinstance(chain, DefusedXmlException) and seen < 10:
+        chain, seen = chain.__cause__ or chain.__context__, seen + 1  # openpyxl wraps it in a ValueError
+    if isinstance(chain, DefusedXmlException):
         return InputError(
             "classeur illisible : il contient des entités XML interdites (bombe XML ou entité externe possible)",
             "unreadable workbook: it holds forbidden XML entities (possible XML bomb or external entity)",
