@@ -456,3 +456,10 @@ def test_every_sample_goes_through_the_pipeline(path):
     process(OcdsReader().read(path, ReadOptions(), info), book, {}, scored, rejected)
     assert info.rows_read == len(scored) + len(rejected)
     assert scored and all(s.findings for s in scored)
+
+
+def test_document_followed_by_garbage(tmp_path):
+    path = tmp_path / "x.json"
+    path.write_text(RAMA.read_text(encoding="utf-8") + "\n}\n", encoding="utf-8")
+    message = one_line_error(path)
+    assert "données en trop après le JSON, ligne" in message

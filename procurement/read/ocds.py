@@ -147,6 +147,16 @@ def _load(path: Path, options: ReadOptions) -> tuple[list[tuple[str, Any]] | Any
         return value, encoding, False
     # More JSON after the first value: JSON Lines (one value per line; blank lines ignored).
     del value
+    first = stripped.split("\n", 1)[0]
+    try:
+        _loads(first)
+    except json.JSONDecodeError:
+        # Not one value per line: a JSON document followed by something else (concatenated or damaged).
+        leading = text[: len(text) - len(stripped)].count("\n")
+        line = leading + stripped[:end].count("\n") + 1
+        raise InputError(
+            f"données en trop après le JSON, ligne {line} : fichier concaténé ou abîmé ?",
+            f"extra data after the JSON value, line {line}: concatenated or damaged file?", where=where) from None
     lines: list[tuple[str, Any]] = []
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
