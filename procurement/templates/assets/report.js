@@ -64,7 +64,7 @@
   // ---- state ----
   var state = { q: "", status: "", kind: "", chantier: "", rule: "", buyer: "", supplier: "", sort: "index",
     dir: 1, page: 0, size: Number($("f-size").value) || 50 };
-  var view = [], expanded = new Set();
+  var view = [], expanded = new Set(), renders = 0;
 
   // buyer options, sorted by name
   var buyerSelect = $("f-buyer");
@@ -90,26 +90,27 @@
     return out;
   }
 
-  var SORTS = {
-    index: null,
-    id: function (a, b) { return collator.compare(ORDERS[a][C.id], ORDERS[b][C.id]); },
-    buyer: function (a, b) { return collator.compare(D.buyers[ORDERS[a][C.buyer]], D.buyers[ORDERS[b][C.buyer]]); },
-    supplier: function (a, b) {
-      return collator.compare(D.suppliers[ORDERS[a][C.supplier]], D.suppliers[ORDERS[b][C.supplier]]);
-    },
-    amount: numeric(C.amount),
-    date: function (a, b) { return cmpEmptyLast(ORDERS[a][C.date] || null, ORDERS[b][C.date] || null); },
-    score: numeric(C.score),
-    findings: function (a, b) { return (legal[a] - legal[b]) || (fails[a] - fails[b]); }
+  // sort keys; an empty value (null or "") always sorts last, whatever the direction
+  var KEYS = {
+    id: function (i) { return ORDERS[i][C.id]; },
+    buyer: function (i) { return D.buyers[ORDERS[i][C.buyer]]; },
+    supplier: function (i) { return D.suppliers[ORDERS[i][C.supplier]]; },
+    amount: function (i) { return ORDERS[i][C.amount]; },
+    date: function (i) { return ORDERS[i][C.date]; },
+    score: function (i) { return ORDERS[i][C.score]; },
+    findings: function (i) { return legal[i] * 1000000 + fails[i]; }
   };
-  function cmpEmptyLast(x, y) {
-    if (x === y) return 0;
-    if (x === null) return 1;
-    if (y === null) return -1;
-    return x < y ? -1 : 1;
-  }
-  function numeric(col) {
-    return function (a, b) { return cmpEmptyLast(ORDERS[a][col], ORDERS[b][col]); };
+  var TEXT_KEYS = { id: true, buyer: true, supplier: true };
+  function sorter(name, dir) {
+    var key = KEYS[name], textual = TEXT_KEYS[name];
+    return function (a, b) {
+      var x = key(a), y = key(b);
+      if (x === y) return a - b;
+      if (x === null || x === "") return 1;
+      if (y === null || y === "") return -1;
+      var c = textual ? collator.compare(x, y) : (x < y ? -1 : x > y ? 1 : 0);
+      return dir * c || a - b;
+    };
   }
 
   function compute() {
@@ -137,13 +138,8 @@
       if (q && haystack(i).indexOf(q) < 0) continue;
       out.push(i);
     }
-    var cmp = SORTS[state.sort];
-    if (cmp) {
-      var dir = state.dir;
-      out.sort(function (a, b) { return dir * cmp(a, b) || a - b; });
-    } else if (state.dir < 0) {
-      out.reverse();
-    }
+    if (KEYS[state.sort]) out.sort(sorter(state.sort, state.dir));
+    else if (state.dir < 0) out.reverse();
     view = out;
   }
 
@@ -234,6 +230,8 @@
       if (expanded.has(i)) frag.appendChild(detailsRow(i, id));
     }
     tbody.replaceChildren(frag);
+    renders++;
+    document.body.setAttribute("data-renders", String(renders));
     $("status-line").textContent = W.shown.replace("{n}", fmtNumber(view.length)).replace("{total}", fmtNumber(n));
     $("page-info").textContent = W.page + " " + fmtNumber(state.page + 1) + " " + W.of + " " + fmtNumber(pages);
     $("prev").disabled = state.page <= 0;
@@ -249,16 +247,13 @@
   function update() { compute(); state.page = 0; render(); }
 
   var timer = null;
-  $("q").addEventListener("input", function (e) {
+  function typed() {
+    // search boxes: wait for a pause in typing, then read both boxes as they are now
     clearTimeout(timer);
-    var value = e.target.value;
-    timer = setTimeout(function () { state.q = value; update(); }, 150);
-  });
-  $("f-supplier").addEventListener("input", function (e) {
-    clearTimeout(timer);
-    var value = e.target.value;
-    timer = setTimeout(function () { state.supplier = value; update(); }, 150);
-  });
+    timer = setTimeout(function () { state.q = $("q").value; state.supplier = $("f-supplier").value; update(); }, 150);
+  }
+  $("q").addEventListener("input", typed);
+  $("f-supplier").addEventListener("input", typed);
   [["f-status", "status"], ["f-kind", "kind"], ["f-chantier", "chantier"], ["f-rule", "rule"], ["f-buyer", "buyer"]]
     .forEach(function (pair) {
       $(pair[0]).addEventListener("change", function (e) { state[pair[1]] = e.target.value; update(); });
@@ -266,6 +261,7 @@
   $("f-size").addEventListener("change", function (e) { state.size = Number(e.target.value) || 50; state.page = 0; render(); });
   $("filters").addEventListener("submit", function (e) { e.preventDefault(); });
   $("filters").addEventListener("reset", function () {
+    clearTimeout(timer);
     setTimeout(function () {
       state = { q: "", status: "", kind: "", chantier: "", rule: "", buyer: "", supplier: "", sort: state.sort,
         dir: state.dir, page: 0, size: Number($("f-size").value) || 50 };
