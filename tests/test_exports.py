@@ -1,0 +1,378 @@
+"""Exports of `score`: results.csv, results.xlsx, results.jsonl and the JSON Schema of results.json.
+
+Formula injection: a buyer's file may hold cells such as `=HYPERLINK("http://x","clic")`; our exports
+must give them back as text — in the CSV (quoted with a leading '), in the xlsx (inline strings with
+the quote-prefix flag, never formulas) and as LibreOffice reads that xlsx (headless conversion).
+LibreOffice tests skip when `libreoffice`/`soffice` is not installed (Debian: libreoffice-calc-nogui).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from procurement.cli import main
+from procurement.write import results_schema
+from procurement.write.results_schema import Meta, OrderRecord, RejectionRecord, Results
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+SOFFICE = shutil.which("libreoffice") or shutil.which("soffice")
+needs_libreoffice = pytest.mark.skipif(
+    SOFFICE is None, reason="LibreOffice absent (apt-get install libreoffice-calc-nogui)")
+
+PAYLOADS = (
+    '=HYPERLINK("http://x","clic")',
+    "=cmd|' /C calc'!A0",
+    "@SUM(1)",
+    "+1",
+    "-1+2",
+    "\t=1+1",
+    "\r=2+3",
+)
+
+
+def libreoffice_csv(xlsx: Path, out: Path) -> dict[str, list[list[str]]]:
+    """Every sheet of `xlsx` as LibreOffice reads it, converted headless to UTF-8 CSV: sheet -> rows."""
+    out.mkdir(parents=True, exist_ok=True)
+    profile = out / "lo-profile"
+    # Field 12 = -1: one CSV per sheet (LibreOffice >= 7.2), named <stem>-<sheet>.csv.
+    subprocess.run(
+        [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
+         "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1", "--outdir", str(out),
+         str(xlsx)],
+        check=True, capture_output=True, timeout=180,
+    )
+    sheets = {}
+    for path in out.glob(f"{xlsx.stem}-*.csv"):
+        with path.open(encoding="utf-8", newline="") as fh:
+            sheets[path.stem[len(xlsx.stem) + 1:]] = list(csv.reader(fh))
+    assert sheets, f"LibreOffice wrote nothing for {xlsx}"
+    return sheets
+
+
+def _score(*args: str) -> int:
+    result = CliRunner().invoke(main, ["score", *args])
+    assert result.exit_code == 0, result.output + str(result.exception)
+    return result.exit_code
+
+
+def _payload_workbook(path: Path) -> Path:
+    """A buyer's workbook whose ids, objects and suppliers are formula payloads (stored as text)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Achats"
+    ws.append(["Identifiant", "Objet", "Fournisseur", "Montant HT", "Code CPV", "Date de notification",
+               "Considérations environnementales", "Remarque"])
+    for i, payload in enumerate(PAYLOADS):
+        ws.append([f"X-{i}" if payload.startswith(("\t", "\r")) else payload, payload, payload, 1000 + i,
+                   "45233142", "01/02/2025", "Clause environnementale", payload])
+    ws.append(["N-1", "Enrobés", "Provence Enrobés", "12 500,00", "45233142", "14/03/2025",
+               "Pas de considération environnementale", "ok"])
+    ws.append(["", "sans identifiant", "=1+1", "100", "45233142", "14/03/2025", "", "=SUM(A1:A2)"])
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text in the input, as a buyer's export holds it
+    wb.save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def payload_runs(tmp_path_factory):
+    base = tmp_path_factory.mktemp("payloads")
+    source = _payload_workbook(base / "achats.xlsx")
+    runs = {}
+    for lang in ("fr", "en"):
+        out = base / lang
+        _score(str(source), "--out", str(out), "--lang", lang, "--format", "csv", "--format", "xlsx",
+               "--format", "json", "--format", "jsonl")
+        runs[lang] = out
+    return runs
+
+
+# ---------------------------------------------------------------------------------------------------------
+# results.csv
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _csv(path: Path, lang: str) -> list[list[str]]:
+    raw = path.read_bytes()
+    if lang == "fr":
+        assert raw.startswith(b"\xef\xbb\xbf"), "French CSV starts with a UTF-8 BOM"
+    else:
+        assert not raw.startswith(b"\xef\xbb\xbf")
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.reader(fh, delimiter=";" if lang == "fr" else ","))
+
+
+def test_csv_columns_and_rows_fr(payload_runs):
+    out = payload_runs["fr"]
+    doc = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    rows = _csv(out / "results.csv", "fr")
+    head = rows[0]
+    assert head[:6] == ["identifiant", "fichier", "feuille", "ligne", "chemin", "score_global"]
+    assert head[6:14] == [f"score_chantier_{n}" for n in range(1, 9)]
+    assert head[14:19] == ["completude_pct", "nb_conforme", "nb_non_conforme", "nb_donnees_insuffisantes",
+                           "nb_sans_objet"]
+    rules = [r["rule"] for r in doc["orders"][0]["findings"]]
+    assert head[19:] == rules
+    assert len(rows) == 1 + len(doc["orders"])
+    for row, order in zip(rows[1:], doc["orders"], strict=True):
+        assert row[2] == "Achats" and row[3] == str(order["source"]["row"])
+        statuses = {f["rule"]: f["status"] for f in order["findings"]}
+        assert row[19:] == [statuses[r] for r in rules]
+        counts = order["scores"]["counts"]
+        assert row[15:19] == [str(counts[s]) for s in ("pass", "fail", "insufficient_data", "not_applicable")]
+
+
+def test_csv_decimal_comma_fr_and_point_en(tmp_path):
+    for lang, sep in (("fr", ","), ("en", ".")):
+        out = tmp_path / lang
+        _score(str(SAMPLES / "commandes-2025.xlsx"), "--out", str(out), "--lang", lang, "--format", "csv",
+               "--format", "json")
+        rows = _csv(out / "results.csv", lang)
+        doc = json.loads((out / "results.json").read_text(encoding="utf-8"))
+        by_id = {o["id"]: o for o in doc["orders"]}
+        fractional = 0
+        for row in rows[1:]:
+            overall = by_id[row[0]]["scores"]["overall"]
+            if overall is None:
+                assert row[5] == ""
+                continue
+            assert float(row[5].replace(",", ".")) == pytest.approx(overall, abs=0.006)
+            if not float(overall).is_integer():
+                fractional += 1
+                assert sep in row[5] and ({",", "."} - {sep}).isdisjoint(row[5])
+        assert fractional, "the sample has non-integer scores"
+        if lang == "en":
+            assert rows[0][0] == "id" and rows[0][14] == "completeness_pct"
+
+
+def test_csv_neutralises_formula_payloads(payload_runs):
+    for lang in ("fr", "en"):
+        rows = _csv(payload_runs[lang] / "results.csv", lang)
+        ids = [row[0] for row in rows[1:]]
+        for payload in PAYLOADS:
+            if payload.startswith(("\t", "\r")):
+                continue
+            assert "'" + "".join(payload.split()) in ids, (lang, payload)  # ids lose their spaces
+        for cell in (c for row in rows for c in row):
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+
+
+# ---------------------------------------------------------------------------------------------------------
+# results.xlsx
+# ---------------------------------------------------------------------------------------------------------
+
+
+def test_xlsx_keeps_original_columns_then_scores(payload_runs):
+    wb = openpyxl.load_workbook(payload_runs["fr"] / "results.xlsx")
+    assert wb.sheetnames[:2] == ["Résultats", "Lisez-moi"]
+    assert wb.sheetnames[-1] == "Lignes rejetées"
+    ws = wb["Résultats"]
+    head = [c.value for c in ws[1]]
+    assert head[:8] == ["Identifiant", "Objet", "Fournisseur", "Montant HT", "Code CPV", "Date de notification",
+                        "Considérations environnementales", "Remarque"]
+    assert head[8:13] == ["Identifiant (procurement)", "Fichier source", "Feuille source", "Ligne source",
+                          "Score global"]
+    assert "ENV-01" in head and head[-2:] == ["Données manquantes", "Avertissements"]
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref.startswith("A1:")
+    assert len(ws.conditional_formatting) >= 3
+    doc = json.loads((payload_runs["fr"] / "results.json").read_text(encoding="utf-8"))
+    assert ws.max_row == 1 + len(doc["orders"])
+    env = head.index("ENV-01")
+    values = {ws.cell(row=r, column=env + 1).value for r in range(2, ws.max_row + 1)}
+    assert values <= {"conforme", "non conforme", "données insuffisantes", "sans objet"}
+    assert "non conforme" in values and "conforme" in values
+
+
+def test_xlsx_writes_payloads_as_text_never_formulas(payload_runs):
+    for lang in ("fr", "en"):
+        wb = openpyxl.load_workbook(payload_runs[lang] / "results.xlsx")
+        seen = set()
+        for ws in wb.worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+                    # XML turns a literal CR into a line feed when the file is read back: still text.
+                    if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@", "\t", "\r", "\n")):
+                        assert cell.data_type == "s"
+                        assert cell.quotePrefix or cell.value[0] == "\n", (ws.title, cell.coordinate)
+                        seen.add(cell.value)
+        # Kept as typed, without a visible quote.
+        expected = {p.replace("\r", "\n") for p in PAYLOADS}
+        assert expected <= seen, expected - seen
+
+
+def test_xlsx_read_me_reconciles_and_names_hashes(payload_runs):
+    out = payload_runs["en"]
+    doc = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    wb = openpyxl.load_workbook(out / "results.xlsx")
+    assert wb.sheetnames[:2] == ["Results", "Read me"]
+    text = "\n".join(str(c) for row in wb["Read me"].iter_rows(values_only=True) for c in row if c is not None)
+    c = doc["meta"]["counts"]
+    assert doc["meta"]["rulebook"]["sha256"] in text
+    assert doc["meta"]["inputs"][0]["sha256"] in text
+    assert f"{c['rows_read']} = {c['orders']} + {c['rejected']} + {c['merged']} (balanced)" in text
+    for header in (h.value for h in wb["Results"][1]):
+        assert header in text, f"column {header!r} is not explained"
+    rejected = wb["Rejected rows"]
+    assert rejected.max_row == 1 + len(doc["rejected"]) and doc["rejected"]
+    for rule in [f["rule"] for f in doc["orders"][0]["findings"]]:
+        ws = wb[rule]
+        applicable = sum(1 for o in doc["orders"] for f in o["findings"]
+                         if f["rule"] == rule and f["status"] != "not_applicable")
+        assert ws.max_row == 2 + applicable
+        assert ws["A1"].value.startswith(rule)
+
+
+def test_xlsx_decp_input_shows_canonical_fields(tmp_path):
+    _score(str(SAMPLES / "decp-2024-bretagne.json"), "--out", str(tmp_path), "--format", "xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "results.xlsx")["Résultats"]
+    head = [c.value for c in ws[1]]
+    assert head[0] == "Identifiant" and "Code CPV" in head and "Montant HT" in head
+    assert ws.max_row == 6
+
+
+@needs_libreoffice
+def test_libreoffice_reads_payloads_as_text(payload_runs, tmp_path):
+    sheets = libreoffice_csv(payload_runs["fr"] / "results.xlsx", tmp_path / "lo")
+    assert {"Résultats", "Lisez-moi", "ENV-01", "Lignes rejetées"} <= set(sheets)
+    rows = sheets["Résultats"]
+    head = rows[0]
+    objects = [row[head.index("Objet")] for row in rows[1:]]
+    suppliers = [row[head.index("Fournisseur")] for row in rows[1:]]
+    for payload in PAYLOADS:
+        # A formula would come back computed ('clic', '1', '2', '5'); text comes back as typed
+        # (LibreOffice writes a lone CR as a line feed).
+        expected = payload.replace("\r", "\n")
+        assert expected in objects, (payload, objects)
+        assert expected in suppliers or payload.startswith(("\t", "\r")), (payload, suppliers)
+    assert "clic" not in objects and "1" not in objects and "5" not in objects
+
+
+@needs_libreoffice
+def test_libreoffice_opens_sample_export(tmp_path):
+    _score(str(SAMPLES / "commandes-2025.xlsx"), "--out", str(tmp_path), "--format", "xlsx", "--format", "json")
+    doc = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    sheets = libreoffice_csv(tmp_path / "results.xlsx", tmp_path / "lo")
+    assert len(sheets["Résultats"]) == 1 + doc["meta"]["counts"]["orders"]
+    assert len(sheets["Lignes rejetées"]) == 1 + doc["meta"]["counts"]["rejected"]
+    first = sheets["Résultats"][1]
+    assert first[0] == doc["orders"][0]["id"]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# results.jsonl
+# ---------------------------------------------------------------------------------------------------------
+
+
+def test_jsonl_meta_first_then_orders_then_rejections(payload_runs):
+    out = payload_runs["fr"]
+    doc = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    lines = (out / "results.jsonl").read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    assert records[0]["type"] == "meta"
+    meta = {k: v for k, v in records[0].items() if k != "type"}
+    assert {k: v for k, v in meta.items() if k != "generated_at"} == {
+        k: v for k, v in doc["meta"].items() if k != "generated_at"}
+    kinds = [r["type"] for r in records[1:]]
+    assert kinds == ["order"] * len(doc["orders"]) + ["rejection"] * len(doc["rejected"])
+    assert [r["id"] for r in records[1:] if r["type"] == "order"] == [o["id"] for o in doc["orders"]]
+    Meta.model_validate(meta)
+    for r in records[1:]:
+        body = {k: v for k, v in r.items() if k != "type"}
+        (OrderRecord if r["type"] == "order" else RejectionRecord).model_validate(body)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# results.json schema
+# ---------------------------------------------------------------------------------------------------------
+
+
+def test_committed_schema_is_the_generated_one():
+    committed = (ROOT / "docs" / "results.schema.json").read_text(encoding="utf-8")
+    assert committed == results_schema.schema_text(), "run: python -m procurement.write.results_schema"
+    assert results_schema.main(["--check"]) == 0
+
+
+@pytest.mark.parametrize(
+    "name", ["commandes-2025.xlsx", "commandes-2025.csv", "decp-2024-bretagne.json", "decp-2019-pes-extrait.json"]
+)
+def test_results_json_of_samples_match_the_schema(tmp_path, name):
+    _score(str(SAMPLES / name), "--out", str(tmp_path), "--format", "json")
+    text = (tmp_path / "results.json").read_text(encoding="utf-8")
+    doc = Results.model_validate_json(text)
+    assert doc.meta.counts.orders == len(doc.orders)
+    assert doc.meta.counts.rows_read == doc.meta.counts.orders + doc.meta.counts.rejected + doc.meta.counts.merged
+
+
+def test_schema_refuses_unknown_keys():
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        RejectionRecord.model_validate({"source": {"file": "a", "sheet": None, "row": 1}, "code": "x", "field": None,
+                                        "column": None, "value": None, "message": "m", "surprise": 1})
+    schema = json.loads((ROOT / "docs" / "results.schema.json").read_text(encoding="utf-8"))
+    assert schema["$schema"].startswith("https://json-schema.org/")
+    assert set(schema["required"]) == {"meta", "orders", "rejected"}
+
+
+def _memory_run(values: list[str]):
+    """A run made in memory from raw records whose object and original columns hold `values` exactly."""
+    from procurement.model import Source
+    from procurement.pipeline import Run, generated_at, process
+    from procurement.read.base import Cell, InputInfo, RawRecord
+    from procurement.rulebook import default_rulebook_path, load_rulebook
+
+    records = []
+    for i, value in enumerate(values):
+        source = Source(file="memoire.csv", sheet=None, row=i + 2)
+        cells = {"id": Cell("A (Id)", f"M-{i}"), "object": Cell("B (Objet)", value),
+                 "supplier_name": Cell("C (Fournisseur)", value)}
+        records.append(RawRecord(source, cells, original={"Id": f"M-{i}", "Objet": value, "Fournisseur": value}))
+    book = load_rulebook(default_rulebook_path())
+    orders, rejected = [], []
+    process(records, book, {}, orders, rejected)
+    info = InputInfo(path="memoire.csv", format="csv", rows_read=len(values))
+    return Run([info], orders, rejected, book, {}, generated_at())
+
+
+def test_writers_neutralise_cr_and_tab_and_control_characters(tmp_path):
+    from procurement.write.results_csv import write_results_csv
+    from procurement.write.results_xlsx import write_results_xlsx
+
+    values = [*PAYLOADS, "bell\x07inside", "x" * 40_000]
+    run = _memory_run(values)
+    assert len(run.orders) == len(values)
+    write_results_xlsx(run, tmp_path, "fr")
+    wb = openpyxl.load_workbook(tmp_path / "results.xlsx")
+    ws = wb["Résultats"]
+    head = [c.value for c in ws[1]]
+    col = head.index("Objet") + 1
+    for row, value in enumerate(values, start=2):
+        cell = ws.cell(row=row, column=col)
+        assert cell.data_type == "s"
+        if value in PAYLOADS:
+            assert cell.value == value.replace("\r", "\n")
+            assert cell.quotePrefix, value
+    assert ws.cell(row=len(PAYLOADS) + 2, column=col).value == "bell\ufffdinside"
+    assert len(ws.cell(row=len(PAYLOADS) + 3, column=col).value) == 32_767
+    # The CSV has no object column; its ids are ours. The raw XML holds no formula at all.
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "results.xlsx") as zf:
+        for name in zf.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert b"<f>" not in zf.read(name) and b"<f " not in zf.read(name)
+    write_results_csv(run, tmp_path, "en")
+    assert (tmp_path / "results.csv").read_text(encoding="utf-8").count("\n") == 1 + len(values)
