@@ -1,0 +1,48 @@
+"""`procurement diff OLD_DIR NEW_DIR`: what changed between two runs of `procurement score`.
+
+Thin, as the rest of the CLI: the comparison is `procurement.diff`. Prints a summary (or, with
+`--json`, the whole comparison) and writes NEW_DIR/diff.html (or `--out FILE`). Exit status 0 whatever
+changed; 2 when a directory or its results.json cannot be read.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from procurement.errors import EXIT_OK, ProcurementError
+
+
+@click.command("diff", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("old_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("new_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Page HTML à écrire (par défaut NEW_DIR/diff.html).")
+@click.option("--json", "as_json", is_flag=True, help="Afficher la comparaison complète en JSON au lieu du résumé.")
+@click.option("--quiet", "-q", is_flag=True, help="N'afficher que les erreurs (la page est écrite).")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+              help="Langue du résumé et de la page / language of the summary and page.")
+def diff(old_dir: Path, new_dir: Path, out_file: Path | None, as_json: bool, quiet: bool, lang: str) -> None:
+    """Comparer deux analyses : commandes ajoutées ou retirées, verdicts changés règle par règle,
+    scores par chantier, référentiel et fichiers modifiés.
+
+    OLD_DIR et NEW_DIR sont des dossiers écrits par « procurement score --out ». Écrit NEW_DIR/diff.html.
+
+    Exemple : procurement diff rapports/2025-11 rapports/2025-12
+    """
+    from procurement.diff import diff_dirs, summary_text, write_html
+
+    try:
+        result = diff_dirs(old_dir, new_dir)
+        page = write_html(result, out_file or new_dir / "diff.html", lang)
+    except ProcurementError as err:
+        click.echo(f"{'error' if lang == 'en' else 'erreur'}: {err.message(lang)}", err=True)
+        sys.exit(err.exit_code)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+    elif not quiet:
+        click.echo(summary_text(result, lang, page))
+    sys.exit(EXIT_OK)

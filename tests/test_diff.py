@@ -1,0 +1,256 @@
+"""`procurement diff`: two runs of `procurement score` (made here through click) compared.
+
+The inputs are small CSV files written by each test: a month of orders, then the next month with one
+order fixed, one new, one gone. The comparison is checked as JSON, as console text and as a page.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from procurement.cli import main
+from procurement.diff import _Stream, compare, diff_dirs, direction, iter_results, load_run, summary_text
+from procurement.errors import InputError
+
+HEADER = ("Référence;Acheteur;Libellé;Nature du marché;Montant HT;Date de notification;Titulaire;"
+          "CP fournisseur;Pays;Considérations environnementales;Considérations sociales\n")
+NOVEMBER = HEADER + (
+    "BC25-0001;Voirie;Enrobés rue Paradis;Marché;12500;14/03/2025;Provence Enrobés;13008;FR;"
+    "Clause environnementale;Pas de considération sociale\n"
+    "BC25-0002;Voirie;Panneaux;Marché;8400;02/04/2025;Signalisation Sud;83000;FR;"
+    "Pas de considération environnementale;Clause sociale\n"
+    "BC25-0003;Voirie;Bordures;Marché;3000;02/05/2025;Lyon Voirie;69003;FR;;\n"
+)
+DECEMBER = HEADER + (
+    "BC25-0001;Voirie;Enrobés rue Paradis;Marché;12500;14/03/2025;Provence Enrobés;13008;FR;"
+    "Clause environnementale;Clause sociale\n"
+    "BC25-0002;Voirie;Panneaux <script>alert(1)</script>;Marché;8400;02/04/2025;Signalisation Sud;83000;FR;"
+    "Pas de considération environnementale;Pas de considération sociale\n"
+    "BC25-0004;Voirie;Études;Marché;1000;02/06/2025;Conseil Marseille;13001;FR;Clause environnementale;\n"
+)
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def score(tmp_path: Path, name: str, text: str, *options: str, csv_name: str | None = None) -> Path:
+    src = tmp_path / (csv_name or f"{name}.csv")
+    src.write_text(text, encoding="utf-8")
+    out = tmp_path / name
+    result = invoke("score", str(src), "--out", str(out), "--format", "json", "--quiet", *options)
+    assert result.exit_code == 0, result.output + result.stderr
+    return out
+
+
+@pytest.fixture
+def runs(tmp_path, monkeypatch) -> tuple[Path, Path]:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")  # 2025-12-01
+    return (score(tmp_path, "nov", NOVEMBER, csv_name="commandes.csv"),
+            score(tmp_path, "dec", DECEMBER, csv_name="commandes-dec.csv"))
+
+
+def test_orders_added_removed_and_verdicts_changed(runs):
+    old, new = runs
+    result = diff_dirs(old, new)
+    orders = result["orders"]
+    assert (orders["old"], orders["new"], orders["common"]) == (3, 3, 2)
+    assert [o["id"] for o in orders["added"]] == ["BC25-0004"]
+    assert [o["id"] for o in orders["removed"]] == ["BC25-0003"]
+    changed = {c["id"]: c for c in orders["changed"]}
+    assert set(changed) == {"BC25-0001", "BC25-0002"}
+    assert changed["BC25-0001"]["verdicts"] == [{"rule": "SOC-01", "before": "fail", "after": "pass",
+                                                 "direction": "better"}]
+    assert changed["BC25-0002"]["verdicts"] == [{"rule": "SOC-01", "before": "pass", "after": "fail",
+                                                 "direction": "worse"}]
+    assert (orders["better"], orders["worse"], orders["other"]) == (1, 1, 0)
+    # chantier 4 (social) moved for both orders, and the overall score with it
+    scores = {s["chantier"]: s for s in changed["BC25-0001"]["scores"]}
+    assert scores[4]["before"] == 0 and scores[4]["after"] == 100 and scores[4]["delta"] == 100
+    assert None in scores and 2 not in scores  # environmental chantier unchanged for BC25-0001
+
+
+def test_aggregate_scores_and_rule_counts(runs):
+    result = diff_dirs(*runs)
+    agg = result["aggregate"]
+    by_chantier = {c["chantier"]: c for c in agg["chantiers"]}
+    assert by_chantier[4]["before"] == pytest.approx(50) and by_chantier[4]["after"] == pytest.approx(50)
+    assert by_chantier[1]["before"] is None and by_chantier[1]["delta"] is None  # no rule of chantier 1 ran
+    soc = next(r for r in agg["rules"] if r["rule"] == "SOC-01")
+    assert soc["before"]["fail"] == 1 and soc["before"]["insufficient_data"] == 1
+    assert soc["after"]["fail"] == 1 and soc["after"]["pass"] == 1
+
+
+def test_provenance_rulebook_and_inputs(runs):
+    result = diff_dirs(*runs)
+    assert result["rulebook"]["changed"] is False and result["rulebook"]["new"]["id"] == "relance-renouveau"
+    (inp,) = result["inputs"]
+    assert inp["status"] == "replaced" and inp["old_path"].endswith("commandes.csv")
+    assert inp["old_sha256"] != inp["new_sha256"] and len(inp["new_sha256"]) == 64
+    assert result["old"]["generated_at"] == "2025-12-01T00:00:00+00:00"
+
+
+def test_cli_prints_french_summary_and_writes_the_page(runs):
+    old, new = runs
+    res = invoke("diff", str(old), str(new))
+    assert res.exit_code == 0, res.stderr
+    out = res.stdout
+    assert "Comparaison de deux analyses" in out
+    assert "Référentiel : inchangé, relance-renouveau" in out
+    assert "Fichiers : commandes.csv remplacé par commandes-dec.csv" in out
+    assert "Commandes : 3 → 3 ; 1 nouvelles, 1 retirées, 2 communes" in out
+    assert "2 changement(s) sur 2 commande(s) : 1 meilleur(s), 1 moins bon(s), 0 autre(s)" in out
+    assert "BC25-0001 SOC-01 : non conforme → conforme" in out
+    assert "chantier 4 – Lien social" in out
+    page = new / "diff.html"
+    assert f"Page : {page}" in out
+    html = page.read_text(encoding="utf-8")
+    assert html.startswith("<!doctype html>") and 'lang="fr"' in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html
+    assert "<link" not in html and "src=" not in html  # self-contained
+    assert "BC25-0004" in html and "BC25-0003" in html and "moins bon" in html
+
+
+def test_cli_english_json_and_out_file(runs, tmp_path):
+    old, new = runs
+    target = tmp_path / "elsewhere" / "changes.html"
+    res = invoke("diff", str(old), str(new), "--lang", "en", "--json", "--out", str(target))
+    assert res.exit_code == 0, res.stderr
+    doc = json.loads(res.stdout)
+    assert doc["orders"]["verdicts_changed"] == 2 and doc["inputs"][0]["status"] == "replaced"
+    assert target.is_file() and not (new / "diff.html").exists()
+    assert 'lang="en"' in target.read_text(encoding="utf-8")
+    res = invoke("diff", str(old), str(new), "--lang", "en")
+    assert "Orders: 3 → 3; 1 new, 1 removed, 2 in both" in res.stdout
+    assert "BC25-0002 SOC-01: pass → fail" in res.stdout
+    assert invoke("diff", str(old), str(new), "--quiet").stdout == ""
+
+
+def test_identical_runs(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")
+    a = score(tmp_path, "a", NOVEMBER, csv_name="same.csv")
+    b = score(tmp_path, "b", NOVEMBER, csv_name="same.csv")
+    result = diff_dirs(a, b)
+    assert result["orders"]["changed"] == [] and result["orders"]["added"] == []
+    assert result["inputs"][0]["status"] == "same"
+    text = summary_text(result)
+    assert "aucun verdict changé" in text and "Fichiers : tous inchangés" in text
+    assert all(c["delta"] in (0, None) for c in result["aggregate"]["chantiers"])
+
+
+def test_rulebook_change_is_noted(tmp_path):
+    a = score(tmp_path, "a", NOVEMBER, csv_name="c.csv")
+    b = score(tmp_path, "b", NOVEMBER, "--ignore", "SOC", csv_name="c.csv")
+    result = diff_dirs(a, b)
+    assert result["rulebook"]["rules_removed"] == ["SOC-01"] and result["rulebook"]["rules_added"] == []
+    changed = result["orders"]["changed"]
+    assert {v["rule"] for c in changed for v in c["verdicts"]} == {"SOC-01"}
+    assert all(v["after"] is None and v["direction"] == "other" for c in changed for v in c["verdicts"])
+    text = summary_text(result)
+    assert "Référentiel : modifié" in text and "règles retirées : SOC-01" in text
+    assert "SOC-01 : non conforme → —" in text
+
+
+def test_missing_results_is_a_usage_error(tmp_path, runs):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    res = invoke("diff", str(empty), str(runs[1]))
+    assert res.exit_code == 2
+    assert res.stderr.startswith("erreur: ") and "lancez d'abord « procurement score" in res.stderr
+    assert res.stderr.count("\n") == 1
+    assert invoke("diff", str(tmp_path / "nope"), str(runs[1])).exit_code == 2  # click's own check
+
+
+def test_truncated_results_is_one_line(tmp_path, runs):
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    text = (runs[0] / "results.json").read_text(encoding="utf-8")
+    (broken / "results.json").write_text(text[: len(text) // 2], encoding="utf-8")
+    res = invoke("diff", str(broken), str(runs[1]), "--lang", "en")
+    assert res.exit_code == 2 and "unreadable results.json" in res.stderr and res.stderr.count("\n") == 1
+    (broken / "results.json").write_text('{"orders": []}', encoding="utf-8")
+    with pytest.raises(InputError, match="without a 'meta' block"):
+        load_run(broken)
+
+
+# --- the pieces ---------------------------------------------------------------------------------------------
+
+
+def test_stream_reads_values_across_chunk_boundaries():
+    doc = {"meta": {"x": "é" * 50, "n": 1234567}, "orders": [{"id": str(i), "v": 10 ** i} for i in range(30)],
+           "rejected": [{"a": 1}, {"b": 2}], "tail": 12345}
+    text = json.dumps(doc, ensure_ascii=False)
+    stream = _Stream(io.StringIO(text), "x", chunk=7)
+    stream.expect("{")
+    assert stream.value() == "meta"
+    stream.expect(":")
+    assert stream.value() == doc["meta"]
+
+
+def test_iter_results_streams_orders_and_counts_rejections(tmp_path):
+    path = tmp_path / "results.json"
+    doc = {"meta": {"counts": {}}, "orders": [{"id": "1"}, {"id": "2"}], "rejected": [{}, {}, {}],
+           "directory_rejected": [], "extra": {"k": [1, 2]}}
+    path.write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    assert list(iter_results(path)) == [("meta", {"counts": {}}), ("order", {"id": "1"}), ("order", {"id": "2"}),
+                                        ("rejected", 3), ("directory_rejected", 0), ("extra", {"k": [1, 2]})]
+
+
+def _results(path: Path, orders: list[dict], rules: list[str] | None = None) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    meta = {"generated_at": "x", "version": "0", "rulebook": {"id": "r", "version": "1", "sha256": "abc"},
+            "inputs": [], "counts": {}}
+    (path / "results.json").write_text(json.dumps({"meta": meta, "orders": orders, "rejected": []}),
+                                       encoding="utf-8")
+    return path
+
+
+def _order(oid: str, buyer: str, **statuses: str) -> dict:
+    return {"id": oid, "data": {"buyer_siret": buyer, "object": f"objet {oid}"},
+            "source": {"file": "f.csv", "row": 2},
+            "findings": [{"rule": r.replace("_", "-"), "status": s} for r, s in statuses.items()],
+            "scores": {"overall": None, "by_chantier": {}}}
+
+
+def test_orders_are_matched_by_buyer_and_id_then_occurrence(tmp_path):
+    old = _results(tmp_path / "old", [_order("1", "A", ENV_01="fail"), _order("1", "B", ENV_01="fail"),
+                                      _order("1", "B", ENV_01="fail")])
+    new = _results(tmp_path / "new", [_order("1", "B", ENV_01="waived"), _order("1", "A", ENV_01="fail"),
+                                      _order("1", "B", ENV_01="pass")])
+    result = compare(load_run(old), load_run(new))
+    changed = result["orders"]["changed"]
+    verdicts = [(c["id"], c["verdicts"][0]["after"], c["verdicts"][0]["direction"]) for c in changed]
+    assert verdicts == [("1", "waived", "better"), ("1", "pass", "better")]
+    assert result["orders"]["added"] == [] and result["orders"]["removed"] == []
+
+
+def test_direction_scale():
+    assert direction("fail", "waived") == "better" and direction("pass", "insufficient_data") == "worse"
+    assert direction("not_applicable", "pass") == "other" and direction(None, "fail") == "other"
+
+
+def test_memory_stays_small_on_a_large_file(tmp_path):
+    """Evidence and messages are not kept: a 10 MB results.json is read in well under its size."""
+    evidence = [{"part": "require", "field": "x" * 40, "op": "eq", "expected": "y" * 200, "actual": "z" * 200,
+                 "result": False}] * 3
+    orders = [{**_order(str(i), "S", ENV_01="fail", SOC_01="pass"),
+               "findings": [{"rule": "ENV-01", "status": "fail", "message": "m" * 300, "evidence": evidence},
+                            {"rule": "SOC-01", "status": "pass", "message": "m" * 300, "evidence": evidence}]}
+              for i in range(4000)]
+    path = _results(tmp_path / "big", orders)
+    size = (path / "results.json").stat().st_size
+    assert size > 9_000_000
+    del orders
+    tracemalloc.start()
+    run = load_run(path)
+    kept, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert len(run.orders) == 4000 and run.orders["S\x1f7"].statuses == "FP"
+    assert peak < size / 3, (peak, size)
+    assert kept / 4000 < 1000  # bytes per order kept for the comparison (each order is 4 kB in the file)
