@@ -1,0 +1,63 @@
+"""`procurement check FILE --out DIR`: a consultation and its bids, checked before award.
+
+A thin layer: `procurement.check` reads, scores and writes. Heavy modules (openpyxl, jinja2, the
+rulebook) are imported only once the command runs, so that `--help` stays instant.
+Exit status: 0 = no failed rule at or above --fail-on (default: legal); 1 = at least one;
+2 = usage, input or rulebook error, reported as one line without a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from procurement.errors import ProcurementError
+
+FAIL_LEVELS = ("never", "legal", "risk", "kpi")
+
+
+def _fail(err: ProcurementError, lang: str) -> None:
+    click.echo(f"{'error' if lang == 'en' else 'erreur'}: {err.message(lang)}", err=True)
+    sys.exit(err.exit_code)
+
+
+@click.command("check")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Dossier de sortie (créé si besoin) : check.html et check.json.")
+@click.option("--rules", "rules_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Référentiel YAML (par défaut : rules/relance-renouveau.yaml).")
+@click.option("--select", multiple=True, help="Ne garder que ces règles (code ou préfixe, ex. ENV, SOC-01).")
+@click.option("--ignore", multiple=True, help="Écarter ces règles (code ou préfixe).")
+@click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default="legal", show_default=True,
+              help="Sortir avec le statut 1 si une règle de ce niveau ou plus grave échoue.")
+@click.option("--quiet", "-q", is_flag=True, help="N'afficher que les erreurs.")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+              help="Langue de la page et des messages / language of the page and messages.")
+def check(file: Path, out_dir: Path, rules_path: Path | None, select: tuple[str, ...], ignore: tuple[str, ...],
+          fail_on: str, quiet: bool, lang: str) -> None:
+    """Vérifier une consultation et ses offres avant attribution (classeur de `procurement template`).
+
+    Lit les feuilles « Consultation » (obligations légales, risques, indicateurs de la consultation) et
+    « Offres » (indicateurs de chaque offre), puis écrit DIR/check.html — les offres côte à côte par
+    chantier, ce qui manque à chacune, les constats sur la consultation — et DIR/check.json.
+    L'attribution suit les seuls critères publiés : ces indicateurs éclairent l'acheteur.
+
+    Exemple : procurement check consultation.xlsx --out verification/
+    """
+    try:
+        from procurement.check import run_check, summary_line, write_check
+        from procurement.commands import load_rules
+
+        rulebook = load_rules(rules_path, list(select), list(ignore))
+        options = {"rules": str(rules_path) if rules_path else None, "select": list(select),
+                   "ignore": list(ignore), "fail_on": fail_on, "lang": lang}
+        result = run_check(file, rulebook, fail_on=fail_on, options=options)
+        write_check(result, out_dir, lang)
+    except ProcurementError as err:
+        _fail(err, lang)
+    if not quiet:
+        click.echo(summary_line(result, out_dir, lang))
+    sys.exit(result.exit_status())
