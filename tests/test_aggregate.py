@@ -1,0 +1,194 @@
+"""Portfolio figures on three hand-made orders, every number computed by hand in the comments."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from procurement.aggregate import Aggregate, distance_band, resolve_targets
+from procurement.engine import evaluate
+from procurement.model import Order
+from procurement.pipeline import ScoredOrder
+from procurement.rulebook import load_default, loads_rulebook
+from procurement.scoring import score_order
+
+
+def _rule(rid: str, chantiers: str, weight: float, require: str, kind: str = "kpi", applies: str = "") -> str:
+    legal = "\n    legal_ref: [{text: Code, confidence: verified}]" if kind == "legal" else ""
+    when = f"\n    applies_when: {applies}" if applies else ""
+    return f"""\
+  - id: {rid}
+    title: {{fr: Titre {rid}, en: Title {rid}}}
+    message: {{fr: Échec, en: Failed}}
+    chantiers: {chantiers}
+    kind: {kind}
+    severity: warning
+    weight: {weight}
+    why: {{fr: P, en: W}}
+    advice: {{fr: C, en: A}}{legal}{when}
+    require: {require}
+"""
+
+
+TARGETS = """targets:
+  spaser_ess_spend_share:
+    value: 10
+    unit: "%"
+    label: {fr: Part ESS, en: ESS share}
+    source: Test source
+"""
+BOOK = loads_rulebook(
+    "id: t\nversion: 1.0.0\ntitle: {fr: T, en: T}\n" + TARGETS + "rules:\n"
+    # LEG-01: legal, chantier 3, weight 1: duration >= 1 month, bids excluded
+    + _rule("LEG-01", "[3]", 1, "{field: duration_months, op: gte, value: 1}", kind="legal",
+            applies="{field: nature, op: not_equals, value: offre}")
+    # KPI-01: chantiers 1 and 2, weight 2: at least one lot
+    + _rule("KPI-01", "[1, 2]", 2, "{field: lots, op: gte, value: 1}")
+    # KPI-02: chantier 2, weight 1: amount >= 1000
+    + _rule("KPI-02", "[2]", 1, "{field: amount, op: gte, value: 1000}"),
+    tables={},
+)
+
+
+def _scored(**values) -> ScoredOrder:
+    o = Order.model_validate({"source": {"file": "t.xlsx", "row": 2}, **values})
+    findings = evaluate(o, BOOK)
+    return ScoredOrder(o, findings, score_order(findings, BOOK))
+
+
+# A: LEG-01 fail (w1), KPI-01 pass (w2), KPI-02 pass (w1) -> overall 75; chantier 2: 100; chantier 3: 0
+A = dict(id="A", buyer_name="B1", amount=1000.0, nature="marche", lots=1, duration_months=0,
+         env_considerations=("clause",), social_considerations=("none",), supplier_status="ess",
+         supplier_band="amp", supplier_distance_km=5.0, cpv="34121000", notification_date=dt.date(2025, 1, 15),
+         estimated_emissions=100.0)
+# B: LEG-01 pass (w1), KPI-01 fail (w2), KPI-02 pass (w1) -> overall 50; chantier 2: 1/3; chantier 3: 100
+B = dict(id="B", buyer_name="B1", amount=3000.0, nature="accord_cadre", lots=0, duration_months=2,
+         env_considerations=("none",), social_considerations=("clause",), supplier_status="none",
+         supplier_band="region_sud", supplier_distance_km=60.0, cpv="45233142",
+         notification_date=dt.date(2025, 2, 1), estimated_emissions=300.0)
+# C: a bid with nothing known: LEG-01 not applicable, KPI-01 and KPI-02 insufficient (lots, amount) -> no score
+C = dict(id="C", buyer_name="B2", nature="offre")
+
+
+@pytest.fixture(scope="module")
+def result() -> dict:
+    agg = Aggregate(BOOK)
+    for values in (A, B, C):
+        agg.add(_scored(**values))
+    return agg.result()
+
+
+def test_totals(result):
+    t = result["totals"]
+    assert (t["orders"], t["amount"], t["orders_with_amount"], t["orders_without_amount"]) == (3, 4000.0, 2, 1)
+    assert (t["amount_framework"], t["orders_framework"], t["amount_excluding_framework"]) == (3000.0, 1, 1000.0)
+    assert t["score"] == pytest.approx(62.5)  # (75 + 50) / 2; C has no score
+    assert t["orders_scored"] == 2
+    assert (t["legal_fail_orders"], t["legal_fail_amount"]) == (1, 1000.0)
+
+
+def test_rules_by_status_and_spend(result):
+    rules = {r["rule"]: r for r in result["rules"]}
+    leg = rules["LEG-01"]
+    assert leg["counts"] == {"pass": 1, "fail": 1, "not_applicable": 1, "insufficient_data": 0}
+    assert leg["amounts"]["pass"] == 3000.0 and leg["amounts"]["fail"] == 1000.0
+    assert leg["pass_share"] == 0.5 and leg["pass_amount_share"] == 0.75
+    assert rules["KPI-02"]["counts"]["pass"] == 2 and rules["KPI-02"]["pass_share"] == 1.0
+
+
+def test_chantiers_scores_and_drivers(result):
+    ch = {c["chantier"]: c for c in result["chantiers"]}
+    assert ch[2]["score"] == pytest.approx((100 + 100 / 3) / 2)
+    assert ch[2]["score_spend_weighted"] == pytest.approx((100 * 1000 + 100 / 3 * 3000) / 4000)  # 50
+    assert ch[3]["score"] == pytest.approx(50.0)  # A 0, B 100
+    assert ch[5]["score"] is None and ch[5]["rules"] == []
+    assert [d["rule"] for d in ch[2]["drivers_fail"]] == ["KPI-01"]
+    assert ch[2]["drivers_fail"][0]["amount"] == 3000.0
+    assert [d["rule"] for d in ch[2]["drivers_pass"]] == ["KPI-02", "KPI-01"]  # 4000 € then 1000 €
+    # completeness of chantier 2: A 2/2, B 2/2, C 0/2 -> mean 2/3
+    assert ch[2]["completeness"] == pytest.approx(2 / 3)
+
+
+def test_targets_measured_with_their_origin(result):
+    t = {m["measure"]: m for m in result["targets"]}
+    env = t["env_share"]  # contracts A and B (C is a bid): one with a consideration
+    assert (env["measured"], env["numerator"], env["denominator"], env["population"]) == (50.0, 1, 2, 2)
+    assert env["origin"] == "default" and env["value"] == 100.0
+    assert t["social_share"]["measured"] == 50.0 and t["social_share"]["value"] == 30.0
+    ess = t["ess_spend_share"]  # 1000 € of 4000 € with an ESS supplier; target from the rulebook
+    assert ess["measured"] == pytest.approx(25.0)
+    assert (ess["value"], ess["origin"], ess["source"]) == (10.0, "rulebook:spaser_ess_spend_share", "Test source")
+    assert ess["coverage"] == 1.0
+    tr = t["transport_alternatives_spend"]  # A's CPV 34121000 (buses): 1000 € in 2025, one year
+    assert tr["measured"] == 1000.0 and tr["years"] == ["2025"]
+    assert tr["target_eur_per_year"] == 350e6 and tr["cpv_origin"] == "default"
+
+
+def test_bands_distances_emissions(result):
+    bands = {b["band"]: (b["orders"], b["amount"]) for b in result["bands"]}
+    assert bands == {"amp": (1, 1000.0), "region_sud": (1, 3000.0), "france": (0, 0.0), "eu": (0, 0.0),
+                     "outside": (0, 0.0), "unknown": (1, 0.0)}
+    dist = {d["band"]: d["orders"] for d in result["distances"]}
+    assert dist == {"lt10": 1, "10_50": 0, "50_150": 1, "150_500": 0, "gt500": 0, "unknown": 1}
+    e = result["emissions"]
+    assert e["total"] == 400.0
+    assert [(d["division"], d["emissions"]) for d in e["divisions"]] == [("45", 300.0), ("34", 100.0),
+                                                                          ("unknown", 0.0)]
+
+
+def test_buyers_months_coverage(result):
+    buyers = {b["buyer"]: b for b in result["buyers"]}
+    assert result["buyers"][0]["buyer"] == "B1"  # ranked by amount
+    assert buyers["B1"]["orders"] == 2 and buyers["B1"]["score"] == pytest.approx(62.5)
+    assert buyers["B1"]["legal_fail_orders"] == 1 and buyers["B2"]["score"] is None
+    assert [m["month"] for m in result["months"]] == ["2025-01", "2025-02", "unknown"]
+    cov = {c["rule"]: c for c in result["coverage"]}
+    kpi = cov["KPI-01"]
+    assert (kpi["evaluated"], kpi["insufficient"], kpi["missing"]) == (2, 1, [("lots", 1)])
+    assert cov["KPI-02"]["missing"] == [("amount", 1)]
+    assert (cov["LEG-01"]["evaluated"], cov["LEG-01"]["applicable"], cov["LEG-01"]["not_applicable"]) == (3, 2, 1)
+
+
+def _size(obj, seen=None) -> int:
+    """Number of items held in the aggregator's containers, recursively."""
+    seen = seen if seen is not None else set()
+    if id(obj) in seen:
+        return 0
+    seen.add(id(obj))
+    if isinstance(obj, dict):
+        return len(obj) + sum(_size(v, seen) for v in obj.values())
+    if isinstance(obj, list | set | tuple | frozenset):
+        return len(obj) + sum(_size(v, seen) for v in obj)
+    if hasattr(obj, "__slots__") and not isinstance(obj, str):
+        return sum(_size(getattr(obj, s), seen) for s in obj.__slots__ if hasattr(obj, s))
+    return 0
+
+
+def test_memory_does_not_grow_with_orders():
+    agg = Aggregate(BOOK)
+    orders = [_scored(**A), _scored(**B), _scored(**C)]
+    for o in orders * 10:
+        agg.add(o)
+    state = {k: v for k, v in vars(agg).items() if k != "rulebook"}
+    small = _size(state)
+    for o in orders * 1000:
+        agg.add(o)
+    assert _size({k: v for k, v in vars(agg).items() if k != "rulebook"}) == small
+    assert agg.result()["totals"]["orders"] == 3030
+
+
+def test_targets_default_when_rulebook_names_none():
+    book = loads_rulebook("id: t\nversion: 1.0.0\ntitle: {fr: T, en: T}\nrules: []\n", tables={})
+    t = resolve_targets(book)
+    assert {k: (v["value"], v["origin"]) for k, v in t.items()} == {
+        "env_share": (100.0, "default"), "social_share": (30.0, "default"),
+        "ess_spend_share": (5.0, "default"), "transport_alternatives_spend": (350.0, "default")}
+    # the default rulebook names the SPASER targets itself
+    assert resolve_targets(load_default())["env_share"]["origin"] == "rulebook:spaser_env_share"
+
+
+@pytest.mark.parametrize(("km", "band"), [(None, "unknown"), (0, "lt10"), (9.99, "lt10"), (10, "10_50"),
+                                          (149.9, "50_150"), (150, "150_500"), (500, "gt500"), (12000, "gt500")])
+def test_distance_bands(km, band):
+    assert distance_band(km) == band
