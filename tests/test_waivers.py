@@ -250,11 +250,20 @@ def test_waived_finding_shows_its_justification_everywhere():
 
 def test_records_writer_carries_waived_block():
     """The JSON records of a run take a waived finding as they take any finding."""
-    from procurement.scoring import score
     from procurement.write.records import finding_dict
 
     out = apply_waivers(order(), evaluate(order(), BOOK), waivers(entry()), TODAY)
     d = finding_dict(next(f for f in out if f.rule == "ENV-01"), "fr")
     assert d["waived"]["author"] == "M. Dupont (DCP)"
-    # Until scoring knows "waived" (patch proposed to the CLI owner), scoring the original findings works.
-    assert score([getattr(f, "finding", f) for f in out]).counts["fail"] >= 1
+
+
+def test_waived_findings_are_counted_apart_not_scored():
+    from procurement.scoring import score
+
+    findings = evaluate(order(), BOOK)
+    before = score(findings)
+    after = score(apply_waivers(order(), findings, waivers(entry(rule="ENV-01")), TODAY))
+    assert after.counts["waived"] == 1 and after.counts["fail"] == before.counts["fail"] - 1
+    # ENV-01 was the only evaluated rule of chantier 2: waived, it leaves no score rather than a 100
+    assert before.by_chantier[2] == 0 and after.by_chantier[2] is None
+    assert after.completeness_by_chantier[2] == 0  # ENV-10 still lacks its launch date
