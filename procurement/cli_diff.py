@@ -13,7 +13,8 @@ from pathlib import Path
 
 import click
 
-from procurement.errors import EXIT_OK, ProcurementError
+from procurement.cli_support import guarded
+from procurement.errors import EXIT_OK
 
 
 @click.command("diff", context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,12 +36,9 @@ def diff(old_dir: Path, new_dir: Path, out_file: Path | None, as_json: bool, qui
     """
     from procurement.diff import diff_dirs, summary_text, write_html
 
-    try:
+    with guarded(lang):  # one line and status 2 for unreadable runs, 130 for Ctrl-C, disk full...
         result = diff_dirs(old_dir, new_dir)
         page = write_html(result, out_file or new_dir / "diff.html", lang)
-    except ProcurementError as err:
-        click.echo(f"{'error' if lang == 'en' else 'erreur'}: {err.message(lang)}", err=True)
-        sys.exit(err.exit_code)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=1))
     elif not quiet:
