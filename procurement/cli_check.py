@@ -13,14 +13,9 @@ from pathlib import Path
 
 import click
 
-from procurement.errors import ProcurementError
+from procurement.cli_support import guarded
 
 FAIL_LEVELS = ("never", "legal", "risk", "kpi")
-
-
-def _fail(err: ProcurementError, lang: str) -> None:
-    click.echo(f"{'error' if lang == 'en' else 'erreur'}: {err.message(lang)}", err=True)
-    sys.exit(err.exit_code)
 
 
 @click.command("check")
@@ -47,7 +42,7 @@ def check(file: Path, out_dir: Path, rules_path: Path | None, select: tuple[str,
 
     Exemple : procurement check consultation.xlsx --out verification/
     """
-    try:
+    with guarded(lang):  # one line and status 2 on input errors, 130 on Ctrl-C, no partial file
         from procurement.check import run_check, summary_line, write_check
         from procurement.commands import load_rules
 
@@ -56,8 +51,6 @@ def check(file: Path, out_dir: Path, rules_path: Path | None, select: tuple[str,
                    "ignore": list(ignore), "fail_on": fail_on, "lang": lang}
         result = run_check(file, rulebook, fail_on=fail_on, options=options)
         write_check(result, out_dir, lang)
-    except ProcurementError as err:
-        _fail(err, lang)
     if not quiet:
         click.echo(summary_line(result, out_dir, lang))
     sys.exit(result.exit_status())

@@ -7,17 +7,11 @@ Exit status: 0 = written; 2 = usage error (existing file, not .xlsx, directory n
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from procurement.errors import ProcurementError
-
-
-def _fail(err: ProcurementError, lang: str) -> None:
-    click.echo(f"{'error' if lang == 'en' else 'erreur'}: {err.message(lang)}", err=True)
-    sys.exit(err.exit_code)
+from procurement.cli_support import guarded
 
 
 @click.command("template")
@@ -34,7 +28,7 @@ def template(file: Path, force: bool, quiet: bool, lang: str) -> None:
     """
     from procurement.errors import InputError
 
-    try:
+    with guarded(lang):  # one line and status 2 on errors (disk full, not writable), 130 on Ctrl-C
         if file.suffix.lower() != ".xlsx":
             raise InputError("le classeur doit avoir l'extension .xlsx", "the workbook must have the .xlsx extension",
                              where=str(file))
@@ -45,13 +39,7 @@ def template(file: Path, force: bool, quiet: bool, lang: str) -> None:
             raise InputError("dossier introuvable", "directory not found", where=str(file.parent))
         from procurement.template import write_template
 
-        try:
-            write_template(file, lang)
-        except OSError as exc:
-            raise InputError(f"écriture impossible ({exc.strerror})", f"cannot write ({exc.strerror})",
-                             where=str(file)) from None
-    except ProcurementError as err:
-        _fail(err, lang)
+        write_template(file, lang)
     if not quiet:
         if lang == "en":
             click.echo(f"Workbook written: {file} (fill in the 'Tender' and 'Bids' sheets, then run "
