@@ -376,3 +376,41 @@ def test_writers_neutralise_cr_and_tab_and_control_characters(tmp_path):
                 assert b"<f>" not in zf.read(name) and b"<f " not in zf.read(name)
     write_results_csv(run, tmp_path, "en")
     assert (tmp_path / "results.csv").read_text(encoding="utf-8").count("\n") == 1 + len(values)
+
+
+def test_waived_findings_flow_through_every_export(tmp_path):
+    """A waiver (item 4 of the issue) turns a failure into `waived`: shown, never hidden, and schema-valid."""
+    import datetime as dt
+
+    from procurement.pipeline import ScoredOrder
+    from procurement.scoring import score_order
+    from procurement.waivers import apply_waivers, parse_waivers
+    from procurement.write.json_writer import write_json
+    from procurement.write.jsonl_writer import write_jsonl
+    from procurement.write.results_csv import write_results_csv
+    from procurement.write.results_xlsx import write_results_xlsx
+
+    run = _memory_run(["Enrobés", "Balayage"])
+    waivers = parse_waivers(
+        b"waivers:\n  - order: 'M-*'\n    rule: SOC\n    justification: Achat sur bourse.\n"
+        b"    author: M. Test\n    date: 2026-01-01\n", "w.yaml")
+    for i, scored in enumerate(run.orders):
+        findings = apply_waivers(scored.order, scored.findings, waivers, dt.date(2026, 6, 1))
+        run.orders[i] = ScoredOrder(scored.order, findings, score_order(findings), scored.original)
+    assert any(f.status == "waived" for f in run.orders[0].findings)
+    write_results_csv(run, tmp_path, "fr")
+    rows = _csv(tmp_path / "results.csv", "fr")
+    assert "nb_derogation" in rows[0]
+    assert rows[1][rows[0].index("SOC-01")] == "waived"
+    write_results_xlsx(run, tmp_path, "fr")
+    wb = openpyxl.load_workbook(tmp_path / "results.xlsx")
+    head = [c.value for c in wb["Résultats"][1]]
+    assert wb["Résultats"].cell(row=2, column=head.index("SOC-01") + 1).value == "dérogation"
+    messages = [r[5] for r in wb["SOC-01"].iter_rows(min_row=3, values_only=True)]
+    assert all("Achat sur bourse." in m for m in messages)
+    write_json(run, tmp_path, "fr")
+    doc = Results.model_validate_json((tmp_path / "results.json").read_text(encoding="utf-8"))
+    waived = [f for o in doc.orders for f in o.findings if f.status == "waived"]
+    assert waived and waived[0].waived is not None and waived[0].waived.author == "M. Test"
+    write_jsonl(run, tmp_path, "fr")
+    assert '"status": "waived"' in (tmp_path / "results.jsonl").read_text(encoding="utf-8")
