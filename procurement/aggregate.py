@@ -10,10 +10,8 @@ gives it. For a framework agreement (accord-cadre) DECP and most exports give th
 what was spent, and its call-offs may also be in the batch: the result keeps framework amounts apart
 (`totals.amount_framework`) so that a page can say so next to every spend figure.
 
-Portfolio targets are measured from the orders' own fields (env/social considerations, supplier status,
-CPV), not from rule verdicts, so that they do not change meaning when a rule is edited. Target values
-come from the rulebook's `targets` block when it names them (see TARGET_KEYS), else from DEFAULTS; the
-result says which (`origin`).
+Targets are measured from the orders' own fields (considerations, supplier status, CPV), not from rule
+verdicts; their values come from the rulebook's `targets` (TARGET_KEYS) or DEFAULTS, `origin` says which.
 """
 
 from __future__ import annotations
@@ -44,12 +42,11 @@ DEFAULTS: dict[str, tuple[float, str, str]] = {
 }
 # measure -> rulebook target names accepted for it, most specific first.
 TARGET_KEYS: dict[str, tuple[str, ...]] = {
-    "env_share": ("spaser_env_share", "env_share", "spaser_environmental_share"),
+    "env_share": ("spaser_env_share", "env_share"),
     "social_share": ("spaser_social_share", "social_share"),
     "ess_spend_share": ("spaser_ess_spend_share", "spaser_ess_share", "ess_spend_share", "ess_share"),
     "transport_alternatives_spend": ("transport_alternatives_spend", "plan_transport_alternatives",
-                                     "transport_alternatives", "plan_transport_spend"),
-}
+                                     "transport_alternatives", "plan_transport_spend")}
 # CPV groups of purchases for alternatives to the private car, used when the rulebook has no table whose
 # name is in TRANSPORT_TABLES. Buses and coaches (3412, electric 34144910), rail and tram rolling stock
 # (346), bicycles (3443), rail and cable transport works (45234), cycle and foot paths (45233161/2),
@@ -70,11 +67,7 @@ def distance_band(km: float | None) -> str:
 
 def _unit_factor(unit: str) -> float:
     u = unit.replace(" ", "").lower()
-    if u.startswith("m€") or u.startswith("meur"):
-        return 1e6
-    if u.startswith("k€") or u.startswith("keur"):
-        return 1e3
-    return 1.0
+    return 1e6 if u.startswith(("m€", "meur")) else 1e3 if u.startswith(("k€", "keur")) else 1.0
 
 
 def resolve_targets(rulebook: Any) -> dict[str, dict[str, Any]]:
@@ -112,12 +105,8 @@ class _Row:
     __slots__ = ("amount", "legal_fail_orders", "legal_fails", "orders", "score_n", "score_sum")
 
     def __init__(self) -> None:
-        self.orders = 0
-        self.amount = 0.0
-        self.score_sum = 0.0
-        self.score_n = 0
-        self.legal_fails = 0
-        self.legal_fail_orders = 0
+        self.orders = self.score_n = self.legal_fails = self.legal_fail_orders = 0
+        self.amount = self.score_sum = 0.0
 
     def add(self, amount: float | None, overall: float | None, legal_fails: int) -> None:
         self.orders += 1
@@ -144,14 +133,12 @@ class Aggregate:
         prefixes, self.transport_origin = transport_prefixes(rulebook)
         self._transport = frozenset(prefixes)
         self._transport_lengths = sorted({len(p) for p in prefixes})
-        self.n = 0
+        self.n = self.amount_known = 0
         self.amount = 0.0
-        self.amount_known = 0
         self.by_nature: dict[str, list[float]] = {}  # nature -> [orders, amount]
         self.score_sum = self.completeness_sum = 0.0
         self.score_n = self.completeness_n = 0
-        self.legal_fail_orders = 0
-        self.legal_fail_amount = 0.0
+        self.legal_fail_orders, self.legal_fail_amount = 0, 0.0
         self.rule_counts = {r: dict.fromkeys(STATUSES, 0) for r in self.rule_ids}
         self.rule_amounts = {r: dict.fromkeys(STATUSES, 0.0) for r in self.rule_ids}
         self.rule_missing: dict[str, Counter[str]] = {r: Counter() for r in self.rule_ids}
@@ -166,8 +153,7 @@ class Aggregate:
         self.bands = {b: [0, 0.0] for b in LOCATION_BANDS}
         self.distances = {d[0]: [0, 0.0] for d in DISTANCE_BANDS} | {UNKNOWN: [0, 0.0]}
         self.divisions: dict[str, list[float]] = {}  # div -> [orders, amount, emissions, orders with emissions]
-        self.emissions = 0.0
-        self.emissions_amount = 0.0  # amount of the orders that have an estimate
+        self.emissions = self.emissions_amount = 0.0  # emissions_amount: amount of the orders with an estimate
         self.buyers: dict[str, _Row] = {}
         self.months: dict[str, _Row] = {}
         self.years: set[str] = set()
@@ -357,16 +343,16 @@ class Aggregate:
         per_year = transport_total / len(years) if years else None
         tr_target = t["transport_alternatives_spend"]
         return [
-            {"measure": "env_share", **t["env_share"], "measured": _pct(env_yes, env_known),
+            {"measure": "env_share", **t["env_share"], "measured": _share(100.0 * env_yes, env_known),
              "numerator": env_yes, "denominator": env_known, "population": env_contracts,
              "coverage": _share(env_known, env_contracts), "basis": "contracts"},
-            {"measure": "social_share", **t["social_share"], "measured": _pct(soc_yes, soc_known),
+            {"measure": "social_share", **t["social_share"], "measured": _share(100.0 * soc_yes, soc_known),
              "numerator": soc_yes, "denominator": soc_known, "population": soc_contracts,
              "coverage": _share(soc_known, soc_contracts), "basis": "contracts"},
             # Spend with identified ESS/SIAE/EA/ESAT suppliers over all contract spend: a supplier whose status
             # is not given is not counted as ESS (as in SPASER reporting); `coverage` says how much was given.
             {"measure": "ess_spend_share", **t["ess_spend_share"],
-             "measured": _pct(ess["amount_ess"], ess["amount_contracts"]),
+             "measured": _share(100.0 * ess["amount_ess"], ess["amount_contracts"]),
              "numerator": ess["amount_ess"], "denominator": ess["amount_contracts"],
              "population": ess["amount_contracts"],
              "coverage": _share(ess["amount_status_known"], ess["amount_contracts"]),
@@ -402,10 +388,6 @@ class Aggregate:
                 "missing": self.rule_missing[rid].most_common(),
             })
         return out
-
-
-def _pct(part: float, whole: float) -> float | None:
-    return None if not whole else 100.0 * part / whole
 
 
 def aggregate(run: Any) -> dict[str, Any]:

@@ -62,7 +62,7 @@ def bar_chart(rows: Sequence[tuple[str, float, str]], *, title: str, desc: str, 
         y = top + i * row_h
         w = max(0.0, value) / top_value * bar_width
         parts.append(f'<text x="{label_width - 6}" y="{y + 17}" text-anchor="end" fill="{TEXT}">'
-                     f'{escape(_clip(label, label_width // 7))}</text>')
+                     f'{escape(_clip(label, label_width // 8))}</text>')
         parts.append(f'<rect x="{label_width}" y="{y + 4}" width="{_fmt(w)}" height="{row_h - 8}" fill="{colour}">'
                      f'<title>{escape(label)} : {escape(text)}</title></rect>')
         parts.append(f'<text x="{_fmt(label_width + w + 6)}" y="{y + 17}" fill="{TEXT}">{escape(text)}</text>')
@@ -92,7 +92,7 @@ def stacked_bars(rows: Sequence[tuple[str, Sequence[float], str]], series: Seque
         y = legend_h + i * row_h
         total = sum(v for v in values if v > 0)
         parts.append(f'<text x="{label_width - 6}" y="{y + 17}" text-anchor="end" fill="{TEXT}">'
-                     f'{escape(_clip(label, label_width // 7))}</text>')
+                     f'{escape(_clip(label, label_width // 8))}</text>')
         left = float(label_width)
         for (name, colour), value in zip(series, values, strict=True):
             if value <= 0 or not total:

@@ -153,7 +153,7 @@
 
   function findingsCell(i) {
     var td = document.createElement("td");
-    if (legal[i]) { td.appendChild(badge("fail", legal[i] + " \u00b7 " + W.legal_fails)); td.appendChild(document.createTextNode(" ")); }
+    if (legal[i]) { td.appendChild(badge("fail", W.legal_fails + " : " + legal[i])); td.appendChild(document.createTextNode(" ")); }
     if (fails[i]) { td.appendChild(badge("fail", fails[i] + " " + STATUS.f.label)); td.appendChild(document.createTextNode(" ")); }
     if (insufficient[i]) td.appendChild(badge("insufficient_data", insufficient[i] + " " + STATUS.i.label));
     if (!fails[i] && !insufficient[i]) td.appendChild(badge("pass", STATUS.p.label));
