@@ -19,7 +19,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from procurement.rulebook.book import FAIL, INSUFFICIENT, NOT_APPLICABLE, PASS, STATUSES
+from procurement.rulebook.book import FAIL, INSUFFICIENT, NOT_APPLICABLE, PASS
+
+STATUSES = (PASS, FAIL, NOT_APPLICABLE, INSUFFICIENT, "waived")  # waived: set by procurement.waivers
 
 CHANTIERS = tuple(range(1, 9))
 LOCATION_BANDS = ("amp", "region_sud", "france", "eu", "outside", "unknown")
@@ -198,8 +200,9 @@ class Aggregate:
                 amounts[rid] = dict.fromkeys(STATUSES, 0.0)
                 self.rule_missing[rid] = Counter()
                 self.rule_ids.append(rid)
-            counts[rid][f.status] += 1
-            amounts[rid][f.status] += amount or 0.0
+            status = f.status if f.status in counts[rid] else FAIL  # a status unknown here counts as fail
+            counts[rid][status] += 1
+            amounts[rid][status] += amount or 0.0
         for rid, fields in s.missing.items():  # already computed by scoring: no re-evaluation here
             missing = self.rule_missing.get(rid)
             if missing is not None:

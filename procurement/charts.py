@@ -19,7 +19,8 @@ from collections.abc import Callable, Sequence
 from markupsafe import Markup, escape
 
 PALETTE = ("#1f4e79", "#b35806", "#1b7837", "#762a83", "#a50026", "#0b6e7f", "#6b5a00", "#5e5e5e")
-STATUS_COLOURS = {"pass": "#1b7837", "fail": "#a50026", "insufficient_data": "#8a5a00", "not_applicable": "#6b6b6b"}
+STATUS_COLOURS = {"pass": "#1b7837", "fail": "#a50026", "insufficient_data": "#8a5a00", "not_applicable": "#6b6b6b",
+                  "waived": "#5b2a86"}
 TEXT = "#1a1a1a"
 GRID = "#c8c8c8"
 FONT = 'font-family="system-ui, sans-serif" font-size="13"'

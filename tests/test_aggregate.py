@@ -91,7 +91,7 @@ def test_totals(result):
 def test_rules_by_status_and_spend(result):
     rules = {r["rule"]: r for r in result["rules"]}
     leg = rules["LEG-01"]
-    assert leg["counts"] == {"pass": 1, "fail": 1, "not_applicable": 1, "insufficient_data": 0}
+    assert leg["counts"] == {"pass": 1, "fail": 1, "not_applicable": 1, "insufficient_data": 0, "waived": 0}
     assert leg["amounts"]["pass"] == 3000.0 and leg["amounts"]["fail"] == 1000.0
     assert leg["pass_share"] == 0.5 and leg["pass_amount_share"] == 0.75
     assert rules["KPI-02"]["counts"]["pass"] == 2 and rules["KPI-02"]["pass_share"] == 1.0

@@ -183,3 +183,26 @@ def test_writers_write_the_three_pages(hostile, tmp_path):
     assert all(p.parent == tmp_path / "orders" for p in pages)
     text = pages[3].read_text(encoding="utf-8")
     assert "&lt;script&gt;" in text or "&lt;img" in text or "&lt;/script&gt;" in text
+
+
+def test_waived_findings_are_shown_with_their_waiver(hostile):
+    import datetime as dt
+
+    from procurement.scoring import score_order
+    from procurement.waivers import WaivedFinding, Waiver, WaiverEntry
+
+    s = _scored(hostile, id="W1", nature="marche", launch_date="2026-09-01", env_considerations=("clause",))
+    entry = WaiverEntry(order="W1", rule="ENV-10", justification="Marché de défense <exclu>", author="J. Dupont",
+                        date=dt.date(2026, 9, 2))
+    findings = [WaivedFinding(f, Waiver(entry=entry, index=0, where="w.yaml:2:3")) if f.rule == "ENV-10" else f
+                for f in s.findings]
+    waived = ScoredOrder(s.order, findings, score_order(findings, hostile.rulebook))
+    v = order_view(waived, "fr")
+    assert [f["id"] for f in v["verdict"]["waived"]] == ["ENV-10"] and v["verdict"]["legal"] == []
+    html = order_page_html(waived, hostile, "fr")
+    assert "Dérogations acceptées" in html and "J. Dupont" in html and "&lt;exclu&gt;" in html
+    row = payload(type(hostile)(hostile.inputs, [waived], [], hostile.rulebook), "fr")["orders"][0]
+    statuses = row[ORDER_COLUMNS.index("statuses")]
+    assert "w" in statuses and "J. Dupont" in " ".join(str(m) for m in row[ORDER_COLUMNS.index("messages")])
+    agg = aggregate(type(hostile)(hostile.inputs, [waived], [], hostile.rulebook))
+    assert {r["rule"]: r["counts"]["waived"] for r in agg["rules"]}["ENV-10"] == 1

@@ -4,8 +4,8 @@ rows, coverage) and the orders as ONE compact JSON document rendered and paged i
 The JSON is compact on purpose (100,000 orders must open smoothly): orders are arrays, not objects;
 buyers, suppliers, source files, rules and field labels are tables given once and referred to by index;
 a finding is one letter per rule in rulebook order (p pass, f fail, n not applicable, i insufficient
-data); only fail messages and the missing fields of insufficient findings are carried per order. Rule
-texts (title, kind, chantiers) are given once. `ORDER_COLUMNS` documents the positions.
+data, w waived); only fail and waiver messages and the missing fields of insufficient findings are
+carried per order. Rule texts (title, kind, chantiers) are given once. `ORDER_COLUMNS` gives positions.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from procurement.views.common import STATUS_ORDER, field_label, fmt_ratio, text_
 from procurement.views.order import order_file_name
 from procurement.views.words import words
 
-STATUS_LETTER = {"pass": "p", "fail": "f", "not_applicable": "n", "insufficient_data": "i"}
+STATUS_LETTER = {"pass": "p", "fail": "f", "not_applicable": "n", "insufficient_data": "i", "waived": "w"}
 ORDER_COLUMNS = ("id", "file", "row", "buyer", "supplier", "object", "amount", "date", "score", "completeness",
                  "statuses", "messages", "missing", "page", "nature")
 REJECTED_LIMIT = 1000  # rejected rows shown in the page; all are in rejected.csv
@@ -65,7 +65,7 @@ def payload(run: Run, lang: str, per_order: bool = False) -> dict[str, Any]:
         statuses = []
         for f in scored.findings:
             statuses.append(STATUS_LETTER[f.status])
-            if f.status == "fail" and f.rule in rule_pos:
+            if f.status in ("fail", "waived") and f.rule in rule_pos:  # a waived finding says who accepted it
                 messages += [rule_pos[f.rule], f.message(lang)]
         missing: list[Any] = []
         for rule_id, fields in s.missing.items():

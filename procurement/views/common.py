@@ -24,7 +24,7 @@ from procurement.parse._labels import LABELS
 from procurement.pipeline import Run, meta
 from procurement.views.words import words
 
-STATUS_ORDER = ("fail", "insufficient_data", "pass", "not_applicable")
+STATUS_ORDER = ("fail", "insufficient_data", "waived", "pass", "not_applicable")  # waived: procurement.waivers
 KIND_ORDER = ("legal", "risk", "kpi")
 
 

@@ -135,6 +135,7 @@ def verdict(scored: Any, views: dict[str, dict[str, Any]], lang: str) -> dict[st
     kpi_pass = sum(1 for f in findings if f.kind == "kpi" and f.status == "pass")
     kpi_fail = [views[f.rule] for f in findings if f.kind == "kpi" and f.status == "fail"]
     insufficient = sum(1 for f in findings if f.status == "insufficient_data")
+    waived = [views[f.rule] for f in findings if f.status == "waived"]
     s = scored.scores
     level = "legal" if legal else "risk" if risks else "kpi" if kpi_fail else "ok"
     return {
@@ -142,6 +143,7 @@ def verdict(scored: Any, views: dict[str, dict[str, Any]], lang: str) -> dict[st
         "legal": legal,
         "risks": risks,
         "kpi_fail": kpi_fail,
+        "waived": waived,
         "kpi_line": t["verdict_kpi_line"].format(passed=kpi_pass, failed=len(kpi_fail)),
         "insufficient": t["verdict_insufficient"].format(n=insufficient) if insufficient else "",
         "score": fmt_score(s.overall, lang),

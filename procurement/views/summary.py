@@ -81,7 +81,8 @@ def rule_sections(run: Run, agg: dict[str, Any], lang: str) -> dict[str, Any]:
     table = [{"rule": label, "cells": [i18n.fmt_number(v, lang) for v in values], "total": total}
              for label, values, total in mix]
     return {"legal": legal, "status_chart": chart, "status_table": table,
-            "status_heads": [i18n.label(s, lang) for s in STATUS_ORDER]}
+            "status_heads": [i18n.label(s, lang) for s in STATUS_ORDER],
+            "label": {s: i18n.label(s, lang) for s in STATUS_ORDER}}
 
 
 def chantier_section(run: Run, agg: dict[str, Any], lang: str) -> dict[str, Any]:

@@ -59,6 +59,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "verdict": ("Verdict", "Verdict"),
     "verdict_legal": ("Manquements à la loi", "Legal failures"),
     "verdict_risk": ("Risques juridiques", "Legal risks"),
+    "verdict_waived": ("Dérogations acceptées", "Accepted waivers"),
     "verdict_kpi": ("Indicateurs du plan Relance et Renouveau", "Relance et Renouveau indicators"),
     "verdict_none_legal": ("Aucun manquement légal constaté sur les règles évaluables.",
                            "No legal failure found on the rules that could be evaluated."),
