@@ -144,6 +144,7 @@ class Aggregate:
         self.rule_counts = {r: dict.fromkeys(STATUSES, 0) for r in self.rule_ids}
         self.rule_amounts = {r: dict.fromkeys(STATUSES, 0.0) for r in self.rule_ids}
         self.rule_missing: dict[str, Counter[str]] = {r: Counter() for r in self.rule_ids}
+        self.extra: dict[str, Any] = {}  # rules named by findings but not in the rulebook (portfolio rules)
         self.ch = {c: {"score_sum": 0.0, "score_n": 0, "wsum": 0.0, "wamount": 0.0, "comp_sum": 0.0, "comp_n": 0}
                    for c in CHANTIERS}
         # considerations: [contracts, known, with one]
@@ -200,6 +201,7 @@ class Aggregate:
                 amounts[rid] = dict.fromkeys(STATUSES, 0.0)
                 self.rule_missing[rid] = Counter()
                 self.rule_ids.append(rid)
+                self.extra[rid] = f.compiled
             status = f.status if f.status in counts[rid] else FAIL  # a status unknown here counts as fail
             counts[rid][status] += 1
             amounts[rid][status] += amount or 0.0
@@ -210,14 +212,13 @@ class Aggregate:
 
     def _add_chantiers(self, s: Any, amount: float | None) -> None:
         for c, acc in self.ch.items():
-            score = s.by_chantier.get(c)
+            score, comp = s.by_chantier.get(c), s.completeness_by_chantier.get(c)
             if score is not None:
                 acc["score_sum"] += score
                 acc["score_n"] += 1
                 if amount:
                     acc["wsum"] += score * amount
                     acc["wamount"] += amount
-            comp = s.completeness_by_chantier.get(c)
             if comp is not None:
                 acc["comp_sum"] += comp
                 acc["comp_n"] += 1
@@ -304,17 +305,13 @@ class Aggregate:
         out = []
         for rid in self.rule_ids:
             c, a = self.rule_counts[rid], self.rule_amounts[rid]
-            out.append({
-                "rule": rid,
-                "counts": dict(c),
-                "amounts": dict(a),
-                "pass_share": _share(c[PASS], c[PASS] + c[FAIL]),
-                "pass_amount_share": _share(a[PASS], a[PASS] + a[FAIL]),
-            })
+            out.append({"rule": rid, "counts": dict(c), "amounts": dict(a),
+                        "pass_share": _share(c[PASS], c[PASS] + c[FAIL]),
+                        "pass_amount_share": _share(a[PASS], a[PASS] + a[FAIL])})
         return out
 
     def _chantiers(self) -> list[dict[str, Any]]:
-        book = {r.id: r for r in self.rulebook.rules}
+        book = {r.id: r for r in self.rulebook.rules} | self.extra
         out = []
         for c, acc in self.ch.items():
             rules = [rid for rid in self.rule_ids if rid in book and c in book[rid].chantiers]

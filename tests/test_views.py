@@ -206,3 +206,26 @@ def test_waived_findings_are_shown_with_their_waiver(hostile):
     assert "w" in statuses and "J. Dupont" in " ".join(str(m) for m in row[ORDER_COLUMNS.index("messages")])
     agg = aggregate(type(hostile)(hostile.inputs, [waived], [], hostile.rulebook))
     assert {r["rule"]: r["counts"]["waived"] for r in agg["rules"]}["ENV-10"] == 1
+
+
+def test_a_finding_of_a_rule_outside_the_rulebook_gets_its_own_column(hostile):
+    from procurement.engine import evaluate
+    from procurement.rulebook import loads_rulebook
+
+    other = loads_rulebook(
+        "id: o\nversion: 1.0.0\ntitle: {fr: O, en: O}\nrules:\n  - id: XTR-01\n    title: {fr: Extra, en: Extra}\n"
+        "    message: {fr: Échec extra, en: Extra failed}\n    chantiers: [3]\n    kind: risk\n    severity: warning\n"
+        "    why: {fr: P, en: W}\n    advice: {fr: C, en: A}\n    require: {field: lots, op: gte, value: 2}\n",
+        tables={})
+    s = _scored(hostile, id="X1", lots=1)
+    extra = evaluate(s.order, other)
+    scored = ScoredOrder(s.order, [*extra, *s.findings], s.scores)  # not in rulebook order, on purpose
+    small = type(hostile)(hostile.inputs, [scored], [], hostile.rulebook)
+    data = payload(small, "fr")
+    assert [r[0] for r in data["rules"]][-1] == "XTR-01"
+    statuses = data["orders"][0][ORDER_COLUMNS.index("statuses")]
+    assert len(statuses) == len(hostile.rulebook.rules) + 1 and statuses[-1] == "f"
+    assert [f.status[0] for f in s.findings] == list(statuses[:-1])
+    agg = aggregate(small)
+    assert {r["rule"]: r["counts"]["fail"] for r in agg["rules"]}["XTR-01"] == 1
+    assert "XTR-01" in next(c for c in agg["chantiers"] if c["chantier"] == 3)["rules"]

@@ -52,8 +52,9 @@ def _round(value: float | None, digits: int) -> float | int | None:
 def payload(run: Run, lang: str, per_order: bool = False) -> dict[str, Any]:
     """The data the browser script renders (see module docstring for the layout)."""
     t = words(lang)
-    rules = run.rulebook.rules
+    rules = all_rules(run)
     rule_pos = {r.id: i for i, r in enumerate(rules)}
+    n_rules = len(rules)
     field_pos = {f.name: i for i, f in enumerate(FIELDS)}
     files, buyers, suppliers = _Index(), _Index(), _Index()
     orders = []
@@ -62,11 +63,12 @@ def payload(run: Run, lang: str, per_order: bool = False) -> dict[str, Any]:
         s = scored.scores
         src = o.source
         messages: list[Any] = []
-        statuses = []
+        statuses = ["n"] * n_rules  # one letter per rule, in the order of `rules`
         for f in scored.findings:
-            statuses.append(STATUS_LETTER[f.status])
-            if f.status in ("fail", "waived") and f.rule in rule_pos:  # a waived finding says who accepted it
-                messages += [rule_pos[f.rule], f.message(lang)]
+            pos = rule_pos[f.rule]
+            statuses[pos] = STATUS_LETTER.get(f.status, "f")
+            if f.status in ("fail", "waived"):  # a waived finding's message says who accepted it
+                messages += [pos, f.message(lang)]
         missing: list[Any] = []
         for rule_id, fields in s.missing.items():
             if rule_id in rule_pos:
@@ -111,6 +113,18 @@ def payload(run: Run, lang: str, per_order: bool = False) -> dict[str, Any]:
     }
 
 
+def all_rules(run: Run) -> list[Any]:
+    """The rulebook's rules, then any other rule a finding names (a portfolio rule added after the engine)."""
+    rules = list(run.rulebook.rules)
+    known = {r.id for r in rules}
+    for scored in run.orders:
+        for f in scored.findings:
+            if f.rule not in known:
+                known.add(f.rule)
+                rules.append(f.compiled)
+    return rules
+
+
 def embed_json(data: Any) -> str:
     """JSON safe inside <script type="application/json">: every '<' escaped, so no '</script>' or '<!--'
     from a spreadsheet cell can end the element."""
@@ -120,7 +134,7 @@ def embed_json(data: Any) -> str:
 def rule_rows(run: Run, agg: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     by_id = {r["rule"]: r for r in agg["rules"]}
     rows = []
-    for rule in run.rulebook.rules:
+    for rule in all_rules(run):
         r = by_id.get(rule.id)
         if r is None:
             continue
@@ -136,7 +150,7 @@ def rule_rows(run: Run, agg: dict[str, Any], lang: str) -> list[dict[str, Any]]:
 
 
 def coverage_rows(run: Run, agg: dict[str, Any], lang: str) -> list[dict[str, Any]]:
-    titles = {r.id: text_of(r.title, lang) for r in run.rulebook.rules}
+    titles = {r.id: text_of(r.title, lang) for r in all_rules(run)}
     rows = []
     for c in agg["coverage"]:
         total = c["orders"]
@@ -180,6 +194,6 @@ def batch_view(run: Run, agg: dict[str, Any], lang: str) -> dict[str, Any]:
             "statuses": [(s, i18n.label(s, lang)) for s in STATUS_ORDER],
             "kinds": [(k, i18n.label(k, lang)) for k in ("legal", "risk", "kpi")],
             "chantiers": [(str(ch), f"{ch} — {i18n.chantier_name(ch, lang)}") for ch in range(1, 9)],
-            "rules": [(r.id, f"{r.id} — {text_of(r.title, lang)}") for r in run.rulebook.rules],
+            "rules": [(r.id, f"{r.id} — {text_of(r.title, lang)}") for r in all_rules(run)],
         },
     }

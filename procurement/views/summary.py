@@ -10,6 +10,7 @@ from procurement import charts, i18n
 from procurement.aggregate import DISTANCE_BANDS, UNKNOWN
 from procurement.pipeline import Run
 from procurement.reference import cpv_division_label
+from procurement.views.batch import all_rules
 from procurement.views.common import STATUS_ORDER, fmt_ratio, fmt_score, text_of
 from procurement.views.words import words
 
@@ -57,7 +58,7 @@ def headline(run: Run, agg: dict[str, Any], lang: str) -> list[tuple[str, str]]:
 
 def rule_sections(run: Run, agg: dict[str, Any], lang: str) -> dict[str, Any]:
     t = words(lang)
-    rules = {r.id: r for r in run.rulebook.rules}
+    rules = {r.id: r for r in all_rules(run)}
     legal, mix = [], []
     for r in agg["rules"]:
         rule = rules.get(r["rule"])
@@ -87,7 +88,7 @@ def rule_sections(run: Run, agg: dict[str, Any], lang: str) -> dict[str, Any]:
 
 def chantier_section(run: Run, agg: dict[str, Any], lang: str) -> dict[str, Any]:
     t = words(lang)
-    titles = {r.id: text_of(r.title, lang) for r in run.rulebook.rules}
+    titles = {r.id: text_of(r.title, lang) for r in all_rules(run)}
 
     def drivers(items: list[dict[str, Any]]) -> list[str]:
         return [f"{d['rule']} — {titles.get(d['rule'], '')} : {_money(d['amount'], lang)} "
