@@ -142,8 +142,10 @@ def target_section(agg: dict[str, Any], lang: str) -> dict[str, Any]:
                 basis = t["basis_spend"].format(num=_money(m["numerator"], lang), den=_money(m["denominator"], lang),
                                                 cov=fmt_ratio(m["coverage"], lang))
             attainment = None if m["measured"] is None or not target_value else 100 * m["measured"] / target_value
+        source = m["source"] if m["origin"] != "default" else \
+            t["src_plan" if m["measure"] == "transport_alternatives_spend" else "src_spaser"]
         rows.append({"label": label, "target": target_text, "measured": measured_text, "basis": basis,
-                     "source": m["source"], "origin": origin,
+                     "source": source, "origin": origin,
                      "attainment": _pct(attainment, lang)})
         bars.append((label, min(attainment or 0.0, 150.0), _pct(attainment, lang)))  # bars stop at 150 %
     chart = charts.bar_chart(bars, title=t["attainment"], desc=_desc([(b[0], b[2]) for b in bars]),

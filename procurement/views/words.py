@@ -195,6 +195,10 @@ WORDS: dict[str, tuple[str, str]] = {
                     "given does not count as ESS)"),
     "basis_year": ("{num} au total sur {years} an(s) de notification ; codes CPV : {cpv}",
                    "{num} in total over {years} notification year(s); CPV codes: {cpv}"),
+    "src_spaser": ("SPASER de la Métropole Aix-Marseille-Provence 2021-2026, objectifs 2025",
+                   "SPASER of the Aix-Marseille-Provence Metropolis 2021-2026, 2025 goals"),
+    "src_plan": ("Plan Relance et Renouveau de la Métropole, chantier 5 : 350 M€ par an",
+                 "Relance et Renouveau plan of the Metropolis, chantier 5: 350 M€ a year"),
     "cpv_default": ("liste par défaut de l'outil", "tool default list"),
     "places_title": ("Où sont établis les fournisseurs", "Where suppliers are established"),
     "places_note": ("Mesure a posteriori : la localisation d'un candidat ne peut jamais être un critère de choix "
