@@ -69,6 +69,21 @@ def page_assets(script: str | None = None) -> dict[str, Any]:
     return {"css": Markup(css), "js": Markup(js) if js else None, "csp": "; ".join(policy)}
 
 
+_LAST: list[tuple[Run, tuple[int, int], dict[str, Any]]] = []
+
+
+def figures(run: Run) -> dict[str, Any]:
+    """`aggregate(run)`, computed once when the report and the summary are written from the same Run."""
+    from procurement.aggregate import aggregate
+
+    key = (len(run.orders), len(run.rejected))
+    if _LAST and _LAST[0][0] is run and _LAST[0][1] == key:
+        return _LAST[0][2]
+    result = aggregate(run)
+    _LAST[:] = [(run, key, result)]
+    return result
+
+
 def base_context(run: Run, lang: str) -> dict[str, Any]:
     lang = "en" if lang == "en" else "fr"
     return {"lang": lang, "t": words(lang), "footer": footer(run, lang)}

@@ -10,17 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from procurement.aggregate import aggregate
 from procurement.pipeline import Run
 from procurement.views.batch import batch_view
-from procurement.views.common import base_context, page_assets, render
+from procurement.views.common import base_context, figures, page_assets, render
 from procurement.write.safe import atomic_path
 
 
 def report_html(run: Run, lang: str = "fr", agg: dict[str, Any] | None = None) -> str:
     context = base_context(run, lang)
-    figures = agg if agg is not None else aggregate(run)
-    context.update(assets=page_assets("report.js"), v=batch_view(run, figures, context["lang"]))
+    numbers = agg if agg is not None else figures(run)
+    context.update(assets=page_assets("report.js"), v=batch_view(run, numbers, context["lang"]))
     return render("report.html", context)
 
 

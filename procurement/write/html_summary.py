@@ -9,17 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from procurement.aggregate import aggregate
 from procurement.pipeline import Run
-from procurement.views.common import base_context, page_assets, render
+from procurement.views.common import base_context, figures, page_assets, render
 from procurement.views.summary import summary_view
 from procurement.write.safe import atomic_path
 
 
 def summary_html(run: Run, lang: str = "fr", agg: dict[str, Any] | None = None) -> str:
     context = base_context(run, lang)
-    figures = agg if agg is not None else aggregate(run)
-    context.update(assets=page_assets(), s=summary_view(run, figures, context["lang"]))
+    context.update(assets=page_assets(), s=summary_view(run, agg if agg is not None else figures(run), context["lang"]))
     return render("summary.html", context)
 
 
