@@ -1,0 +1,397 @@
+"""Portfolio rules: verdicts on a batch of orders, which the per-order engine cannot give.
+
+RISK-02, possible splitting of a need (fractionnement, « saucissonnage »): the value of a need is
+estimated over all the supplies or services that can be considered homogeneous (CCP R2121-6) or all the
+works of one operation (R2121-5), not order by order; cutting it into orders that each stay under a
+threshold avoids the procedure the whole need requires (R2121-1 forbids it). The engine evaluates one
+order at a time, so this rule lives here, over the batch:
+
+    same buyer (SIREN of the buyer's SIRET, else its name) × same CPV class (first 5 digits)
+    × same contract type (works / supplies / services) × same calendar year (launch date, else notification)
+    -> the orders passed under a procedure lighter than the level requires, each BELOW the level's
+       threshold, at least two of them, whose SUM reaches the threshold.
+
+Levels (one finding per group and level crossed):
+    dispensation    R2122-8: no publicity nor competition below it; the light orders are those passed
+                    "sans publicité" or whose procedure is unknown (bons de commande of finance exports).
+    eu              the EU thresholds: a formalised procedure above them; light = no publicity, MAPA or
+                    unknown. Social and other specific services (R2123-1 3°), which may be passed as a
+                    MAPA whatever their value, are left out of this level.
+The 90,000 € threshold of MAPA publicity in the BOAMP (R2131-12) is not a level: the data does not say
+whether a MAPA was advertised there, so every pair of MAPAs above it would be flagged for nothing.
+
+Not counted: bids (nature `offre`), call-offs of a framework agreement (`marche_subsequent`, or any
+order with a `framework_id`): the framework was competed as a whole; concessions (another regime);
+orders without amount, CPV, type or date; and the second copy of a contract published twice under two
+ids (same buyer, supplier, amount and date: a frequent DECP duplicate, not a split), listed in
+`duplicates`.
+
+A finding is a *risk to review*, not a breach: homogeneity is a judgement (a CPV class is a proxy), the
+legal buyer may have autonomous functional units (R2121-2), and orders may be call-offs of a framework
+the file does not say. Grouping by SIREN treats all the services of the Métropole as one buyer, which
+is what R2121-1 does; without a SIRET the buyer's name (a direction, a service) is used, which is finer
+and so misses splits across services.
+
+Thresholds: why in Python. The rulebook schema (procurement/rulebook/schema.py) has no place for them
+(`targets` are portfolio targets that summaries measure against, not thresholds), so they are built
+here: the 2026 values and the 2024-2025 EU thresholds from procurement.reference.thresholds() (the
+packaged legal_thresholds_2026.json, "verified"), the earlier history hard-coded below with its source
+and `confidence: recalled`. The per-order PROC-01 to PROC-04 rules of rules/relance-renouveau.yaml use
+the same numbers; tests/test_portfolio.py checks that the two agree.
+
+API (pure: no I/O, nothing mutated):
+    detect_splitting(orders) -> list[PortfolioFinding]
+    thresholds_on(contract_type, day) -> {level: amount}
+    threshold_table() -> every Threshold with its period, source and confidence
+    RULES (metadata of RISK-02 for reports and docs/rules-catalogue.md)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from procurement.reference import cpv_contract_type, thresholds
+
+SPLITTING = "RISK-02"
+LEVELS = ("dispensation", "eu")
+FOURNITURES_SERVICES = ("fournitures", "services")
+_LIGHT = {
+    "dispensation": frozenset({None, "sans_publicite"}),
+    "eu": frozenset({None, "sans_publicite", "procedure_adaptee"}),
+}
+# Social and other specific services (directive 2014/24 annex XIV; CCP R2123-1 3°): the same prefixes as
+# the rulebook table `cpv_services_specifiques` (checked by tests/test_portfolio.py).
+SPECIFIC_SERVICES_CPV = (
+    "551", "552", "553", "554", "555", "75", "791", "79430", "79611", "79622", "79624", "79625", "797", "79950",
+    "79951", "79952", "79953", "79954", "79955", "79956", "79995", "80", "85", "92", "98113100", "9812", "9813",
+    "982", "98500000", "98513", "98514", "989", "6411", "64122", "50116510", "71550000",
+)
+SPECIFIC_SERVICES_EXCLUDED = ("80533",)  # computer-user training: not in annex XIV
+
+
+@dataclass(frozen=True, slots=True)
+class Threshold:
+    """One threshold in force from `start` to `end` (inclusive; None: open), by launch date."""
+
+    level: str
+    contract_type: str  # travaux | fournitures_services
+    amount: float
+    start: dt.date
+    end: dt.date | None
+    source: str
+    confidence: str  # verified | recalled
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+def _d(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+@cache
+def _thresholds() -> tuple[Threshold, ...]:
+    doc = thresholds()
+    disp = doc["dispense_publicite_mise_en_concurrence_R2122_8"]
+    eu = doc["seuils_europeens_2026_2027"]
+    prev = eu["previous_2024_2025"]
+    src26 = disp["source"]
+    w26 = disp["travaux"][0]
+    fs_until, fs_from = disp["fournitures_services"]
+    recalled_disp = "décret 2015-1163 (25 000 € dès le 01/10/2015), décret 2019-1344 (40 000 € dès le 01/01/2020)"
+    rows = [
+        # Dispensation (R2122-8), by launch date.
+        Threshold("dispensation", "fournitures_services", 25000, _d("2015-10-01"), _d("2019-12-31"),
+                  recalled_disp, "recalled"),
+        Threshold("dispensation", "fournitures_services", fs_until["threshold_lt"], _d("2020-01-01"),
+                  _d("2025-12-31"), "décret 2019-1344", "recalled"),
+        Threshold("dispensation", "fournitures_services", fs_until["threshold_lt"], _d("2026-01-01"),
+                  _d(fs_until["until"]), src26, disp["confidence"]),
+        Threshold("dispensation", "fournitures_services", fs_from["threshold_lt"], _d(fs_from["from"]), None,
+                  src26, disp["confidence"]),
+        Threshold("dispensation", "travaux", 25000, _d("2015-10-01"), _d("2019-12-31"), recalled_disp, "recalled"),
+        Threshold("dispensation", "travaux", 40000, _d("2020-01-01"), _d("2020-07-23"), "décret 2019-1344",
+                  "recalled"),
+        Threshold("dispensation", "travaux", 70000, _d("2020-07-24"), _d("2020-12-08"),
+                  "décret 2020-893 du 22/07/2020 (70 000 € pour les travaux)", "recalled"),
+        Threshold("dispensation", "travaux", w26["threshold_lt"], _d("2020-12-09"), _d("2025-12-31"),
+                  "loi ASAP 2020-1525 art. 142, décrets 2022-1683 et 2024-1217 (" + disp["history_travaux"] + ")",
+                  "recalled"),
+        Threshold("dispensation", "travaux", w26["threshold_lt"], _d(w26["from"]), None, src26, disp["confidence"]),
+    ]
+    eu_history = (  # (start, end, supplies/services of local authorities, works): Commission regulations
+        ("2016-01-01", "2017-12-31", 209000, 5225000),
+        ("2018-01-01", "2019-12-31", 221000, 5548000),
+        ("2020-01-01", "2021-12-31", 214000, 5350000),
+        ("2022-01-01", "2023-12-31", 215000, 5382000),
+    )
+    for start, end, fs, works in eu_history:
+        for kind, amount in (("fournitures_services", fs), ("travaux", works)):
+            source = "règlements délégués (UE) de la Commission, seuils européens " + start[:4]
+            rows.append(Threshold("eu", kind, amount, _d(start), _d(end), source, "recalled"))
+    for kind, amount, start, end, source in (
+        ("fournitures_services", prev["FS_collectivites"], "2024-01-01", "2025-12-31", "seuils européens 2024-2025"),
+        ("travaux", prev["travaux"], "2024-01-01", "2025-12-31", "seuils européens 2024-2025"),
+        ("fournitures_services", eu["fournitures_services_collectivites"], eu["period"][0], None, eu["source"]),
+        ("travaux", eu["travaux_et_concessions"], eu["period"][0], None, eu["source"]),
+    ):
+        rows.append(Threshold("eu", kind, float(amount), _d(start), _d(end) if end else None, source,
+                              eu["confidence"]))
+    return tuple(rows)
+
+
+def threshold_table() -> tuple[Threshold, ...]:
+    """Every threshold this module knows, with its period, source and confidence (built on first use)."""
+    return _thresholds()
+
+
+def _family(contract_type: str) -> str:
+    return "travaux" if contract_type == "travaux" else "fournitures_services"
+
+
+def thresholds_on(contract_type: str, day: dt.date) -> dict[str, float]:
+    """{level: threshold} in force for a consultation launched on `day` ({} before 2015-10-01)."""
+    family = _family(contract_type)
+    return {t.level: t.amount for t in _thresholds() if t.contract_type == family and t.covers(day)}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Findings
+# ---------------------------------------------------------------------------------------------------------
+
+_LEVEL_WORDS = {
+    "fr": {"dispensation": "seuil de dispense de publicité et de mise en concurrence (R2122-8)",
+           "eu": "seuil européen des procédures formalisées"},
+    "en": {"dispensation": "threshold for no publicity nor competition (R2122-8)",
+           "eu": "EU threshold for formalised procedures"},
+}
+_TYPE_WORDS = {"fr": {"travaux": "travaux", "fournitures": "fournitures", "services": "services"},
+               "en": {"travaux": "works", "fournitures": "supplies", "services": "services"}}
+
+
+def _money(value: float, lang: str) -> str:
+    whole = f"{value:,.0f}"
+    return (whole.replace(",", "\u202f") + " €") if lang == "fr" else "€" + whole
+
+
+@dataclass(frozen=True)
+class PortfolioFinding:
+    """A portfolio verdict: one group of orders that may split a need, at one level. Status 'fail' (a risk)."""
+
+    rule: str
+    buyer: str  # the buyer as written (SIRET or name); grouped by SIREN
+    cpv_class: str  # first 5 digits of the CPV
+    contract_type: str  # travaux | fournitures | services
+    year: int
+    level: str  # dispensation | eu
+    threshold: float  # the level's threshold (the highest in force among the orders)
+    total: float  # sum of the counted orders, € HT
+    order_ids: tuple[str, ...]
+    amounts: tuple[float, ...]
+    suppliers: int = 0  # distinct suppliers among the orders (0: none known)
+    duplicates: tuple[str, ...] = ()  # ids left out as second copies of one contract
+    sources: tuple[str, ...] = field(default=(), repr=False)  # file:row (or JSON path) of each order
+    kind: str = "risk"
+    severity: str = "warning"
+    status: str = "fail"
+    chantiers: tuple[int, ...] = (1, 3)
+
+    @property
+    def count(self) -> int:
+        return len(self.order_ids)
+
+    def message(self, lang: str = "fr") -> str:
+        lang = "en" if lang == "en" else "fr"
+        kind = _TYPE_WORDS[lang][self.contract_type]
+        level = _LEVEL_WORDS[lang][self.level]
+        if lang == "fr":
+            return (f"Fractionnement possible : {self.count} commandes de {kind} de la classe CPV {self.cpv_class} "
+                    f"({self.buyer}, {self.year}) totalisent {_money(self.total, lang)} HT, chacune sous le "
+                    f"{level} ({_money(self.threshold, lang)}) que leur somme atteint.")
+        return (f"Possible splitting: {self.count} {kind} orders of CPV class {self.cpv_class} ({self.buyer}, "
+                f"{self.year}) total {_money(self.total, lang)} excl. VAT, each below the {level} "
+                f"({_money(self.threshold, lang)}) that their sum reaches.")
+
+    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "rule": self.rule, "kind": self.kind, "severity": self.severity, "status": self.status,
+            "chantiers": list(self.chantiers), "buyer": self.buyer, "cpv_class": self.cpv_class,
+            "contract_type": self.contract_type, "year": self.year, "level": self.level,
+            "threshold": self.threshold, "total": self.total, "count": self.count, "orders": list(self.order_ids),
+            "amounts": list(self.amounts), "suppliers": self.suppliers, "duplicates": list(self.duplicates),
+            "sources": list(self.sources), "message_fr": self.message("fr"), "message_en": self.message("en"),
+        }
+        if lang is not None:
+            out["message"] = self.message(lang)
+        return out
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
+
+
+def buyer_key(order: Any) -> str | None:
+    """The legal buyer: the SIREN of its SIRET when given (every service of one body together), else its name."""
+    siret = getattr(order, "buyer_siret", None)
+    if siret and len(siret) >= 9 and siret[:9].isdigit():
+        return siret[:9]
+    name = getattr(order, "buyer_name", None)
+    return _fold(name) if name and name.strip() else None
+
+
+def _supplier_key(order: Any) -> str | None:
+    siret = getattr(order, "supplier_siret", None)
+    if siret:
+        return siret
+    name = getattr(order, "supplier_name", None)
+    return _fold(name) if name and name.strip() else None
+
+
+def _source(order: Any) -> str:
+    src = getattr(order, "source", None)
+    if src is None:
+        return ""
+    where = src.row if getattr(src, "row", None) is not None else getattr(src, "path", None)
+    return f"{src.file}:{where}" if where is not None else str(src.file)
+
+
+@dataclass
+class _Group:
+    buyer: str
+    orders: dict[str, list[tuple[str, float, float, str, str | None]]] = field(default_factory=dict)
+    seen: set[tuple] = field(default_factory=set)
+    duplicates: list[str] = field(default_factory=list)
+
+
+def _counted(order: Any) -> tuple[tuple, dt.date, str] | None:
+    """(group key, reference date, contract type) of an order the rule counts, else None."""
+    nature = getattr(order, "nature", None)
+    if nature in ("offre", "marche_subsequent", "concession") or getattr(order, "framework_id", None):
+        return None
+    amount, cpv = getattr(order, "amount", None), getattr(order, "cpv", None)
+    day = getattr(order, "launch_date", None) or getattr(order, "notification_date", None)
+    if amount is None or not cpv or day is None:
+        return None
+    kind = getattr(order, "contract_type", None) or cpv_contract_type(cpv)
+    buyer = buyer_key(order)
+    if kind is None or buyer is None:
+        return None
+    return (buyer, cpv[:5], kind, day.year), day, kind
+
+
+def _is_specific_service(cpv: str, prefixes: tuple[str, ...]) -> bool:
+    return any(cpv.startswith(p) for p in prefixes) and not cpv.startswith(SPECIFIC_SERVICES_EXCLUDED)
+
+
+def detect_splitting(orders: Iterable[Any], *, specific_services: Iterable[str] | None = None
+                     ) -> list[PortfolioFinding]:
+    """RISK-02 over a batch: one finding per (buyer, CPV class, type, year) group and level crossed.
+
+    `orders` are `procurement.model.Order` objects (enriched or not: the contract type is derived from
+    the CPV when missing) or any objects with the same attributes. Sorted by buyer, year, CPV class, level.
+    """
+    prefixes = tuple(specific_services) if specific_services is not None else SPECIFIC_SERVICES_CPV
+    groups: dict[tuple, _Group] = {}
+    for order in orders:
+        counted = _counted(order)
+        if counted is None:
+            continue
+        key, day, kind = counted
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = _Group(getattr(order, "buyer_siret", None) or order.buyer_name.strip())
+        supplier = _supplier_key(order)
+        amount = float(order.amount)
+        copy = (supplier, amount, getattr(order, "notification_date", None) or day)
+        if supplier is not None and copy in group.seen:
+            group.duplicates.append(order.id)
+            continue
+        group.seen.add(copy)
+        procedure = getattr(order, "procedure", None)
+        for level, threshold in thresholds_on(kind, day).items():
+            if procedure not in _LIGHT[level] or amount >= threshold:
+                continue
+            if level == "eu" and _is_specific_service(order.cpv, prefixes):
+                continue
+            group.orders.setdefault(level, []).append((order.id, amount, threshold, _source(order), supplier))
+    findings: list[PortfolioFinding] = []
+    for (_buyer, cpv_class, kind, year), group in groups.items():
+        for level in LEVELS:
+            rows = group.orders.get(level, [])
+            if len(rows) < 2:
+                continue
+            total = sum(r[1] for r in rows)
+            threshold = max(r[2] for r in rows)
+            if total < threshold:
+                continue
+            ids = {r[0] for r in rows}
+            findings.append(PortfolioFinding(
+                rule=SPLITTING, buyer=group.buyer, cpv_class=cpv_class, contract_type=kind, year=year, level=level,
+                threshold=threshold, total=round(total, 2), order_ids=tuple(r[0] for r in rows),
+                amounts=tuple(r[1] for r in rows), suppliers=len({r[4] for r in rows if r[4] is not None}),
+                duplicates=tuple(d for d in group.duplicates if d not in ids), sources=tuple(r[3] for r in rows),
+            ))
+    findings.sort(key=lambda f: (f.buyer, f.year, f.cpv_class, f.contract_type, LEVELS.index(f.level)))
+    return findings
+
+
+# ---------------------------------------------------------------------------------------------------------
+# What RISK-02 is, for reports and the generated catalogue (docs/rules-catalogue.md)
+# ---------------------------------------------------------------------------------------------------------
+
+RULES: Mapping[str, Mapping[str, Any]] = {
+    SPLITTING: {
+        "kind": "risk",
+        "severity": "warning",
+        "chantiers": (1, 3),
+        "title": {"fr": "Fractionnement possible d'un besoin (règle de portefeuille)",
+                  "en": "Possible splitting of a need (portfolio rule)"},
+        "why": {
+            "fr": "La valeur d'un besoin s'apprécie sur l'ensemble des fournitures ou services homogènes, ou des "
+                  "travaux d'une même opération, et non commande par commande (R2121-5 et R2121-6). Découper un "
+                  "besoin pour rester sous un seuil est interdit (R2121-1) : les entreprises perdent la "
+                  "publicité et la mise en concurrence auxquelles elles avaient droit. La règle regroupe les "
+                  "commandes d'un même acheteur, d'une même classe CPV et d'une même année, passées selon une "
+                  "procédure plus légère que ce que leur somme exige, chacune sous le seuil.",
+            "en": "The value of a need is assessed over all homogeneous supplies or services, or all the works "
+                  "of one operation, not order by order (R2121-5 and R2121-6). Splitting a need to stay under "
+                  "a threshold is forbidden (R2121-1): firms lose the publicity and competition they were "
+                  "entitled to. The rule groups the orders of one buyer, one CPV class and one year that were "
+                  "passed under a lighter procedure than their sum requires, each below the threshold.",
+        },
+        "advice": {
+            "fr": "Recensez les besoins homogènes de l'année avant de commander ; au-delà du seuil, passez un "
+                  "accord-cadre à bons de commande après publicité, ou justifiez l'absence d'homogénéité "
+                  "(besoins distincts, unités fonctionnelles autonomes) dans une dérogation.",
+            "en": "List the year's homogeneous needs before ordering; above the threshold, award a framework "
+                  "agreement after publicity, or record why the needs are not homogeneous (distinct needs, "
+                  "autonomous functional units) in a waiver.",
+        },
+        "legal_ref": (
+            {"text": "Code de la commande publique", "article": "R2121-1",
+             "url": "https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000037701019", "confidence": "verified",
+             "note": "Valeur estimée du besoin ; l'acheteur ne peut se soustraire aux règles en scindant ses achats."},
+            {"text": "Code de la commande publique", "article": "R2121-2, R2121-5, R2121-6",
+             "url": "https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000037701019", "confidence": "recalled",
+             "note": "Unités fonctionnelles ; travaux d'une même opération ; fournitures et services homogènes "
+                     "(numéros d'articles de mémoire)."},
+            {"text": "Code de la commande publique", "article": "R2122-8", "date": "2026-01-01",
+             "url": "https://kohenavocats.fr/2025/12/30/decret-n-2025-1386-du-29-decembre-2025-modifiant-certains-"
+                    "seuils-relatifs-aux-marches-publics", "confidence": "verified",
+             "note": "Seuils de dispense 2026 (décret 2025-1386) ; seuils antérieurs à 2026 : de mémoire."},
+            {"text": "Code de la commande publique", "article": "R2124-1, annexe 2", "date": "2026-01-01",
+             "url": "https://www.weka.fr/actualite/appel-doffres/article/les-nouveaux-seuils-europeens-pour-2026-2027-"
+                    "integres-au-sein-du-code-de-la-commande-publique-208873", "confidence": "verified",
+             "note": "Seuils européens 2026-2027 et 2024-2025 (vérifiés) ; seuils antérieurs à 2024 et numéro "
+                     "R2124-1 (procédure formalisée au-delà des seuils) : de mémoire."},
+        ),
+        "fields": ("buyer_siret", "buyer_name", "cpv", "contract_type", "amount", "procedure", "launch_date",
+                   "notification_date", "nature", "framework_id"),
+    },
+}
