@@ -8,10 +8,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from procurement.cli_rules import rules, schema_text
+from procurement.cli_rules import catalogue_text, rules, schema_text
+from procurement.rulebook import load_rulebook
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = ROOT / "rules" / "relance-renouveau.yaml"
+BOOK = load_rulebook(DEFAULT)
+N_RULES = len(BOOK.rules)
+N_EXAMPLES = sum(len(r.examples) for r in BOOK.rules)
+N_ENV10 = len(BOOK.rule("ENV-10").examples)
 
 
 def invoke(*args: str):
@@ -22,11 +27,12 @@ def test_list_default_rulebook_in_french_and_english():
     result = invoke("list")
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[0].startswith("relance-renouveau 0.1.0 — 4 règles (sha256 ")
+    assert lines[0].startswith(f"relance-renouveau {BOOK.version} — {N_RULES} règles (sha256 ")
     assert lines[1].split() == ["Code", "Type", "Chantiers", "Titre"]
-    assert any(line.startswith("ENV-10  obligation légale  2,6,7") for line in lines)
+    assert any(line.split()[:4] == ["ENV-10", "obligation", "légale", "2,6,7"] for line in lines)
     result = invoke("--lang", "en", "list", "--select", "ENV", "--rules", str(DEFAULT))
-    assert "2 rules" in result.output and "legal obligation" in result.output and "SOC-01" not in result.output
+    n_env = sum(r.id.startswith("ENV-") for r in BOOK.rules)
+    assert f"{n_env} rules" in result.output and "legal obligation" in result.output and "SOC-01" not in result.output
 
 
 def test_list_with_an_unknown_selector_exits_2():
@@ -48,13 +54,13 @@ def test_explain_shows_why_legal_basis_conditions_and_examples():
 
 
 def test_explain_unknown_rule():
-    result = CliRunner().invoke(rules, ["explain", "ENV-11"])
-    assert result.exit_code == 2 and "règle inconnue « ENV-11 » (vouliez-vous dire « ENV-10 » ?)" in result.output
+    result = CliRunner().invoke(rules, ["explain", "TRANS-10"])
+    assert result.exit_code == 2 and "règle inconnue « TRANS-10 » (vouliez-vous dire « TRANS-01 » ?)" in result.output
 
 
 def test_validate_ok_and_invalid(tmp_path, monkeypatch):
     result = invoke("validate", str(DEFAULT))
-    assert result.exit_code == 0 and "valide — 4 règles, 18 exemples" in result.output
+    assert result.exit_code == 0 and f"valide — {N_RULES} règles, {N_EXAMPLES} exemples" in result.output
     monkeypatch.chdir(tmp_path)
     bad = DEFAULT.read_text(encoding="utf-8").replace("value: [clause, criterion, reserved]",
                                                       "value: [clause, critrion, reserved]")
@@ -72,10 +78,10 @@ def test_validate_ok_and_invalid(tmp_path, monkeypatch):
 def test_test_command_passes_on_the_default_rulebook():
     result = invoke("test", str(DEFAULT))
     assert result.exit_code == 0
-    assert result.output.splitlines()[-1] == "18 réussis, 0 en échec"
-    assert "ENV-10 ......" in result.output
+    assert result.output.splitlines()[-1] == f"{N_EXAMPLES} réussis, 0 en échec"
+    assert f"ENV-10 {'.' * N_ENV10}\n" in result.output
     result = invoke("--lang", "en", "test", "-v", str(DEFAULT))
-    assert result.output.splitlines()[-1] == "18 passed, 0 failed"
+    assert result.output.splitlines()[-1] == f"{N_EXAMPLES} passed, 0 failed"
 
 
 def test_test_command_reports_failures_with_exit_1(tmp_path, monkeypatch):
@@ -87,8 +93,8 @@ def test_test_command_reports_failures_with_exit_1(tmp_path, monkeypatch):
     Path("book.yaml").write_text(text, encoding="utf-8")
     result = CliRunner().invoke(rules, ["--lang", "en", "test", "book.yaml"])  # output: stdout and stderr
     assert result.exit_code == 1
-    assert "ENV-10 .F...." in result.output
-    assert "17 passed, 1 failed" in result.output
+    assert f"ENV-10 .F{'.' * (N_ENV10 - 2)}\n" in result.output
+    assert f"{N_EXAMPLES - 1} passed, 1 failed" in result.output
     assert "ENV-10, example 2: expected fail, got pass" in result.output
 
 
@@ -109,7 +115,45 @@ def test_module_is_runnable():
     assert proc.returncode == 0 and "ENV-01" in proc.stdout
 
 
-@pytest.mark.parametrize("command", ["list", "explain", "validate", "test", "schema"])
+def test_list_shows_every_chantier_and_every_legal_text():
+    out = invoke("list").output
+    rows = [line.split() for line in out.splitlines()[2:]]
+    cells = [next(cell for cell in row[1:] if cell[0].isdigit()) for row in rows]  # the chantiers column
+    chantiers = {int(c) for cell in cells for c in cell.split(",")}
+    assert chantiers == set(range(1, 9))
+    for rule_id in ("ENV-10", "ENV-11", "ENV-13", "SOC-10", "PROC-01", "PROC-02", "PROC-03", "PROC-04", "DECP-01",
+                    "EGA-01", "EGA-02", "EGA-03", "AGEC-01", "RISK-01"):
+        assert any(row[0] == rule_id for row in rows), rule_id
+
+
+def test_catalogue_to_stdout_and_file(tmp_path, monkeypatch):
+    result = invoke("catalogue")
+    assert result.exit_code == 0 and result.output.startswith("# Catalogue des règles — ")
+    assert "### ENV-10 — Critère d'attribution environnemental" in result.output and "### RISK-02" in result.output
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "c.md"
+    result = invoke("--lang", "en", "catalogue", "--out", str(out))
+    assert result.exit_code == 0 and "Catalogue written to" in result.output
+    assert out.read_text(encoding="utf-8") == catalogue_text(BOOK, "en", source="rules/relance-renouveau.yaml")
+
+
+def test_catalogue_of_another_rulebook(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("small.yaml").write_text(
+        "id: small\nversion: 0.1.0\ntitle: {fr: Petit, en: Small}\nrules:\n"
+        "  - id: ABC-01\n    title: {fr: Montant connu, en: Amount known}\n"
+        "    message: {fr: 'Montant {amount}', en: 'Amount {amount}'}\n    chantiers: [4]\n    kind: kpi\n"
+        "    severity: info\n    require: {field: amount, op: gte, value: 0}\n"
+        "    why: {fr: Parce que, en: Because}\n    advice: {fr: Renseignez-le, en: Fill it in}\n",
+        encoding="utf-8")
+    text = invoke("--lang", "en", "catalogue", "--rules", "small.yaml").output
+    assert "Generated from `small.yaml`" in text and "### ABC-01 — Amount known" in text
+    assert "**Data needed** (the fields its conditions read): `amount` (Amount excl. VAT)." in text
+    assert "- **4. Social link, inclusion, education, insertion**: ABC-01" in text
+    assert "## Tables" not in text and "## Portfolio targets" not in text
+
+
+@pytest.mark.parametrize("command", ["list", "explain", "validate", "test", "schema", "catalogue"])
 def test_every_command_has_help(command):
     result = invoke(command, "--help")
     assert result.exit_code == 0 and len(result.output) > 80
