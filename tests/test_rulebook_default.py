@@ -118,6 +118,16 @@ def test_location_rules_are_measured_never_required():
         assert "C-351/88" in rule.source.why.en and "131562" in rule.source.why.en, rule.id
 
 
+def test_a_bid_is_never_measured_on_its_location_or_its_bidder():
+    bid = Order(id="OFR-01", nature="offre", cpv="15500000", supplier_band="amp", supplier_distance_km=12,
+                supplier_size="pme", supplier_naf="5621Z", supplier_status="ess", origin_eu=100, origin_france=90,
+                delivery_km=20, source={"file": "t"})
+    statuses = {f.rule: f.status for f in evaluate(bid, BOOK)}
+    for rule in BOOK.rules:
+        if SUPPLIER_TRAITS & set(rule.condition_fields()):
+            assert statuses[rule.id] == "not_applicable", rule.id
+
+
 def test_no_rule_scores_a_bid_on_who_or_where_the_supplier_is():
     """`procurement check` scores bids on pre-award indicators: none may read the bidder's traits."""
     for rule in BOOK.rules:
