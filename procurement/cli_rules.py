@@ -282,7 +282,7 @@ CATALOGUE_WORDS = {
            "id": "Id", "title": "Title", "name": "Name", "value": "Value", "label": "Label", "source": "Source",
            "entries": "Entries", "from": "from", "until": "until", "thresholds": "Thresholds used",
            "level": "Level", "type": "Type", "period": "Period", "amount": "Threshold € HT",
-           "confidence": "Confidence", "written": "Catalogue written to {path}", "none": "none"},
+           "confidence": "Confidence", "written": "Catalogue written to {path}", "none": "none", "colon": ":"},
     "fr": {"heading": "Catalogue des règles", "generated": "Généré depuis `{source}` par `procurement rules "
            "catalogue` (ou `python scripts/rules_catalogue.py`) : ne pas modifier à la main.",
            "summary": "Référentiel `{id}` version {version} : {rules} règles, {examples} exemples.",
@@ -300,7 +300,7 @@ CATALOGUE_WORDS = {
            "id": "Code", "title": "Titre", "name": "Nom", "value": "Valeur", "label": "Libellé", "source": "Source",
            "entries": "Entrées", "from": "à partir du", "until": "jusqu'au", "thresholds": "Seuils utilisés",
            "level": "Niveau", "type": "Type", "period": "Période", "amount": "Seuil € HT",
-           "confidence": "Fiabilité", "written": "Catalogue écrit dans {path}", "none": "aucun"},
+           "confidence": "Fiabilité", "written": "Catalogue écrit dans {path}", "none": "aucun", "colon": " :"},
 }
 
 
@@ -347,7 +347,7 @@ def catalogue_text(book: CompiledRulebook, lang: str = "en", source: str = "rule
     for c in range(1, 9):
         ids = [r.id for r in book.rules if c in r.chantiers]
         ids += [rid for rid, meta in portfolio.RULES.items() if c in meta["chantiers"]]
-        out.append(f"- **{c}. {i18n.chantier_name(c, lang)}**: {', '.join(ids) or w['none']}")
+        out.append(f"- **{c}. {i18n.chantier_name(c, lang)}**{w['colon']} {', '.join(ids) or w['none']}")
     if book.targets:
         out += ["", f"## {w['targets']}", "", f"| {w['name']} | {w['value']} | {w['label']} | {w['source']} |",
                 "|---|---|---|---|"]
@@ -398,10 +398,11 @@ def _rule_section(book: CompiledRulebook, rule: Any, lang: str, other: str, w: d
     if src.since or src.until:
         parts = [f"{w['from']} {format_value(src.since, None, lang)}" if src.since else "",
                  f"{w['until']} {format_value(src.until, None, lang)}" if src.until else ""]
-        out += [f"{w['window']}: " + " ".join(p for p in parts if p), ""]
+        out += [f"{w['window']}{w['colon']} " + " ".join(p for p in parts if p), ""]
     applies = rule.applies.describe(lang) if rule.applies else [w["always"]]
-    out += [f"{w['applies']}:", "", "```text", *applies, "```", "", f"{w['requires']}:", "", "```text",
-            *rule.require.describe(lang), "```", "", f"{w['message']}: {_md(getattr(src.message, lang))}", "",
+    c = w["colon"]
+    out += [f"{w['applies']}{c}", "", "```text", *applies, "```", "", f"{w['requires']}{c}", "", "```text",
+            *rule.require.describe(lang), "```", "", f"{w['message']}{c} {_md(getattr(src.message, lang))}", "",
             f"**{w['why']}**", "", _md(getattr(src.why, lang)), ""]
     if src.legal_ref:
         out += [f"**{w['legal'] if rule.kind == 'legal' else w['basis']}**", ""]
@@ -413,9 +414,9 @@ def _rule_section(book: CompiledRulebook, rule: Any, lang: str, other: str, w: d
     fields = list(dict.fromkeys(fields))
     data = ", ".join(f"`{f}` ({_md(FIELDS_BY_NAME[f].header(lang))})" for f in fields)
     extra = [m for m in rule.measure if m not in fields]
-    out += [f"**{w['data']}** ({w['data_note']}): {data}."]
+    out += [f"**{w['data']}** ({w['data_note']}){c} {data}."]
     if extra:
-        out[-1] += f" {w['measured'].capitalize()}: " + ", ".join(f"`{m}`" for m in extra) + "."
+        out[-1] += f" {w['measured'].capitalize()}{c} " + ", ".join(f"`{m}`" for m in extra) + "."
     out += ["", f"**{w['advice']}**", "", _md(getattr(src.advice, lang))]
     if src.examples:
         out += ["", f"**{w['examples']}**", "", f"| {w['expect']} | {w['order']} | {w['note']} |", "|---|---|---|"]
@@ -440,7 +441,7 @@ def _portfolio_section(rule_id: str, meta: Any, lang: str, other: str, w: dict[s
                                              date=_date(date) if date else None, url=ref.get("url"),
                                              confidence=ref["confidence"], note=ref.get("note")), lang, w))
     data = ", ".join(f"`{f}` ({_md(FIELDS_BY_NAME[f].header(lang))})" for f in meta["fields"])
-    out += ["", f"**{w['data']}**: {data}.", "", f"**{w['thresholds']}**", "",
+    out += ["", f"**{w['data']}**{w['colon']} {data}.", "", f"**{w['thresholds']}**", "",
             f"| {w['level']} | {w['type']} | {w['period']} | {w['amount']} | {w['confidence']} |",
             "|---|---|---|---|---|"]
     for t in portfolio.threshold_table():
