@@ -42,34 +42,40 @@ def main() -> None:
 @click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Fichier YAML « en-tête: champ » pour des colonnes non reconnues.")
 @click.option("--input-format", "forced_format",
-              help="Forcer le format d'entrée (xlsx, csv, decp-json, decp-csv).")
+              help="Forcer le format d'entrée (xlsx, csv, decp-json, decp-csv, ocds).")
 @click.option("--format", "formats", multiple=True,
               type=click.Choice(["json", "jsonl", "csv", "xlsx", "html", "summary"]),
               help="Sorties à écrire (répétable ; par défaut json, csv, xlsx, html, summary).")
 @click.option("--suppliers", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Référentiel fournisseurs (xlsx ou csv, répétable) : complète les commandes par SIRET.")
+@click.option("--waivers", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Dérogations acceptées (YAML, voir docs/waivers.md) : les constats couverts sont marqués "
+                   "« dérogation » avec leur justification.")
 @click.option("--select", multiple=True, help="Ne garder que ces règles (code ou préfixe, ex. ENV, SOC-01).")
 @click.option("--ignore", multiple=True, help="Écarter ces règles (code ou préfixe).")
 @click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default="never", show_default=True,
               help="Sortir avec le statut 1 si une règle de ce niveau ou plus grave échoue.")
+@click.option("--per-order", is_flag=True, help="Écrire aussi une page par commande dans DIR/orders/.")
 @click.option("--quiet", "-q", is_flag=True, help="N'afficher que les erreurs.")
 @LANG_OPTION
-def score(files, out_dir, rules_path, sheet, mapping, forced_format, formats, suppliers, select, ignore, fail_on,
-          quiet, lang):
+def score(files, out_dir, rules_path, sheet, mapping, forced_format, formats, suppliers, waivers, select, ignore,
+          fail_on, per_order, quiet, lang):
     """Évaluer des commandes, marchés ou offres (xlsx, csv, DECP) et écrire les résultats.
 
-    Écrit DIR/results.json, DIR/rejected.csv et DIR/report.html.
+    Écrit dans DIR : results.json, results.csv, results.xlsx, report.html, summary.html et rejected.csv
+    (results.jsonl avec --format jsonl ; une page par commande avec --per-order).
 
     Exemple : procurement score samples/commandes-2025.xlsx --out reports/commandes
     """
-    from procurement.commands import run_score
+    from procurement.commands import ScoreRequest, run_score
 
     with guarded(lang):
-        code = run_score(
+        code = run_score(ScoreRequest(
             files=list(files), out_dir=out_dir, rules_path=rules_path, sheet=sheet, mapping=mapping,
             forced_format=forced_format, select=list(select), ignore=list(ignore), fail_on=fail_on,
-            quiet=quiet, lang=lang, formats=list(formats) or None, suppliers=list(suppliers),
-        )
+            quiet=quiet, lang=lang, formats=list(formats) or None, suppliers=list(suppliers), waivers=waivers,
+            per_order=per_order,
+        ))
     sys.exit(code)
 
 

@@ -6,6 +6,7 @@ happen only when a command actually runs.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
@@ -50,10 +51,31 @@ def summary_line(result: Run, out_dir: Path, lang: str) -> str:
     return text + f". Rapports dans {out_dir}/"
 
 
-def run_score(*, files: list[Path], out_dir: Path, rules_path: Path | None, sheet: str | None,
-              mapping: Path | None, forced_format: str | None, select: list[str], ignore: list[str],
-              fail_on: str, quiet: bool, lang: str, formats: list[str] | None = None,
-              suppliers: list[Path] | None = None) -> int:
+@dataclass(slots=True)
+class ScoreRequest:
+    """Everything `procurement score` was asked to do; the CLI fills it, tests may too."""
+
+    files: list[Path]
+    out_dir: Path
+    rules_path: Path | None = None
+    sheet: str | None = None
+    mapping: Path | None = None
+    forced_format: str | None = None
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    fail_on: str = "never"
+    quiet: bool = False
+    lang: str = "fr"
+    formats: list[str] | None = None
+    suppliers: list[Path] = field(default_factory=list)
+    waivers: Path | None = None
+    per_order: bool = False
+
+
+def run_score(req: ScoreRequest) -> int:
+    files, out_dir, rules_path, sheet, mapping = req.files, req.out_dir, req.rules_path, req.sheet, req.mapping
+    forced_format, select, ignore, fail_on = req.forced_format, req.select, req.ignore, req.fail_on
+    quiet, lang, formats, suppliers, waivers = req.quiet, req.lang, req.formats, req.suppliers, req.waivers
     from procurement.write import registry
     from procurement.write.rejected_csv import write_rejected
 
@@ -65,6 +87,7 @@ def run_score(*, files: list[Path], out_dir: Path, rules_path: Path | None, shee
         "rules": str(rules_path) if rules_path else None, "sheet": sheet,
         "mapping": str(mapping) if mapping else None, "format": forced_format,
         "select": select, "ignore": ignore, "lang": lang, "fail_on": fail_on, "formats": formats,
+        "per_order": req.per_order,
     }
     directory = None
     if suppliers:
@@ -72,14 +95,30 @@ def run_score(*, files: list[Path], out_dir: Path, rules_path: Path | None, shee
 
         directory = load_directory(suppliers)
         used["suppliers"] = [str(p) for p in suppliers]
+    waiver_set = None
+    if waivers:
+        from procurement.waivers import load_waivers
+
+        # Rule ids checked against the whole rulebook: a waiver for a rule left out by --select/--ignore
+        # is not an error, only "stale" in this run.
+        full = load_rules(rules_path, [], []) if (select or ignore) else rulebook
+        waiver_set = load_waivers(waivers, [r.id for r in full.rules])
+        used["waivers"] = str(waivers)
     result = run(files, rulebook, read_options=options, forced_format=forced_format, options=used,
-                 directory=directory)
+                 directory=directory, waivers=waiver_set)
     out_dir.mkdir(parents=True, exist_ok=True)
     for name in formats:
         registry.writer(name)(result, out_dir, lang)
     write_rejected(result, out_dir, lang)
+    if req.per_order:
+        from procurement.write.html_order import write_order_pages
+
+        write_order_pages(result, out_dir, lang)
     if not quiet:
         click.echo(summary_line(result, out_dir, lang))
+        if waiver_set is not None and result.today is not None:
+            for line in waiver_set.messages(result.today, lang):
+                click.echo(line, err=True)
     return exit_code(result, fail_on)
 
 

@@ -23,6 +23,7 @@ from procurement.read.base import InputInfo, RawRecord, ReadOptions
 from procurement.reference import cpv_known
 from procurement.scoring import score_order
 from procurement.validate import validate
+from procurement.waivers import apply_waivers, run_date
 
 
 @dataclass(slots=True)
@@ -44,6 +45,8 @@ class Run:
     directory: Any = None  # procurement.directory.Directory, when --suppliers was given
     # Per rule: orders the supplier register made evaluable (insufficient data without it).
     directory_gain: dict[str, int] = field(default_factory=dict)
+    waivers: Any = None  # procurement.waivers.WaiverSet, when --waivers was given
+    today: dt.date | None = None  # the run's day, for waiver expiry
 
     @property
     def counts(self) -> dict[str, int]:
@@ -92,7 +95,7 @@ def _gain(before: list[Any], after: list[Any], gain: dict[str, int]) -> None:
 
 def process(records: Iterable[RawRecord | Rejection], rulebook: Any, seen: dict[str, Order],
             orders: list[ScoredOrder], rejected: list[Rejection], directory: Any = None,
-            gain: dict[str, int] | None = None) -> None:
+            gain: dict[str, int] | None = None, waivers: Any = None, today: dt.date | None = None) -> None:
     for record in records:
         if isinstance(record, Rejection):
             rejected.append(record)
@@ -117,6 +120,8 @@ def process(records: Iterable[RawRecord | Rejection], rulebook: Any, seen: dict[
             order = joined
         order = enrich(order)
         findings = evaluate(order, rulebook)
+        if waivers is not None:  # accepted exceptions: wrapped as "waived", never dropped
+            findings = apply_waivers(order, findings, waivers, today or run_date())
         orders.append(ScoredOrder(order, findings, score_order(findings, rulebook), record.original))
 
 
@@ -128,19 +133,21 @@ def run(
     forced_format: str | None = None,
     options: dict[str, object] | None = None,
     directory: Any = None,
+    waivers: Any = None,
 ) -> Run:
-    """Score every row of every input against a compiled rulebook."""
+    """Score every row of every input against a compiled rulebook (and a WaiverSet, when given)."""
     inputs: list[InputInfo] = []
     orders: list[ScoredOrder] = []
     rejected: list[Rejection] = []
     seen: dict[str, Order] = {}
     gain: dict[str, int] = {}
+    today = run_date()  # SOURCE_DATE_EPOCH-aware, once per run: waivers expire on the run's day
     for path in paths:
         info, records = read_file(Path(path), read_options, forced_format)
         inputs.append(info)
-        process(records, rulebook, seen, orders, rejected, directory, gain)
+        process(records, rulebook, seen, orders, rejected, directory, gain, waivers, today)
     result = Run(inputs, orders, rejected, rulebook, dict(options or {}), generated_at(), directory,
-                 dict(sorted(gain.items())))
+                 dict(sorted(gain.items())), waivers, today)
     check_balance(result)
     return result
 
@@ -173,4 +180,5 @@ def meta(run: Run) -> dict[str, object]:
             if run.directory is not None
             else {}
         ),
+        **({"waivers": run.waivers.report(run.today)} if run.waivers is not None else {}),
     }

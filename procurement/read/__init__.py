@@ -28,6 +28,12 @@ def _readers() -> dict[str, Reader]:
         readers.append(DecpJsonReader())
     except ImportError:  # pragma: no cover - during development only
         pass
+    try:  # after decp-json: its detect never claims a DECP file, but DECP goes first anyway
+        from procurement.read.ocds import OcdsReader
+
+        readers.append(OcdsReader())
+    except ImportError:  # pragma: no cover - during development only
+        pass
     return {r.name: r for r in readers}
 
 
@@ -80,8 +86,10 @@ def choose_reader(path: Path, forced: str | None = None) -> Reader:
             return reader
     if suffix in {".json", ".jsonl", ".ndjson", ".xml"}:
         raise InputError(
-            "fichier JSON/XML non reconnu : attendu un fichier DECP (clé « marches »)",
-            "unrecognised JSON/XML file: expected a DECP file ('marches' key)",
+            "fichier JSON/XML non reconnu : attendu un fichier DECP (clé « marches ») ou OCDS "
+            "(« releases », « records » ou « ocid »)",
+            "unrecognised JSON/XML file: expected a DECP file ('marches' key) or OCDS ('releases', 'records' "
+            "or 'ocid')",
             where=str(path),
         )
     if b"\0" in head[:4096] and head.count(b"\0") > len(head) // 10:

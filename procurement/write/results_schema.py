@@ -87,6 +87,8 @@ class Meta(_Strict):
     options: dict[str, Any] = Field(description="The command-line options of the run.")
     directory: dict[str, Any] | None = Field(
         default=None, description="Supplier register used (--suppliers): its inputs and what it filled.")
+    waivers: dict[str, Any] | None = Field(
+        default=None, description="Waiver file used (--waivers): waivers applied, expired, not yet valid, stale.")
 
 
 # ---------------------------------------------------------------------------------------------------------
