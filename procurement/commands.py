@@ -102,7 +102,9 @@ def run_score(req: ScoreRequest) -> int:
         # Rule ids checked against the whole rulebook: a waiver for a rule left out by --select/--ignore
         # is not an error, only "stale" in this run.
         full = load_rules(rules_path, [], []) if (select or ignore) else rulebook
-        waiver_set = load_waivers(waivers, [r.id for r in full.rules])
+        from procurement.portfolio_findings import PORTFOLIO_RULE_IDS
+
+        waiver_set = load_waivers(waivers, [*(r.id for r in full.rules), *PORTFOLIO_RULE_IDS])
         used["waivers"] = str(waivers)
     result = run(files, rulebook, read_options=options, forced_format=forced_format, options=used,
                  directory=directory, waivers=waiver_set)

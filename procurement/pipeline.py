@@ -47,6 +47,7 @@ class Run:
     directory_gain: dict[str, int] = field(default_factory=dict)
     waivers: Any = None  # procurement.waivers.WaiverSet, when --waivers was given
     today: dt.date | None = None  # the run's day, for waiver expiry
+    portfolio: list[Any] = field(default_factory=list)  # batch-level findings (procurement.portfolio)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -146,8 +147,11 @@ def run(
         info, records = read_file(Path(path), read_options, forced_format)
         inputs.append(info)
         process(records, rulebook, seen, orders, rejected, directory, gain, waivers, today)
+    from procurement.portfolio_findings import attach_portfolio
+
+    portfolio = attach_portfolio(orders, rulebook, waivers, today)
     result = Run(inputs, orders, rejected, rulebook, dict(options or {}), generated_at(), directory,
-                 dict(sorted(gain.items())), waivers, today)
+                 dict(sorted(gain.items())), waivers, today, portfolio)
     check_balance(result)
     return result
 

@@ -27,7 +27,8 @@ def write_json(run: Run, out_dir: Path, lang: str = "fr") -> Path:
                 fh.write(",")
             fh.write("\n")
             json.dump(rejection_record(rejection, lang), fh, ensure_ascii=False)
-        fh.write("\n]")
+        fh.write('\n], "portfolio": ')
+        json.dump([g.to_dict(lang) for g in run.portfolio], fh, ensure_ascii=False)
         if run.directory is not None:
             fh.write(', "directory_rejected": ')
             json.dump([rejection_record(r, lang) for r in run.directory.rejected], fh, ensure_ascii=False)

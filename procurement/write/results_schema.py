@@ -109,7 +109,7 @@ class SourceRecord(_Strict):
 class Evidence(_Strict):
     """One condition evaluated on the order."""
 
-    part: Literal["validity", "applies_when", "require"]
+    part: Literal["validity", "applies_when", "require", "portfolio"]
     field: str
     op: str
     expected: Any = None
@@ -210,12 +210,42 @@ class RejectionRecord(_Strict):
     message: str
 
 
+class PortfolioRecord(_Strict):
+    """A batch-level finding (RISK-02, possible splitting): a group of orders whose sum crosses a threshold."""
+
+    rule: str
+    kind: Literal["legal", "risk", "kpi"]
+    severity: Literal["error", "warning", "info"]
+    status: Status
+    chantiers: list[Annotated[int, Field(ge=1, le=8)]]
+    buyer: str
+    cpv_class: str
+    contract_type: str
+    year: int
+    level: str
+    threshold: float
+    total: float
+    count: int
+    orders: list[str]
+    amounts: list[float]
+    suppliers: int
+    duplicates: list[str]
+    sources: list[str]
+    message_fr: str
+    message_en: str
+    message: str
+
+
 class Results(_Strict):
     """results.json: the run's provenance, every scored order, every rejected row."""
 
     meta: Meta
     orders: list[OrderRecord]
     rejected: list[RejectionRecord]
+    portfolio: list[PortfolioRecord] = Field(
+        default_factory=list, description="Batch-level findings; each also appears on the orders it names.")
+    directory_rejected: list[RejectionRecord] | None = Field(
+        default=None, description="Rows of the supplier register (--suppliers) that could not be used.")
 
 
 def json_schema() -> dict[str, Any]:

@@ -1,0 +1,149 @@
+"""Portfolio verdicts (RISK-02, possible splitting) shown on each order they concern.
+
+`procurement.portfolio` judges a batch, not an order. An auditor looking at one order must still see
+that it belongs to a group whose sum crosses a threshold; so each order of a flagged group receives a
+finding that behaves like an engine finding (rule, status, evidence, message, legal basis), and its
+scores are recomputed with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from procurement.portfolio import RULES, PortfolioFinding, detect_splitting
+from procurement.rulebook.schema import LegalRef, Text
+from procurement.rulebook.select import matches
+from procurement.scoring import score_order
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    why: Text
+    advice: Text
+    legal_ref: tuple[LegalRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioRule:
+    """The parts of a compiled rule that reports read: identity, tags, texts and legal basis."""
+
+    id: str
+    kind: str
+    severity: str
+    weight: float
+    chantiers: tuple[int, ...]
+    title: Text
+    source: _Source
+    measure: tuple[str, ...] = ()
+
+
+def portfolio_rule(rule_id: str) -> PortfolioRule:
+    meta = RULES[rule_id]
+    return PortfolioRule(
+        id=rule_id,
+        kind=meta["kind"],
+        severity=meta["severity"],
+        weight=1.0,
+        chantiers=tuple(meta["chantiers"]),
+        title=Text(**meta["title"]),
+        source=_Source(
+            why=Text(**meta["why"]),
+            advice=Text(**meta["advice"]),
+            legal_ref=tuple(LegalRef(**ref) for ref in meta["legal_ref"]),
+        ),
+    )
+
+
+class PortfolioOrderFinding:
+    """One order's share of a portfolio finding, with the group as evidence."""
+
+    __slots__ = ("compiled", "group", "order_id")
+
+    def __init__(self, group: PortfolioFinding, rule: PortfolioRule, order_id: str):
+        self.group, self.compiled, self.order_id = group, rule, order_id
+
+    rule = property(lambda self: self.compiled.id)
+    status = property(lambda self: self.group.status)
+    kind = property(lambda self: self.compiled.kind)
+    severity = property(lambda self: self.compiled.severity)
+    chantiers = property(lambda self: self.compiled.chantiers)
+    weight = property(lambda self: self.compiled.weight)
+    missing: tuple[str, ...] = ()
+
+    @property
+    def evidence(self) -> list[dict[str, Any]]:
+        g = self.group
+        return [{
+            "part": "portfolio", "field": "amount", "op": "group_sum_gte", "expected": g.threshold,
+            "actual": g.total, "result": False,
+        }]
+
+    @property
+    def measures(self) -> dict[str, Any]:
+        g = self.group
+        return {"group_orders": list(g.order_ids), "group_total": g.total, "threshold": g.threshold,
+                "cpv_class": g.cpv_class, "year": g.year, "level": g.level}
+
+    def message(self, lang: str = "fr") -> str:
+        return self.group.message(lang)
+
+    @property
+    def message_fr(self) -> str:
+        return self.message("fr")
+
+    @property
+    def message_en(self) -> str:
+        return self.message("en")
+
+    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "order": self.order_id, "rule": self.rule, "kind": self.kind, "severity": self.severity,
+            "chantiers": list(self.chantiers), "weight": self.weight, "status": self.status,
+            "message_fr": self.message_fr, "message_en": self.message_en, "evidence": self.evidence,
+            "missing": [], "measures": self.measures,
+        }
+        if lang is not None:
+            out["message"] = self.message(lang)
+        return out
+
+
+PORTFOLIO_RULE_IDS = tuple(RULES)
+
+
+def attach_portfolio(orders: list[Any], rulebook: Any, waivers: Any = None, today: Any = None
+                     ) -> list[PortfolioFinding]:
+    """Run the portfolio rules over the batch and add their findings to the orders concerned.
+
+    A rule left out by --select/--ignore is not run: the selection recorded in the rulebook applies.
+    Waivers apply to these findings as to any other.
+    """
+    if not _selected(rulebook, "RISK-02"):
+        return []
+    groups = detect_splitting(s.order for s in orders)
+    if not groups:
+        return groups
+    rule = portfolio_rule("RISK-02")
+    by_id: dict[str, list[PortfolioFinding]] = {}
+    for g in groups:
+        for oid in g.order_ids:
+            by_id.setdefault(oid, []).append(g)
+    for scored in orders:
+        concerned = by_id.get(scored.order.id, ())
+        if not concerned:
+            continue
+        scored.findings.extend(PortfolioOrderFinding(g, rule, scored.order.id) for g in concerned)
+        if waivers is not None and today is not None:
+            from procurement.waivers import apply_waivers
+
+            scored.findings = apply_waivers(scored.order, scored.findings, waivers, today)
+        scored.scores = score_order(scored.findings, rulebook)
+    return groups
+
+
+def _selected(rulebook: Any, rule_id: str) -> bool:
+    selection = getattr(rulebook, "selection", None) or {}
+    select, ignore = selection.get("select") or [], selection.get("ignore") or []
+    if any(matches(s, rule_id) for s in ignore):
+        return False
+    return not select or any(matches(s, rule_id) for s in select)
