@@ -16,11 +16,13 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(PROCUREMENT) score samples/commandes-2025.xlsx --suppliers samples/fournisseurs.csv --out reports/commandes-2025-xlsx
+	$(PROCUREMENT) score samples/commandes-2025.xlsx --suppliers samples/fournisseurs.csv --per-order --out reports/commandes-2025-xlsx
 	$(PROCUREMENT) score samples/commandes-2025.csv --suppliers samples/fournisseurs.csv --out reports/commandes-2025-csv
 	$(PROCUREMENT) score samples/decp-2024-bretagne.json --out reports/decp-2024-bretagne
 	$(PROCUREMENT) score samples/decp-2019-pes-extrait.json --out reports/decp-2019-pes-extrait
-	@echo "Rapports écrits dans reports/ (ouvrir reports/*/report.html)"
+	$(PROCUREMENT) template reports/consultation-modele.xlsx --force
+	$(BIN)/python scripts/screenshots.py
+	@echo "Rapports écrits dans reports/ (ouvrir reports/*/report.html et reports/*/summary.html)"
 
 test: $(STAMP)
 	$(BIN)/pytest
@@ -30,6 +32,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_engine.py
+	$(BIN)/python bench/bench_report.py --orders 100000
 
 clean:
 	rm -rf reports/*/ .pytest_cache .ruff_cache

@@ -193,6 +193,11 @@ def test_sniff_delimiter(sample, delim):
     assert sniff_delimiter(sample) == delim
 
 
+def test_sniff_delimiter_ignores_commas_inside_a_few_cells():
+    sample = 'Identifiant;Fournisseur;Montant\nA1;"=HYPERLINK(""http://x"",""clic"")";12\nA2;Sud;3\nA3;Nord\n'
+    assert sniff_delimiter(sample) == ";"
+
+
 def test_user_mapping(tmp_path):
     path = tmp_path / "m.csv"
     path.write_text("Réf interne;Libellé;Valeur\nX1;Câbles;12\n", encoding="utf-8")

@@ -57,6 +57,8 @@ def sniff_delimiter(sample: str) -> str:
             continue
         # Prefer a delimiter giving the same count on most lines, then the larger count.
         mode = max(set(counts), key=counts.count)
+        if mode <= 1:  # most lines unsplit: this character only occurs inside some cells (a formula, a text)
+            continue
         score = (counts.count(mode), mode)
         if score > best_score:
             best, best_score = delim, score
