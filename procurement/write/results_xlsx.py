@@ -33,6 +33,7 @@ from procurement.pipeline import Run, ScoredOrder, meta
 from procurement.scoring import CHANTIERS
 from procurement.write.results_csv import statuses_of
 from procurement.write.safe import DANGEROUS_PREFIXES, atomic_path
+from procurement.write.xlsx_stable import run_time, save_stable
 
 EXCEL_MAX_ROWS = 1_048_576
 MAX_CELL_CHARS = 32_767
@@ -567,5 +568,5 @@ def write_results_xlsx(run: Run, out_dir: Path, lang: str = "fr") -> Path:
         _write_rule(wb, run, rule, lang, limit)
     _write_rejected(wb, run, lang, limit)
     with atomic_path(target) as tmp:
-        wb.save(tmp)
+        save_stable(wb, tmp, run_time(run.generated_at))
     return target
