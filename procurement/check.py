@@ -17,6 +17,12 @@ not meet. It never compares the bidders' location: a local preference is unlawfu
 1991, Laboratori Bruneau, C-351/88). And it says plainly that the contract is awarded on the published
 criteria and weights only: these indicators inform the buyer; they are not award criteria.
 
+With a supplier register (`--suppliers`), each row is joined to it before enrichment, as `score` does:
+a bid that gives only its SIRET gets its name (a value written on the row always wins); the location the
+register adds is never compared. With a waivers file (`--waivers`), a failing or incomplete finding an
+active waiver covers is shown as "waived" with who accepted it and why, and no longer counts towards the
+exit status; expired and unused waivers are reported.
+
 `check_data()` computes everything as plain JSON-ready data (written as check.json); `view_model()`
 formats it for check.html, whose template only lays it out.
 """
@@ -74,6 +80,10 @@ class CheckResult:
     attached: dict[int, str | None]  # index in bid_run.orders -> tender id (None: unattached)
     fail_on: str = "legal"
     options: dict[str, object] = field(default_factory=dict)
+    directory: Any = None  # procurement.directory.Directory, when --suppliers was given
+    directory_gain: dict[str, int] = field(default_factory=dict)  # rule -> rows the register made evaluable
+    waivers: Any = None  # procurement.waivers.WaiverSet, when --waivers was given
+    today: dt.date | None = None  # the run's day, for waiver expiry
 
     def failures(self) -> dict[str, int]:
         """Failed rules by kind: the tender's legal/risk/kpi failures and the bids' kpi failures."""
@@ -84,6 +94,11 @@ class CheckResult:
                     if f.status == "fail" and f.kind in counts:
                         counts[f.kind] += 1
         return counts
+
+    def waived(self) -> int:
+        """Findings an active waiver covers (tender and bids): shown, never counted as failures."""
+        return sum(1 for run in (self.tender_run, self.bid_run) for scored in run.orders
+                   for f in scored.findings if f.status == "waived")
 
     def exit_status(self) -> int:
         from procurement.errors import EXIT_FINDINGS, EXIT_OK
@@ -201,24 +216,31 @@ def _scoped(book: Any, kinds: tuple[str, ...]) -> Any:
     return book.replace_rules(rules, dict(book.selection))
 
 
-def run_check(path: Path, rulebook: Any, *, fail_on: str = "legal", options: dict[str, object] | None = None
-              ) -> CheckResult:
-    """Read and score the workbook: the consultation against pre-award rules, the bids against pre-award KPIs."""
+def run_check(path: Path, rulebook: Any, *, fail_on: str = "legal", options: dict[str, object] | None = None,
+              directory: Any = None, waivers: Any = None) -> CheckResult:
+    """Read and score the workbook: the consultation against pre-award rules, the bids against pre-award KPIs.
+
+    `directory` (a supplier register, `procurement.directory.load_directory`) is joined to every row before
+    enrichment; `waivers` (a `WaiverSet`, `procurement.waivers.load_waivers`) wraps the findings it covers.
+    """
     from procurement.read import read_file
+    from procurement.waivers import run_date
 
     path = Path(path)
     tender_sheet, bid_sheet = find_sheets(path)
     tender_book = _scoped(rulebook, ("legal", "risk", "kpi"))
     bid_book = _scoped(rulebook, ("kpi",))
     stamp = generated_at()
+    today = run_date()  # SOURCE_DATE_EPOCH-aware, once per run: waivers expire on the run's day
     used = dict(options or {})
+    gain: dict[str, int] = {}
 
     info, records = read_file(path, ReadOptions(sheet=tender_sheet), "xlsx")
     raw_tenders = list(records)
     orders: list[ScoredOrder] = []
     rejected: list[Rejection] = []
-    process(raw_tenders, tender_book, {}, orders, rejected)
-    tender_run = Run([info], orders, rejected, tender_book, used, stamp)
+    process(raw_tenders, tender_book, {}, orders, rejected, directory, gain, waivers, today)
+    tender_run = Run([info], orders, rejected, tender_book, used, stamp, directory, {}, waivers, today)
     check_balance(tender_run)
     if not orders:
         reasons = "; ".join(r.message("fr") for r in rejected[:3])
@@ -238,11 +260,13 @@ def run_check(path: Path, rulebook: Any, *, fail_on: str = "legal", options: dic
     links: dict[tuple[str | None, int | None], str | None] = {}
     bid_orders: list[ScoredOrder] = []
     bid_rejected: list[Rejection] = []
-    process(_bid_records(records_b, tenders, tender_sheet, links), bid_book, {}, bid_orders, bid_rejected)
-    bid_run = Run([info_b], bid_orders, bid_rejected, bid_book, used, stamp)
+    process(_bid_records(records_b, tenders, tender_sheet, links), bid_book, {}, bid_orders, bid_rejected,
+            directory, gain, waivers, today)
+    bid_run = Run([info_b], bid_orders, bid_rejected, bid_book, used, stamp, directory, {}, waivers, today)
     check_balance(bid_run)
     attached = {i: links.get((s.order.source.sheet, s.order.source.row)) for i, s in enumerate(bid_orders)}
-    return CheckResult(path, tender_run, bid_run, attached, fail_on, used)
+    return CheckResult(path, tender_run, bid_run, attached, fail_on, used, directory, dict(sorted(gain.items())),
+                       waivers, today)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -353,6 +377,7 @@ def _jsonable(value: object) -> object:
 
 def check_data(result: CheckResult, lang: str = "fr") -> dict[str, object]:
     """Everything the page shows, as plain data: check.json."""
+    from procurement.waivers import run_date
     from procurement.write.records import rejection_record
 
     lang = "en" if lang == "en" else "fr"
@@ -389,6 +414,12 @@ def check_data(result: CheckResult, lang: str = "fr") -> dict[str, object]:
             "inputs": [*tender_meta["inputs"], *bid_meta["inputs"]],
             "counts": {"tender": tender_meta["counts"], "bids": bid_meta["counts"]},
             "options": result.options,
+            **(
+                {"directory": {**result.directory.summary(), "rules_made_evaluable": result.directory_gain}}
+                if result.directory is not None
+                else {}
+            ),
+            **({"waivers": result.waivers.report(result.today or run_date())} if result.waivers is not None else {}),
         },
         "verdict": {
             "fail_on": result.fail_on,
@@ -397,6 +428,7 @@ def check_data(result: CheckResult, lang: str = "fr") -> dict[str, object]:
             "tenders": len(result.tender_run.orders),
             "bids": len(bid_orders),
             "rejected": len(result.tender_run.rejected) + len(result.bid_run.rejected),
+            "waived": result.waived(),
         },
         "tenders": tenders,
         "unattached_bids": unattached,
@@ -438,6 +470,7 @@ WORDS = {
         "details": "Détail par offre", "blocking": "nécessaire à", "declared_by_others": "déclaré par d'autres offres",
         "all_good": "Rien ne manque et aucun indicateur n'est manqué.",
         "warnings": "Avertissements", "unattached": "Offres non rattachées à une consultation",
+        "waived": "constats couverts par une dérogation",
         "rejected_rows": "Lignes rejetées", "where": "Origine", "column": "Colonne", "value": "Valeur",
         "reason": "Motif", "none_rejected": "Aucune ligne rejetée.", "row": "ligne",
         "tool": "Outil", "rulebook": "Référentiel", "inputs": "Feuilles lues", "rows": "lignes",
@@ -472,6 +505,7 @@ WORDS = {
         "details": "Bid by bid", "blocking": "needed by", "declared_by_others": "declared by other bids",
         "all_good": "Nothing is missing and every indicator is met.",
         "warnings": "Warnings", "unattached": "Bids not attached to a tender",
+        "waived": "findings covered by a waiver",
         "rejected_rows": "Rejected rows", "where": "Source", "column": "Column", "value": "Value",
         "reason": "Reason", "none_rejected": "No row rejected.", "row": "row",
         "tool": "Tool", "rulebook": "Rulebook", "inputs": "Sheets read", "rows": "rows",
@@ -609,6 +643,7 @@ def view_model(data: dict[str, Any]) -> dict[str, Any]:
             (verdict["tenders"], t["tenders"], "info"),
             (verdict["bids"], t["bids"], "info"),
             (verdict["rejected"], t["rejected"], "fail" if verdict["rejected"] else "info"),
+            *([(verdict["waived"], t["waived"], "waived")] if "waivers" in data["meta"] else []),
         ],
         "exit_line": t["exit"].format(code=verdict["exit_status"], level=verdict["fail_on"]),
         "tenders": tenders,
@@ -648,8 +683,11 @@ def summary_line(result: CheckResult, out_dir: Path, lang: str) -> str:
     tenders, bids = len(result.tender_run.orders), len(result.bid_run.orders)
     rejected = len(result.tender_run.rejected) + len(result.bid_run.rejected)
     if lang == "en":
+        waived = f", {result.waived()} finding(s) waived" if result.waivers is not None else ""
         return (f"{tenders} tender(s), {bids} bid(s), {rejected} row(s) rejected: {f['legal']} legal obligation(s) "
-                f"not met, {f['risk']} risk(s), {f['kpi']} indicator(s) not met. Page: {out_dir / 'check.html'}")
+                f"not met, {f['risk']} risk(s), {f['kpi']} indicator(s) not met{waived}. "
+                f"Page: {out_dir / 'check.html'}")
+    waived = f", {result.waived()} constat(s) couvert(s) par une dérogation" if result.waivers is not None else ""
     return (f"{tenders} consultation(s), {bids} offre(s), {rejected} ligne(s) rejetée(s) : {f['legal']} obligation(s) "
-            f"légale(s) non respectée(s), {f['risk']} risque(s), {f['kpi']} indicateur(s) non atteint(s). "
+            f"légale(s) non respectée(s), {f['risk']} risque(s), {f['kpi']} indicateur(s) non atteint(s){waived}. "
             f"Page : {out_dir / 'check.html'}")

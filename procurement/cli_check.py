@@ -28,11 +28,17 @@ FAIL_LEVELS = ("never", "legal", "risk", "kpi")
 @click.option("--ignore", multiple=True, help="Écarter ces règles (code ou préfixe).")
 @click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default="legal", show_default=True,
               help="Sortir avec le statut 1 si une règle de ce niveau ou plus grave échoue.")
+@click.option("--suppliers", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Référentiel fournisseurs (CSV ou XLSX, par SIRET) : complète le nom des candidats qui ne "
+                   "donnent que leur SIRET ; leur localisation n'est jamais comparée. Répétable.")
+@click.option("--waivers", "waivers_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Fichier YAML de dérogations acceptées (voir docs/waivers.md) : les constats couverts sont "
+                   "affichés « dérogation » avec leur justification et ne comptent plus pour --fail-on.")
 @click.option("--quiet", "-q", is_flag=True, help="N'afficher que les erreurs.")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
               help="Langue de la page et des messages / language of the page and messages.")
 def check(file: Path, out_dir: Path, rules_path: Path | None, select: tuple[str, ...], ignore: tuple[str, ...],
-          fail_on: str, quiet: bool, lang: str) -> None:
+          fail_on: str, suppliers: tuple[Path, ...], waivers_path: Path | None, quiet: bool, lang: str) -> None:
     """Vérifier une consultation et ses offres avant attribution (classeur de `procurement template`).
 
     Lit les feuilles « Consultation » (obligations légales, risques, indicateurs de la consultation) et
@@ -40,17 +46,40 @@ def check(file: Path, out_dir: Path, rules_path: Path | None, select: tuple[str,
     chantier, ce qui manque à chacune, les constats sur la consultation — et DIR/check.json.
     L'attribution suit les seuls critères publiés : ces indicateurs éclairent l'acheteur.
 
-    Exemple : procurement check consultation.xlsx --out verification/
+    \b
+    Exemples :
+      procurement check consultation.xlsx --out verification/
+      procurement check consultation.xlsx --out verification/ \\
+        --suppliers fournisseurs.csv --waivers derogations.yaml
     """
     with guarded(lang):  # one line and status 2 on input errors, 130 on Ctrl-C, no partial file
         from procurement.check import run_check, summary_line, write_check
         from procurement.commands import load_rules
 
         rulebook = load_rules(rules_path, list(select), list(ignore))
-        options = {"rules": str(rules_path) if rules_path else None, "select": list(select),
-                   "ignore": list(ignore), "fail_on": fail_on, "lang": lang}
-        result = run_check(file, rulebook, fail_on=fail_on, options=options)
+        options: dict[str, object] = {"rules": str(rules_path) if rules_path else None, "select": list(select),
+                                      "ignore": list(ignore), "fail_on": fail_on, "lang": lang}
+        directory = None
+        if suppliers:
+            from procurement.directory import load_directory
+
+            directory = load_directory(list(suppliers))
+            options["suppliers"] = [str(p) for p in suppliers]
+        waiver_set = None
+        if waivers_path is not None:
+            from procurement.waivers import load_waivers
+
+            # Rule ids checked against the whole rulebook: a waiver for a rule left out by --select/--ignore
+            # (or not run before award) is not an error, only "stale" in this run.
+            full = load_rules(rules_path, [], []) if (select or ignore) else rulebook
+            waiver_set = load_waivers(waivers_path, [r.id for r in full.rules])
+            options["waivers"] = str(waivers_path)
+        result = run_check(file, rulebook, fail_on=fail_on, options=options, directory=directory,
+                           waivers=waiver_set)
         write_check(result, out_dir, lang)
     if not quiet:
         click.echo(summary_line(result, out_dir, lang))
+        if waiver_set is not None and result.today is not None:
+            for line in waiver_set.messages(result.today, lang):
+                click.echo(line, err=True)
     sys.exit(result.exit_status())

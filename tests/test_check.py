@@ -1,7 +1,13 @@
 """`procurement check`: template -> filled by the test with openpyxl -> check -> verdicts and page.
 
-The test rulebook tests/data/check/offres.yaml adds three bid indicators (chantiers 2, 6 and 8) to the
-Métropole's rulebook, whose pre-award rules apply to the consultation (ENV-10, ENV-01, SOC-01).
+Two kinds of test here:
+- MECHANICS (which rules run on the consultation and on the bids, fail-on levels, the comparison, the page,
+  --suppliers, --waivers) run against tests/data/check/offres.yaml, a small rulebook that stands alone, so
+  that they do not move when the Métropole's rulebook changes: LEG-01 (legal), RSK-01 (risk), IND-01 and
+  IND-02 (consultation indicators), MON-01 (monitoring only) and three bid indicators OFR-01..03
+  (chantiers 8, 8, 2 and 6).
+- VERDICTS of the Métropole's rulebook (rules/relance-renouveau.yaml) on a consultation and its bids: each
+  expected verdict says why it is right, from the values and the rule.
 """
 
 from __future__ import annotations
@@ -21,7 +27,8 @@ from click.testing import CliRunner
 from procurement.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-RULES = ROOT / "tests" / "data" / "check" / "offres.yaml"
+DATA = ROOT / "tests" / "data" / "check"
+RULES = DATA / "offres.yaml"
 SOFFICE = shutil.which("libreoffice") or shutil.which("soffice")
 
 TENDER = {
@@ -111,16 +118,21 @@ def test_tender_verdicts(checked):
     (tender,) = data["tenders"]
     assert tender["id"] == "2026-RES-017"
     legal = {f["rule"]: f for f in tender["legal"]}
-    assert legal["ENV-10"]["status"] == "fail"
-    assert "L2152-7" in legal["ENV-10"]["message"] and legal["ENV-10"]["advice"]
-    assert any(ref.get("article") == "L2152-7" for ref in legal["ENV-10"]["legal_ref"])
+    # Legal obligations and legal risks of the consultation, each with its message, advice and basis.
+    assert {k: f["status"] for k, f in legal.items()} == {"LEG-01": "fail", "RSK-01": "pass"}
+    assert [legal[k]["kind"] for k in ("LEG-01", "RSK-01")] == ["legal", "risk"]
+    assert "L2152-7" in legal["LEG-01"]["message"] and legal["LEG-01"]["advice"]
+    assert any(ref.get("article") == "L2152-7" for ref in legal["LEG-01"]["legal_ref"])
     indicators = {f["rule"]: f["status"] for f in tender["indicators"]}
-    assert indicators == {"ENV-01": "pass", "SOC-01": "pass"}
-    assert "LOC-01" not in {f["rule"] for f in tender["findings"]}  # monitoring only, never pre-award
-    # Every pre-award rule runs on the tender; the bid indicators do not apply to it.
-    assert data["meta"]["rules"]["tender"][:3] == ["ENV-01", "SOC-01", "ENV-10"]
+    assert indicators == {"IND-01": "pass", "IND-02": "pass"}
+    # Every pre-award rule runs on the tender, in rulebook order; a monitoring-only rule never does.
+    assert data["meta"]["rules"]["tender"] == ["LEG-01", "RSK-01", "IND-01", "IND-02", "OFR-01", "OFR-02", "OFR-03"]
+    assert "MON-01" not in {f["rule"] for f in tender["findings"]}
+    # The bid indicators (applies_when nature = offre) run on the tender but do not apply to it.
     assert set(tender["not_applicable"]) == {"OFR-01", "OFR-02", "OFR-03"}
-    assert data["meta"]["rules"]["bids"] == ["ENV-01", "SOC-01", "OFR-01", "OFR-02", "OFR-03"]
+    # Bids: the pre-award indicators only; never a legal or risk rule (LEG-01 has no nature guard: it is the
+    # scoping that keeps it off the bids), never a monitoring rule.
+    assert data["meta"]["rules"]["bids"] == ["IND-01", "IND-02", "OFR-01", "OFR-02", "OFR-03"]
 
 
 def test_bid_verdicts_and_what_each_lacks(checked):
@@ -139,7 +151,11 @@ def test_bid_verdicts_and_what_each_lacks(checked):
     assert p01["nature"] == "offre" and p01["tender_id"] == "2026-RES-017"
     assert p01["cpv"] == "15000000" and p01["launch_date"] == "2026-09-15" and p01["place_code"] == "13001"
     assert bids["P04"]["supplier"] == '=HYPERLINK("http://x","clic")'
-    assert {f["rule"] for f in bids["P01"]["findings"]} == {"ENV-01", "SOC-01", "OFR-01", "OFR-02", "OFR-03"}
+    assert {f["rule"] for f in bids["P01"]["findings"]} == {"IND-01", "IND-02", "OFR-01", "OFR-02", "OFR-03"}
+    # The consultation's indicators (not on a bid) are evaluated on each bid and say not applicable.
+    assert all(f["status"] == "not_applicable" for b in bids.values() for f in b["findings"]
+               if f["rule"] in ("IND-01", "IND-02"))
+    assert bids["P02"]["met"] == ["OFR-03"] and bids["P01"]["met"] == ["OFR-01", "OFR-02", "OFR-03"]
 
 
 def test_comparison_per_chantier(checked):
@@ -180,7 +196,7 @@ def test_page_content(checked):
     assert "<script" not in html
     assert "non renseigné" in html
     assert "8. Autonomie alimentaire et circuits courts" in html
-    assert 'data-rule="ENV-10" data-status="fail"' in html
+    assert 'data-rule="LEG-01" data-status="fail"' in html
     assert "1\u202f150\u202f000,00\u202f€" in html  # price in French format
     # Location is never compared: no bidder postcode appears on the page.
     for bid in BIDS:
@@ -202,44 +218,57 @@ def test_english_page(checked, tmp_path):
     assert "legal obligation(s) not met" in result.output
 
 
-@pytest.mark.parametrize("fail_on, expected", [("never", 0), ("legal", 0), ("risk", 0), ("kpi", 1)])
-def test_fail_on_levels_with_a_compliant_tender(tmp_path, fail_on, expected):
-    tender = {**TENDER, "Considérations environnementales": "Clause environnementale et critère environnemental",
-              "Pondération critère environnemental (%)": 20}
-    workbook = _fill(_template(tmp_path / "c.xlsx"), [tender], BIDS[:4])
-    result = _check(str(workbook), "--out", str(tmp_path / "out"), "--rules", str(RULES), "--fail-on", fail_on)
-    assert result.exit_code == expected, result.output
-    data = json.loads((tmp_path / "out" / "check.json").read_text(encoding="utf-8"))
-    assert {f["rule"]: f["status"] for f in data["tenders"][0]["legal"]} == {"ENV-10": "pass"}
+# The tender of each case and the bids it is compared with; the exit status expected at each --fail-on level.
+COMPLIANT = {**TENDER, "Considérations environnementales": "Clause environnementale et critère environnemental",
+             "Pondération critère environnemental (%)": 20}
+FAIL_ON_CASES = {
+    # LEG-01 fails (clause only, launched 2026-09-15); P02 and P03 fail bid indicators.
+    "legal_failure": (TENDER, BIDS[:4], {"legal": 1, "risk": 0, "kpi": 3}, {"never": 0, "legal": 1, "risk": 1,
+                                                                             "kpi": 1}),
+    # LEG-01 passes; RSK-01 fails on « proximité » in the award criteria.
+    "risk_failure": ({**COMPLIANT, "Critères d'attribution": "Prix 50 %, valeur technique 30 %, proximité 20 %"},
+                     BIDS[:4], {"legal": 0, "risk": 1, "kpi": 3}, {"never": 0, "legal": 0, "risk": 1, "kpi": 1}),
+    # The tender is compliant; only bid indicators fail (P02: OFR-01, OFR-02; P03: OFR-03).
+    "kpi_failure": (COMPLIANT, BIDS[:4], {"legal": 0, "risk": 0, "kpi": 3}, {"never": 0, "legal": 0, "risk": 0,
+                                                                            "kpi": 1}),
+    # Nothing fails: P01 and P04 meet every bid indicator.
+    "compliant": (COMPLIANT, [BIDS[0], BIDS[3]], {"legal": 0, "risk": 0, "kpi": 0}, {"never": 0, "legal": 0,
+                                                                                     "risk": 0, "kpi": 0}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FAIL_ON_CASES))
+def test_fail_on_levels(tmp_path, case):
+    tender, bids, failures, expected = FAIL_ON_CASES[case]
+    workbook = _fill(_template(tmp_path / "c.xlsx"), [tender], bids)
+    for fail_on, status in expected.items():
+        out = tmp_path / fail_on
+        result = _check(str(workbook), "--out", str(out), "--rules", str(RULES), "--fail-on", fail_on)
+        assert result.exit_code == status, (fail_on, result.output)
+        verdict = json.loads((out / "check.json").read_text(encoding="utf-8"))["verdict"]
+        assert verdict["failures"] == failures and verdict["fail_on"] == fail_on
+        assert verdict["exit_status"] == status
 
 
 def test_never_ignores_legal_failures_for_the_exit_status(checked, tmp_path):
-    workbook, _, _, _ = checked
-    assert _check(str(workbook), "--out", str(tmp_path), "--fail-on", "never", "-q").exit_code == 0
+    workbook, _, data, _ = checked
+    assert data["verdict"]["failures"]["legal"] == 1  # the same workbook exits 1 at the default level
+    result = _check(str(workbook), "--out", str(tmp_path), "--rules", str(RULES), "--fail-on", "never", "-q")
+    assert result.exit_code == 0 and result.output == ""
 
 
-def test_default_rulebook_has_no_bid_indicator_and_says_so(checked, tmp_path):
+def test_without_bid_indicators_the_page_says_so(checked, tmp_path):
     workbook, _, _, _ = checked
-    result = _check(str(workbook), "--out", str(tmp_path))
-    assert result.exit_code == 1
+    result = _check(str(workbook), "--out", str(tmp_path), "--rules", str(RULES), "--ignore", "OFR")
+    assert result.exit_code == 1  # LEG-01 still fails on the tender
     data = json.loads((tmp_path / "check.json").read_text(encoding="utf-8"))
-    assert data["tenders"][0]["comparison"]["chantiers"] == []
+    assert data["meta"]["rules"]["bids"] == ["IND-01", "IND-02"]  # neither applies to a bid
+    comparison = data["tenders"][0]["comparison"]
+    assert comparison["chantiers"] == [] and comparison["chantiers_without_indicator"] == list(range(1, 9))
     html = (tmp_path / "check.html").read_text(encoding="utf-8")
     assert "Aucun indicateur du référentiel ne s&#39;applique à ces offres" in html
+    assert "Score par chantier" not in html
     assert "Part EGAlim (%)" in html  # the declared values are still compared
-
-
-def test_missing_launch_date_is_insufficient_not_a_pass(tmp_path):
-    tender = {k: v for k, v in TENDER.items() if k != "Date de lancement"}
-    workbook = _fill(_template(tmp_path / "c.xlsx"), [tender], BIDS[:1])
-    result = _check(str(workbook), "--out", str(tmp_path / "out"))
-    assert result.exit_code == 0
-    data = json.loads((tmp_path / "out" / "check.json").read_text(encoding="utf-8"))
-    tender_data = data["tenders"][0]
-    assert {f["rule"]: f["status"] for f in tender_data["legal"]} == {"ENV-10": "insufficient_data"}
-    assert {"field": "launch_date", "rules": ["ENV-10"]} in tender_data["missing"]
-    html = (tmp_path / "out" / "check.html").read_text(encoding="utf-8")
-    assert "Données manquantes de la consultation" in html and "Date de lancement" in html
 
 
 def test_several_tenders_bids_attached_by_reference(tmp_path):
@@ -259,25 +288,11 @@ def test_several_tenders_bids_attached_by_reference(tmp_path):
 
 def test_one_tender_attaches_a_bid_with_a_wrong_reference_with_a_warning(tmp_path):
     workbook = _fill(_template(tmp_path / "c.xlsx"), [TENDER], [{**BIDS[0], "Consultation": "2026-RES-99"}])
-    _check(str(workbook), "--out", str(tmp_path / "out"))
+    _check(str(workbook), "--out", str(tmp_path / "out"), "--rules", str(RULES))
     data = json.loads((tmp_path / "out" / "check.json").read_text(encoding="utf-8"))
     (bid,) = data["tenders"][0]["bids"]
     assert bid["warnings"][0]["code"] == "unknown_tender"
     assert bid["data"]["tender_id"] == "2026-RES-99"  # the buyer's value is kept
-
-
-def test_english_template_round_trip(tmp_path):
-    workbook = _template(tmp_path / "t.xlsx", "en")
-    tender = {"Id": "T-1", "Object": "Office furniture", "Nature": "Contract", "Procedure": "Open procedure",
-              "CPV code": "39130000", "Amount excl. VAT": 90_000, "Launch date": dt.date(2026, 10, 1),
-              "Environmental considerations": "Environmental criterion", "Environmental criterion weight (%)": 15}
-    bids = [{"Id": "B1", "Supplier": "Bureau Sud", "Amount excl. VAT": 85_000, "Reuse/recycled share (%)": 40}]
-    _fill(workbook, [tender], bids, tender_sheet="Tender", bid_sheet="Bids")
-    result = _check(str(workbook), "--out", str(tmp_path / "out"), "--lang", "en")
-    assert result.exit_code == 0, result.output
-    data = json.loads((tmp_path / "out" / "check.json").read_text(encoding="utf-8"))
-    assert data["tenders"][0]["legal"][0]["status"] == "pass"
-    assert data["tenders"][0]["bids"][0]["data"]["recycled_share"] == 40
 
 
 @pytest.mark.parametrize("case", ["no_bids_sheet", "csv", "bad_tender", "empty_tender", "missing_file"])
@@ -301,7 +316,7 @@ def test_input_errors_exit_2(tmp_path, case):
     else:
         path = tmp_path / "absent.xlsx"
         expected = "absent.xlsx"
-    result = _check(str(path), "--out", str(tmp_path / "out"))
+    result = _check(str(path), "--out", str(tmp_path / "out"), "--rules", str(RULES))
     assert result.exit_code == 2, result.output
     assert expected in result.stderr
     assert "Traceback" not in result.output
@@ -321,6 +336,334 @@ def test_twenty_bids_are_checked_quickly(tmp_path):
     elapsed = time.perf_counter() - start
     assert len(result.bid_run.orders) == 20
     assert elapsed < 1.0, f"{elapsed:.2f} s"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# --suppliers: the supplier register, joined to every row before enrichment
+# ---------------------------------------------------------------------------------------------------------
+
+# Luhn-valid fictional SIRETs listed in tests/data/check/fournisseurs.csv.
+SIRET_BIO, SIRET_RHONE = "91234567500009", "98765432000009"
+
+
+def test_suppliers_register_names_the_bidders_and_never_scores_where_they_are(tmp_path):
+    bids = [{**BIDS[0], "Fournisseur": None, "SIRET fournisseur": SIRET_BIO, "Code postal fournisseur": None,
+             "Taille fournisseur": None, "Statut fournisseur": None},
+            {**BIDS[1], "SIRET fournisseur": SIRET_RHONE, "Code postal fournisseur": None}]
+    workbook = _fill(_template(tmp_path / "c.xlsx"), [TENDER], bids)
+    register = DATA / "fournisseurs.csv"
+    result = _check(str(workbook), "--out", str(tmp_path / "out"), "--rules", str(RULES), "--suppliers",
+                    str(register))
+    assert result.exit_code == 1, result.output  # LEG-01 fails on the tender, as without the register
+    data = json.loads((tmp_path / "out" / "check.json").read_text(encoding="utf-8"))
+    p01, p02 = data["tenders"][0]["bids"]
+    # P01 gave only its SIRET: name, postcode, size and status come from the register.
+    assert p01["supplier"] == "Calanques Bio SCIC"
+    assert (p01["data"]["supplier_postcode"], p01["data"]["supplier_size"], p01["data"]["supplier_status"]) == (
+        "13260", "pme", "ess")
+    # A value written in the workbook wins over the register's.
+    assert p02["supplier"] == "Grossiste National" and p02["data"]["supplier_size"] == "ge"
+    assert p02["data"]["supplier_postcode"] == "69007"
+    directory = data["meta"]["directory"]
+    assert directory["entries"] == 2 and directory["enriched_orders"] == 2 and directory["rejected"] == 0
+    # No pre-award rule reads the bidder's traits, so the register makes no rule evaluable...
+    assert directory["rules_made_evaluable"] == {}
+    assert data["meta"]["options"]["suppliers"] == [str(register)]
+    # ...and the location it adds is never compared or shown.
+    html = (tmp_path / "out" / "check.html").read_text(encoding="utf-8")
+    assert "Calanques Bio SCIC" in html
+    assert "13260" not in html and "69007" not in html
+
+
+def test_suppliers_register_that_does_not_exist_is_a_usage_error(tmp_path):
+    workbook = _fill(_template(tmp_path / "c.xlsx"), [TENDER], BIDS[:1])
+    result = _check(str(workbook), "--out", str(tmp_path / "out"), "--suppliers", str(tmp_path / "absent.csv"))
+    assert result.exit_code == 2 and "absent.csv" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# --waivers: accepted exceptions, shown with their justification, never counted as failures
+# ---------------------------------------------------------------------------------------------------------
+
+WAIVERS = DATA / "derogations.yaml"
+
+
+@pytest.fixture
+def on_2026_10_01(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790812800")  # the run's day: 2026-10-01
+
+
+def test_waived_legal_failure_is_shown_and_no_longer_fails_the_check(checked, tmp_path, on_2026_10_01):
+    workbook, _, before, _ = checked
+    assert before["verdict"]["exit_status"] == 1  # LEG-01 fails without the waiver
+    result = _check(str(workbook), "--out", str(tmp_path), "--rules", str(RULES), "--waivers", str(WAIVERS))
+    assert result.exit_code == 0, result.output
+    assert "1 constat(s) couvert(s) par une dérogation" in result.stdout
+    data = json.loads((tmp_path / "check.json").read_text(encoding="utf-8"))
+    legal = {f["rule"]: f for f in data["tenders"][0]["legal"]}
+    assert legal["LEG-01"]["status"] == "waived"
+    assert legal["LEG-01"]["message"].startswith("Dérogation accordée par Mme Martin, Direction de la commande "
+                                                 "publique le 01/09/2026 : Marché de défense et de sécurité")
+    assert "L2152-7" in legal["LEG-01"]["message"]  # the original finding is kept after the banner
+    finding = next(f for f in data["tenders"][0]["findings"] if f["rule"] == "LEG-01")
+    assert finding["waived"]["original_status"] == "fail" and finding["waived"]["author"].startswith("Mme Martin")
+    assert data["verdict"]["failures"] == {"legal": 0, "risk": 0, "kpi": 3} and data["verdict"]["waived"] == 1
+    # The expired waiver (P0*, OFR-01, until 2026-06-30) waives nothing: P02's short-chain indicator still fails
+    # and P03's is still incomplete; the report counts both as what the waiver would have matched.
+    bids = {b["id"]: b for b in data["tenders"][0]["bids"]}
+    assert [f["rule"] for f in bids["P02"]["failed"]] == ["OFR-01", "OFR-02"]
+    assert {"field": "intermediaries", "rules": ["OFR-01"]} in bids["P03"]["missing"]
+    report = data["meta"]["waivers"]
+    assert report["today"] == "2026-10-01" and report["findings_waived"] == 1
+    assert [(w["order"], w["rule"], w["findings"]) for w in report["applied"]] == [("2026-RES-017", "LEG-01", 1)]
+    assert [(w["order"], w["would_match"]) for w in report["expired"]] == [("P0*", 2)]
+    # MON-01 is in the rulebook (so the file is valid) but never runs before award: the waiver is stale.
+    assert [(w["order"], w["rule"]) for w in report["stale"]] == [("2026-RES-017", "MON-01")]
+    assert data["meta"]["options"]["waivers"] == str(WAIVERS)
+    assert "expirée le 2026-06-30" in result.stderr and "MON-01 sans effet" in result.stderr
+    html = (tmp_path / "check.html").read_text(encoding="utf-8")
+    assert 'data-rule="LEG-01" data-status="waived"' in html
+    assert "Marché de défense et de sécurité" in html and "constats couverts par une dérogation" in html
+
+
+def test_waivers_do_not_hide_kpi_failures_at_fail_on_kpi(checked, tmp_path, on_2026_10_01):
+    workbook, _, _, _ = checked
+    result = _check(str(workbook), "--out", str(tmp_path), "--rules", str(RULES), "--waivers", str(WAIVERS),
+                    "--fail-on", "kpi", "-q")
+    assert result.exit_code == 1 and result.output == ""  # bid indicators still fail; -q prints nothing
+
+
+def test_waiver_before_its_date_is_not_applied(checked, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1788177600")  # 2026-08-31, the day before the waivers' date
+    workbook, _, _, _ = checked
+    result = _check(str(workbook), "--out", str(tmp_path), "--rules", str(RULES), "--waivers", str(WAIVERS))
+    assert result.exit_code == 1
+    data = json.loads((tmp_path / "check.json").read_text(encoding="utf-8"))
+    assert data["verdict"]["waived"] == 0 and data["verdict"]["failures"]["legal"] == 1
+    assert [w["rule"] for w in data["meta"]["waivers"]["not_yet_valid"]] == ["LEG-01", "MON-01"]
+
+
+def test_waiver_for_a_rule_left_out_by_ignore_is_not_an_error(checked, tmp_path, on_2026_10_01):
+    workbook, _, _, _ = checked
+    result = _check(str(workbook), "--out", str(tmp_path), "--rules", str(RULES), "--waivers", str(WAIVERS),
+                    "--ignore", "LEG")
+    assert result.exit_code == 0, result.output  # no legal rule left, nothing to waive
+    data = json.loads((tmp_path / "check.json").read_text(encoding="utf-8"))
+    assert ("2026-RES-017", "LEG-01") in {(w["order"], w["rule"]) for w in data["meta"]["waivers"]["stale"]}
+
+
+def test_waiver_naming_an_unknown_rule_is_a_usage_error(checked, tmp_path):
+    workbook, _, _, _ = checked
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("waivers:\n  - order: P01\n    rule: ENV-10\n    justification: x\n    author: y\n"
+                   "    date: 2026-01-01\n", encoding="utf-8")
+    result = _check(str(workbook), "--out", str(tmp_path / "out"), "--rules", str(RULES), "--waivers", str(bad))
+    assert result.exit_code == 2
+    # ENV-10 is a rule of the Métropole's rulebook, not of the one this check runs.
+    assert f"{bad}:3:" in result.stderr and "ENV-10" in result.stderr and "inconnue" in result.stderr
+    assert result.stderr.count("\n") == 1 and not (tmp_path / "out").exists()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Verdicts of the Métropole's rulebook (rules/relance-renouveau.yaml): why each is right
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _load(out: Path) -> dict:
+    return json.loads((out / "check.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def default_checked(checked, tmp_path_factory):
+    workbook, _, _, _ = checked
+    out = tmp_path_factory.mktemp("default")
+    result = _check(str(workbook), "--out", str(out))
+    return result, _load(out)
+
+
+def test_default_rulebook_verdicts_on_the_tender(default_checked):
+    result, data = default_checked
+    # The consultation: food supplies (CPV 15000000, hence contract type "fournitures"), framework agreement
+    # of 1 200 000 € HT, open call for tenders, launched 2026-09-15, environmental CLAUSE only (weight 0 %),
+    # social clause, award criteria "Prix 60 %, valeur technique 40 %".
+    tender = data["tenders"][0]
+    statuses = {f["rule"]: f["status"] for f in tender["findings"]}
+    assert statuses == {
+        # Launched after 2026-08-21 with no environmental award criterion: L2152-7 (loi Climat et résilience
+        # art. 35) requires one. The clause does not replace it.
+        "ENV-10": "fail",
+        # Environmental performance clause declared: L2112-2 met.
+        "ENV-11": "pass",
+        # Price weighted 60 %: price is not the sole criterion (R2152-7, décret 2022-767).
+        "ENV-12": "pass",
+        # Food, not a renewable-energy installation (loi 2023-175).
+        "ENV-13": "not_applicable",
+        # Supplies of 1 200 000 € >= 216 000 € (EU threshold 2026-2027), launched after 2026-08-21: a social
+        # performance condition is required (L2112-2-1) and the social clause is declared.
+        "SOC-10": "pass",
+        # No-publicity thresholds: the procedure is an open call for tenders; works thresholds: not works.
+        "PROC-01": "not_applicable", "PROC-02": "not_applicable", "PROC-04": "not_applicable",
+        # Supplies >= 216 000 €: a formalised procedure is required and "appel d'offres ouvert" is one.
+        "PROC-03": "pass",
+        # The award criteria name no place, proximity or origin.
+        "RISK-01": "pass",
+        # Indicators (SPASER, not law): an environmental and a social consideration are declared.
+        "ENV-01": "pass", "SOC-01": "pass",
+        # Indicator: 1 200 k€ x 540 kgCO2e/k€ (SDES ratio, CPV division 15) = 648 tCO2e >= 100 t, with a clause.
+        "CARB-01": "pass",
+        # Indicator: no declared emissions on the consultation row for a purchase estimated at 648 tCO2e. The
+        # figure comes with the bids (they declare it below), so the consultation cannot meet it before award.
+        "CARB-02": "fail",
+        # Indicator: a social clause without integration hours on the consultation row.
+        "SOC-02": "insufficient_data",
+        # Not works (CARB-03, LAND-01), not health (SANTE-01), not an AGEC product and no recycled share
+        # (CIRC-01). FOOD-01: 15000000 is the whole of division 15, which also holds animal feed (157) and
+        # tobacco (1599); the rulebook's table cpv_denrees lists the food groups only.
+        "CARB-03": "not_applicable", "SANTE-01": "not_applicable", "CIRC-01": "not_applicable",
+        "LAND-01": "not_applicable", "FOOD-01": "not_applicable",
+    }
+    env10 = next(f for f in tender["legal"] if f["rule"] == "ENV-10")
+    assert "L2152-7" in env10["message"] and env10["advice"]
+    assert any(ref.get("article") == "L2152-7" for ref in env10["legal_ref"])
+    # The missing environmental criterion is a legal failure: exit status 1 at the default level.
+    assert result.exit_code == 1 and data["verdict"]["failures"]["legal"] == 1
+    # Monitoring-only rules (supplier location, EGAlim shares of the contract...) never run before award.
+    from procurement.commands import load_rules
+
+    book = load_rules(None, [], [])
+    pre_award = [r.id for r in book.rules if "pre_award" in r.source.scopes]
+    assert data["meta"]["rules"]["tender"] == pre_award and "LOC-01" not in statuses and "EGA-01" not in statuses
+
+
+def test_default_rulebook_verdicts_on_the_bids(default_checked):
+    _, data = default_checked
+    from procurement.commands import load_rules
+
+    book = load_rules(None, [], [])
+    # Bids are scored on the pre-award indicators only: never a legal obligation or risk of the buyer.
+    assert data["meta"]["rules"]["bids"] == [r.id for r in book.rules
+                                             if "pre_award" in r.source.scopes and r.kind == "kpi"]
+    bids = {b["id"]: b for b in data["tenders"][0]["bids"]}
+    applicable = {k: {f["rule"]: f["status"] for f in b["findings"] if f["status"] != "not_applicable"}
+                  for k, b in bids.items()}
+    # CPV 15000000 (inherited from the consultation): FOOD-01 does not apply (see the tender's verdicts), so
+    # the only bid indicator left is CARB-02, which applies to every bid: each declares its emissions or is
+    # carbon-significant (about 1 000 k€ x 540 kgCO2e/k€ = 540 t or more). P03 declares no figure.
+    assert applicable == {"P01": {"CARB-02": "pass"}, "P02": {"CARB-02": "pass"}, "P03": {"CARB-02": "fail"},
+                          "P04": {"CARB-02": "pass"}}
+
+
+def test_default_rulebook_compares_bids_on_its_bid_indicators(tmp_path):
+    # Two consultations launched in autumn 2026, each with an environmental clause and criterion.
+    food = {**TENDER, "Code CPV": "15300000", "Objet": "Fruits et légumes frais pour la restauration scolaire",
+            "Considérations environnementales": "Clause environnementale et critère environnemental",
+            "Pondération critère environnemental (%)": 15,
+            "Critères d'attribution": "Prix 60 %, valeur technique 25 %, performance environnementale 15 %"}
+    furniture = {"Identifiant": "2026-MOB-004", "Objet": "Mobilier de bureau", "Nature": "Marché",
+                 "Procédure": "Appel d'offres ouvert", "Code CPV": "39130000", "Montant HT": 300_000,
+                 "Date de lancement": dt.date(2026, 10, 1),
+                 "Considérations environnementales": "Clause environnementale et critère environnemental",
+                 "Considérations sociales": "Clause sociale", "Critères d'attribution": "Prix 70 %, environnement 30 %",
+                 "Pondération prix (%)": 70, "Pondération critère environnemental (%)": 30}
+    bids = [{**b, "Consultation": "2026-RES-017"} for b in BIDS[:4]] + [
+        {"Identifiant": "M01", "Fournisseur": "Bureau Sud", "Montant HT": 280_000, "Part réemploi/recyclé (%)": 40,
+         "Émissions déclarées (kgCO2e)": 30_000, "Consultation": "2026-MOB-004"},
+        {"Identifiant": "M02", "Fournisseur": "Mobilier Neuf", "Montant HT": 250_000, "Part réemploi/recyclé (%)": 5,
+         "Consultation": "2026-MOB-004"}]
+    workbook = _fill(_template(tmp_path / "c.xlsx"), [food, furniture], bids)
+    result = _check(str(workbook), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output  # both consultations meet every legal obligation
+    data = _load(tmp_path / "out")
+    food_t, furniture_t = data["tenders"]
+
+    def verdicts(tender: dict) -> dict:
+        return {b["id"]: {f["rule"]: f["status"] for f in b["findings"] if f["status"] != "not_applicable"}
+                for b in tender["bids"]}
+
+    # Fruit and vegetables (CPV 15300000, in cpv_denrees): FOOD-01 (at most one intermediary between producer
+    # and buyer, a lawful criterion under R2152-7) applies to each bid: P01 0 and P04 1 intermediary pass, P02
+    # (3) fails, P03 gives no figure. CARB-02: P01, P02, P04 declare emissions; P03 does not, for a purchase
+    # estimated at 1 050 k€ x 540 kgCO2e/k€ = 567 t, over the 100 t of the rule.
+    assert verdicts(food_t) == {
+        "P01": {"CARB-02": "pass", "FOOD-01": "pass"}, "P02": {"CARB-02": "pass", "FOOD-01": "fail"},
+        "P03": {"CARB-02": "fail", "FOOD-01": "insufficient_data"}, "P04": {"CARB-02": "pass", "FOOD-01": "pass"}}
+    scores = {c["chantier"]: c["scores"] for c in food_t["comparison"]["chantiers"]}
+    assert scores == {2: [100.0, 100.0, 0.0, 100.0], 8: [100.0, 0.0, None, 100.0]}
+    assert {"field": "intermediaries", "rules": ["FOOD-01"]} in food_t["bids"][2]["missing"]
+    # Office furniture (CPV 39130000, an AGEC category of décret 2024-134): CIRC-01 (reuse or recycled share of
+    # at least 20 %) applies: M01 (40 %) passes, M02 (5 %) fails. CARB-02: M01 declares its emissions; M02
+    # neither declares nor reaches 100 t (250 k€ x 231 kgCO2e/k€ = 58 t): not applicable.
+    assert verdicts(furniture_t) == {"M01": {"CARB-02": "pass", "CIRC-01": "pass"}, "M02": {"CIRC-01": "fail"}}
+    scores = {c["chantier"]: c["scores"] for c in furniture_t["comparison"]["chantiers"]}
+    assert scores == {2: [100.0, None], 6: [100.0, 0.0]}
+    # Those are the three indicators the rulebook applies to bids; none reads who or where the bidder is.
+    used = {f["rule"] for t in data["tenders"] for b in t["bids"] for f in b["findings"]
+            if f["status"] != "not_applicable"}
+    assert used == {"FOOD-01", "CARB-02", "CIRC-01"}
+    html = (tmp_path / "out" / "check.html").read_text(encoding="utf-8")
+    assert "Aucun indicateur du référentiel ne s&#39;applique à ces offres" not in html
+    assert "8. Autonomie alimentaire et circuits courts" in html
+    assert "6. Projets urbains de proximité et sobres en ressources" in html
+
+
+def test_missing_launch_date_is_insufficient_not_a_pass(tmp_path):
+    tender = {k: v for k, v in TENDER.items() if k != "Date de lancement"}
+    workbook = _fill(_template(tmp_path / "c.xlsx"), [tender], BIDS[:1])
+    result = _check(str(workbook), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output  # no legal rule fails on a guess
+    tender_data = _load(tmp_path / "out")["tenders"][0]
+    assert {f["rule"]: f["status"] for f in tender_data["legal"]} == {
+        # The 2026 Climate and Resilience obligations (L2152-7, L2112-2, R2152-7, L2112-2-1) bind consultations
+        # LAUNCHED from 2026-08-21: without a launch date (and no notification yet) nobody can tell.
+        "ENV-10": "insufficient_data", "ENV-11": "insufficient_data", "ENV-12": "insufficient_data",
+        "SOC-10": "insufficient_data",
+        # The no-publicity thresholds depend on the launch date too; the rulebook asks for it before looking at
+        # the procedure (their validity window is read first), although an open call for tenders is not
+        # "sans publicité".
+        "PROC-01": "insufficient_data", "PROC-02": "insufficient_data",
+        # 1 200 000 € is above every EU supplies threshold since 2016 (221 000 € at most), whatever the launch
+        # date: a formalised procedure is required, and an open call for tenders is one.
+        "PROC-03": "pass",
+        "RISK-01": "pass",
+    }
+    launch = next(m for m in tender_data["missing"] if m["field"] == "launch_date")
+    assert launch["rules"] == ["ENV-10", "ENV-11", "ENV-12", "SOC-10", "PROC-01", "PROC-02"]
+    html = (tmp_path / "out" / "check.html").read_text(encoding="utf-8")
+    assert "Données manquantes de la consultation" in html and "Date de lancement" in html
+
+
+def test_english_template_round_trip(tmp_path):
+    workbook = _template(tmp_path / "t.xlsx", "en")
+    tender = {"Id": "T-1", "Object": "Office furniture", "Nature": "Contract", "Procedure": "Open procedure",
+              "CPV code": "39130000", "Amount excl. VAT": 90_000, "Launch date": dt.date(2026, 10, 1),
+              "Environmental considerations": "Environmental criterion, Environmental clause",
+              "Award criteria": "Price 85%, environmental performance 15%", "Price criterion weight (%)": 85,
+              "Environmental criterion weight (%)": 15}
+    bids = [{"Id": "B1", "Supplier": "Bureau Sud", "Amount excl. VAT": 85_000, "Reuse/recycled share (%)": 40}]
+    _fill(workbook, [tender], bids, tender_sheet="Tender", bid_sheet="Bids")
+    result = _check(str(workbook), "--out", str(tmp_path / "out"), "--lang", "en")
+    assert result.exit_code == 0, result.output
+    data = _load(tmp_path / "out")
+    (t,) = data["tenders"]
+    assert {f["rule"]: f["status"] for f in t["legal"]} == {
+        # Launched 2026-10-01: an environmental award criterion (L2152-7) and an environmental performance
+        # clause (L2112-2) are both required, and both are declared.
+        "ENV-10": "pass", "ENV-11": "pass",
+        # Price weighted 85 %: not the sole criterion (R2152-7).
+        "ENV-12": "pass",
+        # No place or origin in the award criteria.
+        "RISK-01": "pass",
+    }
+    # 90 000 € of supplies is under the 216 000 € EU threshold: no social condition (SOC-10) nor formalised
+    # procedure (PROC-03) required; an open procedure is not "without publicity" (PROC-02); not works.
+    assert {"SOC-10", "PROC-01", "PROC-02", "PROC-03", "PROC-04", "ENV-13"} <= set(t["not_applicable"])
+    (bid,) = t["bids"]
+    assert bid["data"]["recycled_share"] == 40
+    # Office furniture is an AGEC category (décret 2024-134): 40 % reuse/recycled >= 20 % meets CIRC-01.
+    assert bid["met"] == ["CIRC-01"] and bid["failed"] == []
+    assert "The contract is awarded solely on the award criteria" in (tmp_path / "out" / "check.html").read_text(
+        encoding="utf-8")
 
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice absent (apt-get install libreoffice-calc-nogui)")

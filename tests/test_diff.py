@@ -2,6 +2,8 @@
 
 The inputs are small CSV files written by each test: a month of orders, then the next month with one
 order fixed, one new, one gone. The comparison is checked as JSON, as console text and as a page.
+These are tests of the comparison's mechanics: the runs use the small rulebook tests/data/diff/regles.yaml
+(ENV-01 and SOC-01 only), never the Métropole's, whose rules grow from one version to the next.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from procurement.cli import main
 from procurement.diff import _Stream, compare, diff_dirs, direction, iter_results, load_run, summary_text
 from procurement.errors import InputError
 
+RULES = Path(__file__).resolve().parent / "data" / "diff" / "regles.yaml"
+RULES_V2 = RULES.with_name("regles-v2.yaml")  # ECO-01 added, SOC-01 disabled
 HEADER = ("Référence;Acheteur;Libellé;Nature du marché;Montant HT;Date de notification;Titulaire;"
           "CP fournisseur;Pays;Considérations environnementales;Considérations sociales\n")
 NOVEMBER = HEADER + (
@@ -40,11 +44,13 @@ def invoke(*args: str):
     return CliRunner().invoke(main, list(args))
 
 
-def score(tmp_path: Path, name: str, text: str, *options: str, csv_name: str | None = None) -> Path:
+def score(tmp_path: Path, name: str, text: str, *options: str, csv_name: str | None = None,
+          rules: Path = RULES) -> Path:
     src = tmp_path / (csv_name or f"{name}.csv")
     src.write_text(text, encoding="utf-8")
     out = tmp_path / name
-    result = invoke("score", str(src), "--out", str(out), "--format", "json", "--quiet", *options)
+    result = invoke("score", str(src), "--out", str(out), "--format", "json", "--quiet", "--rules", str(rules),
+                    *options)
     assert result.exit_code == 0, result.output + result.stderr
     return out
 
@@ -89,7 +95,8 @@ def test_aggregate_scores_and_rule_counts(runs):
 
 def test_provenance_rulebook_and_inputs(runs):
     result = diff_dirs(*runs)
-    assert result["rulebook"]["changed"] is False and result["rulebook"]["new"]["id"] == "relance-renouveau"
+    assert result["rulebook"]["changed"] is False
+    assert (result["rulebook"]["new"]["id"], result["rulebook"]["new"]["version"]) == ("diff-test", "1.0.0")
     (inp,) = result["inputs"]
     assert inp["status"] == "replaced" and inp["old_path"].endswith("commandes.csv")
     assert inp["old_sha256"] != inp["new_sha256"] and len(inp["new_sha256"]) == 64
@@ -102,7 +109,7 @@ def test_cli_prints_french_summary_and_writes_the_page(runs):
     assert res.exit_code == 0, res.stderr
     out = res.stdout
     assert "Comparaison de deux analyses" in out
-    assert "Référentiel : inchangé, relance-renouveau" in out
+    assert "Référentiel : inchangé, diff-test 1.0.0" in out
     assert "Fichiers : commandes.csv remplacé par commandes-dec.csv" in out
     assert "Commandes : 3 → 3 ; 1 nouvelles, 1 retirées, 2 communes" in out
     assert "2 changement(s) sur 2 commande(s) : 1 meilleur(s), 1 moins bon(s), 0 autre(s)" in out
@@ -155,6 +162,30 @@ def test_rulebook_change_is_noted(tmp_path):
     text = summary_text(result)
     assert "Référentiel : modifié" in text and "règles retirées : SOC-01" in text
     assert "SOC-01 : non conforme → —" in text
+
+
+def test_rulebook_version_change_adds_and_removes_rules(tmp_path):
+    a = score(tmp_path, "a", NOVEMBER, csv_name="c.csv")
+    b = score(tmp_path, "b", NOVEMBER, csv_name="c.csv", rules=RULES_V2)
+    result = diff_dirs(a, b)
+    book = result["rulebook"]
+    assert book["changed"] is True and (book["old"]["version"], book["new"]["version"]) == ("1.0.0", "2.0.0")
+    assert book["old"]["sha256"] != book["new"]["sha256"]
+    assert book["rules_added"] == ["ECO-01"] and book["rules_removed"] == ["SOC-01"]
+    # Same data: ENV-01 moves for no order; each order gains ECO-01 (amount given: pass) and loses SOC-01.
+    changed = {c["id"]: {v["rule"]: (v["before"], v["after"], v["direction"]) for v in c["verdicts"]}
+               for c in result["orders"]["changed"]}
+    assert changed == {
+        "BC25-0001": {"ECO-01": (None, "pass", "other"), "SOC-01": ("fail", None, "other")},
+        "BC25-0002": {"ECO-01": (None, "pass", "other"), "SOC-01": ("pass", None, "other")},
+        "BC25-0003": {"ECO-01": (None, "pass", "other"), "SOC-01": ("insufficient_data", None, "other")},
+    }
+    assert (result["orders"]["better"], result["orders"]["worse"], result["orders"]["other"]) == (0, 0, 6)
+    chantiers = {c["chantier"]: c for c in result["aggregate"]["chantiers"]}
+    assert chantiers[1]["before"] is None and chantiers[1]["after"] == 100  # ECO-01 is the only chantier-1 rule
+    text = summary_text(result)
+    assert "Référentiel : modifié : diff-test 1.0.0" in text and "→ diff-test 2.0.0" in text
+    assert "règles ajoutées : ECO-01 ; règles retirées : SOC-01" in text
 
 
 def test_missing_results_is_a_usage_error(tmp_path, runs):
