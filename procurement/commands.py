@@ -106,8 +106,10 @@ def run_score(req: ScoreRequest) -> int:
 
         waiver_set = load_waivers(waivers, [*(r.id for r in full.rules), *PORTFOLIO_RULE_IDS])
         used["waivers"] = str(waivers)
+    from procurement.progress import Progress
+
     result = run(files, rulebook, read_options=options, forced_format=forced_format, options=used,
-                 directory=directory, waivers=waiver_set)
+                 directory=directory, waivers=waiver_set, progress=None if quiet else Progress(lang))
     out_dir.mkdir(parents=True, exist_ok=True)
     for name in formats:
         registry.writer(name)(result, out_dir, lang)

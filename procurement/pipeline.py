@@ -75,8 +75,7 @@ def check_balance(run: Run) -> None:
         raise AssertionError(f"row accounting broken: {c}")
 
 
-def _dedupe_warning(order: Order, first: Order) -> Order:
-    where = f"{first.source.file}:{first.source.row or first.source.path}"
+def _dedupe_warning(order: Order, where: str) -> Order:
     warning = Warning_(
         code="duplicate_id",
         field="id",
@@ -94,7 +93,7 @@ def _gain(before: list[Any], after: list[Any], gain: dict[str, int]) -> None:
             gain[f.rule] = gain.get(f.rule, 0) + 1
 
 
-def process(records: Iterable[RawRecord | Rejection], rulebook: Any, seen: dict[str, Order],
+def process(records: Iterable[RawRecord | Rejection], rulebook: Any, seen: dict[str, str],
             orders: list[ScoredOrder], rejected: list[Rejection], directory: Any = None,
             gain: dict[str, int] | None = None, waivers: Any = None, today: dt.date | None = None) -> None:
     for record in records:
@@ -112,8 +111,8 @@ def process(records: Iterable[RawRecord | Rejection], rulebook: Any, seen: dict[
         if first is not None:
             if not any(w.code == "duplicate_id" for w in order.warnings):
                 order = _dedupe_warning(order, first)
-        else:
-            seen[key] = order
+        else:  # only where it was, not the order: memory must not hold every order twice
+            seen[key] = f"{order.source.file}:{order.source.row or order.source.path}"
         if directory is not None:
             joined = directory.join(order)
             if joined is not order and gain is not None:
@@ -126,6 +125,14 @@ def process(records: Iterable[RawRecord | Rejection], rulebook: Any, seen: dict[
         orders.append(ScoredOrder(order, findings, score_order(findings, rulebook), record.original))
 
 
+def _reported(records: Iterable[RawRecord | Rejection], info: InputInfo, name: str, progress: Any
+              ) -> Iterable[RawRecord | Rejection]:
+    for i, record in enumerate(records, 1):
+        if not i & 511:
+            progress.update(name, info.rows_read, info.rows_estimate)
+        yield record
+
+
 def run(
     paths: Sequence[Path],
     rulebook: Any,
@@ -135,18 +142,23 @@ def run(
     options: dict[str, object] | None = None,
     directory: Any = None,
     waivers: Any = None,
+    progress: Any = None,
 ) -> Run:
     """Score every row of every input against a compiled rulebook (and a WaiverSet, when given)."""
     inputs: list[InputInfo] = []
     orders: list[ScoredOrder] = []
     rejected: list[Rejection] = []
-    seen: dict[str, Order] = {}
+    seen: dict[str, str] = {}
     gain: dict[str, int] = {}
     today = run_date()  # SOURCE_DATE_EPOCH-aware, once per run: waivers expire on the run's day
     for path in paths:
         info, records = read_file(Path(path), read_options, forced_format)
         inputs.append(info)
+        if progress is not None:
+            records = _reported(records, info, Path(path).name, progress)
         process(records, rulebook, seen, orders, rejected, directory, gain, waivers, today)
+    if progress is not None:
+        progress.close()
     from procurement.portfolio_findings import attach_portfolio
 
     portfolio = attach_portfolio(orders, rulebook, waivers, today)

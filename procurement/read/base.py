@@ -51,6 +51,7 @@ class InputInfo:
     columns: dict[str, str] = field(default_factory=dict)  # user header -> canonical field
     ignored_columns: list[str] = field(default_factory=list)
     rows_read: int = 0
+    rows_estimate: int | None = None  # for the progress line only, when cheap to know
     notes: list[str] = field(default_factory=list)
 
 

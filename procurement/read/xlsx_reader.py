@@ -173,6 +173,7 @@ class XlsxReader:
         try:
             ws = _pick_sheet(wb, options.sheet, where)
             info.sheet = ws.title
+            info.rows_estimate = ws.max_row
             if read_only:
                 info.notes.append("streamed:merged_and_hidden_not_detected")
             rows = _guard(_streamed_rows(ws) if read_only else _full_rows(ws), where)
