@@ -2,6 +2,8 @@
 
 Exit status: 0 = done (no finding at or above --fail-on), 1 = findings at or above --fail-on,
 2 = usage, input or rulebook error, reported as one line without a traceback.
+Help texts are `tr(French, English)`: --help follows the user's language (`cli_support.help_lang`),
+outputs stay French unless --lang en.
 """
 
 from __future__ import annotations
@@ -12,61 +14,103 @@ from pathlib import Path
 import click
 
 from procurement import __version__
-from procurement.cli_support import guarded
+from procurement.cli_support import guarded, help_text, tr
 from procurement.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 
 LANG_OPTION = click.option(
     "--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
-    help="Langue des rapports et messages / language of reports and messages.",
+    help=tr("Langue des rapports et messages (français par défaut, quelle que soit la langue de cette aide).",
+            "Language of reports and messages (French by default, whatever the language of this help)."),
 )
 FAIL_LEVELS = ("never", "legal", "risk", "kpi")
 
+MAIN_HELP = help_text(
+    "Contrôle des achats publics au regard du plan « Relance et Renouveau » de la Métropole "
+    "Aix-Marseille-Provence et du droit de la commande publique.\n\n"
+    "Rapports et messages en français, en anglais avec --lang en. Cette aide suit la langue du système "
+    "(LC_ALL, LC_MESSAGES, LANG) ; PROCUREMENT_LANG=fr ou en la fixe.",
+    "Checks public procurement against the « Relance et Renouveau » plan of the Aix-Marseille-Provence "
+    "Métropole and French public procurement law.\n\n"
+    "Reports and messages are in French, in English with --lang en. This help follows the system's "
+    "language (LC_ALL, LC_MESSAGES, LANG); PROCUREMENT_LANG=fr or en sets it.",
+    (
+        "procurement score commandes.xlsx --out rapports/",
+        "procurement template consultation.xlsx",
+        "procurement rules explain ENV-10",
+    ),
+    (
+        "procurement score orders.xlsx --out reports/ --lang en",
+        "procurement template tender.xlsx --lang en",
+        "procurement rules --lang en explain ENV-10",
+    ),
+)
+SCORE_HELP = help_text(
+    "Évaluer des commandes, marchés ou offres (xlsx, csv, DECP, OCDS) et écrire les résultats.\n\n"
+    "Écrit dans le dossier --out : results.json, results.csv, results.xlsx, report.html, summary.html et "
+    "rejected.csv (results.jsonl avec --format jsonl ; une page par commande avec --per-order).",
+    "Score orders, contracts or bids (xlsx, csv, DECP, OCDS) and write the results.\n\n"
+    "Writes to the --out directory: results.json, results.csv, results.xlsx, report.html, summary.html "
+    "and rejected.csv (results.jsonl with --format jsonl; one page per order with --per-order).",
+    (
+        "procurement score samples/commandes-2025.xlsx --out rapports/commandes",
+        "procurement score commandes.csv --out rapports/ --select ENV --fail-on legal",
+    ),
+    (
+        "procurement score samples/commandes-2025.xlsx --out reports/orders --lang en",
+        "procurement score orders.csv --out reports/ --select ENV --fail-on legal",
+    ),
+)
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, help=MAIN_HELP)
 @click.version_option(__version__, prog_name="procurement")
 def main() -> None:
-    """Contrôle des achats publics au regard du plan « Relance et Renouveau » de la Métropole
-    Aix-Marseille-Provence et du droit de la commande publique.
-
-    Exemple : procurement score commandes.xlsx --out rapports/
-    """
+    """The `procurement` command group (its help is MAIN_HELP, French or English)."""
 
 
-@main.command()
+@main.command(help=SCORE_HELP)
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Dossier de sortie (créé si besoin).")
+              help=tr("Dossier de sortie (créé si besoin).", "Output directory (created if needed)."))
 @click.option("--rules", "rules_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Référentiel YAML (par défaut : rules/relance-renouveau.yaml).")
-@click.option("--sheet", help="Feuille à lire dans un classeur (nom ou numéro ; par défaut la première).")
+              help=tr("Référentiel YAML (par défaut : rules/relance-renouveau.yaml).",
+                      "YAML rulebook (default: rules/relance-renouveau.yaml)."))
+@click.option("--sheet", help=tr("Feuille à lire dans un classeur (nom ou numéro ; par défaut la première).",
+                                 "Sheet to read in a workbook (name or number; default: the first one)."))
 @click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Fichier YAML « en-tête: champ » pour des colonnes non reconnues.")
+              help=tr("Fichier YAML « en-tête: champ » pour des colonnes non reconnues.",
+                      "YAML file of 'header: field' lines for columns that are not recognised."))
 @click.option("--input-format", "forced_format",
-              help="Forcer le format d'entrée (xlsx, csv, decp-json, decp-csv, ocds).")
+              help=tr("Forcer le format d'entrée (xlsx, csv, decp-json, decp-csv, ocds).",
+                      "Force the input format (xlsx, csv, decp-json, decp-csv, ocds)."))
 @click.option("--format", "formats", multiple=True,
               type=click.Choice(["json", "jsonl", "csv", "xlsx", "html", "summary"]),
-              help="Sorties à écrire (répétable ; par défaut json, csv, xlsx, html, summary).")
+              help=tr("Sorties à écrire (répétable ; par défaut json, csv, xlsx, html, summary).",
+                      "Outputs to write (repeatable; default: json, csv, xlsx, html, summary)."))
 @click.option("--suppliers", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Référentiel fournisseurs (xlsx ou csv, répétable) : complète les commandes par SIRET.")
+              help=tr("Référentiel fournisseurs (xlsx ou csv, répétable) : complète les commandes par SIRET.",
+                      "Supplier directory (xlsx or csv, repeatable): completes the orders by SIRET."))
 @click.option("--waivers", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Dérogations acceptées (YAML, voir docs/waivers.md) : les constats couverts sont marqués "
-                   "« dérogation » avec leur justification.")
-@click.option("--select", multiple=True, help="Ne garder que ces règles (code ou préfixe, ex. ENV, SOC-01).")
-@click.option("--ignore", multiple=True, help="Écarter ces règles (code ou préfixe).")
+              help=tr("Dérogations acceptées (YAML, voir docs/waivers.md) : les constats couverts sont marqués "
+                      "« dérogation » avec leur justification.",
+                      "Accepted waivers (YAML, see docs/waivers.md): the findings they cover are marked as "
+                      "waived, with their justification."))
+@click.option("--select", multiple=True,
+              help=tr("Ne garder que ces règles (code ou préfixe, ex. ENV, SOC-01 ; répétable).",
+                      "Keep only these rules (id or prefix, e.g. ENV, SOC-01; repeatable)."))
+@click.option("--ignore", multiple=True, help=tr("Écarter ces règles (code ou préfixe ; répétable).",
+                                                 "Leave out these rules (id or prefix; repeatable)."))
 @click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default="never", show_default=True,
-              help="Sortir avec le statut 1 si une règle de ce niveau ou plus grave échoue.")
-@click.option("--per-order", is_flag=True, help="Écrire aussi une page par commande dans DIR/orders/.")
-@click.option("--quiet", "-q", is_flag=True, help="N'afficher que les erreurs.")
+              help=tr("Sortir avec le statut 1 si une règle de ce niveau ou plus grave échoue.",
+                      "Exit with status 1 if a rule of this level or a more serious one fails."))
+@click.option("--per-order", is_flag=True,
+              help=tr("Écrire aussi une page par commande, dans orders/ du dossier de sortie.",
+                      "Also write one page per order, in orders/ of the output directory."))
+@click.option("--quiet", "-q", is_flag=True, help=tr("N'afficher que les erreurs.", "Print errors only."))
 @LANG_OPTION
 def score(files, out_dir, rules_path, sheet, mapping, forced_format, formats, suppliers, waivers, select, ignore,
           fail_on, per_order, quiet, lang):
-    """Évaluer des commandes, marchés ou offres (xlsx, csv, DECP) et écrire les résultats.
-
-    Écrit dans DIR : results.json, results.csv, results.xlsx, report.html, summary.html et rejected.csv
-    (results.jsonl avec --format jsonl ; une page par commande avec --per-order).
-
-    Exemple : procurement score samples/commandes-2025.xlsx --out reports/commandes
-    """
+    """Score orders and write the results (its help is SCORE_HELP, French or English)."""
     from procurement.commands import ScoreRequest, run_score
 
     with guarded(lang):

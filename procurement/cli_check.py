@@ -13,45 +13,72 @@ from pathlib import Path
 
 import click
 
-from procurement.cli_support import guarded
+from procurement.cli_support import guarded, help_text, tr
 
 FAIL_LEVELS = ("never", "legal", "risk", "kpi")
 
 
-@click.command("check")
+CHECK_HELP = help_text(
+    "Vérifier une consultation et ses offres avant attribution (classeur de `procurement template`).\n\n"
+    "Lit les feuilles « Consultation » (obligations légales, risques, indicateurs de la consultation) et "
+    "« Offres » (indicateurs de chaque offre), ou « Tender » et « Bids » d'un classeur en anglais. Écrit "
+    "dans le dossier --out check.html (les offres côte à côte par chantier, ce qui manque à chacune, les "
+    "constats sur la consultation) et check.json. L'attribution suit les seuls critères publiés : ces "
+    "indicateurs éclairent l'acheteur.",
+    "Check a tender and its bids before award (workbook of `procurement template`).\n\n"
+    "Reads the 'Consultation' sheet (legal obligations, risks, indicators of the tender) and the 'Offres' "
+    "sheet (indicators of each bid), or 'Tender' and 'Bids' in an English workbook. Writes to the --out "
+    "directory check.html (the bids side by side per chantier, what each one lacks, the findings on the "
+    "tender) and check.json. Award follows the published criteria only: these indicators inform the "
+    "buyer.",
+    (
+        "procurement check consultation.xlsx --out verification/",
+        "procurement check consultation.xlsx --out verification/ \\",
+        "  --suppliers fournisseurs.csv --waivers derogations.yaml",
+    ),
+    (
+        "procurement check tender.xlsx --out checks/ --lang en",
+        "procurement check tender.xlsx --out checks/ --lang en \\",
+        "  --suppliers suppliers.csv --waivers waivers.yaml",
+    ),
+)
+
+
+@click.command("check", help=CHECK_HELP)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Dossier de sortie (créé si besoin) : check.html et check.json.")
+              help=tr("Dossier de sortie (créé si besoin) : check.html et check.json.",
+                      "Output directory (created if needed): check.html and check.json."))
 @click.option("--rules", "rules_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Référentiel YAML (par défaut : rules/relance-renouveau.yaml).")
-@click.option("--select", multiple=True, help="Ne garder que ces règles (code ou préfixe, ex. ENV, SOC-01).")
-@click.option("--ignore", multiple=True, help="Écarter ces règles (code ou préfixe).")
+              help=tr("Référentiel YAML (par défaut : rules/relance-renouveau.yaml).",
+                      "YAML rulebook (default: rules/relance-renouveau.yaml)."))
+@click.option("--select", multiple=True,
+              help=tr("Ne garder que ces règles (code ou préfixe, ex. ENV, SOC-01 ; répétable).",
+                      "Keep only these rules (id or prefix, e.g. ENV, SOC-01; repeatable)."))
+@click.option("--ignore", multiple=True, help=tr("Écarter ces règles (code ou préfixe ; répétable).",
+                                                 "Leave out these rules (id or prefix; repeatable)."))
 @click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default="legal", show_default=True,
-              help="Sortir avec le statut 1 si une règle de ce niveau ou plus grave échoue.")
+              help=tr("Sortir avec le statut 1 si une règle de ce niveau ou plus grave échoue.",
+                      "Exit with status 1 if a rule of this level or a more serious one fails."))
 @click.option("--suppliers", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Référentiel fournisseurs (CSV ou XLSX, par SIRET) : complète le nom des candidats qui ne "
-                   "donnent que leur SIRET ; leur localisation n'est jamais comparée. Répétable.")
+              help=tr("Référentiel fournisseurs (CSV ou XLSX, par SIRET) : complète le nom des candidats qui ne "
+                      "donnent que leur SIRET ; leur localisation n'est jamais comparée. Répétable.",
+                      "Supplier directory (CSV or XLSX, by SIRET): fills in the name of bidders who give only "
+                      "their SIRET; their location is never compared. Repeatable."))
 @click.option("--waivers", "waivers_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Fichier YAML de dérogations acceptées (voir docs/waivers.md) : les constats couverts sont "
-                   "affichés « dérogation » avec leur justification et ne comptent plus pour --fail-on.")
-@click.option("--quiet", "-q", is_flag=True, help="N'afficher que les erreurs.")
+              help=tr("Fichier YAML de dérogations acceptées (voir docs/waivers.md) : les constats couverts sont "
+                      "affichés « dérogation » avec leur justification et ne comptent plus pour --fail-on.",
+                      "YAML file of accepted waivers (see docs/waivers.md): the findings they cover are shown as "
+                      "waived, with their justification, and no longer count for --fail-on."))
+@click.option("--quiet", "-q", is_flag=True, help=tr("N'afficher que les erreurs.", "Print errors only."))
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
-              help="Langue de la page et des messages / language of the page and messages.")
+              help=tr("Langue de la page et des messages (français par défaut, quelle que soit la langue de "
+                      "cette aide).",
+                      "Language of the page and messages (French by default, whatever the language of this "
+                      "help)."))
 def check(file: Path, out_dir: Path, rules_path: Path | None, select: tuple[str, ...], ignore: tuple[str, ...],
           fail_on: str, suppliers: tuple[Path, ...], waivers_path: Path | None, quiet: bool, lang: str) -> None:
-    """Vérifier une consultation et ses offres avant attribution (classeur de `procurement template`).
-
-    Lit les feuilles « Consultation » (obligations légales, risques, indicateurs de la consultation) et
-    « Offres » (indicateurs de chaque offre), puis écrit DIR/check.html — les offres côte à côte par
-    chantier, ce qui manque à chacune, les constats sur la consultation — et DIR/check.json.
-    L'attribution suit les seuls critères publiés : ces indicateurs éclairent l'acheteur.
-
-    \b
-    Exemples :
-      procurement check consultation.xlsx --out verification/
-      procurement check consultation.xlsx --out verification/ \\
-        --suppliers fournisseurs.csv --waivers derogations.yaml
-    """
+    """Check a tender and its bids before award (its help is CHECK_HELP, French or English)."""
     with guarded(lang):  # one line and status 2 on input errors, 130 on Ctrl-C, no partial file
         from procurement.check import run_check, summary_line, write_check
         from procurement.commands import load_rules

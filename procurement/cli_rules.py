@@ -1,7 +1,8 @@
 """`procurement rules ...`: list, explain, validate and test rulebooks, and publish their JSON Schema.
 
 A thin layer, as the rest of the CLI: options are parsed here, the work is done by
-`procurement.rulebook`. French by default, English with `procurement rules --lang en ...`.
+`procurement.rulebook`. French by default, English with `procurement rules --lang en ...`; --help
+follows the user's language (`cli_support.help_lang`).
 Exit status: 0 = fine; 1 = `rules test` found an example that fails; 2 = the rulebook (or a
 selector) is invalid, reported as `file:line:col: message` lines without a traceback.
 """
@@ -16,6 +17,7 @@ from typing import Any
 import click
 
 from procurement import i18n
+from procurement.cli_support import help_text, tr
 from procurement.errors import EXIT_FINDINGS, EXIT_OK, ProcurementError
 from procurement.fields import FIELDS_BY_NAME
 from procurement.rulebook import (
@@ -50,7 +52,8 @@ WORDS = {
 }
 RULES_OPTION = click.option(
     "--rules", "rules_path", type=click.Path(dir_okay=False, path_type=Path),
-    help="Référentiel YAML (par défaut : rules/relance-renouveau.yaml).",
+    help=tr("Référentiel YAML (par défaut : rules/relance-renouveau.yaml).",
+            "YAML rulebook (default: rules/relance-renouveau.yaml)."),
 )
 
 
@@ -75,25 +78,39 @@ def _load(ctx: click.Context, path: Path | None, **kwargs: Any) -> CompiledRuleb
         raise  # unreachable: ctx.exit raises
 
 
-@click.group("rules", context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("rules", context_settings={"help_option_names": ["-h", "--help"]}, help=help_text(
+    "Lister, expliquer, valider et tester les règles d'un référentiel, écrire son catalogue et le JSON Schema "
+    "du format des référentiels.\n\n"
+    "--lang se place avant la sous-commande.",
+    "List, explain, validate and test the rules of a rulebook, write its catalogue and the JSON Schema of the "
+    "rulebook format.\n\n"
+    "--lang goes before the subcommand.",
+    ("procurement rules explain ENV-10", "procurement rules list --select ENV"),
+    ("procurement rules --lang en explain ENV-10", "procurement rules --lang en list --select ENV"),
+))
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
-              help="Langue des messages / language of messages.")
+              help=tr("Langue des messages (français par défaut, quelle que soit la langue de cette aide).",
+                      "Language of messages (French by default, whatever the language of this help)."))
 @click.pass_context
 def rules(ctx: click.Context, lang: str) -> None:
-    """Lister, expliquer, valider et tester les règles d'un référentiel (rulebook).
-
-    Exemple : procurement rules explain ENV-10
-    """
+    """The `procurement rules` group: keeps --lang for its subcommands."""
     ctx.ensure_object(dict)["lang"] = lang
 
 
-@rules.command("list")
+@rules.command("list", help=help_text(
+    "Tableau des règles : code, type, chantiers, titre.", "Table of the rules: id, kind, chantiers, title.",
+    ("procurement rules list --select ENV --select SOC-01",),
+    ("procurement rules --lang en list --select ENV --select SOC-01",),
+))
 @RULES_OPTION
-@click.option("--select", multiple=True, help="Ne garder que ces règles (code ou préfixe, ex. ENV, SOC-01).")
-@click.option("--ignore", multiple=True, help="Écarter ces règles (code ou préfixe).")
+@click.option("--select", multiple=True,
+              help=tr("Ne garder que ces règles (code ou préfixe, ex. ENV, SOC-01 ; répétable).",
+                      "Keep only these rules (id or prefix, e.g. ENV, SOC-01; repeatable)."))
+@click.option("--ignore", multiple=True, help=tr("Écarter ces règles (code ou préfixe ; répétable).",
+                                                 "Leave out these rules (id or prefix; repeatable)."))
 @click.pass_context
 def list_(ctx: click.Context, rules_path: Path | None, select: tuple[str, ...], ignore: tuple[str, ...]) -> None:
-    """Tableau des règles : code, type, chantiers, titre."""
+    """Print the table of the rules."""
     lang, w = _lang(ctx), _words(ctx)
     book = _load(ctx, rules_path)
     if select or ignore:
@@ -114,12 +131,16 @@ def _select(book: CompiledRulebook, chosen: tuple[str, ...], dropped: tuple[str,
     return select(book, select=list(chosen), ignore=list(dropped))
 
 
-@rules.command()
+@rules.command(help=help_text(
+    "Expliquer une règle : pourquoi, base légale, conditions, conseil, exemples.",
+    "Explain a rule: why, legal basis, conditions, advice, examples.",
+    ("procurement rules explain ENV-10",), ("procurement rules --lang en explain ENV-10",),
+))
 @click.argument("rule_id")
 @RULES_OPTION
 @click.pass_context
 def explain(ctx: click.Context, rule_id: str, rules_path: Path | None) -> None:
-    """Expliquer une règle : pourquoi, base légale, conditions, conseil, exemples."""
+    """Explain one rule."""
     lang, w = _lang(ctx), _words(ctx)
     book = _load(ctx, rules_path)
     wanted = rule_id.strip().upper()
@@ -191,11 +212,16 @@ def _wrap(text: str, width: int = 100) -> list[str]:
     return textwrap.wrap(" ".join(text.split()), width, initial_indent="  ", subsequent_indent="  ")
 
 
-@rules.command()
+@rules.command(help=help_text(
+    "Vérifier un référentiel : champs, opérateurs, valeurs, tables, exemples (statut 2 si invalide).",
+    "Check a rulebook: fields, operators, values, tables, examples (status 2 if invalid).",
+    ("procurement rules validate rules/relance-renouveau.yaml",),
+    ("procurement rules --lang en validate rules/relance-renouveau.yaml",),
+))
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_context
 def validate(ctx: click.Context, file: Path) -> None:
-    """Vérifier un référentiel : champs, opérateurs, valeurs, tables, exemples (statut 2 si invalide)."""
+    """Validate a rulebook."""
     w = _words(ctx)
     book = _load(ctx, file)
     examples = sum(len(r.examples) for r in book.rules)
@@ -203,12 +229,17 @@ def validate(ctx: click.Context, file: Path) -> None:
                f"sha256 {book.sha256}")
 
 
-@rules.command("test")
+@rules.command("test", help=help_text(
+    "Exécuter les exemples des règles ; statut 1 si l'un ne donne pas le résultat annoncé.",
+    "Run the examples of the rules; status 1 if one does not give the expected result.",
+    ("procurement rules test rules/relance-renouveau.yaml -v",),
+    ("procurement rules --lang en test rules/relance-renouveau.yaml -v",),
+))
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-v", "--verbose", is_flag=True, help="Afficher chaque exemple.")
+@click.option("-v", "--verbose", is_flag=True, help=tr("Afficher chaque exemple.", "Print every example."))
 @click.pass_context
 def test_(ctx: click.Context, file: Path, verbose: bool) -> None:
-    """Exécuter les exemples des règles ; statut 1 si l'un ne donne pas le résultat annoncé."""
+    """Run the rulebook's examples."""
     lang, w = _lang(ctx), _words(ctx)
     book = _load(ctx, file, check_examples=False)
     results = run_examples(book)
@@ -234,16 +265,19 @@ def test_(ctx: click.Context, file: Path, verbose: bool) -> None:
     ctx.exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
-@rules.command()
+@rules.command(help=help_text(
+    "Écrire le catalogue des règles en Markdown : quoi, pourquoi, base légale, données, exemples.",
+    "Write the rules catalogue in Markdown: what, why, legal basis, data, examples.",
+    ("procurement rules catalogue --out catalogue-des-regles.md",),
+    ("procurement rules --lang en catalogue --out docs/rules-catalogue.md",),
+))
 @RULES_OPTION
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Fichier Markdown à écrire (par défaut : sortie standard).")
+              help=tr("Fichier Markdown à écrire (par défaut : sortie standard).",
+                      "Markdown file to write (default: standard output)."))
 @click.pass_context
 def catalogue(ctx: click.Context, rules_path: Path | None, out: Path | None) -> None:
-    """Écrire le catalogue des règles en Markdown : quoi, pourquoi, base légale, données, exemples.
-
-    Exemple : procurement rules --lang en catalogue --out docs/rules-catalogue.md
-    """
+    """Write the rules catalogue."""
     lang = _lang(ctx)
     path = rules_path or default_rulebook_path()
     book = _load(ctx, path)
@@ -459,12 +493,17 @@ def _date(text: str) -> Any:
     return dt.date.fromisoformat(text)
 
 
-@rules.command()
+@rules.command(help=help_text(
+    "Écrire le JSON Schema du format des référentiels (pour l'autocomplétion des éditeurs).",
+    "Write the JSON Schema of the rulebook format (for autocompletion in editors).",
+    ("procurement rules schema --out docs/rulebook.schema.json",),
+    ("procurement rules schema --out docs/rulebook.schema.json",),
+))
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Fichier à écrire (par défaut : sortie standard).")
+              help=tr("Fichier à écrire (par défaut : sortie standard).", "File to write (default: standard output)."))
 @click.pass_context
 def schema(ctx: click.Context, out: Path | None) -> None:
-    """Écrire le JSON Schema du format des référentiels (pour l'autocomplétion des éditeurs)."""
+    """Write the JSON Schema of rulebooks."""
     text = schema_text()
     if out is None:
         click.echo(text, nl=False)

@@ -1,13 +1,19 @@
-"""What every command shares: turning any failure into one line and an exit status.
+"""What every command shares: turning any failure into one line and an exit status, and the language of --help.
 
 A user who presses Ctrl-C, whose disk fills up, or whose file is refused gets one sentence and a
 non-zero status, never a Python traceback. Outputs are written atomically (`write/safe.py`), so an
 interrupted run leaves the previous complete files, or none.
+
+`--help` speaks the user's language: French by default, English when PROCUREMENT_LANG=en or when the
+locale (LC_ALL, LC_MESSAGES, LANG) is English. Only the help follows the locale: reports and messages
+stay French unless `--lang en` is given, whatever the locale.
 """
 
 from __future__ import annotations
 
 import errno
+import os
+import re
 import signal
 import sys
 from collections.abc import Iterator
@@ -18,6 +24,48 @@ import click
 from procurement.errors import EXIT_USAGE, ProcurementError
 
 EXIT_INTERRUPTED = 130
+HELP_LANGS = ("fr", "en")
+_FRENCH_SPACE = re.compile(r"(?<=«) | (?=[:;!?»])")  # spaces a line must not break at, in French
+
+
+def help_lang() -> str:
+    """The language of `--help`: "en" or "fr".
+
+    PROCUREMENT_LANG when set to fr or en; otherwise "en" when the first of LC_ALL, LC_MESSAGES, LANG that
+    is set (not empty) starts with "en" (en_GB.UTF-8, en_US...); otherwise "fr".
+    """
+    forced = os.environ.get("PROCUREMENT_LANG", "").strip().lower()
+    if forced in HELP_LANGS:
+        return forced
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "en" if value.lower().startswith("en") else "fr"
+    return "fr"
+
+
+def tr(fr: str, en: str) -> str:
+    """The French or English help text, following `help_lang()` (read when the CLI modules are imported).
+
+    French text gets non-breaking spaces inside « » and before : ; ! ? so that click never wraps a line
+    between a word and its punctuation.
+    """
+    if help_lang() == "en":
+        return en
+    return _FRENCH_SPACE.sub("\u00a0", fr)
+
+
+def help_text(fr: str, en: str, fr_examples: tuple[str, ...], en_examples: tuple[str, ...]) -> str:
+    """A command's --help in the user's language, ending with its examples ("Exemple :" / "Example:").
+
+    Paragraphs are separated by blank lines; the examples are a block click prints as written (no rewrapping,
+    so that a command can be copied as is).
+    """
+    def block(word: str, lines: tuple[str, ...]) -> str:
+        return f"\n\n\b\n{word}\n" + "\n".join(f"  {line}" for line in lines)
+
+    return tr(fr + block("Exemple :" if len(fr_examples) == 1 else "Exemples :", fr_examples),
+              en + block("Example:" if len(en_examples) == 1 else "Examples:", en_examples))
 
 
 def _say(lang: str, fr: str, en: str) -> None:

@@ -11,21 +11,31 @@ from pathlib import Path
 
 import click
 
-from procurement.cli_support import guarded
+from procurement.cli_support import guarded, help_text, tr
+
+TEMPLATE_HELP = help_text(
+    "Écrire le classeur de l'acheteur : feuilles « Consultation » et « Offres » à remplir, avec listes "
+    "déroulantes et contrôles de saisie, puis à vérifier avec `procurement check`.\n\n"
+    "Refuse de remplacer un fichier existant sans --force.",
+    "Write the buyer's workbook: 'Consultation' and 'Offres' sheets ('Tender' and 'Bids' with --lang en) "
+    "to fill in, with dropdown lists and input checks, then to check with `procurement check`.\n\n"
+    "Refuses to replace an existing file without --force.",
+    ("procurement template consultation.xlsx", "procurement check consultation.xlsx --out verification/"),
+    ("procurement template tender.xlsx --lang en", "procurement check tender.xlsx --out checks/ --lang en"),
+)
 
 
-@click.command("template")
+@click.command("template", help=TEMPLATE_HELP)
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--force", is_flag=True, help="Remplacer le fichier s'il existe / overwrite an existing file.")
-@click.option("--quiet", "-q", is_flag=True, help="N'afficher que les erreurs / errors only.")
+@click.option("--force", is_flag=True, help=tr("Remplacer le fichier s'il existe.", "Overwrite the file if it exists."))
+@click.option("--quiet", "-q", is_flag=True, help=tr("N'afficher que les erreurs.", "Print errors only."))
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
-              help="Langue des en-têtes et des listes / language of headers and lists.")
+              help=tr("Langue des feuilles, en-têtes et listes (français par défaut, quelle que soit la langue "
+                      "de cette aide).",
+                      "Language of the sheets, headers and lists (French by default, whatever the language of "
+                      "this help)."))
 def template(file: Path, force: bool, quiet: bool, lang: str) -> None:
-    """Écrire le classeur de l'acheteur : feuilles « Consultation » et « Offres » à remplir, avec listes
-    déroulantes et contrôles de saisie, puis à vérifier avec `procurement check`.
-
-    Exemple : procurement template consultation.xlsx
-    """
+    """Write the buyer's workbook (its help is TEMPLATE_HELP, French or English)."""
     from procurement.errors import InputError
 
     with guarded(lang):  # one line and status 2 on errors (disk full, not writable), 130 on Ctrl-C
