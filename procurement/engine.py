@@ -83,7 +83,11 @@ class Finding:
 
     @property
     def missing(self) -> tuple[str, ...]:
-        """Fields whose unknown value made the verdict insufficient_data (empty otherwise)."""
+        """Fields whose knowledge could change an insufficient_data verdict (empty otherwise).
+
+        An unknown value inside a part already decided (an `any` already true, an `all` already false) is
+        not listed: knowing it could not change the verdict.
+        """
         return self._explain()[1] if self.status == INSUFFICIENT else ()
 
     @property

@@ -84,6 +84,26 @@ def test_window_is_checked_before_applies_when():
     assert status(book, launch_date=D(2025, 1, 1)) == "not_applicable"  # nature unknown does not matter
 
 
+def test_applies_when_false_decides_without_the_reference_date():
+    # PROC-01/02 (since 2015-10-01, applies when the procedure is "sans publicité") on a consultation
+    # without a launch date: an open procedure is not "without publicity" whenever it was launched, so the
+    # rule is not applicable; asking for the launch date would be asking for what cannot change the verdict.
+    book = one_rule(AMOUNT, applies="{field: procedure, op: equals, value: sans_publicite}",
+                    extra="since: 2015-10-01")
+    (f,) = evaluate(order(procedure="appel_offres_ouvert", amount=1), book)
+    assert f.status == "not_applicable" and f.missing == ()
+    assert [(e["part"], e["field"], e["result"]) for e in f.evidence] == [
+        ("validity", "notification_date", None), ("applies_when", "procedure", False)]
+    # applies_when true or unknown: the date is still needed, with what applies_when lacks.
+    (f,) = evaluate(order(procedure="sans_publicite", amount=1), book)
+    assert f.status == "insufficient_data" and f.missing == ("launch_date",)
+    (f,) = evaluate(order(amount=1), book)
+    assert f.status == "insufficient_data" and f.missing == ("launch_date", "procedure")
+    # A known date outside the window still decides first, and inside it nothing changes.
+    assert status(book, launch_date=D(2015, 9, 30)) == "not_applicable"
+    assert status(book, launch_date=D(2020, 1, 1), procedure="sans_publicite", amount=50000) == "pass"
+
+
 @pytest.mark.parametrize(
     ("cond", "truth"),
     [
@@ -120,6 +140,39 @@ def test_missing_lists_only_the_fields_that_made_the_verdict_unknown():
     assert f.status == "pass" and f.missing == ()
     (f,) = evaluate(order(), book)
     assert f.missing == ("amount", "lots", "cpv")
+
+
+def test_missing_leaves_out_unknowns_inside_a_decided_part():
+    lots = "{field: lots, op: gte, value: 2}"
+    cpv = "{field: cpv, op: cpv_in, value: ['45']}"
+    amount = "{field: amount, op: gte, value: 1}"
+    # An `any` already true inside an undecided `all`: its unknown `lots` cannot change anything.
+    book = one_rule(f"{{all: [{{any: [{cpv}, {lots}]}}, {amount}]}}")
+    (f,) = evaluate(order(cpv="45000000"), book)
+    assert f.status == "insufficient_data" and f.missing == ("amount",)
+    # An `all` already false inside an undecided `any`: its unknown `lots` cannot change anything.
+    book = one_rule(f"{{any: [{{all: [{cpv}, {lots}]}}, {amount}]}}")
+    (f,) = evaluate(order(cpv="30000000"), book)
+    assert f.status == "insufficient_data" and f.missing == ("amount",)
+    # Evidence still records every condition, the unknown ones included: only the explanation is shorter.
+    assert [e["field"] for e in f.evidence] == ["cpv", "lots", "amount"]
+    # `not` keeps its part's missing fields.
+    book = one_rule(f"{{not: {{all: [{cpv}, {lots}]}}}}")
+    (f,) = evaluate(order(cpv="45000000"), book)
+    assert f.status == "insufficient_data" and f.missing == ("lots",)
+
+
+def test_a_consultation_is_not_asked_its_notification_date():
+    # ENV-12's applies_when: a notification date before 2026-08-21 proves an earlier launch, but a launch
+    # date on or after it already makes the first `any` true: the unknown notification date is irrelevant.
+    applies = ("{all: [{any: [{field: notification_date, op: absent}, "
+               "{field: notification_date, op: date_on_or_after, value: 2026-08-21}]}, "
+               "{field: launch_date, op: date_on_or_after, value: 2026-08-21}]}")
+    book = one_rule("{field: price_weight, op: lt, value: 100}", applies=applies)
+    (f,) = evaluate(order(), book)
+    assert f.status == "insufficient_data" and f.missing == ("launch_date",)
+    (f,) = evaluate(order(launch_date=D(2026, 9, 1)), book)
+    assert f.status == "insufficient_data" and f.missing == ("price_weight",)
 
 
 def test_a_rule_whose_required_field_is_unknown_is_never_pass_or_fail():

@@ -175,6 +175,31 @@ def test_unknown_required_fields_give_insufficient_data(rule_list, o):
 
 
 @SETTINGS
+@given(rule_list=rules(3), o=orders, other=orders)
+def test_a_field_not_listed_as_missing_cannot_change_an_insufficient_verdict(rule_list, o, other):
+    """`missing` asks only for what matters: filling in any other unknown field leaves the verdict unknown.
+
+    Three-valued logic is monotone, so a part already decided stays decided whatever its unknown leaves
+    become. Exceptions, by design: `present` / `absent` read "unknown" as a fact, so their fields are
+    left out; and the reference date is "launch_date, else notification_date", so for a rule with a
+    validity window `missing` names launch_date and a notification date could also settle it.
+    """
+    book = book_of(rule_list)
+    for f in evaluate(o, book):
+        if f.status != "insufficient_data":
+            continue
+        rule = f.compiled
+        nodes = [rule.require] + ([rule.applies] if rule.applies is not None else [])
+        presence = {leaf.field for n in nodes for leaf in _leaves(n) if leaf.op in ("present", "absent")}
+        if rule.source.since or rule.source.until:
+            presence.add("notification_date")
+        unknown = {name for name in rule.condition_fields() if getattr(o, name) is None}
+        free = unknown - set(f.missing) - presence
+        filled = o.model_copy(update={name: getattr(other, name) for name in free})
+        assert rule.status(book.values(filled)) == "insufficient_data", (rule.id, sorted(free), f.missing)
+
+
+@SETTINGS
 @given(o=orders)
 def test_default_rulebook_on_arbitrary_orders(o):
     from procurement.rulebook import load_default
@@ -186,6 +211,10 @@ def test_default_rulebook_on_arbitrary_orders(o):
 
 def _ops(node) -> list[str]:
     return [node.op] if hasattr(node, "op") else [op for child in node.children for op in _ops(child)]
+
+
+def _leaves(node) -> list:
+    return [node] if hasattr(node, "op") else [leaf for child in node.children for leaf in _leaves(child)]
 
 
 _cache: dict[str, object] = {}

@@ -8,9 +8,14 @@ model for explanations. A `CompiledRulebook` is immutable; `select()` returns a 
 The status of a rule on an order is decided here, in one place, so that the engine, the example
 runner and `rules test` cannot disagree:
   validity window (since/until) on the reference date (launch_date, else notification_date):
-      outside -> not_applicable; unknown date -> insufficient_data (missing launch_date)
-  applies_when False -> not_applicable; None -> insufficient_data
+      outside -> not_applicable
+  applies_when False -> not_applicable, even when the reference date is unknown: a rule that does not
+      apply on the known values needs no date (an open procedure is not "without publicity", whenever
+      it was launched)
+  reference date unknown -> insufficient_data (missing launch_date, and what applies_when lacks)
+  applies_when None -> insufficient_data
   require True -> pass; False -> fail; None -> insufficient_data
+Missing fields are only those whose knowledge could change the verdict (compiler.py says how).
 """
 
 from __future__ import annotations
@@ -64,26 +69,28 @@ class CompiledRule:
     def explain(self, vals: tuple) -> tuple[str, list[tuple], tuple[str, ...]]:
         """(status, evidence rows, missing fields), re-evaluating every leaf; agrees with `status`."""
         evidence: list[tuple] = []
+        missing: list[str] = []
         since, until = self.source.since, self.source.until
         if since or until:
             ref_field = "launch_date" if vals[0] is not None else "notification_date"
             ref = vals[0] if vals[0] is not None else vals[1]
             inside = None if ref is None else (since is None or ref >= since) and (until is None or ref <= until)
             evidence.append(("validity", ref_field, "between", [since, until], ref, inside))
-            if inside is None:
-                return INSUFFICIENT, evidence, ("launch_date",)
-            if not inside:
+            if inside is False:
                 return NOT_APPLICABLE, evidence, ()
+            if inside is None:
+                missing.append("launch_date")
         if self.applies is not None:
-            start = len(evidence)
-            a = self.applies.explain(vals, "applies_when", evidence)
-            if a is not True:
-                missing = _missing(evidence[start:]) if a is None else ()
-                return (INSUFFICIENT if a is None else NOT_APPLICABLE), evidence, missing
-        start = len(evidence)
-        r = self.require.explain(vals, "require", evidence)
+            a = self.applies.explain(vals, "applies_when", evidence, missing)
+            if a is False:  # not applicable on the known values, whatever the reference date
+                return NOT_APPLICABLE, evidence, ()
+            if a is None or missing:
+                return INSUFFICIENT, evidence, _unique(missing)
+        elif missing:
+            return INSUFFICIENT, evidence, _unique(missing)
+        r = self.require.explain(vals, "require", evidence, missing)
         if r is None:
-            return INSUFFICIENT, evidence, _missing(evidence[start:])
+            return INSUFFICIENT, evidence, _unique(missing)
         return (PASS if r else FAIL), evidence, ()
 
     def condition_fields(self) -> list[str]:
@@ -91,9 +98,8 @@ class CompiledRule:
         return list(dict.fromkeys(out))
 
 
-def _missing(rows: list[tuple]) -> tuple[str, ...]:
-    """Fields whose unknown value made the verdict unknown (leaves that gave None)."""
-    return tuple(dict.fromkeys(row[1] for row in rows if row[5] is None))
+def _unique(names: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(names))
 
 
 def _status_function(rule: CompiledRule) -> Any:
@@ -130,8 +136,8 @@ def _status_function(rule: CompiledRule) -> Any:
         ref = vals[0]
         if ref is None:
             ref = vals[1]
-            if ref is None:
-                return INSUFFICIENT
+            if ref is None:  # the date is unknown: only an applies_when False on known values decides
+                return NOT_APPLICABLE if applies is not None and applies(vals) is False else INSUFFICIENT
         if ref < lo or ref > hi:
             return NOT_APPLICABLE
         return decide(vals)

@@ -15,6 +15,14 @@ any is None, else True; `any` is True if any part is True, else None if any is N
 Evidence is not built on the fast path: each node also has `explain`, which re-evaluates every leaf
 (no short-circuit) and records `(part, field, op, expected, actual, result)`. Evaluation is pure, so
 the explanation given later, from the same values, is the one that produced the verdict.
+
+`explain` also collects the MISSING fields: those whose knowledge could change the result. A node whose
+result is already decided (an `all` with a False part, an `any` with a True part, a known leaf) has none,
+whatever unknown leaves it holds: knowing them cannot change it, because three-valued logic is monotone
+(refining an unknown into a value never changes a decided node). An undecided node's missing fields are
+those of its undecided parts. So an `insufficient_data` verdict always has at least one missing field, and
+asks only for what matters (a consultation is not asked its notification date when its launch date
+already decides).
 """
 
 from __future__ import annotations
@@ -77,10 +85,12 @@ class LeafNode:
 
             self.fast = fast
 
-    def explain(self, vals: tuple, part: str, out: list[EvidenceRow]) -> bool | None:
+    def explain(self, vals: tuple, part: str, out: list[EvidenceRow], missing: list[str] | None = None) -> bool | None:
         v = vals[self.i]
         r = self.pred(v) if (v is not None or self.sees_unknown) else None
         out.append((part, self.field, self.op, self.expected, v, r))
+        if r is None and missing is not None:
+            missing.append(self.field)
         return r
 
     def fields(self) -> list[str]:
@@ -115,8 +125,20 @@ class _Group:
     def __init__(self, children: list[Any]):
         self.children = children
 
-    def explain(self, vals: tuple, part: str, out: list[EvidenceRow]) -> bool | None:
-        return self.combine([c.explain(vals, part, out) for c in self.children])
+    def explain(self, vals: tuple, part: str, out: list[EvidenceRow], missing: list[str] | None = None) -> bool | None:
+        """Every leaf is evaluated and recorded; `missing` gets the unknown fields that could change the result."""
+        results: list[bool | None] = []
+        undecided: list[str] = []
+        for child in self.children:
+            own: list[str] = []
+            r = child.explain(vals, part, out, own)
+            results.append(r)
+            if r is None:  # a decided part (True or False) has nothing to ask, whatever it holds
+                undecided.extend(own)
+        result = self.combine(results)
+        if result is None and missing is not None:  # decided: no unknown below can change it
+            missing.extend(undecided)
+        return result
 
     def fields(self) -> list[str]:
         return [f for c in self.children for f in c.fields()]
