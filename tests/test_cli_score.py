@@ -50,8 +50,10 @@ def test_every_sample_scores_and_balances(tmp_path, name):
     for order in doc["orders"]:
         assert order["findings"], order["id"]
         for f in order["findings"]:
-            assert f["status"] in {"pass", "fail", "not_applicable", "insufficient_data"}
-            assert f["message"]
+            assert f["rule"] in doc["meta"]["rules"]
+            assert f["status"] in {"pass", "fail", "not_applicable", "insufficient_data", "waived"}
+            if f["status"] != "not_applicable":  # a not-applicable verdict is its rule and status only
+                assert f["message"] and f["evidence"]
 
 
 def test_xlsx_sample_rejections_are_explained(tmp_path):

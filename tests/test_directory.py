@@ -93,9 +93,10 @@ def test_real_decp_sample_gains_chantier_3_findings(tmp_path):
         result = CliRunner().invoke(main, ["score", str(decp), "--out", str(out), "--format", "json", *extra])
         assert result.exit_code == 0, result.output
         doc = json.loads((out / "results.json").read_text(encoding="utf-8"))
+        rules = doc["meta"]["rules"]
         n = sum(
             1 for o in doc["orders"] for f in o["findings"]
-            if 3 in f["chantiers"] and f["status"] in {"pass", "fail"}
+            if 3 in rules[f["rule"]]["chantiers"] and f["status"] in {"pass", "fail"}
         )
         return n, doc
 
@@ -108,7 +109,7 @@ def test_real_decp_sample_gains_chantier_3_findings(tmp_path):
     assert meta["rules_made_evaluable"]
     # The evidence names the register row the location came from.
     origins = [
-        e.get("origin", "") for o in doc["orders"] for f in o["findings"] for e in f["evidence"]
+        e.get("origin", "") for o in doc["orders"] for f in o["findings"] for e in f.get("evidence", [])
         if e["field"] == "supplier_band"
     ]
     assert any("directory:fournisseurs.csv:3" in x for x in origins)

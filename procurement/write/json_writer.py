@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from procurement.pipeline import Run, meta
-from procurement.write.records import order_record, rejection_record
+from procurement.write.records import order_record, rejection_record, rules_meta
 from procurement.write.safe import atomic_path
 
 
@@ -14,13 +14,13 @@ def write_json(run: Run, out_dir: Path, lang: str = "fr") -> Path:
     target = out_dir / "results.json"
     with atomic_path(target) as tmp, tmp.open("w", encoding="utf-8") as fh:
         fh.write('{"meta": ')
-        json.dump(meta(run), fh, ensure_ascii=False)
+        json.dump({**meta(run), "rules": rules_meta(run, lang)}, fh, ensure_ascii=False)
         fh.write(', "orders": [')
         for i, scored in enumerate(run.orders):
             if i:
                 fh.write(",")
             fh.write("\n")
-            json.dump(order_record(scored, lang), fh, ensure_ascii=False)
+            json.dump(order_record(scored, lang, compact=True), fh, ensure_ascii=False)
         fh.write('\n], "rejected": [')
         for i, rejection in enumerate(run.rejected):
             if i:

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 from procurement.pipeline import Run, meta
-from procurement.write.records import order_record, rejection_record
+from procurement.write.records import order_record, rejection_record, rules_meta
 from procurement.write.safe import atomic_path
 
 
@@ -24,9 +24,9 @@ def _line(kind: str, record: dict[str, object]) -> str:
 def write_jsonl(run: Run, out_dir: Path, lang: str = "fr") -> Path:
     target = out_dir / "results.jsonl"
     with atomic_path(target) as tmp, tmp.open("w", encoding="utf-8", newline="\n") as fh:
-        fh.write(_line("meta", meta(run)))
+        fh.write(_line("meta", {**meta(run), "rules": rules_meta(run, lang)}))
         for scored in run.orders:
-            fh.write(_line("order", order_record(scored, lang)))
+            fh.write(_line("order", order_record(scored, lang, compact=True)))
         for rejection in run.rejected:
             fh.write(_line("rejection", rejection_record(rejection, lang)))
     return target

@@ -51,14 +51,69 @@ def order_data(order: Order) -> dict[str, object]:
     }
 
 
-def finding_dict(finding: Any, lang: str, origins: dict[str, str] | None = None) -> dict[str, object]:
-    """The finding, with the origin of each value its evidence shows (input file, register, reference)."""
+# What a batch output states once per rule in `meta.rules` rather than in each of its findings.
+RULE_KEYS = ("order", "kind", "severity", "chantiers", "weight", "message_fr", "message_en")
+
+
+def finding_dict(finding: Any, lang: str, origins: dict[str, str] | None = None,
+                 compact: bool = False) -> dict[str, object]:
+    """The finding, with the origin of each value its evidence shows (input file, register, reference).
+
+    `compact` (batch outputs): the rule's own tags live in meta.rules, the message is given in the run's
+    language, the evidence keeps the conditions that decided the verdict, and a not-applicable verdict is
+    its rule and status. Against 35 rules a full record weighs about 50 KB an order, 5 GB for 100,000.
+    """
+    if compact and finding.status == "not_applicable":
+        # The rule does not concern the order: its conditions are in meta.rules' rulebook (`procurement
+        # rules explain ID`) and on the order's page; repeating them for every order would be most of the file.
+        return {"rule": finding.rule, "status": "not_applicable"}
     out = finding.to_dict(lang)
     origins = origins or {}
     for row in out["evidence"]:
         if row.get("actual") is not None:
             row["origin"] = _origin(row["field"], origins)
+    if compact:
+        for key in RULE_KEYS:
+            out.pop(key, None)
+        waived = out.get("waived")
+        status = waived["original_status"] if isinstance(waived, dict) else out["status"]
+        out["evidence"] = decisive(out["evidence"], status)
+        for key in ("missing", "measures"):
+            if not out.get(key):
+                out.pop(key, None)
     return out
+
+
+def decisive(evidence: list[dict[str, Any]], status: str) -> list[dict[str, Any]]:
+    """The conditions that decided a verdict: what made the rule not applicable, what failed, what was
+    unknown, or what held for a pass. Falls back to all conditions when none stands out."""
+    if status == "not_applicable":
+        kept = [e for e in evidence if e.get("part") in ("validity", "applies_when") and e.get("result") is False]
+    elif status == "fail":
+        kept = [e for e in evidence if e.get("part") in ("require", "portfolio") and e.get("result") is False]
+    elif status == "insufficient_data":
+        kept = [e for e in evidence if e.get("result") is None]
+    else:
+        kept = [e for e in evidence if e.get("part") == "require" and e.get("result") is True]
+    return kept or evidence
+
+
+def rules_meta(run: Any, lang: str) -> dict[str, dict[str, object]]:
+    """Each rule's tags once, for the compact findings of batch outputs (portfolio rules included)."""
+    rules = list(run.rulebook.rules)
+    known = {r.id for r in rules}
+    for scored in run.orders:
+        for f in scored.findings:
+            if f.rule not in known:
+                known.add(f.rule)
+                rules.append(f.compiled)
+    return {
+        r.id: {
+            "title": r.title.en if lang == "en" else r.title.fr,
+            "kind": r.kind, "severity": r.severity, "chantiers": list(r.chantiers), "weight": r.weight,
+        }
+        for r in rules
+    }
 
 
 def _origin(field: str, origins: dict[str, str]) -> str:
@@ -71,13 +126,13 @@ def _origin(field: str, origins: dict[str, str]) -> str:
     return origin
 
 
-def order_record(scored: ScoredOrder, lang: str) -> dict[str, object]:
+def order_record(scored: ScoredOrder, lang: str, compact: bool = False) -> dict[str, object]:
     order = scored.order
     return {
         "id": order.id,
         "source": source_dict(order.source),
         "scores": scored.scores.to_dict(),
-        "findings": [finding_dict(f, lang, order.origins) for f in scored.findings],
+        "findings": [finding_dict(f, lang, order.origins, compact) for f in scored.findings],
         "warnings": [warning_dict(w, lang) for w in order.warnings],
         "data": order_data(order),
         "origins": dict(order.origins),

@@ -77,6 +77,14 @@ class Counts(_Strict):
     merged: int = Field(ge=0)
 
 
+class RuleMeta(_Strict):
+    title: str
+    kind: Literal["legal", "risk", "kpi"]
+    severity: Literal["error", "warning", "info"]
+    chantiers: list[Annotated[int, Field(ge=1, le=8)]]
+    weight: float = Field(gt=0)
+
+
 class Meta(_Strict):
     tool: Literal["procurement"]
     version: str
@@ -89,6 +97,7 @@ class Meta(_Strict):
         default=None, description="Supplier register used (--suppliers): its inputs and what it filled.")
     waivers: dict[str, Any] | None = Field(
         default=None, description="Waiver file used (--waivers): waivers applied, expired, not yet valid, stale.")
+    rules: dict[str, RuleMeta] = Field(description="Each rule named by a finding: title and tags.")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -137,20 +146,21 @@ class Waived(_Strict):
 
 
 class FindingRecord(_Strict):
-    order: str
+    """One rule's verdict on one order. The rule's tags (kind, severity, chantiers, weight, title) are in
+    meta.rules; the evidence keeps the conditions that decided the verdict."""
+
     rule: str
-    kind: Literal["legal", "risk", "kpi"]
-    severity: Literal["error", "warning", "info"]
-    chantiers: list[Annotated[int, Field(ge=1, le=8)]]
-    weight: float = Field(gt=0)
     status: Status
-    message_fr: str
-    message_en: str
-    message: str = Field(description="The message in the run's language.")
-    evidence: list[Evidence]
-    missing: list[str] = Field(description="Fields whose unknown value made the verdict insufficient_data.")
-    measures: dict[str, Any] = Field(description="Values the rule reports (its `measure` fields).")
+    message: str | None = Field(default=None, description="The message in the run's language (absent when "
+                                "the rule is not applicable: the order's page and `procurement rules explain` "
+                                "give its conditions).")
+    evidence: list[Evidence] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=list,
+                               description="Fields whose unknown value made the verdict insufficient_data.")
+    measures: dict[str, Any] = Field(default_factory=dict,
+                                     description="Values the rule reports (its `measure` fields).")
     waived: Waived | None = None
+
 
 
 class ScoresRecord(_Strict):
