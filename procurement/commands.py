@@ -70,6 +70,7 @@ class ScoreRequest:
     suppliers: list[Path] = field(default_factory=list)
     waivers: Path | None = None
     per_order: bool = False
+    max_size_mb: int = 2048
 
 
 def run_score(req: ScoreRequest) -> int:
@@ -82,7 +83,9 @@ def run_score(req: ScoreRequest) -> int:
     offered = registry.available()
     formats = [f for f in (formats or registry.DEFAULT_FORMATS) if f in offered]
     rulebook = load_rules(rules_path, select, ignore)
-    options = ReadOptions(sheet=sheet, mapping=load_mapping(mapping) if mapping else None)
+    limit = req.max_size_mb * 1024**2
+    options = ReadOptions(sheet=sheet, mapping=load_mapping(mapping) if mapping else None, max_bytes=limit,
+                          max_uncompressed=limit)
     used = {
         "rules": str(rules_path) if rules_path else None, "sheet": sheet,
         "mapping": str(mapping) if mapping else None, "format": forced_format,

@@ -36,7 +36,9 @@ class RawRecord:
 class ReadOptions:
     sheet: str | None = None
     mapping: dict[str, str] | None = None  # user header -> canonical field
-    max_bytes: int = 2 * 1024**3
+    max_bytes: int = 2 * 1024**3  # an input file larger than this is refused before reading
+    max_uncompressed: int = 2 * 1024**3  # an xlsx expanding beyond this is refused (zip bomb)
+    max_ratio: int = 200  # nor may one of its parts expand more than this many times
 
 
 @dataclass(slots=True)

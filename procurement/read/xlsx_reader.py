@@ -20,11 +20,7 @@ from procurement.read.tabular import Row, records_from_rows
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 FULL_MODE_MAX_BYTES = 8 * 1024 * 1024  # above this, read-only streaming (no merged cells, no hidden rows)
-MAX_UNCOMPRESSED = 2 * 1024**3
-MAX_RATIO = 200
-
-
-def check_archive(path: Path, where: str) -> None:
+def check_archive(path: Path, where: str, max_uncompressed: int = 2 * 1024**3, max_ratio: int = 200) -> None:
     """Refuse what is not an xlsx archive, or one that would expand beyond reason (zip bomb)."""
     with path.open("rb") as fh:
         head = fh.read(8)
@@ -60,7 +56,7 @@ def check_archive(path: Path, where: str) -> None:
         )
     total = sum(i.file_size for i in infos)
     for info in infos:
-        if info.file_size > 10 * 1024**2 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        if info.file_size > 10 * 1024**2 and info.file_size > max_ratio * max(info.compress_size, 1):
             raise InputError(
                 f"classeur refusé : « {info.filename} » se décompresse {info.file_size // max(info.compress_size, 1)} "
                 "fois sa taille (bombe de décompression probable)",
@@ -68,10 +64,10 @@ def check_archive(path: Path, where: str) -> None:
                 "times its size (probable zip bomb)",
                 where=where,
             )
-    if total > MAX_UNCOMPRESSED:
+    if total > max_uncompressed:
         raise InputError(
-            f"classeur refusé : {total // 1024**2} Mo une fois décompressé (limite {MAX_UNCOMPRESSED // 1024**2} Mo)",
-            f"workbook refused: {total // 1024**2} MB uncompressed (limit {MAX_UNCOMPRESSED // 1024**2} MB)",
+            f"classeur refusé : {total // 1024**2} Mo une fois décompressé (limite {max_uncompressed // 1024**2} Mo)",
+            f"workbook refused: {total // 1024**2} MB uncompressed (limit {max_uncompressed // 1024**2} MB)",
             where=where,
         )
 
@@ -167,7 +163,7 @@ class XlsxReader:
 
     def read(self, path: Path, options: ReadOptions, info: InputInfo) -> Iterator[RawRecord | Rejection]:
         where = str(path)
-        check_archive(path, where)
+        check_archive(path, where, options.max_uncompressed, options.max_ratio)
         read_only = path.stat().st_size > FULL_MODE_MAX_BYTES
         wb = _open(path, read_only, where)
         try:
