@@ -512,14 +512,17 @@ def test_default_rulebook_verdicts_on_the_tender(default_checked):
         "ENV-01": "pass", "SOC-01": "pass",
         # Indicator: 1 200 k€ x 540 kgCO2e/k€ (SDES ratio, CPV division 15) = 648 tCO2e >= 100 t, with a clause.
         "CARB-01": "pass",
-        # Indicator: no declared emissions on the consultation row for a purchase estimated at 648 tCO2e. The
-        # figure comes with the bids (they declare it below), so the consultation cannot meet it before award.
-        "CARB-02": "fail",
-        # Indicator: a social clause without integration hours on the consultation row.
+        # Indicator (rulebook 1.1.0; it was "fail" in 1.0.0): declared emissions are a bidder's or a supplier's
+        # figure, which a consultation cannot have. The consultation is compared through its bids (below), so
+        # the rule does not apply to it — a fail here made every tender over 100 tCO2e fail --fail-on kpi.
+        "CARB-02": "not_applicable",
+        # Indicator: a social clause without integration hours on the consultation row (the buyer sets the
+        # hours in the CCAP, so this value does belong to the consultation).
         "SOC-02": "insufficient_data",
-        # Not works (CARB-03, LAND-01), not health (SANTE-01), not an AGEC product and no recycled share
-        # (CIRC-01). FOOD-01: 15000000 is the whole of division 15, which also holds animal feed (157) and
-        # tobacco (1599); the rulebook's table cpv_denrees lists the food groups only.
+        # Not works (CARB-03, LAND-01), not health (SANTE-01). CIRC-01 and FOOD-01 (rulebook 1.1.0): the
+        # recycled share and the intermediaries are what a bid offers or a supplier delivers, never a value of
+        # the consultation. (15000000, the whole food division, is now in cpv_denrees: FOOD-01 applies to
+        # the bids.)
         "CARB-03": "not_applicable", "SANTE-01": "not_applicable", "CIRC-01": "not_applicable",
         "LAND-01": "not_applicable", "FOOD-01": "not_applicable",
     }
@@ -547,11 +550,15 @@ def test_default_rulebook_verdicts_on_the_bids(default_checked):
     bids = {b["id"]: b for b in data["tenders"][0]["bids"]}
     applicable = {k: {f["rule"]: f["status"] for f in b["findings"] if f["status"] != "not_applicable"}
                   for k, b in bids.items()}
-    # CPV 15000000 (inherited from the consultation): FOOD-01 does not apply (see the tender's verdicts), so
-    # the only bid indicator left is CARB-02, which applies to every bid: each declares its emissions or is
-    # carbon-significant (about 1 000 k€ x 540 kgCO2e/k€ = 540 t or more). P03 declares no figure.
-    assert applicable == {"P01": {"CARB-02": "pass"}, "P02": {"CARB-02": "pass"}, "P03": {"CARB-02": "fail"},
-                          "P04": {"CARB-02": "pass"}}
+    # CARB-02 applies to every bid: each declares its emissions or is carbon-significant (about 1 000 k€ x
+    # 540 kgCO2e/k€ = 540 t or more). P03 declares no figure.
+    # FOOD-01 (rulebook 1.1.0; it did not apply in 1.0.0): CPV 15000000, inherited from the consultation, is
+    # the whole food division; a contract coded with it buys food, so the table cpv_denrees now holds the
+    # code itself (animal feed 157 and tobacco 1599 stay out). At most one intermediary: P01 (0) and P04 (1)
+    # pass, P02 (3) fails, P03 gives no figure.
+    assert applicable == {"P01": {"CARB-02": "pass", "FOOD-01": "pass"}, "P02": {"CARB-02": "pass", "FOOD-01": "fail"},
+                          "P03": {"CARB-02": "fail", "FOOD-01": "insufficient_data"},
+                          "P04": {"CARB-02": "pass", "FOOD-01": "pass"}}
 
 
 def test_default_rulebook_compares_bids_on_its_bid_indicators(tmp_path):
@@ -601,10 +608,44 @@ def test_default_rulebook_compares_bids_on_its_bid_indicators(tmp_path):
     used = {f["rule"] for t in data["tenders"] for b in t["bids"] for f in b["findings"]
             if f["status"] != "not_applicable"}
     assert used == {"FOOD-01", "CARB-02", "CIRC-01"}
+    # ... and none of them applies to the consultations themselves (rulebook 1.1.0): the food one is coded in
+    # cpv_denrees and carbon-significant (1 200 k€ x 540 kgCO2e/k€ = 648 t), the furniture one is an AGEC
+    # category, yet neither is asked for a value only a bid has.
+    for tender in data["tenders"]:
+        statuses = {f["rule"]: f["status"] for f in tender["findings"]}
+        assert {statuses[r] for r in ("FOOD-01", "CARB-02", "CIRC-01")} == {"not_applicable"}, tender["id"]
     html = (tmp_path / "out" / "check.html").read_text(encoding="utf-8")
     assert "Aucun indicateur du référentiel ne s&#39;applique à ces offres" not in html
     assert "8. Autonomie alimentaire et circuits courts" in html
     assert "6. Projets urbains de proximité et sobres en ressources" in html
+
+
+def test_fail_on_kpi_is_not_failed_by_values_only_bids_have(tmp_path):
+    # Fruit and vegetables (15300000, in cpv_denrees), 1 200 k€ (648 tCO2e by the monetary ratio: carbon-
+    # significant), environmental clause and a 15 % environmental criterion, social clause. The two bids
+    # both declare their emissions and come through at most one intermediary.
+    # The price weight is left blank.
+    tender = {**TENDER, "Code CPV": "15300000",
+              "Considérations environnementales": "Clause environnementale et critère environnemental",
+              "Pondération critère environnemental (%)": 15,
+              "Critères d'attribution": "Prix 60 %, valeur technique 25 %, performance environnementale 15 %"}
+    del tender["Pondération prix (%)"]
+    workbook = _fill(_template(tmp_path / "c.xlsx"), [tender], [BIDS[0], BIDS[3]])
+    result = _check(str(workbook), "--out", str(tmp_path / "out"), "--fail-on", "kpi")
+    data = _load(tmp_path / "out")
+    (t,) = data["tenders"]
+    # The consultation has no declared emissions, no intermediaries, no recycled share: those are the bids'
+    # (rulebook 1.1.0). In 1.0.0 CARB-02 failed here and --fail-on kpi exited 1 on every such consultation.
+    statuses = {f["rule"]: f["status"] for f in t["findings"]}
+    assert (statuses["CARB-02"], statuses["FOOD-01"], statuses["CIRC-01"]) == ("not_applicable",) * 3
+    bid_only = {"declared_emissions", "intermediaries", "recycled_share"}
+    assert not bid_only & {m["field"] for m in t["missing"]}
+    # ENV-12 (price may not be the sole criterion, R2152-7 from 2026-08-21): without the price weight, the
+    # 15 % environmental criterion proves that price is not alone (it was insufficient_data in 1.0.0).
+    assert statuses["ENV-12"] == "pass"
+    assert {b["id"]: b["met"] for b in t["bids"]} == {"P01": ["CARB-02", "FOOD-01"], "P04": ["CARB-02", "FOOD-01"]}
+    assert data["verdict"]["failures"] == {"legal": 0, "risk": 0, "kpi": 0}
+    assert result.exit_code == 0, result.output
 
 
 def test_missing_launch_date_is_insufficient_not_a_pass(tmp_path):
@@ -618,17 +659,21 @@ def test_missing_launch_date_is_insufficient_not_a_pass(tmp_path):
         # LAUNCHED from 2026-08-21: without a launch date (and no notification yet) nobody can tell.
         "ENV-10": "insufficient_data", "ENV-11": "insufficient_data", "ENV-12": "insufficient_data",
         "SOC-10": "insufficient_data",
-        # The no-publicity thresholds depend on the launch date too; the rulebook asks for it before looking at
-        # the procedure (their validity window is read first), although an open call for tenders is not
-        # "sans publicité".
-        "PROC-01": "insufficient_data", "PROC-02": "insufficient_data",
         # 1 200 000 € is above every EU supplies threshold since 2016 (221 000 € at most), whatever the launch
         # date: a formalised procedure is required, and an open call for tenders is one.
         "PROC-03": "pass",
         "RISK-01": "pass",
     }
+    # The no-publicity thresholds (PROC-01, PROC-02) depend on the launch date, but an open call for tenders
+    # is never "sans publicité", whatever the date: not applicable (they were insufficient_data until the
+    # engine decided applies_when before the unknown validity date).
+    assert {"PROC-01", "PROC-02"} <= set(tender_data["not_applicable"])
     launch = next(m for m in tender_data["missing"] if m["field"] == "launch_date")
-    assert launch["rules"] == ["ENV-10", "ENV-11", "ENV-12", "SOC-10", "PROC-01", "PROC-02"]
+    assert launch["rules"] == ["ENV-10", "ENV-11", "ENV-12", "SOC-10"]
+    # A consultation has no notification date yet: no rule asks for it, because in the rules above a launch
+    # date alone would decide (the notification-date test sits in an `any` that is already true).
+    assert "notification_date" not in {m["field"] for m in tender_data["missing"]}
+    assert all(f["missing"] == ["launch_date"] for f in tender_data["legal"] if f["status"] == "insufficient_data")
     html = (tmp_path / "out" / "check.html").read_text(encoding="utf-8")
     assert "Données manquantes de la consultation" in html and "Date de lancement" in html
 

@@ -135,6 +135,68 @@ def test_no_rule_scores_a_bid_on_who_or_where_the_supplier_is():
             assert not SUPPLIER_TRAITS & set(rule.condition_fields()), rule.id
 
 
+def _consultations() -> list[Order]:
+    """Consultation rows as `procurement check` reads them: every column of the « Consultation » sheet given,
+    no nature offre, no notification date, no supplier; food, drinks, furniture, IT, works, carbon-heavy."""
+    from procurement.template import TENDER_COLUMNS
+
+    assert {c.field for c in TENDER_COLUMNS} >= {"nature", "cpv", "amount", "launch_date", "price_weight"}
+    common = {"buyer_name": "Direction", "object": "Achat", "procedure": "appel_offres_ouvert", "amount": 1_200_000,
+              "launch_date": D("2026-09-15"), "place_code": "13001", "lots": 1,
+              "env_considerations": ("clause", "criterion"), "social_considerations": ("criterion",),
+              "award_criteria": "Prix 60 %, valeur technique 25 %, environnement 15 %", "price_weight": 60,
+              "env_weight": 15, "estimated_emissions": 648_000, "source": {"file": "t"}}
+    return [Order.model_validate({"id": f"C-{cpv}-{nature}", "nature": nature, "cpv": cpv, **common})
+            for cpv in ("15000000", "15300000", "15900000", "39130000", "30213100", "45213000", "09331200")
+            for nature in ("marche", "accord_cadre", None)]
+
+
+def test_no_rule_asks_a_consultation_for_a_value_only_a_bid_has():
+    """A consultation is compared through its bids: a value of the « Offres » sheet (declared emissions,
+    intermediaries, recycled share...) is never asked of it, nor can it fail for lack of one."""
+    from procurement.template import BID_COLUMNS, TENDER_COLUMNS
+
+    bid_only = {c.field for c in BID_COLUMNS} - {c.field for c in TENDER_COLUMNS}
+    # SOC-02's integration hours are the one exception, on purpose: the buyer fixes them in the CCAP, so
+    # they belong to the consultation even though the bids sheet repeats them as what each bid offers.
+    asked_of_the_consultation = {"insertion_hours"}
+    pre_award = [r for r in BOOK.rules if "pre_award" in r.source.scopes]
+    for consultation in _consultations():
+        findings = {f.rule: f for f in evaluate(consultation, BOOK)}
+        for rule in pre_award:
+            f = findings[rule.id]
+            assert not (set(f.missing) & bid_only) - asked_of_the_consultation, (consultation.id, rule.id, f.missing)
+            if set(rule.require.fields()) <= bid_only - asked_of_the_consultation:
+                assert f.status == "not_applicable", (consultation.id, rule.id, f.status)
+        # Those rules still apply to a bid and to an awarded contract or order of the same purchase.
+        for awarded in ({"nature": "offre"}, {"nature": "bon_de_commande"}, {"notification_date": D("2026-12-01")},
+                        {"supplier_siret": "35600000000048"}, {"supplier_name": "Titulaire"}):
+            order = consultation.model_copy(update=awarded)
+            statuses = {f.rule: f.status for f in evaluate(order, BOOK)}
+            assert statuses["CARB-02"] == "fail", (order.id, awarded)  # 648 t and no declared figure
+            if consultation.cpv.startswith("15"):
+                assert statuses["FOOD-01"] == "insufficient_data", (order.id, awarded)
+            if consultation.cpv in ("39130000", "30213100"):
+                assert statuses["CIRC-01"] == "insufficient_data", (order.id, awarded)
+
+
+def test_the_whole_food_division_is_food_but_animal_feed_and_tobacco_are_not():
+    """cpv_denrees (FOOD-01, LOC-06) and cpv_egalim (EGA-01, EGA-02): the headings 15000000 and 15900000 are
+    food and drinks as buyers use them; the groups of animal feed (157) and tobacco (1599) are not meals."""
+    food = BOOK.tables["cpv_denrees"]
+    codes = sorted(c for c in cpv_codes() if c.startswith("15"))
+
+    def in_table(code: str, table: frozenset[str]) -> bool:
+        return any(code.startswith(prefix) for prefix in table)
+
+    for code in codes:
+        excluded = code.startswith(("157", "1599"))
+        assert in_table(code, food) is not excluded, code
+    assert in_table("15000000", food) and in_table("15900000", food)
+    # The EGAlim scope is the food products plus collective catering: the same food codes.
+    assert set(food) <= set(BOOK.tables["cpv_egalim"])
+
+
 def test_the_geographic_risk_rule_catches_places_but_not_short_supply_chains():
     def status(text: str) -> str:
         order = Order(id="x", nature="marche", award_criteria=text, source={"file": "t"})
@@ -422,6 +484,13 @@ def _samples() -> dict[str, dict[str, str]]:
     ("CONS26-025", "ENV-10", "fail", "launched 30/11/2026 with no environmental criterion"),
     ("CONS26-025", "ENV-12", "fail", "price weighted 100 %"),
     ("BC25-02052", "PROC-02", "pass", "each laptop order is under 40 000 €; the sum is RISK-02's business"),
+    # Rulebook 1.1.0: a consultation (CONS rows: launch date, no notification, no supplier) is not asked for a
+    # value only a bid or a supplier gives; its bids are (`procurement check`). In 1.0.0 these were fail and
+    # insufficient_data.
+    ("CONS26-001", "CARB-02", "not_applicable", "carbon-heavy consultation: the figure comes with the bids"),
+    ("CONS26-010", "FOOD-01", "not_applicable", "food consultation: the chain is the bids' (intermediaries)"),
+    ("CONS26-005", "CIRC-01", "not_applicable", "AGEC-category consultation: the recycled share is the bids'"),
+    ("CONS26-023", "CIRC-01", "pass", "a consultation that does give a recycled share is measured on it"),
 ])
 def test_sample_rows_built_to_fire(order_id, rule, status, why):
     assert _samples()[order_id][rule] == status, why
