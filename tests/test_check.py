@@ -375,6 +375,17 @@ def test_suppliers_register_names_the_bidders_and_never_scores_where_they_are(tm
     assert "13260" not in html and "69007" not in html
 
 
+def test_every_option_of_check_is_documented_for_the_buyer():
+    import click
+
+    from procurement.cli_check import check
+
+    doc = (ROOT / "docs" / "buyer.md").read_text(encoding="utf-8")
+    options = [name for p in check.params if isinstance(p, click.Option) for name in p.opts if name.startswith("--")]
+    assert {"--suppliers", "--waivers", "--fail-on"} <= set(options)
+    assert [o for o in options if f"`{o}" not in doc] == []
+
+
 def test_suppliers_register_that_does_not_exist_is_a_usage_error(tmp_path):
     workbook = _fill(_template(tmp_path / "c.xlsx"), [TENDER], BIDS[:1])
     result = _check(str(workbook), "--out", str(tmp_path / "out"), "--suppliers", str(tmp_path / "absent.csv"))

@@ -253,3 +253,41 @@ def test_a_family_prefix_is_matched_whole(parent_book):
     assert "--select EN: no rule matches (did you mean 'ENV'?)" in info.value.message("en")
     with pytest.raises(RulebookError):
         select(parent_book, ignore=["XYZ-01"])
+
+
+def test_the_worked_example_of_docs_rules_md_gives_the_output_it_shows(tmp_path, monkeypatch):
+    """docs/rules.md writes rules/local/restauration.yaml on top of the Métropole's rulebook and shows what
+    `rules test` and `rules validate` print: the same commands, run here, must print exactly that."""
+    import re
+    import shutil
+
+    from click.testing import CliRunner
+
+    from procurement.cli import main
+
+    root = Path(__file__).resolve().parents[1]
+    doc = (root / "docs" / "rules.md").read_text(encoding="utf-8")
+    section = doc.split("## Worked example: writing a new rule", 1)[1].split("\n## ", 1)[0]
+    rule, examples = re.findall(r"```yaml\n(.*?)```", section, re.S)[:2]
+    shown = re.findall(r"```\n\$ (procurement rules \w+ \S+)\n(.*?)```", section, re.S)
+    assert [cmd for cmd, _ in shown] == ["procurement rules test rules/local/restauration.yaml",
+                                        "procurement rules validate rules/local/restauration.yaml"]
+    (tmp_path / "rules" / "local").mkdir(parents=True)
+    shutil.copy(root / "rules" / "relance-renouveau.yaml", tmp_path / "rules" / "relance-renouveau.yaml")
+    local = tmp_path / "rules" / "local" / "restauration.yaml"
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+
+    local.write_text(rule + examples, encoding="utf-8")
+    result = runner.invoke(main, ["rules", "test", "rules/local/restauration.yaml"])
+    assert result.exit_code == 0, result.output
+    assert result.output == shown[0][1], "docs/rules.md: rerun the worked example and paste its output"
+
+    # The same rule with the threshold typed as a share: the example catches it.
+    assert rule.count("value: 50}") == 1
+    local.write_text(rule.replace("value: 50}", "value: 0.5}") + examples, encoding="utf-8")
+    result = runner.invoke(main, ["rules", "validate", "rules/local/restauration.yaml"])
+    assert result.exit_code == 2
+    # French typography puts a narrow no-break space before %; the page shows a plain space.
+    printed = result.stderr.replace("\u202f", " ").replace("\u00a0", " ")
+    assert printed == shown[1][1], "docs/rules.md: rerun the worked example and paste its output"
