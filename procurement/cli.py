@@ -106,10 +106,13 @@ def main() -> None:
 @click.option("--per-order", is_flag=True,
               help=tr("Écrire aussi une page par commande, dans orders/ du dossier de sortie.",
                       "Also write one page per order, in orders/ of the output directory."))
+@click.option("--max-size", "max_size_mb", type=click.IntRange(1), default=2048, show_default=True,
+              help=tr("Taille maximale d'un fichier d'entrée, et d'un classeur une fois décompressé, en Mo.",
+                      "Largest input file, and largest workbook once uncompressed, in MB."))
 @click.option("--quiet", "-q", is_flag=True, help=tr("N'afficher que les erreurs.", "Print errors only."))
 @LANG_OPTION
 def score(files, out_dir, rules_path, sheet, mapping, forced_format, formats, suppliers, waivers, select, ignore,
-          fail_on, per_order, quiet, lang):
+          fail_on, per_order, max_size_mb, quiet, lang):
     """Score orders and write the results (its help is SCORE_HELP, French or English)."""
     from procurement.commands import ScoreRequest, run_score
 
@@ -118,7 +121,7 @@ def score(files, out_dir, rules_path, sheet, mapping, forced_format, formats, su
             files=list(files), out_dir=out_dir, rules_path=rules_path, sheet=sheet, mapping=mapping,
             forced_format=forced_format, select=list(select), ignore=list(ignore), fail_on=fail_on,
             quiet=quiet, lang=lang, formats=list(formats) or None, suppliers=list(suppliers), waivers=waivers,
-            per_order=per_order,
+            per_order=per_order, max_size_mb=max_size_mb,
         ))
     sys.exit(code)
 
