@@ -82,6 +82,8 @@ TENDER_COLUMNS: tuple[Column, ...] = (
                                     "marché réservé, une combinaison, ou aucune (liste déroulante).",
            "Social consideration planned: integration clause, social criterion, reserved contract, a "
            "combination, or none (dropdown list).", 30),
+    Column("insertion_hours", "Heures d'insertion exigées par la clause sociale du marché (0 s'il n'y en a pas).",
+           "Integration hours required by the contract's social clause (0 if there are none).", 14),
     Column("award_criteria", "Texte des critères d'attribution et de leurs pondérations, tel qu'il figure au "
                              "règlement de la consultation (ex. « Prix 40 %, valeur technique 40 %, "
                              "performance environnementale 20 % »).",

@@ -77,22 +77,23 @@ def finding_dict(finding: Any, lang: str, origins: dict[str, str] | None = None,
             out.pop(key, None)
         waived = out.get("waived")
         status = waived["original_status"] if isinstance(waived, dict) else out["status"]
-        out["evidence"] = decisive(out["evidence"], status)
+        out["evidence"] = decisive(out["evidence"], status, out.get("missing"))
         for key in ("missing", "measures"):
             if not out.get(key):
                 out.pop(key, None)
     return out
 
 
-def decisive(evidence: list[dict[str, Any]], status: str) -> list[dict[str, Any]]:
+def decisive(evidence: list[dict[str, Any]], status: str, missing: list[str] | None = None
+             ) -> list[dict[str, Any]]:
     """The conditions that decided a verdict: what made the rule not applicable, what failed, what was
     unknown, or what held for a pass. Falls back to all conditions when none stands out."""
     if status == "not_applicable":
         kept = [e for e in evidence if e.get("part") in ("validity", "applies_when") and e.get("result") is False]
     elif status == "fail":
         kept = [e for e in evidence if e.get("part") in ("require", "portfolio") and e.get("result") is False]
-    elif status == "insufficient_data":
-        kept = [e for e in evidence if e.get("result") is None]
+    elif status == "insufficient_data":  # only the unknowns that could change the verdict
+        kept = [e for e in evidence if e.get("result") is None and (not missing or e.get("field") in missing)]
     else:
         kept = [e for e in evidence if e.get("part") == "require" and e.get("result") is True]
     return kept or evidence
