@@ -125,3 +125,16 @@ def test_sample_register_with_sample_orders(tmp_path):
     doc = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     assert doc["meta"]["directory"]["enriched_orders"] > 0
     assert (tmp_path / "rejected.csv").exists()
+
+
+def test_report_coverage_shows_what_the_register_made_evaluable(tmp_path):
+    root = Path(__file__).resolve().parents[1]
+    args = ["score", str(root / "samples" / "commandes-2025.xlsx"), "--format", "html", "--format", "json"]
+    with_register = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "a"),
+                                              "--suppliers", str(root / "samples" / "fournisseurs.csv")])
+    without = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "b")])
+    assert with_register.exit_code == 0 and without.exit_code == 0
+    assert "Grâce au référentiel fournisseurs" in (tmp_path / "a" / "report.html").read_text(encoding="utf-8")
+    assert "Grâce au référentiel fournisseurs" not in (tmp_path / "b" / "report.html").read_text(encoding="utf-8")
+    gain = json.loads((tmp_path / "a" / "results.json").read_text(encoding="utf-8"))["meta"]["directory"]
+    assert sum(gain["rules_made_evaluable"].values()) > 0

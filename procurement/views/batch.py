@@ -162,6 +162,8 @@ def coverage_rows(run: Run, agg: dict[str, Any], lang: str) -> list[dict[str, An
             "applicable": i18n.fmt_number(c["applicable"], lang),
             "insufficient": i18n.fmt_number(c["insufficient"], lang),
             "missing": [f"{field_label(name, lang)} ({i18n.fmt_number(n, lang)})" for name, n in c["missing"]],
+            # Orders this rule could be evaluated on only thanks to the supplier register (--suppliers).
+            "gain": i18n.fmt_number(run.directory_gain.get(c["rule"], 0), lang) if run.directory else None,
         })
     return rows
 
@@ -189,6 +191,7 @@ def batch_view(run: Run, agg: dict[str, Any], lang: str) -> dict[str, Any]:
         "rejected_more": t["rejected_more"].format(n=i18n.fmt_number(len(run.rejected) - REJECTED_LIMIT, lang))
         if len(run.rejected) > REJECTED_LIMIT else "",
         "coverage": coverage_rows(run, agg, lang),
+        "directory_used": run.directory is not None,
         "data_json": embed_json(payload(run, lang, per_order)),
         "filters": {
             "statuses": [(s, i18n.label(s, lang)) for s in STATUS_ORDER],

@@ -150,6 +150,7 @@ WORDS: dict[str, tuple[str, str]] = {
                       "For each rule: on how many orders it could be evaluated, and which fields were missing "
                       "for the rest — what to collect."),
     "evaluated": ("Évaluée", "Evaluated"),
+    "directory_gain": ("Grâce au référentiel fournisseurs", "Thanks to the supplier register"),
     "applicable": ("dont applicable", "of which applicable"),
     "insufficient": ("Données insuffisantes", "Insufficient data"),
     "missing_fields": ("Champs manquants (commandes)", "Missing fields (orders)"),
