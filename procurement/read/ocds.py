@@ -48,7 +48,6 @@ durations in months from days, procedure from procurementMethod, considerations 
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import json
 import math
@@ -63,7 +62,7 @@ from procurement.read.base import Cell, InputInfo, RawRecord, ReadOptions
 from procurement.read.decp_common import Holder, check_size, co_contractors_warning, fold, is_blank, looks_like_test
 from procurement.read.decp_common import warning as decp_warning
 from procurement.read.decp_json import _DETECT as _DECP_DETECT
-from procurement.read.decp_json import max_depth
+from procurement.read.decp_json import _decode, max_depth
 
 MAX_DEPTH = 100  # OCDS releases nest about 8 levels; extensions add a few
 _DETECT = re.compile(rb'"(?:releases|records)"\s*:\s*\[|"ocid"\s*:\s*"')
@@ -91,17 +90,6 @@ _PROCEDURE_LABELS: frozenset[str] | None = None
 
 
 # --- loading ----------------------------------------------------------------------------------------
-
-
-def _decode(data: bytes) -> tuple[str, str]:
-    if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace"), "utf-16"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "cp1252"
 
 
 def _json_error(exc: json.JSONDecodeError, where: str, line: int | None = None) -> InputError:
