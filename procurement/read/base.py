@@ -39,6 +39,9 @@ class ReadOptions:
     max_bytes: int = 2 * 1024**3  # an input file larger than this is refused before reading
     max_uncompressed: int = 2 * 1024**3  # an xlsx expanding beyond this is refused (zip bomb)
     max_ratio: int = 200  # nor may one of its parts expand more than this many times
+    # xlsx: "openpyxl", "calamine" or None (automatic: $PROCUREMENT_XLSX_READER if set, else calamine above
+    # xlsx_reader.FULL_MODE_MAX_BYTES and openpyxl below). Both give the same records.
+    xlsx_engine: str | None = None
 
 
 @dataclass(slots=True)
