@@ -10,7 +10,7 @@ PROCUREMENT := $(BIN)/procurement
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -e '.[dev,bench]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -30,9 +30,15 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# End-to-end figures against the baseline and the floor, written into docs/performance.md; not part of
+# `make test`. Arguments pass through, e.g. `make bench BENCH_ARGS=--quick` (10k only) or
+# `BENCH_ARGS='--sizes 100k --rounds 1'`; `python bench/run_bench.py --help` lists them.
+BENCH_ARGS ?=
+
 bench: $(STAMP)
 	$(BIN)/python bench/bench_engine.py
 	$(BIN)/python bench/bench_report.py --orders 100000
+	$(BIN)/python bench/run_bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf reports/*/ .pytest_cache .ruff_cache
