@@ -76,3 +76,15 @@ def test_measure_reports_wall_and_peak_of_the_child():
     assert status == 0
     assert 0 < wall < 30
     assert peak >= 80
+
+
+def test_commands():
+    cmd, outputs = run_bench.command("procurement", Path("in.csv"), Path("out"), 1_000_000)
+    assert cmd[1:4] == ["-m", "procurement", "score"] and "--quiet" in cmd
+    assert [cmd[i + 1] for i, a in enumerate(cmd) if a == "--format"] == ["json", "csv", "html", "summary"]
+    assert outputs == "all but xlsx"
+    cmd, _ = run_bench.command("procurement", Path("in.xlsx"), Path("out"), 100_000)
+    assert "--format" not in cmd
+    for tool in ("baseline", "floor"):
+        assert run_bench.command(tool, Path("in.csv"), Path("out"), 1_000_000)[1] == "csv"
+        assert run_bench.command(tool, Path("in.xlsx"), Path("out"), 10_000)[1] == "xlsx,csv"
