@@ -1,0 +1,214 @@
+"""The rows of results.xlsx as plain values, the same for both writers (openpyxl and the streamed one).
+
+`Columns.discover` is the one pass over the orders made before writing (the results sheet's header needs
+the union of the user's columns and the statuses met); `RowBuilder` then turns each order, in a single
+second pass, into its row of the results sheet and its rows of the rule sheets.
+
+A finding's message, evidence text and missing fields depend only on its rule, its status and the
+values of the fields that rule reads (its conditions, its message templates, the reference dates of its
+validity window). `FindingTexts` keeps them by that key, so that 100 000 orders do not re-explain and
+re-format the same verdict 100 000 times; a finding of another kind (a waived one) is described afresh.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+from typing import Any
+
+from procurement import i18n
+from procurement.engine import Finding
+from procurement.fields import FIELDS_BY_NAME, INPUT_FIELDS
+from procurement.pipeline import Run, ScoredOrder
+from procurement.rulebook.book import REFERENCE_FIELDS, message_fields
+from procurement.scoring import CHANTIERS
+from procurement.write.results_csv import BASE_STATUSES
+from procurement.write.xlsx_cells import cell_value, score_cell
+
+EVIDENCE_KEYS = ("part", "field", "op", "expected", "actual", "result")
+CACHE_LIMIT = 200_000  # entries of FindingTexts before it starts afresh (memory stays bounded)
+
+
+class Columns:
+    """What the results sheet's header needs to know of every order: the user's headers in order of first
+    appearance, the canonical fields shown for orders without columns of their own (DECP), and the
+    statuses (the four, then any added later, e.g. waived). Learnt order by order (`observe`)."""
+
+    def __init__(self) -> None:
+        self.originals: list[str] = []
+        self.canonical: list[str] = []
+        self.statuses: list[str] = list(BASE_STATUSES)
+        self._headers: set[str] = set()
+        self._fields: set[str] = set()
+        self._statuses = set(BASE_STATUSES)
+
+    def observe(self, scored: ScoredOrder) -> bool:
+        """Learn one order's columns; True when the header changed."""
+        grew = False
+        if scored.original is not None:
+            headers = self._headers
+            if len(headers) < len(scored.original) or not headers.issuperset(scored.original):
+                for header in scored.original:
+                    if header not in headers:
+                        headers.add(header)
+                        self.originals.append(header)
+                grew = True
+        else:
+            before = len(self._fields)
+            self._fields.update(name for name, value in scored.order if value is not None)
+            if len(self._fields) != before:
+                self.canonical = [f.name for f in INPUT_FIELDS if f.name in self._fields]
+                grew = True
+        for status in scored.scores.counts:
+            if status not in self._statuses:
+                self._statuses.add(status)
+                self.statuses.append(status)
+                grew = True
+        return grew
+
+    @classmethod
+    def discover(cls, run: Run) -> Columns:
+        """The columns of every order of `run` (one pass)."""
+        columns = cls()
+        for scored in run.orders:
+            columns.observe(scored)
+        return columns
+
+
+def _key_part(value: object) -> object:
+    if value is None or type(value) in (str, int, bool):
+        return value
+    return (type(value), repr(value) if isinstance(value, Decimal | float | tuple | list) else value)
+
+
+class FindingTexts:
+    """(message, evidence text, missing headers) of a finding, kept by (rule, status, values read)."""
+
+    def __init__(self, run: Run, lang: str):
+        self.lang = lang
+        self.cache: dict[tuple, tuple[object, object, object]] = {}
+        self.reads: dict[str, tuple[str, ...]] = {}
+        for rule in run.rulebook.rules:
+            names = [*rule.condition_fields(), *message_fields(rule)]
+            if rule.source.since or rule.source.until:
+                names += REFERENCE_FIELDS
+            self.reads[rule.id] = tuple(dict.fromkeys(names))
+
+    def __call__(self, f: Any) -> tuple[object, object, object]:
+        reads = self.reads.get(f.rule) if type(f) is Finding else None
+        if reads is None:
+            return self.describe(f)
+        try:
+            key = (f.rule, f.status, *(_key_part(f.value(name)) for name in reads))
+            hit = self.cache.get(key)
+        except (KeyError, TypeError):  # a field outside the value tuple, an unhashable value: no shortcut
+            return self.describe(f)
+        if hit is None:
+            if len(self.cache) >= CACHE_LIMIT:
+                self.cache.clear()
+            hit = self.cache[key] = self.describe(f)
+        return hit
+
+    def describe(self, f: Any) -> tuple[object, object, object]:
+        from procurement.rulebook.examples import describe_evidence
+
+        lang = self.lang
+        evidence = describe_evidence([tuple(e[k] for k in EVIDENCE_KEYS) for e in f.evidence], lang)
+        missing = ", ".join(FIELDS_BY_NAME[m].header(lang) if m in FIELDS_BY_NAME else m for m in f.missing)
+        return cell_value(f.message(lang)), cell_value(evidence), cell_value(missing) or None
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, tuple | list):
+        return ", ".join(str(v) for v in value)
+    return value
+
+
+def missing_text(scored: ScoredOrder, lang: str) -> str:
+    names: dict[str, None] = {}
+    for fields in scored.scores.missing.values():
+        for name in fields:
+            names.setdefault(name, None)
+    return ", ".join(FIELDS_BY_NAME[n].header(lang) if n in FIELDS_BY_NAME else n for n in names)
+
+
+def warnings_text(scored: ScoredOrder, lang: str) -> str:
+    return " | ".join(
+        (f"{w.column} : " if lang != "en" and w.column else f"{w.column}: " if w.column else "")
+        + (w.message_en if lang == "en" else w.message_fr)
+        for w in scored.order.warnings
+    )
+
+
+class RowBuilder:
+    """Rows of the results sheet and of the rule sheets, and the counts by rule and status, in one pass."""
+
+    def __init__(self, run: Run, lang: str, columns: Columns):
+        self.lang = lang
+        self.columns = columns  # may still be learning: read at each row
+        self.rules = [r.id for r in run.rulebook.rules]
+        self.rule_index = {rid: i for i, rid in enumerate(self.rules)}
+        self.labels = {s: i18n.label(s, lang) for s in (*columns.statuses, "waived")}
+        self.rule_counts: dict[str, Counter] = {}
+        self.texts = FindingTexts(run, lang)
+
+    def source(self, scored: ScoredOrder) -> list[object]:
+        order = scored.order
+        src = order.source
+        return [cell_value(order.id), cell_value(src.file), cell_value(src.sheet),
+                src.row if src.row is not None else cell_value(src.path)]
+
+    def results_row(self, scored: ScoredOrder, source: list[object]) -> list[object]:
+        order, sc, lang, columns = scored.order, scored.scores, self.lang, self.columns
+        if scored.original is not None:
+            get = scored.original.get
+            row: list[object] = [cell_value(get(h)) for h in columns.originals]
+            row += [None] * len(columns.canonical)
+        else:
+            row = [None] * len(columns.originals)
+            row += [cell_value(_plain(getattr(order, n))) for n in columns.canonical]
+        by_rule = {f.rule: f.status for f in scored.findings}
+        completeness = None if sc.completeness is None else round(100 * sc.completeness, 1)
+        row += source
+        row.append(score_cell(sc.overall))
+        row += [score_cell(sc.by_chantier.get(c)) for c in CHANTIERS]
+        row.append(completeness)
+        row += [sc.counts.get(s, 0) for s in columns.statuses]
+        row.append(", ".join(sc.legal_failures) or None)
+        labels = self.labels
+        for rid in self.rules:
+            status = by_rule.get(rid)
+            row.append(None if status is None else labels.get(status) or i18n.label(status, lang))
+        row.append(cell_value(missing_text(scored, lang)) or None)
+        row.append(cell_value(warnings_text(scored, lang)) or None)
+        return row
+
+    def rows(self, scored: ScoredOrder, with_results: bool, rule_room: list[int]
+             ) -> tuple[list[object] | None, list[tuple[int, list[object]]]]:
+        """(the results row or None, [(rule index, rule sheet row)]) of one order; counts its findings.
+
+        `rule_room[i]`: rows rule sheet i can still take (Excel's limit); a full sheet gets no more rows.
+        """
+        counts, index, labels, texts = self.rule_counts, self.rule_index, self.labels, self.texts
+        source = self.source(scored)
+        rule_rows: list[tuple[int, list[object]]] = []
+        for f in scored.findings:
+            rid, status = f.rule, f.status
+            c = counts.get(rid)
+            if c is None:
+                c = counts[rid] = Counter()
+            c[status] += 1
+            if status == "not_applicable":
+                continue
+            i = index.get(rid)
+            if i is None or rule_room[i] <= 0:
+                continue
+            message, evidence, missing = texts(f)
+            rule_rows.append((i, [*source, labels.get(status) or i18n.label(status, self.lang), message, evidence,
+                                  missing]))
+        return (self.results_row(scored, source) if with_results else None), rule_rows
+
+    def rejected_row(self, r: Any) -> list[object]:
+        s = r.source
+        return [cell_value(v) for v in (s.file, s.sheet, s.row, s.path, r.column, r.field, r.value, r.code,
+                                        r.message(self.lang))]
