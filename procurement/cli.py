@@ -109,10 +109,15 @@ def main() -> None:
 @click.option("--max-size", "max_size_mb", type=click.IntRange(1), default=2048, show_default=True,
               help=tr("Taille maximale d'un fichier d'entrée, et d'un classeur une fois décompressé, en Mo.",
                       "Largest input file, and largest workbook once uncompressed, in MB."))
+@click.option("--jobs", "-j", type=click.IntRange(0), default=0,
+              help=tr("Processus d'évaluation en parallèle (0, par défaut : un par cœur). Le résultat est le même "
+                      "quel que soit ce nombre.",
+                      "Scoring processes in parallel (0, the default: one per core). The result is the same "
+                      "whatever the number."))
 @click.option("--quiet", "-q", is_flag=True, help=tr("N'afficher que les erreurs.", "Print errors only."))
 @LANG_OPTION
 def score(files, out_dir, rules_path, sheet, mapping, forced_format, formats, suppliers, waivers, select, ignore,
-          fail_on, per_order, max_size_mb, quiet, lang):
+          fail_on, per_order, max_size_mb, jobs, quiet, lang):
     """Score orders and write the results (its help is SCORE_HELP, French or English)."""
     from procurement.commands import ScoreRequest, run_score
 
@@ -121,7 +126,7 @@ def score(files, out_dir, rules_path, sheet, mapping, forced_format, formats, su
             files=list(files), out_dir=out_dir, rules_path=rules_path, sheet=sheet, mapping=mapping,
             forced_format=forced_format, select=list(select), ignore=list(ignore), fail_on=fail_on,
             quiet=quiet, lang=lang, formats=list(formats) or None, suppliers=list(suppliers), waivers=waivers,
-            per_order=per_order, max_size_mb=max_size_mb,
+            per_order=per_order, max_size_mb=max_size_mb, jobs=jobs,
         ))
     sys.exit(code)
 

@@ -71,6 +71,7 @@ class ScoreRequest:
     waivers: Path | None = None
     per_order: bool = False
     max_size_mb: int = 2048
+    jobs: int = 0  # scoring processes; 0: one per core. Not recorded in meta: it does not change results.
 
 
 def run_score(req: ScoreRequest) -> int:
@@ -109,10 +110,12 @@ def run_score(req: ScoreRequest) -> int:
 
         waiver_set = load_waivers(waivers, [*(r.id for r in full.rules), *PORTFOLIO_RULE_IDS])
         used["waivers"] = str(waivers)
+    from procurement.parallel import default_jobs
     from procurement.progress import Progress
 
     result = run(files, rulebook, read_options=options, forced_format=forced_format, options=used,
-                 directory=directory, waivers=waiver_set, progress=None if quiet else Progress(lang))
+                 directory=directory, waivers=waiver_set, progress=None if quiet else Progress(lang),
+                 jobs=req.jobs or default_jobs())
     out_dir.mkdir(parents=True, exist_ok=True)
     for name in formats:
         registry.writer(name)(result, out_dir, lang)

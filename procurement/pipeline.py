@@ -15,14 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from procurement import __version__
-from procurement.engine import evaluate
-from procurement.enrich import enrich
 from procurement.model import Order, Rejection, Warning_
+from procurement.parallel import score_stream
+from procurement.portfolio import SplittingDetector
 from procurement.read import read_file
 from procurement.read.base import InputInfo, RawRecord, ReadOptions
-from procurement.reference import cpv_known
-from procurement.scoring import score_order
-from procurement.validate import validate
+from procurement.scorer import ChunkResult, Context, location, order_key, score_record
+from procurement.spool import Spool
+from procurement.store import OrderStore
 from procurement.waivers import apply_waivers, run_date
 
 
@@ -37,7 +37,7 @@ class ScoredOrder:
 @dataclass(slots=True)
 class Run:
     inputs: list[InputInfo]
-    orders: list[ScoredOrder]
+    orders: Sequence[ScoredOrder]  # a list, or an OrderStore replayed from disk
     rejected: list[Rejection]
     rulebook: Any
     options: dict[str, object] = field(default_factory=dict)
@@ -48,10 +48,13 @@ class Run:
     waivers: Any = None  # procurement.waivers.WaiverSet, when --waivers was given
     today: dt.date | None = None  # the run's day, for waiver expiry
     portfolio: list[Any] = field(default_factory=list)  # batch-level findings (procurement.portfolio)
+    merged: int | None = None  # DECP rows merged into orders, counted while streaming
 
     @property
     def counts(self) -> dict[str, int]:
-        merged = sum(len(s.order.source.merged_rows) for s in self.orders)
+        merged = self.merged
+        if merged is None:
+            merged = sum(len(s.order.source.merged_rows) for s in self.orders)
         return {
             "rows_read": sum(i.rows_read for i in self.inputs),
             "orders": len(self.orders),
@@ -75,7 +78,7 @@ def check_balance(run: Run) -> None:
         raise AssertionError(f"row accounting broken: {c}")
 
 
-def _dedupe_warning(order: Order, where: str) -> Order:
+def dedupe_warning(order: Order, where: str) -> Order:
     warning = Warning_(
         code="duplicate_id",
         field="id",
@@ -86,43 +89,28 @@ def _dedupe_warning(order: Order, where: str) -> Order:
     return order.model_copy(update={"warnings": (*order.warnings, warning)})
 
 
-def _gain(before: list[Any], after: list[Any], gain: dict[str, int]) -> None:
-    was_missing = {f.rule for f in before if f.status == "insufficient_data"}
-    for f in after:
-        if f.rule in was_missing and f.status != "insufficient_data":
-            gain[f.rule] = gain.get(f.rule, 0) + 1
-
-
-def process(records: Iterable[RawRecord | Rejection], rulebook: Any, seen: dict[str, str],
+def process(records: Iterable[RawRecord | Rejection], rulebook: Any, seen: dict[int, str],
             orders: list[ScoredOrder], rejected: list[Rejection], directory: Any = None,
             gain: dict[str, int] | None = None, waivers: Any = None, today: dt.date | None = None) -> None:
+    """Score records into `orders` and `rejected`, in memory: for small batches (a tender and its bids)."""
+    ctx = Context(rulebook, directory, waivers, today or run_date())
     for record in records:
         if isinstance(record, Rejection):
             rejected.append(record)
             continue
-        result = validate(record, cpv_known)
+        result = score_record(record, ctx, gain)
         if isinstance(result, Rejection):
             rejected.append(result)
             continue
-        order = result
+        order, _raw, findings, scores = result
         # Ids are unique per buyer only (DECP): two buyers may both have a contract "2025-001".
-        key = f"{order.buyer_siret or order.buyer_name or ''}\x1f{order.id}"
+        key = order_key(order)
         first = seen.get(key)
-        if first is not None:
-            if not any(w.code == "duplicate_id" for w in order.warnings):
-                order = _dedupe_warning(order, first)
-        else:  # only where it was, not the order: memory must not hold every order twice
-            seen[key] = f"{order.source.file}:{order.source.row or order.source.path}"
-        if directory is not None:
-            joined = directory.join(order)
-            if joined is not order and gain is not None:
-                _gain(evaluate(enrich(order), rulebook), evaluate(enrich(joined), rulebook), gain)
-            order = joined
-        order = enrich(order)
-        findings = evaluate(order, rulebook)
-        if waivers is not None:  # accepted exceptions: wrapped as "waived", never dropped
-            findings = apply_waivers(order, findings, waivers, today or run_date())
-        orders.append(ScoredOrder(order, findings, score_order(findings, rulebook), record.original))
+        if first is None:
+            seen[key] = location(order)
+        elif not any(w.code == "duplicate_id" for w in order.warnings):
+            order = dedupe_warning(order, first)
+        orders.append(ScoredOrder(order, findings, scores, record.original))
 
 
 def _reported(records: Iterable[RawRecord | Rejection], info: InputInfo, name: str, progress: Any
@@ -131,6 +119,46 @@ def _reported(records: Iterable[RawRecord | Rejection], info: InputInfo, name: s
         if not i & 511:
             progress.update(name, info.rows_read, info.rows_estimate)
         yield record
+
+
+@dataclass(slots=True)
+class _Tally:
+    """What the parent process keeps of each order while streaming: a few bytes, not the order."""
+
+    seen: dict[int, str] = field(default_factory=dict)
+    duplicates: dict[int, str] = field(default_factory=dict)
+    gain: dict[str, int] = field(default_factory=dict)
+    merged: int = 0
+
+
+def _add(into: dict[Any, int], counts: dict[Any, int]) -> None:
+    for k, v in counts.items():
+        into[k] = into.get(k, 0) + v
+
+
+def _absorb(chunk: ChunkResult, from_worker: bool, spool: Spool, rejected: list[Rejection], tally: _Tally,
+            detector: SplittingDetector, ctx: Context) -> None:
+    _add(tally.gain, chunk.gain)
+    if from_worker:  # what a worker counted in its own copies of the waivers and the register
+        if ctx.waivers is not None:
+            _add(ctx.waivers.applied, chunk.applied)
+            _add(ctx.waivers.blocked, chunk.blocked)
+        if ctx.directory is not None:
+            ctx.directory.enriched_orders += chunk.enriched
+            _add(ctx.directory.filled, chunk.filled)
+    for item in chunk.items:
+        if isinstance(item, Rejection):
+            rejected.append(item)
+            continue
+        first = tally.seen.get(item.key)
+        if first is None:
+            tally.seen[item.key] = item.location
+        elif not item.has_duplicate_warning:
+            tally.duplicates[len(spool)] = first
+        tally.merged += item.merged
+        if item.facts is not None:
+            detector.add(item.facts)
+        spool.append(item.blob)
 
 
 def run(
@@ -143,27 +171,45 @@ def run(
     directory: Any = None,
     waivers: Any = None,
     progress: Any = None,
+    jobs: int = 1,
 ) -> Run:
-    """Score every row of every input against a compiled rulebook (and a WaiverSet, when given)."""
+    """Score every row of every input against a compiled rulebook (and a WaiverSet, when given).
+
+    Streams: records are scored in chunks (on `jobs` processes) and kept pickled in a spool, so memory
+    does not grow with the input; `Run.orders` is an `OrderStore` that replays them for each writer.
+    """
     inputs: list[InputInfo] = []
-    orders: list[ScoredOrder] = []
     rejected: list[Rejection] = []
-    seen: dict[str, str] = {}
-    gain: dict[str, int] = {}
     today = run_date()  # SOURCE_DATE_EPOCH-aware, once per run: waivers expire on the run's day
+    ctx = Context(rulebook, directory, waivers, today)
+    spool, tally = Spool(), _Tally()
+    from procurement.portfolio_findings import portfolio_rule, selected_splitting
+
+    detector = SplittingDetector()
     for path in paths:
         info, records = read_file(Path(path), read_options, forced_format)
         inputs.append(info)
         if progress is not None:
             records = _reported(records, info, Path(path).name, progress)
-        process(records, rulebook, seen, orders, rejected, directory, gain, waivers, today)
+        for chunk, from_worker in score_stream(records, ctx, jobs):
+            _absorb(chunk, from_worker, spool, rejected, tally, detector, ctx)
     if progress is not None:
         progress.close()
-    from procurement.portfolio_findings import attach_portfolio
+    store = OrderStore(spool, rulebook, waivers=waivers, today=today, duplicates=tally.duplicates)
+    portfolio = detector.findings() if selected_splitting(rulebook) else []
+    if portfolio:
+        store.portfolio_rule = portfolio_rule("RISK-02")
+        for group in portfolio:
+            for oid in group.order_ids:
+                store.portfolio.setdefault(oid, []).append(group)
+        if waivers is not None:  # matches counted once, here; replays do not count
+            from procurement.portfolio_findings import PortfolioOrderFinding
 
-    portfolio = attach_portfolio(orders, rulebook, waivers, today)
-    result = Run(inputs, orders, rejected, rulebook, dict(options or {}), generated_at(), directory,
-                 dict(sorted(gain.items())), waivers, today, portfolio)
+            for oid, groups in store.portfolio.items():
+                apply_waivers(oid, [PortfolioOrderFinding(g, store.portfolio_rule, oid) for g in groups],
+                              waivers, today)
+    result = Run(inputs, store, rejected, rulebook, dict(options or {}), generated_at(), directory,
+                 dict(sorted(tally.gain.items())), waivers, today, portfolio, merged=tally.merged)
     check_balance(result)
     return result
 

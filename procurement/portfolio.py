@@ -296,49 +296,81 @@ def detect_splitting(orders: Iterable[Any], *, specific_services: Iterable[str] 
     `orders` are `procurement.model.Order` objects (enriched or not: the contract type is derived from
     the CPV when missing) or any objects with the same attributes. Sorted by buyer, year, CPV class, level.
     """
-    prefixes = tuple(specific_services) if specific_services is not None else SPECIFIC_SERVICES_CPV
-    groups: dict[tuple, _Group] = {}
+    detector = SplittingDetector(specific_services)
     for order in orders:
+        detector.add(order)
+    return detector.findings()
+
+
+class PortfolioFacts:
+    """What RISK-02 reads of one order, for orders it counts: small enough to keep for a million orders
+    and to send between processes, where the Order itself is neither."""
+
+    __slots__ = ("amount", "buyer_name", "buyer_siret", "contract_type", "cpv", "framework_id", "id",
+                 "launch_date", "nature", "notification_date", "procedure", "source", "supplier_name",
+                 "supplier_siret")
+
+    def __init__(self, order: Any):
+        for name in self.__slots__:
+            setattr(self, name, _source(order) if name == "source" else getattr(order, name, None))
+
+
+def portfolio_facts(order: Any) -> PortfolioFacts | None:
+    """The facts RISK-02 needs of an order it counts, else None (bids, call-offs, incomplete orders)."""
+    return PortfolioFacts(order) if _counted(order) is not None else None
+
+
+class SplittingDetector:
+    """RISK-02 fed one order at a time, in input order (the first copy of a duplicate is the one kept)."""
+
+    def __init__(self, specific_services: Iterable[str] | None = None):
+        self.prefixes = tuple(specific_services) if specific_services is not None else SPECIFIC_SERVICES_CPV
+        self.groups: dict[tuple, _Group] = {}
+
+    def add(self, order: Any) -> None:
         counted = _counted(order)
         if counted is None:
-            continue
+            return
         key, day, kind = counted
-        group = groups.get(key)
+        group = self.groups.get(key)
         if group is None:
-            group = groups[key] = _Group(getattr(order, "buyer_siret", None) or order.buyer_name.strip())
+            group = self.groups[key] = _Group(getattr(order, "buyer_siret", None) or order.buyer_name.strip())
         supplier = _supplier_key(order)
         amount = float(order.amount)
         copy = (supplier, amount, getattr(order, "notification_date", None) or day)
         if supplier is not None and copy in group.seen:
             group.duplicates.append(order.id)
-            continue
+            return
         group.seen.add(copy)
         procedure = getattr(order, "procedure", None)
+        source = order.source if isinstance(order, PortfolioFacts) else _source(order)
         for level, threshold in thresholds_on(kind, day).items():
             if procedure not in _LIGHT[level] or amount >= threshold:
                 continue
-            if level == "eu" and _is_specific_service(order.cpv, prefixes):
+            if level == "eu" and _is_specific_service(order.cpv, self.prefixes):
                 continue
-            group.orders.setdefault(level, []).append((order.id, amount, threshold, _source(order), supplier))
-    findings: list[PortfolioFinding] = []
-    for (_buyer, cpv_class, kind, year), group in groups.items():
-        for level in LEVELS:
-            rows = group.orders.get(level, [])
-            if len(rows) < 2:
-                continue
-            total = sum(r[1] for r in rows)
-            threshold = max(r[2] for r in rows)
-            if total < threshold:
-                continue
-            ids = {r[0] for r in rows}
-            findings.append(PortfolioFinding(
-                rule=SPLITTING, buyer=group.buyer, cpv_class=cpv_class, contract_type=kind, year=year, level=level,
-                threshold=threshold, total=round(total, 2), order_ids=tuple(r[0] for r in rows),
-                amounts=tuple(r[1] for r in rows), suppliers=len({r[4] for r in rows if r[4] is not None}),
-                duplicates=tuple(d for d in group.duplicates if d not in ids), sources=tuple(r[3] for r in rows),
-            ))
-    findings.sort(key=lambda f: (f.buyer, f.year, f.cpv_class, f.contract_type, LEVELS.index(f.level)))
-    return findings
+            group.orders.setdefault(level, []).append((order.id, amount, threshold, source, supplier))
+
+    def findings(self) -> list[PortfolioFinding]:
+        findings: list[PortfolioFinding] = []
+        for (_buyer, cpv_class, kind, year), group in self.groups.items():
+            for level in LEVELS:
+                rows = group.orders.get(level, [])
+                if len(rows) < 2:
+                    continue
+                total = sum(r[1] for r in rows)
+                threshold = max(r[2] for r in rows)
+                if total < threshold:
+                    continue
+                ids = {r[0] for r in rows}
+                findings.append(PortfolioFinding(
+                    rule=SPLITTING, buyer=group.buyer, cpv_class=cpv_class, contract_type=kind, year=year,
+                    level=level, threshold=threshold, total=round(total, 2), order_ids=tuple(r[0] for r in rows),
+                    amounts=tuple(r[1] for r in rows), suppliers=len({r[4] for r in rows if r[4] is not None}),
+                    duplicates=tuple(d for d in group.duplicates if d not in ids), sources=tuple(r[3] for r in rows),
+                ))
+        findings.sort(key=lambda f: (f.buyer, f.year, f.cpv_class, f.contract_type, LEVELS.index(f.level)))
+        return findings
 
 
 # ---------------------------------------------------------------------------------------------------------

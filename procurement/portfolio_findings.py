@@ -11,10 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from procurement.portfolio import RULES, PortfolioFinding, detect_splitting
+from procurement.portfolio import RULES, PortfolioFinding
 from procurement.rulebook.schema import LegalRef, Text
 from procurement.rulebook.select import matches
-from procurement.scoring import score_order
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,34 +110,9 @@ class PortfolioOrderFinding:
 PORTFOLIO_RULE_IDS = tuple(RULES)
 
 
-def attach_portfolio(orders: list[Any], rulebook: Any, waivers: Any = None, today: Any = None
-                     ) -> list[PortfolioFinding]:
-    """Run the portfolio rules over the batch and add their findings to the orders concerned.
-
-    A rule left out by --select/--ignore is not run: the selection recorded in the rulebook applies.
-    Waivers apply to these findings as to any other.
-    """
-    if not _selected(rulebook, "RISK-02"):
-        return []
-    groups = detect_splitting(s.order for s in orders)
-    if not groups:
-        return groups
-    rule = portfolio_rule("RISK-02")
-    by_id: dict[str, list[PortfolioFinding]] = {}
-    for g in groups:
-        for oid in g.order_ids:
-            by_id.setdefault(oid, []).append(g)
-    for scored in orders:
-        concerned = by_id.get(scored.order.id, ())
-        if not concerned:
-            continue
-        scored.findings.extend(PortfolioOrderFinding(g, rule, scored.order.id) for g in concerned)
-        if waivers is not None and today is not None:
-            from procurement.waivers import apply_waivers
-
-            scored.findings = apply_waivers(scored.order, scored.findings, waivers, today)
-        scored.scores = score_order(scored.findings, rulebook)
-    return groups
+def selected_splitting(rulebook: Any) -> bool:
+    """Whether RISK-02 runs: a rule left out by --select/--ignore is not run."""
+    return _selected(rulebook, "RISK-02")
 
 
 def _selected(rulebook: Any, rule_id: str) -> bool:

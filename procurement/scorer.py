@@ -1,0 +1,130 @@
+"""Scoring one raw record, and a chunk of them, the same way in this process or in a worker.
+
+Why a module of its own: the streaming run (`procurement.pipeline.run`) hands chunks of records to
+worker processes, which must do exactly what the single-process path does, and send back what the
+parent needs in a form that crosses processes: the scored order pickled (findings hold compiled rule
+closures, so they travel as their statuses and are rebuilt by `procurement.store`), the facts RISK-02
+reads, and what the parent accounts for (duplicates, merged rows, waiver matches, register gains).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import pickle
+from dataclasses import dataclass, field
+from typing import Any
+
+from procurement.engine import evaluate
+from procurement.enrich import enrich
+from procurement.model import Order, Rejection
+from procurement.portfolio import PortfolioFacts, portfolio_facts
+from procurement.read.base import RawRecord
+from procurement.reference import cpv_known
+from procurement.scoring import score_order
+from procurement.validate import validate
+from procurement.waivers import apply_waivers
+
+
+@dataclass(slots=True)
+class Context:
+    """What scoring a record needs besides the record; workers inherit it when they are forked."""
+
+    rulebook: Any
+    directory: Any = None
+    waivers: Any = None  # procurement.waivers.WaiverSet
+    today: dt.date | None = None
+
+
+@dataclass(slots=True)
+class Scored:
+    """One record's result as the parent process accounts for it."""
+
+    key: int  # digest of (buyer, id): ids are unique per buyer only (DECP)
+    location: str  # where the order was read, for the duplicate warning of a later copy
+    blob: bytes  # pickle of (order, raw statuses, scores, original): see procurement.store
+    facts: PortfolioFacts | None
+    merged: int  # DECP rows merged into this order
+    has_duplicate_warning: bool  # the reader already flagged the id as repeated
+
+
+@dataclass(slots=True)
+class ChunkResult:
+    items: list[Scored | Rejection]
+    gain: dict[str, int] = field(default_factory=dict)
+    applied: dict[int, int] = field(default_factory=dict)  # waiver index -> findings waived
+    blocked: dict[int, int] = field(default_factory=dict)  # waiver index -> matches refused (expired...)
+    enriched: int = 0  # orders the supplier register completed
+    filled: dict[str, int] = field(default_factory=dict)  # field -> orders the register filled it in
+
+
+def order_key(order: Order) -> int:
+    text = f"{order.buyer_siret or order.buyer_name or ''}\x1f{order.id}"
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+
+
+def _gain(before: list[Any], after: list[Any], gain: dict[str, int]) -> None:
+    was_missing = {f.rule for f in before if f.status == "insufficient_data"}
+    for f in after:
+        if f.rule in was_missing and f.status != "insufficient_data":
+            gain[f.rule] = gain.get(f.rule, 0) + 1
+
+
+def score_record(record: RawRecord, ctx: Context, gain: dict[str, int] | None = None
+                 ) -> Rejection | tuple[Order, list[Any], list[Any], Any]:
+    """(order, engine findings, findings after waivers, scores), or the record's rejection."""
+    result = validate(record, cpv_known)
+    if isinstance(result, Rejection):
+        return result
+    order = result
+    rulebook = ctx.rulebook
+    if ctx.directory is not None:
+        joined = ctx.directory.join(order)
+        if joined is not order and gain is not None:
+            _gain(evaluate(enrich(order), rulebook), evaluate(enrich(joined), rulebook), gain)
+        order = joined
+    order = enrich(order)
+    raw = evaluate(order, rulebook)
+    findings = raw
+    if ctx.waivers is not None:  # accepted exceptions: wrapped as "waived", never dropped
+        findings = apply_waivers(order, raw, ctx.waivers, ctx.today or dt.date.today())
+    return order, raw, findings, score_order(findings, rulebook)
+
+
+def location(order: Order) -> str:
+    return f"{order.source.file}:{order.source.row or order.source.path}"
+
+
+def score_chunk(records: list[RawRecord | Rejection], ctx: Context) -> ChunkResult:
+    """Score a chunk for the streaming run; waiver matches are counted here and summed by the parent."""
+    out = ChunkResult([])
+    waivers, directory = ctx.waivers, ctx.directory
+    before = (dict(waivers.applied), dict(waivers.blocked)) if waivers is not None else None
+    if directory is not None:
+        enriched, filled = directory.enriched_orders, dict(directory.filled)
+    dumps = pickle.dumps
+    for record in records:
+        if isinstance(record, Rejection):
+            out.items.append(record)
+            continue
+        result = score_record(record, ctx, out.gain)
+        if isinstance(result, Rejection):
+            out.items.append(result)
+            continue
+        order, raw, _findings, scores = result
+        blob = dumps((order, tuple(f.status for f in raw), scores, record.original), protocol=5)
+        out.items.append(Scored(
+            order_key(order), location(order), blob, portfolio_facts(order), len(order.source.merged_rows),
+            any(w.code == "duplicate_id" for w in order.warnings),
+        ))
+    if waivers is not None and before is not None:
+        out.applied = _delta(waivers.applied, before[0])
+        out.blocked = _delta(waivers.blocked, before[1])
+    if directory is not None:
+        out.enriched = directory.enriched_orders - enriched
+        out.filled = _delta(directory.filled, filled)
+    return out
+
+
+def _delta(now: dict[Any, int], before: dict[Any, int]) -> dict[Any, int]:
+    return {k: v - before.get(k, 0) for k, v in now.items() if v != before.get(k, 0)}

@@ -1,0 +1,81 @@
+"""An append-only sequence of byte strings, in memory while small, on disk once large.
+
+Why: a run must account for every order in every output, and some verdicts (RISK-02, possible
+splitting) are known only once the whole batch has been read. Holding a million scored orders as
+Python objects costs gigabytes; holding them as pickled bytes costs about 3 KB each, and spilling
+them to an anonymous temporary file (deleted by the system when closed, even after a crash) keeps the
+process's memory flat whatever the input's size. Replaying is sequential, like every writer's pass.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import tempfile
+from collections.abc import Iterator
+from typing import IO
+
+_LENGTH = struct.Struct("<I")
+_BLOCK = 1024 * 1024
+MEMORY_LIMIT = 64 * 1024 * 1024  # bytes kept in memory before spilling to a temporary file
+
+
+class Spool:
+    def __init__(self, memory_limit: int | None = None):
+        self.memory_limit = MEMORY_LIMIT if memory_limit is None else memory_limit
+        self._items: list[bytes] = []
+        self._held = 0
+        self._file: IO[bytes] | None = None
+        self._count = 0
+
+    def append(self, blob: bytes) -> None:
+        self._count += 1
+        if self._file is None:
+            self._items.append(blob)
+            self._held += len(blob)
+            if self._held > self.memory_limit:
+                self._spill()
+            return
+        self._file.write(_LENGTH.pack(len(blob)))
+        self._file.write(blob)
+
+    def _spill(self) -> None:
+        self._file = tempfile.TemporaryFile(prefix="procurement-spool-")  # noqa: SIM115 (closed by close())
+        for blob in self._items:
+            self._file.write(_LENGTH.pack(len(blob)))
+            self._file.write(blob)
+        self._items, self._held = [], 0
+
+    @property
+    def on_disk(self) -> bool:
+        return self._file is not None
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[bytes]:
+        if self._file is None:
+            yield from list(self._items)
+            return
+        self._file.flush()
+        # pread, not a shared file position: two passes may interleave (a writer inside another's loop).
+        fd, offset, buf, pos = self._file.fileno(), 0, b"", 0
+        unpack, size = _LENGTH.unpack_from, _LENGTH.size
+        for _ in range(self._count):
+            if len(buf) - pos < size:
+                buf, pos = buf[pos:] + os.pread(fd, _BLOCK, offset), 0
+                offset += _BLOCK
+            (length,) = unpack(buf, pos)
+            end = pos + size + length
+            if len(buf) < end:
+                need = max(_BLOCK, end - len(buf))
+                buf, end, pos = buf[pos:] + os.pread(fd, need, offset), end - pos, 0
+                offset += need
+            yield buf[pos + size:end]
+            pos = end
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        self._items = []

@@ -1,0 +1,78 @@
+"""The scored orders of a streaming run, kept pickled and rebuilt one at a time when read.
+
+Why: writers read every order, some of them twice, but a run must not hold a million orders as
+objects (about 10 KB each with findings and scores). Each pass over `OrderStore` replays the spool:
+the order, its engine statuses and scores are unpickled, the findings rebuilt from the statuses
+(the engine's `Finding` is the rule, the status and the order's values: nothing is re-evaluated), and
+what only the whole batch decides is added: the duplicate-id warning of a later copy, and RISK-02's
+portfolio findings with the scores recomputed. A pass gives the same objects as the in-memory path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+from collections.abc import Iterator
+from itertools import islice
+from typing import Any
+
+from procurement.engine import Finding
+from procurement.portfolio import PortfolioFinding
+from procurement.scoring import score_order
+from procurement.spool import Spool
+from procurement.waivers import apply_waivers
+
+
+class OrderStore:
+    """A read-only sequence of `ScoredOrder`; iterating replays the spool (see module docstring)."""
+
+    def __init__(self, spool: Spool, rulebook: Any, *, waivers: Any = None, today: dt.date | None = None,
+                 duplicates: dict[int, str] | None = None):
+        self.spool = spool
+        self.rulebook = rulebook
+        # Replays apply waivers without recording matches: the first pass counted them once.
+        self.waivers = tuple(waivers.waivers) if waivers is not None else None
+        self.today = today
+        self.duplicates = duplicates or {}  # order index -> where the first copy was read
+        self.portfolio: dict[str, list[PortfolioFinding]] = {}  # order id -> groups concerning it
+        self.portfolio_rule: Any = None
+
+    def __len__(self) -> int:
+        return len(self.spool)
+
+    def __iter__(self) -> Iterator[Any]:
+        from procurement.pipeline import ScoredOrder, dedupe_warning
+
+        book, loads = self.rulebook, pickle.loads
+        plan, values = [rule for rule, _ in book.plan], book.values
+        waivers, today, duplicates, portfolio = self.waivers, self.today, self.duplicates, self.portfolio
+        for index, blob in enumerate(self.spool):
+            order, statuses, scores, original = loads(blob)
+            vals = values(order)
+            findings: list[Any] = [Finding(r, s, vals, book) for r, s in zip(plan, statuses, strict=True)]
+            if waivers:
+                findings = apply_waivers(order, findings, waivers, today)
+            if index in duplicates:
+                order = dedupe_warning(order, duplicates[index])
+            concerned = portfolio.get(order.id) if portfolio else None
+            if concerned:
+                from procurement.portfolio_findings import PortfolioOrderFinding
+
+                findings.extend(PortfolioOrderFinding(g, self.portfolio_rule, order.id) for g in concerned)
+                if waivers:
+                    findings = apply_waivers(order, findings, waivers, today)
+                scores = score_order(findings, book)
+            yield ScoredOrder(order, findings, scores, original)
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            return list(islice(self, start, stop, step))
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return next(islice(self, index, None))
+
+    def close(self) -> None:
+        self.spool.close()
