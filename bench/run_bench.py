@@ -294,8 +294,10 @@ def section(rows: list[Row], info: dict[str, object]) -> str:
         f"Measured {', '.join(dates) or info['date']} on {info['cpu']}, {info['cores']} cores, "
         f"{info['ram_gib']} GiB RAM, {info['system']}, Python {info['python']}; {versions}; "
         f"code at {' and '.join(commits)}."
-        + (f" Load average when the run started: {', '.join(map(str, info['load_at_start']))} "
-           "(other work on the machine slows every tool alike, ±25 % noise)." if info.get("load_at_start") else ""),
+        + (f" Load average when the run started: {', '.join(map(str, info['load_at_start']))}"
+           + (" (above the core count: the machine was shared with other work, times are inflated and noisier "
+              "than the usual ±25 %)." if max(info["load_at_start"]) > (info["cores"] or 1) else " (±25 % noise).")
+           if info.get("load_at_start") else ""),
         "",
         "Inputs: `bench/datagen.py`, the sample generator's orders (buyers, CPV codes, suppliers, label "
         "variants, about 0.1–0.3 % broken rows) in the finance export formats (CSV: `;`, decimal comma, "
