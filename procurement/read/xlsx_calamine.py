@@ -7,9 +7,9 @@ style-only cells (openpyxl's `max_row`). A single streamed pass over the sheet's
 that only look closer where `hidden` or `t="e"` occurs, recovers them; merged cells come from calamine.
 
 Cell values are then normalised in `normalise`, in one place, to what openpyxl gives for the same file
-(the reference path, see docs/architecture.md): blank is None, not ''; a whole number below 1e16 is an
-int (openpyxl gives an int when the stored text has no '.' or exponent, which is how Excel, openpyxl and
-XlsxWriter write such numbers); a date cell is a `datetime`, never a `date`.
+(the reference path): blank is None, not ''; a whole number is an int unless its stored text has a '.'
+or an exponent ("8.0", "1E+20": openpyxl gives a float, and the scan notes where), as openpyxl decides from
+the text; a date cell is a `datetime`, never a `date`.
 
 Anything this module cannot map with certainty (a row or cell without its `r` reference where it
 matters, an unusual package layout) raises `NeedsOpenpyxl` before any row is yielded, and the caller
@@ -39,7 +39,18 @@ _REF = re.compile(rb"""(?:^|\s)r\s*=\s*["']\$?([A-Za-z]{0,3})\$?(\d+)["']""")
 _HIDDEN = re.compile(rb"""(?:^|\s)hidden\s*=\s*["'](?:1|true)["']""")
 _T_ERROR = re.compile(rb"""(?:^|\s)t\s*=\s*["']e["']""")
 _VALUE = re.compile(rb"<" + _NS + rb"v>([^<]*)</" + _NS + rb"v>")
-_ROW_END = re.compile(rb"row>")
+# A whole number stored with a decimal point or an exponent ("8.0", "1E+20"): openpyxl reads a float.
+# Two searches with a literal first byte (fast), the exponent one only where an exponent may be.
+_DOT_END = re.compile(rb"\.0*</(?:[\w.-]+:)?v>")
+_EXP_END = re.compile(rb"[eE][-+]?\d+</(?:[\w.-]+:)?v>")
+_FLOAT_TEXT = re.compile(rb"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_CELL_REF_AT = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"')
+# The same, in one search, for the usual layout (no namespace prefix, r first): what Excel, openpyxl,
+# XlsxWriter and LibreOffice write.
+_FAST_FLOAT = re.compile(
+    rb'<c r="([A-Z]{1,3})(\d+)"[^>]*>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?'
+    rb"<v>(?:-?\d+\.0*|-?(?:\d+\.?\d*|\.\d+)[eE][-+]?\d+)</v>"
+)
 _ENTITY_HEAD = 64 * 1024
 _FORBIDDEN_FR = "classeur illisible : il contient des entités XML interdites (bombe XML ou entité externe possible)"
 _FORBIDDEN_EN = "unreadable workbook: it holds forbidden XML entities (possible XML bomb or external entity)"
@@ -113,6 +124,8 @@ class SheetScan:
     hidden: set[int] = field(default_factory=set)  # 1-based row numbers with hidden="1"
     errors: dict[int, dict[int, str]] = field(default_factory=dict)  # row -> 0-based column -> '#N/A'
     last_cell_row: int = 0  # the row of the last <c> element: openpyxl's max_row, styles included
+    float_text: dict[int, int] = field(default_factory=dict)  # row -> bit mask of columns stored as "8.0"
+    negative: dict[int, int] = field(default_factory=dict)  # row -> bit mask of columns holding "-..."
 
 
 def _ref(attrs: bytes) -> tuple[int, int] | None:
@@ -122,7 +135,81 @@ def _ref(attrs: bytes) -> tuple[int, int] | None:
     return int(m[2]), (_col_index(m[1]) if m[1] else -1)
 
 
+def _cell_start(seg: bytes, pos: int) -> int:
+    """The start of the <c> element holding position pos (its <v>, maybe after an <f>)."""
+    for _ in range(4):
+        pos = seg.rfind(b"<", 0, pos)
+        if pos < 0:
+            break
+        if seg.startswith(b"<c ", pos):
+            return pos
+        tag = seg[pos + 1 : pos + 40]
+        name = tag.split(None, 1)[0].split(b">", 1)[0].split(b"/", 1)[0].rsplit(b":", 1)[-1] if tag else b""
+        if name == b"c":
+            return pos
+    raise NeedsOpenpyxl
+
+
+# A negative number: if it has a date format calamine gives a time of day, openpyxl a date before 1900.
+_FAST_NEGATIVE = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?<v>-')
+_COLUMNS: dict[bytes, int] = {}
+
+
+def _standard_layout(seg: bytes) -> bool:
+    return seg.count(b"<c ") == seg.count(b'<c r="') and b":c " not in seg and b":c>" not in seg
+
+
+def _mark(masks: dict[int, int], matches) -> None:
+    columns = _COLUMNS
+    for m in matches:
+        letters, row = m[1], int(m[2])
+        col = columns.get(letters)
+        if col is None:
+            col = columns[letters] = _col_index(letters)
+        masks[row] = masks.get(row, 0) | (1 << col)
+
+
+def _negatives(seg: bytes, scan: SheetScan) -> None:
+    if b"v>-" not in seg:
+        return
+    if not _standard_layout(seg):
+        raise NeedsOpenpyxl
+    _mark(scan.negative, _FAST_NEGATIVE.finditer(seg))
+
+
+def _float_texts(seg: bytes, scan: SheetScan) -> None:
+    """Numbers whose stored text has a '.' or an exponent: openpyxl gives a float even for 8.0."""
+    masks = scan.float_text
+    columns = _COLUMNS
+    if _standard_layout(seg):
+        _mark(masks, _FAST_FLOAT.finditer(seg))
+        return
+    matches = list(_DOT_END.finditer(seg))
+    if b"E+" in seg or b"E-" in seg or b"e+" in seg or b"e-" in seg:
+        matches += _EXP_END.finditer(seg)
+    for m in matches:
+        end = m.start() + m[0].index(b"</")
+        v_start = seg.rfind(b">", 0, end) + 1
+        if not _FLOAT_TEXT.fullmatch(seg, v_start, end):
+            continue
+        start = _cell_start(seg, v_start)
+        at = _CELL_REF_AT.match(seg, start)
+        if at is not None:
+            letters, row = at[1], int(at[2])
+            col = columns.get(letters)
+            if col is None:
+                col = columns[letters] = _col_index(letters)
+        else:
+            ref = _ref(seg[start : seg.find(b">", start)])
+            if ref is None or ref[1] < 0:
+                raise NeedsOpenpyxl
+            row, col = ref
+        masks[row] = masks.get(row, 0) | (1 << col)
+
+
 def _scan_segment(seg: bytes, scan: SheetScan) -> None:
+    _float_texts(seg, scan)
+    _negatives(seg, scan)
     if b"hidden" in seg:
         for m in _ROW_TAG.finditer(seg):
             if _HIDDEN.search(m[1]):
@@ -130,7 +217,7 @@ def _scan_segment(seg: bytes, scan: SheetScan) -> None:
                 if ref is None:
                     raise NeedsOpenpyxl
                 scan.hidden.add(ref[0])
-    if _T_ERROR.search(seg):
+    if (b'"e"' in seg or b"'e'" in seg) and _T_ERROR.search(seg):
         for m in _CELL.finditer(seg):
             if not _T_ERROR.search(m[1]):
                 continue
@@ -186,6 +273,7 @@ def scan_sheet(zf: zipfile.ZipFile, part: str) -> SheetScan:
 
 _DATE = dt.date
 _DATETIME = dt.datetime
+_TIME = dt.time
 
 
 def normalise(value: object) -> object:
@@ -194,7 +282,7 @@ def normalise(value: object) -> object:
     if t is str:
         return value or None
     if t is float:
-        return int(value) if value.is_integer() and -1e16 < value < 1e16 else value
+        return int(value) if value.is_integer() else value
     if t is _DATE:
         return _DATETIME(value.year, value.month, value.day)
     return value
@@ -208,6 +296,7 @@ class CalamineSheet:
 
         self.where = where
         self.workbook = None
+        self.path = path
         try:
             with zipfile.ZipFile(path) as zf:
                 refuse_entities(zf, where)
@@ -230,6 +319,19 @@ class CalamineSheet:
         last_merged = max((r1 for _, (r1, _c) in self.merged), default=0)
         self.max_row = max(self.scan.last_cell_row, last_merged, 1)
 
+    def _openpyxl_row(self, number: int, width: int) -> list[object]:
+        """One row calamine cannot convert (it panics on a date serial out of range), read by openpyxl."""
+        import openpyxl
+
+        wb = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+        try:
+            ws = wb[self.title]
+            cells = next(ws.iter_rows(min_row=number, max_row=number, values_only=True), ())
+            cells = list(cells)[:width]
+        finally:
+            wb.close()
+        return cells + [None] * (width - len(cells))
+
     def close(self) -> None:
         wb, self.workbook = self.workbook, None
         if wb is not None:
@@ -237,28 +339,48 @@ class CalamineSheet:
 
     def rows(self) -> Iterator[Row]:
         start = self.sheet.start
-        first_row, first_col = (start[0] + 1, start[1]) if start else (1, 0)
+        # iter_rows yields every row from the sheet's first (blank ones included) but only the columns from
+        # the first one holding a value: the row number is the position, the columns need padding.
+        first_row, first_col = 1, (start[1] if start else 0)
         end_col = self.sheet.end[1] + 1 if start else 0
         width = max([end_col] + [c1 + 1 for _, (_r, c1) in self.merged])
         pending = sorted(self.merged)  # by top row
         active: list[tuple[int, int, int, object]] = []  # (last row, first col, last col, value)
-        hidden, errors = self.scan.hidden, self.scan.errors
+        hidden, errors, float_text = self.scan.hidden, self.scan.errors, self.scan.float_text
+        negative = self.scan.negative
         norm = normalise
         pad_left = [None] * first_col
         number = first_row - 1
         source = self.sheet.iter_rows() if start else iter(())
         last_row = max(self.max_row, first_row - 1)
         while True:
-            raw = next(source, None)
             number += 1
-            if raw is None:
+            try:
+                raw = next(source, None)
+            except BaseException as exc:  # a Rust panic (out-of-range date serial) derives from BaseException
+                if type(exc).__name__ != "PanicException":
+                    raise
+                raw, cells = None, self._openpyxl_row(number, width)
+            else:
+                cells = None
+            if cells is not None:
+                pass
+            elif raw is None:
                 if number > last_row:
                     return
-                cells: list[object] = [None] * width
+                cells = [None] * width
             else:
                 cells = pad_left + [norm(v) for v in raw]
                 if len(cells) < width:
                     cells.extend([None] * (width - len(cells)))
+                mask = float_text.get(number)
+                if mask:  # stored as "8.0": openpyxl keeps the float
+                    for col, v in enumerate(raw, first_col):
+                        if mask >> col & 1 and type(v) is float:
+                            cells[col] = v
+                mask = negative.get(number)
+                if mask and any(mask >> col & 1 and type(v) is _TIME for col, v in enumerate(raw, first_col)):
+                    cells = self._openpyxl_row(number, width)  # a date before 1900: calamine says a time
             row_errors = errors.get(number)
             if row_errors:
                 for col, text in row_errors.items():
