@@ -79,7 +79,6 @@ def run_score(req: ScoreRequest) -> int:
     forced_format, select, ignore, fail_on = req.forced_format, req.select, req.ignore, req.fail_on
     quiet, lang, formats, suppliers, waivers = req.quiet, req.lang, req.formats, req.suppliers, req.waivers
     from procurement.write import registry
-    from procurement.write.rejected_csv import write_rejected
 
     offered = registry.available()
     formats = [f for f in (formats or registry.DEFAULT_FORMATS) if f in offered]
@@ -116,14 +115,9 @@ def run_score(req: ScoreRequest) -> int:
     result = run(files, rulebook, read_options=options, forced_format=forced_format, options=used,
                  directory=directory, waivers=waiver_set, progress=None if quiet else Progress(lang),
                  jobs=req.jobs or default_jobs())
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name in formats:
-        registry.writer(name)(result, out_dir, lang)
-    write_rejected(result, out_dir, lang)
-    if req.per_order:
-        from procurement.write.html_order import write_order_pages
+    from procurement.write.outputs import write_outputs
 
-        write_order_pages(result, out_dir, lang)
+    write_outputs(result, out_dir, lang, formats, req.per_order, None if quiet else Progress(lang))
     if not quiet:
         click.echo(summary_line(result, out_dir, lang))
         if waiver_set is not None and result.today is not None:

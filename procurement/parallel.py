@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import traceback
 from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import chain, islice
@@ -41,9 +42,28 @@ def _init_worker() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _work(records: list[Any]) -> ChunkResult:
+def _serve(conn: Any) -> None:
+    """A worker: score each chunk received, send back its result (or the error), until told to stop."""
+    _init_worker()
     assert _CONTEXT is not None
-    return score_chunk(records, _CONTEXT)
+    while True:
+        chunk = conn.recv()
+        if chunk is None:
+            return
+        try:
+            result: Any = score_chunk(chunk, _CONTEXT)
+        except Exception as exc:  # reported in the parent, which raises it there
+            result = _Failure(f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
+        conn.send(result)
+
+
+class _Failure:
+    def __init__(self, text: str):
+        self.text = text
+
+
+class WorkerError(RuntimeError):
+    """A worker process failed on a chunk (its traceback is the message)."""
 
 
 def _chunks(records: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -57,6 +77,10 @@ def score_stream(records: Iterable[Any], ctx: Context, jobs: int = 1) -> Iterato
 
     A worker's waiver matches are counted in its own copy of the waiver set: the parent adds them up
     (`came from a worker`); in this process they are counted in place.
+
+    Each worker has one chunk at a time and gets its next one as soon as its result is received, before
+    the parent absorbs that result: no feeder thread, so an interruption can always stop the workers
+    (a multiprocessing.Pool can hang in terminate() while its feeder thread writes to a dead worker).
     """
     chunks = _chunks(records, CHUNK)
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
@@ -64,24 +88,52 @@ def score_stream(records: Iterable[Any], ctx: Context, jobs: int = 1) -> Iterato
             yield score_chunk(chunk, ctx), False
         return
     # Small inputs stay in this process: read ahead a few chunks before deciding.
-    head = list(islice(chunks, MIN_PARALLEL_RECORDS // CHUNK))
+    head = list(islice(chunks, max(1, MIN_PARALLEL_RECORDS // CHUNK)))
     if len(head) < MIN_PARALLEL_RECORDS // CHUNK:
         for chunk in head:
             yield score_chunk(chunk, ctx), False
         return
     global _CONTEXT
     _CONTEXT = ctx
-    pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_init_worker)
+    fork = multiprocessing.get_context("fork")
+    workers: list[tuple[Any, Any]] = []
+    finished = False
     try:
-        pending: deque[Any] = deque()
-        for chunk in chain(head, chunks):
-            pending.append(pool.apply_async(_work, (chunk,)))
-            while len(pending) > 2 * jobs:
-                yield pending.popleft().get(), True
-        while pending:
-            yield pending.popleft().get(), True
-        pool.close()
+        for _ in range(jobs):
+            parent, child = fork.Pipe()
+            process = fork.Process(target=_serve, args=(child,), daemon=True)
+            process.start()
+            child.close()
+            workers.append((process, parent))
+        source = chain(head, chunks)
+        busy: deque[Any] = deque()
+        for _, conn in workers:
+            chunk = next(source, None)
+            if chunk is None:
+                break
+            conn.send(chunk)
+            busy.append(conn)
+        while busy:
+            conn = busy.popleft()
+            result = conn.recv()
+            if isinstance(result, _Failure):
+                raise WorkerError(result.text)
+            chunk = next(source, None)
+            if chunk is not None:
+                conn.send(chunk)
+                busy.append(conn)
+            yield result, True
+        for _, conn in workers:
+            conn.send(None)
+        finished = True
     finally:
-        pool.terminate()
-        pool.join()
+        for process, conn in workers:
+            if finished:
+                process.join(timeout=5)
+            if process.is_alive():  # interrupted, or failed: stop it now
+                process.terminate()
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+            conn.close()
         _CONTEXT = None

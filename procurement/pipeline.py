@@ -20,6 +20,7 @@ from procurement.parallel import score_stream
 from procurement.portfolio import SplittingDetector
 from procurement.read import read_file
 from procurement.read.base import InputInfo, RawRecord, ReadOptions
+from procurement.rulebook.book import STATUSES
 from procurement.scorer import ChunkResult, Context, location, order_key, score_record
 from procurement.spool import Spool
 from procurement.store import OrderStore
@@ -49,6 +50,32 @@ class Run:
     today: dt.date | None = None  # the run's day, for waiver expiry
     portfolio: list[Any] = field(default_factory=list)  # batch-level findings (procurement.portfolio)
     merged: int | None = None  # DECP rows merged into orders, counted while streaming
+
+    def rules(self) -> list[Any]:
+        """The rulebook's rules, then any other rule a finding names (RISK-02, added over the batch)."""
+        rules = list(self.rulebook.rules)
+        known = {r.id for r in rules}
+        if isinstance(self.orders, OrderStore):  # replaying every order to learn this would cost a pass
+            if self.portfolio and self.orders.portfolio_rule is not None:
+                rules.append(self.orders.portfolio_rule)
+            return rules
+        for scored in self.orders:
+            for f in scored.findings:
+                if f.rule not in known:
+                    known.add(f.rule)
+                    rules.append(f.compiled)
+        return rules
+
+    def statuses(self) -> list[str]:
+        """The statuses orders were counted under: the engine's four, then any a later stage added (waived)."""
+        out = list(STATUSES)
+        if isinstance(self.orders, OrderStore):
+            return out + [s for s in self.orders.statuses if s not in out]
+        for scored in self.orders:
+            for status in scored.scores.counts:
+                if status not in out:
+                    out.append(status)
+        return out
 
     @property
     def counts(self) -> dict[str, int]:
@@ -129,6 +156,7 @@ class _Tally:
     duplicates: dict[int, str] = field(default_factory=dict)
     gain: dict[str, int] = field(default_factory=dict)
     merged: int = 0
+    statuses: list[str] = field(default_factory=list)
 
 
 def _add(into: dict[Any, int], counts: dict[Any, int]) -> None:
@@ -139,6 +167,7 @@ def _add(into: dict[Any, int], counts: dict[Any, int]) -> None:
 def _absorb(chunk: ChunkResult, from_worker: bool, spool: Spool, rejected: list[Rejection], tally: _Tally,
             detector: SplittingDetector, ctx: Context) -> None:
     _add(tally.gain, chunk.gain)
+    tally.statuses += [s for s in chunk.statuses if s not in tally.statuses]
     if from_worker:  # what a worker counted in its own copies of the waivers and the register
         if ctx.waivers is not None:
             _add(ctx.waivers.applied, chunk.applied)
@@ -191,8 +220,12 @@ def run(
         inputs.append(info)
         if progress is not None:
             records = _reported(records, info, Path(path).name, progress)
-        for chunk, from_worker in score_stream(records, ctx, jobs):
-            _absorb(chunk, from_worker, spool, rejected, tally, detector, ctx)
+        stream = score_stream(records, ctx, jobs)
+        try:
+            for chunk, from_worker in stream:
+                _absorb(chunk, from_worker, spool, rejected, tally, detector, ctx)
+        finally:  # an interruption stops the workers now, not when the generator is collected
+            stream.close()
     if progress is not None:
         progress.close()
     store = OrderStore(spool, rulebook, waivers=waivers, today=today, duplicates=tally.duplicates)
@@ -206,8 +239,10 @@ def run(
             from procurement.portfolio_findings import PortfolioOrderFinding
 
             for oid, groups in store.portfolio.items():
-                apply_waivers(oid, [PortfolioOrderFinding(g, store.portfolio_rule, oid) for g in groups],
-                              waivers, today)
+                kept = apply_waivers(oid, [PortfolioOrderFinding(g, store.portfolio_rule, oid) for g in groups],
+                                     waivers, today)
+                tally.statuses += [f.status for f in kept if f.status not in (*STATUSES, *tally.statuses)]
+    store.statuses = tally.statuses
     result = Run(inputs, store, rejected, rulebook, dict(options or {}), generated_at(), directory,
                  dict(sorted(tally.gain.items())), waivers, today, portfolio, merged=tally.merged)
     check_balance(result)

@@ -21,6 +21,7 @@ from procurement.model import Order, Rejection
 from procurement.portfolio import PortfolioFacts, portfolio_facts
 from procurement.read.base import RawRecord
 from procurement.reference import cpv_known
+from procurement.rulebook.book import STATUSES
 from procurement.scoring import score_order
 from procurement.validate import validate
 from procurement.waivers import apply_waivers
@@ -56,6 +57,7 @@ class ChunkResult:
     blocked: dict[int, int] = field(default_factory=dict)  # waiver index -> matches refused (expired...)
     enriched: int = 0  # orders the supplier register completed
     filled: dict[str, int] = field(default_factory=dict)  # field -> orders the register filled it in
+    statuses: list[str] = field(default_factory=list)  # statuses beyond the engine's (waived), first seen first
 
 
 def order_key(order: Order) -> int:
@@ -112,6 +114,8 @@ def score_chunk(records: list[RawRecord | Rejection], ctx: Context) -> ChunkResu
             out.items.append(result)
             continue
         order, raw, _findings, scores = result
+        if len(scores.counts) > len(STATUSES):
+            out.statuses += [s for s in scores.counts if s not in STATUSES and s not in out.statuses]
         blob = dumps((order, tuple(f.status for f in raw), scores, record.original), protocol=5)
         out.items.append(Scored(
             order_key(order), location(order), blob, portfolio_facts(order), len(order.source.merged_rows),

@@ -36,6 +36,7 @@ class OrderStore:
         self.duplicates = duplicates or {}  # order index -> where the first copy was read
         self.portfolio: dict[str, list[PortfolioFinding]] = {}  # order id -> groups concerning it
         self.portfolio_rule: Any = None
+        self.statuses: list[str] = []  # statuses beyond the engine's four that some order was counted under
 
     def __len__(self) -> int:
         return len(self.spool)

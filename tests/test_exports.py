@@ -413,4 +413,4 @@ def test_waived_findings_flow_through_every_export(tmp_path):
     waived = [f for o in doc.orders for f in o.findings if f.status == "waived"]
     assert waived and waived[0].waived is not None and waived[0].waived.author == "M. Test"
     write_jsonl(run, tmp_path, "fr")
-    assert '"status": "waived"' in (tmp_path / "results.jsonl").read_text(encoding="utf-8")
+    assert '"status":"waived"' in (tmp_path / "results.jsonl").read_text(encoding="utf-8")

@@ -36,18 +36,18 @@ def test_disk_full_keeps_previous_outputs(tmp_path, monkeypatch):
     assert first.exit_code == 0
     before = (out / "results.json").read_bytes()
 
-    import procurement.write.json_writer as jw
+    from procurement.write.records import OrderJson
 
-    real_dump = jw.json.dump
+    real_call = OrderJson.__call__
     calls = {"n": 0}
 
-    def failing_dump(obj, fh, **kw):
+    def failing_call(self, scored):  # the disk fills up while results.json is being written
         calls["n"] += 1
         if calls["n"] > 5:
             raise OSError(errno.ENOSPC, "No space left on device")
-        return real_dump(obj, fh, **kw)
+        return real_call(self, scored)
 
-    monkeypatch.setattr(jw.json, "dump", failing_dump)
+    monkeypatch.setattr(OrderJson, "__call__", failing_call)
     result = CliRunner().invoke(main, ["score", str(SAMPLE), "--out", str(out), "--format", "json"])
     assert result.exit_code == 2
     assert "disque plein" in result.stderr

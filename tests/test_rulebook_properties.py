@@ -182,7 +182,8 @@ def test_a_field_not_listed_as_missing_cannot_change_an_insufficient_verdict(rul
     Three-valued logic is monotone, so a part already decided stays decided whatever its unknown leaves
     become. Exceptions, by design: `present` / `absent` read "unknown" as a fact, so their fields are
     left out; and the reference date is "launch_date, else notification_date", so for a rule with a
-    validity window `missing` names launch_date and a notification date could also settle it.
+    validity window either date can settle it (a launch date replaces the notification date as the
+    reference, and may fall outside the window).
     """
     book = book_of(rule_list)
     for f in evaluate(o, book):
@@ -192,7 +193,7 @@ def test_a_field_not_listed_as_missing_cannot_change_an_insufficient_verdict(rul
         nodes = [rule.require] + ([rule.applies] if rule.applies is not None else [])
         presence = {leaf.field for n in nodes for leaf in _leaves(n) if leaf.op in ("present", "absent")}
         if rule.source.since or rule.source.until:
-            presence.add("notification_date")
+            presence.update(("notification_date", "launch_date"))
         unknown = {name for name in rule.condition_fields() if getattr(o, name) is None}
         free = unknown - set(f.missing) - presence
         filled = o.model_copy(update={name: getattr(other, name) for name in free})

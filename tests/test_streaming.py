@@ -118,3 +118,27 @@ def test_spool_round_trips_in_memory_and_on_disk():
         head = next(it)
         assert [head, *it] == data == list(s)
         s.close()
+
+
+def test_memoised_order_json_equals_the_plain_record(tmp_path, monkeypatch):
+    """results.json's fast path (finding JSON kept by rule, status and values read) changes no byte."""
+    import datetime as dt
+
+    import orjson
+
+    from procurement.directory import load_directory
+    from procurement.waivers import load_waivers
+    from procurement.write.records import OrderJson
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1748736000")
+    book = load_rules(None, [], [])
+    waivers = load_waivers(WAIVERS)
+    sources = [tiled_csv(tmp_path / "orders.csv", 300), ROOT / "samples" / "commandes-2025.xlsx",
+               ROOT / "samples" / "decp-2024-bretagne.json"]
+    result = run(sources, book, directory=load_directory([SUPPLIERS]), waivers=waivers)
+    assert result.today == dt.date(2025, 6, 1)
+    for lang in ("fr", "en"):
+        fast = OrderJson(result, lang)
+        for scored in result.orders:
+            assert fast(scored) == orjson.dumps(order_record(scored, lang, compact=True)), scored.order.id
+        assert len(fast.memo.cache) < len(result.orders) * 10  # verdicts repeat: the memo is used

@@ -11,7 +11,11 @@ carried per order. Rule texts (title, kind, chantiers) are given once. `ORDER_CO
 from __future__ import annotations
 
 import json
+import secrets
+from collections.abc import Iterator
 from typing import Any
+
+from markupsafe import Markup
 
 from procurement import i18n
 from procurement.fields import FIELDS
@@ -23,6 +27,8 @@ from procurement.views.words import words
 STATUS_LETTER = {"pass": "p", "fail": "f", "not_applicable": "n", "insufficient_data": "i", "waived": "w"}
 ORDER_COLUMNS = ("id", "file", "row", "buyer", "supplier", "object", "amount", "date", "score", "completeness",
                  "statuses", "messages", "missing", "page", "nature")
+# Where the page's data goes; random, so that no spreadsheet text can forge it.
+DATA_PLACEHOLDER = f"@@procurement-data-{secrets.token_hex(16)}@@"
 REJECTED_LIMIT = 1000  # rejected rows shown in the page; all are in rejected.csv
 
 
@@ -49,21 +55,30 @@ def _round(value: float | None, digits: int) -> float | int | None:
     return int(r) if r == int(r) else r
 
 
-def payload(run: Run, lang: str, per_order: bool = False) -> dict[str, Any]:
-    """The data the browser script renders (see module docstring for the layout)."""
-    t = words(lang)
-    rules = all_rules(run)
-    rule_pos = {r.id: i for i, r in enumerate(rules)}
-    n_rules = len(rules)
-    field_pos = {f.name: i for i, f in enumerate(FIELDS)}
-    files, buyers, suppliers = _Index(), _Index(), _Index()
-    orders = []
-    for scored in run.orders:
-        o = scored.order
-        s = scored.scores
+class PayloadBuilder:
+    """The browser's data (see module docstring), built one order at a time: the orders' rows are JSON
+    text kept in a spool (on disk past a size), so a report of a million orders needs no list of them."""
+
+    def __init__(self, run: Run, lang: str, per_order: bool = False):
+        from procurement.spool import Spool
+
+        self.run, self.lang, self.per_order = run, lang, per_order
+        self.rules = all_rules(run)
+        self.rule_pos = {r.id: i for i, r in enumerate(self.rules)}
+        self.field_pos = {f.name: i for i, f in enumerate(FIELDS)}
+        self.files, self.buyers, self.suppliers = _Index(), _Index(), _Index()
+        self.rows = Spool()
+
+    def add(self, scored: Any) -> None:
+        import orjson
+
+        self.rows.append(orjson.dumps(self.row(scored)))
+
+    def row(self, scored: Any) -> list[Any]:
+        o, s, lang, rule_pos = scored.order, scored.scores, self.lang, self.rule_pos
         src = o.source
         messages: list[Any] = []
-        statuses = ["n"] * n_rules  # one letter per rule, in the order of `rules`
+        statuses = ["n"] * len(self.rules)  # one letter per rule, in the order of `rules`
         for f in scored.findings:
             pos = rule_pos[f.rule]
             statuses[pos] = STATUS_LETTER.get(f.status, "f")
@@ -72,13 +87,13 @@ def payload(run: Run, lang: str, per_order: bool = False) -> dict[str, Any]:
         missing: list[Any] = []
         for rule_id, fields in s.missing.items():
             if rule_id in rule_pos:
-                missing += [rule_pos[rule_id], [field_pos[m] for m in fields if m in field_pos]]
-        orders.append([
+                missing += [rule_pos[rule_id], [self.field_pos[m] for m in fields if m in self.field_pos]]
+        return [
             o.id,
-            files(src.file + (f" · {src.sheet}" if src.sheet else "")),
+            self.files(src.file + (f" · {src.sheet}" if src.sheet else "")),
             src.row if src.row is not None else (src.path or ""),
-            buyers(o.buyer_name or o.buyer_siret),
-            suppliers(o.supplier_name or o.supplier_siret),
+            self.buyers(o.buyer_name or o.buyer_siret),
+            self.suppliers(o.supplier_name or o.supplier_siret),
             o.object or "",
             _round(o.amount, 2),
             o.notification_date.isoformat() if o.notification_date else "",
@@ -87,42 +102,55 @@ def payload(run: Run, lang: str, per_order: bool = False) -> dict[str, Any]:
             "".join(statuses),
             messages,
             missing,
-            order_file_name(scored) if per_order else "",
+            order_file_name(scored) if self.per_order else "",
             o.nature or "",
-        ])
-    return {
-        "v": 1,
-        "lang": lang,
-        "columns": ORDER_COLUMNS,
-        "statuses": [[STATUS_LETTER[s], s, i18n.label(s, lang)] for s in STATUS_ORDER],
-        "kinds": [[k, i18n.label(k, lang)] for k in ("legal", "risk", "kpi")],
-        "chantiers": [[c, i18n.chantier_name(c, lang)] for c in range(1, 9)],
-        "rules": [[r.id, r.kind, list(r.chantiers), text_of(r.title, lang)] for r in rules],
-        "fields": [field_label(f.name, lang) for f in FIELDS],
-        "natures": {"accord_cadre": t["framework_max"]},
-        "files": files.items,
-        "buyers": buyers.items,
-        "suppliers": suppliers.items,
-        "orders": orders,
-        "words": {k: t[k] for k in ("shown", "page", "of", "show_findings", "open_page", "not_given", "no_score",
-                                    "missing_title", "id", "buyer", "supplier", "object", "amount", "date",
-                                    "score", "col_verdict", "legal_fails", "where", "unknown", "prev", "next",
-                                    "row_word")},
-        "fmt": {"group": "," if lang == "en" else i18n.NNBSP, "point": "." if lang == "en" else ",",
-                "lang": lang},
-    }
+        ]
+
+    def tables(self) -> dict[str, Any]:
+        """Everything but the orders, once they have all been added (the string tables are complete)."""
+        lang, t = self.lang, words(self.lang)
+        return {
+            "v": 1,
+            "lang": lang,
+            "columns": ORDER_COLUMNS,
+            "statuses": [[STATUS_LETTER[s], s, i18n.label(s, lang)] for s in STATUS_ORDER],
+            "kinds": [[k, i18n.label(k, lang)] for k in ("legal", "risk", "kpi")],
+            "chantiers": [[c, i18n.chantier_name(c, lang)] for c in range(1, 9)],
+            "rules": [[r.id, r.kind, list(r.chantiers), text_of(r.title, lang)] for r in self.rules],
+            "fields": [field_label(f.name, lang) for f in FIELDS],
+            "natures": {"accord_cadre": t["framework_max"]},
+            "files": self.files.items,
+            "buyers": self.buyers.items,
+            "suppliers": self.suppliers.items,
+            "words": {k: t[k] for k in ("shown", "page", "of", "show_findings", "open_page", "not_given",
+                                        "no_score", "missing_title", "id", "buyer", "supplier", "object", "amount",
+                                        "date", "score", "col_verdict", "legal_fails", "where", "unknown", "prev",
+                                        "next", "row_word")},
+            "fmt": {"group": "," if lang == "en" else i18n.NNBSP, "point": "." if lang == "en" else ",",
+                    "lang": lang},
+        }
+
+    def chunks(self) -> Iterator[str]:
+        """The embedded JSON document, in pieces: the tables, then `"orders": [...]` last."""
+        head = embed_json(self.tables())
+        yield head[:-1] + ',"orders":['
+        for i, row in enumerate(self.rows):
+            text = row.decode("utf-8").replace("<", "\\u003c")
+            yield text if i == 0 else "," + text
+        yield "]}"
+        self.rows.close()
+
+
+def payload(run: Run, lang: str, per_order: bool = False) -> dict[str, Any]:
+    """The whole data document at once (tests, small runs)."""
+    builder = PayloadBuilder(run, lang, per_order)
+    orders = [builder.row(scored) for scored in run.orders]
+    return {**builder.tables(), "orders": orders}
 
 
 def all_rules(run: Run) -> list[Any]:
     """The rulebook's rules, then any other rule a finding names (a portfolio rule added after the engine)."""
-    rules = list(run.rulebook.rules)
-    known = {r.id for r in rules}
-    for scored in run.orders:
-        for f in scored.findings:
-            if f.rule not in known:
-                known.add(f.rule)
-                rules.append(f.compiled)
-    return rules
+    return run.rules()
 
 
 def embed_json(data: Any) -> str:
@@ -179,7 +207,6 @@ def batch_view(run: Run, agg: dict[str, Any], lang: str) -> dict[str, Any]:
     t = words(lang)
     c = run.counts
     n = {k: i18n.fmt_number(v, lang) for k, v in c.items()}
-    per_order = bool(run.options.get("per_order"))
     return {
         "counts": [(i18n.label(k, lang), n[k]) for k in ("rows_read", "orders", "rejected", "merged")],
         "balance_eq": t["balance_eq"].format(rows=n["rows_read"], orders=n["orders"], rejected=n["rejected"],
@@ -192,7 +219,8 @@ def batch_view(run: Run, agg: dict[str, Any], lang: str) -> dict[str, Any]:
         if len(run.rejected) > REJECTED_LIMIT else "",
         "coverage": coverage_rows(run, agg, lang),
         "directory_used": run.directory is not None,
-        "data_json": embed_json(payload(run, lang, per_order)),
+        # The orders' data: streamed into the page by html_report (see PayloadBuilder.chunks).
+        "data_json": Markup(DATA_PLACEHOLDER),
         "filters": {
             "statuses": [(s, i18n.label(s, lang)) for s in STATUS_ORDER],
             "kinds": [(k, i18n.label(k, lang)) for k in ("legal", "risk", "kpi")],

@@ -32,6 +32,22 @@ def write_order_page(scored: Any, run: Run, path: Path, lang: str = "fr") -> Pat
     return path
 
 
+class OrderPagesSink:
+    """One page per order in DIR/orders/<safe name>.html (for `score --per-order`), each written as its
+    order passes."""
+
+    def __init__(self, run: Run, out_dir: Path, lang: str, stack: object = None):
+        self.run, self.lang, self.folder = run, lang, out_dir / ORDERS_DIR
+        self.count = 0
+
+    def add(self, scored: Any) -> None:
+        write_order_page(scored, self.run, self.folder / order_file_name(scored), self.lang)
+        self.count += 1
+
+    def finish(self) -> Path:
+        return self.folder
+
+
 def write_order_pages(run: Run, out_dir: Path, lang: str = "fr") -> list[Path]:
     """One page per order in DIR/orders/<safe name>.html (for `score --per-order`)."""
     folder = out_dir / ORDERS_DIR

@@ -3,29 +3,64 @@
 Row balance, results by rule, rejected rows and the coverage table are rendered on the server; the
 orders are embedded once as compact JSON and filtered, sorted, searched and paged in the browser by a
 small script (procurement/templates/assets/report.js). View model: procurement/views/batch.py.
+
+The page is written as a stream: the orders' rows are collected one by one (`ReportSink.add`), the
+template is rendered around a placeholder once the figures are known, and the rows are copied in
+where the placeholder stands, so a million orders never sit in memory as one string.
 """
 
 from __future__ import annotations
 
+import io
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from procurement.pipeline import Run
-from procurement.views.batch import batch_view
+from procurement.views.batch import DATA_PLACEHOLDER, PayloadBuilder, batch_view
 from procurement.views.common import base_context, figures, page_assets, render
 from procurement.write.safe import atomic_path
 
 
-def report_html(run: Run, lang: str = "fr", agg: dict[str, Any] | None = None) -> str:
+class ReportSink:
+    def __init__(self, run: Run, out_dir: Path, lang: str, stack: ExitStack):
+        self.run, self.lang = run, lang
+        self.target = out_dir / "report.html"
+        self.tmp = stack.enter_context(atomic_path(self.target))
+        self.data = PayloadBuilder(run, lang, bool(run.options.get("per_order")))
+        self.add = self.data.add
+
+    def finish(self, agg: dict[str, Any] | None = None) -> Path:
+        with self.tmp.open("w", encoding="utf-8") as fh:
+            _write_page(self.run, self.lang, agg, self.data, fh)
+        return self.target
+
+
+def _write_page(run: Run, lang: str, agg: dict[str, Any] | None, data: PayloadBuilder, fh: IO[str]) -> None:
     context = base_context(run, lang)
     numbers = agg if agg is not None else figures(run)
     context.update(assets=page_assets("report.js"), v=batch_view(run, numbers, context["lang"]))
-    return render("report.html", context)
+    head, sep, tail = render("report.html", context).partition(DATA_PLACEHOLDER)
+    assert sep, "the report template lost its data placeholder"
+    fh.write(head)
+    for chunk in data.chunks():
+        fh.write(chunk)
+    fh.write(tail)
+
+
+def report_html(run: Run, lang: str = "fr", agg: dict[str, Any] | None = None) -> str:
+    """The whole page as one string (tests, `check`-sized runs)."""
+    builder = PayloadBuilder(run, lang, bool(run.options.get("per_order")))
+    for scored in run.orders:
+        builder.add(scored)
+    out = io.StringIO()
+    _write_page(run, lang, agg, builder, out)
+    return out.getvalue()
 
 
 def write_html(run: Run, out_dir: Path, lang: str = "fr") -> Path:
-    target = out_dir / "report.html"
-    html = report_html(run, lang)
-    with atomic_path(target) as tmp:
-        tmp.write_text(html, encoding="utf-8")
-    return target
+    with ExitStack() as stack:
+        sink = ReportSink(run, out_dir, lang, stack)
+        for scored in run.orders:
+            sink.add(scored)
+        return sink.finish()

@@ -6,6 +6,7 @@ charts: procurement/charts.py.
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +22,23 @@ def summary_html(run: Run, lang: str = "fr", agg: dict[str, Any] | None = None) 
     return render("summary.html", context)
 
 
+class SummarySink:
+    """The summary needs only the run's figures (procurement.aggregate), which the pass over the orders
+    computes once for the report and the summary together (see procurement.write.outputs)."""
+
+    def __init__(self, run: Run, out_dir: Path, lang: str, stack: ExitStack):
+        self.run, self.lang = run, lang
+        self.target = out_dir / "summary.html"
+        self.tmp = stack.enter_context(atomic_path(self.target))
+
+    def add(self, scored: Any) -> None:
+        pass
+
+    def finish(self, agg: dict[str, Any] | None = None) -> Path:
+        self.tmp.write_text(summary_html(self.run, self.lang, agg), encoding="utf-8")
+        return self.target
+
+
 def write_summary(run: Run, out_dir: Path, lang: str = "fr") -> Path:
-    target = out_dir / "summary.html"
-    html = summary_html(run, lang)
-    with atomic_path(target) as tmp:
-        tmp.write_text(html, encoding="utf-8")
-    return target
+    with ExitStack() as stack:
+        return SummarySink(run, out_dir, lang, stack).finish()

@@ -1,36 +1,55 @@
-"""results.json: the complete, machine-readable result of a run (schema in docs/results.schema.json)."""
+"""results.json: the complete, machine-readable result of a run (schema in docs/results.schema.json).
+
+Written as a stream (`JsonSink`: the meta block, then one order at a time) with orjson, compact: one
+order per line, so that a million orders are written in one pass without a list of them in memory.
+"""
 
 from __future__ import annotations
 
-import json
+from contextlib import ExitStack
 from pathlib import Path
 
+import orjson
+
 from procurement.pipeline import Run, meta
-from procurement.write.records import order_record, rejection_record, rules_meta
+from procurement.write.records import OrderJson, rejection_record, rules_meta
 from procurement.write.safe import atomic_path
 
 
-def write_json(run: Run, out_dir: Path, lang: str = "fr") -> Path:
-    target = out_dir / "results.json"
-    with atomic_path(target) as tmp, tmp.open("w", encoding="utf-8") as fh:
-        fh.write('{"meta": ')
-        json.dump({**meta(run), "rules": rules_meta(run, lang)}, fh, ensure_ascii=False)
-        fh.write(', "orders": [')
-        for i, scored in enumerate(run.orders):
-            if i:
-                fh.write(",")
-            fh.write("\n")
-            json.dump(order_record(scored, lang, compact=True), fh, ensure_ascii=False)
-        fh.write('\n], "rejected": [')
+def dumps(value: object) -> bytes:
+    return orjson.dumps(value)
+
+
+class JsonSink:
+    def __init__(self, run: Run, out_dir: Path, lang: str, stack: ExitStack):
+        self.run, self.lang = run, lang
+        self.target = out_dir / "results.json"
+        tmp = stack.enter_context(atomic_path(self.target))
+        self.fh = stack.enter_context(tmp.open("wb", buffering=1024 * 1024))
+        self.fh.write(b'{"meta":' + dumps({**meta(run), "rules": rules_meta(run, lang)}) + b',"orders":[')
+        self.first = True
+        self.record = OrderJson(run, lang)
+
+    def add(self, scored: object) -> None:
+        self.fh.write((b"\n" if self.first else b",\n") + self.record(scored))
+        self.first = False
+
+    def finish(self) -> Path:
+        run, lang, fh = self.run, self.lang, self.fh
+        fh.write(b'\n],"rejected":[')
         for i, rejection in enumerate(run.rejected):
-            if i:
-                fh.write(",")
-            fh.write("\n")
-            json.dump(rejection_record(rejection, lang), fh, ensure_ascii=False)
-        fh.write('\n], "portfolio": ')
-        json.dump([g.to_dict(lang) for g in run.portfolio], fh, ensure_ascii=False)
+            fh.write((b"\n" if i == 0 else b",\n") + dumps(rejection_record(rejection, lang)))
+        fh.write(b'\n],"portfolio":' + dumps([g.to_dict(lang) for g in run.portfolio]))
         if run.directory is not None:
-            fh.write(', "directory_rejected": ')
-            json.dump([rejection_record(r, lang) for r in run.directory.rejected], fh, ensure_ascii=False)
-        fh.write("}\n")
-    return target
+            fh.write(b',"directory_rejected":' + dumps([rejection_record(r, lang) for r in run.directory.rejected]))
+        fh.write(b"}\n")
+        fh.close()
+        return self.target
+
+
+def write_json(run: Run, out_dir: Path, lang: str = "fr") -> Path:
+    with ExitStack() as stack:
+        sink = JsonSink(run, out_dir, lang, stack)
+        for scored in run.orders:
+            sink.add(scored)
+        return sink.finish()

@@ -9,24 +9,42 @@ needs neither the whole file in memory nor the closing bracket of an array.
 
 from __future__ import annotations
 
-import json
+from contextlib import ExitStack
 from pathlib import Path
 
+import orjson
+
 from procurement.pipeline import Run, meta
-from procurement.write.records import order_record, rejection_record, rules_meta
+from procurement.write.records import OrderJson, rejection_record, rules_meta
 from procurement.write.safe import atomic_path
 
 
-def _line(kind: str, record: dict[str, object]) -> str:
-    return json.dumps({"type": kind, **record}, ensure_ascii=False) + "\n"
+def _line(kind: str, record: dict[str, object]) -> bytes:
+    return orjson.dumps({"type": kind, **record}) + b"\n"
+
+
+class JsonlSink:
+    def __init__(self, run: Run, out_dir: Path, lang: str, stack: ExitStack):
+        self.run, self.lang = run, lang
+        self.target = out_dir / "results.jsonl"
+        tmp = stack.enter_context(atomic_path(self.target))
+        self.fh = stack.enter_context(tmp.open("wb", buffering=1024 * 1024))
+        self.fh.write(_line("meta", {**meta(run), "rules": rules_meta(run, lang)}))
+        self.record = OrderJson(run, lang)
+
+    def add(self, scored: object) -> None:
+        self.fh.write(b'{"type":"order",' + self.record(scored)[1:] + b"\n")
+
+    def finish(self) -> Path:
+        for rejection in self.run.rejected:
+            self.fh.write(_line("rejection", rejection_record(rejection, self.lang)))
+        self.fh.close()
+        return self.target
 
 
 def write_jsonl(run: Run, out_dir: Path, lang: str = "fr") -> Path:
-    target = out_dir / "results.jsonl"
-    with atomic_path(target) as tmp, tmp.open("w", encoding="utf-8", newline="\n") as fh:
-        fh.write(_line("meta", {**meta(run), "rules": rules_meta(run, lang)}))
+    with ExitStack() as stack:
+        sink = JsonlSink(run, out_dir, lang, stack)
         for scored in run.orders:
-            fh.write(_line("order", order_record(scored, lang, compact=True)))
-        for rejection in run.rejected:
-            fh.write(_line("rejection", rejection_record(rejection, lang)))
-    return target
+            sink.add(scored)
+        return sink.finish()

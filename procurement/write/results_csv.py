@@ -14,7 +14,9 @@ such as `=HYPERLINK(...)` from the input arrives as text, never as a formula.
 from __future__ import annotations
 
 import csv
+from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 from procurement.pipeline import Run
 from procurement.scoring import CHANTIERS
@@ -41,12 +43,7 @@ _WORDS = {
 
 def statuses_of(run: Run) -> list[str]:
     """The four statuses, then any other status a later stage adds (e.g. waived), in order of appearance."""
-    out = list(BASE_STATUSES)
-    for scored in run.orders:
-        for status in scored.scores.counts:
-            if status not in out:
-                out.append(status)
-    return out
+    return [*BASE_STATUSES, *(s for s in run.statuses() if s not in BASE_STATUSES)]
 
 
 def headers(run: Run, lang: str) -> list[str]:
@@ -71,28 +68,43 @@ def number(value: float | None, lang: str, decimals: int = 2) -> str:
     return text if lang == "en" else text.replace(".", ",")
 
 
-def rows(run: Run, lang: str):
-    statuses = statuses_of(run)
-    rule_ids = [rule.id for rule in run.rulebook.rules]
-    for scored in run.orders:
-        order, sc = scored.order, scored.scores
-        src = order.source
-        by_rule = {f.rule: f.status for f in scored.findings}
-        completeness = None if sc.completeness is None else 100 * sc.completeness
-        row: list[object] = [order.id, src.file, src.sheet or "", "" if src.row is None else str(src.row),
-                             src.path or "", number(sc.overall, lang)]
-        row += [number(sc.by_chantier.get(c), lang) for c in CHANTIERS]
-        row.append(number(completeness, lang, 1))
-        row += [str(sc.counts.get(s, 0)) for s in statuses]
-        row += [by_rule.get(r, "") for r in rule_ids]
-        yield [neutralise(v) for v in row]
+def row(scored: Any, lang: str, statuses: list[str], rule_ids: list[str]) -> list[object]:
+    order, sc = scored.order, scored.scores
+    src = order.source
+    by_rule = {f.rule: f.status for f in scored.findings}
+    completeness = None if sc.completeness is None else 100 * sc.completeness
+    out: list[object] = [order.id, src.file, src.sheet or "", "" if src.row is None else str(src.row),
+                         src.path or "", number(sc.overall, lang)]
+    out += [number(sc.by_chantier.get(c), lang) for c in CHANTIERS]
+    out.append(number(completeness, lang, 1))
+    out += [str(sc.counts.get(s, 0)) for s in statuses]
+    out += [by_rule.get(r, "") for r in rule_ids]
+    return [neutralise(v) for v in out]
+
+
+class CsvSink:
+    def __init__(self, run: Run, out_dir: Path, lang: str, stack: ExitStack):
+        self.lang = lang
+        self.target = out_dir / "results.csv"
+        delimiter, encoding = (",", "utf-8") if lang == "en" else (";", "utf-8-sig")
+        tmp = stack.enter_context(atomic_path(self.target))
+        self.fh = stack.enter_context(tmp.open("w", encoding=encoding, newline="", buffering=1024 * 1024))
+        self.writer = csv.writer(self.fh, delimiter=delimiter)
+        self.writer.writerow(headers(run, lang))
+        self.statuses = statuses_of(run)
+        self.rule_ids = [rule.id for rule in run.rulebook.rules]
+
+    def add(self, scored: Any) -> None:
+        self.writer.writerow(row(scored, self.lang, self.statuses, self.rule_ids))
+
+    def finish(self) -> Path:
+        self.fh.close()
+        return self.target
 
 
 def write_results_csv(run: Run, out_dir: Path, lang: str = "fr") -> Path:
-    target = out_dir / "results.csv"
-    delimiter, encoding = (",", "utf-8") if lang == "en" else (";", "utf-8-sig")
-    with atomic_path(target) as tmp, tmp.open("w", encoding=encoding, newline="") as fh:
-        writer = csv.writer(fh, delimiter=delimiter)
-        writer.writerow(headers(run, lang))
-        writer.writerows(rows(run, lang))
-    return target
+    with ExitStack() as stack:
+        sink = CsvSink(run, out_dir, lang, stack)
+        for scored in run.orders:
+            sink.add(scored)
+        return sink.finish()

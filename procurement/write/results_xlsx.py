@@ -22,6 +22,7 @@ Cell safety (formulas, XML-illegal characters): xlsx_cells.py.
 from __future__ import annotations
 
 import os
+from contextlib import ExitStack
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -186,87 +187,106 @@ def _rejected_sheet(wb: Any, lang: str) -> Any:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def _rows_pass(run: Run, builder: RowBuilder, columns: Columns, learn: bool, results: Any, rule_rows: list[Any],
-               limit: int) -> bool:
-    """Every order once: results rows, rule sheet rows, counts. With `learn`, the header is learnt on the way
-    and the results rows are given up (returns False) as soon as a new column appears after the first."""
-    room = [limit] * len(rule_rows)
-    whole = True
-    for scored in run.orders:
-        if learn and columns.observe(scored) and results.rows:
-            whole = False  # the rows already written lack the new column: they are written again afterwards
-        row, by_rule = builder.rows(scored, whole and results.rows < limit, room)
+class XlsxSink:
+    """results.xlsx fed one order at a time (see procurement.write.outputs); `writer` ("openpyxl" or
+    "fast") overrides `choose_writer`.
+
+    openpyxl writes each sheet's header before its rows, so its path (small runs) reads the orders once
+    for the header before the pass. The fast path writes the results sheet's header last, so the pass is
+    the only one, unless new columns appear after the first order (several files with different columns,
+    DECP records that fill different fields): then the results rows are written again in a second pass.
+    """
+
+    def __init__(self, run: Run, out_dir: Path, lang: str, stack: ExitStack | None = None,
+                 writer: str | None = None):
+        from openpyxl import Workbook
+
+        lang = "en" if lang == "en" else "fr"
+        self.run, self.lang = run, lang
+        self.target = out_dir / "results.xlsx"
+        self.limit = EXCEL_MAX_ROWS - 2  # header rows
+        self.fast = (writer or choose_writer(len(run.orders))) == "fast"
+        self.columns = Columns() if self.fast else Columns.discover(run)
+        self.builder = RowBuilder(run, lang, self.columns)
+        rules = list(run.rulebook.rules)
+        self.wb = wb = Workbook(write_only=True)
+        if self.fast:
+            from procurement.write.xlsx_stream import CellStyles, SheetStream
+
+            self.results_ws = wb.create_sheet(SHEETS["results"][lang])  # its header once the columns are known
+            self.styles = CellStyles(self.results_ws)
+        else:
+            self.results_ws = _results_sheet(wb, run, lang, self.columns)
+        self.rule_ws = [_rule_sheet(wb, rule, lang) for rule in rules]
+        self.rejected_ws = _rejected_sheet(wb, lang)
+        if self.fast:
+            self.results: Any = SheetStream(self.styles, 2, 0)
+            self.rule_rows: list[Any] = [SheetStream(self.styles, 3, 8) for _ in rules]
+            self.rejected: Any = SheetStream(self.styles, 2, 9)
+        else:
+            self.results = _OpenpyxlRows(self.results_ws)
+            self.rule_rows = [_OpenpyxlRows(ws) for ws in self.rule_ws]
+            self.rejected = _OpenpyxlRows(self.rejected_ws)
+        self.sinks = [self.results, *self.rule_rows, self.rejected]
+        self.room = [self.limit] * len(self.rule_rows)
+        self.whole = True
+        if stack is not None:
+            stack.callback(self.close)
+
+    def add(self, scored: Any) -> None:
+        """Results row, rule sheet rows, counts. On the fast path the header is learnt on the way and the
+        results rows are given up as soon as a new column appears after the first."""
+        results = self.results
+        if self.fast and self.columns.observe(scored) and results.rows:
+            self.whole = False  # the rows already written lack the new column: written again in finish()
+        row, by_rule = self.builder.rows(scored, self.whole and results.rows < self.limit, self.room)
         if row is not None:
             results.append(row)
         for i, rule_row in by_rule:
-            rule_rows[i].append(rule_row)
-            room[i] -= 1
-    return whole
+            self.rule_rows[i].append(rule_row)
+            self.room[i] -= 1
+
+    def finish(self) -> Path:
+        from procurement.write.xlsx_stream import SheetStream
+
+        run, lang, columns, builder, limit = self.run, self.lang, self.columns, self.builder, self.limit
+        if not self.whole:
+            self.results.close()
+            self.results = self.sinks[0] = SheetStream(self.styles, 2, _width(run, columns))
+            for scored in islice(run.orders, limit):
+                self.results.append(builder.results_row(scored, builder.source(scored)))
+        results, rejected = self.results, self.rejected
+        if self.fast:
+            _results_header(self.results_ws, run, lang, columns)
+        for r in islice(run.rejected, limit):
+            rejected.append(builder.rejected_row(r))
+        labels = {s: i18n.label(s, lang) for s in (*columns.statuses, "waived")}
+        _format_results(self.results_ws, run, columns, _width(run, columns), results.rows, labels)
+        for ws, sink in zip(self.rule_ws, self.rule_rows, strict=True):
+            _format_rule(ws, sink.rows, lang)
+        self.rejected_ws.auto_filter.ref = f"A1:I{rejected.rows + 1}"
+        truncated = len(run.orders) > limit or len(run.rejected) > limit
+        write_readme(self.wb, run, lang, columns.originals, columns.canonical, columns.statuses,
+                     builder.rule_counts, truncated, limit, index=1)
+        splices = {}
+        if self.fast:
+            sheets = [self.results_ws, *self.rule_ws, self.rejected_ws]
+            splices = {ws: sink.chunks() for ws, sink in zip(sheets, self.sinks, strict=True)}
+        with atomic_path(self.target) as tmp:
+            save_stable(self.wb, tmp, run_time(run.generated_at), splices, FAST_COMPRESSLEVEL if self.fast else None)
+        return self.target
+
+    def close(self) -> None:
+        for sink in self.sinks:
+            sink.close()
 
 
 def write_results_xlsx(run: Run, out_dir: Path, lang: str = "fr", writer: str | None = None) -> Path:
-    """Write out_dir/results.xlsx; `writer` ("openpyxl" or "fast") overrides `choose_writer`.
-
-    openpyxl writes each sheet's header before its rows, so its path reads the orders once for the
-    header, then once for the rows. The fast path writes the results sheet's header last and reads the
-    orders once, unless new columns appear after the first order (several files with different columns,
-    DECP records that fill different fields): then the results rows are written again in a second pass.
-    """
-    from openpyxl import Workbook
-
-    lang = "en" if lang == "en" else "fr"
-    target = out_dir / "results.xlsx"
-    limit = EXCEL_MAX_ROWS - 2  # header rows
-    n_orders = len(run.orders)
-    fast = (writer or choose_writer(n_orders)) == "fast"
-    columns = Columns() if fast else Columns.discover(run)
-    builder = RowBuilder(run, lang, columns)
-    rules = list(run.rulebook.rules)
-
-    wb = Workbook(write_only=True)
-    if fast:
-        from procurement.write.xlsx_stream import CellStyles, SheetStream
-
-        results_ws = wb.create_sheet(SHEETS["results"][lang])  # its header once the columns are known
-        styles = CellStyles(results_ws)
-    else:
-        results_ws = _results_sheet(wb, run, lang, columns)
-    rule_ws = [_rule_sheet(wb, rule, lang) for rule in rules]
-    rejected_ws = _rejected_sheet(wb, lang)
-    if fast:
-        results: Any = SheetStream(styles, 2, 0)
-        rule_rows: list[Any] = [SheetStream(styles, 3, 8) for _ in rules]
-        rejected: Any = SheetStream(styles, 2, 9)
-    else:
-        results = _OpenpyxlRows(results_ws)
-        rule_rows = [_OpenpyxlRows(ws) for ws in rule_ws]
-        rejected = _OpenpyxlRows(rejected_ws)
-    sinks = [results, *rule_rows, rejected]
+    """Write out_dir/results.xlsx in a pass of its own (see XlsxSink)."""
+    sink = XlsxSink(run, out_dir, lang, writer=writer)
     try:
-        if not _rows_pass(run, builder, columns, fast, results, rule_rows, limit):
-            results.close()
-            results = sinks[0] = SheetStream(styles, 2, _width(run, columns))
-            for scored in islice(run.orders, limit):
-                results.append(builder.results_row(scored, builder.source(scored)))
-        if fast:
-            _results_header(results_ws, run, lang, columns)
-        for r in islice(run.rejected, limit):
-            rejected.append(builder.rejected_row(r))
-
-        labels = {s: i18n.label(s, lang) for s in (*columns.statuses, "waived")}
-        _format_results(results_ws, run, columns, _width(run, columns), results.rows, labels)
-        for ws, sink in zip(rule_ws, rule_rows, strict=True):
-            _format_rule(ws, sink.rows, lang)
-        rejected_ws.auto_filter.ref = f"A1:I{rejected.rows + 1}"
-        truncated = n_orders > limit or len(run.rejected) > limit
-        write_readme(wb, run, lang, columns.originals, columns.canonical, columns.statuses, builder.rule_counts,
-                     truncated, limit, index=1)
-        splices = {}
-        if fast:
-            splices = {ws: sink.chunks() for ws, sink in zip([results_ws, *rule_ws, rejected_ws], sinks, strict=True)}
-        with atomic_path(target) as tmp:
-            save_stable(wb, tmp, run_time(run.generated_at), splices, FAST_COMPRESSLEVEL if fast else None)
+        for scored in run.orders:
+            sink.add(scored)
+        return sink.finish()
     finally:
-        for sink in sinks:
-            sink.close()
-    return target
+        sink.close()

@@ -13,20 +13,17 @@ re-format the same verdict 100 000 times; a finding of another kind (a waived on
 from __future__ import annotations
 
 from collections import Counter
-from decimal import Decimal
 from typing import Any
 
 from procurement import i18n
-from procurement.engine import Finding
 from procurement.fields import FIELDS_BY_NAME, INPUT_FIELDS
 from procurement.pipeline import Run, ScoredOrder
-from procurement.rulebook.book import REFERENCE_FIELDS, message_fields
 from procurement.scoring import CHANTIERS
+from procurement.write.records import FindingMemo
 from procurement.write.results_csv import BASE_STATUSES
 from procurement.write.xlsx_cells import cell_value, score_cell
 
 EVIDENCE_KEYS = ("part", "field", "op", "expected", "actual", "result")
-CACHE_LIMIT = 200_000  # entries of FindingTexts before it starts afresh (memory stays bounded)
 
 
 class Columns:
@@ -75,39 +72,15 @@ class Columns:
         return columns
 
 
-def _key_part(value: object) -> object:
-    if value is None or type(value) in (str, int, bool):
-        return value
-    return (type(value), repr(value) if isinstance(value, Decimal | float | tuple | list) else value)
-
-
 class FindingTexts:
     """(message, evidence text, missing headers) of a finding, kept by (rule, status, values read)."""
 
     def __init__(self, run: Run, lang: str):
         self.lang = lang
-        self.cache: dict[tuple, tuple[object, object, object]] = {}
-        self.reads: dict[str, tuple[str, ...]] = {}
-        for rule in run.rulebook.rules:
-            names = [*rule.condition_fields(), *message_fields(rule)]
-            if rule.source.since or rule.source.until:
-                names += REFERENCE_FIELDS
-            self.reads[rule.id] = tuple(dict.fromkeys(names))
+        self.memo = FindingMemo(run.rulebook.rules, self.describe)
 
     def __call__(self, f: Any) -> tuple[object, object, object]:
-        reads = self.reads.get(f.rule) if type(f) is Finding else None
-        if reads is None:
-            return self.describe(f)
-        try:
-            key = (f.rule, f.status, *(_key_part(f.value(name)) for name in reads))
-            hit = self.cache.get(key)
-        except (KeyError, TypeError):  # a field outside the value tuple, an unhashable value: no shortcut
-            return self.describe(f)
-        if hit is None:
-            if len(self.cache) >= CACHE_LIMIT:
-                self.cache.clear()
-            hit = self.cache[key] = self.describe(f)
-        return hit
+        return self.memo(f)
 
     def describe(self, f: Any) -> tuple[object, object, object]:
         from procurement.rulebook.examples import describe_evidence

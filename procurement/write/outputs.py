@@ -1,0 +1,72 @@
+"""Every output of `procurement score`, written in ONE pass over the scored orders.
+
+Why one pass: a streaming run keeps its orders pickled on disk (`procurement.store`), and each pass
+rebuilds every order; the writers therefore take the orders one at a time (`add`) and complete their
+file at the end (`finish`). The figures of the report and the summary (`procurement.aggregate`) are
+computed in the same pass. A file is renamed into place only when every output is complete, so an
+interrupted run leaves the previous outputs, never a half-written one.
+"""
+
+from __future__ import annotations
+
+import importlib
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+from procurement.pipeline import Run
+
+# Output name -> "module:class" of its sink (see module docstring); the signature is
+# `Sink(run, out_dir, lang, stack)` with `add(scored)` and `finish()`.
+SINKS: dict[str, str] = {
+    "json": "procurement.write.json_writer:JsonSink",
+    "jsonl": "procurement.write.jsonl_writer:JsonlSink",
+    "csv": "procurement.write.results_csv:CsvSink",
+    "xlsx": "procurement.write.results_xlsx:XlsxSink",
+    "html": "procurement.write.html_report:ReportSink",
+    "summary": "procurement.write.html_summary:SummarySink",
+}
+NEEDS_FIGURES = {"html", "summary"}
+
+
+def _sink_class(name: str) -> Any:
+    module, _, attr = SINKS[name].partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+def write_outputs(run: Run, out_dir: Path, lang: str, formats: list[str], per_order: bool = False,
+                  progress: Any = None) -> list[Path]:
+    """Write `formats` (names of procurement.write.registry) and rejected.csv into `out_dir`."""
+    from procurement.write import registry
+    from procurement.write.rejected_csv import write_rejected
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as stack:
+        sinks = {name: _sink_class(name)(run, out_dir, lang, stack) for name in formats if name in SINKS}
+        if per_order:
+            from procurement.write.html_order import OrderPagesSink
+
+            sinks["orders"] = OrderPagesSink(run, out_dir, lang, stack)
+        agg = None
+        adds = [sink.add for name, sink in sinks.items() if name != "summary"]
+        if NEEDS_FIGURES & set(sinks):
+            from procurement.aggregate import Aggregate
+
+            agg = Aggregate(run.rulebook)
+            adds.append(agg.add)
+        total = len(run.orders)
+        for done, scored in enumerate(run.orders, 1):
+            for add in adds:
+                add(scored)
+            if progress is not None and not done & 511:
+                progress.update("→ " + out_dir.name, done, total)
+        if progress is not None:
+            progress.close()
+        figures = agg.result() if agg is not None else None
+        written = [sink.finish(figures) if name in NEEDS_FIGURES else sink.finish() for name, sink in sinks.items()]
+    # Formats without a sink write in a pass of their own.
+    for name in formats:
+        if name not in SINKS:
+            written.append(registry.writer(name)(run, out_dir, lang))
+    written.append(write_rejected(run, out_dir, lang))
+    return written
