@@ -274,8 +274,9 @@ cell = st.one_of(
     # so a sub-millisecond time near a .5 ms boundary may differ by 1 ms (a known difference).
     st.datetimes(dt.datetime(1900, 1, 1), dt.datetime(9999, 12, 31)).map(
         lambda d: d.replace(microsecond=d.microsecond // 1000 * 1000)),
-    st.times(),
-    st.timedeltas(dt.timedelta(0), dt.timedelta(days=3000)),
+    st.times().map(lambda t: t.replace(microsecond=t.microsecond // 1000 * 1000)),
+    st.timedeltas(dt.timedelta(0), dt.timedelta(days=3000)).map(
+        lambda d: dt.timedelta(milliseconds=d // dt.timedelta(milliseconds=1))),
 )
 # Not "[h]:mm" on arbitrary numbers: for durations beyond about 100,000 days openpyxl's millisecond rounding
 # and calamine's differ by a second (a known difference; durations from st.timedeltas are compared).
