@@ -109,6 +109,12 @@ def main() -> None:
 @click.option("--max-size", "max_size_mb", type=click.IntRange(1), default=2048, show_default=True,
               help=tr("Taille maximale d'un fichier d'entrée, et d'un classeur une fois décompressé, en Mo.",
                       "Largest input file, and largest workbook once uncompressed, in MB."))
+@click.option("--xlsx-reader", "xlsx_reader", type=click.Choice(["auto", "openpyxl", "calamine"]), default="auto",
+              show_default=True,
+              help=tr("Lecteur des classeurs .xlsx : calamine (rapide) au-delà de 8 Mo en automatique, openpyxl "
+                      "en deçà. Les deux donnent les mêmes résultats.",
+                      "Reader of .xlsx workbooks: calamine (fast) above 8 MB when automatic, openpyxl below. "
+                      "Both give the same results."))
 @click.option("--jobs", "-j", type=click.IntRange(0), default=0,
               help=tr("Processus d'évaluation en parallèle (0, par défaut : un par cœur). Le résultat est le même "
                       "quel que soit ce nombre.",
@@ -117,7 +123,7 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help=tr("N'afficher que les erreurs.", "Print errors only."))
 @LANG_OPTION
 def score(files, out_dir, rules_path, sheet, mapping, forced_format, formats, suppliers, waivers, select, ignore,
-          fail_on, per_order, max_size_mb, jobs, quiet, lang):
+          fail_on, per_order, max_size_mb, xlsx_reader, jobs, quiet, lang):
     """Score orders and write the results (its help is SCORE_HELP, French or English)."""
     from procurement.commands import ScoreRequest, run_score
 
@@ -127,6 +133,7 @@ def score(files, out_dir, rules_path, sheet, mapping, forced_format, formats, su
             forced_format=forced_format, select=list(select), ignore=list(ignore), fail_on=fail_on,
             quiet=quiet, lang=lang, formats=list(formats) or None, suppliers=list(suppliers), waivers=waivers,
             per_order=per_order, max_size_mb=max_size_mb, jobs=jobs,
+            xlsx_reader=None if xlsx_reader == "auto" else xlsx_reader,
         ))
     sys.exit(code)
 

@@ -71,6 +71,7 @@ class ScoreRequest:
     waivers: Path | None = None
     per_order: bool = False
     max_size_mb: int = 2048
+    xlsx_reader: str | None = None  # "openpyxl" or "calamine"; None: automatic. Not in meta: same results.
     jobs: int = 0  # scoring processes; 0: one per core. Not recorded in meta: it does not change results.
 
 
@@ -85,7 +86,7 @@ def run_score(req: ScoreRequest) -> int:
     rulebook = load_rules(rules_path, select, ignore)
     limit = req.max_size_mb * 1024**2
     options = ReadOptions(sheet=sheet, mapping=load_mapping(mapping) if mapping else None, max_bytes=limit,
-                          max_uncompressed=limit)
+                          max_uncompressed=limit, xlsx_engine=req.xlsx_reader)
     used = {
         "rules": str(rules_path) if rules_path else None, "sheet": sheet,
         "mapping": str(mapping) if mapping else None, "format": forced_format,
@@ -114,7 +115,7 @@ def run_score(req: ScoreRequest) -> int:
 
     result = run(files, rulebook, read_options=options, forced_format=forced_format, options=used,
                  directory=directory, waivers=waiver_set, progress=None if quiet else Progress(lang),
-                 jobs=req.jobs or default_jobs())
+                 jobs=req.jobs or default_jobs(), encode=lang if {"json", "jsonl"} & set(formats) else None)
     from procurement.write.outputs import write_outputs
 
     write_outputs(result, out_dir, lang, formats, req.per_order, None if quiet else Progress(lang))

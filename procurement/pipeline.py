@@ -33,6 +33,9 @@ class ScoredOrder:
     findings: list[Any]
     scores: Any
     original: dict[str, object] | None = None
+    # The order's results.json record, when a worker already encoded it (procurement.scorer); None when
+    # it must be encoded again (the whole batch changed it: a duplicate id, a RISK-02 finding).
+    encoded: tuple[str, bytes] | None = None  # (language, JSON)
 
 
 @dataclass(slots=True)
@@ -201,16 +204,19 @@ def run(
     waivers: Any = None,
     progress: Any = None,
     jobs: int = 1,
+    encode: str | None = None,
 ) -> Run:
     """Score every row of every input against a compiled rulebook (and a WaiverSet, when given).
 
     Streams: records are scored in chunks (on `jobs` processes) and kept pickled in a spool, so memory
     does not grow with the input; `Run.orders` is an `OrderStore` that replays them for each writer.
+    With `encode` (a language), each order's results.json record is encoded while scoring, on the
+    workers, and kept with it (`ScoredOrder.encoded`).
     """
     inputs: list[InputInfo] = []
     rejected: list[Rejection] = []
     today = run_date()  # SOURCE_DATE_EPOCH-aware, once per run: waivers expire on the run's day
-    ctx = Context(rulebook, directory, waivers, today)
+    ctx = Context(rulebook, directory, waivers, today, encode)
     spool, tally = Spool(), _Tally()
     from procurement.portfolio_findings import portfolio_rule, selected_splitting
 

@@ -35,6 +35,15 @@ class Context:
     directory: Any = None
     waivers: Any = None  # procurement.waivers.WaiverSet
     today: dt.date | None = None
+    encode: str | None = None  # language of the results.json records to encode here, if any
+    _encoder: Any = None
+
+    def encoder(self) -> Any:
+        if self._encoder is None:
+            from procurement.write.records import OrderJson
+
+            self._encoder = OrderJson(self.rulebook.rules, self.encode or "fr")
+        return self._encoder
 
 
 @dataclass(slots=True)
@@ -43,7 +52,7 @@ class Scored:
 
     key: int  # digest of (buyer, id): ids are unique per buyer only (DECP)
     location: str  # where the order was read, for the duplicate warning of a later copy
-    blob: bytes  # pickle of (order, raw statuses, scores, original): see procurement.store
+    blob: bytes  # pickle of (order, raw statuses, scores, original, encoded): see procurement.store
     facts: PortfolioFacts | None
     merged: int  # DECP rows merged into this order
     has_duplicate_warning: bool  # the reader already flagged the id as repeated
@@ -113,10 +122,15 @@ def score_chunk(records: list[RawRecord | Rejection], ctx: Context) -> ChunkResu
         if isinstance(result, Rejection):
             out.items.append(result)
             continue
-        order, raw, _findings, scores = result
+        order, raw, findings, scores = result
+        encoded = None
+        if ctx.encode is not None:
+            from procurement.pipeline import ScoredOrder
+
+            encoded = (ctx.encode, ctx.encoder()(ScoredOrder(order, findings, scores, record.original)))
         if len(scores.counts) > len(STATUSES):
             out.statuses += [s for s in scores.counts if s not in STATUSES and s not in out.statuses]
-        blob = dumps((order, tuple(f.status for f in raw), scores, record.original), protocol=5)
+        blob = dumps((order, tuple(f.status for f in raw), scores, record.original, encoded), protocol=5)
         out.items.append(Scored(
             order_key(order), location(order), blob, portfolio_facts(order), len(order.source.merged_rows),
             any(w.code == "duplicate_id" for w in order.warnings),

@@ -48,13 +48,13 @@ class OrderStore:
         plan, values = [rule for rule, _ in book.plan], book.values
         waivers, today, duplicates, portfolio = self.waivers, self.today, self.duplicates, self.portfolio
         for index, blob in enumerate(self.spool):
-            order, statuses, scores, original = loads(blob)
+            order, statuses, scores, original, encoded = loads(blob)
             vals = values(order)
             findings: list[Any] = [Finding(r, s, vals, book) for r, s in zip(plan, statuses, strict=True)]
             if waivers:
                 findings = apply_waivers(order, findings, waivers, today)
             if index in duplicates:
-                order = dedupe_warning(order, duplicates[index])
+                order, encoded = dedupe_warning(order, duplicates[index]), None
             concerned = portfolio.get(order.id) if portfolio else None
             if concerned:
                 from procurement.portfolio_findings import PortfolioOrderFinding
@@ -62,8 +62,8 @@ class OrderStore:
                 findings.extend(PortfolioOrderFinding(g, self.portfolio_rule, order.id) for g in concerned)
                 if waivers:
                     findings = apply_waivers(order, findings, waivers, today)
-                scores = score_order(findings, book)
-            yield ScoredOrder(order, findings, scores, original)
+                scores, encoded = score_order(findings, book), None
+            yield ScoredOrder(order, findings, scores, original, encoded)
 
     def __getitem__(self, index: int | slice) -> Any:
         if isinstance(index, slice):

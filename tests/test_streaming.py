@@ -135,10 +135,15 @@ def test_memoised_order_json_equals_the_plain_record(tmp_path, monkeypatch):
     waivers = load_waivers(WAIVERS)
     sources = [tiled_csv(tmp_path / "orders.csv", 300), ROOT / "samples" / "commandes-2025.xlsx",
                ROOT / "samples" / "decp-2024-bretagne.json"]
-    result = run(sources, book, directory=load_directory([SUPPLIERS]), waivers=waivers)
+    result = run(sources, book, directory=load_directory([SUPPLIERS]), waivers=waivers, encode="fr")
     assert result.today == dt.date(2025, 6, 1)
+    # Records encoded on the way (by workers) are the records of the orders as finally replayed.
+    encoded = [s for s in result.orders if s.encoded is not None]
+    assert len(encoded) > len(result.orders) / 2
+    for scored in encoded:
+        assert scored.encoded == ("fr", orjson.dumps(order_record(scored, "fr", compact=True)))
     for lang in ("fr", "en"):
-        fast = OrderJson(result, lang)
+        fast = OrderJson(result.rulebook.rules, lang)
         for scored in result.orders:
             assert fast(scored) == orjson.dumps(order_record(scored, lang, compact=True)), scored.order.id
         assert len(fast.memo.cache) < len(result.orders) * 10  # verdicts repeat: the memo is used

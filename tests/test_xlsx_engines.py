@@ -337,3 +337,21 @@ def test_date_serial_out_of_range_reads_as_openpyxl_does(tmp_path):
                      formats={(2, 5): "dd/mm/yyyy", (3, 5): "dd/mm/yyyy"})
     _, records, _ = _same(path)
     assert "'#VALUE!'" in records[0] and "datetime.datetime(2025, 3, 1, 0, 0)" in records[1]
+
+
+def test_cli_xlsx_reader_flag_gives_the_same_files(tmp_path, monkeypatch):
+    """`--xlsx-reader openpyxl|calamine` (issue 7): same results.json and results.csv, byte for byte."""
+    from click.testing import CliRunner
+
+    from procurement.cli import main
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    monkeypatch.delenv("PROCUREMENT_XLSX_READER", raising=False)
+    outputs = {}
+    for engine in ("openpyxl", "calamine"):
+        out = tmp_path / engine
+        result = CliRunner().invoke(main, ["score", str(ROOT / "samples" / "commandes-2025.xlsx"), "--out", str(out),
+                                           "--quiet", "--xlsx-reader", engine, "--format", "json", "--format", "csv"])
+        assert result.exit_code == 0, result.output
+        outputs[engine] = [(out / name).read_bytes() for name in ("results.json", "results.csv", "rejected.csv")]
+    assert outputs["openpyxl"] == outputs["calamine"]

@@ -28,7 +28,7 @@ class JsonSink:
         self.fh = stack.enter_context(tmp.open("wb", buffering=1024 * 1024))
         self.fh.write(b'{"meta":' + dumps({**meta(run), "rules": rules_meta(run, lang)}) + b',"orders":[')
         self.first = True
-        self.record = OrderJson(run, lang)
+        self.record = OrderJson(run.rulebook.rules, lang)
 
     def add(self, scored: object) -> None:
         self.fh.write((b"\n" if self.first else b",\n") + self.record(scored))

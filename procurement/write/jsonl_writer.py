@@ -30,7 +30,7 @@ class JsonlSink:
         tmp = stack.enter_context(atomic_path(self.target))
         self.fh = stack.enter_context(tmp.open("wb", buffering=1024 * 1024))
         self.fh.write(_line("meta", {**meta(run), "rules": rules_meta(run, lang)}))
-        self.record = OrderJson(run, lang)
+        self.record = OrderJson(run.rulebook.rules, lang)
 
     def add(self, scored: object) -> None:
         self.fh.write(b'{"type":"order",' + self.record(scored)[1:] + b"\n")

@@ -127,7 +127,7 @@ class FindingMemo:
     and is derived afresh. The memo is cleared when full, so memory stays bounded.
     """
 
-    LIMIT = 200_000
+    LIMIT = 20_000  # entries; a million unique verdicts would otherwise hold gigabytes
 
     def __init__(self, rules: Any, derive: Any):
         self.derive = derive
@@ -217,16 +217,18 @@ class OrderJson:
     """`orjson.dumps(order_record(scored, lang, compact=True))`, byte for byte, with each engine finding's
     JSON taken from a `FindingMemo`: most verdicts of a batch repeat (same rule, status and values)."""
 
-    def __init__(self, run: Any, lang: str):
+    def __init__(self, rules: Any, lang: str):
         import orjson
 
         self.lang, self.dumps = lang, orjson.dumps
-        self.memo = FindingMemo(run.rulebook.rules, self._finding)
+        self.memo = FindingMemo(rules, self._finding)
 
     def _finding(self, f: Any, origins: tuple[tuple[str, str | None], ...]) -> bytes:
         return self.dumps(finding_dict(f, self.lang, dict(origins), compact=True))
 
     def __call__(self, scored: ScoredOrder) -> bytes:
+        if scored.encoded is not None and scored.encoded[0] == self.lang:  # encoded by a worker
+            return scored.encoded[1]
         order, dumps, lang, memo = scored.order, self.dumps, self.lang, self.memo
         origins = order.origins
         findings = []
