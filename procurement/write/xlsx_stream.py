@@ -25,9 +25,9 @@ from typing import Any, BinaryIO
 
 from procurement.write.safe import DANGEROUS_PREFIXES
 
-FLUSH_ROWS = 2_000
-SHORT_TEXT = 2_000  # texts up to this length keep their XML for the next time they come
-TEXTS_KEPT = 50_000  # at most this many (then the memory starts afresh)
+FLUSH_ROWS = 200  # rows held before writing to the sheet's temporary file (37 sheets hold them at once)
+SHORT_TEXT = 300  # texts up to this length keep their XML for the next time they come (labels, messages)
+TEXTS_KEPT = 20_000  # at most this many, for all sheets together (then the memory starts afresh)
 SMALL_INT = 10**15
 _WHITESPACE = (" ", "\t", "\n", "\r")
 
@@ -41,6 +41,7 @@ class CellStyles:
         quote = WriteOnlyCell(ws)
         quote.quotePrefix = True
         self.quote = quote.style_id
+        self.texts: dict[str, str] = {}  # see SheetStream._body
         # openpyxl gives each date and time type its own number format (yyyy-mm-dd h:mm:ss, yyyy-mm-dd, h:mm:ss).
         self.temporal = {t: WriteOnlyCell(ws, value=v).style_id for t, v in (
             (dt.datetime, dt.datetime(2000, 1, 1)), (dt.date, dt.date(2000, 1, 1)), (dt.time, dt.time(0)))}
@@ -60,7 +61,7 @@ class SheetStream:
         self._file: BinaryIO = tempfile.TemporaryFile()  # noqa: SIM115 - closed by chunks() or close()
         self._pending: list[str] = []
         self._dates: dict[object, str] = {}
-        self._texts: dict[str, str] = {}  # text -> its cell body
+        self._texts: dict[str, str] = styles.texts  # text -> its cell body, shared by the workbook's sheets
 
     def append(self, row: list[object]) -> None:
         r = self.next_row
