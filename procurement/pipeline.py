@@ -33,9 +33,9 @@ class ScoredOrder:
     findings: list[Any]
     scores: Any
     original: dict[str, object] | None = None
-    # The order's results.json record, when a worker already encoded it (procurement.scorer); None when
-    # it must be encoded again (the whole batch changed it: a duplicate id, a RISK-02 finding).
-    encoded: tuple[str, bytes] | None = None  # (language, JSON)
+    # (language, the JSON of the first findings) when a worker already encoded them (procurement.scorer);
+    # findings the whole batch adds later (RISK-02) are encoded when written.
+    encoded: tuple[str, tuple[bytes, ...]] | None = None
 
 
 @dataclass(slots=True)
@@ -210,8 +210,8 @@ def run(
 
     Streams: records are scored in chunks (on `jobs` processes) and kept pickled in a spool, so memory
     does not grow with the input; `Run.orders` is an `OrderStore` that replays them for each writer.
-    With `encode` (a language), each order's results.json record is encoded while scoring, on the
-    workers, and kept with it (`ScoredOrder.encoded`).
+    With `encode` (a language), the findings of each order's results.json record are encoded while
+    scoring, on the workers, and kept with it (`ScoredOrder.encoded`).
     """
     inputs: list[InputInfo] = []
     rejected: list[Rejection] = []

@@ -127,7 +127,8 @@ def score_chunk(records: list[RawRecord | Rejection], ctx: Context) -> ChunkResu
         if ctx.encode is not None:
             from procurement.pipeline import ScoredOrder
 
-            encoded = (ctx.encode, ctx.encoder()(ScoredOrder(order, findings, scores, record.original)))
+            scored = ScoredOrder(order, findings, scores, record.original)
+            encoded = (ctx.encode, tuple(ctx.encoder().findings(scored)))
         if len(scores.counts) > len(STATUSES):
             out.statuses += [s for s in scores.counts if s not in STATUSES and s not in out.statuses]
         blob = dumps((order, tuple(f.status for f in raw), scores, record.original, encoded), protocol=5)

@@ -54,7 +54,7 @@ class OrderStore:
             if waivers:
                 findings = apply_waivers(order, findings, waivers, today)
             if index in duplicates:
-                order, encoded = dedupe_warning(order, duplicates[index]), None
+                order = dedupe_warning(order, duplicates[index])
             concerned = portfolio.get(order.id) if portfolio else None
             if concerned:
                 from procurement.portfolio_findings import PortfolioOrderFinding
@@ -62,7 +62,7 @@ class OrderStore:
                 findings.extend(PortfolioOrderFinding(g, self.portfolio_rule, order.id) for g in concerned)
                 if waivers:
                     findings = apply_waivers(order, findings, waivers, today)
-                scores, encoded = score_order(findings, book), None
+                scores = score_order(findings, book)
             yield ScoredOrder(order, findings, scores, original, encoded)
 
     def __getitem__(self, index: int | slice) -> Any:

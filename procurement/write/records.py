@@ -215,7 +215,10 @@ def order_record(scored: ScoredOrder, lang: str, compact: bool = False) -> dict[
 
 class OrderJson:
     """`orjson.dumps(order_record(scored, lang, compact=True))`, byte for byte, with each engine finding's
-    JSON taken from a `FindingMemo`: most verdicts of a batch repeat (same rule, status and values)."""
+    JSON taken from a `FindingMemo` (most verdicts of a batch repeat: same rule, status and values), or
+    from `scored.encoded` when the workers already encoded the order's findings (`findings()`): a
+    finding's JSON depends on the finding alone, so it holds even when the batch later adds findings
+    (RISK-02) or a warning (duplicate id) to the order."""
 
     def __init__(self, rules: Any, lang: str):
         import orjson
@@ -226,19 +229,26 @@ class OrderJson:
     def _finding(self, f: Any, origins: tuple[tuple[str, str | None], ...]) -> bytes:
         return self.dumps(finding_dict(f, self.lang, dict(origins), compact=True))
 
-    def __call__(self, scored: ScoredOrder) -> bytes:
-        if scored.encoded is not None and scored.encoded[0] == self.lang:  # encoded by a worker
-            return scored.encoded[1]
+    def findings(self, scored: ScoredOrder) -> list[bytes]:
         order, dumps, lang, memo = scored.order, self.dumps, self.lang, self.memo
         origins = order.origins
-        findings = []
-        for f in scored.findings:
+        done: tuple[bytes, ...] = ()
+        if scored.encoded is not None and scored.encoded[0] == lang:
+            done = scored.encoded[1]
+        findings = list(done)
+        for f in scored.findings[len(done):]:
             if f.status == "not_applicable":
                 findings.append(b'{"rule":' + dumps(f.rule) + b',"status":"not_applicable"}')
                 continue
             reads = memo.reads.get(f.rule, ())
             shown = tuple((n, origins.get(n)) for n in (*reads, *_ORIGIN_BASES) if n in origins)
             findings.append(memo(f, shown) if type(f) is Finding else dumps(finding_dict(f, lang, origins, True)))
+        return findings
+
+    def __call__(self, scored: ScoredOrder) -> bytes:
+        order, dumps, lang = scored.order, self.dumps, self.lang
+        origins = order.origins
+        findings = self.findings(scored)
         return b"".join((
             b'{"id":', dumps(order.id), b',"source":', dumps(source_dict(order.source)),
             b',"scores":', dumps(scored.scores.to_dict()), b',"findings":[', b",".join(findings),
