@@ -115,7 +115,8 @@ def run_score(req: ScoreRequest) -> int:
 
     result = run(files, rulebook, read_options=options, forced_format=forced_format, options=used,
                  directory=directory, waivers=waiver_set, progress=None if quiet else Progress(lang),
-                 jobs=req.jobs or default_jobs(), encode=lang if {"json", "jsonl"} & set(formats) else None)
+                 jobs=req.jobs or default_jobs(), encode=lang if {"json", "jsonl"} & set(formats) else None,
+                 texts=lang if "xlsx" in formats else None)
     from procurement.write.outputs import write_outputs
 
     write_outputs(result, out_dir, lang, formats, req.per_order, None if quiet else Progress(lang))

@@ -36,6 +36,9 @@ class ScoredOrder:
     # (language, the JSON of the first findings) when a worker already encoded them (procurement.scorer);
     # findings the whole batch adds later (RISK-02) are encoded when written.
     encoded: tuple[str, tuple[bytes, ...]] | None = None
+    # (language, (message, evidence, missing) of each finding for results.xlsx, None if not applicable),
+    # likewise computed by a worker (procurement.write.xlsx_rows.FindingTexts).
+    texts: tuple[str, tuple[Any, ...]] | None = None
 
 
 @dataclass(slots=True)
@@ -205,18 +208,20 @@ def run(
     progress: Any = None,
     jobs: int = 1,
     encode: str | None = None,
+    texts: str | None = None,
 ) -> Run:
     """Score every row of every input against a compiled rulebook (and a WaiverSet, when given).
 
     Streams: records are scored in chunks (on `jobs` processes) and kept pickled in a spool, so memory
     does not grow with the input; `Run.orders` is an `OrderStore` that replays them for each writer.
     With `encode` (a language), the findings of each order's results.json record are encoded while
-    scoring, on the workers, and kept with it (`ScoredOrder.encoded`).
+    scoring, on the workers, and kept with it (`ScoredOrder.encoded`); with `texts`, likewise the texts
+    of results.xlsx's rule sheets (`ScoredOrder.texts`).
     """
     inputs: list[InputInfo] = []
     rejected: list[Rejection] = []
     today = run_date()  # SOURCE_DATE_EPOCH-aware, once per run: waivers expire on the run's day
-    ctx = Context(rulebook, directory, waivers, today, encode)
+    ctx = Context(rulebook, directory, waivers, today, encode, texts)
     spool, tally = Spool(), _Tally()
     from procurement.portfolio_findings import portfolio_rule, selected_splitting
 

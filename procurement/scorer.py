@@ -36,7 +36,16 @@ class Context:
     waivers: Any = None  # procurement.waivers.WaiverSet
     today: dt.date | None = None
     encode: str | None = None  # language of the results.json records to encode here, if any
+    texts: str | None = None  # language of results.xlsx's finding texts to compute here, if any
     _encoder: Any = None
+    _texts: Any = None
+
+    def describer(self) -> Any:
+        if self._texts is None:
+            from procurement.write.xlsx_rows import FindingTexts
+
+            self._texts = FindingTexts(self.rulebook.rules, self.texts or "fr")
+        return self._texts
 
     def encoder(self) -> Any:
         if self._encoder is None:
@@ -52,7 +61,7 @@ class Scored:
 
     key: int  # digest of (buyer, id): ids are unique per buyer only (DECP)
     location: str  # where the order was read, for the duplicate warning of a later copy
-    blob: bytes  # pickle of (order, raw statuses, scores, original, encoded): see procurement.store
+    blob: bytes  # pickle of (order, raw statuses, scores, original, encoded, texts): see procurement.store
     facts: PortfolioFacts | None
     merged: int  # DECP rows merged into this order
     has_duplicate_warning: bool  # the reader already flagged the id as repeated
@@ -123,15 +132,18 @@ def score_chunk(records: list[RawRecord | Rejection], ctx: Context) -> ChunkResu
             out.items.append(result)
             continue
         order, raw, findings, scores = result
-        encoded = None
+        encoded = texts = None
         if ctx.encode is not None:
             from procurement.pipeline import ScoredOrder
 
             scored = ScoredOrder(order, findings, scores, record.original)
             encoded = (ctx.encode, tuple(ctx.encoder().findings(scored)))
+        if ctx.texts is not None:
+            describe = ctx.describer()
+            texts = (ctx.texts, tuple(None if f.status == "not_applicable" else describe(f) for f in findings))
         if len(scores.counts) > len(STATUSES):
             out.statuses += [s for s in scores.counts if s not in STATUSES and s not in out.statuses]
-        blob = dumps((order, tuple(f.status for f in raw), scores, record.original, encoded), protocol=5)
+        blob = dumps((order, tuple(f.status for f in raw), scores, record.original, encoded, texts), protocol=5)
         out.items.append(Scored(
             order_key(order), location(order), blob, portfolio_facts(order), len(order.source.merged_rows),
             any(w.code == "duplicate_id" for w in order.warnings),

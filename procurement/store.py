@@ -48,7 +48,7 @@ class OrderStore:
         plan, values = [rule for rule, _ in book.plan], book.values
         waivers, today, duplicates, portfolio = self.waivers, self.today, self.duplicates, self.portfolio
         for index, blob in enumerate(self.spool):
-            order, statuses, scores, original, encoded = loads(blob)
+            order, statuses, scores, original, encoded, texts = loads(blob)
             vals = values(order)
             findings: list[Any] = [Finding(r, s, vals, book) for r, s in zip(plan, statuses, strict=True)]
             if waivers:
@@ -63,7 +63,7 @@ class OrderStore:
                 if waivers:
                     findings = apply_waivers(order, findings, waivers, today)
                 scores = score_order(findings, book)
-            yield ScoredOrder(order, findings, scores, original, encoded)
+            yield ScoredOrder(order, findings, scores, original, encoded, texts)
 
     def __getitem__(self, index: int | slice) -> Any:
         if isinstance(index, slice):

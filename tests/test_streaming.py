@@ -149,3 +149,21 @@ def test_memoised_order_json_equals_the_plain_record(tmp_path, monkeypatch):
         for scored in result.orders:
             assert fast(scored) == orjson.dumps(order_record(scored, lang, compact=True)), scored.order.id
         assert len(fast.memo.cache) < len(result.orders) * 10  # verdicts repeat: the memo is used
+
+
+def test_texts_computed_by_workers_give_the_same_workbook(tmp_path, small_chunks, monkeypatch):
+    """results.xlsx from finding texts computed on the workers equals the one computed when written."""
+    from procurement.waivers import load_waivers
+    from procurement.write.results_xlsx import write_results_xlsx
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1748736000")
+    book = load_rules(None, [], [])
+    source = tiled_csv(tmp_path / "orders.csv", 1200)
+    books = {}
+    for name, texts in (("plain", None), ("workers", "fr")):
+        result = run([source], book, waivers=load_waivers(WAIVERS), jobs=2, texts=texts)
+        assert all((s.texts is not None) == (texts is not None) for s in result.orders)
+        out = tmp_path / name
+        out.mkdir()
+        books[name] = write_results_xlsx(result, out, "fr", writer="fast").read_bytes()
+    assert books["plain"] == books["workers"]

@@ -157,7 +157,7 @@ def test_kept_finding_texts_are_the_texts_of_each_finding():
 
     r = run([SAMPLES / "commandes-2025.csv", SAMPLES / "decp-2024-bretagne.json"], load_rules(None, [], []))
     for lang in ("fr", "en"):
-        texts = FindingTexts(r, lang)
+        texts = FindingTexts(r.rulebook.rules, lang)
         kept = 0
         for scored in r.orders:
             for f in scored.findings:

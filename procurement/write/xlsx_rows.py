@@ -75,9 +75,9 @@ class Columns:
 class FindingTexts:
     """(message, evidence text, missing headers) of a finding, kept by (rule, status, values read)."""
 
-    def __init__(self, run: Run, lang: str):
+    def __init__(self, rules: Any, lang: str):
         self.lang = lang
-        self.memo = FindingMemo(run.rulebook.rules, self.describe)
+        self.memo = FindingMemo(rules, self.describe)
 
     def __call__(self, f: Any) -> tuple[object, object, object]:
         return self.memo(f)
@@ -123,7 +123,7 @@ class RowBuilder:
         self.rule_index = {rid: i for i, rid in enumerate(self.rules)}
         self.labels = {s: i18n.label(s, lang) for s in (*columns.statuses, "waived")}
         self.rule_counts: dict[str, Counter] = {}
-        self.texts = FindingTexts(run, lang)
+        self.texts = FindingTexts(run.rulebook.rules, lang)
 
     def source(self, scored: ScoredOrder) -> list[object]:
         order = scored.order
@@ -165,7 +165,10 @@ class RowBuilder:
         counts, index, labels, texts = self.rule_counts, self.rule_index, self.labels, self.texts
         source = self.source(scored)
         rule_rows: list[tuple[int, list[object]]] = []
-        for f in scored.findings:
+        done: tuple[Any, ...] = ()  # texts a worker computed (the batch may have added findings since)
+        if scored.texts is not None and scored.texts[0] == self.lang:
+            done = scored.texts[1]
+        for k, f in enumerate(scored.findings):
             rid, status = f.rule, f.status
             c = counts.get(rid)
             if c is None:
@@ -176,7 +179,7 @@ class RowBuilder:
             i = index.get(rid)
             if i is None or rule_room[i] <= 0:
                 continue
-            message, evidence, missing = texts(f)
+            message, evidence, missing = done[k] if k < len(done) and done[k] is not None else texts(f)
             rule_rows.append((i, [*source, labels.get(status) or i18n.label(status, self.lang), message, evidence,
                                   missing]))
         return (self.results_row(scored, source) if with_results else None), rule_rows
