@@ -81,8 +81,11 @@ class PortfolioOrderFinding:
     @property
     def measures(self) -> dict[str, Any]:
         g = self.group
-        return {"group_orders": list(g.order_ids), "group_total": g.total, "threshold": g.threshold,
-                "cpv_class": g.cpv_class, "year": g.year, "level": g.level}
+        # The group by its key and size, not its order ids: listed in every order of a group of n orders,
+        # the ids would make the output grow as n² (27 GB of results.json for a million orders). The group
+        # itself, with its orders, is in the run's `portfolio` (results.json), found by these keys.
+        return {"group_size": g.count, "group_total": g.total, "threshold": g.threshold, "buyer": g.buyer,
+                "cpv_class": g.cpv_class, "contract_type": g.contract_type, "year": g.year, "level": g.level}
 
     def message(self, lang: str = "fr") -> str:
         return self.group.message(lang)

@@ -19,7 +19,7 @@ from procurement.commands import load_rules
 from procurement.pipeline import process, run
 from procurement.read import read_file
 from procurement.spool import Spool
-from procurement.write.records import order_record, rejection_record
+from procurement.write.records import OrderJson, order_record, rejection_record
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "commandes-2025.csv"
@@ -128,7 +128,6 @@ def test_memoised_order_json_equals_the_plain_record(tmp_path, monkeypatch):
 
     from procurement.directory import load_directory
     from procurement.waivers import load_waivers
-    from procurement.write.records import OrderJson
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1748736000")
     book = load_rules(None, [], [])
@@ -167,3 +166,24 @@ def test_texts_computed_by_workers_give_the_same_workbook(tmp_path, small_chunks
         out.mkdir()
         books[name] = write_results_xlsx(result, out, "fr", writer="fast").read_bytes()
     assert books["plain"] == books["workers"]
+
+
+def test_an_orders_splitting_finding_does_not_list_its_whole_group(tmp_path, monkeypatch):
+    """Each order of a RISK-02 group names the group by its key and size: listing the group's ids in every
+    order made results.json grow as the square of the group (27 GB for a million orders)."""
+    import orjson
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1748736000")
+    result = run([tiled_csv(tmp_path / "orders.csv", 400)], load_rules(None, [], []))
+    writer = OrderJson(result.rulebook.rules, "fr")
+    groups = {(g.buyer, g.cpv_class, g.contract_type, g.year, g.level): g for g in result.portfolio}
+    seen = 0
+    for scored in result.orders:
+        for f in orjson.loads(writer(scored))["findings"]:
+            if f["rule"] == "RISK-02":
+                m = f["measures"]
+                group = groups[(m["buyer"], m["cpv_class"], m["contract_type"], m["year"], m["level"])]
+                assert m["group_size"] == group.count and scored.order.id in group.order_ids
+                assert "group_orders" not in m
+                seen += 1
+    assert seen >= 4  # the tiled sample has a few split groups
