@@ -19,7 +19,7 @@ from typing import IO, Any
 from procurement.pipeline import Run
 from procurement.views.batch import DATA_PLACEHOLDER, PayloadBuilder, batch_view
 from procurement.views.common import base_context, figures, page_assets, render
-from procurement.write.safe import atomic_path
+from procurement.write.safe import atomic_path, write_with
 
 
 class ReportSink:
@@ -59,8 +59,4 @@ def report_html(run: Run, lang: str = "fr", agg: dict[str, Any] | None = None) -
 
 
 def write_html(run: Run, out_dir: Path, lang: str = "fr") -> Path:
-    with ExitStack() as stack:
-        sink = ReportSink(run, out_dir, lang, stack)
-        for scored in run.orders:
-            sink.add(scored)
-        return sink.finish()
+    return write_with(ReportSink, run, out_dir, lang)

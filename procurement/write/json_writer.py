@@ -13,7 +13,7 @@ import orjson
 
 from procurement.pipeline import Run, meta
 from procurement.write.records import OrderJson, rejection_record, rules_meta
-from procurement.write.safe import atomic_path
+from procurement.write.safe import atomic_path, write_with
 
 
 def dumps(value: object) -> bytes:
@@ -48,8 +48,4 @@ class JsonSink:
 
 
 def write_json(run: Run, out_dir: Path, lang: str = "fr") -> Path:
-    with ExitStack() as stack:
-        sink = JsonSink(run, out_dir, lang, stack)
-        for scored in run.orders:
-            sink.add(scored)
-        return sink.finish()
+    return write_with(JsonSink, run, out_dir, lang)

@@ -16,7 +16,7 @@ import orjson
 
 from procurement.pipeline import Run, meta
 from procurement.write.records import OrderJson, rejection_record, rules_meta
-from procurement.write.safe import atomic_path
+from procurement.write.safe import atomic_path, write_with
 
 
 def _line(kind: str, record: dict[str, object]) -> bytes:
@@ -43,8 +43,4 @@ class JsonlSink:
 
 
 def write_jsonl(run: Run, out_dir: Path, lang: str = "fr") -> Path:
-    with ExitStack() as stack:
-        sink = JsonlSink(run, out_dir, lang, stack)
-        for scored in run.orders:
-            sink.add(scored)
-        return sink.finish()
+    return write_with(JsonlSink, run, out_dir, lang)

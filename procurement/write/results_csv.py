@@ -20,7 +20,7 @@ from typing import Any
 
 from procurement.pipeline import Run
 from procurement.scoring import CHANTIERS
-from procurement.write.safe import atomic_path, neutralise
+from procurement.write.safe import atomic_path, neutralise, write_with
 
 BASE_STATUSES = ("pass", "fail", "insufficient_data", "not_applicable")
 
@@ -103,8 +103,4 @@ class CsvSink:
 
 
 def write_results_csv(run: Run, out_dir: Path, lang: str = "fr") -> Path:
-    with ExitStack() as stack:
-        sink = CsvSink(run, out_dir, lang, stack)
-        for scored in run.orders:
-            sink.add(scored)
-        return sink.finish()
+    return write_with(CsvSink, run, out_dir, lang)

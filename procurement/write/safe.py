@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -44,3 +45,15 @@ def atomic_path(target: Path) -> Iterator[Path]:
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+def write_with(sink_class: Any, run: Any, out_dir: Path, lang: str) -> Path:
+    """One output in a pass of its own (library callers, tests): `procurement score` feeds every sink in
+    one pass instead (procurement.write.outputs)."""
+    from contextlib import ExitStack
+
+    with ExitStack() as stack:
+        sink = sink_class(run, out_dir, lang, stack)
+        for scored in run.orders:
+            sink.add(scored)
+        return sink.finish()
