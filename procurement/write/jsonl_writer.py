@@ -14,9 +14,9 @@ from pathlib import Path
 
 import orjson
 
-from procurement.pipeline import Run, meta
-from procurement.write.records import OrderJson, rejection_record, rules_meta
-from procurement.write.safe import atomic_path, write_with
+from procurement.pipeline import Run
+from procurement.write.records import OrderJson, batch_meta, rejection_record
+from procurement.write.safe import atomic_binary, write_with
 
 
 def _line(kind: str, record: dict[str, object]) -> bytes:
@@ -27,9 +27,8 @@ class JsonlSink:
     def __init__(self, run: Run, out_dir: Path, lang: str, stack: ExitStack):
         self.run, self.lang = run, lang
         self.target = out_dir / "results.jsonl"
-        tmp = stack.enter_context(atomic_path(self.target))
-        self.fh = stack.enter_context(tmp.open("wb", buffering=1024 * 1024))
-        self.fh.write(_line("meta", {**meta(run), "rules": rules_meta(run, lang)}))
+        self.fh = atomic_binary(stack, self.target)
+        self.fh.write(_line("meta", batch_meta(run, lang)))
         self.record = OrderJson(run.rulebook.rules, lang)
 
     def add(self, scored: object) -> None:

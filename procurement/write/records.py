@@ -12,7 +12,7 @@ from typing import Any
 
 from procurement.engine import Finding, jsonable
 from procurement.model import Order, Rejection, Source, Warning_
-from procurement.pipeline import ScoredOrder
+from procurement.pipeline import ScoredOrder, meta
 from procurement.rulebook.book import REFERENCE_FIELDS, message_fields
 
 _ORDER_SKIP = {"source", "warnings", "origins"}
@@ -176,6 +176,11 @@ def decisive(evidence: list[dict[str, Any]], status: str, missing: list[str] | N
     else:
         kept = [e for e in evidence if e.get("part") == "require" and e.get("result") is True]
     return kept or evidence
+
+
+def batch_meta(run: Any, lang: str) -> dict[str, object]:
+    """The `meta` block of results.json and results.jsonl: the run's provenance and each rule's tags."""
+    return {**meta(run), "rules": rules_meta(run, lang)}
 
 
 def rules_meta(run: Any, lang: str) -> dict[str, dict[str, object]]:

@@ -57,3 +57,9 @@ def write_with(sink_class: Any, run: Any, out_dir: Path, lang: str) -> Path:
         for scored in run.orders:
             sink.add(scored)
         return sink.finish()
+
+
+def atomic_binary(stack: Any, target: Path) -> Any:
+    """A buffered binary file for a streamed output, renamed to `target` when `stack` closes without error."""
+    tmp = stack.enter_context(atomic_path(target))
+    return stack.enter_context(tmp.open("wb", buffering=1024 * 1024))
