@@ -15,11 +15,9 @@ titulaire is the supplier, its id a SIRET only when `typeIdentifiant` says so; t
 
 from __future__ import annotations
 
-import codecs
 import json
 import re
 from collections.abc import Iterator
-from itertools import accumulate
 from pathlib import Path
 
 from procurement.errors import InputError
@@ -27,7 +25,6 @@ from procurement.model import Rejection, Source, Warning_
 from procurement.read.base import Cell, InputInfo, RawRecord, ReadOptions
 from procurement.read.decp_common import (
     Holder,
-    check_size,
     co_contractors_warning,
     date_sort_key,
     derive_nature,
@@ -39,6 +36,7 @@ from procurement.read.decp_common import (
     supplier_cells,
     warning,
 )
+from procurement.read.json_safe import nan_as_none, read_checked, too_deep, unreadable
 
 MAX_DEPTH = 200
 _LOOKUP = object()
@@ -48,9 +46,6 @@ _DETECT_LIST = re.compile(rb'"(?:acheteur|acheteur\.id|codeCPV|titulaires|dateNo
 # A key with a leading or trailing space or tab, e.g. `"nom ":`.
 _LOOSE_KEY = re.compile(rb'[ \t]"\s*:|[{,]\s*"[ \t]')
 _RECORD_KEYS = {"id", "acheteur", "acheteur.id", "codeCPV", "objet", "montant", "titulaires", "autoriteConcedante"}
-# Keep only brackets and quotes to measure nesting without parsing.
-_DELETE = bytes(b for b in range(256) if b not in b'[]{}"')
-_STEP = [1 if b in b"[{" else -1 if b in b"]}" else 0 for b in range(256)]
 
 # Top-level keys read as they are: (field, key).
 _SIMPLE = (
@@ -141,46 +136,18 @@ def _modifications(rec: dict, base: str) -> list[tuple[str, dict]]:
     return [(p, m) for _, _, _, p, m in found]
 
 
-def _decode(data: bytes) -> tuple[str, str]:
-    if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace"), "utf-16"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "cp1252"
-
-
-def max_depth(data: bytes) -> int:
-    """Deepest nesting of arrays and objects, brackets inside strings ignored, without recursion."""
-    s = data.replace(b"\\\\", b"").replace(b'\\"', b"").translate(None, _DELETE)
-    s = re.sub(rb'"[^"]*"', b"", s)
-    return max(accumulate(map(_STEP.__getitem__, s)), default=0)
-
-
 def _load(path: Path, options: ReadOptions) -> tuple[object, str]:
     where = str(path)
-    check_size(path, options.max_bytes)
-    data = path.read_bytes()
-    text, encoding = _decode(data)
-    depth = max_depth(data if encoding in {"utf-8", "utf-8-sig", "cp1252"} else text.encode("utf-8"))
+    data, text, encoding = read_checked(path, options.max_bytes, MAX_DEPTH, "un fichier DECP", "a DECP file")
     loose_keys = _LOOSE_KEY.search(data) is not None
     del data
-    if depth > MAX_DEPTH:
-        raise InputError(
-            f"JSON imbriqué sur {depth} niveaux (limite {MAX_DEPTH}) : ce n'est pas un fichier DECP",
-            f"JSON nested {depth} levels deep (limit {MAX_DEPTH}): this is not a DECP file", where=where)
     try:
         # NaN is what pandas exports write for "unknown"; strict=False accepts control characters.
-        value = json.loads(text, strict=False, parse_constant=lambda c: None if c == "NaN" else float(c))
+        value = json.loads(text, strict=False, parse_constant=nan_as_none)
     except json.JSONDecodeError as exc:
-        raise InputError(
-            f"JSON illisible ligne {exc.lineno}, colonne {exc.colno} ({exc.msg}) : fichier tronqué ou mal formé ?",
-            f"unreadable JSON at line {exc.lineno}, column {exc.colno} ({exc.msg}): truncated or malformed file?",
-            where=where) from None
+        raise unreadable(exc, where) from None
     except RecursionError:  # pragma: no cover - the depth check comes first
-        raise InputError("JSON trop imbriqué", "JSON nested too deeply", where=where) from None
+        raise too_deep(where) from None
     if loose_keys:  # rare (marches-securises' "nom "): normalise every key once rather than probe each time
         value = _strip_keys(value)
     return value, encoding
