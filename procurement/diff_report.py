@@ -1,0 +1,244 @@
+"""A comparison of two runs presented: the console summary and the HTML page, in French or English.
+
+Kept apart from the comparison so that `--json` and library users get the facts without formatting,
+and so that the page's view model (everything formatted) is the one place that speaks to the template.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from procurement.diff_run import EPSILON, STATUS_CODES, shorten
+
+WORDS = {
+    "fr": {
+        "title": "Comparaison de deux analyses", "colon": " : ", "sep": " ; ",
+        "before": "avant", "after": "après", "generated": "généré le",
+        "rulebook": "Référentiel", "unchanged": "inchangé", "changed": "modifié", "rules_added": "règles ajoutées",
+        "rules_removed": "règles retirées", "inputs": "Fichiers", "same": "inchangé", "added": "ajouté",
+        "replaced": "remplacé par", "removed": "retiré",
+        "orders": "Commandes", "new_orders": "nouvelles", "removed_orders": "retirées",
+        "common": "communes", "verdicts": "Verdicts",
+        "verdicts_line": "{n} changement(s) sur {orders} commande(s) : {better} meilleur(s), {worse} moins bon(s), "
+                         "{other} autre(s)",
+        "no_change": "aucun verdict changé", "mean_score": "Score moyen", "chantier": "chantier",
+        "changes": "Changements", "first": "premiers", "page": "Page", "absent": "—", "more": "et {n} autre(s)",
+        "id": "Identifiant", "label": "Objet", "where": "Origine", "rule": "Règle", "score": "Score",
+        "overall": "global", "delta": "écart", "status_counts": "Verdicts par règle",
+        "added_orders": "Commandes nouvelles", "removed_orders_title": "Commandes retirées",
+        "changed_orders": "Commandes dont le verdict ou le score a changé", "none": "Aucune.",
+        "hidden": "{n} commande(s) de plus dans la sortie --json", "better": "meilleur", "worse": "moins bon",
+        "other": "autre", "scores": "Scores", "provenance": "Provenance", "tool": "outil", "file": "fichier",
+        "sha": "empreinte sha256", "rows": "lignes", "inputs_unchanged": "tous inchangés",
+        "explain": "Un verdict « meilleur » monte l'échelle non conforme < données insuffisantes < dérogation < "
+                   "conforme ; « autre » fait intervenir « sans objet » ou une règle absente d'un référentiel. "
+                   "Les commandes sont rapprochées par acheteur et identifiant.",
+    },
+    "en": {
+        "title": "Comparison of two runs", "colon": ": ", "sep": "; ",
+        "before": "before", "after": "after", "generated": "generated on",
+        "rulebook": "Rulebook", "unchanged": "unchanged", "changed": "changed", "rules_added": "rules added",
+        "rules_removed": "rules removed", "inputs": "Files", "same": "unchanged", "added": "added",
+        "replaced": "replaced by", "removed": "removed",
+        "orders": "Orders", "new_orders": "new", "removed_orders": "removed",
+        "common": "in both", "verdicts": "Verdicts",
+        "verdicts_line": "{n} change(s) on {orders} order(s): {better} better, {worse} worse, {other} other",
+        "no_change": "no verdict changed", "mean_score": "Mean score", "chantier": "workstream",
+        "changes": "Changes", "first": "first", "page": "Page", "absent": "—", "more": "and {n} more",
+        "id": "Id", "label": "Object", "where": "Source", "rule": "Rule", "score": "Score",
+        "overall": "overall", "delta": "change", "status_counts": "Verdicts by rule",
+        "added_orders": "New orders", "removed_orders_title": "Removed orders",
+        "changed_orders": "Orders whose verdict or score changed", "none": "None.",
+        "hidden": "{n} more order(s) in the --json output", "better": "better", "worse": "worse",
+        "other": "other", "scores": "Scores", "provenance": "Provenance", "tool": "tool", "file": "file",
+        "sha": "sha256 digest", "rows": "rows", "inputs_unchanged": "all unchanged",
+        "explain": "A 'better' verdict moves up the scale fail < insufficient data < waived < pass; 'other' "
+                   "involves 'not applicable' or a rule missing from one rulebook. Orders are matched by buyer "
+                   "and id.",
+    },
+}
+DETAIL_LIMIT = 2000  # orders shown on the page; --json holds them all
+TEXT_LIMIT = 20  # verdict changes listed in the console summary
+
+
+def _w(lang: str) -> dict[str, str]:
+    return WORDS["en" if lang == "en" else "fr"]
+
+
+def _status(status: str | None, lang: str) -> str:
+    from procurement import i18n
+
+    return _w(lang)["absent"] if status is None else i18n.label(status, lang)
+
+
+def _num(value: float | None, lang: str, signed: bool = False) -> str:
+    from procurement import i18n
+
+    if value is None:
+        return "—"
+    text = i18n.fmt_number(value, lang, 1)
+    return ("+" + text) if signed and value > 0 else text
+
+
+def _sha(value: Any) -> str:
+    return str(value)[:12] + "…" if value else "—"
+
+
+def _book(b: dict[str, Any]) -> str:
+    chosen = "".join(f", --{k} {' '.join(map(str, b[k]))}" for k in ("select", "ignore") if b.get(k))
+    return f"{b.get('id') or '?'} {b.get('version') or ''}".strip() + f" (sha256 {_sha(b.get('sha256'))}{chosen})"
+
+
+def _inputs_line(result: dict[str, Any], lang: str) -> str:
+    w = _w(lang)
+    moved = [i for i in result["inputs"] if i["status"] != "same"]
+    if not moved:
+        return w["inputs_unchanged"]
+    parts = []
+    for i in moved:
+        name = Path(str(i["path"])).name
+        if i["status"] == "changed":
+            parts.append(f"{name} {w['changed']} ({_sha(i['old_sha256'])} → {_sha(i['new_sha256'])})")
+        elif i["status"] == "replaced":
+            parts.append(f"{Path(str(i['old_path'])).name} {w['replaced']} {name}")
+        else:
+            parts.append(f"{name} {w[i['status']]}")
+    return _w(lang)["sep"].join(parts)
+
+
+def summary_text(result: dict[str, Any], lang: str = "fr", page: Path | None = None, limit: int = TEXT_LIMIT) -> str:
+    """The console summary: provenance, counts, mean scores by chantier, the first verdict changes."""
+    from procurement import i18n
+
+    w = _w(lang)
+    colon = ": " if lang == "en" else " : "
+    old, new, book, orders = result["old"], result["new"], result["rulebook"], result["orders"]
+    lines = [w["title"],
+             f"  {w['before']}{colon}{old['dir']} ({w['generated']} {old['generated_at']})",
+             f"  {w['after']}{colon}{new['dir']} ({w['generated']} {new['generated_at']})"]
+    if book["changed"]:
+        text = f"{w['changed']}{colon}{_book(book['old'])} → {_book(book['new'])}"
+        if book["rules_added"]:
+            text += f"{w['sep']}{w['rules_added']}{colon}{', '.join(book['rules_added'])}"
+        if book["rules_removed"]:
+            text += f"{w['sep']}{w['rules_removed']}{colon}{', '.join(book['rules_removed'])}"
+    else:
+        text = f"{w['unchanged']}, {_book(book['new'])}"
+    lines.append(f"{w['rulebook']}{colon}{text}")
+    lines.append(f"{w['inputs']}{colon}{_inputs_line(result, lang)}")
+    lines.append(f"{w['orders']}{colon}{orders['old']} → {orders['new']}{w['sep']}"
+                 f"{len(orders['added'])} {w['new_orders']}, {len(orders['removed'])} {w['removed_orders']}, "
+                 f"{orders['common']} {w['common']}")
+    if orders["verdicts_changed"]:
+        lines.append(f"{w['verdicts']}{colon}" + w["verdicts_line"].format(
+            n=orders["verdicts_changed"], orders=orders["orders_with_verdict_changes"], better=orders["better"],
+            worse=orders["worse"], other=orders["other"]))
+    else:
+        lines.append(f"{w['verdicts']}{colon}{w['no_change']}")
+    agg = result["aggregate"]
+    o = agg["overall"]
+    lines.append(f"{w['mean_score']}{colon}{_num(o['before'], lang)} → {_num(o['after'], lang)} "
+                 f"({_num(o['delta'], lang, True)})")
+    for c in agg["chantiers"]:
+        if c["before"] is None and c["after"] is None:
+            continue
+        name = shorten(i18n.chantier_name(c["chantier"], lang), 60)
+        lines.append(f"  {w['chantier']} {c['chantier']} – {name}{colon}{_num(c['before'], lang)} → "
+                     f"{_num(c['after'], lang)} ({_num(c['delta'], lang, True)})")
+    changes = [(c["id"], v) for c in orders["changed"] for v in c["verdicts"]]
+    if changes:
+        lines.append(f"{w['changes']} ({min(limit, len(changes))} {w['first']}){colon.rstrip()}")
+        for oid, v in changes[:limit]:
+            lines.append(f"  {oid} {v['rule']}{colon}{_status(v['before'], lang)} → {_status(v['after'], lang)}")
+        if len(changes) > limit:
+            lines.append("  " + w["more"].format(n=len(changes) - limit))
+    if page is not None:
+        lines.append(f"{w['page']}{colon}{page}")
+    return "\n".join(lines)
+
+
+def view_model(result: dict[str, Any], lang: str = "fr") -> dict[str, Any]:
+    """Everything the page shows, formatted: the template only lays it out."""
+    from procurement import i18n
+
+    w = _w(lang)
+    orders = result["orders"]
+    book = result["rulebook"]
+
+    def brief(rows: list[dict]) -> list[dict[str, str]]:
+        return [{"id": r["id"], "label": r["label"], "where": r["where"], "overall": _num(r["overall"], lang)}
+                for r in rows[:DETAIL_LIMIT]]
+
+    changed = []
+    for c in orders["changed"][:DETAIL_LIMIT]:
+        changed.append({
+            "id": c["id"], "label": c["label"], "where": c["where"],
+            "verdicts": [{"rule": v["rule"], "before": _status(v["before"], lang),
+                          "after": _status(v["after"], lang), "direction": v["direction"],
+                          "direction_label": w[v["direction"]]} for v in c["verdicts"]],
+            "scores": [{"name": w["overall"] if s["chantier"] is None else f"{w['chantier']} {s['chantier']}",
+                        "before": _num(s["before"], lang), "after": _num(s["after"], lang),
+                        "delta": _num(s["delta"], lang, True),
+                        "sign": "" if s["delta"] is None else "up" if s["delta"] > 0 else "down"}
+                       for s in c["scores"]],
+        })
+    agg = result["aggregate"]
+    chantiers = [{"number": c["chantier"], "name": i18n.chantier_name(c["chantier"], lang),
+                  "before": _num(c["before"], lang), "after": _num(c["after"], lang),
+                  "delta": _num(c["delta"], lang, True),
+                  "sign": "" if c["delta"] is None or abs(c["delta"]) < EPSILON else "up" if c["delta"] > 0 else "down"}
+                 for c in agg["chantiers"]]
+    statuses = list(STATUS_CODES)
+    rules = [{"rule": r["rule"],
+              "cells": [(i18n.label(s, lang), "—" if r["before"] is None else r["before"][s],
+                         "—" if r["after"] is None else r["after"][s],
+                         r["before"] is not None and r["after"] is not None and r["before"][s] != r["after"][s])
+                        for s in statuses]}
+             for r in agg["rules"]]
+    runs = []
+    for key in ("old", "new"):
+        m = result[key]
+        runs.append({"label": w["before" if key == "old" else "after"], "dir": m["dir"],
+                     "generated_at": m["generated_at"] or "—", "version": m["version"] or "—",
+                     "rulebook": _book(m["rulebook"]), "sha": m["rulebook"].get("sha256") or "—",
+                     "orders": m["orders"], "rejected": m["rejected"],
+                     "inputs": [{"path": i["path"], "sha": i["sha256"] or "—", "rows": i["rows_read"]}
+                                for i in m["inputs"]]})
+    return {
+        "lang": lang, "t": w, "runs": runs,
+        "rulebook_changed": book["changed"], "rules_added": book["rules_added"],
+        "rules_removed": book["rules_removed"],
+        "inputs": [{"name": Path(str(i.get("old_path") or i["path"])).name, "other": Path(str(i["path"])).name,
+                    "status": w[i["status"]], "code": i["status"],
+                    "old": _sha(i["old_sha256"]), "new": _sha(i["new_sha256"])} for i in result["inputs"]],
+        "counts": {"old": orders["old"], "new": orders["new"], "common": orders["common"],
+                   "added": len(orders["added"]), "removed": len(orders["removed"])},
+        "verdicts_line": w["verdicts_line"].format(
+            n=orders["verdicts_changed"], orders=orders["orders_with_verdict_changes"], better=orders["better"],
+            worse=orders["worse"], other=orders["other"]) if orders["verdicts_changed"] else w["no_change"],
+        "overall": {"before": _num(agg["overall"]["before"], lang), "after": _num(agg["overall"]["after"], lang),
+                    "delta": _num(agg["overall"]["delta"], lang, True)},
+        "chantiers": chantiers, "rules": rules, "statuses": [i18n.label(s, lang) for s in statuses],
+        "added": brief(orders["added"]), "removed": brief(orders["removed"]), "changed": changed,
+        "hidden": {k: w["hidden"].format(n=len(orders[k]) - DETAIL_LIMIT) if len(orders[k]) > DETAIL_LIMIT else ""
+                   for k in ("added", "removed", "changed")},
+    }
+
+
+def render_html(result: dict[str, Any], lang: str = "fr") -> str:
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    env = Environment(loader=PackageLoader("procurement", "templates"),
+                      autoescape=select_autoescape(default=True, default_for_string=True),
+                      trim_blocks=True, lstrip_blocks=True)
+    return env.get_template("diff.html").render(**view_model(result, lang))
+
+
+def write_html(result: dict[str, Any], target: Path, lang: str = "fr") -> Path:
+    from procurement.write.safe import atomic_path
+
+    html = render_html(result, lang)
+    with atomic_path(target) as tmp:
+        tmp.write_text(html, encoding="utf-8")
+    return target
