@@ -39,19 +39,30 @@ class Context:
     texts: str | None = None  # language of results.xlsx's finding texts to compute here, if any
     _encoder: Any = None
     _texts: Any = None
+    _parts: dict[str, Any] = field(default_factory=dict)
+
+    def _parts_in(self, lang: str) -> Any:
+        """One `FindingParts` per language, shared by the JSON and the xlsx texts: a message is rendered once."""
+        if lang not in self._parts:
+            from procurement.write.finding_parts import FindingParts
+
+            self._parts[lang] = FindingParts(self.rulebook.rules, lang)
+        return self._parts[lang]
 
     def describer(self) -> Any:
         if self._texts is None:
             from procurement.write.xlsx_rows import FindingTexts
 
-            self._texts = FindingTexts(self.rulebook.rules, self.texts or "fr")
+            lang = self.texts or "fr"
+            self._texts = FindingTexts(self.rulebook.rules, lang, self._parts_in(lang))
         return self._texts
 
     def encoder(self) -> Any:
         if self._encoder is None:
             from procurement.write.records import OrderJson
 
-            self._encoder = OrderJson(self.rulebook.rules, self.encode or "fr")
+            lang = self.encode or "fr"
+            self._encoder = OrderJson(self.rulebook.rules, lang, self._parts_in(lang))
         return self._encoder
 
 

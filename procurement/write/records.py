@@ -7,13 +7,13 @@ the same way everywhere, and each output stays a formatting concern.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from procurement.engine import Finding, jsonable
 from procurement.model import Order, Rejection, Source, Warning_
 from procurement.pipeline import ScoredOrder, meta
-from procurement.rulebook.book import REFERENCE_FIELDS, message_fields
+from procurement.write.finding_parts import FindingParts, decisive
+from procurement.write.finding_parts import origin as _origin
 
 _ORDER_SKIP = {"source", "warnings", "origins"}
 
@@ -110,74 +110,6 @@ def _compact_engine_finding(finding: Finding, lang: str, origins: dict[str, str]
     return out
 
 
-def _key_part(value: object) -> object:
-    """A hashable stand-in for a value that keeps apart what prints apart (1 and 1.0, 1.0 and True)."""
-    if value is None or type(value) in (str, int, bool):
-        return value
-    return (type(value), repr(value) if isinstance(value, Decimal | float | tuple | list) else value)
-
-
-class FindingMemo:
-    """Whatever a writer derives from an engine finding alone, computed once per distinct verdict.
-
-    A finding's message, evidence and measures depend only on its rule, its status and the values of the
-    fields the rule reads (its conditions, its message templates, its measures, the reference dates of
-    its validity window); `key` is that tuple, and `extra` what else the derived value depends on (the
-    origin of those values, for results.json). A finding of another kind (waived, portfolio) has no key
-    and is derived afresh. The memo is cleared when full, so memory stays bounded.
-    """
-
-    LIMIT = 20_000  # entries; a million unique verdicts would otherwise hold gigabytes
-
-    def __init__(self, rules: Any, derive: Any):
-        self.derive = derive
-        self.cache: dict[tuple, Any] = {}
-        self.reads: dict[str, tuple[str, ...]] = {}
-        for rule in rules:
-            names = [*rule.condition_fields(), *message_fields(rule), *rule.measure]
-            if rule.source.since or rule.source.until:
-                names += REFERENCE_FIELDS
-            self.reads[rule.id] = tuple(dict.fromkeys(names))
-
-    def key(self, f: Any) -> tuple | None:
-        reads = self.reads.get(f.rule) if type(f) is Finding else None
-        if reads is None:
-            return None
-        try:
-            key = (f.rule, f.status, *(_key_part(f.value(name)) for name in reads))
-            hash(key)
-        except (KeyError, TypeError):  # a field outside the value tuple, an unhashable value: no shortcut
-            return None
-        return key
-
-    def __call__(self, f: Any, *extra: Any) -> Any:
-        key = self.key(f)
-        if key is None:
-            return self.derive(f, *extra)
-        key += extra
-        hit = self.cache.get(key)
-        if hit is None:
-            if len(self.cache) >= self.LIMIT:
-                self.cache.clear()
-            hit = self.cache[key] = self.derive(f, *extra)
-        return hit
-
-
-def decisive(evidence: list[dict[str, Any]], status: str, missing: list[str] | None = None
-             ) -> list[dict[str, Any]]:
-    """The conditions that decided a verdict: what made the rule not applicable, what failed, what was
-    unknown, or what held for a pass. Falls back to all conditions when none stands out."""
-    if status == "not_applicable":
-        kept = [e for e in evidence if e.get("part") in ("validity", "applies_when") and e.get("result") is False]
-    elif status == "fail":
-        kept = [e for e in evidence if e.get("part") in ("require", "portfolio") and e.get("result") is False]
-    elif status == "insufficient_data":  # only the unknowns that could change the verdict
-        kept = [e for e in evidence if e.get("result") is None and (not missing or e.get("field") in missing)]
-    else:
-        kept = [e for e in evidence if e.get("part") == "require" and e.get("result") is True]
-    return kept or evidence
-
-
 def batch_meta(run: Any, lang: str) -> dict[str, object]:
     """The `meta` block of results.json and results.jsonl: the run's provenance and each rule's tags."""
     return {**meta(run), "rules": rules_meta(run, lang)}
@@ -195,16 +127,6 @@ def rules_meta(run: Any, lang: str) -> dict[str, dict[str, object]]:
     }
 
 
-def _origin(field: str, origins: dict[str, str]) -> str:
-    """Where a value came from; a location derived from a register row names that row too."""
-    origin = origins.get(field, "order")
-    if field.startswith("supplier_") and origin.startswith("reference:"):
-        base = origins.get("supplier_commune") or origins.get("supplier_postcode") or ""
-        if base.startswith("directory:"):
-            origin = f"{origin} <- {base}"
-    return origin
-
-
 def order_record(scored: ScoredOrder, lang: str, compact: bool = False) -> dict[str, object]:
     order = scored.order
     return {
@@ -220,22 +142,19 @@ def order_record(scored: ScoredOrder, lang: str, compact: bool = False) -> dict[
 
 class OrderJson:
     """`orjson.dumps(order_record(scored, lang, compact=True))`, byte for byte, with each engine finding's
-    JSON taken from a `FindingMemo` (most verdicts of a batch repeat: same rule, status and values), or
-    from `scored.encoded` when the workers already encoded the order's findings (`findings()`): a
-    finding's JSON depends on the finding alone, so it holds even when the batch later adds findings
-    (RISK-02) or a warning (duplicate id) to the order."""
+    JSON assembled from pieces kept by `FindingParts` (verdicts repeat over a batch), or taken from
+    `scored.encoded` when the workers already encoded the order's findings (`findings()`): a finding's
+    JSON depends on the finding alone, so it holds even when the batch later adds findings (RISK-02) or a
+    warning (duplicate id) to the order."""
 
-    def __init__(self, rules: Any, lang: str):
+    def __init__(self, rules: Any, lang: str, parts: FindingParts | None = None):
         import orjson
 
         self.lang, self.dumps = lang, orjson.dumps
-        self.memo = FindingMemo(rules, self._finding)
-
-    def _finding(self, f: Any, origins: tuple[tuple[str, str | None], ...]) -> bytes:
-        return self.dumps(finding_dict(f, self.lang, dict(origins), compact=True))
+        self.parts = parts if parts is not None else FindingParts(rules, lang)
 
     def findings(self, scored: ScoredOrder) -> list[bytes]:
-        order, dumps, lang, memo = scored.order, self.dumps, self.lang, self.memo
+        order, dumps, lang, parts = scored.order, self.dumps, self.lang, self.parts
         origins = order.origins
         done: tuple[bytes, ...] = ()
         if scored.encoded is not None and scored.encoded[0] == lang:
@@ -244,10 +163,10 @@ class OrderJson:
         for f in scored.findings[len(done):]:
             if f.status == "not_applicable":
                 findings.append(b'{"rule":' + dumps(f.rule) + b',"status":"not_applicable"}')
-                continue
-            reads = memo.reads.get(f.rule, ())
-            shown = tuple((n, origins.get(n)) for n in (*reads, *_ORIGIN_BASES) if n in origins)
-            findings.append(memo(f, shown) if type(f) is Finding else dumps(finding_dict(f, lang, origins, True)))
+            elif type(f) is Finding:
+                findings.append(parts.finding_json(f, origins))
+            else:
+                findings.append(dumps(finding_dict(f, lang, origins, True)))
         return findings
 
     def __call__(self, scored: ScoredOrder) -> bytes:
@@ -260,9 +179,6 @@ class OrderJson:
             b'],"warnings":', dumps([warning_dict(w, lang) for w in order.warnings]),
             b',"data":', dumps(order_data(order)), b',"origins":', dumps(dict(origins)), b"}",
         ))
-
-
-_ORIGIN_BASES = ("supplier_commune", "supplier_postcode")  # what `_origin` reads besides the field itself
 
 
 def rejection_record(rejection: Rejection, lang: str) -> dict[str, object]:

@@ -4,10 +4,9 @@
 the union of the user's columns and the statuses met); `RowBuilder` then turns each order, in a single
 second pass, into its row of the results sheet and its rows of the rule sheets.
 
-A finding's message, evidence text and missing fields depend only on its rule, its status and the
-values of the fields that rule reads (its conditions, its message templates, the reference dates of its
-validity window). `FindingTexts` keeps them by that key, so that 100 000 orders do not re-explain and
-re-format the same verdict 100 000 times; a finding of another kind (a waived one) is described afresh.
+A finding's message, evidence text and missing fields are kept by the values each depends on
+(`procurement.write.finding_parts`), so that 100 000 orders do not re-explain and re-format the same
+verdict 100 000 times.
 """
 
 from __future__ import annotations
@@ -16,14 +15,13 @@ from collections import Counter
 from typing import Any
 
 from procurement import i18n
+from procurement.engine import Finding
 from procurement.fields import FIELDS_BY_NAME, INPUT_FIELDS
 from procurement.pipeline import Run, ScoredOrder
 from procurement.scoring import CHANTIERS
-from procurement.write.records import FindingMemo
+from procurement.write.finding_parts import EVIDENCE_KEYS, FindingParts
 from procurement.write.results_csv import BASE_STATUSES
 from procurement.write.xlsx_cells import cell_value, score_cell
-
-EVIDENCE_KEYS = ("part", "field", "op", "expected", "actual", "result")
 
 
 class Columns:
@@ -73,16 +71,21 @@ class Columns:
 
 
 class FindingTexts:
-    """(message, evidence text, missing headers) of a finding, kept by (rule, status, values read)."""
+    """(message, evidence text, missing headers) of a finding as results.xlsx's rule sheets show them: an
+    engine finding's pieces kept by `FindingParts`, another kind (waived) described afresh."""
 
-    def __init__(self, rules: Any, lang: str):
+    def __init__(self, rules: Any, lang: str, parts: FindingParts | None = None):
         self.lang = lang
-        self.memo = FindingMemo(rules, self.describe)
+        self.parts = parts if parts is not None else FindingParts(rules, lang)
 
     def __call__(self, f: Any) -> tuple[object, object, object]:
-        return self.memo(f)
+        if type(f) is not Finding:
+            return self.describe(f)
+        parts = self.parts
+        return (cell_value(parts.message(f)), *parts.evidence_text(f))
 
     def describe(self, f: Any) -> tuple[object, object, object]:
+        """The same texts, made afresh."""
         from procurement.rulebook.examples import describe_evidence
 
         lang = self.lang
