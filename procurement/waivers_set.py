@@ -1,0 +1,129 @@
+"""The waivers of one file, ready to match, and the record of what they matched during a run.
+
+The record is what lets the end of a run tell the auditor which waivers expired (with the findings they
+would have waived) and which matched nothing, so that a waiver file does not silently go out of date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from procurement.rulebook.select import matches as rule_matches
+
+if TYPE_CHECKING:
+    from procurement.waivers_file import WaiverEntry
+
+WAIVED = "waived"
+WAIVABLE = frozenset({"fail", "insufficient_data"})
+
+
+@dataclass(frozen=True, slots=True)
+class Waiver:
+    """A waiver ready to match: the entry, its place in the file and its normalised selectors."""
+
+    entry: WaiverEntry
+    index: int  # 0-based position in the file
+    where: str  # "file:line:col" of the entry
+
+    @property
+    def order(self) -> str:
+        return self.entry.order
+
+    @property
+    def rule(self) -> str:
+        return self.entry.rule.upper()
+
+    def matches(self, order_id: str, rule_id: str) -> bool:
+        return rule_matches(self.rule, rule_id) and (
+            order_id == self.entry.order or fnmatch.fnmatchcase(order_id, self.entry.order))
+
+    def state(self, today: dt.date) -> str:
+        """'active', 'expired' (past its expires date) or 'not_yet_valid' (dated after `today`)."""
+        if self.entry.date > today:
+            return "not_yet_valid"
+        if self.entry.expires is not None and self.entry.expires < today:
+            return "expired"
+        return "active"
+
+    def to_dict(self) -> dict[str, Any]:
+        e = self.entry
+        return {"order": e.order, "rule": e.rule, "justification": e.justification, "author": e.author,
+                "date": e.date.isoformat(), "expires": e.expires.isoformat() if e.expires else None,
+                "where": self.where}
+
+
+@dataclass(slots=True)
+class WaiverSet:
+    """The waivers of one file and what they matched during a run.
+
+    `apply_waivers` records each match here, so that at the end of a run `report()` can list the
+    waivers that expired (with what they would have waived) and those that matched nothing.
+    """
+
+    waivers: tuple[Waiver, ...]
+    path: str = ""
+    sha256: str = ""
+    applied: dict[int, int] = field(default_factory=dict)  # waiver index -> findings waived
+    blocked: dict[int, int] = field(default_factory=dict)  # expired / not yet valid -> findings matched
+
+    def __iter__(self):
+        return iter(self.waivers)
+
+    def __len__(self) -> int:
+        return len(self.waivers)
+
+    def report(self, today: dt.date) -> dict[str, Any]:
+        """JSON-ready summary for the run's meta: applied counts, expired, not yet valid and stale waivers."""
+        applied, expired, future, stale = [], [], [], []
+        for w in self.waivers:
+            state = w.state(today)
+            if state == "active":
+                n = self.applied.get(w.index, 0)
+                (applied if n else stale).append({**w.to_dict(), "findings": n})
+            else:
+                item = {**w.to_dict(), "would_match": self.blocked.get(w.index, 0)}
+                (expired if state == "expired" else future).append(item)
+        return {
+            "file": self.path, "sha256": self.sha256, "today": today.isoformat(),
+            "count": len(self.waivers), "findings_waived": sum(self.applied.values()),
+            "applied": applied, "expired": expired, "not_yet_valid": future, "stale": stale,
+        }
+
+    def messages(self, today: dt.date, lang: str = "fr") -> list[str]:
+        """One line per waiver that needs attention (expired, not yet valid, stale), for the console."""
+        rep = self.report(today)
+        out = []
+        for w in rep["expired"]:
+            out.append(waiver_text(lang, "expired", where=w["where"], order=w["order"], rule=w["rule"],
+                                   expires=w["expires"], n=w["would_match"]))
+        for w in rep["not_yet_valid"]:
+            out.append(waiver_text(lang, "future", where=w["where"], order=w["order"], rule=w["rule"],
+                                   date=w["date"], n=w["would_match"]))
+        for w in rep["stale"]:
+            out.append(waiver_text(lang, "stale", where=w["where"], order=w["order"], rule=w["rule"]))
+        return out
+
+
+_TEXTS = {
+    "expired": ("{where}: dérogation {order} / {rule} expirée le {expires} : non appliquée "
+                "({n} constat(s) concerné(s))",
+                "{where}: waiver {order} / {rule} expired on {expires}: not applied ({n} finding(s) concerned)"),
+    "future": ("{where}: dérogation {order} / {rule} datée du {date}, postérieure à la date du contrôle : "
+               "non appliquée ({n} constat(s) concerné(s))",
+               "{where}: waiver {order} / {rule} dated {date}, after the run's date: not applied "
+               "({n} finding(s) concerned)"),
+    "stale": ("{where}: dérogation {order} / {rule} sans effet : aucun constat non conforme ou incomplet "
+              "ne correspond",
+              "{where}: waiver {order} / {rule} has no effect: no failing or incomplete finding matches it"),
+    "banner": ("Dérogation accordée par {author} le {date}{until} : {justification}",
+               "Waived by {author} on {date}{until}: {justification}"),
+    "until": (", valable jusqu'au {expires}", ", valid until {expires}"),
+}
+
+
+def waiver_text(lang: str, key: str, **params: object) -> str:
+    fr, en = _TEXTS[key]
+    return (en if lang == "en" else fr).format(**params)
