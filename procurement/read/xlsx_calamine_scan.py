@@ -1,0 +1,246 @@
+"""The byte scan of a sheet's XML that recovers what calamine does not report.
+
+Hidden rows, the text of error cells, the last row holding a cell and the numbers stored as "8.0" or
+as negatives decide how the fast path's values are fixed up to match openpyxl; they are found by byte
+searches over one streamed pass (a closer look only where a search hits), because parsing the XML
+would cost what calamine saves. Whatever the scan cannot locate exactly raises `NeedsOpenpyxl`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from procurement.errors import InputError
+
+CHUNK = 1 << 20
+_NS = rb"(?:[\w.-]+:)?"
+_ROW_TAG = re.compile(rb"<" + _NS + rb"row\b([^>]*)>")
+_CELL = re.compile(rb"<" + _NS + rb"c\b([^>]*?)(?:/>|>(.*?)</" + _NS + rb"c>)", re.S)
+_HAS_CELL = re.compile(rb"<" + _NS + rb"c[\s/>]")
+_REF = re.compile(rb"""(?:^|\s)r\s*=\s*["']\$?([A-Za-z]{0,3})\$?(\d+)["']""")
+_HIDDEN = re.compile(rb"""(?:^|\s)hidden\s*=\s*["'](?:1|true)["']""")
+_T_ERROR = re.compile(rb"""(?:^|\s)t\s*=\s*["']e["']""")
+_VALUE = re.compile(rb"<" + _NS + rb"v>([^<]*)</" + _NS + rb"v>")
+# A whole number stored with a decimal point or an exponent ("8.0", "1E+20"): openpyxl reads a float.
+# Two searches with a literal first byte (fast), the exponent one only where an exponent may be.
+_DOT_END = re.compile(rb"\.0*</(?:[\w.-]+:)?v>")
+_EXP_END = re.compile(rb"[eE][-+]?\d+</(?:[\w.-]+:)?v>")
+_FLOAT_TEXT = re.compile(rb"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_CELL_REF_AT = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"')
+# The same, in one search, for the usual layout (no namespace prefix, r first): what Excel, openpyxl,
+# XlsxWriter and LibreOffice write.
+_FAST_FLOAT = re.compile(
+    rb'<c r="([A-Z]{1,3})(\d+)"[^>]*>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?'
+    rb"<v>(?:-?\d+\.0*|-?(?:\d+\.?\d*|\.\d+)[eE][-+]?\d+)</v>"
+)
+_ENTITY_HEAD = 64 * 1024
+FORBIDDEN_FR = "classeur illisible : il contient des entités XML interdites (bombe XML ou entité externe possible)"
+FORBIDDEN_EN = "unreadable workbook: it holds forbidden XML entities (possible XML bomb or external entity)"
+# A negative number: if it has a date format calamine gives a time of day, openpyxl a date before 1900.
+_FAST_NEGATIVE = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?<v>-')
+_COLUMNS: dict[bytes, int] = {}
+
+
+class NeedsOpenpyxl(Exception):
+    """This workbook has a layout the fast path cannot map exactly: read it with openpyxl."""
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+def refuse_entities(zf: zipfile.ZipFile, where: str) -> None:
+    """openpyxl (through defusedxml) refuses entity declarations; calamine ignores or chokes on them.
+
+    Entities can only be declared in a DOCTYPE, which comes before the root element: the head of each
+    XML part is enough. A DOCTYPE whose internal subset does not close within that head is refused too.
+    """
+    for item in zf.infolist():
+        if not item.filename.lower().endswith((".xml", ".rels", ".vml")):
+            continue
+        with zf.open(item) as fh:
+            head = fh.read(_ENTITY_HEAD)
+        upper = head.upper()
+        at = upper.find(b"<!DOCTYPE")
+        if at < 0:
+            continue
+        decl = upper[at:]
+        end, bracket = decl.find(b">"), decl.find(b"[")
+        open_subset = bracket >= 0 and (end < 0 or bracket < end) and b"]>" not in decl
+        if b"<!ENTITY" in decl or end < 0 or open_subset:
+            raise InputError(FORBIDDEN_FR, FORBIDDEN_EN, where=where)
+
+
+def sheet_part(zf: zipfile.ZipFile, index: int) -> str:
+    """The zip path of the index-th sheet of xl/workbook.xml (calamine keeps the same order)."""
+    from defusedxml import ElementTree
+
+    try:
+        book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except Exception:
+        raise NeedsOpenpyxl from None
+    sheets = [el for el in book.iter() if el.tag.rsplit("}", 1)[-1] == "sheet"]
+    if index >= len(sheets):
+        raise NeedsOpenpyxl
+    rid = next((v for k, v in sheets[index].attrib.items() if k.rsplit("}", 1)[-1] == "id" and k != "sheetId"), None)
+    target = next((el.get("Target") for el in rels if el.get("Id") == rid), None)
+    if not target:
+        raise NeedsOpenpyxl
+    part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+    if part not in zf.NameToInfo:
+        raise NeedsOpenpyxl
+    return part
+
+
+@dataclass(slots=True)
+class SheetScan:
+    hidden: set[int] = field(default_factory=set)  # 1-based row numbers with hidden="1"
+    errors: dict[int, dict[int, str]] = field(default_factory=dict)  # row -> 0-based column -> '#N/A'
+    last_cell_row: int = 0  # the row of the last <c> element: openpyxl's max_row, styles included
+    float_text: dict[int, int] = field(default_factory=dict)  # row -> bit mask of columns stored as "8.0"
+    negative: dict[int, int] = field(default_factory=dict)  # row -> bit mask of columns holding "-..."
+
+
+def _ref(attrs: bytes) -> tuple[int, int] | None:
+    m = _REF.search(attrs)
+    if m is None:
+        return None
+    return int(m[2]), (_col_index(m[1]) if m[1] else -1)
+
+
+def _cell_start(seg: bytes, pos: int) -> int:
+    """The start of the <c> element holding position pos (its <v>, maybe after an <f>)."""
+    for _ in range(4):
+        pos = seg.rfind(b"<", 0, pos)
+        if pos < 0:
+            break
+        if seg.startswith(b"<c ", pos):
+            return pos
+        tag = seg[pos + 1 : pos + 40]
+        name = tag.split(None, 1)[0].split(b">", 1)[0].split(b"/", 1)[0].rsplit(b":", 1)[-1] if tag else b""
+        if name == b"c":
+            return pos
+    raise NeedsOpenpyxl
+
+
+def _standard_layout(seg: bytes) -> bool:
+    return seg.count(b"<c ") == seg.count(b'<c r="') and b":c " not in seg and b":c>" not in seg
+
+
+def _mark(masks: dict[int, int], matches) -> None:
+    columns = _COLUMNS
+    for m in matches:
+        letters, row = m[1], int(m[2])
+        col = columns.get(letters)
+        if col is None:
+            col = columns[letters] = _col_index(letters)
+        masks[row] = masks.get(row, 0) | (1 << col)
+
+
+def _negatives(seg: bytes, scan: SheetScan) -> None:
+    if b"v>-" not in seg:
+        return
+    if not _standard_layout(seg):
+        raise NeedsOpenpyxl
+    _mark(scan.negative, _FAST_NEGATIVE.finditer(seg))
+
+
+def _float_texts(seg: bytes, scan: SheetScan) -> None:
+    """Numbers whose stored text has a '.' or an exponent: openpyxl gives a float even for 8.0."""
+    masks = scan.float_text
+    columns = _COLUMNS
+    if _standard_layout(seg):
+        _mark(masks, _FAST_FLOAT.finditer(seg))
+        return
+    matches = list(_DOT_END.finditer(seg))
+    if b"E+" in seg or b"E-" in seg or b"e+" in seg or b"e-" in seg:
+        matches += _EXP_END.finditer(seg)
+    for m in matches:
+        end = m.start() + m[0].index(b"</")
+        v_start = seg.rfind(b">", 0, end) + 1
+        if not _FLOAT_TEXT.fullmatch(seg, v_start, end):
+            continue
+        start = _cell_start(seg, v_start)
+        at = _CELL_REF_AT.match(seg, start)
+        if at is not None:
+            letters, row = at[1], int(at[2])
+            col = columns.get(letters)
+            if col is None:
+                col = columns[letters] = _col_index(letters)
+        else:
+            ref = _ref(seg[start : seg.find(b">", start)])
+            if ref is None or ref[1] < 0:
+                raise NeedsOpenpyxl
+            row, col = ref
+        masks[row] = masks.get(row, 0) | (1 << col)
+
+
+def _scan_segment(seg: bytes, scan: SheetScan) -> None:
+    _float_texts(seg, scan)
+    _negatives(seg, scan)
+    if b"hidden" in seg:
+        for m in _ROW_TAG.finditer(seg):
+            if _HIDDEN.search(m[1]):
+                ref = _ref(m[1])
+                if ref is None:
+                    raise NeedsOpenpyxl
+                scan.hidden.add(ref[0])
+    if (b'"e"' in seg or b"'e'" in seg) and _T_ERROR.search(seg):
+        for m in _CELL.finditer(seg):
+            if not _T_ERROR.search(m[1]):
+                continue
+            ref = _ref(m[1])
+            if ref is None or ref[1] < 0:
+                raise NeedsOpenpyxl
+            value = _VALUE.search(m[2] or b"")
+            if value is not None and value[1]:
+                scan.errors.setdefault(ref[0], {})[ref[1]] = value[1].decode("utf-8", "replace")
+
+
+def _last_cell_row(seg: bytes) -> int:
+    last = None
+    for last in _CELL.finditer(seg):  # noqa: B007 - only the last one matters
+        pass
+    if last is None:
+        return 0
+    ref = _ref(last[1])
+    if ref is None:  # no r on the cell: the row's own r says where it is
+        rows = list(_ROW_TAG.finditer(seg, 0, last.start()))
+        ref = _ref(rows[-1][1]) if rows else None
+        if ref is None:
+            raise NeedsOpenpyxl
+    return ref[0]
+
+
+def scan_sheet(zf: zipfile.ZipFile, part: str) -> SheetScan:
+    """One streamed pass over the sheet XML, in segments of whole rows."""
+    scan = SheetScan()
+    last_with_cell = b""
+    carry = b""
+    with zf.open(part) as fh:
+        while True:
+            chunk = fh.read(CHUNK)
+            buf = carry + chunk
+            if not chunk:
+                seg, carry = buf, b""
+            else:
+                cut = buf.rfind(b"row>")
+                if cut < 0:
+                    carry = buf
+                    continue
+                seg, carry = buf[: cut + 4], buf[cut + 4 :]
+            if seg:
+                _scan_segment(seg, scan)
+                if _HAS_CELL.search(seg):
+                    last_with_cell = seg
+            if not chunk:
+                break
+    scan.last_cell_row = _last_cell_row(last_with_cell)
+    return scan
