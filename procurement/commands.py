@@ -22,7 +22,7 @@ FAIL_ORDER = {"legal": ("legal",), "risk": ("legal", "risk"), "kpi": ("legal", "
 def load_rules(rules_path: Path | None, select: list[str], ignore: list[str]):
     from procurement.rulebook import default_rulebook_path, load_rulebook, select_rules
 
-    rulebook = load_rulebook(rules_path or default_rulebook_path())
+    rulebook = load_rulebook(rules_path or default_rulebook_path(), cache=True)
     if select or ignore:
         rulebook = select_rules(rulebook, select=select, ignore=ignore)
     return rulebook
@@ -113,13 +113,14 @@ def run_score(req: ScoreRequest) -> int:
     from procurement.parallel import default_jobs
     from procurement.progress import Progress
 
+    jobs = req.jobs or default_jobs()
     result = run(files, rulebook, read_options=options, forced_format=forced_format, options=used,
                  directory=directory, waivers=waiver_set, progress=None if quiet else Progress(lang),
-                 jobs=req.jobs or default_jobs(), encode=lang if {"json", "jsonl"} & set(formats) else None,
+                 jobs=jobs, encode=lang if {"json", "jsonl"} & set(formats) else None,
                  texts=lang if "xlsx" in formats else None)
     from procurement.write.outputs import write_outputs
 
-    write_outputs(result, out_dir, lang, formats, req.per_order, None if quiet else Progress(lang))
+    write_outputs(result, out_dir, lang, formats, req.per_order, None if quiet else Progress(lang), jobs)
     if not quiet:
         click.echo(summary_line(result, out_dir, lang))
         if waiver_set is not None and result.today is not None:

@@ -19,6 +19,7 @@ from procurement.commands import load_rules
 from procurement.pipeline import process, run
 from procurement.read import read_file
 from procurement.spool import Spool
+from procurement.write import forked
 from procurement.write.records import OrderJson, order_record, rejection_record
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,8 +46,10 @@ def tiled_csv(path: Path, rows: int) -> Path:
 
 @pytest.fixture
 def small_chunks(monkeypatch):
+    """Workers score, and forked processes write some outputs, even for a few hundred orders."""
     monkeypatch.setattr(parallel, "CHUNK", 50)
     monkeypatch.setattr(parallel, "MIN_PARALLEL_RECORDS", 100)
+    monkeypatch.setattr(forked, "MIN_ORDERS", 100)
 
 
 def _score(tmp_path: Path, name: str, source: Path, *extra: str) -> dict[str, bytes]:

@@ -34,19 +34,39 @@ def _sink_class(name: str) -> Any:
     return getattr(importlib.import_module(module), attr)
 
 
+def _make(names: list[str], run: Run, out_dir: Path, lang: str) -> Any:
+    def make(stack: ExitStack) -> list[Any]:
+        return [_order_pages(run, out_dir, lang, stack) if n == "orders" else _sink_class(n)(run, out_dir, lang, stack)
+                for n in names]
+    return make
+
+
+def _order_pages(run: Run, out_dir: Path, lang: str, stack: ExitStack) -> Any:
+    from procurement.write.html_order import OrderPagesSink
+
+    return OrderPagesSink(run, out_dir, lang, stack)
+
+
 def write_outputs(run: Run, out_dir: Path, lang: str, formats: list[str], per_order: bool = False,
-                  progress: Any = None) -> list[Path]:
-    """Write `formats` (names of procurement.write.registry) and rejected.csv into `out_dir`."""
+                  progress: Any = None, jobs: int = 1) -> list[Path]:
+    """Write `formats` (names of procurement.write.registry) and rejected.csv into `out_dir`.
+
+    With `jobs` above 1 and a large batch, some outputs are written by forked processes at the same
+    time (`procurement.write.forked`); the files are the same.
+    """
     from procurement.write import registry
+    from procurement.write.forked import Children, plan
     from procurement.write.rejected_csv import write_rejected
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    with ExitStack() as stack:
-        sinks = {name: _sink_class(name)(run, out_dir, lang, stack) for name in formats if name in SINKS}
-        if per_order:
-            from procurement.write.html_order import OrderPagesSink
-
-            sinks["orders"] = OrderPagesSink(run, out_dir, lang, stack)
+    names = [name for name in formats if name in SINKS] + (["orders"] if per_order else [])
+    total = len(run.orders)
+    forked = plan(names, jobs, total)
+    with Children() as children, ExitStack() as stack:
+        for group in forked:
+            children.start(_make(group, run, out_dir, lang), run.orders)
+        here = [n for n in names if not any(n in g for g in forked)]
+        sinks = dict(zip(here, _make(here, run, out_dir, lang)(stack), strict=True))
         agg = None
         adds = [sink.add for name, sink in sinks.items() if name != "summary"]
         if NEEDS_FIGURES & set(sinks):
@@ -54,7 +74,6 @@ def write_outputs(run: Run, out_dir: Path, lang: str, formats: list[str], per_or
 
             agg = Aggregate(run.rulebook)
             adds.append(agg.add)
-        total = len(run.orders)
         for done, scored in enumerate(run.orders, 1):
             for add in adds:
                 add(scored)
@@ -63,7 +82,12 @@ def write_outputs(run: Run, out_dir: Path, lang: str, formats: list[str], per_or
         if progress is not None:
             progress.close()
         figures = agg.result() if agg is not None else None
-        written = [sink.finish(figures) if name in NEEDS_FIGURES else sink.finish() for name, sink in sinks.items()]
+        done_by = {name: sink.finish(figures) if name in NEEDS_FIGURES else sink.finish()
+                   for name, sink in sinks.items()}
+        for group, paths in zip(forked, children.finished(), strict=True):
+            done_by.update(zip(group, paths, strict=True))
+        children.commit()
+    written = [done_by[n] for n in names]
     # Formats without a sink write in a pass of their own.
     for name in formats:
         if name not in SINKS:

@@ -1,0 +1,124 @@
+"""Some outputs written by a forked process, beside the parent writing the others.
+
+Why: the writing pass replays every order and feeds each output, on one core; results.xlsx alone was
+40 % of it (profile of 100,000 orders, docs/performance.md). A child forked after scoring inherits the
+run (the spool of scored orders is read with pread, so two processes can replay it at once), replays it
+for its own outputs, and both cores write.
+
+Why the two-step end: outputs are renamed into place only when every one of them is complete (an
+interrupted or failed run leaves the previous files). A child finishes its files, says "ready" and waits;
+the parent, once its own are finished too, says "commit" and each child renames its files; any failure,
+or the parent's interruption, makes the children drop theirs.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack, suppress
+from pathlib import Path
+from typing import Any
+
+# Relative cost per order of each output's `add` (seconds for 100,000 orders in the profile of
+# docs/performance.md), and of replaying the spool, which every process does. Outputs that need the
+# batch figures (html, summary) stay in the parent, with the figures.
+COSTS = {"xlsx": 21.0, "json": 8.0, "jsonl": 8.0, "csv": 3.6, "orders": 15.0}
+PARENT_COSTS = {"html": 4.2, "summary": 3.4}
+REPLAY = 11.0
+MIN_ORDERS = 5000  # below this, forking costs more than it saves
+
+
+class WriterError(RuntimeError):
+    """A forked writer failed (its traceback is the message)."""
+
+
+def plan(names: Sequence[str], jobs: int, orders: int) -> list[list[str]]:
+    """Outputs per forked child (longest first onto the least loaded process); [] to write all here."""
+    if jobs < 2 or orders < MIN_ORDERS or "fork" not in multiprocessing.get_all_start_methods():
+        return []
+    loads = [REPLAY + sum(PARENT_COSTS.get(n, 0.0) for n in names)] + [REPLAY] * (jobs - 1)
+    groups: list[list[str]] = [[] for _ in loads]
+    for name in sorted((n for n in names if n in COSTS), key=lambda n: -COSTS[n]):
+        i = min(range(len(loads)), key=loads.__getitem__)
+        loads[i] += COSTS[name]
+        groups[i].append(name)
+    return [g for g in groups[1:] if g]
+
+
+def _serve(conn: Any, make_sinks: Callable[[ExitStack], list[Any]], orders: Any) -> None:
+    # Ctrl-C reaches the whole process group: the parent decides. SIGTERM (the parent stopping this
+    # child) unwinds the stack below, which deletes the unfinished files.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    try:
+        with ExitStack() as stack:
+            sinks = make_sinks(stack)
+            adds = [s.add for s in sinks]
+            for scored in orders:
+                for add in adds:
+                    add(scored)
+            written = [s.finish() for s in sinks]
+            conn.send(("ready", written))
+            if conn.recv() != "commit":
+                raise SystemExit(1)
+        conn.send(("done", None))
+    except Exception as exc:
+        conn.send(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
+
+
+class Children:
+    """The forked writers of one writing pass (a context manager: leaving it early stops them)."""
+
+    def __init__(self) -> None:
+        self._started: list[tuple[Any, Any]] = []
+        self._committed = False
+
+    def start(self, make_sinks: Callable[[ExitStack], list[Any]], orders: Any) -> None:
+        fork = multiprocessing.get_context("fork")
+        parent, child = fork.Pipe()
+        process = fork.Process(target=_serve, args=(child, make_sinks, orders), daemon=True)
+        process.start()
+        child.close()
+        self._started.append((process, parent))
+
+    def finished(self) -> list[list[Path]]:
+        """Wait for every child to finish its files (not yet renamed); their paths, child by child."""
+        written: list[list[Path]] = []
+        for _, conn in self._started:
+            try:
+                kind, payload = conn.recv()
+            except EOFError:
+                raise WriterError("a writer process ended without a word") from None
+            if kind != "ready":
+                raise WriterError(payload)
+            written.append(payload)
+        return written
+
+    def commit(self) -> None:
+        """Every output is complete: children rename theirs into place."""
+        for _, conn in self._started:
+            conn.send("commit")
+        for _, conn in self._started:
+            kind, payload = conn.recv()
+            if kind != "done":
+                raise WriterError(payload)
+        self._committed = True
+
+    def __enter__(self) -> Children:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for process, conn in self._started:
+            if not self._committed and process.is_alive():
+                with suppress(BrokenPipeError, OSError):
+                    conn.send("abort")
+            process.join(timeout=10 if self._committed else 0.5)
+            if process.is_alive():
+                process.terminate()
+                process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+            conn.close()

@@ -1,0 +1,89 @@
+"""Outputs written by forked processes (procurement.write.forked): same files, all-or-nothing renames."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from procurement.commands import load_rules
+from procurement.pipeline import run
+from procurement.write import forked
+from procurement.write.outputs import write_outputs
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "commandes-2025.csv"
+DEFAULT = ["json", "csv", "xlsx", "html", "summary"]
+
+
+def test_plan_keeps_small_batches_and_single_jobs_in_one_process():
+    assert forked.plan(DEFAULT, 1, 10**6) == []
+    assert forked.plan(DEFAULT, 2, forked.MIN_ORDERS - 1) == []
+
+
+def test_plan_sends_the_workbook_to_a_child_and_keeps_the_figures_here():
+    assert forked.plan(DEFAULT, 2, 10**5) == [["xlsx"]]
+    # Without the workbook, results.json is the heaviest: it goes.
+    assert forked.plan(["json", "csv", "html", "summary"], 2, 10**5) == [["json"]]
+    groups = forked.plan([*DEFAULT, "jsonl", "orders"], 4, 10**5)
+    moved = [n for g in groups for n in g]
+    assert sorted(moved) == sorted(set(moved)) and not {"html", "summary"} & set(moved)
+    assert len(groups) == 3
+    # Nothing worth moving: only the report and the summary, which need the batch figures.
+    assert forked.plan(["html", "summary"], 2, 10**5) == []
+
+
+@pytest.fixture
+def result(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1748736000")
+    return run([SAMPLE], load_rules(None, [], []))
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_forked_writers_give_the_same_files(tmp_path, result, monkeypatch):
+    formats = [*DEFAULT, "jsonl"]
+    write_outputs(result, tmp_path / "one", "fr", formats, per_order=True, jobs=1)
+    monkeypatch.setattr(forked, "MIN_ORDERS", 1)
+    assert len(forked.plan([*formats, "orders"], 3, len(result.orders))) == 2
+    paths = write_outputs(result, tmp_path / "three", "fr", formats, per_order=True, jobs=3)
+    one, three = _files(tmp_path / "one"), _files(tmp_path / "three")
+    assert len(one) > 8 and one == three
+    assert [p.name for p in paths[:6]] == ["results.json", "results.csv", "results.xlsx", "report.html",
+                                           "summary.html", "results.jsonl"]
+
+
+def test_a_failing_child_keeps_the_previous_outputs(tmp_path, result, monkeypatch):
+    out = tmp_path / "out"
+    write_outputs(result, out, "fr", DEFAULT, jobs=1)
+    before = _files(out)
+    monkeypatch.setattr(forked, "MIN_ORDERS", 1)
+    from procurement.write.results_xlsx import XlsxSink
+
+    def broken(self, scored):  # runs in the child that writes results.xlsx
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(XlsxSink, "add", broken)
+    with pytest.raises(forked.WriterError, match="No space left on device"):
+        write_outputs(result, out, "fr", DEFAULT, jobs=2)
+    assert _files(out) == before  # results.json, written here, was not renamed either
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_failing_parent_drops_the_childrens_files(tmp_path, result, monkeypatch):
+    out = tmp_path / "out"
+    write_outputs(result, out, "fr", DEFAULT, jobs=1)
+    before = _files(out)
+    monkeypatch.setattr(forked, "MIN_ORDERS", 1)
+    from procurement.write.json_writer import JsonSink
+
+    def broken(self, *args):
+        raise RuntimeError("parent failed while finishing")
+
+    monkeypatch.setattr(JsonSink, "finish", broken)
+    with pytest.raises(RuntimeError, match="parent failed"):
+        write_outputs(result, out, "fr", DEFAULT, jobs=2)
+    assert _files(out) == before  # results.xlsx, finished by the child, was not renamed
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
