@@ -1,0 +1,194 @@
+"""check.json: everything the page shows, as plain data another tool can read.
+
+The comparison of the bids lives here (KEY_FIELDS: declared values only, never where a bidder is), so that
+the page (`check_page`) only formats what this module decided.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from procurement.check_result import CheckResult
+from procurement.pipeline import ScoredOrder, meta
+from procurement.scoring import CHANTIERS
+
+# Declared values compared across bids. Never the bidder's location (postcode, commune, band, distance).
+KEY_FIELDS = ("amount", "delivery_km", "intermediaries", "organic_share", "egalim_share",
+              "meat_fish_egalim_share", "recycled_share", "declared_emissions", "origin_france", "origin_eu",
+              "insertion_hours")
+
+NOTICE = {
+    "fr": "L'attribution se fait uniquement selon les critères d'attribution et les pondérations publiés dans les "
+          "documents de la consultation. Les indicateurs de cette page éclairent l'acheteur sur la politique "
+          "d'achat de la Métropole ; ce ne sont pas des critères d'attribution et ils ne servent ni à noter ni à "
+          "classer les offres. La localisation des candidats n'est jamais comparée : une préférence locale est "
+          "illégale (CJCE, 11 juillet 1991, Laboratori Bruneau, C-351/88).",
+    "en": "The contract is awarded solely on the award criteria and weights published in the tender documents. "
+          "The indicators on this page inform the buyer about the Metropolis's purchasing policy; they are not "
+          "award criteria and must not be used to score or rank the bids. The bidders' location is never "
+          "compared: a local preference is unlawful (ECJ, 11 July 1991, Laboratori Bruneau, C-351/88).",
+}
+
+
+
+def _title(rule: Any, lang: str) -> str:
+    return rule.title.en if lang == "en" else rule.title.fr
+
+
+def _text(text: Any, lang: str) -> str | None:
+    return None if text is None else (text.en if lang == "en" else text.fr)
+
+
+def _finding_summary(f: Any, lang: str) -> dict[str, object]:
+    rule = f.compiled
+    return {
+        "rule": f.rule,
+        "kind": f.kind,
+        "severity": f.severity,
+        "chantiers": list(f.chantiers),
+        "status": f.status,
+        "title": _title(rule, lang),
+        "message": f.message(lang),
+        "missing": list(f.missing),
+        "why": _text(rule.source.why, lang),
+        "advice": _text(rule.source.advice, lang),
+        "legal_ref": [ref.model_dump(mode="json", exclude_none=True) for ref in rule.source.legal_ref],
+    }
+
+
+def _missing_fields(scored: ScoredOrder) -> dict[str, list[str]]:
+    """Field -> rules that could not be evaluated without it."""
+    out: dict[str, list[str]] = {}
+    for rule_id, names in scored.scores.missing.items():
+        for name in names:
+            out.setdefault(name, []).append(rule_id)
+    return out
+
+
+def _tender_record(scored: ScoredOrder, lang: str) -> dict[str, object]:
+    from procurement.write.records import finding_dict, order_data, source_dict, warning_dict
+
+    order = scored.order
+    applicable = [f for f in scored.findings if f.status != "not_applicable"]
+    return {
+        "id": order.id,
+        "source": source_dict(order.source),
+        "data": order_data(order),
+        "scores": scored.scores.to_dict(),
+        "legal": [_finding_summary(f, lang) for f in applicable if f.kind in ("legal", "risk")],
+        "indicators": [_finding_summary(f, lang) for f in applicable if f.kind == "kpi"],
+        "not_applicable": [f.rule for f in scored.findings if f.status == "not_applicable"],
+        "missing": [{"field": k, "rules": v} for k, v in _missing_fields(scored).items()],
+        "warnings": [warning_dict(w, lang) for w in order.warnings],
+        "findings": [finding_dict(f, lang, order.origins) for f in scored.findings],
+    }
+
+
+def _bid_record(scored: ScoredOrder, tender_id: str | None, lang: str) -> dict[str, object]:
+    from procurement.write.records import finding_dict, order_data, source_dict, warning_dict
+
+    order = scored.order
+    return {
+        "id": order.id,
+        "supplier": order.supplier_name,
+        "tender": tender_id,
+        "source": source_dict(order.source),
+        "data": order_data(order),
+        "scores": scored.scores.to_dict(),
+        "failed": [_finding_summary(f, lang) for f in scored.findings if f.status == "fail"],
+        "met": [f.rule for f in scored.findings if f.status == "pass"],
+        "missing": [{"field": k, "rules": v} for k, v in _missing_fields(scored).items()],
+        "not_declared": [],  # filled per tender: values other bids declared and this one did not
+        "warnings": [warning_dict(w, lang) for w in order.warnings],
+        "findings": [finding_dict(f, lang, order.origins) for f in scored.findings],
+    }
+
+
+def _comparison(bids: list[ScoredOrder], records: list[dict[str, Any]]) -> dict[str, object]:
+    # Chantiers some indicator speaks about for these bids (a rule not applicable to any bid says nothing).
+    covered = sorted({c for b in bids for f in b.findings if f.status != "not_applicable" for c in f.chantiers})
+    declared = [name for name in KEY_FIELDS if any(getattr(b.order, name) is not None for b in bids)]
+    for scored, record in zip(bids, records, strict=True):
+        record["not_declared"] = [n for n in declared if getattr(scored.order, n) is None]
+    return {
+        "chantiers": [
+            {"chantier": c, "scores": [b.scores.by_chantier.get(c) for b in bids]} for c in covered
+        ],
+        "chantiers_without_indicator": [c for c in CHANTIERS if c not in covered],
+        "overall": [b.scores.overall for b in bids],
+        "completeness": [b.scores.completeness for b in bids],
+        "values": [
+            {"field": name, "values": [_jsonable(getattr(b.order, name)) for b in bids]} for name in declared
+        ],
+        "not_declared_by_any": [n for n in KEY_FIELDS if n not in declared],
+    }
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def check_data(result: CheckResult, lang: str = "fr") -> dict[str, object]:
+    """Everything the page shows, as plain data: check.json."""
+    from procurement.waivers import run_date
+    from procurement.write.records import rejection_record
+
+    lang = "en" if lang == "en" else "fr"
+    tender_meta, bid_meta = meta(result.tender_run), meta(result.bid_run)
+    tenders = []
+    bids_by_tender: dict[str | None, list[int]] = {}
+    for index, tender_id in result.attached.items():
+        bids_by_tender.setdefault(tender_id, []).append(index)
+    bid_orders = result.bid_run.orders
+    for scored in result.tender_run.orders:
+        record = _tender_record(scored, lang)
+        indices = bids_by_tender.pop(scored.order.id, [])  # a repeated tender id gets its bids once
+        bids = [bid_orders[i] for i in indices]
+        bid_records = [_bid_record(b, scored.order.id, lang) for b in bids]
+        record["comparison"] = _comparison(bids, bid_records)
+        record["bids"] = bid_records
+        tenders.append(record)
+    unattached = [_bid_record(bid_orders[i], None, lang) for i in bids_by_tender.pop(None, [])]
+    failures = result.failures()
+    return {
+        "type": "check",
+        "lang": lang,
+        "notice": NOTICE[lang],
+        "meta": {
+            "tool": tender_meta["tool"],
+            "version": tender_meta["version"],
+            "generated_at": tender_meta["generated_at"],
+            "file": str(result.path),
+            "rulebook": result.tender_run.rulebook.meta(),
+            "rules": {
+                "tender": [r.id for r in result.tender_run.rulebook.rules],
+                "bids": [r.id for r in result.bid_run.rulebook.rules],
+            },
+            "inputs": [*tender_meta["inputs"], *bid_meta["inputs"]],
+            "counts": {"tender": tender_meta["counts"], "bids": bid_meta["counts"]},
+            "options": result.options,
+            **(
+                {"directory": {**result.directory.summary(), "rules_made_evaluable": result.directory_gain}}
+                if result.directory is not None
+                else {}
+            ),
+            **({"waivers": result.waivers.report(result.today or run_date())} if result.waivers is not None else {}),
+        },
+        "verdict": {
+            "fail_on": result.fail_on,
+            "exit_status": result.exit_status(),
+            "failures": failures,
+            "tenders": len(result.tender_run.orders),
+            "bids": len(bid_orders),
+            "rejected": len(result.tender_run.rejected) + len(result.bid_run.rejected),
+            "waived": result.waived(),
+        },
+        "tenders": tenders,
+        "unattached_bids": unattached,
+        "rejected": [rejection_record(r, lang) for r in (*result.tender_run.rejected, *result.bid_run.rejected)],
+    }
