@@ -1,7 +1,7 @@
 """The rulebook: a declarative, validated, explainable set of rules that non-programmers edit.
 
 Public face (everything else in this package is an implementation detail):
-    load_rulebook(path, tables=None, check_examples=True) -> CompiledRulebook
+    load_rulebook(path, tables=None, check_examples=True, cache=False) -> CompiledRulebook
     loads_rulebook(text, name=..., tables=None) -> CompiledRulebook
     default_rulebook_path() -> Path
     select(rulebook, select=[...], ignore=[...]) -> CompiledRulebook
