@@ -231,8 +231,9 @@ def parse_yaml(raw: bytes, display: str) -> tuple[Any, Locator, bytes]:
 #   check reads the file again. A document is kept only if it reads back equal to what was parsed;
 #   errors are never kept.
 # - an entry is JSON (with a list of where the dates are), never pickle: reading one cannot run code.
-#   It is read with size limits and checked field by field; anything unexpected (truncated, edited,
-#   another format) is ignored and the file is parsed, as if there were no cache.
+#   It is read with size limits and checked field by field; anything unexpected (truncated, malformed,
+#   another format, another file's entry) is ignored and the file is parsed, as if there were no cache.
+#   A well-formed edit of an entry is not detected: hence the next point.
 # - it lives in the user's cache directory ($XDG_CACHE_HOME, else ~/.cache)/procurement/rulebooks,
 #   which only the user can write: an entry is as trusted as the user's own rulebook files.
 #   PROCUREMENT_NO_CACHE=1 turns it off. A missing, read-only or full directory only costs the time.
@@ -240,7 +241,7 @@ def parse_yaml(raw: bytes, display: str) -> tuple[Any, Locator, bytes]:
 
 CACHE_FORMAT = 1
 CACHE_ENTRIES = 32
-CACHE_MAX_BYTES = 8 * MAX_BYTES  # the locator makes an entry about three times its YAML file
+CACHE_MAX_BYTES = 8 * MAX_BYTES  # an entry is about twice its YAML file (the positions)
 
 
 class _NotCacheable(Exception):
