@@ -21,19 +21,25 @@ MEMORY_LIMIT = 64 * 1024 * 1024  # bytes kept in memory before spilling to a tem
 
 
 class Spool:
+    """Byte strings appended in order, read back in order, any number of times.
+
+    In memory they are kept in one buffer, length-prefixed as on disk: a list of bytes objects would
+    cost more than the bytes (orjson returns each string in a 4 KB allocation, whatever its length: a
+    report's 600-byte rows took 4 KB each, 385 MB for 100,000 orders).
+    """
+
     def __init__(self, memory_limit: int | None = None):
         self.memory_limit = MEMORY_LIMIT if memory_limit is None else memory_limit
-        self._items: list[bytes] = []
-        self._held = 0
+        self._buf = bytearray()
         self._file: IO[bytes] | None = None
         self._count = 0
 
     def append(self, blob: bytes) -> None:
         self._count += 1
         if self._file is None:
-            self._items.append(blob)
-            self._held += len(blob)
-            if self._held > self.memory_limit:
+            self._buf += _LENGTH.pack(len(blob))
+            self._buf += blob
+            if len(self._buf) > self.memory_limit:
                 self._spill()
             return
         self._file.write(_LENGTH.pack(len(blob)))
@@ -41,10 +47,8 @@ class Spool:
 
     def _spill(self) -> None:
         self._file = tempfile.TemporaryFile(prefix="procurement-spool-")  # noqa: SIM115 (closed by close())
-        for blob in self._items:
-            self._file.write(_LENGTH.pack(len(blob)))
-            self._file.write(blob)
-        self._items, self._held = [], 0
+        self._file.write(self._buf)
+        self._buf = bytearray()
 
     @property
     def on_disk(self) -> bool:
@@ -54,13 +58,17 @@ class Spool:
         return self._count
 
     def __iter__(self) -> Iterator[bytes]:
+        unpack, size = _LENGTH.unpack_from, _LENGTH.size
         if self._file is None:
-            yield from list(self._items)
+            buf, pos = bytes(self._buf), 0  # a snapshot: appending while reading does not disturb this pass
+            for _ in range(self._count):
+                (length,) = unpack(buf, pos)
+                pos += size + length
+                yield buf[pos - length:pos]
             return
         self._file.flush()
         # pread, not a shared file position: two passes may interleave (a writer inside another's loop).
         fd, offset, buf, pos = self._file.fileno(), 0, b"", 0
-        unpack, size = _LENGTH.unpack_from, _LENGTH.size
         for _ in range(self._count):
             if len(buf) - pos < size:
                 buf, pos = buf[pos:] + os.pread(fd, _BLOCK, offset), 0
@@ -78,4 +86,4 @@ class Spool:
         if self._file is not None:
             self._file.close()
             self._file = None
-        self._items = []
+        self._buf = bytearray()
