@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from procurement import __version__
+from procurement.ledger import Ledger
 from procurement.model import Order, Rejection, Warning_
 from procurement.parallel import score_stream
 from procurement.portfolio import SplittingDetector
@@ -156,10 +157,9 @@ def _reported(records: Iterable[RawRecord | Rejection], info: InputInfo, name: s
 
 @dataclass(slots=True)
 class _Tally:
-    """What the parent process keeps of each order while streaming: a few bytes, not the order."""
+    """What the parent process keeps while streaming: counters, and a few bytes of each order (`ledger`)."""
 
-    seen: dict[int, str] = field(default_factory=dict)
-    duplicates: dict[int, str] = field(default_factory=dict)
+    ledger: Ledger = field(default_factory=Ledger)
     gain: dict[str, int] = field(default_factory=dict)
     merged: int = 0
     statuses: list[str] = field(default_factory=list)
@@ -185,14 +185,10 @@ def _absorb(chunk: ChunkResult, from_worker: bool, spool: Spool, rejected: list[
         if isinstance(item, Rejection):
             rejected.append(item)
             continue
-        first = tally.seen.get(item.key)
-        if first is None:
-            tally.seen[item.key] = item.location
-        elif not item.has_duplicate_warning:
-            tally.duplicates[len(spool)] = first
+        position = tally.ledger.add(item.key, item.id, item.file, item.row, item.path, item.has_duplicate_warning)
         tally.merged += item.merged
         if item.facts is not None:
-            detector.add(item.facts)
+            detector.add(item.facts, position)
         spool.append(item.blob)
 
 
@@ -225,7 +221,8 @@ def run(
     spool, tally = Spool(), _Tally()
     from procurement.portfolio_findings import portfolio_rule, selected_splitting
 
-    detector = SplittingDetector()
+    ledger = tally.ledger
+    detector = SplittingDetector(resolve=lambda position: (ledger.id(position), ledger.source(position)))
     for path in paths:
         info, records = read_file(Path(path), read_options, forced_format)
         inputs.append(info)
@@ -239,7 +236,7 @@ def run(
             stream.close()
     if progress is not None:
         progress.close()
-    store = OrderStore(spool, rulebook, waivers=waivers, today=today, duplicates=tally.duplicates)
+    store = OrderStore(spool, rulebook, waivers=waivers, today=today, duplicates=ledger.duplicates())
     portfolio = detector.findings() if selected_splitting(rulebook) else []
     if portfolio:
         store.portfolio_rule = portfolio_rule("RISK-02")

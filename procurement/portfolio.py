@@ -50,7 +50,8 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Iterable
+from array import array
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -262,12 +263,17 @@ def _source(order: Any) -> str:
     return f"{src.file}:{where}" if where is not None else str(src.file)
 
 
-@dataclass
 class _Group:
-    buyer: str
-    orders: dict[str, list[tuple[str, float, float, str, str | None]]] = field(default_factory=dict)
-    seen: set[tuple] = field(default_factory=set)
-    duplicates: list[str] = field(default_factory=list)
+    """One (buyer, CPV class, type, year): per level, the light orders under the threshold, in columns
+    (position, amount, threshold, supplier number): 32 bytes an order, for batches of a million."""
+
+    __slots__ = ("buyer", "duplicates", "levels", "seen")
+
+    def __init__(self, buyer: str):
+        self.buyer = buyer
+        self.levels: dict[str, tuple[array, array, array, array]] = {}
+        self.seen: set[int] = set()  # hashes of (supplier number, amount, date) met: copies of one contract
+        self.duplicates = array("q")  # positions of the copies left out
 
 
 def _counted(order: Any) -> tuple[tuple, dt.date, str] | None:
@@ -322,53 +328,74 @@ def portfolio_facts(order: Any) -> PortfolioFacts | None:
 
 
 class SplittingDetector:
-    """RISK-02 fed one order at a time, in input order (the first copy of a duplicate is the one kept)."""
+    """RISK-02 fed one order at a time, in input order (the first copy of a duplicate is the one kept).
 
-    def __init__(self, specific_services: Iterable[str] | None = None):
+    Orders are known by their position: given to `add` with a `resolve(position) -> (id, source)` (the
+    streaming run's `procurement.ledger.Ledger`, which keeps every order's id and location anyway), or
+    numbered here with their id and source kept in a list (small batches).
+    """
+
+    def __init__(self, specific_services: Iterable[str] | None = None,
+                 resolve: Callable[[int], tuple[str, str]] | None = None):
         self.prefixes = tuple(specific_services) if specific_services is not None else SPECIFIC_SERVICES_CPV
         self.groups: dict[tuple, _Group] = {}
+        self._own: list[tuple[str, str]] = []
+        self.resolve = resolve if resolve is not None else self._own.__getitem__
+        self._suppliers: dict[str, int] = {}
 
-    def add(self, order: Any) -> None:
+    def add(self, order: Any, position: int | None = None) -> None:
         counted = _counted(order)
         if counted is None:
             return
+        if position is None:
+            position = len(self._own)
+            self._own.append((order.id, order.source if isinstance(order, PortfolioFacts) else _source(order)))
         key, day, kind = counted
         group = self.groups.get(key)
         if group is None:
             group = self.groups[key] = _Group(getattr(order, "buyer_siret", None) or order.buyer_name.strip())
         supplier = _supplier_key(order)
+        number = -1 if supplier is None else self._suppliers.setdefault(supplier, len(self._suppliers))
         amount = float(order.amount)
-        copy = (supplier, amount, getattr(order, "notification_date", None) or day)
+        # Exact, since neither strings nor a random seed enter this hash: reproducible from run to run.
+        copy = hash((number, amount, (getattr(order, "notification_date", None) or day).toordinal()))
         if supplier is not None and copy in group.seen:
-            group.duplicates.append(order.id)
+            group.duplicates.append(position)
             return
         group.seen.add(copy)
         procedure = getattr(order, "procedure", None)
-        source = order.source if isinstance(order, PortfolioFacts) else _source(order)
         for level, threshold in thresholds_on(kind, day).items():
             if procedure not in _LIGHT[level] or amount >= threshold:
                 continue
             if level == "eu" and _is_specific_service(order.cpv, self.prefixes):
                 continue
-            group.orders.setdefault(level, []).append((order.id, amount, threshold, source, supplier))
+            columns = group.levels.get(level)
+            if columns is None:
+                columns = group.levels[level] = (array("q"), array("d"), array("d"), array("q"))
+            for column, value in zip(columns, (position, amount, threshold, number), strict=True):
+                column.append(value)
 
     def findings(self) -> list[PortfolioFinding]:
         findings: list[PortfolioFinding] = []
+        resolve = self.resolve
         for (_buyer, cpv_class, kind, year), group in self.groups.items():
             for level in LEVELS:
-                rows = group.orders.get(level, [])
-                if len(rows) < 2:
+                columns = group.levels.get(level)
+                if columns is None or len(columns[0]) < 2:
                     continue
-                total = sum(r[1] for r in rows)
-                threshold = max(r[2] for r in rows)
+                positions, amounts, thresholds, suppliers = columns
+                total = sum(amounts)
+                threshold = max(thresholds)
                 if total < threshold:
                     continue
-                ids = {r[0] for r in rows}
+                named = [resolve(p) for p in positions]
+                ids = {i for i, _ in named}
+                copies = (resolve(p)[0] for p in group.duplicates)
                 findings.append(PortfolioFinding(
                     rule=SPLITTING, buyer=group.buyer, cpv_class=cpv_class, contract_type=kind, year=year,
-                    level=level, threshold=threshold, total=round(total, 2), order_ids=tuple(r[0] for r in rows),
-                    amounts=tuple(r[1] for r in rows), suppliers=len({r[4] for r in rows if r[4] is not None}),
-                    duplicates=tuple(d for d in group.duplicates if d not in ids), sources=tuple(r[3] for r in rows),
+                    level=level, threshold=threshold, total=round(total, 2), order_ids=tuple(i for i, _ in named),
+                    amounts=tuple(amounts), suppliers=len({n for n in suppliers if n >= 0}),
+                    duplicates=tuple(d for d in copies if d not in ids), sources=tuple(src for _, src in named),
                 ))
         findings.sort(key=lambda f: (f.buyer, f.year, f.cpv_class, f.contract_type, LEVELS.index(f.level)))
         return findings

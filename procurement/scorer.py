@@ -71,7 +71,11 @@ class Scored:
     """One record's result as the parent process accounts for it."""
 
     key: int  # digest of (buyer, id): ids are unique per buyer only (DECP)
-    location: str  # where the order was read, for the duplicate warning of a later copy
+    id: str
+    # Where the order was read, for the duplicate warning of a later copy and RISK-02's groups.
+    file: str
+    row: int | None
+    path: str | None
     blob: bytes  # pickle of (order, raw statuses, scores, original, encoded, texts): see procurement.store
     facts: PortfolioFacts | None
     merged: int  # DECP rows merged into this order
@@ -156,7 +160,8 @@ def score_chunk(records: list[RawRecord | Rejection], ctx: Context) -> ChunkResu
             out.statuses += [s for s in scores.counts if s not in STATUSES and s not in out.statuses]
         blob = dumps((order, tuple(f.status for f in raw), scores, record.original, encoded, texts), protocol=5)
         out.items.append(Scored(
-            order_key(order), location(order), blob, portfolio_facts(order), len(order.source.merged_rows),
+            order_key(order), order.id, order.source.file, order.source.row, order.source.path, blob,
+            portfolio_facts(order), len(order.source.merged_rows),
             any(w.code == "duplicate_id" for w in order.warnings),
         ))
     if waivers is not None and before is not None:
