@@ -81,6 +81,10 @@ class Finding:
         return [{"part": p, "field": f, "op": o, "expected": e, "actual": a, "result": r}
                 for p, f, o, e, a, r in self._explain()[0]]
 
+    def evidence_rows(self) -> list[tuple]:
+        """`evidence` as tuples (part, field, op, expected, actual, result), without a dict per row."""
+        return self._explain()[0]
+
     @property
     def missing(self) -> tuple[str, ...]:
         """Fields whose knowledge could change an insufficient_data verdict (empty otherwise).

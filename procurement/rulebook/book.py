@@ -25,6 +25,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from operator import attrgetter
 from typing import Any
 
@@ -66,6 +67,11 @@ class CompiledRule:
     def window(self) -> tuple[dt.date | None, dt.date | None]:
         return self.source.since, self.source.until
 
+    @cached_property
+    def window_row(self) -> list[Any]:
+        """[since, until] of the rule's validity, one list for all its evidence rows (read, never changed)."""
+        return [self.source.since, self.source.until]
+
     def explain(self, vals: tuple) -> tuple[str, list[tuple], tuple[str, ...]]:
         """(status, evidence rows, missing fields), re-evaluating every leaf; agrees with `status`."""
         evidence: list[tuple] = []
@@ -75,7 +81,7 @@ class CompiledRule:
             ref_field = "launch_date" if vals[0] is not None else "notification_date"
             ref = vals[0] if vals[0] is not None else vals[1]
             inside = None if ref is None else (since is None or ref >= since) and (until is None or ref <= until)
-            evidence.append(("validity", ref_field, "between", [since, until], ref, inside))
+            evidence.append(("validity", ref_field, "between", self.window_row, ref, inside))
             if inside is False:
                 return NOT_APPLICABLE, evidence, ()
             if inside is None:

@@ -41,14 +41,29 @@ class ExampleResult:
         return self.problem is None
 
 
-def describe_evidence(rows: list[tuple], lang: str) -> str:
-    """'require: env_considerations contains_any ['criterion'] -> false (clause)'; rows joined by '; '."""
+def describe_evidence(rows: list[tuple], lang: str, heads: dict[tuple, tuple[object, str]] | None = None) -> str:
+    """'require: env_considerations contains_any ['criterion'] -> false (clause)'; rows joined by '; '.
+
+    `heads`: a dict kept by the caller across findings, for the part of a row before the result (the
+    condition with its expected value, formatted once: a table of 70 words otherwise is each time). It is
+    keyed by the expected object's id, the object kept beside its text so that the id stays its own.
+    """
     words = _WORDS["fr" if lang == "fr" else "en"]
     parts = []
     for part, name, op, expected, actual, result in rows:
         kind = FIELDS_BY_NAME[name].kind if name in FIELDS_BY_NAME else None
-        exp = "" if expected is None else " " + format_value(expected, None if op == "in_table" else kind, lang)
-        parts.append(f"{part}: {name} {op}{exp} -> {words[result]} ({format_value(actual, kind, lang)})")
+        key = (part, name, op, id(expected))
+        kept = heads.get(key) if heads is not None else None
+        if kept is not None and kept[0] is expected:
+            head = kept[1]
+        else:
+            exp = "" if expected is None else " " + format_value(expected, None if op == "in_table" else kind, lang)
+            head = f"{part}: {name} {op}{exp} -> "
+            if heads is not None:
+                if len(heads) >= 4096:  # bounded, whatever expected values a caller brings
+                    heads.clear()
+                heads[key] = (expected, head)
+        parts.append(f"{head}{words[result]} ({format_value(actual, kind, lang)})")
     return "; ".join(parts)
 
 

@@ -88,6 +88,7 @@ class FindingParts:
         self._evidence_json: dict[tuple, bytes] = {}
         self._evidence_text: dict[tuple, tuple[object, object]] = {}
         self._heads: dict[tuple[str, str], bytes] = {}
+        self._heads_text: dict[tuple, tuple[object, str]] = {}  # see describe_evidence
 
     def kept(self) -> int:
         """Entries kept in the caches (tests: proof that verdicts were answered from them)."""
@@ -164,6 +165,6 @@ class FindingParts:
         from procurement.write.xlsx_cells import cell_value
 
         lang = self.lang
-        evidence = describe_evidence([tuple(e[k] for k in EVIDENCE_KEYS) for e in f.evidence], lang)
+        evidence = describe_evidence(f.evidence_rows(), lang, self._heads_text)
         missing = ", ".join(FIELDS_BY_NAME[m].header(lang) if m in FIELDS_BY_NAME else m for m in f.missing)
         return cell_value(evidence), cell_value(missing) or None
