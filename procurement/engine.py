@@ -34,7 +34,7 @@ _GENERIC = {
 class Finding:
     """The verdict of one rule on one order. Immutable; evidence and messages are computed on demand."""
 
-    __slots__ = ("_book", "_explained", "_vals", "compiled", "status")
+    __slots__ = ("_book", "_explained", "_vals", "compiled", "memo", "status")
 
     def __init__(self, rule: CompiledRule, status: str, vals: tuple, book: CompiledRulebook):
         self.compiled = rule  # the compiled rule (titles, why, advice, legal_ref via .source)
@@ -42,6 +42,7 @@ class Finding:
         self._vals = vals  # the order's values the rulebook reads, as they were when evaluated
         self._book = book
         self._explained: tuple | None = None
+        self.memo: Any = None  # free for a writer to keep what it derived from this finding (write/finding_parts.py)
 
     @property
     def rule(self) -> str:
@@ -98,6 +99,15 @@ class Finding:
     def measures(self) -> dict[str, Any]:
         slot = self._book.slot
         return {name: self._vals[slot[name]] for name in self.compiled.measure}
+
+    @property
+    def vals(self) -> tuple:
+        """The order's values the rulebook reads, in the rulebook's slots (`slots`)."""
+        return self._vals
+
+    @property
+    def slots(self) -> dict[str, int]:
+        return self._book.slot
 
     def value(self, field: str) -> Any:
         return self._vals[self._book.slot[field]]

@@ -22,6 +22,7 @@ from procurement.engine import Finding, jsonable
 from procurement.fields import FIELDS_BY_NAME
 from procurement.rulebook.book import FAIL, INSUFFICIENT, PASS, REFERENCE_FIELDS, message_fields
 
+_PLAIN = frozenset({type(None), str, int, bool})  # values that stand for themselves in a key (see key_part)
 LIMIT = 20_000  # entries per cache; a million unique verdicts would otherwise hold gigabytes
 EVIDENCE_KEYS = ("part", "field", "op", "expected", "actual", "result")
 ORIGIN_BASES = ("supplier_commune", "supplier_postcode")  # what `origin` reads besides the field itself
@@ -88,6 +89,7 @@ class FindingParts:
         self._evidence_json: dict[tuple, bytes] = {}
         self._evidence_text: dict[tuple, tuple[object, object]] = {}
         self._heads: dict[tuple[str, str], bytes] = {}
+        self._slots: dict[tuple[str, ...], tuple[int, ...]] = {}  # field names -> their slots in `vals`
         self._heads_text: dict[tuple, tuple[object, str]] = {}  # see describe_evidence
 
     def kept(self) -> int:
@@ -95,16 +97,28 @@ class FindingParts:
         return len(self._messages) + len(self._evidence_json) + len(self._evidence_text)
 
     def _key(self, f: Finding, names: tuple[str, ...]) -> tuple | None:
+        slots = self._slots.get(names)
+        if slots is None:
+            where = f.slots
+            slots = self._slots[names] = tuple(where[n] for n in names) if all(n in where for n in names) else ()
+        if not slots and names:  # a field outside the value tuple: no shortcut
+            return None
+        vals, plain = f.vals, _PLAIN
+        key = (f.rule, f.status, *[v if type(v) in plain else key_part(v) for v in map(vals.__getitem__, slots)])
         try:
-            key = (f.rule, f.status, *(key_part(f.value(n)) for n in names))
             hash(key)
-        except (KeyError, TypeError):  # a field outside the value tuple, an unhashable value: no shortcut
+        except TypeError:  # an unhashable value: no shortcut
             return None
         return key
 
     def condition_key(self, f: Finding) -> tuple | None:
-        names = self.condition.get(f.rule)
-        return None if names is None else self._key(f, names)
+        """The key of what depends on the conditions; kept on the finding, which the JSON and the texts
+        both ask for."""
+        key = f.memo
+        if key is None:
+            names = self.condition.get(f.rule)
+            key = f.memo = (None if names is None else self._key(f, names)) or False
+        return key or None
 
     def message(self, f: Finding) -> str:
         """`f.message(lang)`; a template's message depends on the values it shows, another on the missing
