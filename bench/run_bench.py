@@ -69,6 +69,7 @@ class Row:
     outputs: str
     walls: list[float] = field(default_factory=list)
     peaks_mb: list[float] = field(default_factory=list)
+    pss_mb: list[float] = field(default_factory=list)  # peak of the summed PSS (see `measure`)
     error: str = ""
     measured: str = ""  # date of the measure
     commit: str = ""  # code measured
@@ -84,6 +85,10 @@ class Row:
     @property
     def peak_mb(self) -> float | None:
         return max(self.peaks_mb) if self.peaks_mb else None
+
+    @property
+    def peak_pss_mb(self) -> float | None:
+        return max(self.pss_mb) if self.pss_mb else None
 
 
 # ------------------------------------------------------------------------------------------ measuring
@@ -104,20 +109,24 @@ def command(tool: str, path: Path, out: Path, size: int) -> tuple[list[str], str
     return [sys.executable, str(HERE / script), str(path), "--out", str(out), "--outputs", outputs], outputs
 
 
-def _tree_rss(proc) -> int:
+def _tree_memory(proc) -> tuple[int, int]:
+    """(summed RSS, summed PSS) of a process and its children. RSS counts a page shared by forked
+    workers once per process; PSS divides it between them, so its sum is the memory the run occupies."""
     import psutil
 
-    total = 0
+    rss = pss = 0
     with contextlib.suppress(psutil.Error):
         procs = [proc, *proc.children(recursive=True)]
         for p in procs:
             with contextlib.suppress(psutil.Error):
-                total += p.memory_info().rss
-    return total
+                info = p.memory_full_info()
+                rss += info.rss
+                pss += getattr(info, "pss", info.rss)
+    return rss, pss
 
 
-def measure(cmd: list[str], *, cwd: Path = ROOT) -> tuple[float, float, int, str]:
-    """(wall s, peak RSS MB, exit status, stderr tail) of one child process."""
+def measure(cmd: list[str], *, cwd: Path = ROOT) -> tuple[float, float, float | None, int, str]:
+    """(wall s, peak RSS MB, peak PSS MB or None, exit status, stderr tail) of one child process."""
     try:
         import psutil
     except ImportError:  # the bench extra is missing: os.wait4 alone
@@ -125,15 +134,16 @@ def measure(cmd: list[str], *, cwd: Path = ROOT) -> tuple[float, float, int, str
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         child = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
-        peak_tree = 0
+        peak_tree = peak_pss = 0
         done = threading.Event()
 
         def poll() -> None:
-            nonlocal peak_tree
+            nonlocal peak_tree, peak_pss
             with contextlib.suppress(Exception):
                 proc = psutil.Process(child.pid)
                 while not done.is_set():
-                    peak_tree = max(peak_tree, _tree_rss(proc))
+                    rss, pss = _tree_memory(proc)
+                    peak_tree, peak_pss = max(peak_tree, rss), max(peak_pss, pss)
                     done.wait(0.1)
 
         sampler = threading.Thread(target=poll, daemon=True) if psutil else None
@@ -148,7 +158,7 @@ def measure(cmd: list[str], *, cwd: Path = ROOT) -> tuple[float, float, int, str
         err.seek(0)
         tail = err.read().decode("utf-8", "replace")[-2000:]
     peak = max(usage.ru_maxrss * 1024, peak_tree) / 1e6  # ru_maxrss is in KiB on Linux
-    return wall, peak, child.returncode, tail
+    return wall, peak, (peak_pss / 1e6 if peak_pss else None), child.returncode, tail
 
 
 def run_cases(sizes: list[int], formats: list[str], tools: list[str], rounds: int | None, data_dir: Path,
@@ -174,7 +184,7 @@ def run_cases(sizes: list[int], formats: list[str], tools: list[str], rounds: in
                     out = Path(tempfile.mkdtemp(prefix=f"bench-{tool}-"))
                     try:
                         cmd, outputs = command(tool, path, out, size)
-                        wall, peak, status, tail = measure(cmd)
+                        wall, peak, pss, status, tail = measure(cmd)
                     finally:
                         shutil.rmtree(out, ignore_errors=True)
                     row = rows.setdefault((size, fmt, tool), Row(size, fmt, tool, outputs, measured=today,
@@ -185,6 +195,8 @@ def run_cases(sizes: list[int], formats: list[str], tools: list[str], rounds: in
                         continue
                     row.walls.append(wall)
                     row.peaks_mb.append(peak)
+                    if pss is not None:
+                        row.pss_mb.append(pss)
                     log(f"{datagen.size_label(size):>5} {fmt:<4} {tool:<11} round {r + 1}/{n_rounds}: "
                         f"{wall:8.2f} s {peak:8.0f} MB")
     return list(rows.values())
@@ -238,20 +250,33 @@ def _find(rows: list[Row], size: int, fmt: str, tool: str) -> Row | None:
 def table(rows: list[Row]) -> str:
     """The markdown table of the measures, sorted by size, input format and tool."""
     order = {t: i for i, t in enumerate(TOOLS)}
-    lines = ["| orders | input | tool | outputs | wall (s) | rows/s | peak RSS (MB) | wall ÷ floor | "
-             "baseline ÷ wall |",
-             "|---:|---|---|---|---:|---:|---:|---:|---:|"]
+    lines = ["| orders | input | tool | outputs | wall (s) | rows/s | peak RSS (MB) | peak PSS (MB) | "
+             "wall ÷ floor | baseline ÷ wall |",
+             "|---:|---|---|---|---:|---:|---:|---:|---:|---:|"]
     for r in sorted(rows, key=lambda r: (r.size, r.fmt, order.get(r.tool, 9))):
         label = datagen.size_label(r.size)
         if r.wall is None:
-            lines.append(f"| {label} | {r.fmt} | {r.tool} | {r.outputs} | failed | | | | |")
+            lines.append(f"| {label} | {r.fmt} | {r.tool} | {r.outputs} | failed | | | | | |")
             continue
         floor, base = _find(rows, r.size, r.fmt, "floor"), _find(rows, r.size, r.fmt, "baseline")
         vs_floor = f"{r.wall / floor.wall:.1f}" if floor else "–"
         vs_base = f"{base.wall / r.wall:.2f}" if base else "–"
         lines.append(f"| {label} | {r.fmt} | {r.tool} | {r.outputs} | {r.wall:.1f} | {r.size / r.wall:,.0f} | "
-                     f"{r.peak_mb:,.0f} | {vs_floor} | {vs_base} |")
+                     f"{r.peak_mb:,.0f} | {_mb(r.peak_pss_mb)} | {vs_floor} | {vs_base} |")
     return "\n".join(lines)
+
+
+def _mb(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.0f}"
+
+
+def _memory_status(rss: float, pss: float | None) -> str:
+    """Met on both measures, on neither, or on PSS only (the pages forked workers share counted once)."""
+    if rss < 500:
+        return "met"
+    if pss is not None and pss < 500:
+        return "met on PSS (the memory the run occupies), not on summed RSS"
+    return "not met"
 
 
 def targets(rows: list[Row]) -> list[tuple[str, str, str]]:
@@ -274,8 +299,10 @@ def targets(rows: list[Row]) -> list[tuple[str, str, str]]:
     if p1m:
         out.append(("1M csv → all outputs but xlsx in less than 60 s", f"{p1m.wall:.1f} s",
                     "met" if p1m.wall < 60 else "not met"))
-        out.append(("1M csv → all outputs but xlsx under 500 MB peak RSS", f"{p1m.peak_mb:,.0f} MB",
-                    "met" if p1m.peak_mb < 500 else "not met"))
+        pss = p1m.peak_pss_mb
+        out.append(("1M csv → all outputs but xlsx under 500 MB peak RSS",
+                    f"{p1m.peak_mb:,.0f} MB summed RSS, {_mb(pss)} MB summed PSS",
+                    _memory_status(p1m.peak_mb, pss)))
     else:
         out.append(("1M csv → all outputs but xlsx in less than 60 s", "–", "not measured"))
         out.append(("1M csv → all outputs but xlsx under 500 MB peak RSS", "–", "not measured"))
@@ -307,8 +334,10 @@ def section(rows: list[Row], info: dict[str, object]) -> str:
         "(`bench/baseline_pandas.py`) reads with pandas, applies 30 plain-Python rules and writes "
         "results.xlsx with openpyxl and results.csv; the floor (`bench/floor.py`) only reads "
         "(python-calamine, stdlib csv) and writes the rows back (rustpy-xlsxwriter, stdlib csv). "
-        "Each measure in a fresh process: median wall time of the rounds, largest peak RSS "
-        "(MB = 10⁶ bytes). *wall ÷ floor*: 1.0 is the floor; *baseline ÷ wall*: above 1, faster than "
+        "Each measure in a fresh process: median wall time of the rounds, largest peak of the summed RSS "
+        "of the process and its children, and of their summed PSS (a page shared by forked processes "
+        "counted once in all, not once per process: the memory the run occupies) (MB = 10⁶ bytes). "
+        "*wall ÷ floor*: 1.0 is the floor; *baseline ÷ wall*: above 1, faster than "
         "the baseline.",
         "",
         table(rows),

@@ -16,12 +16,13 @@ INFO = {"cpu": "Test CPU", "cores": 2, "ram_gib": 8.0, "python": "3.11.0", "syst
         "versions": {"procurement": "0.1.0"}, "load_at_start": [0.5, 0.4, 0.3], "date": "2026-11-26 10:00"}
 
 
-def rows(p100: float = 12.0, peak_1m: float = 450.0) -> list[Row]:
+def rows(p100: float = 12.0, peak_1m: float = 450.0, pss_1m: float | None = None) -> list[Row]:
     return [
         Row(100_000, "xlsx", "procurement", "all", walls=[p100, p100 + 1, p100 - 1], peaks_mb=[300, 310, 305]),
         Row(100_000, "xlsx", "baseline", "xlsx,csv", walls=[90.0], peaks_mb=[2000]),
         Row(100_000, "xlsx", "floor", "xlsx,csv", walls=[10.0], peaks_mb=[400]),
-        Row(1_000_000, "csv", "procurement", "all but xlsx", walls=[55.0], peaks_mb=[peak_1m]),
+        Row(1_000_000, "csv", "procurement", "all but xlsx", walls=[55.0], peaks_mb=[peak_1m],
+            pss_mb=[pss_1m if pss_1m is not None else peak_1m - 50]),
         Row(1_000_000, "csv", "floor", "csv", walls=[8.0], peaks_mb=[20]),
     ]
 
@@ -30,9 +31,10 @@ def test_table_ratios():
     text = run_bench.table(rows())
     line = next(x for x in text.splitlines() if "| 100k | xlsx | procurement |" in x)
     cells = [c.strip() for c in line.strip("|").split("|")]
-    assert cells[4:] == ["12.0", "8,333", "310", "1.2", "7.50"]  # median wall, rows/s, largest peak, ÷ floor, speed-up
+    # median wall, rows/s, largest peak RSS, PSS (not measured here), ÷ floor, speed-up
+    assert cells[4:] == ["12.0", "8,333", "310", "–", "1.2", "7.50"]
     one_m = next(x for x in text.splitlines() if "| 1M | csv | procurement |" in x)
-    assert one_m.rstrip().endswith("| 6.9 | – |")  # no baseline measured at 1M here
+    assert one_m.rstrip().endswith("| 400 | 6.9 | – |")  # PSS; no baseline measured at 1M here
 
 
 def test_targets_met_and_not_met():
@@ -41,6 +43,10 @@ def test_targets_met_and_not_met():
     missed = [status for _t, _m, status in run_bench.targets(rows(p100=20.0, peak_1m=700.0))]
     assert missed == ["not met", "not met", "met", "not met"]
     assert [s for _t, _m, s in run_bench.targets(rows()[:1])] == ["not measured"] * 4
+    # Summed RSS counts the pages forked processes share once per process; PSS once in all.
+    shared = run_bench.targets(rows(peak_1m=700.0, pss_1m=420.0))[3]
+    assert shared[1:] == ("700 MB summed RSS, 420 MB summed PSS",
+                          "met on PSS (the memory the run occupies), not on summed RSS")
 
 
 def test_docs_section_appended_then_replaced(tmp_path):
@@ -57,12 +63,14 @@ def test_docs_section_appended_then_replaced(tmp_path):
     assert first.startswith(original.rstrip("\n"))
     assert first.count(BEGIN) == first.count(END) == 1
     assert "Test CPU, 2 cores" in first and "| 100k | xlsx | procurement |" in first
-    assert "| 1M csv → all outputs but xlsx under 500 MB peak RSS | 450 MB | met |" in first
+    assert "| 1M csv → all outputs but xlsx under 500 MB peak RSS | 450 MB summed RSS, 400 MB summed PSS | met |" \
+        in first
 
     run_bench.update_docs(doc, run_bench.section(rows(peak_1m=700.0), INFO))
     second = doc.read_text(encoding="utf-8")
     assert second.count(BEGIN) == 1
-    assert "| 1M csv → all outputs but xlsx under 500 MB peak RSS | 700 MB | not met |" in second
+    assert "| 1M csv → all outputs but xlsx under 500 MB peak RSS | 700 MB summed RSS, 650 MB summed PSS | not met |" \
+        in second
     assert second.split(BEGIN)[0] == first.split(BEGIN)[0]  # the rest of the page is untouched
 
     doc.write_text("# Title\n\n" + BEGIN + "\nold\n" + END + "\n\nAfter.\n", encoding="utf-8")
@@ -71,11 +79,12 @@ def test_docs_section_appended_then_replaced(tmp_path):
 
 
 def test_measure_reports_wall_and_peak_of_the_child():
-    wall, peak, status, _tail = run_bench.measure([sys.executable, "-c", "b = bytearray(80_000_000); b[::4096] = "
-                                                   "b'x' * len(b[::4096])"])
+    wall, peak, pss, status, _tail = run_bench.measure([sys.executable, "-c", "import time; b = bytearray(80_000_000); "
+                                                        "b[::4096] = b'x' * len(b[::4096]); time.sleep(0.5)"])
     assert status == 0
     assert 0 < wall < 30
     assert peak >= 80
+    assert pss is not None and 80 <= pss <= peak + 1  # sampled while the child held its 80 MB
 
 
 def test_commands():
