@@ -32,38 +32,6 @@ CHANTIERS = tuple(range(1, 9))
 KINDS = ("legal", "risk", "kpi")
 
 
-@dataclass
-class _Tally:
-    passed: float = 0.0  # weights
-    failed: float = 0.0
-    evaluated: int = 0  # counts
-    insufficient: int = 0
-
-    def add(self, status: str, weight: float) -> None:
-        if status == PASS:
-            self.passed += weight
-            self.evaluated += 1
-        elif status == FAIL:
-            self.failed += weight
-            self.evaluated += 1
-        elif status == INSUFFICIENT:
-            self.insufficient += 1
-
-    @property
-    def score(self) -> float | None:
-        total = self.passed + self.failed
-        if total == 0:
-            return None
-        if self.failed == 0 or self.passed == 0:  # exact ends of the scale, whatever the float rounding
-            return 100.0 if self.failed == 0 else 0.0
-        return min(100.0, 100.0 * self.passed / total)
-
-    @property
-    def completeness(self) -> float | None:
-        total = self.evaluated + self.insufficient
-        return None if total == 0 else self.evaluated / total
-
-
 @dataclass(frozen=True)
 class OrderScore:
     """Scores and counts of one order. Scores are 0-100 floats (None: nothing could be evaluated)."""
@@ -92,10 +60,28 @@ class OrderScore:
         }
 
 
+def _score(passed: float, failed: float) -> float | None:
+    """The score of weights passed and failed (None: nothing evaluated)."""
+    total = passed + failed
+    if total == 0:
+        return None
+    if failed == 0 or passed == 0:  # exact ends of the scale, whatever the float rounding
+        return 100.0 if failed == 0 else 0.0
+    return min(100.0, 100.0 * passed / total)
+
+
+def _completeness(evaluated: int, insufficient: int) -> float | None:
+    total = evaluated + insufficient
+    return None if total == 0 else evaluated / total
+
+
 def score(findings: Iterable[Finding], order_id: str | None = None) -> OrderScore:
-    """Score the findings of ONE order (as returned by `engine.evaluate`)."""
-    overall = _Tally()
-    chantiers = {c: _Tally() for c in CHANTIERS}
+    """Score the findings of ONE order (as returned by `engine.evaluate`).
+
+    Weights and counts are kept in four lists indexed by chantier (0: overall): this runs once per order
+    of a million-order batch, where a tally object per chantier was a tenth of the scoring."""
+    passed, failed = [0.0] * 9, [0.0] * 9
+    evaluated, insufficient = [0] * 9, [0] * 9
     counts = dict.fromkeys(STATUSES, 0)
     by_kind = {k: dict.fromkeys(STATUSES, 0) for k in KINDS}
     legal_failures: list[str] = []
@@ -104,23 +90,39 @@ def score(findings: Iterable[Finding], order_id: str | None = None) -> OrderScor
         order_id = order_id if order_id is not None else f.order_id
         status, rule = f.status, f.compiled
         counts[status] = counts.get(status, 0) + 1
-        kind_counts = by_kind.setdefault(rule.kind, dict.fromkeys(STATUSES, 0))
+        kind = rule.kind
+        kind_counts = by_kind.get(kind)
+        if kind_counts is None:
+            kind_counts = by_kind[kind] = dict.fromkeys(STATUSES, 0)
         kind_counts[status] = kind_counts.get(status, 0) + 1
-        if status not in (PASS, FAIL, INSUFFICIENT):
-            continue  # not_applicable, or a status added downstream (waived): counted, not scored
-        overall.add(status, rule.weight)
-        for c in rule.chantiers:
-            chantiers[c].add(status, rule.weight)
-        if status == FAIL and rule.kind == "legal":
-            legal_failures.append(rule.id)
+        if status == PASS:
+            weight = rule.weight
+            passed[0] += weight
+            evaluated[0] += 1
+            for c in rule.chantiers:
+                passed[c] += weight
+                evaluated[c] += 1
+        elif status == FAIL:
+            weight = rule.weight
+            failed[0] += weight
+            evaluated[0] += 1
+            for c in rule.chantiers:
+                failed[c] += weight
+                evaluated[c] += 1
+            if kind == "legal":
+                legal_failures.append(rule.id)
         elif status == INSUFFICIENT:
+            insufficient[0] += 1
+            for c in rule.chantiers:
+                insufficient[c] += 1
             missing[rule.id] = list(f.missing)
+        # not_applicable, or a status added downstream (waived): counted, not scored
     return OrderScore(
         order_id=order_id or "",
-        overall=overall.score,
-        by_chantier={c: t.score for c, t in chantiers.items()},
-        completeness=overall.completeness,
-        completeness_by_chantier={c: t.completeness for c, t in chantiers.items()},
+        overall=_score(passed[0], failed[0]),
+        by_chantier={c: _score(passed[c], failed[c]) for c in CHANTIERS},
+        completeness=_completeness(evaluated[0], insufficient[0]),
+        completeness_by_chantier={c: _completeness(evaluated[c], insufficient[c]) for c in CHANTIERS},
         counts=counts,
         counts_by_kind=by_kind,
         legal_failures=legal_failures,

@@ -111,25 +111,38 @@ class FindingParts:
             return None
         return key
 
-    def condition_key(self, f: Finding) -> tuple | None:
-        """The key of what depends on the conditions; kept on the finding, which the JSON and the texts
-        both ask for."""
-        key = f.memo
-        if key is None:
+    def _memo(self, f: Finding) -> list[Any]:
+        """What is kept on the finding, which the JSON and the texts both ask for: [condition key or
+        False, language of the message, message]."""
+        memo = f.memo
+        if memo is None:
             names = self.condition.get(f.rule)
-            key = f.memo = (None if names is None else self._key(f, names)) or False
-        return key or None
+            memo = f.memo = [(None if names is None else self._key(f, names)) or False, None, None]
+        return memo
+
+    def condition_key(self, f: Finding) -> tuple | None:
+        return self._memo(f)[0] or None
 
     def message(self, f: Finding) -> str:
         """`f.message(lang)`; a template's message depends on the values it shows, another on the missing
         fields (the conditions)."""
+        memo = self._memo(f)
+        if memo[1] == self.lang:
+            return memo[2]
         rule = f.rule
-        names = self.shown.get(rule) if f.status in self.templated.get(rule, ()) else self.condition.get(rule)
-        key = None if names is None else self._key(f, names)
+        if f.status in self.templated.get(rule, ()):
+            names = self.shown.get(rule)
+            key = None if names is None else self._key(f, names)
+        else:
+            key = memo[0] or None
         if key is None:
-            return f.message(self.lang)
-        hit = self._messages.get(key)
-        return hit if hit is not None else _cache_put(self._messages, key, f.message(self.lang))
+            text = f.message(self.lang)
+        else:
+            text = self._messages.get(key)
+            if text is None:
+                text = _cache_put(self._messages, key, f.message(self.lang))
+        memo[1], memo[2] = self.lang, text
+        return text
 
     def evidence_json(self, f: Finding, origins: dict[str, str]) -> bytes:
         """`,"evidence":[...]` (the decisive conditions, each value with its origin), then `,"missing":[...]`
@@ -160,9 +173,13 @@ class FindingParts:
             head = self._heads[(f.rule, f.status)] = b'{"rule":' + orjson.dumps(f.rule) + b',"status":' + \
                 orjson.dumps(f.status)
         measures = f.measures
+        if measures:
+            try:  # dates and tuples encoded by orjson as jsonable() makes them (ISO text, arrays)
+                encoded = b',"measures":' + orjson.dumps(measures)
+            except TypeError:  # a set, or another value orjson does not know
+                encoded = b',"measures":' + orjson.dumps({k: jsonable(v) for k, v in measures.items()})
         return b"".join((
-            head, self.evidence_json(f, origins),
-            b',"measures":' + orjson.dumps({k: jsonable(v) for k, v in measures.items()}) if measures else b"",
+            head, self.evidence_json(f, origins), encoded if measures else b"",
             b',"message":', orjson.dumps(self.message(f)), b"}",
         ))
 
