@@ -265,13 +265,15 @@ def _source(order: Any) -> str:
 
 class _Group:
     """One (buyer, CPV class, type, year): per level, the light orders under the threshold, in columns
-    (position, amount, threshold, supplier number): 32 bytes an order, for batches of a million."""
+    (position, amount, threshold, supplier number): about 32 bytes an order, for batches of a million.
+    The thresholds stay the objects of the threshold table (a list of references, no copy), an int
+    written as an int in the outputs."""
 
     __slots__ = ("buyer", "duplicates", "levels", "seen")
 
     def __init__(self, buyer: str):
         self.buyer = buyer
-        self.levels: dict[str, tuple[array, array, array, array]] = {}
+        self.levels: dict[str, tuple[array, array, list[float], array]] = {}
         self.seen: set[int] = set()  # hashes of (supplier number, amount, date) met: copies of one contract
         self.duplicates = array("q")  # positions of the copies left out
 
@@ -371,7 +373,7 @@ class SplittingDetector:
                 continue
             columns = group.levels.get(level)
             if columns is None:
-                columns = group.levels[level] = (array("q"), array("d"), array("d"), array("q"))
+                columns = group.levels[level] = (array("q"), array("d"), [], array("q"))
             for column, value in zip(columns, (position, amount, threshold, number), strict=True):
                 column.append(value)
 

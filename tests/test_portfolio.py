@@ -38,6 +38,9 @@ def test_three_small_orders_reaching_the_dispensation_threshold_are_flagged():
     d = found.to_dict("en")
     assert d["status"] == "fail" and d["count"] == 3 and d["orders"] == list(found.order_ids)
     assert d["message"] == found.message("en")
+    # The threshold is the table's own value (an int stays an int: results.json writes 40000, not 40000.0).
+    table = thresholds_on("fournitures", D("2025-03-01"))["dispensation"]
+    assert type(found.threshold) is type(table) and found.threshold == table
 
 
 @pytest.mark.parametrize("amounts", [[15000, 20000], [39999.99], [45000, 30000]])
