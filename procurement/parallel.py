@@ -10,6 +10,7 @@ makes the output of `--jobs N` identical to `--jobs 1`.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -98,6 +99,7 @@ def score_stream(records: Iterable[Any], ctx: Context, jobs: int = 1) -> Iterato
     fork = multiprocessing.get_context("fork")
     workers: list[tuple[Any, Any]] = []
     finished = False
+    gc.freeze()  # as procurement.write.forked does: inherited pages stay shared with the workers
     try:
         for _ in range(jobs):
             parent, child = fork.Pipe()

@@ -13,6 +13,7 @@ or the parent's interruption, makes the children drop theirs.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import signal
 import sys
@@ -78,6 +79,10 @@ class Children:
 
     def start(self, make_sinks: Callable[[ExitStack], list[Any]], orders: Any) -> None:
         fork = multiprocessing.get_context("fork")
+        # Objects alive now go to the collector's permanent generation: a garbage collection would
+        # otherwise write to every inherited object's header and copy the pages parent and child share
+        # (at 1M orders, 300 MB of shared pages became private copies during the writing pass).
+        gc.freeze()
         parent, child = fork.Pipe()
         process = fork.Process(target=_serve, args=(child, make_sinks, orders), daemon=True)
         process.start()
