@@ -24,7 +24,7 @@ from procurement.read.base import InputInfo, RawRecord, ReadOptions
 from procurement.rulebook.book import STATUSES
 from procurement.scorer import ChunkResult, Context, location, order_key, score_record
 from procurement.spool import Spool
-from procurement.store import OrderStore
+from procurement.store import Members, OrderStore
 from procurement.waivers import apply_waivers, run_date
 
 
@@ -222,7 +222,7 @@ def run(
     from procurement.portfolio_findings import portfolio_rule, selected_splitting
 
     ledger = tally.ledger
-    detector = SplittingDetector(resolve=lambda position: (ledger.id(position), ledger.source(position)))
+    detector = SplittingDetector(ids=ledger.id, sources=ledger.source)
     for path in paths:
         info, records = read_file(Path(path), read_options, forced_format)
         inputs.append(info)
@@ -240,13 +240,11 @@ def run(
     portfolio = detector.findings() if selected_splitting(rulebook) else []
     if portfolio:
         store.portfolio_rule = portfolio_rule("RISK-02")
-        for group in portfolio:
-            for oid in group.order_ids:
-                store.portfolio.setdefault(oid, []).append(group)
+        store.portfolio = Members(portfolio, ledger.id)
         if waivers is not None:  # matches counted once, here; replays do not count
             from procurement.portfolio_findings import PortfolioOrderFinding
 
-            for oid, groups in store.portfolio.items():
+            for oid, groups in store.portfolio.by_id():
                 kept = apply_waivers(oid, [PortfolioOrderFinding(g, store.portfolio_rule, oid) for g in groups],
                                      waivers, today)
                 tally.statuses += [f.status for f in kept if f.status not in (*STATUSES, *tally.statuses)]

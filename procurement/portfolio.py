@@ -51,7 +51,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -181,6 +181,37 @@ def _money(value: float, lang: str) -> str:
     return (whole.replace(",", "\u202f") + " €") if lang == "fr" else "€" + whole
 
 
+class Resolved(Sequence):
+    """A column of a group's orders (their ids, or where they were read) made from their positions when
+    read: a group of a streaming run keeps 8 bytes an order, not a tuple of strings (at a million orders
+    the flagged groups held half of them: 100 MB of ids and locations)."""
+
+    __slots__ = ("positions", "resolve")
+
+    def __init__(self, positions: array, resolve: Callable[[int], str]):
+        self.positions, self.resolve = positions, resolve
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return tuple(map(self.resolve, self.positions[index]))
+        return self.resolve(self.positions[index])
+
+    def __iter__(self) -> Iterator[str]:
+        return map(self.resolve, self.positions)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))
+
+
 @dataclass(frozen=True)
 class PortfolioFinding:
     """A portfolio verdict: one group of orders that may split a need, at one level. Status 'fail' (a risk)."""
@@ -193,11 +224,11 @@ class PortfolioFinding:
     level: str  # dispensation | eu
     threshold: float  # the level's threshold (the highest in force among the orders)
     total: float  # sum of the counted orders, € HT
-    order_ids: tuple[str, ...]
-    amounts: tuple[float, ...]
+    order_ids: Sequence[str]  # a tuple, or a `Resolved` column (streaming runs)
+    amounts: Sequence[float]
     suppliers: int = 0  # distinct suppliers among the orders (0: none known)
     duplicates: tuple[str, ...] = ()  # ids left out as second copies of one contract
-    sources: tuple[str, ...] = field(default=(), repr=False)  # file:row (or JSON path) of each order
+    sources: Sequence[str] = field(default=(), repr=False)  # file:row (or JSON path) of each order
     kind: str = "risk"
     severity: str = "warning"
     status: str = "fail"
@@ -332,17 +363,18 @@ def portfolio_facts(order: Any) -> PortfolioFacts | None:
 class SplittingDetector:
     """RISK-02 fed one order at a time, in input order (the first copy of a duplicate is the one kept).
 
-    Orders are known by their position: given to `add` with a `resolve(position) -> (id, source)` (the
-    streaming run's `procurement.ledger.Ledger`, which keeps every order's id and location anyway), or
-    numbered here with their id and source kept in a list (small batches).
+    Orders are known by their position: given to `add` with `ids` and `sources` (functions of a position:
+    the streaming run's `procurement.ledger.Ledger`, which keeps every order's id and location anyway;
+    the groups' columns are then `Resolved`, read through them), or numbered here with their id and
+    source kept in a list (small batches; the columns are tuples).
     """
 
     def __init__(self, specific_services: Iterable[str] | None = None,
-                 resolve: Callable[[int], tuple[str, str]] | None = None):
+                 ids: Callable[[int], str] | None = None, sources: Callable[[int], str] | None = None):
         self.prefixes = tuple(specific_services) if specific_services is not None else SPECIFIC_SERVICES_CPV
         self.groups: dict[tuple, _Group] = {}
         self._own: list[tuple[str, str]] = []
-        self.resolve = resolve if resolve is not None else self._own.__getitem__
+        self.ids, self.sources = ids, sources
         self._suppliers: dict[str, int] = {}
 
     def add(self, order: Any, position: int | None = None) -> None:
@@ -350,6 +382,7 @@ class SplittingDetector:
         if counted is None:
             return
         if position is None:
+            assert self.ids is None, "a detector reading ids by position needs the position of each order"
             position = len(self._own)
             self._own.append((order.id, order.source if isinstance(order, PortfolioFacts) else _source(order)))
         key, day, kind = counted
@@ -377,9 +410,14 @@ class SplittingDetector:
             for column, value in zip(columns, (position, amount, threshold, number), strict=True):
                 column.append(value)
 
+    def _columns(self, positions: array) -> tuple[Sequence[str], Sequence[str]]:
+        if self.ids is not None and self.sources is not None:
+            return Resolved(positions, self.ids), Resolved(positions, self.sources)
+        own = [self._own[p] for p in positions]
+        return tuple(i for i, _ in own), tuple(src for _, src in own)
+
     def findings(self) -> list[PortfolioFinding]:
         findings: list[PortfolioFinding] = []
-        resolve = self.resolve
         for (_buyer, cpv_class, kind, year), group in self.groups.items():
             for level in LEVELS:
                 columns = group.levels.get(level)
@@ -390,14 +428,17 @@ class SplittingDetector:
                 threshold = max(thresholds)
                 if total < threshold:
                     continue
-                named = [resolve(p) for p in positions]
-                ids = {i for i, _ in named}
-                copies = (resolve(p)[0] for p in group.duplicates)
+                order_ids, sources = self._columns(positions)
+                copies: Sequence[str] = ()
+                if group.duplicates:
+                    ids = set(order_ids)
+                    copies = [d for d in self._columns(group.duplicates)[0] if d not in ids]
                 findings.append(PortfolioFinding(
                     rule=SPLITTING, buyer=group.buyer, cpv_class=cpv_class, contract_type=kind, year=year,
-                    level=level, threshold=threshold, total=round(total, 2), order_ids=tuple(i for i, _ in named),
-                    amounts=tuple(amounts), suppliers=len({n for n in suppliers if n >= 0}),
-                    duplicates=tuple(d for d in copies if d not in ids), sources=tuple(src for _, src in named),
+                    level=level, threshold=threshold, total=round(total, 2), order_ids=order_ids,
+                    amounts=amounts if isinstance(order_ids, Resolved) else tuple(amounts),
+                    suppliers=len({n for n in suppliers if n >= 0}),
+                    duplicates=tuple(copies), sources=sources,
                 ))
         findings.sort(key=lambda f: (f.buyer, f.year, f.cpv_class, f.contract_type, LEVELS.index(f.level)))
         return findings
