@@ -75,8 +75,12 @@ def _completeness(evaluated: int, insufficient: int) -> float | None:
     return None if total == 0 else evaluated / total
 
 
-def score(findings: Iterable[Finding], order_id: str | None = None) -> OrderScore:
+def score(findings: Iterable[Finding], order_id: str | None = None,
+          known_missing: dict[str, list[str]] | None = None) -> OrderScore:
     """Score the findings of ONE order (as returned by `engine.evaluate`).
+
+    `known_missing`: the missing fields of the insufficient verdicts, when an earlier scoring of the same
+    verdicts gave them (a replayed order rescored with its RISK-02 finding): asking a finding re-explains it.
 
     Weights and counts are kept in four lists indexed by chantier (0: overall): this runs once per order
     of a million-order batch, where a tally object per chantier was a tenth of the scoring."""
@@ -115,7 +119,8 @@ def score(findings: Iterable[Finding], order_id: str | None = None) -> OrderScor
             insufficient[0] += 1
             for c in rule.chantiers:
                 insufficient[c] += 1
-            missing[rule.id] = list(f.missing)
+            known = known_missing.get(rule.id) if known_missing else None
+            missing[rule.id] = list(known if known is not None else f.missing)
         # not_applicable, or a status added downstream (waived): counted, not scored
     return OrderScore(
         order_id=order_id or "",
@@ -130,6 +135,7 @@ def score(findings: Iterable[Finding], order_id: str | None = None) -> OrderScor
     )
 
 
-def score_order(findings: Iterable[Finding], rulebook: Any = None) -> OrderScore:
+def score_order(findings: Iterable[Finding], rulebook: Any = None,
+                known_missing: dict[str, list[str]] | None = None) -> OrderScore:
     """The pipeline's name for `score` (the rulebook is not needed: findings carry their rule)."""
-    return score(findings)
+    return score(findings, known_missing=known_missing)

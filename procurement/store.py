@@ -10,6 +10,7 @@ portfolio findings with the scores recomputed. A pass gives the same objects as 
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import pickle
@@ -82,6 +83,15 @@ class OrderStore:
         self.portfolio: Members | None = None  # the RISK-02 groups concerning each order
         self.portfolio_rule: Any = None
         self.statuses: list[str] = []  # statuses beyond the engine's four that some order was counted under
+        # What the workers prepared and this pass's outputs do not read ("encoded", "texts"): left pickled.
+        self.skip: frozenset[str] = frozenset()
+
+    def without(self, *prepared: str) -> OrderStore:
+        """The same orders, replayed without decoding these prepared parts (a writer that does not read
+        them would recompute nothing: only the time to unpickle them is saved)."""
+        other = copy.copy(self)
+        other.skip = frozenset(prepared)
+        return other
 
     def __len__(self) -> int:
         return len(self.spool)
@@ -92,6 +102,7 @@ class OrderStore:
         book, loads = self.rulebook, pickle.loads
         plan, values = [rule for rule, _ in book.plan], book.values
         waivers, today, duplicates, portfolio = self.waivers, self.today, self.duplicates, self.portfolio
+        skip = self.skip
         for index, blob in enumerate(self.spool):
             order, statuses, scores, original, encoded, texts = loads(blob)
             vals = values(order)
@@ -107,8 +118,10 @@ class OrderStore:
                 findings.extend(PortfolioOrderFinding(g, self.portfolio_rule, order.id) for g in concerned)
                 if waivers:
                     findings = apply_waivers(order, findings, waivers, today)
-                scores = score_order(findings, book)
-            yield ScoredOrder(order, findings, scores, original, encoded, texts)
+                scores = score_order(findings, book, scores.missing)
+            yield ScoredOrder(order, findings, scores, original,
+                              loads(encoded) if encoded is not None and "encoded" not in skip else None,
+                              loads(texts) if texts is not None and "texts" not in skip else None)
 
     def __getitem__(self, index: int | slice) -> Any:
         if isinstance(index, slice):

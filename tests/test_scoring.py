@@ -111,3 +111,13 @@ def test_statuses_added_downstream_are_counted_not_scored():
     findings[1] = Waived(findings[1])  # AAA-02 failed; an exception was accepted
     s = score(findings)
     assert s.counts["waived"] == 1 and s.overall == pytest.approx(100 * 2 / (2 + 1))
+
+
+def test_known_missing_fields_are_taken_instead_of_re_explained():
+    o = Order.model_validate({"id": "X", "source": {"file": "t"}, "nature": "marche", "lots": 1})
+    findings = evaluate(o, BOOK)
+    plain = score(findings)
+    again = score(evaluate(o, BOOK), known_missing=plain.missing)
+    assert again == plain
+    # What is known is what is used: a rescored order does not ask its findings again.
+    assert score(evaluate(o, BOOK), known_missing={"AAA-03": ["x"]}).missing["AAA-03"] == ["x"]

@@ -195,3 +195,15 @@ def test_an_orders_splitting_finding_does_not_list_its_whole_group(tmp_path, mon
                 assert "group_orders" not in m
                 seen += 1
     assert seen >= 4  # the tiled sample has a few split groups
+
+
+def test_a_pass_may_leave_prepared_parts_undecoded(tmp_path, small_chunks, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1748736000")
+    result = run([tiled_csv(tmp_path / "orders.csv", 300)], load_rules(None, [], []), jobs=2, encode="fr",
+                 texts="fr")
+    full, light = list(result.orders), list(result.orders.without("encoded", "texts"))
+    assert all(s.encoded is not None and s.texts is not None for s in full)
+    assert all(s.encoded is None and s.texts is None for s in light)
+    writer = OrderJson(result.rulebook.rules, "fr")
+    assert [writer(s) for s in full] == [writer(s) for s in light]  # recomputed, the same
+    assert [s.scores for s in full] == [s.scores for s in light]

@@ -47,6 +47,19 @@ def _order_pages(run: Run, out_dir: Path, lang: str, stack: ExitStack) -> Any:
     return OrderPagesSink(run, out_dir, lang, stack)
 
 
+def _replay(run: Run, names: list[str]) -> Any:
+    """The run's orders for a pass writing `names`: what the workers prepared for other outputs (the
+    findings' JSON, the workbook's texts) is left undecoded."""
+    from procurement.store import OrderStore
+
+    orders = run.orders
+    if not isinstance(orders, OrderStore):
+        return orders
+    unread = [part for part, readers in (("encoded", {"json", "jsonl"}), ("texts", {"xlsx"}))
+              if not readers & set(names)]
+    return orders.without(*unread)
+
+
 def write_outputs(run: Run, out_dir: Path, lang: str, formats: list[str], per_order: bool = False,
                   progress: Any = None, jobs: int = 1) -> list[Path]:
     """Write `formats` (names of procurement.write.registry) and rejected.csv into `out_dir`.
@@ -64,7 +77,7 @@ def write_outputs(run: Run, out_dir: Path, lang: str, formats: list[str], per_or
     forked = plan(names, jobs, total)
     with Children() as children, ExitStack() as stack:
         for group in forked:
-            children.start(_make(group, run, out_dir, lang), run.orders)
+            children.start(_make(group, run, out_dir, lang), _replay(run, group))
         here = [n for n in names if not any(n in g for g in forked)]
         sinks = dict(zip(here, _make(here, run, out_dir, lang)(stack), strict=True))
         agg = None
@@ -74,7 +87,7 @@ def write_outputs(run: Run, out_dir: Path, lang: str, formats: list[str], per_or
 
             agg = Aggregate(run.rulebook)
             adds.append(agg.add)
-        for done, scored in enumerate(run.orders, 1):
+        for done, scored in enumerate(_replay(run, here), 1):
             for add in adds:
                 add(scored)
             if progress is not None and not done & 511:
