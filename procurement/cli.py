@@ -111,9 +111,9 @@ def main() -> None:
                       "Largest input file, and largest workbook once uncompressed, in MB."))
 @click.option("--xlsx-reader", "xlsx_reader", type=click.Choice(["auto", "openpyxl", "calamine"]), default="auto",
               show_default=True,
-              help=tr("Lecteur des classeurs .xlsx : calamine (rapide) au-delà de 8 Mo en automatique, openpyxl "
+              help=tr("Lecteur des classeurs .xlsx : calamine (rapide) au-delà de 1 Mo en automatique, openpyxl "
                       "en deçà. Les deux donnent les mêmes résultats.",
-                      "Reader of .xlsx workbooks: calamine (fast) above 8 MB when automatic, openpyxl below. "
+                      "Reader of .xlsx workbooks: calamine (fast) above 1 MB when automatic, openpyxl below. "
                       "Both give the same results."))
 @click.option("--jobs", "-j", type=click.IntRange(0), default=0,
               help=tr("Processus d'évaluation en parallèle (0, par défaut : un par cœur). Le résultat est le même "

@@ -226,7 +226,8 @@ def test_hostile_and_damaged_workbooks_give_the_same_error(tmp_path, engine):
 
 def test_engine_choice(monkeypatch):
     monkeypatch.delenv(xr.ENGINE_VARIABLE, raising=False)
-    big, small = xr.FULL_MODE_MAX_BYTES + 1, 1000
+    big, small = xr.CALAMINE_MIN_BYTES + 1, 1000
+    assert xr.CALAMINE_MIN_BYTES < xr.FULL_MODE_MAX_BYTES  # openpyxl's read-only mode is never the default
     assert xr.choose_engine(ReadOptions(), big) == "calamine"
     assert xr.choose_engine(ReadOptions(), small) == "openpyxl"
     assert xr.choose_engine(ReadOptions(xlsx_engine="calamine"), small) == "calamine"
@@ -245,6 +246,7 @@ def test_large_workbooks_use_calamine_with_merged_cells_and_hidden_rows(tmp_path
     path = _workbook(tmp_path / "m.xlsx", [HEADERS, ["M1", "x", 1], ["M2", None, 2]], merges=["B2:B3"], hidden=[3])
     reference = _read(path, "openpyxl")
     monkeypatch.setattr(xr, "FULL_MODE_MAX_BYTES", 10)
+    monkeypatch.setattr(xr, "CALAMINE_MIN_BYTES", 10)
     assert _read(path, None) == reference
     assert "streamed:merged_and_hidden_not_detected" in _read(path, "openpyxl")[2]
 

@@ -40,7 +40,7 @@ class ReadOptions:
     max_uncompressed: int = 2 * 1024**3  # an xlsx expanding beyond this is refused (zip bomb)
     max_ratio: int = 200  # nor may one of its parts expand more than this many times
     # xlsx: "openpyxl", "calamine" or None (automatic: $PROCUREMENT_XLSX_READER if set, else calamine above
-    # xlsx_reader.FULL_MODE_MAX_BYTES and openpyxl below). Both give the same records.
+    # xlsx_reader.CALAMINE_MIN_BYTES and openpyxl below). Both give the same records.
     xlsx_engine: str | None = None
 
 

@@ -9,7 +9,7 @@ to gigabytes.
 Two engines read the cells. openpyxl is the reference: full mode below FULL_MODE_MAX_BYTES, read-only
 streaming above it (no merged cells, no hidden rows). python-calamine (`xlsx_calamine`) is several
 times faster and gives the same records as openpyxl's full mode, merged cells and hidden rows included;
-it is the default above FULL_MODE_MAX_BYTES. `ReadOptions.xlsx_engine`, or the environment variable
+it is the default above CALAMINE_MIN_BYTES (1 MB). `ReadOptions.xlsx_engine`, or the environment variable
 PROCUREMENT_XLSX_READER when the option is not set, forces one ("openpyxl" or "calamine").
 """
 
@@ -27,7 +27,10 @@ from procurement.read.base import InputInfo, RawRecord, ReadOptions
 from procurement.read.tabular import Row, records_from_rows
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-FULL_MODE_MAX_BYTES = 8 * 1024 * 1024  # above this: calamine, or openpyxl read-only (no merged, no hidden rows)
+FULL_MODE_MAX_BYTES = 8 * 1024 * 1024  # above this, openpyxl reads in read-only mode (no merged, no hidden rows)
+# Above this, calamine by default: 10,000 orders (1.5 MB) read in 0.5 s instead of 3.8 s with openpyxl;
+# a buyer's tender workbook (tens of KB) stays with openpyxl, the reference.
+CALAMINE_MIN_BYTES = 1024 * 1024
 ENGINES = ("openpyxl", "calamine")
 ENGINE_VARIABLE = "PROCUREMENT_XLSX_READER"
 
@@ -36,7 +39,7 @@ def choose_engine(options: ReadOptions, size: int) -> str:
     """The option, else the environment variable, else calamine for large workbooks and openpyxl for small."""
     wanted = (options.xlsx_engine or os.environ.get(ENGINE_VARIABLE) or "").strip().lower()
     if wanted in ("", "auto"):
-        return "calamine" if size > FULL_MODE_MAX_BYTES and xlsx_calamine.available() else "openpyxl"
+        return "calamine" if size > CALAMINE_MIN_BYTES and xlsx_calamine.available() else "openpyxl"
     if wanted not in ENGINES:
         raise InputError(
             f"moteur de lecture xlsx « {wanted} » inconnu ; moteurs : {', '.join(ENGINES)}",
