@@ -99,21 +99,14 @@ def score(findings: Iterable[Finding], order_id: str | None = None,
         if kind_counts is None:
             kind_counts = by_kind[kind] = dict.fromkeys(STATUSES, 0)
         kind_counts[status] = kind_counts.get(status, 0) + 1
-        if status == PASS:
-            weight = rule.weight
-            passed[0] += weight
+        if status in (PASS, FAIL):
+            sums, weight = (passed if status == PASS else failed), rule.weight
+            sums[0] += weight
             evaluated[0] += 1
             for c in rule.chantiers:
-                passed[c] += weight
+                sums[c] += weight
                 evaluated[c] += 1
-        elif status == FAIL:
-            weight = rule.weight
-            failed[0] += weight
-            evaluated[0] += 1
-            for c in rule.chantiers:
-                failed[c] += weight
-                evaluated[c] += 1
-            if kind == "legal":
+            if status == FAIL and kind == "legal":
                 legal_failures.append(rule.id)
         elif status == INSUFFICIENT:
             insufficient[0] += 1
