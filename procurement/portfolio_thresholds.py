@@ -1,0 +1,103 @@
+"""The thresholds RISK-02 (possible splitting, procurement/portfolio.py) measures groups against, by date.
+
+Thresholds: why in Python. The rulebook schema (procurement/rulebook/schema.py) has no place for them
+(`targets` are portfolio targets that summaries measure against, not thresholds), so they are built
+here: the 2026 values and the 2024-2025 EU thresholds from procurement.reference.thresholds() (the
+packaged legal_thresholds_2026.json, "verified"), the earlier history hard-coded below with its source
+and `confidence: recalled`. The per-order PROC-01 to PROC-04 rules of rules/relance-renouveau.yaml use
+the same numbers; tests/test_portfolio.py checks that the two agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+
+from procurement.reference import thresholds
+
+
+@dataclass(frozen=True, slots=True)
+class Threshold:
+    """One threshold in force from `start` to `end` (inclusive; None: open), by launch date."""
+
+    level: str
+    contract_type: str  # travaux | fournitures_services
+    amount: float
+    start: dt.date
+    end: dt.date | None
+    source: str
+    confidence: str  # verified | recalled
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+def _d(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+@cache
+def _thresholds() -> tuple[Threshold, ...]:
+    doc = thresholds()
+    disp = doc["dispense_publicite_mise_en_concurrence_R2122_8"]
+    eu = doc["seuils_europeens_2026_2027"]
+    prev = eu["previous_2024_2025"]
+    src26 = disp["source"]
+    w26 = disp["travaux"][0]
+    fs_until, fs_from = disp["fournitures_services"]
+    recalled_disp = "décret 2015-1163 (25 000 € dès le 01/10/2015), décret 2019-1344 (40 000 € dès le 01/01/2020)"
+    rows = [
+        # Dispensation (R2122-8), by launch date.
+        Threshold("dispensation", "fournitures_services", 25000, _d("2015-10-01"), _d("2019-12-31"),
+                  recalled_disp, "recalled"),
+        Threshold("dispensation", "fournitures_services", fs_until["threshold_lt"], _d("2020-01-01"),
+                  _d("2025-12-31"), "décret 2019-1344", "recalled"),
+        Threshold("dispensation", "fournitures_services", fs_until["threshold_lt"], _d("2026-01-01"),
+                  _d(fs_until["until"]), src26, disp["confidence"]),
+        Threshold("dispensation", "fournitures_services", fs_from["threshold_lt"], _d(fs_from["from"]), None,
+                  src26, disp["confidence"]),
+        Threshold("dispensation", "travaux", 25000, _d("2015-10-01"), _d("2019-12-31"), recalled_disp, "recalled"),
+        Threshold("dispensation", "travaux", 40000, _d("2020-01-01"), _d("2020-07-23"), "décret 2019-1344",
+                  "recalled"),
+        Threshold("dispensation", "travaux", 70000, _d("2020-07-24"), _d("2020-12-08"),
+                  "décret 2020-893 du 22/07/2020 (70 000 € pour les travaux)", "recalled"),
+        Threshold("dispensation", "travaux", w26["threshold_lt"], _d("2020-12-09"), _d("2025-12-31"),
+                  "loi ASAP 2020-1525 art. 142, décrets 2022-1683 et 2024-1217 (" + disp["history_travaux"] + ")",
+                  "recalled"),
+        Threshold("dispensation", "travaux", w26["threshold_lt"], _d(w26["from"]), None, src26, disp["confidence"]),
+    ]
+    eu_history = (  # (start, end, supplies/services of local authorities, works): Commission regulations
+        ("2016-01-01", "2017-12-31", 209000, 5225000),
+        ("2018-01-01", "2019-12-31", 221000, 5548000),
+        ("2020-01-01", "2021-12-31", 214000, 5350000),
+        ("2022-01-01", "2023-12-31", 215000, 5382000),
+    )
+    for start, end, fs, works in eu_history:
+        for kind, amount in (("fournitures_services", fs), ("travaux", works)):
+            source = "règlements délégués (UE) de la Commission, seuils européens " + start[:4]
+            rows.append(Threshold("eu", kind, amount, _d(start), _d(end), source, "recalled"))
+    for kind, amount, start, end, source in (
+        ("fournitures_services", prev["FS_collectivites"], "2024-01-01", "2025-12-31", "seuils européens 2024-2025"),
+        ("travaux", prev["travaux"], "2024-01-01", "2025-12-31", "seuils européens 2024-2025"),
+        ("fournitures_services", eu["fournitures_services_collectivites"], eu["period"][0], None, eu["source"]),
+        ("travaux", eu["travaux_et_concessions"], eu["period"][0], None, eu["source"]),
+    ):
+        rows.append(Threshold("eu", kind, float(amount), _d(start), _d(end) if end else None, source,
+                              eu["confidence"]))
+    return tuple(rows)
+
+
+def threshold_table() -> tuple[Threshold, ...]:
+    """Every threshold this module knows, with its period, source and confidence (built on first use)."""
+    return _thresholds()
+
+
+def _family(contract_type: str) -> str:
+    return "travaux" if contract_type == "travaux" else "fournitures_services"
+
+
+def thresholds_on(contract_type: str, day: dt.date) -> dict[str, float]:
+    """{level: threshold} in force for a consultation launched on `day` ({} before 2015-10-01)."""
+    family = _family(contract_type)
+    return {t.level: t.amount for t in _thresholds() if t.contract_type == family and t.covers(day)}
