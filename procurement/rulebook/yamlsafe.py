@@ -17,20 +17,15 @@ compiler, can say `rules/x.yaml:42:7`.
 
 `read_yaml(..., cache=True)` keeps what it read, in JSON, in the user's cache directory: PyYAML's
 pure-Python parser takes 0.25 s on the Métropole's rulebook (180 kB), a quarter of a `check`. See
-"The cache" below for why it can be trusted.
+`yaml_cache` for why it can be trusted, and "The cache" below for what this module decides of it.
 """
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
 import functools
 import hashlib
-import json
-import os
+import os  # noqa: F401 - the tests patch `yamlsafe.os.replace` to make the cache's writes (yaml_cache) fail
 import sys
-import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +33,8 @@ from typing import Any
 import yaml
 from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from procurement.rulebook import yaml_cache
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ALIASES = 50
@@ -170,12 +167,12 @@ def read_yaml(path: Path, display: str, *, cache: bool = False) -> tuple[Any, Lo
     if not cache or len(raw) > MAX_BYTES:
         return parse_yaml(raw, display)
     entry = _cache_entry(raw)
-    found = _cache_get(entry, display) if entry is not None else None
+    found = yaml_cache.get(entry, CACHE_MAX_BYTES) if entry is not None else None
     if found is not None:
-        return found[0], found[1], raw
+        return found[0], Locator(display, found[1], found[2]), raw
     data, locator, raw = parse_yaml(raw, display)
     if entry is not None:
-        _cache_put(entry, data, locator)
+        yaml_cache.put(entry, data, locator.values, locator.keys, CACHE_ENTRIES)
     return data, locator, raw
 
 
@@ -224,195 +221,28 @@ def parse_yaml(raw: bytes, display: str) -> tuple[Any, Locator, bytes]:
 # The cache
 # ---------------------------------------------------------------------------------------------------------
 #
-# Why it can be trusted:
-# - an entry is what the pure-Python parser above produced from exactly these bytes, with exactly this
-#   module: its name is the sha256 of the file's bytes, of this module's source, of PyYAML's and
-#   Python's versions and of the format below. An edited rulebook, an upgraded PyYAML or a changed
-#   check reads the file again. A document is kept only if it reads back equal to what was parsed;
-#   errors are never kept.
-# - an entry is JSON (with a list of where the dates are), never pickle: reading one cannot run code.
-#   It is read with size limits and checked field by field; anything unexpected (truncated, malformed,
-#   another format, another file's entry) is ignored and the file is parsed, as if there were no cache.
-#   A well-formed edit of an entry is not detected: hence the next point.
-# - it lives in the user's cache directory ($XDG_CACHE_HOME, else ~/.cache)/procurement/rulebooks,
-#   which only the user can write: an entry is as trusted as the user's own rulebook files.
-#   PROCUREMENT_NO_CACHE=1 turns it off. A missing, read-only or full directory only costs the time.
-# - at most CACHE_ENTRIES entries are kept, the least recently used are removed; writes are atomic.
+# The entries, and why they can be trusted, are in `yaml_cache`. Left here is what follows from the parser:
+# which code decides what a parse gives (the name of an entry), how big an entry of a file under MAX_BYTES
+# may be, and how many are kept. `read_yaml` looks these names up in this module at each call, so that they
+# (and `parse_yaml`) can be replaced here, as the tests do.
 
-CACHE_FORMAT = 1
 CACHE_ENTRIES = 32
 CACHE_MAX_BYTES = 8 * MAX_BYTES  # an entry is about twice its YAML file (the positions)
 
 
-class _NotCacheable(Exception):
-    pass
-
-
-def cache_dir() -> Path | None:
-    """Where entries are kept; None when turned off (PROCUREMENT_NO_CACHE) or no home is known."""
-    if os.environ.get("PROCUREMENT_NO_CACHE", "") not in ("", "0"):
-        return None
-    base = os.environ.get("XDG_CACHE_HOME", "")
-    if not os.path.isabs(base):  # the XDG rule: a relative path is ignored
-        try:
-            base = str(Path.home() / ".cache")
-        except (RuntimeError, KeyError):
-            return None
-    return Path(base) / "procurement" / "rulebooks"
-
-
 @functools.cache
 def _environment() -> bytes | None:
-    """What a parsed document depends on besides the file: this module, PyYAML, Python, the format."""
+    """What a parsed document depends on besides the file: the code that parses it (this module) and that
+    keeps and reads it back (`yaml_cache`), PyYAML, Python, the entry format. A change to either module, a
+    new check or another encoding, must not reuse what the old code kept."""
     try:
-        source = Path(__file__).read_bytes()
+        sources = [Path(name).read_bytes() for name in (__file__, yaml_cache.__file__)]
     except OSError:
         return None
-    head = f"{CACHE_FORMAT}|{yaml.__version__}|{sys.version_info[0]}.{sys.version_info[1]}|"
-    return hashlib.sha256(head.encode("ascii") + source).digest()
+    head = f"{yaml_cache.CACHE_FORMAT}|{yaml.__version__}|{sys.version_info[0]}.{sys.version_info[1]}|"
+    return hashlib.sha256(head.encode("ascii") + b"".join(hashlib.sha256(s).digest() for s in sources)).digest()
 
 
 def _cache_entry(raw: bytes) -> Path | None:
-    directory, environment = cache_dir(), _environment()
-    if directory is None or environment is None:
-        return None
-    return directory / f"{hashlib.sha256(environment + raw).hexdigest()}.json"
-
-
-def _cache_get(entry: Path, display: str) -> tuple[Any, Locator] | None:
-    try:
-        with entry.open("rb") as handle:
-            blob = handle.read(CACHE_MAX_BYTES + 1)
-    except OSError:
-        return None
-    if len(blob) > CACHE_MAX_BYTES:
-        return None
-    try:
-        found = _decode(json.loads(blob), entry.stem, display)
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
-        return None
-    if found is not None:
-        with contextlib.suppress(OSError):
-            os.utime(entry)  # recently used: kept when older entries are removed
-    return found
-
-
-def _cache_put(entry: Path, data: Any, locator: Locator) -> None:
-    try:
-        doc = _encode(data, locator, entry.stem)
-        blob = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        again = _decode(json.loads(blob), entry.stem, locator.file)
-    except (_NotCacheable, ValueError, TypeError, UnicodeError, RecursionError):
-        return
-    if again is None or again[0] != data or again[1] != locator:
-        return  # would not read back equal (a NaN, say): parsed every time instead
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".", suffix=".tmp")
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(blob)
-        os.replace(tmp, entry)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        return
-    _prune(entry.parent)
-
-
-def _prune(directory: Path) -> None:
-    """Keep the CACHE_ENTRIES most recently used entries; remove temporary files an hour old."""
-    try:
-        entries = [(p.stat().st_mtime, p) for p in directory.iterdir() if p.suffix in (".json", ".tmp")]
-    except OSError:
-        return
-    stale = time.time() - 3600
-    temporary = [p for mtime, p in entries if p.suffix == ".tmp" and mtime < stale]
-    kept = sorted((e for e in entries if e[1].suffix == ".json"), reverse=True)
-    for path in temporary + [p for _, p in kept[CACHE_ENTRIES:]]:
-        with contextlib.suppress(OSError):
-            path.unlink()
-
-
-def _encode(data: Any, locator: Locator, key: str) -> dict[str, Any]:
-    dates: list[list[Any]] = []
-
-    def plain(value: Any, path: tuple[str | int, ...]) -> Any:
-        kind = type(value)
-        if kind is dict:
-            if not all(type(k) is str for k in value):
-                raise _NotCacheable
-            return {k: plain(v, (*path, k)) for k, v in value.items()}
-        if kind is list:
-            return [plain(v, (*path, i)) for i, v in enumerate(value)]
-        if value is None or kind in (str, int, float, bool):
-            return value
-        if kind is dt.datetime or kind is dt.date:
-            dates.append([list(path), kind.__name__, value.isoformat()])
-            return None
-        raise _NotCacheable
-
-    # Positions as a tree: each path is its parent's row and one step (a key or an index), so that the
-    # entry does not repeat every prefix; a key's path is the path of its value.
-    rows: dict[Path_, int] = {}
-    values: list[list[Any]] = []
-    for path, (line, col) in locator.values.items():
-        parent = rows.get(path[:-1], -2) if path else -1
-        if parent == -2:
-            raise _NotCacheable
-        rows[path] = len(values)
-        values.append([parent, path[-1] if path else None, line, col])
-    if any(path not in rows for path in locator.keys):
-        raise _NotCacheable
-    return {
-        "format": CACHE_FORMAT,
-        "key": key,
-        "data": plain(data, ()),
-        "dates": dates,
-        "values": values,
-        "keys": [[rows[path], line, col] for path, (line, col) in locator.keys.items()],
-    }
-
-
-def _decode(doc: Any, key: str, display: str) -> tuple[Any, Locator] | None:
-    """The document and locator of an entry, or None if anything is not exactly as `_encode` writes it."""
-    if type(doc) is not dict or doc.get("format") != CACHE_FORMAT or doc.get("key") != key:
-        return None
-    data = doc["data"]
-    for path, kind, text in doc["dates"]:
-        value = {"date": dt.date, "datetime": dt.datetime}[kind].fromisoformat(text)
-        if type(path) is not list or not _is_path(path):
-            return None
-        if not path:
-            data = value
-            continue
-        parent = data
-        for step in path[:-1]:
-            parent = parent[step]
-        if type(parent) not in (dict, list) or parent[path[-1]] is not None:
-            return None
-        parent[path[-1]] = value
-    locator = Locator(display)
-    paths: list[Path_] = []
-    for parent, step, line, col in doc["values"]:
-        if type(parent) is not int or type(line) is not int or type(col) is not int:
-            return None
-        if parent == -1 and step is None:
-            path: Path_ = ()
-        elif 0 <= parent < len(paths) and (type(step) is str or type(step) is int):
-            path = (*paths[parent], step)
-        else:
-            return None
-        paths.append(path)
-        locator.values[path] = (line, col)
-    for row, line, col in doc["keys"]:
-        if type(row) is not int or not 0 <= row < len(paths) or type(line) is not int or type(col) is not int:
-            return None
-        locator.keys[paths[row]] = (line, col)
-    return data, locator
-
-
-def _is_path(path: list[Any]) -> bool:
-    return all(type(step) is str or type(step) is int for step in path)
+    environment = _environment()
+    return None if environment is None else yaml_cache.entry_path(environment, raw)
