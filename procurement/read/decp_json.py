@@ -36,7 +36,7 @@ from procurement.read.decp_common import (
     supplier_cells,
     warning,
 )
-from procurement.read.json_safe import nan_as_none, read_checked, too_deep, unreadable
+from procurement.read.json_safe import nan_as_none, not_this_format, read_checked, too_deep, unreadable
 
 MAX_DEPTH = 200
 _LOOKUP = object()
@@ -154,18 +154,12 @@ def _load(path: Path, options: ReadOptions) -> tuple[object, str]:
 
 
 def _not_decp(value: object, where: str) -> InputError:
-    if isinstance(value, dict):
-        keys = ", ".join(list(map(str, value))[:5]) or "aucune"
-        found_fr, found_en = f"un objet de clés {keys}", f"an object with keys {keys}"
-    else:
-        found_fr = found_en = type(value).__name__
-    return InputError(
+    return not_this_format(
+        value,
         "ce JSON n'est pas un fichier DECP : attendu un objet avec la clé « marches » (liste au format 2019, "
-        f"ou objet avec « marche » et/ou « contrat-concession » au format 2024), ou une liste de marchés ; "
-        f"trouvé {found_fr}",
+        "ou objet avec « marche » et/ou « contrat-concession » au format 2024), ou une liste de marchés",
         "this JSON is not a DECP file: expected an object with a 'marches' key (a list in the 2019 format, "
-        f"or an object with 'marche' and/or 'contrat-concession' in the 2024 format), or a list of marchés; "
-        f"found {found_en}", where=where)
+        "or an object with 'marche' and/or 'contrat-concession' in the 2024 format), or a list of marchés", where)
 
 
 def _record_lists(value: object, where: str) -> tuple[str, list[tuple[str, bool | None, list]]]:

@@ -2,7 +2,8 @@
 
 The DECP and OCDS readers both take whole files from outside: the size is checked before reading, and
 the nesting depth is measured on the bytes before parsing, so a deeply nested file is refused with a
-message instead of a RecursionError halfway through `json.loads`.
+message instead of a RecursionError halfway through `json.loads`. Valid JSON of another kind is refused
+by both with the same account of what was found (`not_this_format`).
 """
 
 from __future__ import annotations
@@ -76,3 +77,14 @@ def unreadable(exc: json.JSONDecodeError, where: str, line: int | None = None) -
 def too_deep(where: str) -> InputError:
     """For the RecursionError the depth check should already have prevented."""
     return InputError("JSON trop imbriqué", "JSON nested too deeply", where=where)
+
+
+def not_this_format(value: object, expected_fr: str, expected_en: str, where: str) -> InputError:
+    """The error for valid JSON of another shape, ending with what was found (an object's first keys, else the
+    type), so that the DECP and OCDS readers describe a wrong file alike."""
+    if isinstance(value, dict):
+        keys = ", ".join(list(map(str, value))[:5]) or "aucune"
+        found_fr, found_en = f"un objet de clés {keys}", f"an object with keys {keys}"
+    else:
+        found_fr = found_en = type(value).__name__
+    return InputError(f"{expected_fr} ; trouvé {found_fr}", f"{expected_en}; found {found_en}", where=where)

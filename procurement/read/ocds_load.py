@@ -14,7 +14,7 @@ from typing import Any
 from procurement.errors import InputError
 from procurement.read.base import ReadOptions
 from procurement.read.decp_common import is_blank
-from procurement.read.json_safe import nan_as_none, read_checked, too_deep, unreadable
+from procurement.read.json_safe import nan_as_none, not_this_format, read_checked, too_deep, unreadable
 
 MAX_DEPTH = 100  # OCDS releases nest about 8 levels; extensions add a few
 _PACKAGE_KEYS = {"publishedDate", "publisher", "uri", "version", "license", "publicationPolicy", "extensions"}
@@ -83,17 +83,12 @@ def _kind(value: Any) -> str | None:
 
 
 def _not_ocds(value: Any, where: str) -> InputError:
-    if isinstance(value, dict):
-        keys = ", ".join(list(map(str, value))[:5]) or "aucune"
-        found_fr, found_en = f"un objet de clés {keys}", f"an object with keys {keys}"
-    else:
-        found_fr = found_en = type(value).__name__
-    return InputError(
+    return not_this_format(
+        value,
         "ce JSON n'est pas un fichier OCDS : attendu un paquet de releases (« releases »), un paquet de "
-        "records (« records »), une release ou un record (« ocid »), ou des lignes JSON de ceux-ci ; "
-        f"trouvé {found_fr}",
+        "records (« records »), une release ou un record (« ocid »), ou des lignes JSON de ceux-ci",
         "this JSON is not an OCDS file: expected a release package ('releases'), a record package "
-        f"('records'), a release or a record ('ocid'), or JSON Lines of these; found {found_en}", where=where)
+        "('records'), a release or a record ('ocid'), or JSON Lines of these", where)
 
 
 class Item:
