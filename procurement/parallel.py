@@ -141,3 +141,4 @@ def score_stream(records: Iterable[Any], ctx: Context, jobs: int = 1) -> Iterato
                 process.kill()
             conn.close()
         _CONTEXT = None
+        gc.unfreeze()  # the workers are gone: this process's objects are collectable again

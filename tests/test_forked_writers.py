@@ -87,3 +87,13 @@ def test_a_failing_parent_drops_the_childrens_files(tmp_path, result, monkeypatc
         write_outputs(result, out, "fr", DEFAULT, jobs=2)
     assert _files(out) == before  # results.xlsx, finished by the child, was not renamed
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_objects_frozen_for_the_fork_are_released_after(tmp_path, result, monkeypatch):
+    """gc.freeze() keeps inherited pages shared while children run; after, the parent collects again (a
+    library caller running many batches must not keep every earlier batch's garbage)."""
+    import gc
+
+    monkeypatch.setattr(forked, "MIN_ORDERS", 1)
+    write_outputs(result, tmp_path / "out", "fr", DEFAULT, jobs=2)
+    assert gc.get_freeze_count() == 0

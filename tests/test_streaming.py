@@ -207,3 +207,10 @@ def test_a_pass_may_leave_prepared_parts_undecoded(tmp_path, small_chunks, monke
     writer = OrderJson(result.rulebook.rules, "fr")
     assert [writer(s) for s in full] == [writer(s) for s in light]  # recomputed, the same
     assert [s.scores for s in full] == [s.scores for s in light]
+
+
+def test_scoring_workers_leave_nothing_frozen(tmp_path, small_chunks):
+    import gc
+
+    run([tiled_csv(tmp_path / "orders.csv", 300)], load_rules(None, [], []), jobs=2)
+    assert gc.get_freeze_count() == 0

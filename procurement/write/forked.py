@@ -127,3 +127,5 @@ class Children:
             if process.is_alive():
                 process.kill()
             conn.close()
+        if self._started:
+            gc.unfreeze()  # the children are gone: this process's objects are collectable again
