@@ -24,7 +24,9 @@ def load_rules(rules_path: Path | None, select: list[str], ignore: list[str]):
 
     rulebook = load_rulebook(rules_path or default_rulebook_path(), cache=True)
     if select or ignore:
-        rulebook = select_rules(rulebook, select=select, ignore=ignore)
+        from procurement.portfolio_rules import RULES as PORTFOLIO_RULES
+
+        rulebook = select_rules(rulebook, select=select, ignore=ignore, also=PORTFOLIO_RULES)
     return rulebook
 
 

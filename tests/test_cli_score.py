@@ -158,6 +158,20 @@ def test_select_and_ignore(tmp_path):
     assert rules and all(r.startswith("ENV") for r in rules)
 
 
+def test_the_splitting_check_can_be_selected_or_ignored_like_any_rule(tmp_path):
+    """RISK-02 runs over the whole batch, outside the YAML rulebook; --select and --ignore name it all the same."""
+    code, _, err = _score(str(SAMPLES / "commandes-2025.csv"), "--out", str(tmp_path / "only"), "--select", "RISK-02")
+    assert code == 0, err
+    only = _results(tmp_path / "only")
+    assert only["portfolio"] and {f["rule"] for o in only["orders"] for f in o["findings"]} == {"RISK-02"}
+    code, _, err = _score(str(SAMPLES / "commandes-2025.csv"), "--out", str(tmp_path / "not"), "--ignore", "RISK-02")
+    assert code == 0, err
+    without = _results(tmp_path / "not")
+    assert not without["portfolio"] and all(f["rule"] != "RISK-02" for o in without["orders"] for f in o["findings"])
+    code, _, err = _score(str(SAMPLES / "commandes-2025.csv"), "--out", str(tmp_path / "no"), "--select", "RISK-09")
+    assert code == 2 and "RISK-09" in err
+
+
 def test_console_script_runs_without_traceback(tmp_path):
     path = tmp_path / "vide.csv"
     path.write_text("", encoding="utf-8")

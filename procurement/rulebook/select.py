@@ -31,10 +31,13 @@ def matches(selector: str, rule_id: str) -> bool:
 
 
 def select(book: CompiledRulebook, select: Iterable[str] | None = None,
-           ignore: Iterable[str] | None = None) -> CompiledRulebook:
-    """A new rulebook with the selected rules (all when `select` is empty) minus the ignored ones."""
+           ignore: Iterable[str] | None = None, also: Iterable[str] = ()) -> CompiledRulebook:
+    """A new rulebook with the selected rules (all when `select` is empty) minus the ignored ones.
+
+    `also`: ids of rules run beside the rulebook (RISK-02, over the whole batch) that a selector may
+    name too; whether they run is read from the selection kept in the returned rulebook."""
     chosen, dropped = _split(select), _split(ignore)
-    ids = [r.id for r in book.rules]
+    ids = [r.id for r in book.rules] + [i for i in also if i not in {r.id for r in book.rules}]
     names = set(ids) | {i.split("-", 1)[0] for i in ids}
     for option, selectors in (("--select", chosen), ("--ignore", dropped)):
         for s in selectors:
