@@ -240,11 +240,11 @@ def run(
     portfolio = detector.findings() if selected_splitting(rulebook) else []
     if portfolio:
         store.portfolio_rule = portfolio_rule("RISK-02")
-        store.portfolio = Members(portfolio, ledger.id)
+        store.portfolio = Members(portfolio, ledger)
         if waivers is not None:  # matches counted once, here; replays do not count
             from procurement.portfolio_findings import PortfolioOrderFinding
 
-            for oid, groups in store.portfolio.by_id():
+            for oid, groups in store.portfolio.by_order():
                 kept = apply_waivers(oid, [PortfolioOrderFinding(g, store.portfolio_rule, oid) for g in groups],
                                      waivers, today)
                 tally.statuses += [f.status for f in kept if f.status not in (*STATUSES, *tally.statuses)]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import hashlib
 import pickle
 from array import array
 from bisect import bisect_left
@@ -26,45 +25,45 @@ from procurement.spool import Spool
 from procurement.waivers import apply_waivers
 
 
-def id_digest(order_id: str) -> int:
-    return int.from_bytes(hashlib.blake2b(order_id.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
-
-
 class Members:
-    """Which RISK-02 groups concern an order: those listing its id (so the other copies of an id get the
-    finding too). Three flat arrays sorted by the id's digest, about 24 bytes per order listed, where a
-    dict of ids to lists of groups took 130 (64 MB at a million orders); a digest found is confirmed by
-    comparing the id itself, read back from the ledger."""
+    """Which RISK-02 groups concern an order: those listing it or another copy of it (the same id at the
+    same buyer: a contract published twice is counted once in its group, and both copies are told).
+    An order of another buyer with the same id is not concerned: DECP ids ("2024-001") are unique per
+    buyer only. Three flat arrays sorted by the (buyer, id) digest the ledger keeps for every order,
+    about 24 bytes per order listed, where a dict of ids to lists of groups took 130 (64 MB at a million
+    orders); a digest found is confirmed on the id itself."""
 
-    def __init__(self, groups: list[Any], id_of: Any):
-        packed = sorted((id_digest(id_of(p)) << 96) | (g << 64) | p
-                        for g, group in enumerate(groups) for p in group.order_ids.positions)
+    def __init__(self, groups: list[Any], ledger: Any):
+        keys = ledger.keys
+        packed = sorted((keys[p] << 96) | (g << 64) | p for g, group in enumerate(groups)
+                        for p in group.order_ids.positions)
         self.digests = array("Q", (e >> 96 for e in packed))
         self.group_of = array("Q", ((e >> 64) & 0xFFFFFFFF for e in packed))
         self.positions = array("Q", (e & 0xFFFFFFFFFFFFFFFF for e in packed))
-        self.groups, self.id_of = groups, id_of
+        self.groups, self.ledger = groups, ledger
 
     def __bool__(self) -> bool:
         return bool(self.digests)
 
-    def of(self, order_id: str) -> list[Any]:
-        """The groups listing `order_id`, in the order of the run's groups (a group listing it twice, twice)."""
-        digest = id_digest(order_id)
+    def of(self, position: int, order_id: str) -> list[Any]:
+        """The groups concerning the order at `position`, in the order of the run's groups (a group
+        listing two copies of it, twice)."""
+        digest, id_of = self.ledger.keys[position], self.ledger.id
         k = bisect_left(self.digests, digest)
         out = []
         while k < len(self.digests) and self.digests[k] == digest:
-            if self.id_of(self.positions[k]) == order_id:
+            if id_of(self.positions[k]) == order_id:
                 out.append(self.groups[self.group_of[k]])
             k += 1
         return out
 
-    def by_id(self) -> Iterator[tuple[str, list[Any]]]:
-        """(id, its groups) for every id listed, each once."""
-        k, n = 0, len(self.digests)
+    def by_order(self) -> Iterator[tuple[str, list[Any]]]:
+        """(id, its groups) for every order listed, copies of an order once."""
+        k, n, id_of = 0, len(self.digests), self.ledger.id
         while k < n:
             digest, ids = self.digests[k], {}
             while k < n and self.digests[k] == digest:
-                ids.setdefault(self.id_of(self.positions[k]), []).append(self.groups[self.group_of[k]])
+                ids.setdefault(id_of(self.positions[k]), []).append(self.groups[self.group_of[k]])
                 k += 1
             yield from ids.items()
 
@@ -111,7 +110,7 @@ class OrderStore:
                 findings = apply_waivers(order, findings, waivers, today)
             if index in duplicates:
                 order = dedupe_warning(order, duplicates[index])
-            concerned = portfolio.of(order.id) if portfolio else None
+            concerned = portfolio.of(index, order.id) if portfolio else None
             if concerned:
                 from procurement.portfolio_findings import PortfolioOrderFinding
 

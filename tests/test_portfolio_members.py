@@ -17,8 +17,9 @@ def _groups(seed: int) -> tuple[Ledger, list[PortfolioFinding]]:
     rng = random.Random(seed)
     ledger = Ledger()
     for i in range(300):
-        oid = f"BC-{rng.randrange(120)}"  # ids repeat: copies, and the same id at two buyers
-        ledger.add(rng.getrandbits(64), oid, "f.csv", i + 2, None, False)
+        oid, buyer = f"BC-{rng.randrange(120)}", rng.choice(["Métropole", "Commune d'Aubagne"])
+        # Ids repeat: copies at one buyer (same key), and the same id at another buyer (another key).
+        ledger.add(hash((buyer, oid)) & 0xFFFFFFFFFFFFFFFF, oid, "f.csv", i + 2, None, False)
     groups = []
     for g in range(25):
         positions = array("q", sorted(rng.sample(range(300), rng.randrange(2, 12))))
@@ -32,23 +33,28 @@ def _groups(seed: int) -> tuple[Ledger, list[PortfolioFinding]]:
 
 
 @pytest.mark.parametrize("seed", range(5))
-def test_members_answer_as_the_dict_of_ids(seed, monkeypatch):
+def test_members_are_the_groups_listing_the_order_or_a_copy_of_it(seed):
     ledger, groups = _groups(seed)
-    expected: dict[str, list[PortfolioFinding]] = {}
+    expected: dict[tuple[int, str], list[PortfolioFinding]] = {}  # (buyer and id digest, id) -> groups
     for group in groups:
-        for oid in group.order_ids:
-            expected.setdefault(oid, []).append(group)
-    members = store.Members(groups, ledger.id)
+        for p in group.order_ids.positions:
+            expected.setdefault((ledger.keys[p], ledger.id(p)), []).append(group)
+    members = store.Members(groups, ledger)
+    shared_elsewhere = 0
     for position in range(len(ledger)):
-        oid = ledger.id(position)
-        assert [id(g) for g in members.of(oid)] == [id(g) for g in expected.get(oid, [])]
-    assert {oid: [id(g) for g in gs] for oid, gs in members.by_id()} == \
-        {oid: [id(g) for g in gs] for oid, gs in expected.items()}
-    # Every id under one digest: the ids themselves still decide.
-    monkeypatch.setattr(store, "id_digest", lambda _id: 7)
-    colliding = store.Members(groups, ledger.id)
-    assert [id(g) for g in colliding.of("BC-3")] == [id(g) for g in expected.get("BC-3", [])]
-    assert dict(colliding.by_id()).keys() == expected.keys()
+        mine = expected.get((ledger.keys[position], ledger.id(position)), [])
+        assert [id(g) for g in members.of(position, ledger.id(position))] == [id(g) for g in mine]
+        # The same id at another buyer is not concerned by this order's groups.
+        shared_elsewhere += not mine and any(oid == ledger.id(position) for _k, oid in expected)
+    assert shared_elsewhere  # the case happened
+    assert sorted((oid, [id(g) for g in gs]) for oid, gs in members.by_order()) == \
+        sorted((oid, [id(g) for g in gs]) for (_k, oid), gs in expected.items())
+    # Two orders under one digest: the ids themselves still decide.
+    ledger.keys = array("Q", [7] * len(ledger.keys))
+    colliding = store.Members(groups, ledger)
+    position = groups[0].order_ids.positions[0]
+    same_id = [g for (_k, oid), gs in expected.items() if oid == ledger.id(position) for g in gs]
+    assert sorted(map(id, colliding.of(position, ledger.id(position)))) == sorted(map(id, same_id))
 
 
 def test_resolved_columns_read_like_tuples():
@@ -59,3 +65,21 @@ def test_resolved_columns_read_like_tuples():
     assert group.order_ids[1:3] == ids[1:3] and group.order_ids[-1] == ids[-1]
     assert group.to_dict("fr")["orders"] == list(ids)
     assert group.to_dict("fr")["sources"] == [f"f.csv:{p + 2}" for p in group.order_ids.positions]
+
+
+def test_an_order_of_another_buyer_with_the_same_id_is_not_told(tmp_path):
+    """DECP ids are unique per buyer only: "BC-1" of a commune is not an order of the Métropole's group."""
+    from procurement.commands import load_rules
+    from procurement.pipeline import run
+
+    lines = ["Identifiant;Acheteur;Objet;Montant HT;Code CPV;Date de notification;Procédure",
+             "BC-1;Métropole;Ramettes;30000;30192000;15/03/2025;", "BC-2;Métropole;Ramettes;30000;30192000;16/03/2025;",
+             "BC-3;Métropole;Ramettes;30000;30192000;17/03/2025;",
+             "BC-1;Commune d'Aubagne;Travaux de voirie;1000;45233140;15/03/2025;"]
+    source = tmp_path / "orders.csv"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run([source], load_rules(None, [], []))
+    (group,) = [g for g in result.portfolio if g.buyer == "Métropole"]
+    assert list(group.order_ids) == ["BC-1", "BC-2", "BC-3"]
+    told = {(s.order.buyer_name, s.order.id) for s in result.orders if any(f.rule == "RISK-02" for f in s.findings)}
+    assert told == {("Métropole", "BC-1"), ("Métropole", "BC-2"), ("Métropole", "BC-3")}
