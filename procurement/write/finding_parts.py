@@ -156,15 +156,8 @@ class FindingParts:
 
     @staticmethod
     def _make_evidence_json(f: Finding, origins: dict[str, str]) -> bytes:
-        status, missing = f.status, f.missing
-        evidence = []
-        for row in decisive(f.evidence, status, missing if status == INSUFFICIENT else None):
-            row = {k: jsonable(v) for k, v in row.items()}
-            if row.get("actual") is not None:
-                row["origin"] = origin(row["field"], origins)
-            evidence.append(row)
-        out = b',"evidence":' + orjson.dumps(evidence)
-        return out + b',"missing":' + orjson.dumps(list(missing)) if missing else out
+        out = b',"evidence":' + orjson.dumps(decisive_evidence(f, origins))
+        return out + b',"missing":' + orjson.dumps(list(f.missing)) if f.missing else out
 
     def finding_json(self, f: Finding, origins: dict[str, str]) -> bytes:
         """`orjson.dumps(finding_dict(f, lang, origins, compact=True))` of an applicable engine finding."""
@@ -192,10 +185,29 @@ class FindingParts:
         return hit if hit is not None else _cache_put(self._evidence_text, key, self._make_evidence_text(f))
 
     def _make_evidence_text(self, f: Finding) -> tuple[object, object]:
-        from procurement.rulebook.examples import describe_evidence
-        from procurement.write.xlsx_cells import cell_value
+        return evidence_texts(f.evidence_rows(), f.missing, self.lang, self._heads_text)
 
-        lang = self.lang
-        evidence = describe_evidence(f.evidence_rows(), lang, self._heads_text)
-        missing = ", ".join(FIELDS_BY_NAME[m].header(lang) if m in FIELDS_BY_NAME else m for m in f.missing)
-        return cell_value(evidence), cell_value(missing) or None
+
+def decisive_evidence(f: Any, origins: dict[str, str]) -> list[dict[str, Any]]:
+    """The evidence rows of results.json's compact finding: the decisive conditions, JSON-ready, each
+    value known with its origin."""
+    status = f.status
+    evidence = []
+    for row in decisive(f.evidence, status, f.missing if status == INSUFFICIENT else None):
+        row = {k: jsonable(v) for k, v in row.items()}
+        if row.get("actual") is not None:
+            row["origin"] = origin(row["field"], origins)
+        evidence.append(row)
+    return evidence
+
+
+def evidence_texts(rows: list[tuple], missing: Any, lang: str, heads: dict | None = None
+                   ) -> tuple[object, object]:
+    """(evidence as text, missing fields' headers) as results.xlsx's rule sheets show them, as cell
+    values; `rows` are evidence tuples in EVIDENCE_KEYS order, `heads` see describe_evidence."""
+    from procurement.rulebook.examples import describe_evidence
+    from procurement.write.xlsx_cells import cell_value
+
+    evidence = describe_evidence(rows, lang, heads)
+    names = ", ".join(FIELDS_BY_NAME[m].header(lang) if m in FIELDS_BY_NAME else m for m in missing)
+    return cell_value(evidence), cell_value(names) or None

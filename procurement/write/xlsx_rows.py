@@ -19,7 +19,7 @@ from procurement.engine import Finding
 from procurement.fields import FIELDS_BY_NAME, INPUT_FIELDS
 from procurement.pipeline import Run, ScoredOrder
 from procurement.scoring import CHANTIERS
-from procurement.write.finding_parts import EVIDENCE_KEYS, FindingParts
+from procurement.write.finding_parts import EVIDENCE_KEYS, FindingParts, evidence_texts
 from procurement.write.results_csv import BASE_STATUSES
 from procurement.write.xlsx_cells import cell_value, score_cell
 
@@ -86,12 +86,8 @@ class FindingTexts:
 
     def describe(self, f: Any) -> tuple[object, object, object]:
         """The same texts, made afresh."""
-        from procurement.rulebook.examples import describe_evidence
-
-        lang = self.lang
-        evidence = describe_evidence([tuple(e[k] for k in EVIDENCE_KEYS) for e in f.evidence], lang)
-        missing = ", ".join(FIELDS_BY_NAME[m].header(lang) if m in FIELDS_BY_NAME else m for m in f.missing)
-        return cell_value(f.message(lang)), cell_value(evidence), cell_value(missing) or None
+        rows = [tuple(e[k] for k in EVIDENCE_KEYS) for e in f.evidence]
+        return (cell_value(f.message(self.lang)), *evidence_texts(rows, f.missing, self.lang))
 
 
 def _plain(value: object) -> object:
