@@ -3,9 +3,9 @@
 Why processes: scoring is pure Python (validation, enrichment, rules), so threads would share one
 core. Workers are forked after the rulebook, register and waivers are loaded, and inherit them: a
 compiled rulebook holds closures and cannot be pickled, and need not be. Only chunks of raw records
-go out and chunks of pickled results come back; at most two chunks per worker are in flight, so a
-reader faster than the workers does not fill memory. Results are consumed in submission order, which
-makes the output of `--jobs N` identical to `--jobs 1`.
+go out (packed by `procurement.transfer`) and chunks of pickled results come back; at most two chunks
+per worker are in flight, so a reader faster than the workers does not fill memory. Results are
+consumed in submission order, which makes the output of `--jobs N` identical to `--jobs 1`.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from itertools import chain, islice
 from typing import Any
 
 from procurement.scorer import ChunkResult, Context, score_chunk
+from procurement.transfer import pack, unpack
 
 # Records per task: enough to amortise the pickling; smaller chunks, less held by each worker (100k orders:
 # 457 MB of summed PSS with 1,000, 317 MB with 250, same wall time within noise).
@@ -50,11 +51,11 @@ def _serve(conn: Any) -> None:
     _init_worker()
     assert _CONTEXT is not None
     while True:
-        chunk = conn.recv()
-        if chunk is None:
+        data = conn.recv_bytes()
+        if not data:
             return
         try:
-            result: Any = score_chunk(chunk, _CONTEXT)
+            result: Any = score_chunk(unpack(data), _CONTEXT)
         except Exception as exc:  # reported in the parent, which raises it there
             result = _Failure(f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
         conn.send(result)
@@ -115,7 +116,7 @@ def score_stream(records: Iterable[Any], ctx: Context, jobs: int = 1) -> Iterato
             chunk = next(source, None)
             if chunk is None:
                 break
-            conn.send(chunk)
+            conn.send_bytes(pack(chunk))
             busy.append(conn)
         while busy:
             conn = busy.popleft()
@@ -124,11 +125,11 @@ def score_stream(records: Iterable[Any], ctx: Context, jobs: int = 1) -> Iterato
                 raise WorkerError(result.text)
             chunk = next(source, None)
             if chunk is not None:
-                conn.send(chunk)
+                conn.send_bytes(pack(chunk))
                 busy.append(conn)
             yield result, True
         for _, conn in workers:
-            conn.send(None)
+            conn.send_bytes(b"")  # stop
         finished = True
     finally:
         for process, conn in workers:
