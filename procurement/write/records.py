@@ -9,13 +9,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from orjson import OPT_NON_STR_KEYS, OPT_PASSTHROUGH_DATETIME
+
 from procurement.engine import Finding, jsonable
 from procurement.model import Order, Rejection, Source, Warning_
 from procurement.pipeline import ScoredOrder, meta
+from procurement.portfolio_findings import PortfolioOrderFinding
 from procurement.write.finding_parts import FindingParts, decisive, decisive_evidence
 from procurement.write.finding_parts import origin as _origin
 
 _ORDER_SKIP = {"source", "warnings", "origins"}
+_GROUPS_LIMIT = 4096  # RISK-02 groups whose findings' JSON is kept (a bound, not a tuning)
 
 
 def _plain(value: object) -> object:
@@ -24,6 +28,13 @@ def _plain(value: object) -> object:
     if isinstance(value, tuple):
         return list(value)
     return value
+
+
+def _plain_or_fail(value: object) -> object:
+    """orjson's `default` for an order's dates (tuples it writes as lists): as `order_data` gives them."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"not JSON: {type(value).__name__}")
 
 
 def source_dict(source: Source) -> dict[str, object]:
@@ -145,6 +156,12 @@ class OrderJson:
 
         self.lang, self.dumps = lang, orjson.dumps
         self.parts = parts if parts is not None else FindingParts(rules, lang)
+        # The JSON of a source up to its row, by (file, sheet): a batch has few of them.
+        self._source_heads: dict[tuple[str, str | None], bytes] = {}
+        # A RISK-02 finding's JSON by its group (id -> (group, rule, {origins of its evidence: JSON})):
+        # the orders of a group share it but for the origin of the amount; explained afresh, it was
+        # a fifth of results.json's time.
+        self._groups: dict[int, tuple[Any, Any, tuple[str, ...], dict[tuple[str, ...], bytes]]] = {}
 
     def findings(self, scored: ScoredOrder) -> list[bytes]:
         order, dumps, lang, parts = scored.order, self.dumps, self.lang, self.parts
@@ -158,19 +175,55 @@ class OrderJson:
                 findings.append(b'{"rule":' + dumps(f.rule) + b',"status":"not_applicable"}')
             elif type(f) is Finding:
                 findings.append(parts.finding_json(f, origins))
+            elif type(f) is PortfolioOrderFinding:
+                findings.append(self._group_json(f, origins))
             else:
                 findings.append(dumps(finding_dict(f, lang, origins, True)))
         return findings
 
+    def _group_json(self, f: PortfolioOrderFinding, origins: dict[str, str]) -> bytes:
+        """`dumps(finding_dict(f, lang, origins, True))`, which depends on the finding's group and rule
+        and on the origins of the fields its evidence shows, nothing else of the order."""
+        group, rule = f.group, f.compiled
+        entry = self._groups.get(id(group))
+        if entry is None or entry[0] is not group or entry[1] is not rule:
+            if len(self._groups) >= _GROUPS_LIMIT:
+                self._groups.clear()
+            fields = tuple(row["field"] for row in f.evidence)
+            entry = self._groups[id(group)] = (group, rule, fields, {})
+        key = tuple(_origin(field, origins) for field in entry[2])
+        done = entry[3].get(key)
+        if done is None:
+            done = entry[3][key] = self.dumps(finding_dict(f, self.lang, origins, True))
+        return done
+
+    def _source(self, source: Source) -> bytes:
+        if source.path or source.merged_rows:
+            return self.dumps(source_dict(source))
+        key = (source.file, source.sheet)
+        head = self._source_heads.get(key)
+        if head is None:
+            head = self._source_heads[key] = (b'{"file":' + self.dumps(source.file) + b',"sheet":'
+                                              + self.dumps(source.sheet) + b',"row":')
+        row = source.row
+        return head + (b"null}" if row is None else b"%d}" % row)
+
     def __call__(self, scored: ScoredOrder) -> bytes:
-        order, dumps, lang = scored.order, self.dumps, self.lang
-        origins = order.origins
-        findings = self.findings(scored)
+        order, dumps, sc = scored.order, self.dumps, scored.scores
+        fields = order.__dict__  # what iterating the model yields (extra fields are forbidden)
+        warnings = order.warnings
         return b"".join((
-            b'{"id":', dumps(order.id), b',"source":', dumps(source_dict(order.source)),
-            b',"scores":', dumps(scored.scores.to_dict()), b',"findings":[', b",".join(findings),
-            b'],"warnings":', dumps([warning_dict(w, lang) for w in order.warnings]),
-            b',"data":', dumps(order_data(order)), b',"origins":', dumps(dict(origins)), b"}",
+            b'{"id":', dumps(order.id), b',"source":', self._source(order.source),
+            b',"scores":', dumps({
+                "order": sc.order_id, "overall": sc.overall, "by_chantier": sc.by_chantier,
+                "completeness": sc.completeness, "completeness_by_chantier": sc.completeness_by_chantier,
+                "counts": sc.counts, "counts_by_kind": sc.counts_by_kind, "legal_failures": sc.legal_failures,
+                "missing": sc.missing}, option=OPT_NON_STR_KEYS),
+            b',"findings":[', b",".join(self.findings(scored)),
+            b'],"warnings":', dumps([warning_dict(w, self.lang) for w in warnings]) if warnings else b"[]",
+            b',"data":', dumps({k: v for k, v in fields.items() if v is not None and k not in _ORDER_SKIP},
+                               default=_plain_or_fail, option=OPT_PASSTHROUGH_DATETIME),
+            b',"origins":', dumps(fields["origins"]), b"}",
         ))
 
 
