@@ -23,6 +23,7 @@ from procurement.scoring import CHANTIERS
 from procurement.write.safe import atomic_path, neutralise, write_with
 
 BASE_STATUSES = ("pass", "fail", "insufficient_data", "not_applicable")
+_CACHE_LIMIT = 100_000  # distinct scores kept formatted (a bound, not a tuning)
 
 _WORDS = {
     "fr": {
@@ -83,19 +84,65 @@ def row(scored: Any, lang: str, statuses: list[str], rule_ids: list[str]) -> lis
 
 
 class CsvSink:
+    """`row()` per order, with what repeats over a batch formatted once: a score, a count and a status
+    take few values, and a million orders format them 50 million times."""
+
     def __init__(self, run: Run, out_dir: Path, lang: str, stack: ExitStack):
         self.lang = lang
         self.target = out_dir / "results.csv"
-        delimiter, encoding = (",", "utf-8") if lang == "en" else (";", "utf-8-sig")
+        delimiter = "," if lang == "en" else ";"
         tmp = stack.enter_context(atomic_path(self.target))
-        self.fh = stack.enter_context(tmp.open("w", encoding=encoding, newline="", buffering=1024 * 1024))
+        # The BOM written once by hand: the utf-8-sig codec is Python code called on every write.
+        self.fh = stack.enter_context(tmp.open("w", encoding="utf-8", newline="", buffering=1024 * 1024))
+        if lang != "en":
+            self.fh.write("\ufeff")
         self.writer = csv.writer(self.fh, delimiter=delimiter)
         self.writer.writerow(headers(run, lang))
         self.statuses = statuses_of(run)
         self.rule_ids = [rule.id for rule in run.rulebook.rules]
+        self._scores: dict[float, object] = {}  # score -> its cell
+        self._percents: dict[float, object] = {}  # completeness (0-1) -> its cell
+        self._counts = [neutralise(str(n)) for n in range(64)]  # count -> its cell
+        self._safe: set[str] = {""}  # statuses that `neutralise` leaves as they are
+
+    def _number(self, cache: dict[float, object], value: float | None, scale: int, decimals: int) -> object:
+        if value is None:
+            return ""
+        cell = cache.get(value)
+        if cell is None:
+            if len(cache) >= _CACHE_LIMIT:
+                cache.clear()
+            cell = cache[value] = neutralise(number(scale * value, self.lang, decimals))
+        return cell
 
     def add(self, scored: Any) -> None:
-        self.writer.writerow(row(scored, self.lang, self.statuses, self.rule_ids))
+        self.writer.writerow(self.row(scored))
+
+    def row(self, scored: Any) -> list[object]:
+        """`row(scored, lang, statuses, rule_ids)`, the same cells."""
+        order, sc = scored.order, scored.scores
+        src = order.source
+        scores, by_chantier, cells = self._scores, sc.by_chantier, self._counts
+        overall = sc.overall
+        out: list[object] = [
+            neutralise(order.id), neutralise(src.file), neutralise(src.sheet or ""),
+            "" if src.row is None else neutralise(str(src.row)), neutralise(src.path or ""),
+            "" if overall is None else scores.get(overall) or self._number(scores, overall, 1, 2)]
+        for c in CHANTIERS:
+            value = by_chantier.get(c)
+            out.append("" if value is None else scores.get(value) or self._number(scores, value, 1, 2))
+        out.append(self._number(self._percents, sc.completeness, 100, 1))
+        tally = sc.counts
+        for s in self.statuses:
+            n = tally.get(s, 0)
+            out.append(cells[n] if 0 <= n < 64 else neutralise(str(n)))
+        by_rule = {f.rule: f.status for f in scored.findings}
+        statuses = [by_rule.get(r, "") for r in self.rule_ids]
+        if not self._safe.issuperset(by_rule.values()):
+            self._safe.update(v for v in by_rule.values() if neutralise(v) is v)
+            statuses = [neutralise(v) for v in statuses]
+        out += statuses
+        return out
 
     def finish(self) -> Path:
         self.fh.close()
