@@ -19,7 +19,7 @@ from procurement.model import Order
 from procurement.rulebook.book import CompiledRule, CompiledRulebook
 from procurement.rulebook.operators import did_you_mean
 from procurement.rulebook.problems import Problem
-from procurement.rulebook.render import format_value
+from procurement.rulebook.render import format_kept, format_value
 
 _WORDS = {"fr": {True: "vrai", False: "faux", None: "inconnu"}, "en": {True: "true", False: "false", None: "unknown"}}
 _STATUS_FR = {"pass": "conforme (pass)", "fail": "non conforme (fail)", "not_applicable": "non applicable",
@@ -41,12 +41,15 @@ class ExampleResult:
         return self.problem is None
 
 
-def describe_evidence(rows: list[tuple], lang: str, heads: dict[tuple, tuple[object, str]] | None = None) -> str:
+def describe_evidence(rows: list[tuple], lang: str, heads: dict[tuple, tuple[object, str]] | None = None,
+                      actuals: dict[tuple, str] | None = None) -> str:
     """'require: env_considerations contains_any ['criterion'] -> false (clause)'; rows joined by '; '.
 
     `heads`: a dict kept by the caller across findings, for the part of a row before the result (the
     condition with its expected value, formatted once: a table of 70 words otherwise is each time). It is
     keyed by the expected object's id, the object kept beside its text so that the id stays its own.
+    `actuals`: another, for the actual values as formatted (an order's amount is read by several rules,
+    a date or a code by many orders), keyed by what sets a value's text apart: kind, type and value.
     """
     words = _WORDS["fr" if lang == "fr" else "en"]
     parts = []
@@ -63,7 +66,8 @@ def describe_evidence(rows: list[tuple], lang: str, heads: dict[tuple, tuple[obj
                 if len(heads) >= 4096:  # bounded, whatever expected values a caller brings
                     heads.clear()
                 heads[key] = (expected, head)
-        parts.append(f"{head}{words[result]} ({format_value(actual, kind, lang)})")
+        text = format_value(actual, kind, lang) if actuals is None else format_kept(actual, kind, lang, actuals)
+        parts.append(f"{head}{words[result]} ({text})")
     return "; ".join(parts)
 
 

@@ -124,3 +124,24 @@ def format_value(value: Any, kind: Kind | None, lang: str) -> str:
     if isinstance(value, Sequence) and not isinstance(value, str):
         return ", ".join(format_value(v, kind, lang) for v in value) or "∅"
     return str(value)
+
+
+# Types whose value, with its type, decides its text: in a key as they are, or by their repr (a float's
+# repr is exact; a tuple's names its items' types and values).
+_EXACT = frozenset({type(None), str, int, bool, dt.date, dt.datetime})
+_BY_REPR = frozenset({float, tuple, list, frozenset})
+
+
+def format_kept(value: Any, kind: Kind | None, lang: str, kept: dict[tuple, str], limit: int = 20_000) -> str:
+    """`format_value`, the text kept in `kept` (bounded by `limit`): an order's amount is shown by several
+    rules, a date or a code by many orders, and formatting a number is a dozen string operations."""
+    t = type(value)
+    key = (kind, t, value) if t in _EXACT else (kind, t, repr(value)) if t in _BY_REPR else None
+    text = None if key is None else kept.get(key)
+    if text is None:
+        text = format_value(value, kind, lang)
+        if key is not None:
+            if len(kept) >= limit:
+                kept.clear()
+            kept[key] = text
+    return text

@@ -60,6 +60,19 @@ def decisive(evidence: list[dict[str, Any]], status: str, missing: list[str] | t
     return kept or evidence
 
 
+def decisive_rows(rows: list[tuple], status: str, missing: Any = None) -> list[tuple]:
+    """`decisive` over evidence tuples (EVIDENCE_KEYS order), without a dict per row."""
+    if status == "not_applicable":
+        kept = [r for r in rows if r[0] in ("validity", "applies_when") and r[5] is False]
+    elif status == "fail":
+        kept = [r for r in rows if r[0] in ("require", "portfolio") and r[5] is False]
+    elif status == "insufficient_data":
+        kept = [r for r in rows if r[5] is None and (not missing or r[1] in missing)]
+    else:
+        kept = [r for r in rows if r[0] == "require" and r[5] is True]
+    return kept or rows
+
+
 def _cache_put(cache: dict, key: tuple, value: Any) -> Any:
     if len(cache) >= LIMIT:
         cache.clear()
@@ -91,6 +104,11 @@ class FindingParts:
         self._heads: dict[tuple[str, str], bytes] = {}
         self._slots: dict[tuple[str, ...], tuple[int, ...]] = {}  # field names -> their slots in `vals`
         self._heads_text: dict[tuple, tuple[object, str]] = {}  # see describe_evidence
+        self._actuals_text: dict[tuple, str] = {}  # see describe_evidence
+        # A condition row's JSON up to its result, shared by the rules and orders that evaluate the same
+        # condition on the same value (the expected object kept beside it: the key holds its id).
+        self._rows_json: dict[tuple, tuple[object, bytes]] = {}
+        self._origins_json: dict[str, bytes] = {}
 
     def kept(self) -> int:
         """Entries kept in the caches (tests: proof that verdicts were answered from them)."""
@@ -154,10 +172,33 @@ class FindingParts:
         hit = self._evidence_json.get(key)
         return hit if hit is not None else _cache_put(self._evidence_json, key, self._make_evidence_json(f, origins))
 
-    @staticmethod
-    def _make_evidence_json(f: Finding, origins: dict[str, str]) -> bytes:
-        out = b',"evidence":' + orjson.dumps(decisive_evidence(f, origins))
-        return out + b',"missing":' + orjson.dumps(list(f.missing)) if f.missing else out
+    def _make_evidence_json(self, f: Finding, origins: dict[str, str]) -> bytes:
+        """`decisive_evidence` encoded, each row assembled from its condition's JSON kept by value."""
+        status, missing = f.status, f.missing
+        rows, cache, out = f.evidence_rows(), self._rows_json, []
+        for row in decisive_rows(rows, status, missing if status == INSUFFICIENT else None):
+            part, name, op, expected, actual, result = row
+            try:
+                key = (part, name, op, id(expected), actual if type(actual) in _PLAIN else key_part(actual), result)
+                hit = cache.get(key)
+            except TypeError:  # an unhashable value: made afresh
+                key, hit = None, None
+            if hit is None or hit[0] is not expected:
+                body = orjson.dumps(dict(zip(EVIDENCE_KEYS, map(jsonable, row), strict=True)))[:-1]
+                if key is not None:
+                    _cache_put(cache, key, (expected, body))
+            else:
+                body = hit[1]
+            if actual is None:
+                out.append(body + b"}")
+            else:
+                where = origin(name, origins)
+                encoded = self._origins_json.get(where)
+                if encoded is None:
+                    encoded = _cache_put(self._origins_json, where, b',"origin":' + orjson.dumps(where) + b"}")
+                out.append(body + encoded)
+        evidence = b',"evidence":[' + b",".join(out) + b"]"
+        return evidence + b',"missing":' + orjson.dumps(list(missing)) if missing else evidence
 
     def finding_json(self, f: Finding, origins: dict[str, str]) -> bytes:
         """`orjson.dumps(finding_dict(f, lang, origins, compact=True))` of an applicable engine finding."""
@@ -185,7 +226,7 @@ class FindingParts:
         return hit if hit is not None else _cache_put(self._evidence_text, key, self._make_evidence_text(f))
 
     def _make_evidence_text(self, f: Finding) -> tuple[object, object]:
-        return evidence_texts(f.evidence_rows(), f.missing, self.lang, self._heads_text)
+        return evidence_texts(f.evidence_rows(), f.missing, self.lang, self._heads_text, self._actuals_text)
 
 
 def decisive_evidence(f: Any, origins: dict[str, str]) -> list[dict[str, Any]]:
@@ -201,13 +242,13 @@ def decisive_evidence(f: Any, origins: dict[str, str]) -> list[dict[str, Any]]:
     return evidence
 
 
-def evidence_texts(rows: list[tuple], missing: Any, lang: str, heads: dict | None = None
-                   ) -> tuple[object, object]:
+def evidence_texts(rows: list[tuple], missing: Any, lang: str, heads: dict | None = None,
+                   actuals: dict | None = None) -> tuple[object, object]:
     """(evidence as text, missing fields' headers) as results.xlsx's rule sheets show them, as cell
-    values; `rows` are evidence tuples in EVIDENCE_KEYS order, `heads` see describe_evidence."""
+    values; `rows` are evidence tuples in EVIDENCE_KEYS order, `heads` and `actuals` see describe_evidence."""
     from procurement.rulebook.examples import describe_evidence
     from procurement.write.xlsx_cells import cell_value
 
-    evidence = describe_evidence(rows, lang, heads)
+    evidence = describe_evidence(rows, lang, heads, actuals)
     names = ", ".join(FIELDS_BY_NAME[m].header(lang) if m in FIELDS_BY_NAME else m for m in missing)
     return cell_value(evidence), cell_value(names) or None
