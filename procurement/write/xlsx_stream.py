@@ -11,6 +11,11 @@ The workbook around these rows (styles, header rows, column widths, frozen panes
 conditional formatting, the read-me) is still openpyxl's: `xlsx_stable.save_stable` splices each
 stream's rows into its sheet, just before `</sheetData>`, while it writes the zip.
 
+A cell costs about half a microsecond of Python, so `append` does per cell only what varies: the
+cell's column is a prefix made once per sheet, its row a text made once per row, its content a body kept
+by value (texts, ints and floats met before: labels, messages, counts, an order's source row in each
+of its sheets).
+
 Values reach `append` already cleaned by `xlsx_cells.cell_value`; a text that starts with =, +, -, @, a
 tab or a carriage return gets the quote-prefix style, as `xlsx_cells.text_cell` gives it.
 """
@@ -27,7 +32,7 @@ from procurement.write.safe import DANGEROUS_PREFIXES
 
 FLUSH_ROWS = 200  # rows held before writing to the sheet's temporary file (37 sheets hold them at once)
 SHORT_TEXT = 300  # texts up to this length keep their XML for the next time they come (labels, messages)
-TEXTS_KEPT = 20_000  # at most this many, for all sheets together (then the memory starts afresh)
+TEXTS_KEPT = 20_000  # at most this many, for all sheets together (then the memory starts afresh); as many ints, floats
 SMALL_INT = 10**15
 _WHITESPACE = (" ", "\t", "\n", "\r")
 
@@ -42,6 +47,8 @@ class CellStyles:
         quote.quotePrefix = True
         self.quote = quote.style_id
         self.texts: dict[str, str] = {}  # see SheetStream._body
+        self.ints: dict[int, str] = {}
+        self.floats: dict[float, str] = {}
         # openpyxl gives each date and time type its own number format (yyyy-mm-dd h:mm:ss, yyyy-mm-dd, h:mm:ss).
         self.temporal = {t: WriteOnlyCell(ws, value=v).style_id for t, v in (
             (dt.datetime, dt.datetime(2000, 1, 1)), (dt.date, dt.date(2000, 1, 1)), (dt.time, dt.time(0)))}
@@ -57,48 +64,57 @@ class SheetStream:
         self.styles = styles
         self.next_row = first_row
         self.rows = 0
-        self.letters = [get_column_letter(i) for i in range(1, width + 1)]
+        self._refs = [f'<c r="{get_column_letter(i)}' for i in range(1, width + 1)]  # a cell's reference, less its row
         self._file: BinaryIO = tempfile.TemporaryFile()  # noqa: SIM115 - closed by chunks() or close()
         self._pending: list[str] = []
         self._dates: dict[object, str] = {}
         self._texts: dict[str, str] = styles.texts  # text -> its cell body, shared by the workbook's sheets
+        self._ints, self._floats = styles.ints, styles.floats  # likewise for numbers
 
     def append(self, row: list[object]) -> None:
         r = self.next_row
-        if len(row) > len(self.letters):
-            from openpyxl.utils import get_column_letter
-
-            self.letters += [get_column_letter(i) for i in range(len(self.letters) + 1, len(row) + 1)]
-        parts = [f'<row r="{r}">']
+        refs = self._refs
+        if len(row) > len(refs):
+            refs = self._widen(len(row))
+        rq = f'{r}"'  # the row half of every cell reference of the row, made once
+        parts = [f'<row r="{rq}>']
         add = parts.append
-        texts = self._texts
-        for letter, v in zip(self.letters, row, strict=False):
+        texts, ints, floats = self._texts, self._ints, self._floats
+        for ref, v in zip(refs, row, strict=False):
             if v is None:
                 continue
             t = type(v)
             if t is str:
-                if not v:
-                    continue
                 body = texts.get(v)  # labels, file names, messages: the same texts over and over
                 if body is None:
+                    if not v:
+                        continue
                     body = self._body(v)
-                add(f'<c r="{letter}{r}"{body}')
+            elif t is int:
+                body = ints.get(v)  # counts, and each order's source row in every sheet it is in
+                if body is None:
+                    body = self._int(v)
             elif t is float:
-                add(f'<c r="{letter}{r}" t="n"><v>{v:.16g}</v></c>')
-            elif t is int and -SMALL_INT < v < SMALL_INT:  # where str(v) is what %.16g gives
-                add(f'<c r="{letter}{r}" t="n"><v>{v}</v></c>')
-            elif t is int or t is Decimal:
-                add(f'<c r="{letter}{r}" t="n"><v>{float(v):.16g}</v></c>')
-            elif t is bool:
-                add(f'<c r="{letter}{r}" t="b"><v>{int(v)}</v></c>')
+                body = floats.get(v)  # scores
+                if body is None:
+                    body = self._float(v)
             else:
-                add(self._other(letter, r, v))
+                body = self._other(v)
+                if not body:
+                    continue
+            add(f"{ref}{rq}{body}")
         add("</row>")
         self._pending.append("".join(parts))
         self.next_row = r + 1
         self.rows += 1
         if len(self._pending) >= FLUSH_ROWS:
             self._flush()
+
+    def _widen(self, width: int) -> list[str]:
+        from openpyxl.utils import get_column_letter
+
+        self._refs += [f'<c r="{get_column_letter(i)}' for i in range(len(self._refs) + 1, width + 1)]
+        return self._refs
 
     def _body(self, text: str) -> str:
         """What follows `<c r="A1"` for a non-empty text: style, type and the escaped inline string."""
@@ -114,8 +130,25 @@ class SheetStream:
             self._texts[text] = body
         return body
 
-    def _other(self, letter: str, r: int, v: object) -> str:
-        """Dates and times as openpyxl writes them; anything else (a subclass of str or int...) as its kind."""
+    def _int(self, v: int) -> str:
+        # Beyond 10**15, str(v) would show more digits than openpyxl's %.16g of the float.
+        body = f' t="n"><v>{v}</v></c>' if -SMALL_INT < v < SMALL_INT else f' t="n"><v>{float(v):.16g}</v></c>'
+        if len(self._ints) >= TEXTS_KEPT:
+            self._ints.clear()
+        self._ints[v] = body
+        return body
+
+    def _float(self, v: float) -> str:
+        body = f' t="n"><v>{v:.16g}</v></c>'
+        if v:  # -0.0 == 0.0 as a key, but it is written "-0": zeros are never kept
+            if len(self._floats) >= TEXTS_KEPT:
+                self._floats.clear()
+            self._floats[v] = body
+        return body
+
+    def _other(self, v: object) -> str:
+        """Dates and times as openpyxl writes them; anything else (a subclass of str or int...) as its kind;
+        what follows `<c r="A1"`, or "" for no cell."""
         if isinstance(v, dt.date | dt.time):
             style = self.styles.temporal[dt.datetime if isinstance(v, dt.datetime) else type(v)]
             serial = self._dates.get(v)
@@ -123,13 +156,13 @@ class SheetStream:
                 from openpyxl.utils.datetime import to_excel
 
                 serial = self._dates[v] = f"{to_excel(v, self.styles.epoch):.16g}"
-            return f'<c r="{letter}{r}" s="{style}" t="n"><v>{serial}</v></c>'
+            return f' s="{style}" t="n"><v>{serial}</v></c>'
         if isinstance(v, bool):
-            return f'<c r="{letter}{r}" t="b"><v>{int(v)}</v></c>'
+            return f' t="b"><v>{int(v)}</v></c>'
         if isinstance(v, int | float | Decimal):
-            return f'<c r="{letter}{r}" t="n"><v>{float(v):.16g}</v></c>'
+            return f' t="n"><v>{float(v):.16g}</v></c>'
         if isinstance(v, str):
-            return f'<c r="{letter}{r}"{self._body(str(v))}' if v else ""
+            return self._body(str(v)) if v else ""
         return ""  # cell_value gives nothing else; a stray object is left out rather than mis-typed
 
     def _flush(self) -> None:
