@@ -14,6 +14,7 @@ worker renders a message once for both. Each cache is cleared when full: memory 
 from __future__ import annotations
 
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -26,6 +27,7 @@ _PLAIN = frozenset({type(None), str, int, bool})  # values that stand for themse
 LIMIT = 20_000  # entries per cache; a million unique verdicts would otherwise hold gigabytes
 EVIDENCE_KEYS = ("part", "field", "op", "expected", "actual", "result")
 ORIGIN_BASES = ("supplier_commune", "supplier_postcode")  # what `origin` reads besides the field itself
+_ABSENT = object()  # in a key, a field without an origin
 
 
 def key_part(value: object) -> object:
@@ -80,8 +82,43 @@ def _cache_put(cache: dict, key: tuple, value: Any) -> Any:
     return value
 
 
+class _RuleParts:
+    """What explaining a rule's findings reads, resolved once: getters of the key parts of its
+    conditions, of the values its messages show and of their origins, its measures, its JSON heads."""
+
+    __slots__ = ("condition", "heads", "id", "measure_get", "measure_names", "origin_get", "shown", "templated")
+
+    def __init__(self, rule: Any, slots: dict[str, int], origin_index: dict[str, int], condition: tuple[str, ...],
+                 shown: tuple[str, ...], templated: frozenset[str]):
+        self.id, self.templated = rule.id, templated
+        # None: a field outside the value tuple, no shortcut
+        self.condition = _getter(condition, slots)
+        self.shown = _getter(shown, slots)
+        self.origin_get = _getter((*condition, *ORIGIN_BASES), origin_index)
+        self.measure_names = rule.measure
+        self.measure_get = _getter(rule.measure, slots)
+        rid = orjson.dumps(rule.id)
+        self.heads = {s: b'{"rule":' + rid + b',"status":' + orjson.dumps(s) for s in (PASS, FAIL, INSUFFICIENT)}
+
+
+def _getter(names: tuple[str, ...], index: dict[str, int]) -> Any:
+    """A function from a sequence to the tuple of its items at the positions of `names` (None when a
+    name has none)."""
+    if not all(n in index for n in names):
+        return None
+    if len(names) > 1:
+        return itemgetter(*(index[n] for n in names))
+    if names:
+        i = index[names[0]]
+        return lambda seq: (seq[i],)
+    return lambda seq: ()
+
+
 class FindingParts:
-    """Message, evidence JSON and evidence texts of engine findings, in one language, kept by key."""
+    """Message, evidence JSON and evidence texts of engine findings, in one language, kept by key.
+
+    Keys are made of each value's key part (`key_part`), computed once per order for all its values
+    (the findings of an order share its value tuple), and picked per rule by an itemgetter."""
 
     def __init__(self, rules: Any, lang: str):
         self.lang = lang
@@ -90,6 +127,7 @@ class FindingParts:
         self.condition: dict[str, tuple[str, ...]] = {}
         self.shown: dict[str, tuple[str, ...]] = {}
         self.templated: dict[str, frozenset[str]] = {}  # statuses whose message is the rule's template
+        self._rules = {}
         for rule in rules:
             names = list(rule.condition_fields())
             if rule.source.since or rule.source.until:
@@ -98,77 +136,107 @@ class FindingParts:
             self.shown[rule.id] = tuple(message_fields(rule))
             self.templated[rule.id] = frozenset(
                 s for s, t in ((FAIL, rule.message), (PASS, rule.message_pass)) if t is not None)
-        self._messages: dict[tuple, str] = {}
+            self._rules[rule.id] = rule
+        # The fields whose origin an evidence depends on, in the order of the per-order origin tuple.
+        self._origin_index = {n: i for i, n in enumerate(dict.fromkeys(
+            n for names in self.condition.values() for n in (*names, *ORIGIN_BASES)))}
+        self._parts: dict[str, _RuleParts | None] = {}
+        self._messages: dict[tuple, tuple[str, bytes]] = {}  # text, and `,"message":...}` of the JSON
         self._evidence_json: dict[tuple, bytes] = {}
         self._evidence_text: dict[tuple, tuple[object, object]] = {}
-        self._heads: dict[tuple[str, str], bytes] = {}
-        self._slots: dict[tuple[str, ...], tuple[int, ...]] = {}  # field names -> their slots in `vals`
         self._heads_text: dict[tuple, tuple[object, str]] = {}  # see describe_evidence
         self._actuals_text: dict[tuple, str] = {}  # see describe_evidence
         # A condition row's JSON up to its result, shared by the rules and orders that evaluate the same
         # condition on the same value (the expected object kept beside it: the key holds its id).
         self._rows_json: dict[tuple, tuple[object, bytes]] = {}
         self._origins_json: dict[str, bytes] = {}
+        # The last order seen: its value tuple and origins (held, so that their ids stay theirs), and
+        # the key parts of its values and its origins.
+        self._vals: tuple | None = None
+        self._keys: tuple = ()
+        self._origins: dict | None = None
+        self._origin_keys: tuple = ()
 
     def kept(self) -> int:
         """Entries kept in the caches (tests: proof that verdicts were answered from them)."""
         return len(self._messages) + len(self._evidence_json) + len(self._evidence_text)
 
-    def _key(self, f: Finding, names: tuple[str, ...]) -> tuple | None:
-        slots = self._slots.get(names)
-        if slots is None:
-            where = f.slots
-            slots = self._slots[names] = tuple(where[n] for n in names) if all(n in where for n in names) else ()
-        if not slots and names:  # a field outside the value tuple: no shortcut
-            return None
-        vals, plain = f.vals, _PLAIN
-        key = (f.rule, f.status, *[v if type(v) in plain else key_part(v) for v in map(vals.__getitem__, slots)])
+    def _rule(self, f: Finding) -> _RuleParts | None:
+        rid = f.compiled.id
         try:
-            hash(key)
-        except TypeError:  # an unhashable value: no shortcut
-            return None
-        return key
+            return self._parts[rid]
+        except KeyError:
+            rule = self._rules.get(rid)
+            parts = None if rule is None else _RuleParts(rule, f.slots, self._origin_index, self.condition[rid],
+                                                         self.shown[rid], self.templated[rid])
+            self._parts[rid] = parts
+            return parts
+
+    def _value_keys(self, vals: tuple) -> tuple:
+        """The key part of each value of an order, once for all its findings; an unhashable one is
+        replaced by an object of its own (this order's keys then never match another's)."""
+        if vals is not self._vals:
+            keys = []
+            for v in vals:
+                if type(v) not in _PLAIN:
+                    v = key_part(v)
+                    try:
+                        hash(v)
+                    except TypeError:
+                        v = object()
+                keys.append(v)
+            self._vals, self._keys = vals, tuple(keys)
+        return self._keys
 
     def _memo(self, f: Finding) -> list[Any]:
         """What is kept on the finding, which the JSON and the texts both ask for: [condition key or
-        False, language of the message, message]."""
+        False, language of the message, (message, its JSON)]."""
         memo = f.memo
         if memo is None:
-            names = self.condition.get(f.rule)
-            memo = f.memo = [(None if names is None else self._key(f, names)) or False, None, None]
+            parts = self._rule(f)
+            get = None if parts is None else parts.condition
+            key = False if get is None else (parts.id, f.status, get(self._value_keys(f.vals)))
+            memo = f.memo = [key, None, None]
         return memo
 
     def condition_key(self, f: Finding) -> tuple | None:
         return self._memo(f)[0] or None
 
-    def message(self, f: Finding) -> str:
+    def _message(self, f: Finding) -> tuple[str, bytes]:
         """`f.message(lang)`; a template's message depends on the values it shows, another on the missing
         fields (the conditions)."""
         memo = self._memo(f)
         if memo[1] == self.lang:
             return memo[2]
-        rule = f.rule
-        if f.status in self.templated.get(rule, ()):
-            names = self.shown.get(rule)
-            key = None if names is None else self._key(f, names)
+        status = f.status
+        parts = self._rule(f)
+        if parts is not None and status in parts.templated:
+            get = parts.shown
+            key = None if get is None else (parts.id, status, get(self._value_keys(f.vals)))
         else:
             key = memo[0] or None
-        if key is None:
+        entry = None if key is None else self._messages.get(key)
+        if entry is None:
             text = f.message(self.lang)
-        else:
-            text = self._messages.get(key)
-            if text is None:
-                text = _cache_put(self._messages, key, f.message(self.lang))
-        memo[1], memo[2] = self.lang, text
-        return text
+            entry = (text, b',"message":' + orjson.dumps(text) + b"}")
+            if key is not None:
+                _cache_put(self._messages, key, entry)
+        memo[1], memo[2] = self.lang, entry
+        return entry
+
+    def message(self, f: Finding) -> str:
+        return self._message(f)[0]
 
     def evidence_json(self, f: Finding, origins: dict[str, str]) -> bytes:
         """`,"evidence":[...]` (the decisive conditions, each value with its origin), then `,"missing":[...]`
         when some fields are missing: the middle of the finding's compact JSON."""
-        key = self.condition_key(f)
-        if key is None:
+        key = self._memo(f)[0]
+        if not key:
             return self._make_evidence_json(f, origins)
-        key += tuple((n, origins.get(n)) for n in (*self.condition[f.rule], *ORIGIN_BASES) if n in origins)
+        if origins is not self._origins:
+            self._origins = origins
+            self._origin_keys = tuple(origins.get(n, _ABSENT) for n in self._origin_index)
+        key = (key, self._rule(f).origin_get(self._origin_keys))  # type: ignore[union-attr]
         hit = self._evidence_json.get(key)
         return hit if hit is not None else _cache_put(self._evidence_json, key, self._make_evidence_json(f, origins))
 
@@ -202,20 +270,21 @@ class FindingParts:
 
     def finding_json(self, f: Finding, origins: dict[str, str]) -> bytes:
         """`orjson.dumps(finding_dict(f, lang, origins, compact=True))` of an applicable engine finding."""
-        head = self._heads.get((f.rule, f.status))
+        parts = self._rule(f)
+        head = None if parts is None else parts.heads.get(f.status)
         if head is None:
-            head = self._heads[(f.rule, f.status)] = b'{"rule":' + orjson.dumps(f.rule) + b',"status":' + \
-                orjson.dumps(f.status)
-        measures = f.measures
+            head = b'{"rule":' + orjson.dumps(f.rule) + b',"status":' + orjson.dumps(f.status)
+        if parts is None or parts.measure_get is None:
+            measures = f.measures
+        else:
+            names = parts.measure_names
+            measures = dict(zip(names, parts.measure_get(f.vals), strict=True)) if names else None
         if measures:
             try:  # dates and tuples encoded by orjson as jsonable() makes them (ISO text, arrays)
                 encoded = b',"measures":' + orjson.dumps(measures)
             except TypeError:  # a set, or another value orjson does not know
                 encoded = b',"measures":' + orjson.dumps({k: jsonable(v) for k, v in measures.items()})
-        return b"".join((
-            head, self.evidence_json(f, origins), encoded if measures else b"",
-            b',"message":', orjson.dumps(self.message(f)), b"}",
-        ))
+        return b"".join((head, self.evidence_json(f, origins), encoded if measures else b"", self._message(f)[1]))
 
     def evidence_text(self, f: Finding) -> tuple[object, object]:
         """(evidence as text, missing fields' headers) of results.xlsx's rule sheets, as cell values."""
