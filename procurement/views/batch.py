@@ -15,11 +15,14 @@ import secrets
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
 from markupsafe import Markup
 
 from procurement import i18n
+from procurement.engine import Finding
 from procurement.fields import FIELDS
 from procurement.pipeline import Run
+from procurement.portfolio_findings import PortfolioOrderFinding
 from procurement.views.common import STATUS_ORDER, field_label, fmt_ratio, text_of, where
 from procurement.views.order import order_file_name
 from procurement.views.words import words
@@ -61,6 +64,7 @@ class PayloadBuilder:
 
     def __init__(self, run: Run, lang: str, per_order: bool = False):
         from procurement.spool import Spool
+        from procurement.write.finding_parts import FindingParts
 
         self.run, self.lang, self.per_order = run, lang, per_order
         self.rules = all_rules(run)
@@ -68,29 +72,51 @@ class PayloadBuilder:
         self.field_pos = {f.name: i for i, f in enumerate(FIELDS)}
         self.files, self.buyers, self.suppliers = _Index(), _Index(), _Index()
         self.rows = Spool()
+        # Fail messages repeat over a batch: an engine finding's is kept by the values its template
+        # shows (FindingParts), a RISK-02 finding's by its group (id -> (group, message)).
+        self.parts = FindingParts(run.rulebook.rules, lang)
+        self._groups: dict[int, tuple[Any, str]] = {}
+        self._file_pos: dict[tuple[str, str | None], int] = {}
 
     def add(self, scored: Any) -> None:
-        import orjson
-
         self.rows.append(orjson.dumps(self.row(scored)))
 
+    def _message(self, f: Any) -> str:
+        kind = type(f)
+        if kind is Finding:
+            return self.parts.message(f)
+        if kind is PortfolioOrderFinding:
+            group = f.group
+            kept = self._groups.get(id(group))
+            if kept is None or kept[0] is not group:
+                if len(self._groups) >= 4096:
+                    self._groups.clear()
+                kept = self._groups[id(group)] = (group, f.message(self.lang))
+            return kept[1]
+        return f.message(self.lang)
+
     def row(self, scored: Any) -> list[Any]:
-        o, s, lang, rule_pos = scored.order, scored.scores, self.lang, self.rule_pos
+        o, s, rule_pos = scored.order, scored.scores, self.rule_pos
         src = o.source
         messages: list[Any] = []
         statuses = ["n"] * len(self.rules)  # one letter per rule, in the order of `rules`
         for f in scored.findings:
+            status = f.status
             pos = rule_pos[f.rule]
-            statuses[pos] = STATUS_LETTER.get(f.status, "f")
-            if f.status in ("fail", "waived"):  # a waived finding's message says who accepted it
-                messages += [pos, f.message(lang)]
+            statuses[pos] = STATUS_LETTER.get(status, "f")
+            if status == "fail" or status == "waived":  # a waived finding's message says who accepted it
+                messages += [pos, self._message(f)]
         missing: list[Any] = []
         for rule_id, fields in s.missing.items():
             if rule_id in rule_pos:
                 missing += [rule_pos[rule_id], [self.field_pos[m] for m in fields if m in self.field_pos]]
+        file_pos = self._file_pos.get((src.file, src.sheet))
+        if file_pos is None:
+            file_pos = self._file_pos[(src.file, src.sheet)] = self.files(
+                src.file + (f" · {src.sheet}" if src.sheet else ""))
         return [
             o.id,
-            self.files(src.file + (f" · {src.sheet}" if src.sheet else "")),
+            file_pos,
             src.row if src.row is not None else (src.path or ""),
             self.buyers(o.buyer_name or o.buyer_siret),
             self.suppliers(o.supplier_name or o.supplier_siret),
