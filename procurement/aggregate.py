@@ -11,14 +11,25 @@ what was spent, and its call-offs may also be in the batch: the result keeps fra
 (`totals.amount_framework`) so that a page can say so next to every spend figure.
 
 Targets are measured from the orders' own fields (considerations, supplier status, CPV), not from rule
-verdicts; their values come from the rulebook's `targets` (TARGET_KEYS) or DEFAULTS, `origin` says which.
+verdicts; their values come from the rulebook's `targets` (TARGET_KEYS) or DEFAULTS, `origin` says which
+(procurement/aggregate_targets.py).
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 from typing import Any
 
+from procurement.aggregate_targets import (  # noqa: F401  (re-exported: tests and callers name them here)
+    DEFAULT_TRANSPORT_CPV,
+    DEFAULTS,
+    TARGET_KEYS,
+    TRANSPORT_TABLES,
+    _unit_factor,
+    resolve_targets,
+    transport_prefixes,
+)
 from procurement.rulebook.book import FAIL, INSUFFICIENT, NOT_APPLICABLE, PASS
 
 STATUSES = (PASS, FAIL, NOT_APPLICABLE, INSUFFICIENT, "waived")  # waived: set by procurement.waivers
@@ -33,30 +44,6 @@ ENV_YES = frozenset({"clause", "criterion"})
 SOCIAL_YES = frozenset({"clause", "criterion", "reserved"})
 UNKNOWN = "unknown"
 
-_SPASER = "SPASER de la Métropole Aix-Marseille-Provence 2021-2026, objectifs 2025"
-_PLAN = "Plan Relance et Renouveau de la Métropole, chantier 5 : 350 M€ par an"
-# measure -> (value, unit, source) used when the rulebook names no such target.
-DEFAULTS: dict[str, tuple[float, str, str]] = {
-    "env_share": (100.0, "%", _SPASER),
-    "social_share": (30.0, "%", _SPASER),
-    "ess_spend_share": (5.0, "%", _SPASER),
-    "transport_alternatives_spend": (350.0, "M€/an", _PLAN),
-}
-# measure -> rulebook target names accepted for it, most specific first.
-TARGET_KEYS: dict[str, tuple[str, ...]] = {
-    "env_share": ("spaser_env_share", "env_share"),
-    "social_share": ("spaser_social_share", "social_share"),
-    "ess_spend_share": ("spaser_ess_spend_share", "spaser_ess_share", "ess_spend_share", "ess_share"),
-    "transport_alternatives_spend": ("transport_alternatives_spend", "plan_transport_alternatives",
-                                     "transport_alternatives", "plan_transport_spend")}
-# CPV groups of purchases for alternatives to the private car, used when the rulebook has no table whose
-# name is in TRANSPORT_TABLES. Buses and coaches (3412, electric 34144910), rail and tram rolling stock
-# (346), bicycles (3443), rail and cable transport works (45234), cycle and foot paths (45233161/2),
-# public road and rail passenger transport services (60112, 602), battery chargers for vehicles (31158100).
-DEFAULT_TRANSPORT_CPV = ("3412", "34144910", "346", "3443", "45234", "45233161", "45233162", "60112", "602",
-                         "31158100")
-TRANSPORT_TABLES = ("cpv_transport_alternatives", "cpv_alternatives_voiture", "cpv_mobility", "cpv_mobilite")
-
 
 def distance_band(km: float | None) -> str:
     if km is None:
@@ -67,34 +54,11 @@ def distance_band(km: float | None) -> str:
     return UNKNOWN
 
 
-def _unit_factor(unit: str) -> float:
-    u = unit.replace(" ", "").lower()
-    return 1e6 if u.startswith(("m€", "meur")) else 1e3 if u.startswith(("k€", "keur")) else 1.0
+@lru_cache(maxsize=4096)
+def _month(date: Any) -> str:
+    """A date's month, formatted once per date (strftime was a tenth of `Aggregate.add`)."""
+    return date.strftime("%Y-%m") if date is not None else UNKNOWN
 
-
-def resolve_targets(rulebook: Any) -> dict[str, dict[str, Any]]:
-    """measure -> {value, unit, source, origin ('rulebook:<name>' or 'default'), label_fr, label_en}."""
-    targets = dict(getattr(rulebook, "targets", {}) or {})
-    out: dict[str, dict[str, Any]] = {}
-    for measure, (value, unit, source) in DEFAULTS.items():
-        found = next((k for k in TARGET_KEYS[measure] if k in targets), None)
-        if found is not None:
-            t = targets[found]
-            out[measure] = {"value": float(t.value), "unit": t.unit, "source": t.source, "origin": f"rulebook:{found}",
-                            "label_fr": t.label.fr, "label_en": t.label.en}
-        else:
-            out[measure] = {"value": value, "unit": unit, "source": source, "origin": "default",
-                            "label_fr": None, "label_en": None}
-    return out
-
-
-def transport_prefixes(rulebook: Any) -> tuple[tuple[str, ...], str]:
-    """(CPV prefixes of transport alternatives, where they came from)."""
-    tables = dict(getattr(rulebook, "tables", {}) or {})
-    for name in TRANSPORT_TABLES:
-        if name in tables:
-            return tuple(sorted(tables[name])), f"rulebook:{name}"
-    return DEFAULT_TRANSPORT_CPV, "default"
 
 
 def _share(part: float, whole: float) -> float | None:
@@ -187,32 +151,34 @@ class Aggregate:
         self._add_targets(o, amount)
         self._add_places(o, amount)
         buyer = o.buyer_name or o.buyer_siret or UNKNOWN
-        self.buyers.setdefault(buyer, _Row()).add(amount, s.overall, legal_fails)
-        date = o.notification_date
-        month = date.strftime("%Y-%m") if date is not None else UNKNOWN
-        self.months.setdefault(month, _Row()).add(amount, s.overall, legal_fails)
+        (self.buyers.get(buyer) or self.buyers.setdefault(buyer, _Row())).add(amount, s.overall, legal_fails)
+        month = _month(o.notification_date)
+        (self.months.get(month) or self.months.setdefault(month, _Row())).add(amount, s.overall, legal_fails)
 
     def _add_findings(self, findings: list[Any], s: Any, amount: float | None) -> None:
-        counts, amounts = self.rule_counts, self.rule_amounts
+        counts, amounts, amount = self.rule_counts, self.rule_amounts, amount or 0.0
         for f in findings:
-            rid = f.rule
-            if rid not in counts:  # a finding of a rule outside the rulebook: counted apart
-                counts[rid] = dict.fromkeys(STATUSES, 0)
+            rid, status = f.rule, f.status
+            tally = counts.get(rid)
+            if tally is None:  # a finding of a rule outside the rulebook: counted apart
+                tally = counts[rid] = dict.fromkeys(STATUSES, 0)
                 amounts[rid] = dict.fromkeys(STATUSES, 0.0)
                 self.rule_missing[rid] = Counter()
                 self.rule_ids.append(rid)
                 self.extra[rid] = f.compiled
-            status = f.status if f.status in counts[rid] else FAIL  # a status unknown here counts as fail
-            counts[rid][status] += 1
-            amounts[rid][status] += amount or 0.0
+            status = status if status in tally else FAIL  # a status unknown here counts as fail
+            tally[status] += 1
+            amounts[rid][status] += amount
         for rid, fields in s.missing.items():  # already computed by scoring: no re-evaluation here
             missing = self.rule_missing.get(rid)
             if missing is not None:
-                missing.update(fields)
+                for name in fields:  # Counter.update, without its checks of the argument's type
+                    missing[name] += 1
 
     def _add_chantiers(self, s: Any, amount: float | None) -> None:
+        by_chantier, completeness = s.by_chantier, s.completeness_by_chantier
         for c, acc in self.ch.items():
-            score, comp = s.by_chantier.get(c), s.completeness_by_chantier.get(c)
+            score, comp = by_chantier.get(c), completeness.get(c)
             if score is not None:
                 acc["score_sum"] += score
                 acc["score_n"] += 1
