@@ -121,8 +121,13 @@ class RowBuilder:
         self.rules = [r.id for r in run.rulebook.rules]
         self.rule_index = {rid: i for i, rid in enumerate(self.rules)}
         self.labels = {s: i18n.label(s, lang) for s in (*columns.statuses, "waived")}
-        self.rule_counts: dict[str, Counter] = {}
+        self._counts: dict[str, dict[str, int]] = {}  # plain dicts: a Counter's += costs 3 times a dict's
         self.texts = FindingTexts(run.rulebook.rules, lang)
+
+    @property
+    def rule_counts(self) -> dict[str, Counter]:
+        """Findings by rule and status so far, each in the order first met."""
+        return {rid: Counter(c) for rid, c in self._counts.items()}
 
     def source(self, scored: ScoredOrder) -> list[object]:
         order = scored.order
@@ -130,7 +135,9 @@ class RowBuilder:
         return [cell_value(order.id), cell_value(src.file), cell_value(src.sheet),
                 src.row if src.row is not None else cell_value(src.path)]
 
-    def results_row(self, scored: ScoredOrder, source: list[object]) -> list[object]:
+    def results_row(self, scored: ScoredOrder, source: list[object], by_rule: list[object] | None = None
+                    ) -> list[object]:
+        """`by_rule`: the rules' status labels, as `rows` found them on its way (else found here)."""
         order, sc, lang, columns = scored.order, scored.scores, self.lang, self.columns
         if scored.original is not None:
             get = scored.original.get
@@ -139,7 +146,6 @@ class RowBuilder:
         else:
             row = [None] * len(columns.originals)
             row += [cell_value(_plain(getattr(order, n))) for n in columns.canonical]
-        by_rule = {f.rule: f.status for f in scored.findings}
         completeness = None if sc.completeness is None else round(100 * sc.completeness, 1)
         row += source
         row.append(score_cell(sc.overall))
@@ -147,10 +153,7 @@ class RowBuilder:
         row.append(completeness)
         row += [sc.counts.get(s, 0) for s in columns.statuses]
         row.append(", ".join(sc.legal_failures) or None)
-        labels = self.labels
-        for rid in self.rules:
-            status = by_rule.get(rid)
-            row.append(None if status is None else labels.get(status) or i18n.label(status, lang))
+        row += self.rule_labels(scored) if by_rule is None else by_rule
         row.append(cell_value(missing_text(scored, lang)) or None)
         row.append(cell_value(warnings_text(scored, lang)) or None)
         return row
@@ -161,27 +164,39 @@ class RowBuilder:
 
         `rule_room[i]`: rows rule sheet i can still take (Excel's limit); a full sheet gets no more rows.
         """
-        counts, index, labels, texts = self.rule_counts, self.rule_index, self.labels, self.texts
+        counts, index, labels, texts, lang = self._counts, self.rule_index, self.labels, self.texts, self.lang
         source = self.source(scored)
         rule_rows: list[tuple[int, list[object]]] = []
+        by_rule: list[object] = [None] * len(self.rules)  # the results row's status columns
         done: tuple[Any, ...] = ()  # texts a worker computed (the batch may have added findings since)
-        if scored.texts is not None and scored.texts[0] == self.lang:
+        if scored.texts is not None and scored.texts[0] == lang:
             done = scored.texts[1]
+        n_done = len(done)
         for k, f in enumerate(scored.findings):
             rid, status = f.rule, f.status
             c = counts.get(rid)
             if c is None:
-                c = counts[rid] = Counter()
-            c[status] += 1
-            if status == "not_applicable":
-                continue
+                c = counts[rid] = {}
+            c[status] = c.get(status, 0) + 1
             i = index.get(rid)
-            if i is None or rule_room[i] <= 0:
+            if i is None:
                 continue
-            message, evidence, missing = done[k] if k < len(done) and done[k] is not None else texts(f)
-            rule_rows.append((i, [*source, labels.get(status) or i18n.label(status, self.lang), message, evidence,
-                                  missing]))
-        return (self.results_row(scored, source) if with_results else None), rule_rows
+            label = by_rule[i] = labels.get(status) or i18n.label(status, lang)
+            if status == "not_applicable" or rule_room[i] <= 0:
+                continue
+            message, evidence, missing = done[k] if k < n_done and done[k] is not None else texts(f)
+            rule_rows.append((i, [*source, label, message, evidence, missing]))
+        return (self.results_row(scored, source, by_rule) if with_results else None), rule_rows
+
+    def rule_labels(self, scored: ScoredOrder) -> list[object]:
+        """Each rule's status on the order in words (None where it has no finding), as `rows` finds them."""
+        by_rule: list[object] = [None] * len(self.rules)
+        index, labels, lang = self.rule_index, self.labels, self.lang
+        for f in scored.findings:
+            i = index.get(f.rule)
+            if i is not None:
+                by_rule[i] = labels.get(f.status) or i18n.label(f.status, lang)
+        return by_rule
 
     def rejected_row(self, r: Any) -> list[object]:
         s = r.source
