@@ -91,9 +91,13 @@ class Finding:
         """Fields whose knowledge could change an insufficient_data verdict (empty otherwise).
 
         An unknown value inside a part already decided (an `any` already true, an `all` already false) is
-        not listed: knowing it could not change the verdict.
+        not listed: knowing it could not change the verdict. Scoring asks it of every such verdict: the
+        rule answers without building the evidence (`CompiledRule.missing`).
         """
-        return self._explain()[1] if self.status == INSUFFICIENT else ()
+        if self.status != INSUFFICIENT:
+            return ()
+        explained = self._explained
+        return explained[1] if explained is not None else self.compiled.missing(self._vals)
 
     @property
     def measures(self) -> dict[str, Any]:

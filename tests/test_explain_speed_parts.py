@@ -88,3 +88,23 @@ def test_a_value_kept_as_text_is_the_text_of_its_own_type():
     for i in range(50):
         format_kept(i, None, "fr", small, limit=10)
     assert len(small) <= 10
+
+
+def test_missing_fields_kept_by_pattern_are_those_explained():
+    """`CompiledRule.missing` answers from the leaves' results: the same fields as `explain`, including
+    when the reference date is unknown or outside a rule's window."""
+    book = load_rules(None, [], [])
+    orders = []
+    for order in _orders(book):
+        orders += [order, order.model_copy(update={"launch_date": None}),
+                   order.model_copy(update={"launch_date": None, "notification_date": None}),
+                   order.model_copy(update={"launch_date": dt.date(2001, 1, 1)}),
+                   order.model_copy(update={"amount": None, "cpv": None})]
+    asked = 0
+    for _round in range(2):
+        for order in orders:
+            vals = book.values(order)
+            for rule in book.rules:
+                assert rule.missing(vals) == rule.explain(vals)[2], (rule.id, order.id)
+                asked += rule.explain(vals)[0] == "insufficient_data"
+    assert asked > 100
