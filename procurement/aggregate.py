@@ -43,6 +43,8 @@ ESS_STATUSES = frozenset({"siae", "ea", "esat", "ess"})
 ENV_YES = frozenset({"clause", "criterion"})
 SOCIAL_YES = frozenset({"clause", "criterion", "reserved"})
 UNKNOWN = "unknown"
+_STATUS_AT = {s: i for i, s in enumerate(STATUSES)}
+_FAIL_AT = _STATUS_AT[FAIL]
 
 
 def distance_band(km: float | None) -> str:
@@ -105,8 +107,11 @@ class Aggregate:
         self.score_sum = self.completeness_sum = 0.0
         self.score_n = self.completeness_n = 0
         self.legal_fail_orders, self.legal_fail_amount = 0, 0.0
-        self.rule_counts = {r: dict.fromkeys(STATUSES, 0) for r in self.rule_ids}
-        self.rule_amounts = {r: dict.fromkeys(STATUSES, 0.0) for r in self.rule_ids}
+        # rule -> orders then amounts by status (STATUSES order), in flat lists: a finding is two list
+        # updates. `result()` reads them as rule_counts and rule_amounts (rule -> status -> sum).
+        self.tally = {r: [0] * len(STATUSES) + [0.0] * len(STATUSES) for r in self.rule_ids}
+        self.rule_counts: dict[str, dict[str, int]] = {}
+        self.rule_amounts: dict[str, dict[str, float]] = {}
         self.rule_missing: dict[str, Counter[str]] = {r: Counter() for r in self.rule_ids}
         self.extra: dict[str, Any] = {}  # rules named by findings but not in the rulebook (portfolio rules)
         self.ch = {c: {"score_sum": 0.0, "score_n": 0, "wsum": 0.0, "wamount": 0.0, "comp_sum": 0.0, "comp_n": 0}
@@ -156,19 +161,18 @@ class Aggregate:
         (self.months.get(month) or self.months.setdefault(month, _Row())).add(amount, s.overall, legal_fails)
 
     def _add_findings(self, findings: list[Any], s: Any, amount: float | None) -> None:
-        counts, amounts, amount = self.rule_counts, self.rule_amounts, amount or 0.0
+        table, where, amount = self.tally, _STATUS_AT, amount or 0.0
         for f in findings:
-            rid, status = f.rule, f.status
-            tally = counts.get(rid)
+            rid = f.rule
+            tally = table.get(rid)
             if tally is None:  # a finding of a rule outside the rulebook: counted apart
-                tally = counts[rid] = dict.fromkeys(STATUSES, 0)
-                amounts[rid] = dict.fromkeys(STATUSES, 0.0)
+                tally = table[rid] = [0] * len(STATUSES) + [0.0] * len(STATUSES)
                 self.rule_missing[rid] = Counter()
                 self.rule_ids.append(rid)
                 self.extra[rid] = f.compiled
-            status = status if status in tally else FAIL  # a status unknown here counts as fail
-            tally[status] += 1
-            amounts[rid][status] += amount
+            at = where.get(f.status, _FAIL_AT)  # a status unknown here counts as fail
+            tally[at] += 1
+            tally[at + len(STATUSES)] += amount
         for rid, fields in s.missing.items():  # already computed by scoring: no re-evaluation here
             missing = self.rule_missing.get(rid)
             if missing is not None:
@@ -234,6 +238,9 @@ class Aggregate:
 
     # -----------------------------------------------------------------------------------------------------
     def result(self) -> dict[str, Any]:
+        n = len(STATUSES)
+        self.rule_counts = {r: dict(zip(STATUSES, t[:n], strict=True)) for r, t in self.tally.items()}
+        self.rule_amounts = {r: dict(zip(STATUSES, t[n:], strict=True)) for r, t in self.tally.items()}
         return {
             "totals": self._totals(),
             "rules": self._rules(),
