@@ -12,6 +12,7 @@ where the placeholder stands, so a million orders never sit in memory as one str
 from __future__ import annotations
 
 import io
+import os
 from contextlib import ExitStack
 from pathlib import Path
 from typing import IO, Any
@@ -31,17 +32,28 @@ class ReportSink:
         self.add = self.data.add
 
     def finish(self, agg: dict[str, Any] | None = None) -> Path:
-        with self.tmp.open("w", encoding="utf-8") as fh:
-            _write_page(self.run, self.lang, agg, self.data, fh)
+        context = base_context(self.run, self.lang)
+        head, tail = _page(self.run, agg, context)
+        # Binary: the rows are UTF-8 already. The page's own text is written as the text mode would.
+        with self.tmp.open("wb") as fh:
+            fh.write(head.replace("\n", os.linesep).encode("utf-8"))
+            for chunk in self.data.encoded_chunks():
+                fh.write(chunk)
+            fh.write(tail.replace("\n", os.linesep).encode("utf-8"))
         return self.target
 
 
-def _write_page(run: Run, lang: str, agg: dict[str, Any] | None, data: PayloadBuilder, fh: IO[str]) -> None:
-    context = base_context(run, lang)
+def _page(run: Run, agg: dict[str, Any] | None, context: dict[str, Any]) -> tuple[str, str]:
+    """The page before and after the orders' data."""
     numbers = agg if agg is not None else figures(run)
     context.update(assets=page_assets("report.js"), v=batch_view(run, numbers, context["lang"]))
     head, sep, tail = render("report.html", context).partition(DATA_PLACEHOLDER)
     assert sep, "the report template lost its data placeholder"
+    return head, tail
+
+
+def _write_page(run: Run, lang: str, agg: dict[str, Any] | None, data: PayloadBuilder, fh: IO[str]) -> None:
+    head, tail = _page(run, agg, base_context(run, lang))
     fh.write(head)
     for chunk in data.chunks():
         fh.write(chunk)
