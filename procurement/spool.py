@@ -17,7 +17,9 @@ from typing import IO
 
 _LENGTH = struct.Struct("<I")
 _BLOCK = 1024 * 1024
-MEMORY_LIMIT = 64 * 1024 * 1024  # bytes kept in memory before spilling to a temporary file
+# Bytes kept in memory before spilling to a temporary file. 16 MB: a writing pass forks writers while
+# the report's rows are being spooled, and what this buffer holds counts in each process's RSS.
+MEMORY_LIMIT = 16 * 1024 * 1024
 
 
 class Spool:

@@ -23,6 +23,8 @@ from contextlib import ExitStack, suppress
 from pathlib import Path
 from typing import Any
 
+from procurement.memory import release_free_memory
+
 # Relative cost per order of each output's `add` (seconds for 100,000 orders in the profile of
 # docs/performance.md), and of replaying the spool, which every process does. Outputs that need the
 # batch figures (html, summary) stay in the parent, with the figures.
@@ -83,6 +85,8 @@ class Children:
         # otherwise write to every inherited object's header and copy the pages parent and child share
         # (at 1M orders, 300 MB of shared pages became private copies during the writing pass).
         gc.freeze()
+        if not self._started:
+            release_free_memory()  # pages freed by the scoring pass would count in both processes
         parent, child = fork.Pipe()
         process = fork.Process(target=_serve, args=(child, make_sinks, orders), daemon=True)
         process.start()
