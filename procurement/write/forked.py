@@ -25,12 +25,14 @@ from typing import Any
 
 from procurement.memory import release_free_memory
 
-# Relative cost per order of each output's `add` (seconds for 100,000 orders in the profile of
-# docs/performance.md), and of replaying the spool, which every process does. Outputs that need the
-# batch figures (html, summary) stay in the parent, with the figures.
-COSTS = {"xlsx": 21.0, "json": 8.0, "jsonl": 8.0, "csv": 3.6, "orders": 15.0}
-PARENT_COSTS = {"html": 4.2, "summary": 3.4}
-REPLAY = 11.0
+# Relative cost of each output (seconds of py-spy samples for 100,000 orders of the bench data, commit
+# 8996ca0: its `add` and its `finish`), and of replaying the spool, which every process does. Outputs
+# that need the batch figures (html, summary) stay in the parent, with the figures. Since the replay
+# is now most of a writing process's time, results.json and results.csv go together when there is no
+# workbook (parent 16.2 s against 8.5 s for a child writing results.json alone).
+COSTS = {"xlsx": 20.0, "json": 2.0, "jsonl": 2.0, "csv": 2.1, "orders": 15.0}
+PARENT_COSTS = {"html": 4.3, "summary": 1.9}
+REPLAY = 7.0
 MIN_ORDERS = 5000  # below this, forking costs more than it saves
 
 
