@@ -236,6 +236,7 @@ def run(
             stream.close()
     if progress is not None:
         progress.close()
+    spool.flush()
     store = OrderStore(spool, rulebook, waivers=waivers, today=today, duplicates=ledger.duplicates())
     portfolio = detector.findings() if selected_splitting(rulebook) else []
     if portfolio:

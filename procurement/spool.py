@@ -44,13 +44,29 @@ class Spool:
             if len(self._buf) > self.memory_limit:
                 self._spill()
             return
-        self._file.write(_LENGTH.pack(len(blob)))
-        self._file.write(blob)
+        # On disk too, appended to the buffer and written a block at a time: two writes per order went
+        # to the system each (a 10 KB blob bypasses the file's own buffer), 2.3 s per 100,000 orders.
+        self._buf += _LENGTH.pack(len(blob))
+        self._buf += blob
+        if len(self._buf) >= _BLOCK:
+            self._write_pending()
+
+    def _write_pending(self) -> None:
+        assert self._file is not None
+        self._file.write(self._buf)
+        self._buf = bytearray()
+
+    def flush(self) -> None:
+        """Write what waits in the buffer, once the last blob is appended: before a process is forked
+        to read the spool too, so that no two processes write the same bytes."""
+        if self._file is not None:
+            if self._buf:
+                self._write_pending()
+            self._file.flush()
 
     def _spill(self) -> None:
         self._file = tempfile.TemporaryFile(prefix="procurement-spool-")  # noqa: SIM115 (closed by close())
-        self._file.write(self._buf)
-        self._buf = bytearray()
+        self._write_pending()
 
     @property
     def on_disk(self) -> bool:
@@ -68,7 +84,7 @@ class Spool:
                 pos += size + length
                 yield buf[pos - length:pos]
             return
-        self._file.flush()
+        self.flush()
         # pread, not a shared file position: two passes may interleave (a writer inside another's loop).
         fd, offset, buf, pos = self._file.fileno(), 0, b"", 0
         for _ in range(self._count):

@@ -214,3 +214,36 @@ def test_scoring_workers_leave_nothing_frozen(tmp_path, small_chunks):
 
     run([tiled_csv(tmp_path / "orders.csv", 300)], load_rules(None, [], []), jobs=2)
     assert gc.get_freeze_count() == 0
+
+
+def test_spool_on_disk_writes_each_blob_once_and_reads_while_appending(tmp_path):
+    """Blobs wait in a buffer before going to disk a block at a time: a pass started before the last
+    append reads what was there, a later pass reads everything, and a forked reader after `flush`
+    writes nothing (the file holds each blob once)."""
+    import hashlib
+    import multiprocessing
+
+    s = Spool(0)
+    small = [f"order {i}".encode() * (i % 7 + 1) for i in range(5000)]
+    for blob in small[:3000]:
+        s.append(blob)
+    early = iter(s)
+    assert next(early) == small[0]
+    for blob in small[3000:]:
+        s.append(blob)
+    assert [small[0], *early] == small[:3000]
+    assert list(s) == small
+    s.flush()
+    size = s._file.seek(0, 2)
+    assert size == sum(4 + len(b) for b in small)
+
+    def child(conn):
+        conn.send(hashlib.sha256(b"".join(s)).hexdigest())
+
+    parent_end, child_end = multiprocessing.get_context("fork").Pipe()
+    process = multiprocessing.get_context("fork").Process(target=child, args=(child_end,))
+    process.start()
+    assert parent_end.recv() == hashlib.sha256(b"".join(small)).hexdigest()
+    process.join()
+    assert s._file.seek(0, 2) == size
+    s.close()
