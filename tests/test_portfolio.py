@@ -129,6 +129,21 @@ def test_a_contract_published_twice_is_one_contract():
     assert found.order_ids == ("BC-000", "BC-002") and found.duplicates == ("BC-001",)
 
 
+def test_copies_are_told_apart_at_the_end_as_they_were_while_adding():
+    """The second and third copies go, at every level they reached; an order without a supplier is never
+    a copy (whatever it matches), another supplier's order with the same amount and date is not one."""
+    s = "48401106900016"
+    orders = [order(0, amount=30000, supplier_siret=s), order(1, amount=30000, supplier_siret=None,
+                                                              supplier_name=None),
+              order(2, amount=30000, supplier_siret=s), order(3, amount=30000),
+              order(4, amount=30000, supplier_siret=s), order(5, amount=30000, supplier_siret=None,
+                                                              supplier_name=None)]
+    (found,) = detect_splitting(orders)
+    assert found.order_ids == ("BC-000", "BC-001", "BC-003", "BC-005")
+    assert found.duplicates == ("BC-002", "BC-004") and found.total == 120000
+    assert found.amounts == (30000.0,) * 4
+
+
 def test_orders_without_amount_cpv_date_or_buyer_are_skipped():
     orders = [order(0, amount=None), order(1, amount=30000, cpv=None, contract_type=None),
               order(2, amount=30000, notification_date=None), order(3, amount=30000, buyer_name=None),
