@@ -144,13 +144,21 @@ class PortfolioFinding:
     severity: str = "warning"
     status: str = "fail"
     chantiers: tuple[int, ...] = (1, 3)
+    _messages: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def count(self) -> int:
         return len(self.order_ids)
 
     def message(self, lang: str = "fr") -> str:
+        """Kept once made: every order of the group repeats it (report rows, results.json, workbook)."""
         lang = "en" if lang == "en" else "fr"
+        made = self._messages.get(lang)
+        if made is None:
+            made = self._messages[lang] = self._make_message(lang)
+        return made
+
+    def _make_message(self, lang: str) -> str:
         kind = _TYPE_WORDS[lang][self.contract_type]
         level = _LEVEL_WORDS[lang][self.level]
         if lang == "fr":

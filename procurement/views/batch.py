@@ -22,7 +22,6 @@ from procurement import i18n
 from procurement.engine import Finding
 from procurement.fields import FIELDS
 from procurement.pipeline import Run
-from procurement.portfolio_findings import PortfolioOrderFinding
 from procurement.views.common import STATUS_ORDER, field_label, fmt_ratio, text_of, where
 from procurement.views.order import order_file_name
 from procurement.views.words import words
@@ -73,27 +72,15 @@ class PayloadBuilder:
         self.files, self.buyers, self.suppliers = _Index(), _Index(), _Index()
         self.rows = Spool()
         # Fail messages repeat over a batch: an engine finding's is kept by the values its template
-        # shows (FindingParts), a RISK-02 finding's by its group (id -> (group, message)).
+        # shows (FindingParts), a RISK-02 finding's by its group (PortfolioFinding.message).
         self.parts = FindingParts(run.rulebook.rules, lang)
-        self._groups: dict[int, tuple[Any, str]] = {}
         self._file_pos: dict[tuple[str, str | None], int] = {}
 
     def add(self, scored: Any) -> None:
         self.rows.append(orjson.dumps(self.row(scored)))
 
     def _message(self, f: Any) -> str:
-        kind = type(f)
-        if kind is Finding:
-            return self.parts.message(f)
-        if kind is PortfolioOrderFinding:
-            group = f.group
-            kept = self._groups.get(id(group))
-            if kept is None or kept[0] is not group:
-                if len(self._groups) >= 4096:
-                    self._groups.clear()
-                kept = self._groups[id(group)] = (group, f.message(self.lang))
-            return kept[1]
-        return f.message(self.lang)
+        return self.parts.message(f) if type(f) is Finding else f.message(self.lang)
 
     def row(self, scored: Any) -> list[Any]:
         o, s, rule_pos = scored.order, scored.scores, self.rule_pos
