@@ -143,19 +143,10 @@ class PayloadBuilder:
                     "lang": lang},
         }
 
-    def chunks(self) -> Iterator[str]:
-        """The embedded JSON document, in pieces: the tables, then `"orders": [...]` last."""
-        head = embed_json(self.tables())
-        yield head[:-1] + ',"orders":['
-        for i, row in enumerate(self.rows):
-            text = row.decode("utf-8").replace("<", "\\u003c")
-            yield text if i == 0 else "," + text
-        yield "]}"
-        self.rows.close()
-
     def encoded_chunks(self, rows_per_chunk: int = 1000) -> Iterator[bytes]:
-        """`chunks()` encoded in UTF-8, the rows joined by the thousand: no row decoded and encoded again
-        ('<' is one byte in UTF-8, never part of another character, so it is escaped in the bytes)."""
+        """The embedded JSON document in UTF-8, in pieces: the tables, then `"orders": [...]` last, the
+        rows joined by the thousand as the bytes they are ('<' is one byte in UTF-8, never part of
+        another character, so it is escaped in the bytes, as `embed_json` escapes it)."""
         head = embed_json(self.tables())
         yield (head[:-1] + ',"orders":[').encode("utf-8")
         batch: list[bytes] = []

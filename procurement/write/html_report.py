@@ -32,14 +32,8 @@ class ReportSink:
         self.add = self.data.add
 
     def finish(self, agg: dict[str, Any] | None = None) -> Path:
-        context = base_context(self.run, self.lang)
-        head, tail = _page(self.run, agg, context)
-        # Binary: the rows are UTF-8 already. The page's own text is written as the text mode would.
         with self.tmp.open("wb") as fh:
-            fh.write(head.replace("\n", os.linesep).encode("utf-8"))
-            for chunk in self.data.encoded_chunks():
-                fh.write(chunk)
-            fh.write(tail.replace("\n", os.linesep).encode("utf-8"))
+            _write_page(self.run, self.lang, agg, self.data, fh, os.linesep)
         return self.target
 
 
@@ -52,12 +46,15 @@ def _page(run: Run, agg: dict[str, Any] | None, context: dict[str, Any]) -> tupl
     return head, tail
 
 
-def _write_page(run: Run, lang: str, agg: dict[str, Any] | None, data: PayloadBuilder, fh: IO[str]) -> None:
+def _write_page(run: Run, lang: str, agg: dict[str, Any] | None, data: PayloadBuilder, fh: IO[bytes],
+                linesep: str) -> None:
+    """The page in UTF-8: the orders' rows are bytes already, copied as they are; the page's own text
+    with its line ends as `linesep` (the text mode of a file writes `os.linesep`)."""
     head, tail = _page(run, agg, base_context(run, lang))
-    fh.write(head)
-    for chunk in data.chunks():
+    fh.write(head.replace("\n", linesep).encode("utf-8"))
+    for chunk in data.encoded_chunks():
         fh.write(chunk)
-    fh.write(tail)
+    fh.write(tail.replace("\n", linesep).encode("utf-8"))
 
 
 def report_html(run: Run, lang: str = "fr", agg: dict[str, Any] | None = None) -> str:
@@ -65,9 +62,9 @@ def report_html(run: Run, lang: str = "fr", agg: dict[str, Any] | None = None) -
     builder = PayloadBuilder(run, lang, bool(run.options.get("per_order")))
     for scored in run.orders:
         builder.add(scored)
-    out = io.StringIO()
-    _write_page(run, lang, agg, builder, out)
-    return out.getvalue()
+    out = io.BytesIO()
+    _write_page(run, lang, agg, builder, out, "\n")
+    return out.getvalue().decode("utf-8")
 
 
 def write_html(run: Run, out_dir: Path, lang: str = "fr") -> Path:
