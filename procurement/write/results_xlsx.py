@@ -14,7 +14,8 @@ Sheets, in this order:
 
 Two writers give the same cells (xlsx_rows.py builds the values once for both): openpyxl's write-only
 mode for small runs, and from FAST_FROM_ORDERS orders the streamed rows of xlsx_stream.py spliced into
-the openpyxl workbook (about 10 times faster). PROCUREMENT_XLSX_WRITER=openpyxl or =fast forces one.
+the openpyxl workbook (about 10 times faster), deflated by a thread while they are made
+(xlsx_deflate.py). PROCUREMENT_XLSX_WRITER=openpyxl or =fast forces one.
 The orders are read twice: once for the header (the union of the user's columns), once for the rows.
 Cell safety (formulas, XML-illegal characters): xlsx_cells.py.
 """
@@ -45,7 +46,7 @@ from procurement.write.xlsx_cells import (
 )
 from procurement.write.xlsx_readme import write_readme
 from procurement.write.xlsx_rows import Columns, RowBuilder
-from procurement.write.xlsx_stable import run_time, save_stable
+from procurement.write.xlsx_stable import run_time, save_stable, sheet_heads
 from procurement.write.xlsx_words import SHEETS, words
 
 WRITER_ENV = "PROCUREMENT_XLSX_WRITER"
@@ -187,6 +188,32 @@ def _rejected_sheet(wb: Any, lang: str) -> Any:
 # ---------------------------------------------------------------------------------------------------------
 
 
+def _workbook(run: Run, lang: str, fast: bool, columns: Columns) -> tuple[Any, Any, Any, list[Any], Any]:
+    """(workbook, results sheet, CellStyles of the fast path or None, rule sheets, rejected sheet), their
+    header rows written but the results sheet's on the fast path. Styles are registered in this order."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    styles = None
+    if fast:
+        from procurement.write.xlsx_stream import CellStyles
+
+        results_ws = wb.create_sheet(SHEETS["results"][lang])  # its header once the columns are known
+        styles = CellStyles(results_ws)
+    else:
+        results_ws = _results_sheet(wb, run, lang, columns)
+    rule_ws = [_rule_sheet(wb, rule, lang) for rule in run.rulebook.rules]
+    return wb, results_ws, styles, rule_ws, _rejected_sheet(wb, lang)
+
+
+def _heads(run: Run, lang: str, columns: Columns) -> list[bytes]:
+    """The XML before the rows of each streamed sheet (results, rules, rejected), as the fast path's save
+    will write it if the columns stay these: a scratch workbook made the same way, saved without rows."""
+    wb, results_ws, _, rule_ws, rejected_ws = _workbook(run, lang, True, columns)
+    _results_header(results_ws, run, lang, columns)
+    return sheet_heads(wb, [results_ws, *rule_ws, rejected_ws])
+
+
 class XlsxSink:
     """results.xlsx fed one order at a time (see procurement.write.outputs); `writer` ("openpyxl" or
     "fast") overrides `choose_writer`.
@@ -198,9 +225,7 @@ class XlsxSink:
     """
 
     def __init__(self, run: Run, out_dir: Path, lang: str, stack: ExitStack | None = None,
-                 writer: str | None = None):
-        from openpyxl import Workbook
-
+                 writer: str | None = None, deflate: bool = True):
         lang = "en" if lang == "en" else "fr"
         self.run, self.lang = run, lang
         self.target = out_dir / "results.xlsx"
@@ -209,17 +234,14 @@ class XlsxSink:
         self.columns = Columns() if self.fast else Columns.discover(run)
         self.builder = RowBuilder(run, lang, self.columns)
         rules = list(run.rulebook.rules)
-        self.wb = wb = Workbook(write_only=True)
+        self.wb, self.results_ws, self.styles, self.rule_ws, self.rejected_ws = _workbook(
+            run, lang, self.fast, self.columns)
+        self.deflater: Any = None  # the fast path's, from the first order (`deflate`: False for none)
         if self.fast:
-            from procurement.write.xlsx_stream import CellStyles, SheetStream
+            from procurement.write.xlsx_deflate import Deflater
+            from procurement.write.xlsx_stream import SheetStream
 
-            self.results_ws = wb.create_sheet(SHEETS["results"][lang])  # its header once the columns are known
-            self.styles = CellStyles(self.results_ws)
-        else:
-            self.results_ws = _results_sheet(wb, run, lang, self.columns)
-        self.rule_ws = [_rule_sheet(wb, rule, lang) for rule in rules]
-        self.rejected_ws = _rejected_sheet(wb, lang)
-        if self.fast:
+            self.deflater = Deflater(FAST_COMPRESSLEVEL) if deflate else None
             self.results: Any = SheetStream(self.styles, 2, 0)
             self.rule_rows: list[Any] = [SheetStream(self.styles, 3, 8) for _ in rules]
             self.rejected: Any = SheetStream(self.styles, 2, 9)
@@ -227,6 +249,7 @@ class XlsxSink:
             self.results = _OpenpyxlRows(self.results_ws)
             self.rule_rows = [_OpenpyxlRows(ws) for ws in self.rule_ws]
             self.rejected = _OpenpyxlRows(self.rejected_ws)
+        self._deflate_due = self.deflater is not None
         self.sinks = [self.results, *self.rule_rows, self.rejected]
         self.room = [self.limit] * len(self.rule_rows)
         self.whole = True
@@ -245,6 +268,16 @@ class XlsxSink:
         for i, rule_row in by_rule:
             self.rule_rows[i].append(rule_row)
             self.room[i] -= 1
+        if self._deflate_due:
+            self._deflate()
+
+    def _deflate(self) -> None:
+        """Rows deflated by a thread from now on (xlsx_deflate.py): the columns are known from the first
+        order (if more appear later, the results rows are written again, without it, in finish())."""
+        self._deflate_due = False
+        heads = _heads(self.run, self.lang, self.columns)
+        for sink, head in zip(self.sinks, heads, strict=True):
+            sink.deflate(self.deflater, head)
 
     def finish(self) -> Path:
         from procurement.write.xlsx_stream import SheetStream
@@ -271,7 +304,9 @@ class XlsxSink:
         splices = {}
         if self.fast:
             sheets = [self.results_ws, *self.rule_ws, self.rejected_ws]
-            splices = {ws: sink.chunks() for ws, sink in zip(sheets, self.sinks, strict=True)}
+            splices = {ws: sink.spliced() for ws, sink in zip(sheets, self.sinks, strict=True)}
+            if self.deflater is not None:
+                self.deflater.drain()
         with atomic_path(self.target) as tmp:
             save_stable(self.wb, tmp, run_time(run.generated_at), splices, FAST_COMPRESSLEVEL if self.fast else None)
         return self.target

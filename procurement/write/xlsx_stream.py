@@ -9,7 +9,9 @@ number-format styles. Empty cells (None or "") are left out, as openpyxl leaves 
 
 The workbook around these rows (styles, header rows, column widths, frozen panes, autofilter,
 conditional formatting, the read-me) is still openpyxl's: `xlsx_stable.save_stable` splices each
-stream's rows into its sheet, just before `</sheetData>`, while it writes the zip.
+stream's rows into its sheet, just before `</sheetData>`, while it writes the zip. Once its sheet's head
+is known (`deflate`), a stream hands its rows to a thread that deflates them (xlsx_deflate.py) instead
+of writing them to its temporary file.
 
 A cell costs about half a microsecond of Python, so `append` does per cell only what varies: the
 cell's column is a prefix made once per sheet, its row a text made once per row, its content a body kept
@@ -29,6 +31,7 @@ from decimal import Decimal
 from typing import Any, BinaryIO
 
 from procurement.write.safe import DANGEROUS_PREFIXES
+from procurement.write.xlsx_deflate import HANDOVER, Deflated, Deflater
 
 FLUSH_ROWS = 200  # rows held before writing to the sheet's temporary file (37 sheets hold them at once)
 SHORT_TEXT = 300  # texts up to this length keep their XML for the next time they come (labels, messages)
@@ -67,6 +70,9 @@ class SheetStream:
         self._refs = [f'<c r="{get_column_letter(i)}' for i in range(1, width + 1)]  # a cell's reference, less its row
         self._file: BinaryIO = tempfile.TemporaryFile()  # noqa: SIM115 - closed by chunks() or close()
         self._pending: list[str] = []
+        self._flush_rows = FLUSH_ROWS  # once deflating: as many rows as make about HANDOVER bytes
+        self._deflater: Deflater | None = None
+        self._deflated: Deflated | None = None
         self._dates: dict[object, str] = {}
         self._texts: dict[str, str] = styles.texts  # text -> its cell body, shared by the workbook's sheets
         self._ints, self._floats = styles.ints, styles.floats  # likewise for numbers
@@ -107,7 +113,7 @@ class SheetStream:
         self._pending.append("".join(parts))
         self.next_row = r + 1
         self.rows += 1
-        if len(self._pending) >= FLUSH_ROWS:
+        if len(self._pending) >= self._flush_rows:
             self._flush()
 
     def _widen(self, width: int) -> list[str]:
@@ -166,9 +172,35 @@ class SheetStream:
         return ""  # cell_value gives nothing else; a stray object is left out rather than mis-typed
 
     def _flush(self) -> None:
-        if self._pending:
-            self._file.write("".join(self._pending).encode("utf-8"))
-            self._pending.clear()
+        if not self._pending:
+            return
+        rows = len(self._pending)
+        data = "".join(self._pending).encode("utf-8")
+        self._pending.clear()
+        if self._deflated is None:
+            self._file.write(data)
+            return
+        if rows == self._flush_rows == FLUSH_ROWS:  # the first full batch: how many rows make a handover
+            self._flush_rows = max(FLUSH_ROWS, FLUSH_ROWS * HANDOVER // len(data))
+        self._deflater.put(self._deflated, data)  # type: ignore[union-attr]
+
+    def deflate(self, deflater: Deflater, head: bytes) -> None:
+        """From now on the rows go to `deflater`'s thread, behind `head` (the sheet's XML before its rows)."""
+        member = deflater.member(head)
+        self._flush()
+        self._file.seek(0)
+        while chunk := self._file.read(HANDOVER):
+            deflater.put(member, chunk)
+        self._file.close()
+        self._deflater, self._deflated = deflater, member
+
+    def spliced(self) -> Iterator[bytes] | Deflated:
+        """What `xlsx_stable.save_stable` splices into the sheet: the deflated member (once the deflater
+        is drained), or the rows' XML (`chunks`)."""
+        if self._deflated is None:
+            return self.chunks()
+        self._flush()
+        return self._deflated
 
     def chunks(self, size: int = 1 << 20) -> Iterator[bytes]:
         """The rows' XML, from the start; the stream is then spent (its file is closed)."""
@@ -182,3 +214,6 @@ class SheetStream:
 
     def close(self) -> None:
         self._file.close()
+        if self._deflated is not None:
+            self._deflater.stop()  # type: ignore[union-attr] - the thread may still be feeding the member
+            self._deflated.close()
