@@ -9,6 +9,8 @@ Playwright's Python package; never a downloaded browser):
     OUT/summary.png  the top of the managers' summary (key figures, legal rules, chantiers)
 
 Run: `python scripts/screenshots.py [--input FILE] [--out reports/screenshots] [--lang fr]`.
+The pages are dated 2025-06-01 (SOURCE_DATE_EPOCH, unless already set): the same input then gives the
+same PNG bytes, so `make demo` leaves the committed screenshots untouched instead of re-dating them.
 Without Chromium it says so and exits 0 (use --strict to fail instead). The page load is checked as the
 browser tests do: no console error and no request leaving the page.
 """
@@ -103,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", default="fr", choices=["fr", "en"])
     parser.add_argument("--strict", action="store_true", help="fail when Chromium or Playwright is missing")
     args = parser.parse_args(argv)
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1748736000")  # see the module docstring
     try:
         import playwright  # noqa: F401
     except ImportError:
