@@ -15,8 +15,9 @@ from procurement.engine import Finding, jsonable
 from procurement.model import Order, Rejection, Source, Warning_
 from procurement.pipeline import ScoredOrder, meta
 from procurement.portfolio_findings import PortfolioOrderFinding
-from procurement.write.finding_parts import FindingParts, decisive, decisive_evidence
-from procurement.write.finding_parts import origin as _origin
+from procurement.write.finding_parts import FindingParts
+from procurement.write.finding_rows import decisive, decisive_evidence
+from procurement.write.finding_rows import origin as _origin
 
 _ORDER_SKIP = {"source", "warnings", "origins"}
 _GROUPS_LIMIT = 4096  # RISK-02 groups whose findings' JSON is kept (a bound, not a tuning)
@@ -164,22 +165,20 @@ class OrderJson:
         self._groups: dict[int, tuple[Any, Any, tuple[str, ...], dict[tuple[str, ...], bytes]]] = {}
 
     def findings(self, scored: ScoredOrder) -> list[bytes]:
-        order, dumps, lang, parts = scored.order, self.dumps, self.lang, self.parts
-        origins = order.origins
+        origins = scored.order.origins
         done: tuple[bytes, ...] = ()
-        if scored.encoded is not None and scored.encoded[0] == lang:
+        if scored.encoded is not None and scored.encoded[0] == self.lang:
             done = scored.encoded[1]
         findings = list(done)
-        for f in scored.findings[len(done):]:
-            if f.status == "not_applicable":
-                findings.append(b'{"rule":' + dumps(f.rule) + b',"status":"not_applicable"}')
-            elif type(f) is Finding:
-                findings.append(parts.finding_json(f, origins))
-            elif type(f) is PortfolioOrderFinding:
-                findings.append(self._group_json(f, origins))
-            else:
-                findings.append(dumps(finding_dict(f, lang, origins, True)))
+        rest = scored.findings[len(done):]
+        if rest:
+            findings += self.parts.findings_json(rest, origins, lambda f: self._other_json(f, origins))
         return findings
+
+    def _other_json(self, f: Any, origins: dict[str, str]) -> bytes:
+        if type(f) is PortfolioOrderFinding:
+            return self._group_json(f, origins)
+        return self.dumps(finding_dict(f, self.lang, origins, True))
 
     def _group_json(self, f: PortfolioOrderFinding, origins: dict[str, str]) -> bytes:
         """`dumps(finding_dict(f, lang, origins, True))`, which depends on the finding's group and rule
