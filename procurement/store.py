@@ -20,7 +20,7 @@ from itertools import islice
 from typing import Any
 
 from procurement.engine import Finding
-from procurement.scoring import score_order
+from procurement.scoring import rescore, score_order
 from procurement.spool import Spool
 from procurement.waivers import apply_waivers
 
@@ -114,10 +114,13 @@ class OrderStore:
             if concerned:
                 from procurement.portfolio_findings import PortfolioOrderFinding
 
-                findings.extend(PortfolioOrderFinding(g, self.portfolio_rule, order.id) for g in concerned)
-                if waivers:
+                added = [PortfolioOrderFinding(g, self.portfolio_rule, order.id) for g in concerned]
+                findings.extend(added)
+                if waivers:  # a waiver may concern the added verdicts: all are scored again
                     findings = apply_waivers(order, findings, waivers, today)
-                scores = score_order(findings, book, scores.missing)
+                    scores = score_order(findings, book, scores.missing)
+                else:
+                    scores = rescore(scores, added) or score_order(findings, book, scores.missing)
             yield ScoredOrder(order, findings, scores, original,
                               loads(encoded) if encoded is not None and "encoded" not in skip else None,
                               loads(texts) if texts is not None and "texts" not in skip else None)
