@@ -23,6 +23,7 @@ import orjson
 
 from procurement.engine import Finding, jsonable
 from procurement.rulebook.book import FAIL, INSUFFICIENT, NOT_APPLICABLE, PASS, REFERENCE_FIELDS, message_fields
+from procurement.write.finding_pattern import RulePattern
 from procurement.write.finding_rows import (
     _PLAIN,
     EVIDENCE_KEYS,
@@ -63,7 +64,7 @@ class _RuleParts:
     and its findings' entries (see `FindingParts.finding_json`)."""
 
     __slots__ = ("condition", "entries", "heads", "id", "key_get", "measure_get", "measure_names", "measures_keyed",
-                 "origin_get", "shown", "templated")
+                 "origin_get", "pattern", "shown", "templated")
 
     def __init__(self, rule: Any, slots: dict[str, int], origin_index: dict[str, int], condition: tuple[str, ...],
                  shown: tuple[str, ...], templated: frozenset[str]):
@@ -82,6 +83,7 @@ class _RuleParts:
         # Measures among those values: the whole JSON is kept, none is encoded per finding.
         self.measures_keyed = self.measure_get is not None and set(rule.measure) <= set(keyed)
         self.entries: dict[tuple, list] = {}
+        self.pattern = RulePattern(rule, slots) if self.condition is not None else None
 
 
 def _getter(names: tuple[str, ...], index: dict[str, int]) -> Any:
@@ -128,6 +130,7 @@ class FindingParts:
         self._not_applicable: dict[str, bytes] = {}  # a not-applicable finding's JSON, by rule
         self._messages: dict[tuple, tuple[str, bytes]] = {}  # text, and `,"message":...}` of the JSON
         self._evidence_json: dict[tuple, bytes] = {}
+        self._by_pattern: dict[tuple, bytes] = {}  # the same, by the pattern of the conditions' results
         self._evidence_text: dict[tuple, tuple[object, object]] = {}
         self._heads_text: dict[tuple, tuple[object, str]] = {}  # see describe_evidence
         self._actuals_text: dict[tuple, str] = {}  # see describe_evidence
@@ -141,6 +144,8 @@ class FindingParts:
         self._keys: tuple = ()
         self._origins: dict | None = None
         self._origin_keys: tuple = ()
+        self._explained_vals: tuple | None = None  # see _explained
+        self._explained_kept: dict[Finding, tuple] = {}
 
     def kept(self) -> int:
         """Entries kept in the caches (tests: proof that verdicts were answered from them)."""
@@ -221,18 +226,54 @@ class FindingParts:
 
     def evidence_json(self, f: Finding, origins: dict[str, str]) -> bytes:
         """`,"evidence":[...]` (the decisive conditions, each value with its origin), then `,"missing":[...]`
-        when some fields are missing: the middle of the finding's compact JSON."""
+        when some fields are missing: the middle of the finding's compact JSON. Kept by the values of the
+        rule's conditions, else by the pattern of their results (`finding_pattern.py`)."""
         key = self._memo(f)[1]
         if not key:
             return self._make_evidence_json(f, origins)
-        key = (key, self._rule(f).origin_get(self._set_origins(origins)))  # type: ignore[union-attr]
+        parts = self._rule(f)
+        okey = parts.origin_get(self._set_origins(origins))  # type: ignore[union-attr]
+        key = (key, okey)
         hit = self._evidence_json.get(key)
-        return hit if hit is not None else _cache_put(self._evidence_json, key, self._make_evidence_json(f, origins))
+        if hit is None:
+            rows, get, results = self._explained(f, parts)
+            if get is None:
+                hit = self._make_evidence_json(f, origins, rows)
+            else:
+                by = (parts.id, f.status, results, get(self._value_keys(f.vals)), okey)  # type: ignore[union-attr]
+                hit = self._by_pattern.get(by)
+                if hit is None:
+                    hit = _cache_put(self._by_pattern, by, self._make_evidence_json(f, origins, rows))
+            _cache_put(self._evidence_json, key, hit)
+        return hit
 
-    def _make_evidence_json(self, f: Finding, origins: dict[str, str]) -> bytes:
+    def _explained(self, f: Finding, parts: _RuleParts | None) -> tuple[list[tuple], Any, tuple | None]:
+        """`f`'s evidence rows; with the pattern of its conditions' results and a getter of its decisive
+        rows' values when the rule's rows follow from that pattern (`finding_pattern.py`): then made
+        without explaining the rule again."""
+        vals = f.vals
+        if vals is not self._explained_vals:  # kept for the order's findings: its JSON, then its texts
+            self._explained_vals, self._explained_kept = vals, {}
+        done = self._explained_kept.get(f)
+        if done is not None:
+            return done
+        pattern = None if parts is None else parts.pattern
+        known = results = None
+        if pattern is not None:
+            try:
+                results = pattern.pattern(vals)
+            except Exception:  # a condition that raises: `explain` says how, as it did before
+                results = None
+            if results is not None:
+                known = pattern.known(f, f.status, results)
+        done = (f.evidence_rows(), None, None) if known is None else (known[0], known[1], results)
+        self._explained_kept[f] = done
+        return done
+
+    def _make_evidence_json(self, f: Finding, origins: dict[str, str], rows: list[tuple] | None = None) -> bytes:
         """`decisive_evidence` encoded, each row assembled from its condition's JSON kept by value."""
         status, missing = f.status, f.missing
-        rows, cache, out = f.evidence_rows(), self._rows_json, []
+        rows, cache, out = f.evidence_rows() if rows is None else rows, self._rows_json, []
         for row in decisive_rows(rows, status, missing if status == INSUFFICIENT else None):
             part, name, op, expected, actual, result = row
             try:
@@ -359,4 +400,5 @@ class FindingParts:
         return texts
 
     def _make_evidence_text(self, f: Finding) -> tuple[object, object]:
-        return evidence_texts(f.evidence_rows(), f.missing, self.lang, self._heads_text, self._actuals_text)
+        rows = self._explained(f, self._rule(f))[0]
+        return evidence_texts(rows, f.missing, self.lang, self._heads_text, self._actuals_text)
