@@ -36,7 +36,8 @@ def test_rows_match_the_plain_way(lang):
     room = [10] * n_rules
     for scored in r.orders:
         room_before = list(room)
-        row, rule_rows = builder.rows(scored, True, room)
+        row, source, rule_rows = builder.rows(scored, True, room)
+        assert source == builder.source(scored)
         for i, _ in rule_rows:
             room[i] -= 1
         for f in scored.findings:
@@ -47,8 +48,7 @@ def test_rows_match_the_plain_way(lang):
         at = len(row) - 2 - n_rules
         assert row[at:at + n_rules] == labels
         assert row == builder.results_row(scored, builder.source(scored))
-        expected_rows = [(builder.rule_index[f.rule], [*builder.source(scored), i18n.label(f.status, lang),
-                                                       *builder.texts(f)])
+        expected_rows = [(builder.rule_index[f.rule], (i18n.label(f.status, lang), *builder.texts(f)))
                          for f in scored.findings
                          if f.status != "not_applicable" and f.rule in builder.rule_index
                          and room_before[builder.rule_index[f.rule]] > 0]

@@ -250,6 +250,7 @@ class XlsxSink:
             self.rule_rows = [_OpenpyxlRows(ws) for ws in self.rule_ws]
             self.rejected = _OpenpyxlRows(self.rejected_ws)
         self._deflate_due = self.deflater is not None
+        self._tails: dict[tuple[object, ...], list[str]] = {}  # a rule sheet row's last cells -> their segment
         self.sinks = [self.results, *self.rule_rows, self.rejected]
         self.room = [self.limit] * len(self.rule_rows)
         self.whole = True
@@ -262,14 +263,35 @@ class XlsxSink:
         results = self.results
         if self.fast and self.columns.observe(scored) and results.rows:
             self.whole = False  # the rows already written lack the new column: written again in finish()
-        row, by_rule = self.builder.rows(scored, self.whole and results.rows < self.limit, self.room)
+        row, source, by_rule = self.builder.rows(scored, self.whole and results.rows < self.limit, self.room)
         if row is not None:
             results.append(row)
-        for i, rule_row in by_rule:
-            self.rule_rows[i].append(rule_row)
-            self.room[i] -= 1
+        if by_rule:
+            sinks, room = self.rule_rows, self.room
+            if self.fast:
+                head, tails = sinks[by_rule[0][0]].segment(source), self._tails  # every rule sheet: columns A-H
+                for i, rest in by_rule:
+                    tail = tails.get(rest)
+                    sinks[i].append_segments(head, tail if tail is not None else self._tail(sinks[i], rest))
+                    room[i] -= 1
+            else:
+                for i, rest in by_rule:
+                    sinks[i].append([*source, *rest])
+                    room[i] -= 1
         if self._deflate_due:
             self._deflate()
+
+    def _tail(self, sink: Any, rest: tuple[object, ...]) -> list[str]:
+        """A rule sheet row's cells from column E, kept while they are texts (a number could equal another
+        kind of number as a key: True == 1, -0.0 == 0.0)."""
+        from procurement.write.xlsx_stream import TEXTS_KEPT
+
+        tail = sink.segment(rest, 4)
+        if all(v is None or type(v) is str for v in rest):
+            if len(self._tails) >= TEXTS_KEPT:
+                self._tails.clear()
+            self._tails[rest] = tail
+        return tail
 
     def _deflate(self) -> None:
         """Rows deflated by a thread from now on (xlsx_deflate.py): the columns are known from the first

@@ -159,14 +159,16 @@ class RowBuilder:
         return row
 
     def rows(self, scored: ScoredOrder, with_results: bool, rule_room: list[int]
-             ) -> tuple[list[object] | None, list[tuple[int, list[object]]]]:
-        """(the results row or None, [(rule index, rule sheet row)]) of one order; counts its findings.
+             ) -> tuple[list[object] | None, list[object], list[tuple[int, tuple[object, ...]]]]:
+        """(the results row or None, the order's `source`, [(rule index, the rest of its rule sheet row)]) of
+        one order; counts its findings. A rule sheet's row is the source, then (status label, message,
+        evidence, missing): the rest comes apart because it recurs from order to order (xlsx_stream.segment).
 
         `rule_room[i]`: rows rule sheet i can still take (Excel's limit); a full sheet gets no more rows.
         """
         counts, index, labels, texts, lang = self._counts, self.rule_index, self.labels, self.texts, self.lang
         source = self.source(scored)
-        rule_rows: list[tuple[int, list[object]]] = []
+        rule_rows: list[tuple[int, tuple[object, ...]]] = []
         by_rule: list[object] = [None] * len(self.rules)  # the results row's status columns
         done: tuple[Any, ...] = ()  # texts a worker computed (the batch may have added findings since)
         if scored.texts is not None and scored.texts[0] == lang:
@@ -185,8 +187,8 @@ class RowBuilder:
             if status == "not_applicable" or rule_room[i] <= 0:
                 continue
             message, evidence, missing = done[k] if k < n_done and done[k] is not None else texts(f)
-            rule_rows.append((i, [*source, label, message, evidence, missing]))
-        return (self.results_row(scored, source, by_rule) if with_results else None), rule_rows
+            rule_rows.append((i, (label, message, evidence, missing)))
+        return (self.results_row(scored, source, by_rule) if with_results else None), source, rule_rows
 
     def rule_labels(self, scored: ScoredOrder) -> list[object]:
         """Each rule's status on the order in words (None where it has no finding), as `rows` finds them."""

@@ -16,7 +16,9 @@ of writing them to its temporary file.
 A cell costs about half a microsecond of Python, so `append` does per cell only what varies: the
 cell's column is a prefix made once per sheet, its row a text made once per row, its content a body kept
 by value (texts, ints and floats met before: labels, messages, counts, an order's source row in each
-of its sheets).
+of its sheets). Rows that repeat whole runs of cells (a rule sheet's row: the order's source, in each of
+its rule sheets, then a status and texts that recur from order to order) are cheaper still as
+`segment`s, made once and joined by each row's number (`append_segments`).
 
 Values reach `append` already cleaned by `xlsx_cells.cell_value`; a text that starts with =, +, -, @, a
 tab or a carriage return gets the quote-prefix style, as `xlsx_cells.text_cell` gives it.
@@ -26,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any, BinaryIO
 
@@ -112,6 +114,48 @@ class SheetStream:
         add("</row>")
         self._pending.append("".join(parts))
         self.next_row = r + 1
+        self.rows += 1
+        if len(self._pending) >= self._flush_rows:
+            self._flush()
+
+    def cell(self, v: object) -> str | None:
+        """What follows `<c r="A1"` for `v` as `append` writes it; None for no cell."""
+        if v is None:
+            return None
+        t = type(v)
+        if t is str:
+            body = self._texts.get(v)  # type: ignore[arg-type]
+            return body if body is not None else self._body(v) if v else None  # type: ignore[arg-type]
+        if t is int:
+            body = self._ints.get(v)  # type: ignore[arg-type]
+            return body if body is not None else self._int(v)  # type: ignore[arg-type]
+        if t is float:
+            body = self._floats.get(v)  # type: ignore[arg-type]
+            return body if body is not None else self._float(v)  # type: ignore[arg-type]
+        return self._other(v) or None
+
+    def segment(self, values: Sequence[object], first: int = 0) -> list[str]:
+        """The cells of `values`, in columns from `first` (0 for A), as pieces that joined by a row's number
+        give their XML as `append` writes it: [ref, '"' + body + next ref, ..., '"' + last body]."""
+        refs = self._refs
+        if first + len(values) > len(refs):
+            refs = self._widen(first + len(values))
+        pieces: list[str] = []
+        for ref, v in zip(refs[first:], values, strict=False):
+            body = self.cell(v)
+            if body is not None:
+                if pieces:
+                    pieces[-1] += ref
+                else:
+                    pieces.append(ref)
+                pieces.append('"' + body)
+        return pieces
+
+    def append_segments(self, head: list[str], tail: list[str]) -> None:
+        """The row whose cells are those of `head`, then `tail` (`segment`s that follow each other)."""
+        r = str(self.next_row)
+        self._pending.append(f'<row r="{r}">{r.join(head)}{r.join(tail)}</row>')
+        self.next_row += 1
         self.rows += 1
         if len(self._pending) >= self._flush_rows:
             self._flush()
