@@ -3,8 +3,9 @@
 Why processes: scoring is pure Python (validation, enrichment, rules), so threads would share one
 core. Workers are forked after the rulebook, register and waivers are loaded, and inherit them: a
 compiled rulebook holds closures and cannot be pickled, and need not be. Only chunks of raw records
-go out (packed by `procurement.transfer`) and chunks of pickled results come back; at most two chunks
-per worker are in flight, so a reader faster than the workers does not fill memory. Results are
+go out (packed by `procurement.transfer`) and chunks of pickled results come back; each worker has one
+chunk at a time and the parent one more, packed, so a reader faster than the workers does not fill
+memory. Results are
 consumed in submission order, which makes the output of `--jobs N` identical to `--jobs 1`.
 """
 
@@ -21,7 +22,7 @@ from itertools import chain, islice
 from typing import Any
 
 from procurement.scorer import ChunkResult, Context, score_chunk
-from procurement.transfer import pack, unpack
+from procurement.transfer import pack, result_of, unpack
 
 # Records per task: enough to amortise the pickling; smaller chunks, less held by each worker (100k orders:
 # 457 MB of summed PSS with 1,000, 317 MB with 250, same wall time within noise).
@@ -76,14 +77,20 @@ def _chunks(records: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
+def _packed(source: Iterator[list[Any]]) -> bytes | None:
+    chunk = next(source, None)
+    return None if chunk is None else pack(chunk)
+
+
 def score_stream(records: Iterable[Any], ctx: Context, jobs: int = 1) -> Iterator[tuple[ChunkResult, bool]]:
     """(chunk result, came from a worker) for each chunk, in input order.
 
     A worker's waiver matches are counted in its own copy of the waiver set: the parent adds them up
     (`came from a worker`); in this process they are counted in place.
 
-    Each worker has one chunk at a time and gets its next one as soon as its result is received, before
-    the parent absorbs that result: no feeder thread, so an interruption can always stop the workers
+    Each worker has one chunk at a time and gets its next one, read and packed beforehand, as soon as its
+    result's bytes are received, before the parent decodes and absorbs that result: no feeder thread, so
+    an interruption can always stop the workers
     (a multiprocessing.Pool can hang in terminate() while its feeder thread writes to a dead worker).
     """
     chunks = _chunks(records, CHUNK)
@@ -118,15 +125,19 @@ def score_stream(records: Iterable[Any], ctx: Context, jobs: int = 1) -> Iterato
                 break
             conn.send_bytes(pack(chunk))
             busy.append(conn)
+        # The next chunk is read and packed while the workers score, so that a worker whose result comes
+        # in gets its next chunk at once; its result is decoded after that (a worker waited for both).
+        ready = _packed(source)
         while busy:
             conn = busy.popleft()
-            result = conn.recv()
+            data = conn.recv_bytes()
+            if ready is not None:
+                conn.send_bytes(ready)
+                busy.append(conn)
+                ready = _packed(source)
+            result = result_of(data)
             if isinstance(result, _Failure):
                 raise WorkerError(result.text)
-            chunk = next(source, None)
-            if chunk is not None:
-                conn.send_bytes(pack(chunk))
-                busy.append(conn)
             yield result, True
         for _, conn in workers:
             conn.send_bytes(b"")  # stop

@@ -55,3 +55,9 @@ def unpack(data: bytes) -> list[Any]:
         append(RawRecord(source, {n: Cell(c, v) for n, c, v in zip(names, columns, values, strict=True)}, [],
                          None if headers is None else dict(zip(headers, original, strict=True))))
     return out
+
+
+def result_of(data: bytes) -> Any:
+    """A worker's result as it sent it (`Connection.send`, a pickle): received as bytes first, so that the
+    parent hands the worker its next chunk before decoding it."""
+    return pickle.loads(data)
