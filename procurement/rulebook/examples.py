@@ -41,33 +41,34 @@ class ExampleResult:
         return self.problem is None
 
 
-def describe_evidence(rows: list[tuple], lang: str, heads: dict[tuple, tuple[object, str]] | None = None,
+def describe_evidence(rows: list[tuple], lang: str, heads: dict[tuple, tuple[object, str, Any]] | None = None,
                       actuals: dict[tuple, str] | None = None) -> str:
     """'require: env_considerations contains_any ['criterion'] -> false (clause)'; rows joined by '; '.
 
-    `heads`: a dict kept by the caller across findings, for the part of a row before the result (the
-    condition with its expected value, formatted once: a table of 70 words otherwise is each time). It is
-    keyed by the expected object's id, the object kept beside its text so that the id stays its own.
+    `heads`: a dict kept by the caller across findings, for the part of a row before its value (the
+    condition with its expected value and its result, formatted once: a table of 70 words otherwise is
+    each time), with the field's kind. It is keyed by the expected object's id, the object kept beside
+    its text so that the id stays its own.
     `actuals`: another, for the actual values as formatted (an order's amount is read by several rules,
     a date or a code by many orders), keyed by what sets a value's text apart: kind, type and value.
     """
     words = _WORDS["fr" if lang == "fr" else "en"]
     parts = []
     for part, name, op, expected, actual, result in rows:
-        kind = FIELDS_BY_NAME[name].kind if name in FIELDS_BY_NAME else None
-        key = (part, name, op, id(expected))
+        key = (part, name, op, id(expected), result)
         kept = heads.get(key) if heads is not None else None
         if kept is not None and kept[0] is expected:
-            head = kept[1]
+            _expected, head, kind = kept
         else:
+            kind = FIELDS_BY_NAME[name].kind if name in FIELDS_BY_NAME else None
             exp = "" if expected is None else " " + format_value(expected, None if op == "in_table" else kind, lang)
-            head = f"{part}: {name} {op}{exp} -> "
+            head = f"{part}: {name} {op}{exp} -> {words[result]} ("
             if heads is not None:
                 if len(heads) >= 4096:  # bounded, whatever expected values a caller brings
                     heads.clear()
-                heads[key] = (expected, head)
+                heads[key] = (expected, head, kind)
         text = format_value(actual, kind, lang) if actuals is None else format_kept(actual, kind, lang, actuals)
-        parts.append(f"{head}{words[result]} ({text})")
+        parts.append(head + text + ")")
     return "; ".join(parts)
 
 

@@ -71,6 +71,20 @@ def render(template: Template, values: Mapping[str, Any], lang: str) -> str:
     return "".join(out)
 
 
+def render_kept(template: Template, vals: Sequence[Any], slot: Mapping[str, int], lang: str,
+                kept: dict[tuple, str]) -> str:
+    """`render` of the values at their slots in `vals`, each value's text kept in `kept` (`format_kept`):
+    an order's amount is shown by several rules' messages, a date or a code by many orders'."""
+    out = []
+    for part in template:
+        if isinstance(part, tuple):
+            name = part[0]
+            out.append(format_kept(vals[slot[name]], FIELDS_BY_NAME[name].kind, lang, kept))
+        else:
+            out.append(part)
+    return "".join(out)
+
+
 def _group(int_part: str, sep: str) -> str:
     head = len(int_part) % 3 or 3
     groups = [int_part[:head]] + [int_part[i : i + 3] for i in range(head, len(int_part), 3)]

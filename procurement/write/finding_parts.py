@@ -16,14 +16,13 @@ worker renders a message once for both. Each cache is cleared when full: memory 
 
 from __future__ import annotations
 
-from operator import itemgetter
 from typing import Any
 
 import orjson
 
 from procurement.engine import Finding, jsonable
 from procurement.rulebook.book import FAIL, INSUFFICIENT, NOT_APPLICABLE, PASS, REFERENCE_FIELDS, message_fields
-from procurement.write.finding_pattern import RulePattern
+from procurement.rulebook.render import render_kept
 from procurement.write.finding_rows import (
     _PLAIN,
     EVIDENCE_KEYS,
@@ -35,6 +34,7 @@ from procurement.write.finding_rows import (
     key_part,
     origin,
 )
+from procurement.write.finding_rule import RuleParts
 
 # What other modules import from here (the rows' helpers live in finding_rows.py).
 __all__ = ["EVIDENCE_KEYS", "FindingParts", "decisive", "decisive_evidence", "evidence_texts", "key_part", "origin"]
@@ -56,47 +56,6 @@ def _cache_put(cache: dict, key: tuple, value: Any) -> Any:
         cache.clear()
     cache[key] = value
     return value
-
-
-class _RuleParts:
-    """What explaining a rule's findings reads, resolved once: getters of the key parts of its
-    conditions, of the values its messages show and of their origins, its measures, its JSON heads,
-    and its findings' entries (see `FindingParts.finding_json`)."""
-
-    __slots__ = ("condition", "entries", "heads", "id", "key_get", "measure_get", "measure_names", "measures_keyed",
-                 "origin_get", "pattern", "shown", "templated")
-
-    def __init__(self, rule: Any, slots: dict[str, int], origin_index: dict[str, int], condition: tuple[str, ...],
-                 shown: tuple[str, ...], templated: frozenset[str]):
-        self.id, self.templated = rule.id, templated
-        # None: a field outside the value tuple, no shortcut
-        self.condition = _getter(condition, slots)
-        self.shown = _getter(shown, slots)
-        self.origin_get = _getter((*condition, *ORIGIN_BASES), origin_index)
-        self.measure_names = rule.measure
-        self.measure_get = _getter(rule.measure, slots)
-        rid = orjson.dumps(rule.id)
-        self.heads = {s: b'{"rule":' + rid + b',"status":' + orjson.dumps(s) for s in (PASS, FAIL, INSUFFICIENT)}
-        # Everything a finding's JSON and texts depend on but its measures: conditions and shown values.
-        keyed = tuple(dict.fromkeys((*condition, *shown)))
-        self.key_get = None if self.condition is None or self.shown is None else _getter(keyed, slots)
-        # Measures among those values: the whole JSON is kept, none is encoded per finding.
-        self.measures_keyed = self.measure_get is not None and set(rule.measure) <= set(keyed)
-        self.entries: dict[tuple, list] = {}
-        self.pattern = RulePattern(rule, slots) if self.condition is not None else None
-
-
-def _getter(names: tuple[str, ...], index: dict[str, int]) -> Any:
-    """A function from a sequence to the tuple of its items at the positions of `names` (None when a
-    name has none)."""
-    if not all(n in index for n in names):
-        return None
-    if len(names) > 1:
-        return itemgetter(*(index[n] for n in names))
-    if names:
-        i = index[names[0]]
-        return lambda seq: (seq[i],)
-    return lambda seq: ()
 
 
 class FindingParts:
@@ -125,14 +84,14 @@ class FindingParts:
         # The fields whose origin an evidence depends on, in the order of the per-order origin tuple.
         self._origin_index = {n: i for i, n in enumerate(dict.fromkeys(
             n for names in self.condition.values() for n in (*names, *ORIGIN_BASES)))}
-        self._parts: dict[str, _RuleParts | None] = {}
-        self._by_compiled: dict[Any, _RuleParts | None] = {}  # the same, by compiled rule (no property call)
+        self._parts: dict[str, RuleParts | None] = {}
+        self._by_compiled: dict[Any, RuleParts | None] = {}  # the same, by compiled rule (no property call)
         self._not_applicable: dict[str, bytes] = {}  # a not-applicable finding's JSON, by rule
         self._messages: dict[tuple, tuple[str, bytes]] = {}  # text, and `,"message":...}` of the JSON
         self._evidence_json: dict[tuple, bytes] = {}
         self._by_pattern: dict[tuple, bytes] = {}  # the same, by the pattern of the conditions' results
         self._evidence_text: dict[tuple, tuple[object, object]] = {}
-        self._heads_text: dict[tuple, tuple[object, str]] = {}  # see describe_evidence
+        self._heads_text: dict[tuple, tuple[object, str, Any]] = {}  # see describe_evidence
         self._actuals_text: dict[tuple, str] = {}  # see describe_evidence
         # A condition row's JSON up to its result, shared by the rules and orders that evaluate the same
         # condition on the same value (the expected object kept beside it: the key holds its id).
@@ -151,13 +110,13 @@ class FindingParts:
         """Entries kept in the caches (tests: proof that verdicts were answered from them)."""
         return len(self._messages) + len(self._evidence_json) + len(self._evidence_text)
 
-    def _rule(self, f: Finding) -> _RuleParts | None:
+    def _rule(self, f: Finding) -> RuleParts | None:
         rid = f.compiled.id
         try:
             return self._parts[rid]
         except KeyError:
             rule = self._rules.get(rid)
-            parts = None if rule is None else _RuleParts(rule, f.slots, self._origin_index, self.condition[rid],
+            parts = None if rule is None else RuleParts(rule, f.slots, self._origin_index, self.condition[rid],
                                                          self.shown[rid], self.templated[rid])
             self._parts[rid] = self._by_compiled[f.compiled] = parts
             return parts
@@ -214,7 +173,13 @@ class FindingParts:
             key = memo[1] or None
         entry = None if key is None else self._messages.get(key)
         if entry is None:
-            text = f.message(self.lang)
+            if parts is not None and status in parts.templated:  # `f.message(lang)`, values' texts kept
+                rule = f.compiled
+                lang = "en" if self.lang == "en" else "fr"
+                template = (rule.message if status == FAIL else rule.message_pass)[lang]
+                text = render_kept(template, f.vals, f.slots, lang, self._actuals_text)
+            else:
+                text = f.message(self.lang)
             entry = (text, b',"message":' + orjson.dumps(text) + b"}")
             if key is not None:
                 _cache_put(self._messages, key, entry)
@@ -247,7 +212,7 @@ class FindingParts:
             _cache_put(self._evidence_json, key, hit)
         return hit
 
-    def _explained(self, f: Finding, parts: _RuleParts | None) -> tuple[list[tuple], Any, tuple | None]:
+    def _explained(self, f: Finding, parts: RuleParts | None) -> tuple[list[tuple], Any, tuple | None]:
         """`f`'s evidence rows; with the pattern of its conditions' results and a getter of its decisive
         rows' values when the rule's rows follow from that pattern (`finding_pattern.py`): then made
         without explaining the rule again."""
@@ -321,15 +286,15 @@ class FindingParts:
         """The JSON of each finding of an order: `finding_json` of an applicable engine finding (inlined:
         one look-up each), a not-applicable one's kept per rule, `other(f)` for any other finding."""
         okeys = self._set_origins(origins)
-        by_compiled, na = self._by_compiled, self._not_applicable
+        by_compiled, na, dumps = self._by_compiled, self._not_applicable, orjson.dumps
         out: list[bytes] = []
         for f in findings:
             status = f.status
             if status == NOT_APPLICABLE:
-                rid = f.rule
+                rid = f.compiled.id if type(f) is Finding else f.rule
                 done = na.get(rid)
                 if done is None:
-                    done = na[rid] = b'{"rule":' + orjson.dumps(rid) + b',"status":"not_applicable"}'
+                    done = na[rid] = b'{"rule":' + dumps(rid) + b',"status":"not_applicable"}'
                 out.append(done)
                 continue
             if type(f) is not Finding:
@@ -347,10 +312,20 @@ class FindingParts:
                 entry = self._make_entry(f, parts, origins, key)
             f.memo = entry
             whole = entry[5]
-            out.append(whole if whole is not None else entry[4] + self._measures(f, parts) + entry[2][1])
+            if whole is None:
+                measures = parts.measure_get
+                if measures is not None and parts.measure_names:  # `_measures`, inlined
+                    try:  # the getter reads as many values as there are names
+                        encoded = dumps(dict(zip(parts.measure_names, measures(vals), strict=False)))
+                        whole = entry[4] + b',"measures":' + encoded + entry[2][1]
+                    except TypeError:  # a value orjson does not know
+                        whole = None
+                if whole is None:
+                    whole = entry[4] + self._measures(f, parts) + entry[2][1]
+            out.append(whole)
         return out
 
-    def _make_entry(self, f: Finding, parts: _RuleParts, origins: dict[str, str], key: tuple) -> list[Any]:
+    def _make_entry(self, f: Finding, parts: RuleParts, origins: dict[str, str], key: tuple) -> list[Any]:
         memo = self._memo(f)
         prefix = parts.heads[f.status] + self.evidence_json(f, origins)
         memo[4] = prefix
@@ -364,7 +339,7 @@ class FindingParts:
         entries[key] = memo
         return memo
 
-    def _measures(self, f: Finding, parts: _RuleParts | None) -> bytes:
+    def _measures(self, f: Finding, parts: RuleParts | None) -> bytes:
         """`,"measures":{...}`, or nothing when the rule has none."""
         if parts is None or parts.measure_get is None:
             measures = f.measures
@@ -378,7 +353,7 @@ class FindingParts:
         except TypeError:  # a set, or another value orjson does not know
             return b',"measures":' + orjson.dumps({k: jsonable(v) for k, v in measures.items()})
 
-    def _assemble(self, f: Finding, parts: _RuleParts | None, origins: dict[str, str]) -> bytes:
+    def _assemble(self, f: Finding, parts: RuleParts | None, origins: dict[str, str]) -> bytes:
         """`finding_json` piece by piece, for a rule whose values are not all in the value tuple."""
         head = None if parts is None else parts.heads.get(f.status)
         if head is None:
