@@ -22,16 +22,17 @@ from procurement import i18n
 from procurement.engine import Finding
 from procurement.fields import FIELDS
 from procurement.pipeline import Run
+from procurement.rule_statuses import STATUS_LETTER, RuleStatuses
 from procurement.views.common import STATUS_ORDER, field_label, fmt_ratio, text_of, where
 from procurement.views.order import order_file_name
 from procurement.views.words import words
 
-STATUS_LETTER = {"pass": "p", "fail": "f", "not_applicable": "n", "insufficient_data": "i", "waived": "w"}
 ORDER_COLUMNS = ("id", "file", "row", "buyer", "supplier", "object", "amount", "date", "score", "completeness",
                  "statuses", "messages", "missing", "page", "nature")
 # Where the page's data goes; random, so that no spreadsheet text can forge it.
 DATA_PLACEHOLDER = f"@@procurement-data-{secrets.token_hex(16)}@@"
 REJECTED_LIMIT = 1000  # rejected rows shown in the page; all are in rejected.csv
+_PATTERNS_LIMIT = 20_000  # letters of orders kept with where their fails are (a bound, not a tuning)
 
 
 class _Index:
@@ -75,6 +76,9 @@ class PayloadBuilder:
         # shows (FindingParts), a RISK-02 finding's by its group (PortfolioFinding.message).
         self.parts = FindingParts(run.rulebook.rules, lang)
         self._file_pos: dict[tuple[str, str | None], int] = {}
+        self.layout = RuleStatuses(run.rulebook.rules)
+        self._fails: dict[str, tuple[int, ...]] = {}  # an order's letters -> where "f" and "w" are
+        self._others = "n" * (len(self.rules) - self.layout.n)  # letters of the rules after the rulebook's
 
     def add(self, scored: Any) -> None:
         self.rows.append(orjson.dumps(self.row(scored)))
@@ -82,17 +86,52 @@ class PayloadBuilder:
     def _message(self, f: Any) -> str:
         return self.parts.message(f) if type(f) is Finding else f.message(self.lang)
 
+    def _failed(self, letters: str) -> tuple[int, ...]:
+        """The positions of the letters "f" and "w" (fail, waived, or a status read as fail)."""
+        hit = self._fails.get(letters)
+        if hit is None:
+            if len(self._fails) >= _PATTERNS_LIMIT:
+                self._fails.clear()
+            hit = self._fails[letters] = tuple(i for i, letter in enumerate(letters) if letter in "fw")
+        return hit
+
+    def _verdicts(self, scored: Any) -> tuple[str, list[Any]]:
+        """(one letter per rule, in the order of `rules`; [position, message] of each fail and waived
+        finding, in the order of the findings)."""
+        findings, rule_pos = scored.findings, self.rule_pos
+        head_letters = self.layout.letters(scored)
+        if head_letters is None:
+            head, rest, letters = (), findings, ["n"] * len(self.rules)
+        else:
+            statuses, rest = self.layout.of(scored)  # type: ignore[misc]
+            head = [pos for pos in self._failed(head_letters) if statuses[pos] in ("fail", "waived")]
+            letters = list(head_letters + self._others) if rest else head_letters + self._others
+        messages: list[Any] = []
+        if head:
+            done = scored.encoded[1] if scored.encoded is not None and scored.encoded[0] == self.lang else ()
+            for pos in head:
+                messages += [pos, self._known_message(findings[pos], done[pos] if pos < len(done) else None)]
+        for f in rest:
+            status = f.status
+            pos = rule_pos[f.rule]
+            letters[pos] = STATUS_LETTER.get(status, "f")
+            if status == "fail" or status == "waived":  # a waived finding's message says who accepted it
+                messages += [pos, self._message(f)]
+        return letters if type(letters) is str else "".join(letters), messages
+
+    def _known_message(self, f: Any, encoded: bytes | None) -> str:
+        """The finding's message, read from its results.json JSON when a worker encoded it (an engine
+        finding's JSON ends with its message: `,"message":"..."}`)."""
+        if encoded is not None and type(f) is Finding:
+            at = encoded.rfind(b',"message":"')
+            if at > 0 and encoded[-2:] == b'"}':
+                return orjson.loads(encoded[at + 11:-1])
+        return self._message(f)
+
     def row(self, scored: Any) -> list[Any]:
         o, s, rule_pos = scored.order, scored.scores, self.rule_pos
         src = o.source
-        messages: list[Any] = []
-        statuses = ["n"] * len(self.rules)  # one letter per rule, in the order of `rules`
-        for f in scored.findings:
-            status = f.status
-            pos = rule_pos[f.rule]
-            statuses[pos] = STATUS_LETTER.get(status, "f")
-            if status == "fail" or status == "waived":  # a waived finding's message says who accepted it
-                messages += [pos, self._message(f)]
+        statuses, messages = self._verdicts(scored)  # one letter per rule, in the order of `rules`
         missing: list[Any] = []
         for rule_id, fields in s.missing.items():
             if rule_id in rule_pos:
@@ -112,7 +151,7 @@ class PayloadBuilder:
             o.notification_date.isoformat() if o.notification_date else "",
             _round(s.overall, 1),
             _round(s.completeness, 3),
-            "".join(statuses),
+            statuses,
             messages,
             missing,
             order_file_name(scored) if self.per_order else "",

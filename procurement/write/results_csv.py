@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from procurement.pipeline import Run
+from procurement.rule_statuses import RuleStatuses
 from procurement.scoring import CHANTIERS
 from procurement.write.safe import atomic_path, neutralise, write_with
 
@@ -85,7 +86,8 @@ def row(scored: Any, lang: str, statuses: list[str], rule_ids: list[str]) -> lis
 
 class CsvSink:
     """`row()` per order, with what repeats over a batch formatted once: a score, a count and a status
-    take few values, and a million orders format them 50 million times."""
+    take few values, and a million orders format them 50 million times. The rules' statuses are read
+    once per order for every sink of the pass (`procurement.rule_statuses`)."""
 
     def __init__(self, run: Run, out_dir: Path, lang: str, stack: ExitStack):
         self.lang = lang
@@ -100,6 +102,8 @@ class CsvSink:
         self.writer.writerow(headers(run, lang))
         self.statuses = statuses_of(run)
         self.rule_ids = [rule.id for rule in run.rulebook.rules]
+        self.rule_pos = {rid: i for i, rid in enumerate(self.rule_ids)}
+        self.layout = RuleStatuses(run.rulebook.rules)
         self._scores: dict[float, object] = {}  # score -> its cell
         self._percents: dict[float, object] = {}  # completeness (0-1) -> its cell
         self._counts = [neutralise(str(n)) for n in range(64)]  # count -> its cell
@@ -136,10 +140,20 @@ class CsvSink:
         for s in self.statuses:
             n = tally.get(s, 0)
             out.append(cells[n] if 0 <= n < 64 else neutralise(str(n)))
-        by_rule = {f.rule: f.status for f in scored.findings}
-        statuses = [by_rule.get(r, "") for r in self.rule_ids]
-        if not self._safe.issuperset(by_rule.values()):
-            self._safe.update(v for v in by_rule.values() if neutralise(v) is v)
+        layout = self.layout.of(scored)
+        if layout is None:
+            by_rule = {f.rule: f.status for f in scored.findings}
+            statuses: Any = [by_rule.get(r, "") for r in self.rule_ids]
+        else:  # the rulebook's statuses in its order; a later finding of one of its rules overrides (as in a dict)
+            statuses, rest = layout
+            if rest:
+                statuses, pos = list(statuses), self.rule_pos
+                for f in rest:
+                    at = pos.get(f.rule)
+                    if at is not None:
+                        statuses[at] = f.status
+        if not self._safe.issuperset(statuses):
+            self._safe.update(v for v in statuses if neutralise(v) is v)
             statuses = [neutralise(v) for v in statuses]
         out += statuses
         return out
