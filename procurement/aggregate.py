@@ -2,7 +2,8 @@
 
 Why incremental: a batch may hold hundreds of thousands of orders, read as a stream. The aggregator keeps
 running sums only; its memory grows with the number of rules, buyers, months and CPV divisions (bounded
-tables), never with the number of orders. `result()` returns plain JSON-ready data with codes, not
+tables), never with the number of orders (the counts by rule wait for up to 4,096 orders to be summed
+in C: procurement/aggregate_rules.py). `result()` returns plain JSON-ready data with codes, not
 labels: the view models format it in the report's language.
 
 About amounts: every amount here is the *notified* amount excl. VAT ("montant notifié"), as the input
@@ -17,12 +18,10 @@ verdicts; their values come from the rulebook's `targets` (TARGET_KEYS) or DEFAU
 
 from __future__ import annotations
 
-from collections import Counter
-from functools import lru_cache, reduce
-from itertools import compress
-from operator import add
+from functools import lru_cache
 from typing import Any
 
+from procurement.aggregate_rules import RuleTallies
 from procurement.aggregate_targets import (  # noqa: F401  (re-exported: tests and callers name them here)
     DEFAULT_TRANSPORT_CPV,
     DEFAULTS,
@@ -32,7 +31,6 @@ from procurement.aggregate_targets import (  # noqa: F401  (re-exported: tests a
     resolve_targets,
     transport_prefixes,
 )
-from procurement.rule_statuses import STATUS_LETTER, RuleStatuses
 from procurement.rulebook.book import FAIL, INSUFFICIENT, NOT_APPLICABLE, PASS
 
 STATUSES = (PASS, FAIL, NOT_APPLICABLE, INSUFFICIENT, "waived")  # waived: set by procurement.waivers
@@ -46,13 +44,6 @@ ESS_STATUSES = frozenset({"siae", "ea", "esat", "ess"})
 ENV_YES = frozenset({"clause", "criterion"})
 SOCIAL_YES = frozenset({"clause", "criterion", "reserved"})
 UNKNOWN = "unknown"
-_STATUS_AT = {s: i for i, s in enumerate(STATUSES)}
-_FAIL_AT = _STATUS_AT[FAIL]
-_PENDING = 4096  # orders whose statuses wait to be summed (a bound on memory, not a tuning)
-# (letter, where its count is in a rule's sums, bytes.translate table marking that letter's orders)
-_LETTER_CELLS = tuple(
-    (letter.encode(), _STATUS_AT[status], bytes(int(chr(b) == letter) for b in range(256)))
-    for status, letter in STATUS_LETTER.items())
 
 
 def distance_band(km: float | None) -> str:
@@ -115,21 +106,13 @@ class Aggregate:
         self.score_sum = self.completeness_sum = 0.0
         self.score_n = self.completeness_n = 0
         self.legal_fail_orders, self.legal_fail_amount = 0, 0.0
-        # rule -> orders then amounts by status (STATUSES order), in flat lists: a finding is two list
-        # updates. `result()` reads them as rule_counts and rule_amounts (rule -> status -> sum).
-        self.tally = {r: [0] * len(STATUSES) + [0.0] * len(STATUSES) for r in self.rule_ids}
+        # rule -> orders then amounts by status, and the missing fields of its insufficient verdicts
+        # (procurement/aggregate_rules.py); `result()` reads them as rule_counts and rule_amounts.
+        self.rules = RuleTallies(rulebook, STATUSES)
+        self.rule_ids, self.tally, self.rule_missing = self.rules.rule_ids, self.rules.tally, self.rules.rule_missing
+        self.extra = self.rules.extra  # rules named by findings but not in the rulebook (portfolio rules)
         self.rule_counts: dict[str, dict[str, int]] = {}
         self.rule_amounts: dict[str, dict[str, float]] = {}
-        self.rule_missing: dict[str, Counter[str]] = {r: Counter() for r in self.rule_ids}
-        self.extra: dict[str, Any] = {}  # rules named by findings but not in the rulebook (portfolio rules)
-        # Orders whose first findings are the rulebook's rules in order (most of them): their statuses
-        # as letters (`RuleStatuses.letters`) and their amounts wait here, to be summed rule by rule
-        # (`_flush`) in C rather than a finding at a time in Python.
-        self._layout = RuleStatuses(rulebook.rules)
-        self._planned = frozenset(self._layout.ids)
-        self._planned_tallies = [self.tally[rid] for rid in self._layout.ids]
-        self._pending: list[str] = []
-        self._amounts: list[float] = []
         self.ch = {c: {"score_sum": 0.0, "score_n": 0, "wsum": 0.0, "wamount": 0.0, "comp_sum": 0.0, "comp_n": 0}
                    for c in CHANTIERS}
         # considerations: [contracts, known, with one]
@@ -167,9 +150,7 @@ class Aggregate:
         if legal_fails:
             self.legal_fail_orders += 1
             self.legal_fail_amount += amount or 0.0
-        if not self._add_verdicts(scored, s, amount):
-            self._flush()  # the pending orders first: a sum adds its amounts in the orders' order
-            self._add_findings(scored.findings, s, amount)
+        self.rules.add(scored, s, amount)
         self._add_chantiers(s, amount)
         self._add_targets(o, amount)
         self._add_places(o, amount)
@@ -177,74 +158,6 @@ class Aggregate:
         (self.buyers.get(buyer) or self.buyers.setdefault(buyer, _Row())).add(amount, s.overall, legal_fails)
         month = _month(o.notification_date)
         (self.months.get(month) or self.months.setdefault(month, _Row())).add(amount, s.overall, legal_fails)
-
-    def _add_verdicts(self, scored: Any, s: Any, amount: float | None) -> bool:
-        """An order whose first findings are the rulebook's rules in order (False if not): their letters
-        and its amount wait in `_pending` for `_flush`; the findings after them are added now."""
-        layout = self._layout
-        letters = layout.letters(scored)
-        if letters is None:
-            return False
-        rest = layout.of(scored)[1]  # type: ignore[index]
-        if rest and not self._planned.isdisjoint(f.rule for f in rest):
-            return False  # a second verdict of a rule whose first one is pending: one at a time, in order
-        self._pending.append(letters)
-        self._amounts.append(amount or 0.0)
-        if len(self._amounts) >= _PENDING:
-            self._flush()
-        if rest:
-            self._add_findings(rest, s, amount, missing=False)
-        self._add_missing(s)
-        return True
-
-    def _flush(self) -> None:
-        """The pending orders (`_pending`, `_amounts`) counted and summed rule by rule, in C: a rule's
-        letters over the orders are a slice of their bytes; a status's count is `bytes.count`, its amounts
-        are picked by `compress` and added left to right by `reduce`, in the orders' order, so each sum
-        is the float sum a finding at a time makes, to the last bit."""
-        amounts = self._amounts
-        if not amounts:
-            return
-        n, size, every = len(STATUSES), len(amounts), self._layout.n
-        rows = "".join(self._pending).encode("ascii")
-        for i, tally in enumerate(self._planned_tallies):
-            column = rows[i::every]
-            for letter, at, picks in _LETTER_CELLS:
-                count = column.count(letter)
-                if not count:
-                    continue
-                tally[at] += count
-                chosen = amounts if count == size else compress(amounts, column.translate(picks))
-                tally[at + n] = reduce(add, chosen, tally[at + n])
-        self._pending.clear()
-        amounts.clear()
-
-    def _add_missing(self, s: Any) -> None:
-        """The missing fields of the order's insufficient verdicts (already computed by scoring)."""
-        missing_by_rule = self.rule_missing
-        for rid, fields in s.missing.items():
-            missing = missing_by_rule.get(rid)
-            if missing is not None:
-                for name in fields:  # Counter.update, without its checks of the argument's type
-                    missing[name] += 1
-
-    def _add_findings(self, findings: Any, s: Any, amount: float | None, missing: bool = True) -> None:
-        """Each finding's status, and the missing fields of the order's insufficient verdicts unless
-        `missing` is False (`_add_verdicts` adds them)."""
-        table, where, amount = self.tally, _STATUS_AT, amount or 0.0
-        for f in findings:
-            rid = f.rule
-            tally = table.get(rid)
-            if tally is None:  # a finding of a rule outside the rulebook: counted apart
-                tally = table[rid] = [0] * len(STATUSES) + [0.0] * len(STATUSES)
-                self.rule_missing[rid] = Counter()
-                self.rule_ids.append(rid)
-                self.extra[rid] = f.compiled
-            at = where.get(f.status, _FAIL_AT)  # a status unknown here counts as fail
-            tally[at] += 1
-            tally[at + len(STATUSES)] += amount
-        if missing:
-            self._add_missing(s)
 
     def _add_chantiers(self, s: Any, amount: float | None) -> None:
         by_chantier, completeness = s.by_chantier, s.completeness_by_chantier
@@ -305,7 +218,7 @@ class Aggregate:
 
     # -----------------------------------------------------------------------------------------------------
     def result(self) -> dict[str, Any]:
-        self._flush()
+        self.rules.flush()
         n = len(STATUSES)
         self.rule_counts = {r: dict(zip(STATUSES, t[:n], strict=True)) for r, t in self.tally.items()}
         self.rule_amounts = {r: dict(zip(STATUSES, t[n:], strict=True)) for r, t in self.tally.items()}

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from procurement.aggregate import _PENDING, Aggregate, distance_band, resolve_targets
+from procurement.aggregate import Aggregate, distance_band, resolve_targets
+from procurement.aggregate_rules import _PENDING
 from procurement.engine import evaluate
 from procurement.model import Order
 from procurement.pipeline import ScoredOrder
@@ -166,8 +167,8 @@ def _size(obj, seen=None) -> int:
 
 
 def test_memory_does_not_grow_with_orders():
-    # The orders waiting to be summed by rule are bounded apart: _PENDING at most.
-    unbounded = {"rulebook", "_pending", "_amounts"}
+    # The orders waiting to be summed by rule (agg.rules) are bounded apart: _PENDING at most.
+    unbounded = {"rulebook", "rules"}
     agg = Aggregate(BOOK)
     orders = [_scored(**A), _scored(**B), _scored(**C)]
     for o in orders * 10:
@@ -176,7 +177,7 @@ def test_memory_does_not_grow_with_orders():
     small = _size(state)
     for o in orders * 3000:
         agg.add(o)
-        assert len(agg._pending) == len(agg._amounts) < _PENDING
+        assert len(agg.rules._pending) == len(agg.rules._amounts) < _PENDING
     assert _size({k: v for k, v in vars(agg).items() if k not in unbounded}) == small
     assert agg.result()["totals"]["orders"] == 9030
 

@@ -13,8 +13,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from procurement import aggregate as aggregate_module
-from procurement import rule_statuses
+from procurement import aggregate_rules, rule_statuses
 from procurement.aggregate import Aggregate
 from procurement.commands import load_rules
 from procurement.pipeline import run
@@ -114,7 +113,7 @@ def test_a_message_is_read_from_the_json_only_as_it_ends(scored):
 def _plain_figures(result, orders):
     """The figures with every order read a finding at a time (the definition the pending sums keep)."""
     agg = Aggregate(result.rulebook)
-    agg._add_verdicts = lambda scored, s, amount: False
+    agg.rules._add_verdicts = lambda scored, s, amount: False
     for s in orders:
         agg.add(s)
     return agg.result()
@@ -123,7 +122,7 @@ def _plain_figures(result, orders):
 @pytest.mark.parametrize("pending", [1, 7, 4096])
 def test_figures_are_the_plain_figures(scored, pending, monkeypatch):
     result, orders, _ = scored
-    monkeypatch.setattr(aggregate_module, "_PENDING", pending)
+    monkeypatch.setattr(aggregate_rules, "_PENDING", pending)
     layout = RuleStatuses(result.rulebook.rules)
     mixed = list(orders)
     for i, extra in enumerate(_variants(orders, layout.ids)):
