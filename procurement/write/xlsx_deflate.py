@@ -25,9 +25,10 @@ from collections.abc import Iterator
 from contextlib import suppress
 from typing import BinaryIO
 
-HANDOVER = 1 << 20  # bytes of XML handed to the thread at once: each handover costs the thread a wait for the GIL
+# Memory: each of a workbook's 38 streamed sheets holds up to HANDOVER bytes of rows and SPILL of deflated ones.
+HANDOVER = 512 << 10  # bytes of XML handed to the thread at once: each handover costs the thread a wait for the GIL
 QUEUED = 8  # handovers waiting at most (then the main thread waits: memory stays bounded)
-SPILL = 4 << 20  # compressed bytes held before writing them to the member's temporary file
+SPILL = 256 << 10  # compressed bytes held before writing them to the member's temporary file
 SWITCH = 0.001  # the GIL's switch interval while the thread works (Python's default, 5 ms, is its wait)
 
 

@@ -61,7 +61,8 @@ class CellStyles:
 
 
 class SheetStream:
-    """Rows appended one by one, from row `first_row`, kept as XML in an anonymous temporary file."""
+    """Rows appended one by one, from row `first_row`, kept as XML in an anonymous temporary file, or once
+    `deflate` is called, handed to a thread that deflates them."""
 
     def __init__(self, styles: CellStyles, first_row: int, width: int):
         from openpyxl.utils import get_column_letter
