@@ -100,6 +100,7 @@ class Aggregate:
         prefixes, self.transport_origin = transport_prefixes(rulebook)
         self._transport = frozenset(prefixes)
         self._transport_lengths = sorted({len(p) for p in prefixes})
+        self._transport_cpv: dict[str, bool] = {}  # CPV code -> whether it is a transport alternative
         self.n = self.amount_known = 0
         self.amount = 0.0
         self.by_nature: dict[str, list[float]] = {}  # nature -> [orders, amount]
@@ -194,7 +195,12 @@ class Aggregate:
         if date is not None:
             self.years.add(year)
         cpv = o.cpv
-        if cpv and any(cpv[:n] in self._transport for n in self._transport_lengths):
+        transport = self._transport_cpv.get(cpv) if cpv else False
+        if transport is None:  # a code met for the first time (codes repeat over a batch)
+            if len(self._transport_cpv) >= 65536:
+                self._transport_cpv.clear()
+            transport = self._transport_cpv[cpv] = any(cpv[:n] in self._transport for n in self._transport_lengths)
+        if transport:
             acc = self.transport_by_year.setdefault(year, [0, 0.0])
             acc[0] += 1
             acc[1] += amount or 0.0

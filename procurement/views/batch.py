@@ -78,6 +78,8 @@ class PayloadBuilder:
         self._file_pos: dict[tuple[str, str | None], int] = {}
         self.layout = RuleStatuses(run.rulebook.rules)
         self._fails: dict[str, tuple[int, ...]] = {}  # an order's letters -> where "f" and "w" are
+        self._missing_pos: dict[tuple[str, ...], list[Any]] = {}  # (rule, its missing fields) -> positions
+        self._scores: dict[tuple[Any, int], Any] = {}  # (score, digits) -> `_round` of it
         self._others = "n" * (len(self.rules) - self.layout.n)  # letters of the rules after the rulebook's
 
     def add(self, scored: Any) -> None:
@@ -85,6 +87,29 @@ class PayloadBuilder:
 
     def _message(self, f: Any) -> str:
         return self.parts.message(f) if type(f) is Finding else f.message(self.lang)
+
+    def _missing(self, rule_id: str, fields: Any) -> list[Any]:
+        """[rule's position, [its missing fields' positions]]: few combinations repeat over a batch (the
+        lists are only read, by orjson, never changed)."""
+        key = (rule_id, *fields)
+        hit = self._missing_pos.get(key)
+        if hit is None:
+            if len(self._missing_pos) >= _PATTERNS_LIMIT:
+                self._missing_pos.clear()
+            field_pos = self.field_pos
+            hit = self._missing_pos[key] = [self.rule_pos[rule_id], [field_pos[m] for m in fields if m in field_pos]]
+        return hit
+
+    def _rounded(self, value: float | None, digits: int) -> float | int | None:
+        """`_round` of a score, kept: scores take few values."""
+        key = (value, digits)
+        try:
+            return self._scores[key]
+        except KeyError:
+            if len(self._scores) >= _PATTERNS_LIMIT:
+                self._scores.clear()
+            hit = self._scores[key] = _round(value, digits)
+            return hit
 
     def _failed(self, letters: str) -> tuple[int, ...]:
         """The positions of the letters "f" and "w" (fail, waived, or a status read as fail)."""
@@ -135,7 +160,7 @@ class PayloadBuilder:
         missing: list[Any] = []
         for rule_id, fields in s.missing.items():
             if rule_id in rule_pos:
-                missing += [rule_pos[rule_id], [self.field_pos[m] for m in fields if m in self.field_pos]]
+                missing += self._missing(rule_id, fields)
         file_pos = self._file_pos.get((src.file, src.sheet))
         if file_pos is None:
             file_pos = self._file_pos[(src.file, src.sheet)] = self.files(
@@ -149,8 +174,8 @@ class PayloadBuilder:
             o.object or "",
             _round(o.amount, 2),
             o.notification_date.isoformat() if o.notification_date else "",
-            _round(s.overall, 1),
-            _round(s.completeness, 3),
+            self._rounded(s.overall, 1),
+            self._rounded(s.completeness, 3),
             statuses,
             messages,
             missing,

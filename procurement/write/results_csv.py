@@ -14,6 +14,7 @@ such as `=HYPERLINK(...)` from the input arrives as text, never as a formula.
 from __future__ import annotations
 
 import csv
+import re
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,8 @@ from procurement.write.safe import atomic_path, neutralise, write_with
 
 BASE_STATUSES = ("pass", "fail", "insufficient_data", "not_applicable")
 _CACHE_LIMIT = 100_000  # distinct scores kept formatted (a bound, not a tuning)
+# Besides the delimiter, what makes the csv writer quote a cell (and NUL, which some versions refuse).
+_QUOTED = re.compile('["\r\n\x00]')
 
 _WORDS = {
     "fr": {
@@ -99,6 +102,8 @@ class CsvSink:
         if lang != "en":
             self.fh.write("\ufeff")
         self.writer = csv.writer(self.fh, delimiter=delimiter)
+        self.delimiter = delimiter
+        self._tails: dict[tuple[str, ...], str] = {}  # the rules' statuses -> their part of the line
         self.writer.writerow(headers(run, lang))
         self.statuses = statuses_of(run)
         self.rule_ids = [rule.id for rule in run.rulebook.rules]
@@ -120,10 +125,37 @@ class CsvSink:
         return cell
 
     def add(self, scored: Any) -> None:
-        self.writer.writerow(self.row(scored))
+        """The row's line, joined here when no cell needs quoting (the text the writer would write:
+        `tests/test_sinks_csv.py` checks which characters it quotes on the running Python); the
+        statuses' part joined once per pattern of statuses."""
+        head, statuses = self._cells(scored)
+        delimiter = self.delimiter
+        try:  # a cell that is not text: the writer's way
+            line = delimiter.join(head)  # type: ignore[arg-type]
+            tail = self._tails.get(statuses) if type(statuses) is tuple else None
+            if tail is None:
+                tail = delimiter + delimiter.join(statuses) if statuses else ""
+                if tail.count(delimiter) != len(statuses) or _QUOTED.search(tail):
+                    tail = None
+                elif type(statuses) is tuple:
+                    if len(self._tails) >= _CACHE_LIMIT:
+                        self._tails.clear()
+                    self._tails[statuses] = tail
+        except TypeError:
+            tail = None
+        if tail is None or line.count(delimiter) != len(head) - 1 or _QUOTED.search(line):
+            self.writer.writerow([*head, *statuses])
+        else:
+            self.fh.write(line + tail + "\r\n")
 
     def row(self, scored: Any) -> list[object]:
         """`row(scored, lang, statuses, rule_ids)`, the same cells."""
+        head, statuses = self._cells(scored)
+        return [*head, *statuses]
+
+    def _cells(self, scored: Any) -> tuple[list[object], Any]:
+        """The row's cells before the rules' statuses, and those (a tuple when they are the rulebook's
+        statuses as the order's findings give them)."""
         order, sc = scored.order, scored.scores
         src = order.source
         scores, by_chantier, cells = self._scores, sc.by_chantier, self._counts
@@ -155,8 +187,7 @@ class CsvSink:
         if not self._safe.issuperset(statuses):
             self._safe.update(v for v in statuses if neutralise(v) is v)
             statuses = [neutralise(v) for v in statuses]
-        out += statuses
-        return out
+        return out, statuses
 
     def finish(self) -> Path:
         self.fh.close()
