@@ -158,8 +158,8 @@ class FindingParts:
         return self._memo(f)[1] or None
 
     def _message(self, f: Finding) -> tuple[str, bytes]:
-        """`f.message(lang)`; a template's message depends on the values it shows, another on the missing
-        fields (the conditions)."""
+        """`f.message(lang)`; a template's message depends on the values it shows, another (the generic
+        one) on the rule's title, the status and the missing fields only."""
         memo = self._memo(f)
         entry = memo[2]
         if entry is not None:
@@ -170,7 +170,7 @@ class FindingParts:
             get = parts.shown
             key = None if get is None else (parts.id, status, get(self._value_keys(f.vals)))
         else:
-            key = memo[1] or None
+            key = None if parts is None else (parts.id, status, f.missing)
         entry = None if key is None else self._messages.get(key)
         if entry is None:
             if parts is not None and status in parts.templated:  # `f.message(lang)`, values' texts kept
