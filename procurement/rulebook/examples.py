@@ -41,6 +41,13 @@ class ExampleResult:
         return self.problem is None
 
 
+def row_head(part: str, name: str, op: str, expected: Any, result: bool | None, lang: str) -> tuple[str, Any]:
+    """(a row's text up to its value, the field's kind): 'require: amount lt 40000 -> false ('."""
+    kind = FIELDS_BY_NAME[name].kind if name in FIELDS_BY_NAME else None
+    exp = "" if expected is None else " " + format_value(expected, None if op == "in_table" else kind, lang)
+    return f"{part}: {name} {op}{exp} -> {_WORDS['fr' if lang == 'fr' else 'en'][result]} (", kind
+
+
 def describe_evidence(rows: list[tuple], lang: str, heads: dict[tuple, tuple[object, str, Any]] | None = None,
                       actuals: dict[tuple, str] | None = None) -> str:
     """'require: env_considerations contains_any ['criterion'] -> false (clause)'; rows joined by '; '.
@@ -52,7 +59,6 @@ def describe_evidence(rows: list[tuple], lang: str, heads: dict[tuple, tuple[obj
     `actuals`: another, for the actual values as formatted (an order's amount is read by several rules,
     a date or a code by many orders), keyed by what sets a value's text apart: kind, type and value.
     """
-    words = _WORDS["fr" if lang == "fr" else "en"]
     parts = []
     for part, name, op, expected, actual, result in rows:
         key = (part, name, op, id(expected), result)
@@ -60,9 +66,7 @@ def describe_evidence(rows: list[tuple], lang: str, heads: dict[tuple, tuple[obj
         if kept is not None and kept[0] is expected:
             _expected, head, kind = kept
         else:
-            kind = FIELDS_BY_NAME[name].kind if name in FIELDS_BY_NAME else None
-            exp = "" if expected is None else " " + format_value(expected, None if op == "in_table" else kind, lang)
-            head = f"{part}: {name} {op}{exp} -> {words[result]} ("
+            head, kind = row_head(part, name, op, expected, result, lang)
             if heads is not None:
                 if len(heads) >= 4096:  # bounded, whatever expected values a caller brings
                     heads.clear()

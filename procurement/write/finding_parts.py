@@ -22,7 +22,9 @@ import orjson
 
 from procurement.engine import Finding, jsonable
 from procurement.rulebook.book import FAIL, INSUFFICIENT, NOT_APPLICABLE, PASS, REFERENCE_FIELDS, message_fields
-from procurement.rulebook.render import render_kept
+from procurement.rulebook.examples import row_head
+from procurement.rulebook.render import format_kept, render_kept
+from procurement.write.finding_pattern import PATTERNS_LIMIT
 from procurement.write.finding_rows import (
     _PLAIN,
     EVIDENCE_KEYS,
@@ -35,6 +37,7 @@ from procurement.write.finding_rows import (
     origin,
 )
 from procurement.write.finding_rule import RuleParts
+from procurement.write.xlsx_cells import cell_value
 
 # What other modules import from here (the rows' helpers live in finding_rows.py).
 __all__ = ["EVIDENCE_KEYS", "FindingParts", "decisive", "decisive_evidence", "evidence_texts", "key_part", "origin"]
@@ -375,5 +378,20 @@ class FindingParts:
         return texts
 
     def _make_evidence_text(self, f: Finding) -> tuple[object, object]:
-        rows = self._explained(f, self._rule(f))[0]
-        return evidence_texts(rows, f.missing, self.lang, self._heads_text, self._actuals_text)
+        parts = self._rule(f)
+        rows, _get, results = self._explained(f, parts)
+        if results is None:
+            return evidence_texts(rows, f.missing, self.lang, self._heads_text, self._actuals_text)
+        # Rows of a known pattern: their texts up to each value are the pattern's, made once.
+        shapes = parts.texts  # type: ignore[union-attr]
+        shape = shapes.get((f.status, results))
+        lang = self.lang
+        if shape is None:
+            if len(shapes) >= PATTERNS_LIMIT:
+                shapes.clear()
+            shape = shapes[f.status, results] = (
+                [row_head(p, n, o, e, r, lang) for p, n, o, e, _a, r in rows], evidence_texts((), f.missing, lang)[1])
+        kept = self._actuals_text
+        text = "; ".join([head + format_kept(row[4], kind, lang, kept) + ")"
+                          for (head, kind), row in zip(shape[0], rows, strict=True)])
+        return cell_value(text), shape[1]

@@ -18,7 +18,7 @@ class RuleParts:
     and its findings' entries (see `FindingParts.finding_json`)."""
 
     __slots__ = ("condition", "entries", "heads", "id", "key_get", "measure_get", "measure_names", "measures_keyed",
-                 "origin_get", "pattern", "shown", "templated")
+                 "origin_get", "pattern", "shown", "templated", "texts")
 
     def __init__(self, rule: Any, slots: dict[str, int], origin_index: dict[str, int], condition: tuple[str, ...],
                  shown: tuple[str, ...], templated: frozenset[str]):
@@ -38,6 +38,8 @@ class RuleParts:
         self.measures_keyed = self.measure_get is not None and set(rule.measure) <= set(keyed)
         self.entries: dict[tuple, list] = {}
         self.pattern = RulePattern(rule, slots) if self.condition is not None else None
+        # (status, pattern) -> (each row's text up to its value and its field's kind, missing fields' cell)
+        self.texts: dict[tuple, tuple[list, object]] = {}
 
 
 def _getter(names: tuple[str, ...], index: dict[str, int]) -> Any:
