@@ -4,11 +4,13 @@ Why pieces: a batch explains the same verdicts again and again, but rarely with 
 ECO-01's evidence depends on the supplier's NAF code only, while its measures carry the order's amount:
 keyed by every value the rule reads, nearly every finding was new (profile of 10,000 orders: 9 in 10
 findings re-explained). Keyed piece by piece, the evidence (with its missing fields) is kept by the
-condition values, the message by the values its template shows, and only the measures (a few values
-encoded by orjson) are made for each finding. Above them, findings of a rule with the same status,
-condition and message values and origins share one entry (their JSON whole or but the measures, their
-message, their evidence texts): a verdict met again costs one look-up (20,000 orders: JSON 3.3 -> 2.6 s
-of CPU, most findings being met again).
+condition values, else by the pattern of their results and the values of the decisive rows only
+(`finding_pattern.py`: DECP-01 reads two dates and the amount, yet shows three forms of evidence in
+20,000 orders); the message by the values its template shows, or, without a template, by the status
+and missing fields; only the measures (a few values encoded by orjson) are made for each finding.
+Above the pieces, findings of a rule with the same status, condition and message values and origins
+share one entry (their JSON, whole or but the measures, their message and evidence texts): a verdict
+met again costs one look-up.
 
 One `FindingParts` serves results.json's finding JSON and results.xlsx's finding texts alike, so that a
 worker renders a message once for both. Each cache is cleared when full: memory stays bounded.
