@@ -13,10 +13,13 @@ or an exponent ("8.0", "1E+20": openpyxl gives a float, and the scan notes where
 `datetime`, never a `date`. A row calamine cannot convert (it panics on a date serial out of range) or
 converts differently (a negative serial under a date format) is read by openpyxl, for that row only.
 
+A number under a date format beyond the dates Python knows (before year 1, after 31/12/9999) is
+'#VALUE!' for openpyxl and the number for calamine: the scan notes such numbers with their style, and
+openpyxl's own conversion decides, with its reading of the date formats (`date_styles`).
+
 Known differences left (tests/test_xlsx_engines.py): a whitespace-only string without
 xml:space="preserve" (openpyxl's writer, not Excel's) is None instead of the spaces, in `original` only;
-a number past 31/12/9999 under a date format is the number instead of '#VALUE!'; sub-millisecond times
-and durations beyond about 100,000 days may differ by one rounding step.
+sub-millisecond times and durations beyond about 100,000 days may differ by one rounding step.
 
 Anything this module cannot map with certainty (a row or cell without its `r` reference where it
 matters, an unusual package layout) raises `NeedsOpenpyxl` before any row is yielded, and the caller
@@ -35,6 +38,7 @@ from procurement.read.xlsx_calamine_scan import (
     FORBIDDEN_EN,
     FORBIDDEN_FR,
     NeedsOpenpyxl,
+    date_styles,
     refuse_entities,
     scan_sheet,
     sheet_part,
@@ -85,7 +89,8 @@ class CalamineSheet:
                 meta = self.workbook.sheets_metadata
                 visible = [m.visible == python_calamine.SheetVisibleEnum.Visible for m in meta]
                 self.title = pick(names, visible, wanted, where)
-                self.scan = scan_sheet(zf, sheet_part(zf, names.index(self.title)))
+                self.dates = date_styles(zf)
+                self.scan = scan_sheet(zf, sheet_part(zf, names.index(self.title)), self.dates[1])
                 self.sheet = self.workbook.get_sheet_by_name(self.title)
                 merged = self.sheet.merged_cell_ranges or []
         except (InputError, NeedsOpenpyxl):
@@ -112,6 +117,22 @@ class CalamineSheet:
             wb.close()
         return cells + [None] * (width - len(cells))
 
+    def _wide_dates(self, styles: dict[int, int], raw: list[object], first_col: int, cells: list[object]) -> None:
+        """Numbers under a date format that calamine left as numbers (a serial beyond the dates it knows):
+        what openpyxl makes of them, with its own conversion: '#VALUE!' out of Python's dates."""
+        from openpyxl.utils.datetime import from_excel
+
+        epoch, dated, durations = self.dates
+        for col, style in styles.items():
+            at = col - first_col
+            value = raw[at] if 0 <= at < len(raw) else None
+            if style not in dated or type(value) not in (int, float):
+                continue
+            try:
+                cells[col] = from_excel(value, epoch, timedelta=style in durations)
+            except (OverflowError, ValueError):
+                cells[col] = "#VALUE!"
+
     def close(self) -> None:
         wb, self.workbook = self.workbook, None
         if wb is not None:
@@ -127,7 +148,7 @@ class CalamineSheet:
         pending = sorted(self.merged)  # by top row
         active: list[tuple[int, int, int, object]] = []  # (last row, first col, last col, value)
         hidden, errors, float_text = self.scan.hidden, self.scan.errors, self.scan.float_text
-        negative = self.scan.negative
+        negative, wide = self.scan.negative, self.scan.wide
         norm = normalise
         pad_left = [None] * first_col
         number = first_row - 1
@@ -161,6 +182,8 @@ class CalamineSheet:
                 mask = negative.get(number)
                 if mask and any(mask >> col & 1 and type(v) is _TIME for col, v in enumerate(raw, first_col)):
                     cells = self._openpyxl_row(number, width)  # a date before 1900: calamine says a time
+                elif number in wide:
+                    self._wide_dates(wide[number], raw, first_col, cells)
             row_errors = errors.get(number)
             if row_errors:
                 for col, text in row_errors.items():

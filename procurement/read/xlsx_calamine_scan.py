@@ -12,6 +12,7 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
+from typing import Any
 
 from procurement.errors import InputError
 
@@ -41,6 +42,26 @@ FORBIDDEN_FR = "classeur illisible : il contient des entités XML interdites (bo
 FORBIDDEN_EN = "unreadable workbook: it holds forbidden XML entities (possible XML bomb or external entity)"
 # A negative number: if it has a date format calamine gives a time of day, openpyxl a date before 1900.
 _FAST_NEGATIVE = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?<v>-')
+# A number that may lie outside the dates Python knows (31/12/9999 is serial 2958465, 1/1/1 is -693593: a
+# negative one of 6 digits or more, or one of 7 digits or more, or with an exponent).
+_WIDE = re.compile(rb"<v>(?:-\d{6}|\d{7}|[\d.]+[eE])")
+_STYLE = re.compile(rb"""\ss\s*=\s*["'](\d+)["']""")
+_ENTITY_HEAD = 64 * 1024
+FORBIDDEN_FR = "classeur illisible : il contient des entités XML interdites (bombe XML ou entité externe possible)"
+FORBIDDEN_EN = "unreadable workbook: it holds forbidden XML entities (possible XML bomb or external entity)"
+# A negative number: if it has a date format calamine gives a time of day, openpyxl a date before 1900.
+_FAST_NEGATIVE = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?<v>-')
+# A number that may lie outside the dates Python knows (31/12/9999 is serial 2958465, 1/1/1 is -693593: a
+# negative one of 6 digits or more, or one of 7 digits or more, or with an exponent).
+_WIDE_VALUE = rb"<v>(?:-\d{6}|\d{7}|[\d.]+[eE])"
+_HAS_WIDE = re.compile(_WIDE_VALUE)
+
+
+def _wide_pattern(dated: frozenset[int]) -> re.Pattern[bytes]:
+    """Such a number in a cell whose style (`s`, wherever it stands in the tag) has a date format."""
+    styles = b"|".join(str(i).encode() for i in sorted(dated))
+    return re.compile(rb'<c r="([A-Z]{1,3})(\d+)"(?=[^>]*\ss="(' + styles + rb')")[^>]*>'
+                      rb"(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?" + _WIDE_VALUE)
 _COLUMNS: dict[bytes, int] = {}
 
 
@@ -77,6 +98,25 @@ def refuse_entities(zf: zipfile.ZipFile, where: str) -> None:
             raise InputError(FORBIDDEN_FR, FORBIDDEN_EN, where=where)
 
 
+def date_styles(zf: zipfile.ZipFile) -> tuple[Any, frozenset[int], frozenset[int]]:
+    """(epoch, styles with a date format, styles with a duration format), as openpyxl reads them: its own
+    stylesheet reader and workbook flag, so that the fast path decides on dates exactly as it does."""
+    from defusedxml import ElementTree
+    from openpyxl.styles.stylesheet import Stylesheet
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
+
+    try:
+        book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+        pr = next((el for el in book.iter() if el.tag.rsplit("}", 1)[-1] == "workbookPr"), None)
+        epoch = CALENDAR_MAC_1904 if pr is not None and pr.get("date1904") in ("1", "true") else CALENDAR_WINDOWS_1900
+        if "xl/styles.xml" not in zf.NameToInfo:
+            return epoch, frozenset(), frozenset()
+        sheet = Stylesheet.from_tree(ElementTree.fromstring(zf.read("xl/styles.xml")))
+    except Exception:
+        raise NeedsOpenpyxl from None
+    return epoch, frozenset(sheet.date_formats), frozenset(sheet.timedelta_formats)
+
+
 def sheet_part(zf: zipfile.ZipFile, index: int) -> str:
     """The zip path of the index-th sheet of xl/workbook.xml (calamine keeps the same order)."""
     from defusedxml import ElementTree
@@ -106,6 +146,8 @@ class SheetScan:
     last_cell_row: int = 0  # the row of the last <c> element: openpyxl's max_row, styles included
     float_text: dict[int, int] = field(default_factory=dict)  # row -> bit mask of columns stored as "8.0"
     negative: dict[int, int] = field(default_factory=dict)  # row -> bit mask of columns holding "-..."
+    # row -> 0-based column -> style, of numbers under a date format that may lie beyond the known dates
+    wide: dict[int, dict[int, int]] = field(default_factory=dict)
 
 
 def _ref(attrs: bytes) -> tuple[int, int] | None:
@@ -144,19 +186,39 @@ def _mark(masks: dict[int, int], matches) -> None:
         masks[row] = masks.get(row, 0) | (1 << col)
 
 
-def _negatives(seg: bytes, scan: SheetScan) -> None:
+def _negatives(seg: bytes, scan: SheetScan, standard: bool) -> None:
     if b"v>-" not in seg:
         return
-    if not _standard_layout(seg):
+    if not standard:
         raise NeedsOpenpyxl
     _mark(scan.negative, _FAST_NEGATIVE.finditer(seg))
 
 
-def _float_texts(seg: bytes, scan: SheetScan) -> None:
+def _wide_numbers(seg: bytes, scan: SheetScan, dated: frozenset[int], standard: bool) -> None:
+    """Such numbers in cells whose style has a date format. They are few (amounts of millions are
+    the usual hit): each is looked at from its value back to its cell's tag."""
+    for m in _WIDE.finditer(seg):
+        if not standard:
+            raise NeedsOpenpyxl
+        start = seg.rfind(b"<c ", 0, m.start())
+        style = _STYLE.search(seg, start, seg.find(b">", start))
+        if (int(style[1]) if style else 0) not in dated:
+            continue
+        at = _CELL_REF_AT.match(seg, start)
+        if at is None:
+            raise NeedsOpenpyxl
+        letters, row = at[1], int(at[2])
+        col = _COLUMNS.get(letters)
+        if col is None:
+            col = _COLUMNS[letters] = _col_index(letters)
+        scan.wide.setdefault(row, {})[col] = int(style[1]) if style else 0
+
+
+def _float_texts(seg: bytes, scan: SheetScan, standard: bool) -> None:
     """Numbers whose stored text has a '.' or an exponent: openpyxl gives a float even for 8.0."""
     masks = scan.float_text
     columns = _COLUMNS
-    if _standard_layout(seg):
+    if standard:
         _mark(masks, _FAST_FLOAT.finditer(seg))
         return
     matches = list(_DOT_END.finditer(seg))
@@ -182,9 +244,12 @@ def _float_texts(seg: bytes, scan: SheetScan) -> None:
         masks[row] = masks.get(row, 0) | (1 << col)
 
 
-def _scan_segment(seg: bytes, scan: SheetScan) -> None:
-    _float_texts(seg, scan)
-    _negatives(seg, scan)
+def _scan_segment(seg: bytes, scan: SheetScan, dated: frozenset[int]) -> None:
+    standard = _standard_layout(seg)  # the usual layout: searches that assume it may be used
+    _float_texts(seg, scan, standard)
+    _negatives(seg, scan, standard)
+    if dated:
+        _wide_numbers(seg, scan, dated, standard)
     if b"hidden" in seg:
         for m in _ROW_TAG.finditer(seg):
             if _HIDDEN.search(m[1]):
@@ -219,8 +284,9 @@ def _last_cell_row(seg: bytes) -> int:
     return ref[0]
 
 
-def scan_sheet(zf: zipfile.ZipFile, part: str) -> SheetScan:
-    """One streamed pass over the sheet XML, in segments of whole rows."""
+def scan_sheet(zf: zipfile.ZipFile, part: str, dated: frozenset[int] = frozenset()) -> SheetScan:
+    """One streamed pass over the sheet XML, in segments of whole rows; `dated`: the styles with a date
+    format (`date_styles`), whose numbers beyond the known dates are noted in `wide`."""
     scan = SheetScan()
     last_with_cell = b""
     carry = b""
@@ -237,7 +303,7 @@ def scan_sheet(zf: zipfile.ZipFile, part: str) -> SheetScan:
                     continue
                 seg, carry = buf[: cut + 4], buf[cut + 4 :]
             if seg:
-                _scan_segment(seg, scan)
+                _scan_segment(seg, scan, dated)
                 if _HAS_CELL.search(seg):
                     last_with_cell = seg
             if not chunk:
