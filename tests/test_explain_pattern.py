@@ -85,3 +85,18 @@ def test_findings_json_of_an_order_is_each_finding_made_afresh(lang):
                     assert texts(f) == texts.describe(other), (f, lang)
                     shared += type(f) is Finding and f.memo is not None and f.memo[0] is parts
     assert shared > 1000
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_cells_kept_with_an_entry_are_the_texts_made_afresh(lang):
+    """`FindingParts.cells`, kept on an entry shared by findings, is what `FindingTexts` describes afresh."""
+    book = load_rules(None, [], [])
+    parts = FindingParts(book.rules, lang)
+    texts = FindingTexts(book.rules, lang, FindingParts(book.rules, lang))
+    for _round in range(2):
+        for order in _orders(book, 30):
+            findings = evaluate(order, book)
+            parts.findings_json(findings, order.origins, lambda f: b"other")
+            for f, other in zip(findings, evaluate(order, book), strict=True):
+                if f.status != "not_applicable":
+                    assert parts.cells(f) == texts.describe(other), (f, lang)

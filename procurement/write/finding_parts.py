@@ -35,6 +35,7 @@ from procurement.write.finding_rows import (
     decisive_evidence,
     decisive_rows,
     evidence_texts,
+    hashable,
     key_part,
     origin,
 )
@@ -46,14 +47,6 @@ __all__ = ["EVIDENCE_KEYS", "FindingParts", "decisive", "decisive_evidence", "ev
 
 LIMIT = 20_000  # entries per cache; a million unique verdicts would otherwise hold gigabytes
 ENTRY_LIMIT = 4096  # entries per rule of `finding_json` (a rule whose verdicts never repeat churns only its own)
-
-
-def _hashable(value: object) -> bool:
-    try:
-        hash(value)
-    except TypeError:
-        return False
-    return True
 
 
 def _cache_put(cache: dict, key: tuple, value: Any) -> Any:
@@ -135,7 +128,7 @@ class FindingParts:
             try:
                 hash(keys)
             except TypeError:
-                keys = tuple(k if _hashable(k) else object() for k in keys)
+                keys = tuple(k if hashable(k) else object() for k in keys)
             self._vals, self._keys = vals, keys
         return self._keys
 
@@ -148,19 +141,16 @@ class FindingParts:
 
     def _memo(self, f: Finding) -> list[Any]:
         """What is kept on the finding, which the JSON and the texts both ask for: [this FindingParts,
-        condition key or False, (message, its JSON), evidence texts, JSON up to its measures, whole JSON].
-        Findings whose JSON and texts depend on the same values share one (`_entry`): what one of them
-        learns (its evidence texts) is known to all."""
+        condition key or False, (message, its JSON), evidence texts, JSON up to its measures, whole JSON,
+        results.xlsx's three cells (`cells`)]. Findings whose JSON and texts depend on the same values
+        share one (`_make_entry`): what one of them learns (its evidence texts) is known to all."""
         memo = f.memo
         if memo is None or memo[0] is not self:
             parts = self._rule(f)
             get = None if parts is None else parts.condition
             key = False if get is None else (parts.id, f.status, get(self._value_keys(f.vals)))
-            memo = f.memo = [self, key, None, None, None, None]
+            memo = f.memo = [self, key, None, None, None, None, None]
         return memo
-
-    def condition_key(self, f: Finding) -> tuple | None:
-        return self._memo(f)[1] or None
 
     def _message(self, f: Finding) -> tuple[str, bytes]:
         """`f.message(lang)`; a template's message depends on the values it shows, another (the generic
@@ -364,6 +354,15 @@ class FindingParts:
         if head is None:
             head = b'{"rule":' + orjson.dumps(f.rule) + b',"status":' + orjson.dumps(f.status)
         return b"".join((head, self.evidence_json(f, origins), self._measures(f, parts), self._message(f)[1]))
+
+    def cells(self, f: Finding) -> tuple[object, object, object]:
+        """(message, evidence, missing fields) as results.xlsx's rule sheets' cells, one call: what
+        `FindingTexts` makes of `message` and `evidence_text`, kept with the finding's entry."""
+        memo = self._memo(f)
+        done = memo[6]
+        if done is None:
+            done = memo[6] = (cell_value(self._message(f)[0]), *self.evidence_text(f))
+        return done
 
     def evidence_text(self, f: Finding) -> tuple[object, object]:
         """(evidence as text, missing fields' headers) of results.xlsx's rule sheets, as cell values."""

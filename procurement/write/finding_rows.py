@@ -29,6 +29,14 @@ def key_part(value: object) -> object:
     return (t, repr(value) if isinstance(value, Decimal | float | tuple | list) else value)
 
 
+def hashable(value: object) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
 def origin(field: str, origins: dict[str, str]) -> str:
     """Where a value came from; a location derived from a register row names that row too."""
     where = origins.get(field, "order")
