@@ -81,8 +81,7 @@ class FindingTexts:
     def __call__(self, f: Any) -> tuple[object, object, object]:
         if type(f) is not Finding:
             return self.describe(f)
-        parts = self.parts
-        return (cell_value(parts.message(f)), *parts.evidence_text(f))
+        return self.parts.cells(f)  # kept with the finding's entry: one look-up for a verdict met again
 
     def describe(self, f: Any) -> tuple[object, object, object]:
         """The same texts, made afresh."""
