@@ -46,9 +46,9 @@ from procurement.write.xlsx_cells import cell_value
 __all__ = ["EVIDENCE_KEYS", "FindingParts", "decisive", "decisive_evidence", "evidence_texts", "key_part", "origin"]
 
 # Entries per cache (a million unique verdicts would otherwise hold gigabytes). 100,000 orders from CSV:
-# 20,000 and 4,096 per rule took each worker to 316 MB of RSS; 10,000 and 256, 146 MB and no slower.
-LIMIT = 10_000
-ENTRY_LIMIT = 256  # entries per rule of `finding_json` (a rule whose verdicts never repeat churns only its own)
+# 20,000 and 4,096 per rule took each worker to 316 MB of RSS; 5,000 and 128, 120 MB (1M: docs/performance.md).
+LIMIT = 5_000
+ENTRY_LIMIT = 128  # entries per rule of `finding_json` (a rule whose verdicts never repeat churns only its own)
 
 
 def _cache_put(cache: dict, key: tuple, value: Any) -> Any:

@@ -16,7 +16,7 @@ from typing import Any
 
 from procurement.write.finding_rows import decisive_rows
 
-PATTERNS_LIMIT = 4096  # patterns kept per rule (a bound, whatever the rule)
+PATTERNS_LIMIT = 1024  # patterns kept per rule (a bound, whatever the rule)
 
 
 class RulePattern:
