@@ -201,8 +201,9 @@ def _wide_numbers(seg: bytes, scan: SheetScan, dated: frozenset[int], standard: 
         if not standard:
             raise NeedsOpenpyxl
         start = seg.rfind(b"<c ", 0, m.start())
-        style = _STYLE.search(seg, start, seg.find(b">", start))
-        if (int(style[1]) if style else 0) not in dated:
+        found = _STYLE.search(seg, start, seg.find(b">", start))
+        style = int(found[1]) if found else 0  # no s: the workbook's default style
+        if style not in dated:
             continue
         at = _CELL_REF_AT.match(seg, start)
         if at is None:
@@ -211,7 +212,7 @@ def _wide_numbers(seg: bytes, scan: SheetScan, dated: frozenset[int], standard: 
         col = _COLUMNS.get(letters)
         if col is None:
             col = _COLUMNS[letters] = _col_index(letters)
-        scan.wide.setdefault(row, {})[col] = int(style[1]) if style else 0
+        scan.wide.setdefault(row, {})[col] = style
 
 
 def _float_texts(seg: bytes, scan: SheetScan, standard: bool) -> None:
