@@ -1,22 +1,14 @@
 """A row written as two `segment`s joined by its number (xlsx_stream.SheetStream.append_segments, used for
 the rule sheets) is the row `append` writes for the same values, cut anywhere, first time or kept."""
 
-import datetime as dt
-from decimal import Decimal
-
 import pytest
 from openpyxl import Workbook
+from xlsx_values import TRICKY_ROWS
 
 from procurement.write.xlsx_stream import CellStyles, SheetStream
 
 ROWS = [
-    ["=SUM(A1)", " lead", "trail ", "a<b & c>d", "", None, "\ttab", "-1", "@x", "+33", "plain"],
-    [0, 1, -1, 10**15 - 1, 10**15, -(10**15), 2**53 + 1, 12345678901234567890],
-    [0.0, -0.0, 1.0, 0.1, 1e15, 1e16, 2.5, -3.75, 1 / 3, 1e-7, 123456789.123456789],
-    [True, False, 1, 0, 1.0, 0.0, True],
-    [Decimal("1.10"), Decimal("2"), Decimal("-0"), dt.datetime(2025, 1, 2, 3, 4, 5), dt.date(2025, 1, 2),
-     dt.time(12, 30)],
-    [None, None, "x", None, 7],
+    *TRICKY_ROWS,
     [None, None, None],
     [],
     ["CMD-1", "commandes.xlsx", None, 12, "Non conforme", "Le montant dépasse le seuil.", "montant = 40 000", None],
