@@ -120,10 +120,10 @@ def score_stream(records: Iterable[Any], ctx: Context, jobs: int = 1) -> Iterato
         source = chain(head, chunks)
         busy: deque[Any] = deque()
         for _, conn in workers:
-            chunk = next(source, None)
-            if chunk is None:
+            first = _packed(source)
+            if first is None:
                 break
-            conn.send_bytes(pack(chunk))
+            conn.send_bytes(first)
             busy.append(conn)
         # The next chunk is read and packed while the workers score, so that a worker whose result comes
         # in gets its next chunk at once; its result is decoded after that (a worker waited for both).
