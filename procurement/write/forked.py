@@ -34,6 +34,11 @@ COSTS = {"xlsx": 20.0, "json": 2.0, "jsonl": 2.0, "csv": 2.1, "orders": 15.0}
 PARENT_COSTS = {"html": 4.3, "summary": 1.9}
 REPLAY = 7.0
 MIN_ORDERS = 5000  # below this, forking costs more than it saves
+# The part of results.xlsx's cost that the parent takes on by making all its rule sheets (xlsx_shared.py),
+# which the process writing the workbook then saves: measured at 100,000 orders from xlsx (the writing
+# pass run again and again on one scored run), making half of them cost the parent 5.4 s of CPU more
+# and saved the other process 5.6 s; with COSTS, that gives the parent about half of them by default.
+RULE_SHEETS = 0.55
 
 
 class WriterError(RuntimeError):
@@ -51,6 +56,14 @@ def plan(names: Sequence[str], jobs: int, orders: int) -> list[list[str]]:
         loads[i] += COSTS[name]
         groups[i].append(name)
     return [g for g in groups[1:] if g]
+
+
+def rule_share(here: Sequence[str], group: Sequence[str]) -> float:
+    """The part of results.xlsx's rule sheets for the parent (writing `here`) to make, so that it and the
+    process writing the workbook (`group`) end together; 0 for none."""
+    parent = REPLAY + sum(COSTS.get(n, 0.0) + PARENT_COSTS.get(n, 0.0) for n in here)
+    child = REPLAY + sum(COSTS.get(n, 0.0) for n in group)
+    return max(0.0, min(1.0, (child - parent) / (2 * RULE_SHEETS * COSTS["xlsx"])))
 
 
 def _serve(conn: Any, make_sinks: Callable[[ExitStack], list[Any]], orders: Any) -> None:

@@ -34,11 +34,32 @@ def _sink_class(name: str) -> Any:
     return getattr(importlib.import_module(module), attr)
 
 
-def _make(names: list[str], run: Run, out_dir: Path, lang: str) -> Any:
+def _make(names: list[str], run: Run, out_dir: Path, lang: str, share: Any = None) -> Any:
+    """`share`: the rule sheets of results.xlsx that the parent makes (xlsx_shared.Share), if any."""
     def make(stack: ExitStack) -> list[Any]:
-        return [_order_pages(run, out_dir, lang, stack) if n == "orders" else _sink_class(n)(run, out_dir, lang, stack)
+        return [_order_pages(run, out_dir, lang, stack) if n == "orders"
+                else _sink_class(n)(run, out_dir, lang, stack, share=share) if n == "xlsx" and share is not None
+                else _sink_class(n)(run, out_dir, lang, stack)
                 for n in names]
     return make
+
+
+def _share(run: Run, here: list[str], forked: list[list[str]]) -> Any:
+    """The rule sheets the parent makes for the forked process writing results.xlsx (xlsx_shared.py),
+    when that process has more to do than the parent; else None."""
+    from procurement.write.forked import rule_share
+    from procurement.write.results_xlsx import choose_writer
+
+    group = next((g for g in forked if "xlsx" in g), None)
+    if group is None or choose_writer(len(run.orders)) != "fast":
+        return None
+    fraction = rule_share(here, group)
+    if fraction <= 0:
+        return None
+    from procurement.write.xlsx_shared import Share, choose_rules
+
+    rules = choose_rules(run, fraction)
+    return Share(rules) if rules else None
 
 
 def _order_pages(run: Run, out_dir: Path, lang: str, stack: ExitStack) -> Any:
@@ -75,19 +96,30 @@ def write_outputs(run: Run, out_dir: Path, lang: str, formats: list[str], per_or
     names = [name for name in formats if name in SINKS] + (["orders"] if per_order else [])
     total = len(run.orders)
     forked = plan(names, jobs, total)
+    here = [n for n in names if not any(n in g for g in forked)]
+    share = _share(run, here, forked)
     with Children() as children, ExitStack() as stack:
+        if share is not None:
+            stack.callback(share.close)  # once the forked writers are done with its files (or given up)
         for group in forked:
-            children.start(_make(group, run, out_dir, lang), _replay(run, group))
-        here = [n for n in names if not any(n in g for g in forked)]
+            children.start(_make(group, run, out_dir, lang, share), _replay(run, group))
+        if share is not None:
+            share.forked()
         sinks = dict(zip(here, _make(here, run, out_dir, lang)(stack), strict=True))
         agg = None
         adds = [sink.add for name, sink in sinks.items() if name != "summary"]
+        rule_sheets = None
+        if share is not None:
+            from procurement.write.xlsx_shared import RuleSheetsSink
+
+            rule_sheets = RuleSheetsSink(run, out_dir, lang, stack, share)
+            adds.append(rule_sheets.add)
         if NEEDS_FIGURES & set(sinks):
             from procurement.aggregate import Aggregate
 
             agg = Aggregate(run.rulebook)
             adds.append(agg.add)
-        for done, scored in enumerate(_replay(run, here), 1):
+        for done, scored in enumerate(_replay(run, here + (["xlsx"] if share is not None else [])), 1):
             for add in adds:
                 add(scored)
             if progress is not None and not done & 511:
@@ -95,6 +127,8 @@ def write_outputs(run: Run, out_dir: Path, lang: str, formats: list[str], per_or
         if progress is not None:
             progress.close()
         figures = agg.result() if agg is not None else None
+        if rule_sheets is not None:
+            rule_sheets.finish()  # before waiting for the forked writers: one of them waits for these
         done_by = {name: sink.finish(figures) if name in NEEDS_FIGURES else sink.finish()
                    for name, sink in sinks.items()}
         for group, paths in zip(forked, children.finished(), strict=True):

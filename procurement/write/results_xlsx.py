@@ -46,7 +46,7 @@ from procurement.write.xlsx_cells import (
 )
 from procurement.write.xlsx_readme import write_readme
 from procurement.write.xlsx_rows import Columns, RowBuilder
-from procurement.write.xlsx_stable import run_time, save_stable, sheet_heads
+from procurement.write.xlsx_stable import run_time, save_stable, sheet_heads, sheet_parts
 from procurement.write.xlsx_words import SHEETS, words
 
 WRITER_ENV = "PROCUREMENT_XLSX_WRITER"
@@ -209,6 +209,29 @@ def _workbook(run: Run, lang: str, fast: bool, columns: Columns) -> tuple[Any, A
     return wb, results_ws, styles, rule_ws, _rejected_sheet(wb, lang)
 
 
+def streamed_styles(lang: str) -> Any:
+    """The fast path's `CellStyles`, with the ids the workbook gives them (another process's rows use
+    them): `_workbook` registers them first, on its first sheet."""
+    from openpyxl import Workbook
+
+    from procurement.write.xlsx_stream import CellStyles
+
+    return CellStyles(Workbook(write_only=True).create_sheet(SHEETS["results"][lang]))
+
+
+def rule_parts(run: Run, lang: str, counts: dict[int, int]) -> list[tuple[bytes, bytes]]:
+    """Each rule sheet's XML before its rows and after them, as the fast path's save writes it when rule
+    sheet i holds counts.get(i, 0) rows (formats registered in the same order: the results sheet's first)."""
+    columns = Columns()
+    wb, results_ws, _, rule_ws, _ = _workbook(run, lang, True, columns)
+    _results_header(results_ws, run, lang, columns)
+    labels = {s: i18n.label(s, lang) for s in (*columns.statuses, "waived")}
+    _format_results(results_ws, run, columns, _width(run, columns), 1, labels)
+    for i, ws in enumerate(rule_ws):
+        _format_rule(ws, counts.get(i, 0), lang)
+    return sheet_parts(wb, rule_ws)
+
+
 def _heads(run: Run, lang: str, columns: Columns) -> list[bytes]:
     """The XML before the rows of each streamed sheet (results, rules, rejected), as the fast path's save
     will write it if the columns stay these: a scratch workbook made the same way, saved without rows."""
@@ -219,7 +242,8 @@ def _heads(run: Run, lang: str, columns: Columns) -> list[bytes]:
 
 class XlsxSink:
     """results.xlsx fed one order at a time (see procurement.write.outputs); `writer` ("openpyxl" or
-    "fast") overrides `choose_writer`.
+    "fast") overrides `choose_writer`; `share` (fast path): rule sheets another process makes and hands
+    over at the end (xlsx_shared.py).
 
     openpyxl writes each sheet's header before its rows, so its path (small runs) reads the orders once
     for the header before the pass. The fast path writes the results sheet's header last, so the pass is
@@ -228,36 +252,42 @@ class XlsxSink:
     """
 
     def __init__(self, run: Run, out_dir: Path, lang: str, stack: ExitStack | None = None,
-                 writer: str | None = None, deflate: bool | None = None):
+                 writer: str | None = None, deflate: bool | None = None, share: Any = None):
         lang = "en" if lang == "en" else "fr"
         self.run, self.lang = run, lang
         self.target = out_dir / "results.xlsx"
         self.limit = EXCEL_MAX_ROWS - 2  # header rows
         self.fast = (writer or choose_writer(len(run.orders))) == "fast"
+        self.share = share if self.fast else None
         self.columns = Columns() if self.fast else Columns.discover(run)
         self.builder = RowBuilder(run, lang, self.columns)
         rules = list(run.rulebook.rules)
         self.wb, self.results_ws, self.styles, self.rule_ws, self.rejected_ws = _workbook(
             run, lang, self.fast, self.columns)
         self.deflater: Any = None  # the fast path's, from the first order (`deflate`: None for by size)
+        self.fast_rules: Any = None  # the fast path's RuleRows
         if self.fast:
             from procurement.write.xlsx_deflate import Deflater
+            from procurement.write.xlsx_rule_rows import RuleRows
             from procurement.write.xlsx_stream import SheetStream
 
             if deflate is None:
                 deflate = len(run.orders) >= DEFLATE_FROM_ORDERS
             self.deflater = Deflater(FAST_COMPRESSLEVEL) if deflate else None
             self.results: Any = SheetStream(self.styles, 2, 0)
-            self.rule_rows: list[Any] = [SheetStream(self.styles, 3, 8) for _ in rules]
+            elsewhere = set() if self.share is None else set(self.share.rules)
+            self.fast_rules = RuleRows(self.styles, len(rules), self.limit,
+                                       {i for i in range(len(rules)) if i not in elsewhere})
+            self.rule_rows: list[Any] = self.fast_rules.streams  # None: a sheet made elsewhere
+            self.room = self.fast_rules.room
             self.rejected: Any = SheetStream(self.styles, 2, 9)
         else:
             self.results = _OpenpyxlRows(self.results_ws)
             self.rule_rows = [_OpenpyxlRows(ws) for ws in self.rule_ws]
+            self.room = [self.limit] * len(self.rule_rows)
             self.rejected = _OpenpyxlRows(self.rejected_ws)
         self._deflate_due = self.deflater is not None
-        self._tails: dict[tuple[object, ...], list[str]] = {}  # a rule sheet row's last cells -> their segment
         self.sinks = [self.results, *self.rule_rows, self.rejected]
-        self.room = [self.limit] * len(self.rule_rows)
         self.whole = True
         if stack is not None:
             stack.callback(self.close)
@@ -271,32 +301,15 @@ class XlsxSink:
         row, source, by_rule = self.builder.rows(scored, self.whole and results.rows < self.limit, self.room)
         if row is not None:
             results.append(row)
-        if by_rule:
+        if self.fast_rules is not None:
+            self.fast_rules.add(source, by_rule)
+        else:
             sinks, room = self.rule_rows, self.room
-            if self.fast:
-                head, tails = sinks[by_rule[0][0]].segment(source), self._tails  # every rule sheet: columns A-H
-                for i, rest in by_rule:
-                    tail = tails.get(rest)
-                    sinks[i].append_segments(head, tail if tail is not None else self._tail(sinks[i], rest))
-                    room[i] -= 1
-            else:
-                for i, rest in by_rule:
-                    sinks[i].append([*source, *rest])
-                    room[i] -= 1
+            for i, rest in by_rule:
+                sinks[i].append([*source, *rest])
+                room[i] -= 1
         if self._deflate_due:
             self._deflate()
-
-    def _tail(self, sink: Any, rest: tuple[object, ...]) -> list[str]:
-        """A rule sheet row's cells from column E, kept while they are texts (a number could equal another
-        kind of number as a key: True == 1, -0.0 == 0.0)."""
-        from procurement.write.xlsx_stream import TEXTS_KEPT
-
-        tail = sink.segment(rest, 4)
-        if all(v is None or type(v) is str for v in rest):
-            if len(self._tails) >= TEXTS_KEPT:
-                self._tails.clear()
-            self._tails[rest] = tail
-        return tail
 
     def _deflate(self) -> None:
         """Rows deflated by a thread from now on (xlsx_deflate.py): the columns are known from the first
@@ -304,7 +317,8 @@ class XlsxSink:
         self._deflate_due = False
         heads = _heads(self.run, self.lang, self.columns)
         for sink, head in zip(self.sinks, heads, strict=True):
-            sink.deflate(self.deflater, head)
+            if sink is not None:
+                sink.deflate(self.deflater, head)
 
     def finish(self) -> Path:
         from procurement.write.xlsx_stream import SheetStream
@@ -322,8 +336,9 @@ class XlsxSink:
             rejected.append(builder.rejected_row(r))
         labels = {s: i18n.label(s, lang) for s in (*columns.statuses, "waived")}
         _format_results(self.results_ws, run, columns, _width(run, columns), results.rows, labels)
-        for ws, sink in zip(self.rule_ws, self.rule_rows, strict=True):
-            _format_rule(ws, sink.rows, lang)
+        handed = self.share.receive() if self.share is not None else {}  # waits for the other process
+        for i, (ws, sink) in enumerate(zip(self.rule_ws, self.rule_rows, strict=True)):
+            _format_rule(ws, handed[i].count if sink is None else sink.rows, lang)
         self.rejected_ws.auto_filter.ref = f"A1:I{rejected.rows + 1}"
         truncated = len(run.orders) > limit or len(run.rejected) > limit
         write_readme(self.wb, run, lang, columns.originals, columns.canonical, columns.statuses,
@@ -331,7 +346,8 @@ class XlsxSink:
         splices = {}
         if self.fast:
             sheets = [self.results_ws, *self.rule_ws, self.rejected_ws]
-            splices = {ws: sink.spliced() for ws, sink in zip(sheets, self.sinks, strict=True)}
+            splices = {ws: handed[i - 1] if sink is None else sink.spliced()
+                       for i, (ws, sink) in enumerate(zip(sheets, self.sinks, strict=True))}
             if self.deflater is not None:
                 self.deflater.drain()
         with atomic_path(self.target) as tmp:
@@ -340,7 +356,8 @@ class XlsxSink:
 
     def close(self) -> None:
         for sink in self.sinks:
-            sink.close()
+            if sink is not None:
+                sink.close()
 
 
 def write_results_xlsx(run: Run, out_dir: Path, lang: str = "fr", writer: str | None = None) -> Path:

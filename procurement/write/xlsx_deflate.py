@@ -36,12 +36,17 @@ class Deflated:
     """One zip member's deflate stream, its CRC and its size: `head`, then the rows as they come, then the
     tail at the save (`end`)."""
 
-    def __init__(self, head: bytes, level: int):
+    def __init__(self, head: bytes, level: int, directory: str | None = None):
         self.head, self.level = head, level
         self.crc = 0
         self.size = 0
         self._z = zlib.compressobj(level, zlib.DEFLATED, -15)  # -15: raw deflate, as zipfile writes it
-        self._file: BinaryIO = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+        # In `directory`, a file with a name, that another process can read (xlsx_shared.py); else anonymous.
+        if directory is not None:
+            self._file: BinaryIO = tempfile.NamedTemporaryFile(dir=directory, delete=False)  # noqa: SIM115
+        else:
+            self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+        self.path: str | None = self._file.name if directory is not None else None
         self._held: list[bytes] = []
         self._held_bytes = 0
         self.feed(head)
@@ -66,6 +71,12 @@ class Deflated:
         self.feed(tail)
         self._held.append(self._z.flush())
         self._spill()
+        self._file.flush()
+
+    def fits(self, head: bytes, tail: bytes, level: int | None) -> bool:
+        """Whether this stream can be the member whose text is `head`, rows, `tail` at `level` (the tail
+        is still to come: any will do)."""
+        return head == self.head and level == self.level
 
     def compressed(self, size: int = 1 << 20) -> Iterator[bytes]:
         """The deflate stream, from the start (after `end`)."""
@@ -94,17 +105,18 @@ class Deflated:
 
 
 class Deflater:
-    """The thread that feeds every `Deflated` of a workbook, in the order the rows were handed over."""
+    """The thread that feeds every `Deflated` of a workbook, in the order the rows were handed over
+    (`directory`: where their named files go, when another process is to read them)."""
 
-    def __init__(self, level: int):
-        self.level = level
+    def __init__(self, level: int, directory: str | None = None):
+        self.level, self.directory = level, directory
         self._queue: queue.Queue = queue.Queue(maxsize=QUEUED)
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         self._switch = 0.0
 
     def member(self, head: bytes) -> Deflated:
-        return Deflated(head, self.level)
+        return Deflated(head, self.level, self.directory)
 
     def put(self, member: Deflated, data: bytes) -> None:
         if self._error is not None:

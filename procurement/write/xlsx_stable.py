@@ -6,8 +6,9 @@ workbook changes only when the run's timestamp does, like every other output.
 
 `splices` adds rows written outside openpyxl (xlsx_stream.SheetStream) to a sheet: they are streamed
 into its zip member just before `</sheetData>`, never held in memory whole, or come already deflated
-behind the sheet's head (xlsx_deflate.Deflated): the member is then written from that stream, with the
-CRC and size of its text, when the head is the one this save writes (else the rows are inflated again).
+behind the sheet's head (xlsx_deflate.Deflated, or xlsx_shared.Handed: deflated by another process, tail
+included): the member is then written from that stream, with the CRC and size of its text, when the
+head (and a handed tail) is the one this save writes (else the rows are inflated again).
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
-
-from procurement.write.xlsx_deflate import Deflated
 
 _END = b"</sheetData>"
 _EMPTY = b"<sheetData />"
@@ -74,8 +73,8 @@ def save_stable(wb, path: Path, when: dt.datetime, splices: Mapping[Any, Iterabl
                 continue
             head, tail = _split(src.read(info.filename))
             with dst.open(_member(info.filename, stamp, compresslevel), "w", force_zip64=True) as out:
-                if isinstance(chunks, Deflated):
-                    if chunks.head == head and chunks.level == compresslevel and _verbatim(out, chunks, tail):
+                if hasattr(chunks, "fits"):  # deflated already: a Deflated, or one made by another process
+                    if chunks.fits(head, tail, compresslevel) and _verbatim(out, chunks, tail):
                         continue
                     chunks = chunks.rows()
                 out.write(head)
@@ -96,7 +95,7 @@ class _AsIs:
         return b""
 
 
-def _verbatim(out: Any, deflated: Deflated, tail: bytes) -> bool:
+def _verbatim(out: Any, deflated: Any, tail: bytes) -> bool:
     """Write `deflated`, completed by `tail`, as the member `out` is open for; False (nothing written) when
     this zipfile's writer lacks what that needs (its compressor, CRC and size, private to zipfile)."""
     if not all(hasattr(out, name) for name in ("_compressor", "_file_size", "_crc", "_compress_size")):
@@ -111,13 +110,18 @@ def _verbatim(out: Any, deflated: Deflated, tail: bytes) -> bool:
 
 def sheet_heads(wb, sheets: Iterable[Any]) -> list[bytes]:
     """What saving `wb` writes before `</sheetData>` in each of `sheets` (`wb` is spent: a scratch workbook)."""
+    return [head for head, _ in sheet_parts(wb, sheets)]
+
+
+def sheet_parts(wb, sheets: Iterable[Any]) -> list[tuple[bytes, bytes]]:
+    """(what saving `wb` writes before `</sheetData>`, and from it) in each of `sheets` (`wb` is spent)."""
     from openpyxl.writer.excel import ExcelWriter
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         ExcelWriter(wb, archive).save()
     with zipfile.ZipFile(buffer) as src:
-        return [_split(src.read(ws.path.lstrip("/")))[0] for ws in sheets]
+        return [_split(src.read(ws.path.lstrip("/"))) for ws in sheets]
 
 
 def run_time(generated_at: str) -> dt.datetime:

@@ -1,0 +1,193 @@
+"""Some of results.xlsx's rule sheets made by the parent while a forked process writes the workbook.
+
+Why: the writing pass of a large run lasts as long as its slowest process, and the process writing
+results.xlsx had twice the parent's work (profile of 100,000 orders: 31 s of samples against 17 s,
+docs/performance.md). The rule sheets are independent zip members and most of the workbook's XML, so
+the parent takes some of them (`choose_rules`: as many rows as even the two loads, counted on the first
+orders) and deflates each, head, rows and tail, into a named temporary file. It hands them over
+(`Share`) when its outputs are finished; the workbook's process writes them as they are
+(`xlsx_stable.save_stable`) when their head and tail are those its own save writes, else it inflates
+them and writes their rows the plain way. Either way the workbook has the same bytes as when one
+process makes every sheet: one deflate stream per member, at the same level, over the same text.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+import tempfile
+import zlib
+from collections.abc import Iterator
+from contextlib import ExitStack, suppress
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from procurement import i18n
+
+SAMPLE = 1000  # orders read to learn how many rows each rule sheet takes
+
+
+@dataclass(slots=True)
+class Handed:
+    """A rule sheet's zip member deflated by another process: its whole text is `head`, rows, `tail`."""
+
+    index: int  # the rule's index in the rulebook
+    path: str
+    head: bytes
+    tail: bytes
+    level: int
+    crc: int
+    size: int  # of the text
+    count: int  # rows
+
+    def fits(self, head: bytes, tail: bytes, level: int | None) -> bool:
+        return head == self.head and tail == self.tail and level == self.level
+
+    def end(self, tail: bytes) -> None:
+        """Complete already (`fits` compared the tail)."""
+
+    def compressed(self, size: int = 1 << 20) -> Iterator[bytes]:
+        with open(self.path, "rb") as f:
+            while chunk := f.read(size):
+                yield chunk
+
+    def rows(self, size: int = 1 << 20) -> Iterator[bytes]:
+        """The text between head and tail, inflated again: for a head or a tail that turned out wrong."""
+        inflate, skip, keep, held = zlib.decompressobj(-15), len(self.head), len(self.tail), b""
+        for chunk in self.compressed(size):
+            text = held + inflate.decompress(chunk)
+            if skip:
+                cut = min(skip, len(text))
+                text, skip = text[cut:], skip - cut
+            text, held = text[:max(0, len(text) - keep)], text[max(0, len(text) - keep):]
+            if text:
+                yield text
+        rest = held + inflate.flush()
+        if len(rest) > keep:
+            yield rest[:len(rest) - keep]
+
+    def close(self) -> None:
+        pass  # the file belongs to the run's `Share`, removed with its directory
+
+
+class Share:
+    """The rule sheets the parent makes (`rules`, indexes into the rulebook), the pipe that hands them to
+    the workbook's process, and the directory of their files. Made before forking; `close` once the
+    forked writers are done."""
+
+    def __init__(self, rules: frozenset[int]):
+        self.rules = rules
+        self._receiving, self._sending = multiprocessing.get_context("fork").Pipe(duplex=False)
+        self.directory = tempfile.mkdtemp(prefix="procurement-xlsx-")
+        self.sent = False
+
+    def forked(self) -> None:
+        """In the parent, once the workbook's process is started: only that process reads the pipe, so
+        that its end (a failure) makes `send` fail instead of waiting."""
+        self._receiving.close()
+
+    def send(self, handed: list[Handed] | None) -> None:
+        """The finished sheets, or None when the parent gives them up (the workbook's process then fails)."""
+        self.sent = True
+        self._sending.send(handed)
+
+    def receive(self) -> dict[int, Handed]:
+        handed = self._receiving.recv()
+        if handed is None:
+            raise RuntimeError("the rule sheets made by the parent process were given up")
+        return {h.index: h for h in handed}
+
+    def close(self) -> None:
+        self._receiving.close()
+        self._sending.close()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def choose_rules(run: Any, fraction: float, sample: int = SAMPLE) -> frozenset[int]:
+    """Rules whose sheets hold about `fraction` of all rule sheets' rows, judged on the first orders;
+    the biggest first, each taken while it brings the share closer to `fraction`."""
+    from procurement.store import OrderStore
+
+    orders = run.orders.without("encoded", "texts") if isinstance(run.orders, OrderStore) else run.orders
+    index = {rule.id: i for i, rule in enumerate(run.rulebook.rules)}
+    counts = [0] * len(index)
+    for scored in islice(orders, sample):
+        for f in scored.findings:
+            i = index.get(f.rule)
+            if i is not None and f.status != "not_applicable":
+                counts[i] += 1
+    goal, taken, chosen = fraction * sum(counts), 0, set()
+    for i in sorted(range(len(counts)), key=lambda i: (-counts[i], i)):
+        if counts[i] and abs(goal - taken - counts[i]) < abs(goal - taken):
+            chosen.add(i)
+            taken += counts[i]
+    return frozenset(chosen)
+
+
+class RuleSheetsSink:
+    """The rule sheets of `share.rules`, fed one order at a time like any output (procurement.write.outputs);
+    `finish` hands them to the workbook's process."""
+
+    def __init__(self, run: Any, out_dir: Path, lang: str, stack: ExitStack | None, share: Share):
+        from procurement.write.results_xlsx import FAST_COMPRESSLEVEL, rule_parts, streamed_styles
+        from procurement.write.xlsx_cells import EXCEL_MAX_ROWS
+        from procurement.write.xlsx_deflate import Deflater
+        from procurement.write.xlsx_rows import Columns, RowBuilder
+        from procurement.write.xlsx_rule_rows import RuleRows
+
+        self.run, self.lang, self.share = run, "en" if lang == "en" else "fr", share
+        self.builder = RowBuilder(run, self.lang, Columns())
+        self.ids = [rule.id for rule in run.rulebook.rules]
+        self.mine = sorted(share.rules)
+        self.rule_rows = RuleRows(streamed_styles(self.lang), len(run.rulebook.rules), EXCEL_MAX_ROWS - 2,
+                                  set(share.rules))
+        self.deflater = Deflater(FAST_COMPRESSLEVEL, share.directory)
+        self._parts = rule_parts
+        heads = rule_parts(self.run, self.lang, {})
+        for i, stream in enumerate(self.rule_rows.streams):
+            if stream is not None:
+                stream.deflate(self.deflater, heads[i][0])
+        if stack is not None:
+            stack.callback(self.close)
+
+    def add(self, scored: Any) -> None:
+        """The order's rows in this process's sheets. An engine finding sits at its rule's index (the
+        store rebuilds them in the rulebook's order): only these few are looked at, where `RowBuilder.rows`
+        would go through all of them (as it does for an order whose findings are not in that order)."""
+        findings, ids, room = scored.findings, self.ids, self.rule_rows.room
+        done = scored.texts[1] if scored.texts is not None and scored.texts[0] == self.lang else ()
+        labels, by_rule = self.builder.labels, []
+        for i in self.mine:
+            f = findings[i] if i < len(findings) else None
+            if f is None or f.rule != ids[i]:
+                _, source, by_rule = self.builder.rows(scored, False, room)
+                self.rule_rows.add(source, by_rule)
+                return
+            status = f.status
+            if status == "not_applicable" or room[i] <= 0:
+                continue
+            texts = done[i] if i < len(done) and done[i] is not None else self.builder.texts(f)
+            by_rule.append((i, (labels.get(status) or i18n.label(status, self.lang), *texts)))
+        if by_rule:
+            self.rule_rows.add(self.builder.source(scored), by_rule)
+
+    def finish(self) -> None:
+        mine = [(i, s) for i, s in enumerate(self.rule_rows.streams) if s is not None]
+        members = [(i, s.spliced(), s.rows) for i, s in mine]
+        self.deflater.drain()
+        tails = self._parts(self.run, self.lang, {i: rows for i, _, rows in members})
+        handed = []
+        for i, member, rows in members:
+            tail = tails[i][1]
+            member.end(tail)  # type: ignore[union-attr]
+            handed.append(Handed(i, member.path, member.head, tail, member.level, member.crc, member.size, rows))  # type: ignore[union-attr]
+        self.share.send(handed)
+
+    def close(self) -> None:
+        if not self.share.sent:
+            with suppress(OSError):  # the workbook's process may be gone already
+                self.share.send(None)
+        self.deflater.stop()
+        self.rule_rows.close()
