@@ -15,7 +15,7 @@ from procurement.commands import load_rules
 from procurement.pipeline import run
 from procurement.write import forked, outputs, results_xlsx, xlsx_shared
 from procurement.write.outputs import write_outputs
-from procurement.write.xlsx_shared import Handed, choose_rules
+from procurement.write.xlsx_shared import Handed, _digest, choose_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "commandes-2025.csv"
@@ -27,7 +27,7 @@ def _handed(tmp_path: Path, head: bytes, rows: bytes, tail: bytes) -> Handed:
     path = tmp_path / "member"
     path.write_bytes(z.compress(head + rows + tail) + z.flush())
     text = head + rows + tail
-    return Handed(0, str(path), head, tail, 1, zlib.crc32(text), len(text), 1)
+    return Handed(0, str(path), _digest(head), _digest(tail), 1, zlib.crc32(text), len(text), 1)
 
 
 @settings(max_examples=60, deadline=None)
@@ -133,3 +133,20 @@ def test_a_parent_failing_after_the_rows_leaves_the_previous_outputs(tmp_path, r
     assert calls and calls[0]
     assert _files(out) == before
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_failing_workbook_process_is_reported_as_such_while_the_parent_shares(tmp_path, result, monkeypatch):
+    out = tmp_path / "out"
+    write_outputs(result, out, "fr", DEFAULT, jobs=1)
+    before = _files(out)
+    from procurement.write.results_xlsx import XlsxSink
+
+    def broken(self, scored):  # in the forked process, before it ever reads the handed sheets
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(XlsxSink, "add", broken)
+    calls: list = []
+    with pytest.raises(forked.WriterError, match="No space left on device"):
+        _shared_run(result, out, monkeypatch, calls)
+    assert calls and calls[0]
+    assert _files(out) == before

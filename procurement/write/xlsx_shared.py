@@ -13,6 +13,7 @@ process makes every sheet: one deflate stream per member, at the same level, ove
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import shutil
 import tempfile
@@ -29,21 +30,27 @@ from procurement import i18n
 SAMPLE = 1000  # orders read to learn how many rows each rule sheet takes
 
 
+def _digest(text: bytes) -> tuple[int, bytes]:
+    return len(text), hashlib.blake2b(text, digest_size=16).digest()
+
+
 @dataclass(slots=True)
 class Handed:
-    """A rule sheet's zip member deflated by another process: its whole text is `head`, rows, `tail`."""
+    """A rule sheet's zip member deflated by another process: its whole text is a head, rows and a tail,
+    known here by their length and digest (what crosses the pipe stays far below its buffer: a reader
+    that never comes cannot leave the parent waiting)."""
 
     index: int  # the rule's index in the rulebook
     path: str
-    head: bytes
-    tail: bytes
+    head: tuple[int, bytes]
+    tail: tuple[int, bytes]
     level: int
     crc: int
     size: int  # of the text
     count: int  # rows
 
     def fits(self, head: bytes, tail: bytes, level: int | None) -> bool:
-        return head == self.head and tail == self.tail and level == self.level
+        return _digest(head) == self.head and _digest(tail) == self.tail and level == self.level
 
     def end(self, tail: bytes) -> None:
         """Complete already (`fits` compared the tail)."""
@@ -55,7 +62,7 @@ class Handed:
 
     def rows(self, size: int = 1 << 20) -> Iterator[bytes]:
         """The text between head and tail, inflated again: for a head or a tail that turned out wrong."""
-        inflate, skip, keep, held = zlib.decompressobj(-15), len(self.head), len(self.tail), b""
+        inflate, skip, keep, held = zlib.decompressobj(-15), self.head[0], self.tail[0], b""
         for chunk in self.compressed(size):
             text = held + inflate.decompress(chunk)
             if skip:
@@ -182,8 +189,10 @@ class RuleSheetsSink:
         for i, member, rows in members:
             tail = tails[i][1]
             member.end(tail)  # type: ignore[union-attr]
-            handed.append(Handed(i, member.path, member.head, tail, member.level, member.crc, member.size, rows))  # type: ignore[union-attr]
-        self.share.send(handed)
+            handed.append(Handed(i, member.path, _digest(member.head), _digest(tail),  # type: ignore[union-attr]
+                                 member.level, member.crc, member.size, rows))  # type: ignore[union-attr]
+        with suppress(BrokenPipeError):  # the workbook's process has failed: waiting for it says why
+            self.share.send(handed)
 
     def close(self) -> None:
         if not self.share.sent:
