@@ -373,3 +373,24 @@ def test_cli_xlsx_reader_flag_gives_the_same_files(tmp_path, monkeypatch):
         assert result.exit_code == 0, result.output
         outputs[engine] = [(out / name).read_bytes() for name in ("results.json", "results.csv", "rejected.csv")]
     assert outputs["openpyxl"] == outputs["calamine"]
+
+
+def test_many_rows_openpyxl_must_read_are_read_in_one_pass(tmp_path, monkeypatch):
+    """Rows calamine cannot convert (dates before 1900: it gives a time; a serial out of range: it panics)
+    are read by openpyxl, in one pass over the sheet: the same records, one workbook opened."""
+    rows = [HEADERS]
+    for n in range(1, 301):
+        serial = -4.2e16 if n % 97 == 0 else -(n * 37 % 600) - 1 if n % 3 else 45000 + n
+        rows.append([f"N{n}", "x", n, None, serial])
+    formats = {(r, 5): "dd/mm/yyyy" for r in range(2, len(rows) + 1)}
+    path = _workbook(tmp_path / "n.xlsx", rows, formats=formats)
+    _same(path)
+    from procurement.read import xlsx_calamine
+
+    opened = []
+    real = openpyxl.load_workbook
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: opened.append(a) or real(*a, **k))
+    ok, records, _ = _read(path, "calamine")
+    assert ok == "ok" and len(records) == 300 and len(opened) == 1
+    assert "'#VALUE!'" in records[96] and "datetime.datetime(1899, 12, 30" not in records[1]
+    assert xlsx_calamine.CalamineSheet._openpyxl_row  # the fallback the test measures

@@ -11,7 +11,8 @@ Cell values are then normalised in `normalise`, in one place, to what openpyxl g
 (the reference path): blank is None, not ''; a whole number is an int unless its stored text has a '.'
 or an exponent ("8.0", "1E+20": openpyxl gives a float, and the scan notes where); a date cell is a
 `datetime`, never a `date`. A row calamine cannot convert (it panics on a date serial out of range) or
-converts differently (a negative serial under a date format) is read by openpyxl, for that row only.
+converts differently (a negative serial under a date format) is read by openpyxl, that row only, all
+such rows in one read-only pass of openpyxl over the sheet.
 
 A number under a date format beyond the dates Python knows (before year 1, after 31/12/9999) is
 '#VALUE!' for openpyxl and the number for calamine: the scan notes such numbers with their style, and
@@ -32,6 +33,7 @@ import datetime as dt
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from procurement.errors import InputError
 from procurement.read.xlsx_calamine_scan import (
@@ -81,6 +83,8 @@ class CalamineSheet:
         self.where = where
         self.workbook = None
         self.path = path
+        self._fallback: tuple[Any, Iterator[tuple]] | None = None  # openpyxl's pass over rows calamine cannot convert
+        self._fallback_at = 0  # the last row that pass yielded
         try:
             with zipfile.ZipFile(path) as zf:
                 refuse_entities(zf, where)
@@ -105,17 +109,27 @@ class CalamineSheet:
         self.max_row = max(self.scan.last_cell_row, last_merged, 1)
 
     def _openpyxl_row(self, number: int, width: int) -> list[object]:
-        """One row calamine cannot convert (it panics on a date serial out of range), read by openpyxl."""
-        import openpyxl
+        """A row calamine cannot convert (it panics on a date serial out of range, or gives a time for a
+        date before 1900), read by openpyxl. Rows are asked for in increasing order: one read-only pass
+        serves them all, where a workbook opened for each row made a file of such rows quadratic."""
+        if self._fallback is None or number <= self._fallback_at:
+            import openpyxl
 
-        wb = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
-        try:
-            ws = wb[self.title]
-            cells = next(ws.iter_rows(min_row=number, max_row=number, values_only=True), ())
-            cells = list(cells)[:width]
-        finally:
-            wb.close()
-        return cells + [None] * (width - len(cells))
+            self._close_fallback()
+            wb = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+            self._fallback = (wb, wb[self.title].iter_rows(min_row=number, values_only=True))
+            self._fallback_at = number - 1
+        cells: tuple = ()
+        while self._fallback_at < number:
+            cells = next(self._fallback[1], ())
+            self._fallback_at += 1
+        out = list(cells)[:width]
+        return out + [None] * (width - len(out))
+
+    def _close_fallback(self) -> None:
+        fallback, self._fallback = self._fallback, None
+        if fallback is not None:
+            fallback[0].close()
 
     def _wide_dates(self, styles: dict[int, int], raw: list[object], first_col: int, cells: list[object]) -> None:
         """Numbers under a date format that calamine left as numbers (a serial beyond the dates it knows):
@@ -134,6 +148,7 @@ class CalamineSheet:
                 cells[col] = "#VALUE!"
 
     def close(self) -> None:
+        self._close_fallback()
         wb, self.workbook = self.workbook, None
         if wb is not None:
             wb.close()
