@@ -97,3 +97,54 @@ def test_objects_frozen_for_the_fork_are_released_after(tmp_path, result, monkey
     monkeypatch.setattr(forked, "MIN_ORDERS", 1)
     write_outputs(result, tmp_path / "out", "fr", DEFAULT, jobs=2)
     assert gc.get_freeze_count() == 0
+
+
+_KILLED_PARENT = """
+import multiprocessing, os, signal, sys
+from pathlib import Path
+from procurement.commands import load_rules
+from procurement.pipeline import run
+from procurement.write import forked
+from procurement.write.json_writer import JsonSink
+from procurement.write.outputs import write_outputs
+
+forked.MIN_ORDERS = 1
+result = run([Path(sys.argv[1])], load_rules(None, [], []))
+
+def killed(self):  # the parent dies the hard way, its forked writer working or waiting for its word
+    Path(sys.argv[3]).write_text(" ".join(str(p.pid) for p in multiprocessing.active_children()))
+    os.kill(os.getpid(), signal.SIGKILL)
+
+JsonSink.finish = killed
+write_outputs(result, Path(sys.argv[2]), "fr", ["json", "csv", "xlsx", "html", "summary"], jobs=2)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")  # a zombie has ended: only its exit status waits to be read
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_killed_parent_takes_its_forked_writers_with_it(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    pids_file = tmp_path / "pids"
+    env = {**__import__("os").environ, "SOURCE_DATE_EPOCH": "1748736000", "PROCUREMENT_XLSX_WRITER": "fast"}
+    done = subprocess.run([sys.executable, "-c", _KILLED_PARENT, str(SAMPLE), str(tmp_path / "out"), str(pids_file)],
+                          cwd=ROOT, env=env, timeout=120)
+    assert done.returncode == -9
+    pids = [int(p) for p in pids_file.read_text().split()]
+    assert pids
+    deadline = time.monotonic() + 15
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [p for p in pids if _alive(p)]
+    for pid in left:  # a failure must not leave an orphan behind
+        __import__("os").kill(pid, 9)
+    assert not left

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import signal
 import sys
 import traceback
@@ -66,13 +67,45 @@ def rule_share(here: Sequence[str], group: Sequence[str]) -> float:
     return max(0.0, min(1.0, (child - parent) / (2 * RULE_SHEETS * COSTS["xlsx"])))
 
 
-def _serve(conn: Any, make_sinks: Callable[[ExitStack], list[Any]], orders: Any) -> None:
+def _die_with_parent(parent_pid: int) -> None:
+    """SIGTERM to this process when the parent dies, however it dies (Linux's PR_SET_PDEATHSIG): a child
+    waiting for the parent's word would otherwise wait forever once the parent is killed."""
+    with suppress(Exception):  # another system: the pipes' end of file is all there is
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
+    if os.getppid() != parent_pid:  # the parent died before the call
+        sys.exit(1)
+
+
+def _openpyxl_temp_files() -> list[str]:
+    module = sys.modules.get("openpyxl.worksheet._writer")
+    return list(getattr(module, "ALL_TEMP_FILES", ()))
+
+
+def _remove_openpyxl_temp_files(before: list[str]) -> None:
+    """openpyxl's write-only sheets keep their rows in temporary files removed by the save or at exit;
+    a forked process does not run exit handlers, so those of a workbook given up are removed here
+    (only those made in this process: the parent's are the parent's)."""
+    kept = set(before)
+    for path in _openpyxl_temp_files():
+        if path not in kept:
+            with suppress(OSError):
+                os.remove(path)
+
+
+def _serve(conn: Any, parent_end: Any, parent_pid: int, make_sinks: Callable[[ExitStack], list[Any]],
+           orders: Any) -> None:
     # Ctrl-C reaches the whole process group: the parent decides. SIGTERM (the parent stopping this
-    # child) unwinds the stack below, which deletes the unfinished files.
+    # child, or dying) unwinds the stack below, which deletes the unfinished files.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    parent_end.close()  # the parent's end of the pipe, inherited: the parent's death then reads as EOF
+    _die_with_parent(parent_pid)
+    before = _openpyxl_temp_files()
     try:
         with ExitStack() as stack:
+            stack.callback(_remove_openpyxl_temp_files, before)
             sinks = make_sinks(stack)
             adds = [s.add for s in sinks]
             for scored in orders:
@@ -103,7 +136,7 @@ class Children:
         if not self._started:
             release_free_memory()  # pages freed by the scoring pass would count in both processes
         parent, child = fork.Pipe()
-        process = fork.Process(target=_serve, args=(child, make_sinks, orders), daemon=True)
+        process = fork.Process(target=_serve, args=(child, parent, os.getpid(), make_sinks, orders), daemon=True)
         process.start()
         child.close()
         self._started.append((process, parent))
