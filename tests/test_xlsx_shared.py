@@ -127,12 +127,53 @@ def test_a_parent_failing_after_the_rows_leaves_the_previous_outputs(tmp_path, r
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(xlsx_shared.RuleSheetsSink, "finish", broken)
+    temp = _private_temp(tmp_path, monkeypatch)
     calls: list = []
     with pytest.raises(OSError, match="No space left on device"):
         _shared_run(result, out, monkeypatch, calls)
     assert calls and calls[0]
     assert _files(out) == before
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+    # Neither the handed sheets' directory nor the workbook process's openpyxl files are left behind.
+    assert list(temp.iterdir()) == []
+
+
+def _private_temp(tmp_path: Path, monkeypatch) -> Path:
+    """The system's temporary directory, for this test (and the processes it forks): one of its own."""
+    import tempfile
+
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    return temp
+
+
+def test_a_shared_run_leaves_no_temporary_file(tmp_path, result, monkeypatch):
+    temp = _private_temp(tmp_path, monkeypatch)
+    calls: list = []
+    _shared_run(result, tmp_path / "out", monkeypatch, calls)
+    assert calls and calls[0]
+    assert list(temp.iterdir()) == []
+
+
+def test_a_rule_with_several_findings_in_a_shared_sheet_keeps_every_row(tmp_path, monkeypatch):
+    """A rulebook may name a rule RISK-02, whose verdicts the batch adds at the end of an order's findings:
+    the parent's sheet of that rule must list them all, as one process does."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1748736000")
+    monkeypatch.setenv(results_xlsx.WRITER_ENV, "fast")
+    text = (ROOT / "rules" / "relance-renouveau.yaml").read_text(encoding="utf-8")
+    assert text.count("  - id: LOC-01\n") == 1
+    book = tmp_path / "rules.yaml"
+    book.write_text(text.replace("  - id: LOC-01\n", "  - id: RISK-02\n"), encoding="utf-8")
+    result = run([SAMPLE], load_rules(book, [], []))
+    index = [r.id for r in result.rulebook.rules].index("RISK-02")
+    assert any(len(s.findings) > len(result.rulebook.rules) for s in result.orders)
+    write_outputs(result, tmp_path / "one", "fr", DEFAULT, jobs=1)
+    monkeypatch.setattr(forked, "rule_share", lambda *a: 1.0)  # every rule sheet made by the parent
+    calls: list = []
+    _shared_run(result, tmp_path / "two", monkeypatch, calls)
+    assert calls and index in calls[0]
+    assert _files(tmp_path / "one") == _files(tmp_path / "two")
 
 
 def test_a_failing_workbook_process_is_reported_as_such_while_the_parent_shares(tmp_path, result, monkeypatch):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import pickle
 import shutil
 import tempfile
 import zlib
@@ -96,14 +97,25 @@ class Share:
         self._receiving.close()
 
     def send(self, handed: list[Handed] | None) -> None:
-        """The finished sheets, or None when the parent gives them up (the workbook's process then fails)."""
+        """The finished sheets, or None when the parent gives them up (the workbook's process then fails).
+        Their list goes through a file: the pipe carries one word, far below its buffer whatever the number
+        of sheets, so a reader that died never leaves the parent waiting."""
         self.sent = True
-        self._sending.send(handed)
+        if handed is not None:
+            with open(Path(self.directory) / "handed.pickle", "wb") as f:
+                pickle.dump(handed, f, protocol=5)
+        self._sending.send(handed is not None)
 
     def receive(self) -> dict[int, Handed]:
-        handed = self._receiving.recv()
-        if handed is None:
+        self._sending.close()  # in the workbook's process: the parent's death then ends the wait (EOF)
+        try:
+            ready = self._receiving.recv()
+        except EOFError:
+            ready = False
+        if not ready:
             raise RuntimeError("the rule sheets made by the parent process were given up")
+        with open(Path(self.directory) / "handed.pickle", "rb") as f:
+            handed = pickle.load(f)
         return {h.index: h for h in handed}
 
     def close(self) -> None:
@@ -145,6 +157,10 @@ class RuleSheetsSink:
         from procurement.write.xlsx_rule_rows import RuleRows
 
         self.run, self.lang, self.share = run, "en" if lang == "en" else "fr", share
+        self.deflater: Any = None
+        self.rule_rows: Any = None
+        if stack is not None:
+            stack.callback(self.close)  # first: a failure below still tells the workbook's process
         self.builder = RowBuilder(run, self.lang, Columns())
         self.ids = [rule.id for rule in run.rulebook.rules]
         self.mine = sorted(share.rules)
@@ -156,19 +172,22 @@ class RuleSheetsSink:
         for i, stream in enumerate(self.rule_rows.streams):
             if stream is not None:
                 stream.deflate(self.deflater, heads[i][0])
-        if stack is not None:
-            stack.callback(self.close)
 
     def add(self, scored: Any) -> None:
         """The order's rows in this process's sheets. An engine finding sits at its rule's index (the
         store rebuilds them in the rulebook's order): only these few are looked at, where `RowBuilder.rows`
-        would go through all of them (as it does for an order whose findings are not in that order)."""
+        would go through all of them, as it does for an order with other findings besides (RISK-02's, which
+        a rulebook may also name) or in another order."""
         findings, ids, room = scored.findings, self.ids, self.rule_rows.room
+        if len(findings) != len(ids):
+            _, source, by_rule = self.builder.rows(scored, False, room)
+            self.rule_rows.add(source, by_rule)
+            return
         done = scored.texts[1] if scored.texts is not None and scored.texts[0] == self.lang else ()
         labels, by_rule = self.builder.labels, []
         for i in self.mine:
-            f = findings[i] if i < len(findings) else None
-            if f is None or f.rule != ids[i]:
+            f = findings[i]
+            if f.rule != ids[i]:
                 _, source, by_rule = self.builder.rows(scored, False, room)
                 self.rule_rows.add(source, by_rule)
                 return
@@ -198,5 +217,7 @@ class RuleSheetsSink:
         if not self.share.sent:
             with suppress(OSError):  # the workbook's process may be gone already
                 self.share.send(None)
-        self.deflater.stop()
-        self.rule_rows.close()
+        if self.deflater is not None:
+            self.deflater.stop()
+        if self.rule_rows is not None:
+            self.rule_rows.close()
