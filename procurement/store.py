@@ -24,6 +24,8 @@ from procurement.scoring import rescore, score_order
 from procurement.spool import Spool
 from procurement.waivers import apply_waivers
 
+_MANY = 32  # entries under one digest from which `Members.of` keeps its answer
+
 
 class Members:
     """Which RISK-02 groups concern an order: those listing it or another copy of it (the same id at the
@@ -41,29 +43,45 @@ class Members:
         self.group_of = array("Q", ((e >> 64) & 0xFFFFFFFF for e in packed))
         self.positions = array("Q", (e & 0xFFFFFFFFFFFFFFFF for e in packed))
         self.groups, self.ledger = groups, ledger
+        self._many: dict[tuple[int, str], list[Any]] = {}  # answers for digests listed more than _MANY times
 
     def __bool__(self) -> bool:
         return bool(self.digests)
 
     def of(self, position: int, order_id: str) -> list[Any]:
-        """The groups concerning the order at `position`, in the order of the run's groups (a group
-        listing two copies of it, twice)."""
-        digest, id_of = self.ledger.keys[position], self.ledger.id
+        """The groups concerning the order at `position`, each once (a group listing several copies of
+        it is one verdict, not one per copy), in the order of the run's groups. An id many orders share
+        (a placeholder such as "NC" in every row) is answered once: its copies would otherwise each go
+        through all the others, the square of their number."""
+        digest = self.ledger.keys[position]
         k = bisect_left(self.digests, digest)
-        out = []
-        while k < len(self.digests) and self.digests[k] == digest:
-            if id_of(self.positions[k]) == order_id:
-                out.append(self.groups[self.group_of[k]])
-            k += 1
+        end = bisect_left(self.digests, digest + 1) if digest < 0xFFFFFFFFFFFFFFFF else len(self.digests)
+        if end - k > _MANY:
+            done = self._many.get((digest, order_id))
+            if done is None:
+                done = self._many[digest, order_id] = self._groups_of(k, end, order_id)
+            return list(done)
+        return self._groups_of(k, end, order_id)
+
+    def _groups_of(self, start: int, end: int, order_id: str) -> list[Any]:
+        id_of, group_of, out, last = self.ledger.id, self.group_of, [], -1
+        for k in range(start, end):
+            g = group_of[k]
+            if g != last and id_of(self.positions[k]) == order_id:  # entries sorted by group: copies together
+                out.append(self.groups[g])
+                last = g
         return out
 
     def by_order(self) -> Iterator[tuple[str, list[Any]]]:
-        """(id, its groups) for every order listed, copies of an order once."""
+        """(id, its groups, each once) for every order listed, copies of an order once."""
         k, n, id_of = 0, len(self.digests), self.ledger.id
         while k < n:
             digest, ids = self.digests[k], {}
             while k < n and self.digests[k] == digest:
-                ids.setdefault(id_of(self.positions[k]), []).append(self.groups[self.group_of[k]])
+                groups = ids.setdefault(id_of(self.positions[k]), [])
+                group = self.groups[self.group_of[k]]
+                if not groups or groups[-1] is not group:
+                    groups.append(group)
                 k += 1
             yield from ids.items()
 

@@ -35,10 +35,12 @@ def _groups(seed: int) -> tuple[Ledger, list[PortfolioFinding]]:
 @pytest.mark.parametrize("seed", range(5))
 def test_members_are_the_groups_listing_the_order_or_a_copy_of_it(seed):
     ledger, groups = _groups(seed)
-    expected: dict[tuple[int, str], list[PortfolioFinding]] = {}  # (buyer and id digest, id) -> groups
+    expected: dict[tuple[int, str], list[PortfolioFinding]] = {}  # (buyer and id digest, id) -> groups, each once
     for group in groups:
         for p in group.order_ids.positions:
-            expected.setdefault((ledger.keys[p], ledger.id(p)), []).append(group)
+            listed = expected.setdefault((ledger.keys[p], ledger.id(p)), [])
+            if group not in listed:
+                listed.append(group)
     members = store.Members(groups, ledger)
     shared_elsewhere = 0
     for position in range(len(ledger)):
@@ -53,8 +55,29 @@ def test_members_are_the_groups_listing_the_order_or_a_copy_of_it(seed):
     ledger.keys = array("Q", [7] * len(ledger.keys))
     colliding = store.Members(groups, ledger)
     position = groups[0].order_ids.positions[0]
-    same_id = [g for (_k, oid), gs in expected.items() if oid == ledger.id(position) for g in gs]
-    assert sorted(map(id, colliding.of(position, ledger.id(position)))) == sorted(map(id, same_id))
+    same_id = {id(g) for (_k, oid), gs in expected.items() if oid == ledger.id(position) for g in gs}
+    assert sorted(map(id, colliding.of(position, ledger.id(position)))) == sorted(same_id)
+
+
+@pytest.mark.parametrize("copies", [3, store._MANY + 5])
+def test_an_id_many_orders_share_gets_each_group_once(copies):
+    """One id in every row (a placeholder): each order gets each group listing it once, not once per copy
+    (copies of orders in a group were k verdicts each, k squared in all); past _MANY copies the answer is
+    kept, the same."""
+    ledger = Ledger()
+    for i in range(copies + 2):
+        oid = "NC" if i < copies else f"BC-{i}"
+        ledger.add(hash(("b", oid)) & 0xFFFFFFFFFFFFFFFF, oid, "f.csv", i + 2, None, False)
+    groups = [PortfolioFinding(
+        rule="RISK-02", buyer="b", cpv_class=cls, contract_type="fournitures", year=2025, level="eu",
+        threshold=40000, total=1.0, order_ids=Resolved(array("q", positions), ledger.id),
+        amounts=array("d", [1.0] * len(positions)), sources=Resolved(array("q", positions), ledger.source))
+        for cls, positions in (("30213", [*range(copies), copies]), ("30214", [0, copies + 1]))]
+    members = store.Members(groups, ledger)
+    for position in range(copies):
+        assert [id(g) for g in members.of(position, "NC")] == [id(g) for g in groups]
+    assert [id(g) for g in members.of(copies, f"BC-{copies}")] == [id(groups[0])]
+    assert dict((oid, [id(g) for g in gs]) for oid, gs in members.by_order())["NC"] == [id(g) for g in groups]
 
 
 def test_resolved_columns_read_like_tuples():
