@@ -135,7 +135,10 @@ def test_a_killed_parent_takes_its_forked_writers_with_it(tmp_path):
     import time
 
     pids_file = tmp_path / "pids"
-    env = {**__import__("os").environ, "SOURCE_DATE_EPOCH": "1748736000", "PROCUREMENT_XLSX_WRITER": "fast"}
+    temp = tmp_path / "temp"  # a parent killed cannot remove its temporary files: keep them here
+    temp.mkdir()
+    env = {**__import__("os").environ, "SOURCE_DATE_EPOCH": "1748736000", "PROCUREMENT_XLSX_WRITER": "fast",
+           "TMPDIR": str(temp)}
     done = subprocess.run([sys.executable, "-c", _KILLED_PARENT, str(SAMPLE), str(tmp_path / "out"), str(pids_file)],
                           cwd=ROOT, env=env, timeout=120)
     assert done.returncode == -9

@@ -14,8 +14,8 @@ process makes every sheet: one deflate stream per member, at the same level, ove
 from __future__ import annotations
 
 import hashlib
+import json
 import multiprocessing
-import pickle
 import shutil
 import tempfile
 import zlib
@@ -101,9 +101,10 @@ class Share:
         Their list goes through a file: the pipe carries one word, far below its buffer whatever the number
         of sheets, so a reader that died never leaves the parent waiting."""
         self.sent = True
-        if handed is not None:
-            with open(Path(self.directory) / "handed.pickle", "wb") as f:
-                pickle.dump(handed, f, protocol=5)
+        if handed is not None:  # JSON, not pickle: the package unpickles no file (tests/test_hostile_content.py)
+            rows = [[h.index, h.path, h.head[0], h.head[1].hex(), h.tail[0], h.tail[1].hex(), h.level, h.crc,
+                     h.size, h.count] for h in handed]
+            (Path(self.directory) / "handed.json").write_text(json.dumps(rows), encoding="utf-8")
         self._sending.send(handed is not None)
 
     def receive(self) -> dict[int, Handed]:
@@ -114,9 +115,9 @@ class Share:
             ready = False
         if not ready:
             raise RuntimeError("the rule sheets made by the parent process were given up")
-        with open(Path(self.directory) / "handed.pickle", "rb") as f:
-            handed = pickle.load(f)
-        return {h.index: h for h in handed}
+        rows = json.loads((Path(self.directory) / "handed.json").read_text(encoding="utf-8"))
+        return {i: Handed(i, path, (head, bytes.fromhex(hd)), (tail, bytes.fromhex(td)), level, crc, size, count)
+                for i, path, head, hd, tail, td, level, crc, size, count in rows}
 
     def close(self) -> None:
         self._receiving.close()
