@@ -189,6 +189,30 @@ class RowBuilder:
             rule_rows.append((i, (label, message, evidence, missing)))
         return (self.results_row(scored, source, by_rule) if with_results else None), source, rule_rows
 
+    def rule_rows_at(self, scored: ScoredOrder, indexes: list[int], rule_room: list[int]
+                     ) -> list[tuple[int, tuple[object, ...]]] | None:
+        """`rows`' rule sheet rows for the rules at `indexes` only (nothing counted), each read from the
+        finding at its rule's index: the store rebuilds engine findings in the rulebook's order, so a few
+        rules cost a few look-ups where `rows` goes through every finding. None when the findings are not
+        one per rule in that order (RISK-02's added, which a rulebook may name too): `rows` then."""
+        findings, rules = scored.findings, self.rules
+        if len(findings) != len(rules):
+            return None
+        labels, lang, out = self.labels, self.lang, []
+        done: tuple[Any, ...] = ()
+        if scored.texts is not None and scored.texts[0] == lang:
+            done = scored.texts[1]
+        for i in indexes:
+            f = findings[i]
+            if f.rule != rules[i]:
+                return None
+            status = f.status
+            if status == "not_applicable" or rule_room[i] <= 0:
+                continue
+            texts = done[i] if i < len(done) and done[i] is not None else self.texts(f)
+            out.append((i, (labels.get(status) or i18n.label(status, lang), *texts)))
+        return out
+
     def rule_labels(self, scored: ScoredOrder) -> list[object]:
         """Each rule's status on the order in words (None where it has no finding), as `rows` finds them."""
         by_rule: list[object] = [None] * len(self.rules)

@@ -26,8 +26,6 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from procurement import i18n
-
 SAMPLE = 1000  # orders read to learn how many rows each rule sheet takes
 
 
@@ -163,7 +161,6 @@ class RuleSheetsSink:
         if stack is not None:
             stack.callback(self.close)  # first: a failure below still tells the workbook's process
         self.builder = RowBuilder(run, self.lang, Columns())
-        self.ids = [rule.id for rule in run.rulebook.rules]
         self.mine = sorted(share.rules)
         self.rule_rows = RuleRows(streamed_styles(self.lang), len(run.rulebook.rules), EXCEL_MAX_ROWS - 2,
                                   set(share.rules))
@@ -175,29 +172,14 @@ class RuleSheetsSink:
                 stream.deflate(self.deflater, heads[i][0])
 
     def add(self, scored: Any) -> None:
-        """The order's rows in this process's sheets. An engine finding sits at its rule's index (the
-        store rebuilds them in the rulebook's order): only these few are looked at, where `RowBuilder.rows`
-        would go through all of them, as it does for an order with other findings besides (RISK-02's, which
-        a rulebook may also name) or in another order."""
-        findings, ids, room = scored.findings, self.ids, self.rule_rows.room
-        if len(findings) != len(ids):
+        """The order's rows in this process's sheets: a few look-ups (`RowBuilder.rule_rows_at`), or the
+        whole `RowBuilder.rows` for an order whose findings are not one per rule."""
+        room = self.rule_rows.room
+        by_rule = self.builder.rule_rows_at(scored, self.mine, room)
+        if by_rule is None:
             _, source, by_rule = self.builder.rows(scored, False, room)
             self.rule_rows.add(source, by_rule)
-            return
-        done = scored.texts[1] if scored.texts is not None and scored.texts[0] == self.lang else ()
-        labels, by_rule = self.builder.labels, []
-        for i in self.mine:
-            f = findings[i]
-            if f.rule != ids[i]:
-                _, source, by_rule = self.builder.rows(scored, False, room)
-                self.rule_rows.add(source, by_rule)
-                return
-            status = f.status
-            if status == "not_applicable" or room[i] <= 0:
-                continue
-            texts = done[i] if i < len(done) and done[i] is not None else self.builder.texts(f)
-            by_rule.append((i, (labels.get(status) or i18n.label(status, self.lang), *texts)))
-        if by_rule:
+        elif by_rule:
             self.rule_rows.add(self.builder.source(scored), by_rule)
 
     def finish(self) -> None:
