@@ -226,3 +226,39 @@ def test_integers_as_text_round_trip(n):
     assert parse_integer(str(n)) == n
     assert parse_integer(f"{n:,}".replace(",", NBSP)) == n
     assert parse_money(n) == n
+
+
+class _Spy:
+    """A compiled regex that records the texts it is asked to match."""
+
+    def __init__(self, pattern, seen: list):
+        self.pattern, self.seen = pattern, seen
+
+    def fullmatch(self, text):
+        self.seen.append(text)
+        return self.pattern.fullmatch(text)
+
+    def search(self, text):
+        self.seen.append(text)
+        return self.pattern.search(text)
+
+
+@pytest.mark.parametrize("text", ["1" + " " * 3000 + "x", "1" + " " * 3000 + "eur x", "5" + " " * 3000 + "%x",
+                                  " " * 8000 + "x"])
+def test_a_long_text_is_not_a_number_before_any_regex_is_tried(monkeypatch, text):
+    """The regexes backtrack with the cube of a run of spaces (2,000 spaces took 11 s in one cell): text
+    longer than MAX_NUMBER_TEXT never reaches them."""
+    from procurement.parse import numeric
+
+    seen: list = []
+    monkeypatch.setattr(numeric, "_NUMBER", _Spy(numeric._NUMBER, seen))
+    monkeypatch.setattr(numeric, "_PERCENT_SIGN", _Spy(numeric._PERCENT_SIGN, seen))
+    for parse in (numeric.parse_money, numeric.parse_number, numeric.parse_percent, numeric.parse_integer):
+        with pytest.raises(ParseError) as exc:
+            parse(text)
+        assert exc.value.code == "not_a_number"
+    assert all(len(t) <= numeric.MAX_NUMBER_TEXT for t in seen)
+    # Within the bound the regexes still decide, and long plain or French numbers never needed them.
+    assert parse_number("1" * 150) == float("1" * 150)
+    assert parse_number(" ".join(["1"] + ["234"] * 40) + ",5") == float("1" + "234" * 40 + ".5")
+    assert numeric.parse_percent("  25 %  ") == 25.0
