@@ -22,7 +22,7 @@ from typing import Any
 from procurement.engine import Finding
 from procurement.scoring import rescore, score_order
 from procurement.spool import Spool
-from procurement.waivers import apply_waivers
+from procurement.waivers import WaiverIndex, apply_waivers
 
 _MANY = 32  # entries under one digest from which `Members.of` keeps its answer
 
@@ -94,7 +94,7 @@ class OrderStore:
         self.spool = spool
         self.rulebook = rulebook
         # Replays apply waivers without recording matches: the first pass counted them once.
-        self.waivers = tuple(waivers.waivers) if waivers is not None else None
+        self.waivers = WaiverIndex(waivers.waivers) if waivers is not None else None
         self.today = today
         self.duplicates = duplicates or {}  # order index -> where the first copy was read
         self.portfolio: Members | None = None  # the RISK-02 groups concerning each order

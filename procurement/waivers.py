@@ -33,7 +33,6 @@ matched during a run, and this module applies them to an order's findings (what 
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
 import os
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -43,7 +42,7 @@ from procurement.waivers_file import WaiverEntry as WaiverEntry
 from procurement.waivers_file import WaiverFile as WaiverFile
 from procurement.waivers_file import load_waivers as load_waivers
 from procurement.waivers_file import parse_waivers as parse_waivers
-from procurement.waivers_set import WAIVABLE, WAIVED, Waiver, WaiverSet, waiver_text
+from procurement.waivers_set import WAIVABLE, WAIVED, Waiver, WaiverIndex, WaiverSet, waiver_text
 
 
 def run_date() -> dt.date:
@@ -127,7 +126,7 @@ class WaivedFinding:
         return f"WaivedFinding({self.order_id!r}, {self.rule}, {self.original_status} -> waived)"
 
 
-def apply_waivers(order: Any, findings: Sequence[Any], waivers: WaiverSet | Iterable[Waiver] | None,
+def apply_waivers(order: Any, findings: Sequence[Any], waivers: WaiverSet | WaiverIndex | Iterable[Waiver] | None,
                   today: dt.date) -> list[Any]:
     """The findings of one order, each failing or incomplete one covered by an active waiver wrapped.
 
@@ -137,9 +136,10 @@ def apply_waivers(order: Any, findings: Sequence[Any], waivers: WaiverSet | Iter
     if not waivers:
         return list(findings)
     order_id = order if isinstance(order, str) else order.id
-    pool = waivers.waivers if isinstance(waivers, WaiverSet) else tuple(waivers)
     record = waivers if isinstance(waivers, WaiverSet) else None
-    candidates = [w for w in pool if w.order == order_id or fnmatch.fnmatchcase(order_id, w.order)]
+    index = waivers.index() if isinstance(waivers, WaiverSet) else (
+        waivers if isinstance(waivers, WaiverIndex) else WaiverIndex(waivers))
+    candidates = index.candidates(order_id)
     if not candidates:
         return list(findings)
     states = {w.index: w.state(today) for w in candidates}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +56,39 @@ class Waiver:
                 "where": self.where}
 
 
+class WaiverIndex:
+    """Waivers by the order id they name, in file order: an exact id is one look-up, and only patterns
+    (* ? [) are tried on each order. Every waiver tried on every order made a file of one waiver per
+    order quadratic (4,000 orders: 14.5 s spent matching)."""
+
+    __slots__ = ("_exact", "_patterns", "waivers")
+
+    def __init__(self, waivers: Iterable[Waiver]):
+        self.waivers = tuple(waivers)
+        self._exact: dict[str, list[tuple[int, Waiver]]] = {}
+        self._patterns: list[tuple[int, Waiver]] = []
+        for k, w in enumerate(self.waivers):
+            if any(c in w.order for c in "*?["):
+                self._patterns.append((k, w))
+            else:
+                self._exact.setdefault(w.order, []).append((k, w))
+
+    def __bool__(self) -> bool:
+        return bool(self.waivers)
+
+    def __iter__(self):
+        return iter(self.waivers)
+
+    def candidates(self, order_id: str) -> list[Waiver]:
+        """The waivers naming `order_id` (itself, or a pattern matching it), in file order."""
+        found = self._exact.get(order_id, [])
+        if self._patterns:
+            found = found + [(k, w) for k, w in self._patterns
+                             if w.order == order_id or fnmatch.fnmatchcase(order_id, w.order)]
+            found.sort(key=lambda kw: kw[0])
+        return [w for _, w in found]
+
+
 @dataclass(slots=True)
 class WaiverSet:
     """The waivers of one file and what they matched during a run.
@@ -68,6 +102,12 @@ class WaiverSet:
     sha256: str = ""
     applied: dict[int, int] = field(default_factory=dict)  # waiver index -> findings waived
     blocked: dict[int, int] = field(default_factory=dict)  # expired / not yet valid -> findings matched
+    _index: WaiverIndex | None = field(default=None, repr=False, compare=False)
+
+    def index(self) -> WaiverIndex:
+        if self._index is None or self._index.waivers is not self.waivers:
+            self._index = WaiverIndex(self.waivers)
+        return self._index
 
     def __iter__(self):
         return iter(self.waivers)
