@@ -264,6 +264,11 @@ HEADER_INDEX: dict[str, str] = _build_header_index()
 
 
 _UNITS = re.compile(r"\([^)]*\)|\b(?:en )?(?:euros?|eur)\b|€")
+# Header cells longer than this are not tried without their units (the longest known label has 37
+# characters once folded): `_UNITS` scans to the end of the text from every unclosed "(", so a cell of
+# "(a " repeated 40,000 times took seconds to be turned down as a header; 1,000 characters take a
+# millisecond at worst.
+MAX_HEADER = 1000
 
 
 def match_header(text: object) -> str | None:
@@ -276,8 +281,9 @@ def match_header(text: object) -> str | None:
         return None
     key = normalize_header(text)
     found = HEADER_INDEX.get(key)
-    if found is None:
-        stripped = normalize_header(_UNITS.sub(" ", str(text).lower()))
+    raw = str(text)
+    if found is None and len(raw) <= MAX_HEADER:
+        stripped = normalize_header(_UNITS.sub(" ", raw.lower()))
         if stripped and stripped != key:
             found = HEADER_INDEX.get(stripped)
     return found
