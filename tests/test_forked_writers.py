@@ -151,3 +151,6 @@ def test_a_killed_parent_takes_its_forked_writers_with_it(tmp_path):
     for pid in left:  # a failure must not leave an orphan behind
         __import__("os").kill(pid, 9)
     assert not left
+    # The writer, ending after its parent, removed what the parent could not: the rule sheets the parent
+    # was making for it (xlsx_shared) and its own openpyxl files.
+    assert sorted(p.name for p in temp.iterdir()) == []

@@ -291,6 +291,8 @@ class XlsxSink:
         self.whole = True
         if stack is not None:
             stack.callback(self.close)
+            if self.share is not None:
+                stack.callback(self.share.orphaned)
 
     def add(self, scored: Any) -> None:
         """Results row, rule sheet rows, counts. On the fast path the header is learnt on the way and the

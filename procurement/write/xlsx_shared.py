@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
+import os
 import shutil
 import tempfile
 import zlib
@@ -88,6 +89,7 @@ class Share:
         self._receiving, self._sending = multiprocessing.get_context("fork").Pipe(duplex=False)
         self.directory = tempfile.mkdtemp(prefix="procurement-xlsx-")
         self.sent = False
+        self.parent = os.getpid()
 
     def forked(self) -> None:
         """In the parent, once the workbook's process is started: only that process reads the pipe, so
@@ -121,6 +123,12 @@ class Share:
         self._receiving.close()
         self._sending.close()
         shutil.rmtree(self.directory, ignore_errors=True)
+
+    def orphaned(self) -> None:
+        """In the workbook's process, as it ends: when the parent is gone (killed), nobody else will
+        remove the directory, so this process does."""
+        if os.getppid() != self.parent:
+            shutil.rmtree(self.directory, ignore_errors=True)
 
 
 def choose_rules(run: Any, fraction: float, sample: int = SAMPLE) -> frozenset[int]:
