@@ -46,22 +46,6 @@ _FAST_NEGATIVE = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*>(?:<f\b[^>]*/>|<f\b
 # negative one of 6 digits or more, or one of 7 digits or more, or with an exponent).
 _WIDE = re.compile(rb"<v>(?:-\d{6}|\d{7}|[\d.]+[eE])")
 _STYLE = re.compile(rb"""\ss\s*=\s*["'](\d+)["']""")
-_ENTITY_HEAD = 64 * 1024
-FORBIDDEN_FR = "classeur illisible : il contient des entités XML interdites (bombe XML ou entité externe possible)"
-FORBIDDEN_EN = "unreadable workbook: it holds forbidden XML entities (possible XML bomb or external entity)"
-# A negative number: if it has a date format calamine gives a time of day, openpyxl a date before 1900.
-_FAST_NEGATIVE = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?<v>-')
-# A number that may lie outside the dates Python knows (31/12/9999 is serial 2958465, 1/1/1 is -693593: a
-# negative one of 6 digits or more, or one of 7 digits or more, or with an exponent).
-_WIDE_VALUE = rb"<v>(?:-\d{6}|\d{7}|[\d.]+[eE])"
-_HAS_WIDE = re.compile(_WIDE_VALUE)
-
-
-def _wide_pattern(dated: frozenset[int]) -> re.Pattern[bytes]:
-    """Such a number in a cell whose style (`s`, wherever it stands in the tag) has a date format."""
-    styles = b"|".join(str(i).encode() for i in sorted(dated))
-    return re.compile(rb'<c r="([A-Z]{1,3})(\d+)"(?=[^>]*\ss="(' + styles + rb')")[^>]*>'
-                      rb"(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?" + _WIDE_VALUE)
 _COLUMNS: dict[bytes, int] = {}
 
 
