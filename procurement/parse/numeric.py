@@ -59,7 +59,6 @@ _NUMBER = re.compile(
 # amount cell took 11 s, 4,000 about 90 s. Longer text is "not_a_number" at once.
 MAX_NUMBER_TEXT = 100
 _GROUPS = re.compile(r"[0-9]{1,3}(?:[ '][0-9]{3})*|[0-9]{1,3}(?:\.[0-9]{3})*|[0-9]{1,3}(?:,[0-9]{3})*", re.ASCII)
-_DIGITS = re.compile(r"[0-9]*", re.ASCII)
 
 
 def _integer_part(part: str) -> str | None:
