@@ -29,7 +29,8 @@ def _brute(pool: list[Waiver], order_id: str) -> list[Waiver]:
 
 
 @settings(max_examples=200, deadline=None)
-@given(orders=st.lists(st.sampled_from(IDS + PATTERNS), max_size=12), order_id=st.sampled_from([*IDS, "Z", ""]))
+@given(orders=st.lists(st.sampled_from(IDS + PATTERNS), max_size=12),
+       order_id=st.sampled_from([*IDS, "Z", "", "BC", "BC2", "BC25-", "X"]))
 def test_candidates_are_the_waivers_matching_the_order_in_file_order(orders, order_id):
     pool = [_waiver(k, o) for k, o in enumerate(orders)]
     assert WaiverIndex(pool).candidates(order_id) == _brute(pool, order_id)
@@ -43,7 +44,19 @@ def test_a_waiver_per_order_is_one_look_up_each(monkeypatch):
     index = WaiverSet(tuple(pool)).index()
     for k in range(0, 5000, 7):
         assert [w.index for w in index.candidates(f"W{k:06d}")] == [k]
-    assert set(tried) == {"Z*"}  # only the pattern is tried on each order, never the 5,000 ids
+    assert tried == []  # neither the 5,000 ids nor "Z*", whose head no W... id begins with
+    assert [w.index for w in index.candidates("Zeta")] == [5000]
+
+
+def test_a_pattern_per_order_is_tried_only_on_the_ids_it_may_match(monkeypatch):
+    pool = [_waiver(k, f"W{k:05d}-*") for k in range(2000)] + [_waiver(2000, "*-1"), _waiver(2001, "W0001?-2")]
+    tried: list = []
+    real = fnmatch.fnmatchcase
+    monkeypatch.setattr(fnmatch, "fnmatchcase", lambda name, pat: tried.append(pat) or real(name, pat))
+    index = WaiverIndex(pool)
+    assert [w.index for w in index.candidates("W00012-1")] == [12, 2000]
+    assert [w.index for w in index.candidates("W00012-2")] == [12, 2001]
+    assert sorted(tried) == sorted(["W00012-*", "*-1", "W0001?-2", "W00012-*", "*-1", "W0001?-2"])
 
 
 def test_apply_waivers_takes_an_index_a_set_or_a_list_alike():
