@@ -269,20 +269,29 @@ _UNITS = re.compile(r"\([^)]*\)|\b(?:en )?(?:euros?|eur)\b|€")
 # "(a " repeated 40,000 times took seconds to be turned down as a header; 1,000 characters take a
 # millisecond at worst.
 MAX_HEADER = 1000
+# Units that change what an amount means: VAT included, or thousands or millions of euros. Tried away,
+# "Montant (TTC)" or "Montant (k€)" read as "Montant", an amount in euros excluding VAT: 43,200 € TTC
+# (36,000 € HT) then crossed the 40,000 € threshold, and 300 k€ became 300 €. Such a header is left
+# unrecognised (the amount is then missing, which its rules say, unless another column gives it HT);
+# --mapping can still name it.
+_NOT_EUROS_HT = re.compile(
+    r"\bttc\b|toutes taxes|tva (?:comprise|incluse)|(?:incl\.?|including|with) vat|vat incl|gross|"
+    r"\b[km] ?(?:€|eur\b|euros?\b)|\b[km]eur\b|\bmilliers?\b|\bmillions?\b|thousands?\b")
 
 
 def match_header(text: object) -> str | None:
     """The canonical field a header names, or None.
 
     Units in brackets or in words ('Montant HT (en €)', 'Distance (km)') are tried away when the
-    whole header is not known, so that users need not match our spelling of units.
+    whole header is not known, so that users need not match our spelling of units; never units that
+    change an amount's meaning ('(TTC)', '(k€)': `_NOT_EUROS_HT`).
     """
     if text is None:
         return None
     key = normalize_header(text)
     found = HEADER_INDEX.get(key)
     raw = str(text)
-    if found is None and len(raw) <= MAX_HEADER:
+    if found is None and len(raw) <= MAX_HEADER and not _NOT_EUROS_HT.search(raw.lower()):
         stripped = normalize_header(_UNITS.sub(" ", raw.lower()))
         if stripped and stripped != key:
             found = HEADER_INDEX.get(stripped)
