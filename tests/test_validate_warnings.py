@@ -1,0 +1,49 @@
+"""Values kept but flagged by validation (procurement.validate), as the DECP notes recommend: amounts
+above a billion euros, and essential data published before the contract was notified."""
+
+from __future__ import annotations
+
+import pytest
+
+from procurement.model import Order, Source
+from procurement.read.base import Cell, RawRecord
+from procurement.validate import validate
+
+
+def _order(**cells: object) -> Order:
+    values = {"id": "M1", **cells}
+    record = RawRecord(Source(file="t.csv", row=2), {k: Cell(f"{k} column", v) for k, v in values.items()})
+    order = validate(record)
+    assert isinstance(order, Order), order
+    return order
+
+
+def _codes(order: Order) -> list[str]:
+    return [w.code for w in order.warnings]
+
+
+@pytest.mark.parametrize(("amount", "kept", "codes"), [
+    ("1 500 000 000,00", 1_500_000_000.0, ["implausible_amount"]),
+    ("999 999 998", 999_999_998.0, []),
+    ("1000000000", 1_000_000_000.0, []),
+    ("999 999 999", None, ["placeholder_amount"]),  # a placeholder stays unknown, as before
+    ("12 500 000 000", None, ["placeholder_amount"]),  # above 10 billion: unknown
+])
+def test_an_amount_above_a_billion_is_kept_and_flagged(amount, kept, codes):
+    order = _order(amount=amount)
+    assert order.amount == kept and _codes(order) == codes
+    if codes == ["implausible_amount"]:
+        warning = order.warnings[0]
+        assert warning.column == "amount column" and warning.value == amount
+        assert "milliard" in warning.message_fr and "billion" in warning.message_en
+
+
+@pytest.mark.parametrize(("published", "codes"), [("01/03/2024", ["publication_before_notification"]),
+                                                  ("15/03/2024", []), ("02/05/2024", [])])
+def test_essential_data_published_before_notification_is_flagged(published, codes):
+    order = _order(notification_date="15/03/2024", publication_date=published)
+    assert _codes(order) == codes
+
+
+def test_a_publication_date_alone_is_not_flagged():
+    assert _codes(_order(publication_date="01/03/2024")) == []
