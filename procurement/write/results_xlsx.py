@@ -34,6 +34,7 @@ from procurement.pipeline import Run
 from procurement.scoring import CHANTIERS
 from procurement.write.safe import atomic_path
 from procurement.write.xlsx_cells import (
+    EXCEL_MAX_COLUMNS,
     EXCEL_MAX_ROWS,
     HEADER_FILL,
     ORIGINAL_FILL,
@@ -95,6 +96,15 @@ def _our_headers(run: Run, lang: str, statuses: list[str]) -> list[str]:
     ours += [rule.id for rule in run.rulebook.rules]
     ours += [w["missing"], w["warnings"]]
     return ours
+
+
+def original_room(run: Run) -> int:
+    """How many of the user's headers the results sheet can take beside ours: its width stays within
+    Excel's 16,384 columns whatever statuses and DECP fields the orders bring."""
+    from procurement.fields import INPUT_FIELDS
+    from procurement.write.results_csv import BASE_STATUSES
+
+    return EXCEL_MAX_COLUMNS - len(_our_headers(run, "fr", [*BASE_STATUSES, "waived"])) - len(INPUT_FIELDS)
 
 
 def _width(run: Run, columns: Columns) -> int:
@@ -259,7 +269,7 @@ class XlsxSink:
         self.limit = EXCEL_MAX_ROWS - 2  # header rows
         self.fast = (writer or choose_writer(len(run.orders))) == "fast"
         self.share = share if self.fast else None
-        self.columns = Columns() if self.fast else Columns.discover(run)
+        self.columns = Columns(original_room(run)) if self.fast else Columns.discover(run, original_room(run))
         self.builder = RowBuilder(run, lang, self.columns)
         rules = list(run.rulebook.rules)
         self.wb, self.results_ws, self.styles, self.rule_ws, self.rejected_ws = _workbook(
@@ -344,7 +354,7 @@ class XlsxSink:
         self.rejected_ws.auto_filter.ref = f"A1:I{rejected.rows + 1}"
         truncated = len(run.orders) > limit or len(run.rejected) > limit
         write_readme(self.wb, run, lang, columns.originals, columns.canonical, columns.statuses,
-                     builder.rule_counts, truncated, limit, index=1)
+                     builder.rule_counts, truncated, limit, index=1, left_out=columns.left_out)
         splices = {}
         if self.fast:
             sheets = [self.results_ws, *self.rule_ws, self.rejected_ws]

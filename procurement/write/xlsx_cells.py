@@ -19,6 +19,7 @@ from typing import Any
 from procurement.write.safe import DANGEROUS_PREFIXES
 
 EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_COLUMNS = 16_384  # XFD: a sheet with more is a damaged file to Excel
 MAX_CELL_CHARS = 32_767
 HEADER_FILL = "1F4E79"  # our columns
 ORIGINAL_FILL = "D9D9D9"  # the user's columns

@@ -25,7 +25,8 @@ def recognised(run: Run) -> dict[str, str]:
 
 
 def write_readme(wb: Any, run: Run, lang: str, originals: list[str], canonical: list[str], statuses: list[str],
-                 rule_counts: dict[str, Counter], truncated: bool, limit: int, index: int | None = None) -> None:
+                 rule_counts: dict[str, Counter], truncated: bool, limit: int, index: int | None = None,
+                 left_out: int = 0) -> None:
     """The sheet, created at `index` (last by default)."""
     w = words(lang)
     names = {k: v[lang] for k, v in SHEETS.items()}
@@ -92,6 +93,8 @@ def write_readme(wb: Any, run: Run, lang: str, originals: list[str], canonical: 
         name = fields.get(header)
         line(header, w["col_original"].format(field=FIELDS_BY_NAME[name].header(lang)) if name
              else w["col_original_unknown"])
+    if left_out:
+        line("", w["left_out"].format(n=left_out))
     for name in canonical:
         f = FIELDS_BY_NAME[name]
         line(f.header(lang), w["col_field"].format(help=(f.help_en if lang == "en" else f.help_fr) or f.name))

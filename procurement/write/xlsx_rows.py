@@ -29,7 +29,11 @@ class Columns:
     appearance, the canonical fields shown for orders without columns of their own (DECP), and the
     statuses (the four, then any added later, e.g. waived). Learnt order by order (`observe`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, room: int | None = None) -> None:
+        # `room`: how many of the user's headers fit beside ours in a sheet (EXCEL_MAX_COLUMNS); those
+        # met later are counted in `left_out` (800 csv files of 20 columns each made 16,000 of them).
+        self.room = room
+        self.left_out = 0
         self.originals: list[str] = []
         self.canonical: list[str] = []
         self.statuses: list[str] = list(BASE_STATUSES)
@@ -46,8 +50,11 @@ class Columns:
                 for header in scored.original:
                     if header not in headers:
                         headers.add(header)
-                        self.originals.append(header)
-                grew = True
+                        if self.room is None or len(self.originals) < self.room:
+                            self.originals.append(header)
+                            grew = True
+                        else:
+                            self.left_out += 1
         else:
             before = len(self._fields)
             self._fields.update(name for name, value in scored.order if value is not None)
@@ -62,9 +69,9 @@ class Columns:
         return grew
 
     @classmethod
-    def discover(cls, run: Run) -> Columns:
+    def discover(cls, run: Run, room: int | None = None) -> Columns:
         """The columns of every order of `run` (one pass)."""
-        columns = cls()
+        columns = cls(room)
         for scored in run.orders:
             columns.observe(scored)
         return columns

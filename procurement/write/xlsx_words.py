@@ -36,6 +36,8 @@ WORDS: dict[str, dict[str, str]] = {
         "columns": "Colonnes de la feuille « {results} »",
         "col_original": "Colonne de votre fichier, recopiée telle quelle (reconnue comme : {field}).",
         "col_original_unknown": "Colonne de votre fichier, recopiée telle quelle (non utilisée par les règles).",
+        "left_out": "Et {n} autres colonnes de vos fichiers, qui n'y sont pas : une feuille Excel a au plus 16 384 "
+                    "colonnes. Les valeurs reconnues de chaque commande sont dans results.json.",
         "col_field": "Donnée lue dans le fichier DECP : {help}",
         "col_our_id": "Identifiant de la commande retenu par procurement (celui de results.json).",
         "col_file": "Fichier d'où vient la ligne.",
@@ -89,6 +91,8 @@ WORDS: dict[str, dict[str, str]] = {
         "columns": "Columns of the '{results}' sheet",
         "col_original": "Column of your file, copied as it was (recognised as: {field}).",
         "col_original_unknown": "Column of your file, copied as it was (not used by the rules).",
+        "left_out": "And {n} more columns of your files, which are not there: an Excel sheet has at most 16,384 "
+                    "columns. The values recognised in each order are in results.json.",
         "col_field": "Value read from the DECP file: {help}",
         "col_our_id": "The order id procurement kept (the one in results.json).",
         "col_file": "File the row came from.",
