@@ -58,25 +58,34 @@ class Waiver:
 
 class WaiverIndex:
     """Waivers by the order id they name, in file order: an exact id is one look-up, and a pattern
-    (* ? [) is tried only on the ids that begin with its literal head ("BC25-" of "BC25-0*"). Every
-    waiver tried on every order made a file of one waiver per order quadratic (4,000 orders: 14.5 s
-    spent matching), and a file of one pattern per order stayed so (2,000 patterns on 4,000 orders:
-    see docs/performance.md)."""
+    (* ? [) is tried only on the ids that begin with its literal head ("BC25-" of "BC25-0*") or end with
+    its literal tail ("-2024" of "*-2024"), whichever is longer. Every waiver tried on every order made a
+    file of one waiver per order quadratic (4,000 orders: 14.5 s spent matching), and a file of one
+    pattern per order stayed so (2,000 patterns on 4,000 orders: see docs/performance.md). Only patterns
+    with neither (`*`, `*x*`) are tried on every order."""
 
-    __slots__ = ("_by_head", "_exact", "waivers")
+    __slots__ = ("_by_head", "_by_tail", "_everywhere", "_exact", "waivers")
 
     def __init__(self, waivers: Iterable[Waiver]):
         self.waivers = tuple(waivers)
-        self._exact: dict[str, list[tuple[int, Waiver]]] = {}
-        # Length of a pattern's literal head -> head -> the patterns with that head: an id has at most
-        # one head of each length, so an order costs one look-up per length, not one match per pattern.
-        self._by_head: dict[int, dict[str, list[tuple[int, Waiver]]]] = {}
+        self._exact: dict[str, list[tuple[int, Waiver, str]]] = {}
+        # Length of an anchor -> anchor -> the patterns with it: an id has one head and one tail of each
+        # length, so an order costs one look-up per length, not one match per pattern.
+        self._by_head: dict[int, dict[str, list[tuple[int, Waiver, str]]]] = {}
+        self._by_tail: dict[int, dict[str, list[tuple[int, Waiver, str]]]] = {}
+        self._everywhere: list[tuple[int, Waiver, str]] = []
         for k, w in enumerate(self.waivers):
-            head = _literal_head(w.order)
+            pattern = w.entry.order
+            item = (k, w, pattern)
+            head, tail = _anchors(pattern)
             if head is None:
-                self._exact.setdefault(w.order, []).append((k, w))
+                self._exact.setdefault(pattern, []).append(item)
+            elif len(tail) > len(head):
+                self._by_tail.setdefault(len(tail), {}).setdefault(tail, []).append(item)
+            elif head:
+                self._by_head.setdefault(len(head), {}).setdefault(head, []).append(item)
             else:
-                self._by_head.setdefault(len(head), {}).setdefault(head, []).append((k, w))
+                self._everywhere.append(item)
 
     def __bool__(self) -> bool:
         return bool(self.waivers)
@@ -87,20 +96,30 @@ class WaiverIndex:
     def candidates(self, order_id: str) -> list[Waiver]:
         """The waivers naming `order_id` (itself, or a pattern matching it), in file order."""
         found = self._exact.get(order_id, [])
-        if self._by_head:
-            tried = [kw for length, heads in self._by_head.items() for kw in heads.get(order_id[:length], ())]
-            if tried:
-                found = found + [(k, w) for k, w in tried
-                                 if w.order == order_id or fnmatch.fnmatchcase(order_id, w.order)]
-                found.sort(key=lambda kw: kw[0])
-        return [w for _, w in found]
+        tried = [item for length, heads in self._by_head.items() for item in heads.get(order_id[:length], ())]
+        if self._by_tail:
+            n = len(order_id)
+            tried += [item for length, tails in self._by_tail.items() if length <= n
+                      for item in tails.get(order_id[n - length:], ())]
+        tried += self._everywhere
+        if tried:
+            match = fnmatch.fnmatchcase
+            found = found + [item for item in tried if item[2] == order_id or match(order_id, item[2])]
+            found.sort(key=lambda item: item[0])
+        return [w for _, w, _ in found]
 
 
-def _literal_head(pattern: str) -> str | None:
-    """What every id a glob matches begins with (the text before its first * ? or [), None for a plain
-    id. An id equal to the pattern's own text (a waiver naming "BC[1]" literally) begins with it too."""
+def _anchors(pattern: str) -> tuple[str | None, str]:
+    """(head, tail) of a glob: what every id it matches begins with (the text before its first * ? or [)
+    and ends with (the text after its last *, when no ? or [ follows); head None for a plain id. An id
+    equal to the pattern's own text (a waiver naming "BC[1]" literally) begins and ends with them too."""
     cut = min((i for i in (pattern.find(c) for c in "*?[") if i >= 0), default=-1)
-    return None if cut < 0 else pattern[:cut]
+    if cut < 0:
+        return None, ""
+    star = pattern.rfind("*")
+    rest = pattern[star + 1:] if star >= 0 else ""
+    tail = rest if star >= 0 and not any(c in rest for c in "?[]") else ""
+    return pattern[:cut], tail
 
 
 @dataclass(slots=True)

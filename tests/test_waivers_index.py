@@ -14,8 +14,9 @@ from procurement.waivers import apply_waivers
 from procurement.waivers_file import WaiverEntry
 from procurement.waivers_set import Waiver, WaiverIndex, WaiverSet
 
-IDS = ["BC25-001", "BC25-002", "BC25-010", "25M0054", "BC[1]", "X?"]
-PATTERNS = ["BC25-*", "BC25-00?", "*", "BC[12]*", "25M*", "BC[1]", "X?", "[!B]*"]
+IDS = ["BC25-001", "BC25-002", "BC25-010", "25M0054", "BC[1]", "X?", "*-001", "[*]1", "A*B]1"]
+PATTERNS = ["BC25-*", "BC25-00?", "*", "BC[12]*", "25M*", "BC[1]", "X?", "[!B]*", "*-001", "*0", "B*1", "*[0]",
+            "[*]1", "BC*-0*1", "*2*", "A*B]1", "*B]1", "BC25-0*0"]
 
 
 def _waiver(k: int, order: str, rule: str = "ENV") -> Waiver:
@@ -30,7 +31,7 @@ def _brute(pool: list[Waiver], order_id: str) -> list[Waiver]:
 
 @settings(max_examples=200, deadline=None)
 @given(orders=st.lists(st.sampled_from(IDS + PATTERNS), max_size=12),
-       order_id=st.sampled_from([*IDS, "Z", "", "BC", "BC2", "BC25-", "X"]))
+       order_id=st.sampled_from([*IDS, "Z", "", "BC", "BC2", "BC25-", "X", "1", "-001", "0"]))
 def test_candidates_are_the_waivers_matching_the_order_in_file_order(orders, order_id):
     pool = [_waiver(k, o) for k, o in enumerate(orders)]
     assert WaiverIndex(pool).candidates(order_id) == _brute(pool, order_id)
@@ -56,7 +57,8 @@ def test_a_pattern_per_order_is_tried_only_on_the_ids_it_may_match(monkeypatch):
     index = WaiverIndex(pool)
     assert [w.index for w in index.candidates("W00012-1")] == [12, 2000]
     assert [w.index for w in index.candidates("W00012-2")] == [12, 2001]
-    assert sorted(tried) == sorted(["W00012-*", "*-1", "W0001?-2", "W00012-*", "*-1", "W0001?-2"])
+    # "*-1" only on the id ending with "-1"; "W0001?-2" on both (its head "W0001" begins each)
+    assert sorted(tried) == sorted(["W00012-*", "*-1", "W0001?-2", "W00012-*", "W0001?-2"])
 
 
 def test_apply_waivers_takes_an_index_a_set_or_a_list_alike():
@@ -70,3 +72,14 @@ def test_apply_waivers_takes_an_index_a_set_or_a_list_alike():
     results = [[getattr(f, "waiver", None) and f.waiver.index for f in apply_waivers("BC25-001", findings, w, today)]
                for w in (pool, WaiverIndex(pool), WaiverSet(tuple(pool)))]
     assert results[0] == results[1] == results[2] == [0, 1, None]
+
+
+def test_a_pattern_with_a_literal_tail_is_tried_only_on_the_ids_ending_with_it(monkeypatch):
+    pool = [_waiver(k, f"*{k:07d}") for k in range(2000)] + [_waiver(2000, f"P7-*{12:07d}")]
+    tried: list = []
+    real = fnmatch.fnmatchcase
+    monkeypatch.setattr(fnmatch, "fnmatchcase", lambda name, pat: tried.append(pat) or real(name, pat))
+    index = WaiverIndex(pool)
+    assert [w.index for w in index.candidates("P7-0000012")] == [12, 2000]
+    assert [w.index for w in index.candidates("Q9-0000012")] == [12]
+    assert sorted(tried) == sorted(["*0000012", "P7-*0000012", "*0000012", "P7-*0000012"])
