@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 from procurement.read.decp_common import Holder, co_contractors_warning, fold, is_blank
@@ -102,19 +103,43 @@ def _date_part(value: Any) -> str | None:
     return value[:10] if isinstance(value, str) and re.match(r"\d{4}-\d{2}-\d{2}", value) else None
 
 
-def put_cpv(unit: Unit, sources: list[tuple[Any, str]]) -> None:
+def _item_cpv(item: Any) -> tuple[str, Any] | None:
+    """(path inside the item, id) of the item's first CPV classification."""
+    item = dict_of(item)
+    cls = [("classification", item.get("classification"))]
+    extra = list_of(item.get("additionalClassifications"))
+    cls += [(f"additionalClassifications[{j}]", c) for j, c in enumerate(extra)]
+    for crel, c in cls:
+        c = dict_of(c)
+        if isinstance(c.get("scheme"), str) and fold(c["scheme"]) in _CPV_SCHEMES and not is_blank(c.get("id")):
+            return f"{crel}.id", c["id"]
+    return None
+
+
+def _tender_item(unit: Unit, name: str, hit: Callable[[Any], Any], lots: list[tuple[str, dict]]) -> Any:
+    """(index, hit) of the first tender item of the order's lots (or without relatedLot) that `hit` accepts.
+
+    Without lots every item counts. Items are grouped by relatedLot once per release, not per order.
+    """
+    firsts = unit.rel.first_by_lot(name, unit.rel.tender.get("items"), hit)
+    if not lots:
+        return firsts.any
+    return firsts.first({show_id(lot.get("id")) for _, lot in lots}, unrelated=True)
+
+
+def put_cpv(unit: Unit, sources: list[tuple[Any, str]], lots: list[tuple[str, dict]]) -> None:
     """The first CPV classification of the items of the contract, award, then tender; else tender.classification."""
     for items, rel in sources:
         for i, item in enumerate(list_of(items)):
-            item = dict_of(item)
-            cls = [("classification", item.get("classification"))]
-            extra = list_of(item.get("additionalClassifications"))
-            cls += [(f"additionalClassifications[{j}]", c) for j, c in enumerate(extra)]
-            for crel, c in cls:
-                c = dict_of(c)
-                if isinstance(c.get("scheme"), str) and fold(c["scheme"]) in _CPV_SCHEMES and not is_blank(c.get("id")):
-                    unit.put("cpv", f"{rel}[{i}].{crel}.id", c["id"])
-                    return
+            found = _item_cpv(item)
+            if found is not None:
+                unit.put("cpv", f"{rel}[{i}].{found[0]}", found[1])
+                return
+    first = _tender_item(unit, "cpv", _item_cpv, lots)
+    if first is not None:
+        i, (crel, value) = first
+        unit.put("cpv", f"tender.items[{i}].{crel}", value)
+        return
     c = dict_of(unit.rel.tender.get("classification"))
     if isinstance(c.get("scheme"), str) and fold(c["scheme"]) in _CPV_SCHEMES and not is_blank(c.get("id")):
         unit.put("cpv", "tender.classification.id", c["id"])
@@ -186,18 +211,23 @@ def put_procedure(unit: Unit, tender: dict) -> None:
                   field="procedure", rel_path="tender.procurementMethod", value=shown)
 
 
+def _bids_count(stat: Any) -> tuple[Any] | None:
+    stat = dict_of(stat)
+    if stat.get("measure") != "bids" or is_blank(stat.get("value")):
+        return None
+    return (stat["value"],)
+
+
 def put_offers(unit: Unit, lots: list[tuple[str, dict]]) -> None:
+    """The first count of bids of the order's lots, or without relatedLot when the tender has at most one lot."""
     tender = unit.rel.tender
     lot_ids = {show_id(lot.get("id")) for _, lot in lots}
-    for i, stat in enumerate(list_of(dict_of(unit.rel.r.get("bids")).get("statistics"))):
-        stat = dict_of(stat)
-        if stat.get("measure") != "bids" or is_blank(stat.get("value")):
-            continue
-        related = stat.get("relatedLot")
-        if (lot_ids and not is_blank(related) and show_id(related) in lot_ids) or (
-                is_blank(related) and len(unit.rel.lots) <= 1):
-            unit.put("offers_received", f"bids.statistics[{i}].value", stat["value"])
-            return
+    firsts = unit.rel.first_by_lot("bids", dict_of(unit.rel.r.get("bids")).get("statistics"), _bids_count)
+    first = firsts.first(lot_ids, unrelated=len(unit.rel.lots) <= 1)
+    if first is not None:
+        i, (value,) = first
+        unit.put("offers_received", f"bids.statistics[{i}].value", value)
+        return
     if len(unit.rel.lots) <= 1:  # with several lots, the tender's count is not the lot's
         unit.put("offers_received", "tender.numberOfTenderers", tender.get("numberOfTenderers"))
 
@@ -218,24 +248,54 @@ def put_object(unit: Unit, lots: list[tuple[str, dict]], candidates: list[tuple[
             return
 
 
-def put_place(unit: Unit, sources: list[tuple[Any, str]]) -> None:
+def _french_postcode(address: dict) -> Any:
+    postcode = address.get("postalCode")
+    country = country_of(address)
+    return postcode if not is_blank(postcode) and (country is None or is_france(country[1])) else None
+
+
+def _item_place(item: Any) -> tuple[str, Any] | None:
+    """(path inside the item, postcode) of the item's first French delivery address."""
+    item = dict_of(item)
+    addresses = []
+    if isinstance(item.get("deliveryAddress"), dict):
+        addresses.append(("deliveryAddress", item["deliveryAddress"]))
+    loc = dict_of(item.get("deliveryLocation"))
+    if isinstance(loc.get("address"), dict):
+        addresses.append(("deliveryLocation.address", loc["address"]))
+    for arel, address in addresses:
+        postcode = _french_postcode(address)
+        if postcode is not None:
+            return arel, postcode
+    return None
+
+
+def _address_place(address: Any) -> tuple[str, Any] | None:
+    postcode = _french_postcode(address) if isinstance(address, dict) else None
+    return None if postcode is None else ("", postcode)
+
+
+def put_place(unit: Unit, sources: list[tuple[Any, str]], lots: list[tuple[str, dict]]) -> None:
     """Place of performance: a French postcode of the items' delivery address, or tender.deliveryAddresses."""
-    candidates: list[tuple[str, dict]] = []
+    found: tuple[str, Any] | None = None
     for items, rel in sources:
         for i, item in enumerate(list_of(items)):
-            item = dict_of(item)
-            if isinstance(item.get("deliveryAddress"), dict):
-                candidates.append((f"{rel}[{i}].deliveryAddress", item["deliveryAddress"]))
-            loc = dict_of(item.get("deliveryLocation"))
-            if isinstance(loc.get("address"), dict):
-                candidates.append((f"{rel}[{i}].deliveryLocation.address", loc["address"]))
-    for i, a in enumerate(list_of(unit.rel.tender.get("deliveryAddresses"))):
-        if isinstance(a, dict):
-            candidates.append((f"tender.deliveryAddresses[{i}]", a))
-    for rel, address in candidates:
-        postcode = address.get("postalCode")
-        country = country_of(address)
-        if not is_blank(postcode) and (country is None or is_france(country[1])):
-            unit.put("place_code", f"{rel}.postalCode", postcode)
-            unit.put("place_type", f"{rel}.postalCode", "Code postal", note=" (postalCode)")
-            return
+            place = _item_place(item)
+            if place is not None:
+                found = (f"{rel}[{i}].{place[0]}", place[1])
+                break
+        if found is not None:
+            break
+    if found is None:
+        first = _tender_item(unit, "place", _item_place, lots)
+        if first is not None:
+            found = (f"tender.items[{first[0]}].{first[1][0]}", first[1][1])
+    if found is None:
+        first = unit.rel.first_by_lot("deliveryAddresses", unit.rel.tender.get("deliveryAddresses"),
+                                      _address_place).any
+        if first is not None:
+            found = (f"tender.deliveryAddresses[{first[0]}]", first[1][1])
+    if found is not None:
+        rel, postcode = found
+        unit.put("place_code", f"{rel}.postalCode", postcode)
+        unit.put("place_type", f"{rel}.postalCode", "Code postal", note=" (postalCode)")

@@ -74,16 +74,6 @@ def _common(unit: Unit, lots: list[tuple[str, dict]]) -> None:
         unit.put("nature", "tender.techniques.hasFrameworkAgreement", "Accord-cadre", note=" = true")
 
 
-def _lot_items(rel: Release, lots: list[tuple[str, dict]]) -> list:
-    """tender.items, those of other lots blanked (indices stay the file's): items without relatedLot stay."""
-    items = list_of(rel.tender.get("items"))
-    if not lots:
-        return items
-    ids = {show_id(lot.get("id")) for _, lot in lots}
-    return [it if is_blank(dict_of(it).get("relatedLot")) or show_id(dict_of(it)["relatedLot"]) in ids else None
-            for it in items]
-
-
 def orders_of(rel: Release, columns: dict[str, str], notes: dict[str, int]) -> list[tuple[str, str, Unit]]:
     """(order id, path, unit) for each contract, award without contract, or consultation (lot)."""
     out: list[tuple[str, str, Unit]] = []
@@ -129,10 +119,9 @@ def orders_of(rel: Release, columns: dict[str, str], notes: dict[str, int]) -> l
             put_supplier(unit, suppliers, f"{crel}.suppliers")
         elif award is not None:
             put_supplier(unit, list_of(award.get("suppliers")), f"{arel}.suppliers")
-        put_cpv(unit, [(contract.get("items"), f"{crel}.items"), (dict_of(award).get("items"), f"{arel}.items"),
-                       (_lot_items(rel, lots), "tender.items")])
-        put_place(unit, [(contract.get("items"), f"{crel}.items"), (dict_of(award).get("items"), f"{arel}.items"),
-                         (_lot_items(rel, lots), "tender.items")])
+        own_items = [(contract.get("items"), f"{crel}.items"), (dict_of(award).get("items"), f"{arel}.items")]
+        put_cpv(unit, own_items, lots)
+        put_place(unit, own_items, lots)
         out.append((oid, crel, unit))
     for key, (j, award) in rel.awards.items():
         if key in used_awards:
@@ -154,8 +143,8 @@ def orders_of(rel: Release, columns: dict[str, str], notes: dict[str, int]) -> l
         put_amount(unit, award.get("value"), f"{arel}.value")
         put_duration(unit, award.get("contractPeriod"), f"{arel}.contractPeriod")
         put_supplier(unit, list_of(award.get("suppliers")), f"{arel}.suppliers")
-        put_cpv(unit, [(award.get("items"), f"{arel}.items"), (_lot_items(rel, lots), "tender.items")])
-        put_place(unit, [(award.get("items"), f"{arel}.items"), (_lot_items(rel, lots), "tender.items")])
+        put_cpv(unit, [(award.get("items"), f"{arel}.items")], lots)
+        put_place(unit, [(award.get("items"), f"{arel}.items")], lots)
         out.append((oid, arel, unit))
     if out or not tender:
         return out
@@ -180,9 +169,8 @@ def orders_of(rel: Release, columns: dict[str, str], notes: dict[str, int]) -> l
             put_amount(unit, lot.get("value"), f"{lot_rel}.value")
         put_duration(unit, (lot or {}).get("contractPeriod") or tender.get("contractPeriod"),
                      f"{lot_rel}.contractPeriod" if lot and lot.get("contractPeriod") else "tender.contractPeriod")
-        items = _lot_items(rel, lot_list)
-        put_cpv(unit, [(items, "tender.items")])
-        put_place(unit, [(items, "tender.items")])
+        put_cpv(unit, [], lot_list)
+        put_place(unit, [], lot_list)
         notes["consultations"] += 1
         out.append((oid, lot_rel or "tender", unit))
     return out

@@ -7,6 +7,7 @@ branch only leaves fields unknown instead of rejecting the whole process.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from procurement.model import Warning_
@@ -42,6 +43,36 @@ def _warn(code: str, fr: str, en: str, *, field: str | None = None, column: str 
                     message_fr=fr, message_en=en)
 
 
+class FirstByLot:
+    """The first entry of a list that `hit` accepts, for each `relatedLot`: built once per release.
+
+    Every order of a process looks in the same tender items and bid statistics for its own lots; one
+    pass over the list lets each order ask O(its lots) instead of walking the list (n lots, n contracts).
+    """
+
+    def __init__(self, entries: list, hit: Callable[[Any], Any]):
+        self.any: tuple[int, Any] | None = None
+        self.by_lot: dict[str | None, tuple[int, Any]] = {}
+        for i, entry in enumerate(entries):
+            found = hit(entry)
+            if found is None:
+                continue
+            related = dict_of(entry).get("relatedLot")
+            if self.any is None:
+                self.any = (i, found)
+            self.by_lot.setdefault(None if is_blank(related) else show_id(related), (i, found))
+
+    def first(self, lot_ids: Iterable[str], unrelated: bool) -> tuple[int, Any] | None:
+        """The earliest hit of these lots, and of the entries without relatedLot when `unrelated`."""
+        hits = [self.by_lot[lot_id] for lot_id in lot_ids if lot_id in self.by_lot]
+        if unrelated and None in self.by_lot:
+            hits.append(self.by_lot[None])
+        return min(hits, key=lambda h: h[0], default=None)
+
+
+_UNSET: Any = object()
+
+
 class Release:
     """A compiled release with its path, and the lookups every order of it shares."""
 
@@ -62,6 +93,8 @@ class Release:
         for i, lot in enumerate(list_of(self.tender.get("lots"))):
             if isinstance(lot, dict) and not is_blank(lot.get("id")):
                 self.lots.setdefault(show_id(lot["id"]), (i, lot))
+        self._buyer: tuple[dict, str] | None = _UNSET
+        self._firsts: dict[str, FirstByLot] = {}
 
     def path(self, rel: str) -> str:
         return f"{self.base}.{rel}" if self.base else rel
@@ -77,7 +110,20 @@ class Release:
                 return merged, f"parties[{i}]"
         return ref, rel
 
+    def first_by_lot(self, name: str, entries: Any, hit: Callable[[Any], Any]) -> FirstByLot:
+        """The `FirstByLot` of `entries` under `name`, built on the first order that asks for it."""
+        found = self._firsts.get(name)
+        if found is None:
+            found = self._firsts[name] = FirstByLot(list_of(entries), hit)
+        return found
+
     def buyer(self) -> tuple[dict, str] | None:
+        """The same for every order: found once, not once per order (parties may be thousands)."""
+        if self._buyer is _UNSET:
+            self._buyer = self._find_buyer()
+        return self._buyer
+
+    def _find_buyer(self) -> tuple[dict, str] | None:
         if isinstance(self.r.get("buyer"), dict):
             return self.org(self.r["buyer"], "buyer")
         for i, p in enumerate(list_of(self.r.get("parties"))):
