@@ -191,3 +191,27 @@ def test_a_failing_workbook_process_is_reported_as_such_while_the_parent_shares(
         _shared_run(result, out, monkeypatch, calls)
     assert calls and calls[0]
     assert _files(out) == before
+
+
+@pytest.mark.parametrize(("exc", "parent_gone_after", "removed"), [
+    (None, None, False),  # a normal end, parent alive: the parent removes the directory
+    (None, 0, True),  # parent already gone: this process removes it
+    (RuntimeError, 3, True),  # woken by the end of the pipe before the system named another parent
+    (RuntimeError, None, False),  # an error of its own, parent alive: waits a moment, leaves it to the parent
+])
+def test_the_workbook_process_removes_the_directory_only_once_its_parent_is_gone(monkeypatch, exc, parent_gone_after,
+                                                                                 removed):
+    share = xlsx_shared.Share(frozenset({1}))
+    try:
+        calls = []
+
+        def getppid():
+            calls.append(1)
+            return share.parent if parent_gone_after is None or len(calls) <= parent_gone_after else 1
+
+        monkeypatch.setattr(xlsx_shared.os, "getppid", getppid)
+        monkeypatch.setattr(xlsx_shared, "ORPHAN_WAIT", 0.2)
+        assert share.orphaned(exc) is False  # an error goes on
+        assert Path(share.directory).exists() is not removed
+    finally:
+        share.close()

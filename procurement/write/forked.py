@@ -94,12 +94,20 @@ def _remove_openpyxl_temp_files(before: list[str]) -> None:
                 os.remove(path)
 
 
+def _terminated(*_: Any) -> None:
+    """SIGTERM: end, unwinding the stack, once. A parent killed sends one per thread of its own that ends
+    (PR_SET_PDEATHSIG follows the thread that forked, then each thread this process is handed to), and a
+    second one arriving during the unwinding would cut short the clean-up (xlsx_shared.Share.orphaned)."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    sys.exit(1)
+
+
 def _serve(conn: Any, parent_end: Any, parent_pid: int, make_sinks: Callable[[ExitStack], list[Any]],
            orders: Any) -> None:
     # Ctrl-C reaches the whole process group: the parent decides. SIGTERM (the parent stopping this
     # child, or dying) unwinds the stack below, which deletes the unfinished files.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    signal.signal(signal.SIGTERM, _terminated)
     parent_end.close()  # the parent's end of the pipe, inherited: the parent's death then reads as EOF
     _die_with_parent(parent_pid)
     before = _openpyxl_temp_files()

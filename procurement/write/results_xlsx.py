@@ -302,7 +302,7 @@ class XlsxSink:
         if stack is not None:
             stack.callback(self.close)
             if self.share is not None:
-                stack.callback(self.share.orphaned)
+                stack.push(self.share.orphaned)  # told whether the process ends on an error
 
     def add(self, scored: Any) -> None:
         """Results row, rule sheet rows, counts. On the fast path the header is learnt on the way and the

@@ -18,7 +18,9 @@ import json
 import multiprocessing
 import os
 import shutil
+import signal
 import tempfile
+import time
 import zlib
 from collections.abc import Iterator
 from contextlib import ExitStack, suppress
@@ -28,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 SAMPLE = 1000  # orders read to learn how many rows each rule sheet takes
+ORPHAN_WAIT = 2.0  # seconds the workbook's process, ending on an error, waits to see whether its parent died
 
 
 def _digest(text: bytes) -> tuple[int, bytes]:
@@ -124,11 +127,27 @@ class Share:
         self._sending.close()
         shutil.rmtree(self.directory, ignore_errors=True)
 
-    def orphaned(self) -> None:
-        """In the workbook's process, as it ends: when the parent is gone (killed), nobody else will
-        remove the directory, so this process does."""
-        if os.getppid() != self.parent:
-            shutil.rmtree(self.directory, ignore_errors=True)
+    def orphaned(self, exc_type: Any = None, *_: Any) -> bool:
+        """In the workbook's process, as it ends (an ExitStack exit callback): when the parent is gone
+        (killed), nobody else will remove the directory, so this process does. Ending on an error, it
+        first gives the parent a moment to be gone: a killed parent's pipes close before its threads
+        end, and the SIGTERM its death sends comes when the thread that forked ends, while another of
+        its threads still holds this process (`getppid` unchanged): under load the directory was left
+        behind. A SIGTERM arriving meanwhile waits, so as not to cut the removal short."""
+        blocked = hasattr(signal, "pthread_sigmask")
+        if blocked:
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+        try:
+            if exc_type is not None:
+                deadline = time.monotonic() + ORPHAN_WAIT
+                while os.getppid() == self.parent and time.monotonic() < deadline:
+                    time.sleep(0.01)
+            if os.getppid() != self.parent:
+                shutil.rmtree(self.directory, ignore_errors=True)
+        finally:
+            if blocked:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+        return False  # the error, if any, goes on
 
 
 def choose_rules(run: Any, fraction: float, sample: int = SAMPLE) -> frozenset[int]:
