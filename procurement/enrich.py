@@ -2,7 +2,8 @@
 
 `enrich(order)` is pure: no file, no network, only the cached reference lookups. It returns a copy with
 supplier_departement, supplier_region, supplier_band, supplier_distance_km, place_commune,
-place_departement, place_in_amp, contract_type, emission_factor and estimated_emissions set (None when
+place_departement, place_in_amp, contract_type, emission_factor, estimated_emissions and
+published_within_two_months set (None when
 unknown: an unknown value must never look like a known one), and `origins[field]` for every value set.
 
 Origins vocabulary:
@@ -16,6 +17,11 @@ Origins vocabulary:
     "reference:carbon:<NACE>:<confidence>"   emission factor (SDES GES.501 2023 via the CPV->NACE map)
     "computed:amount*emission_factor"        estimated_emissions
     "computed:haversine:<supplier point>-><place point>"   points are commune or postcode centroids
+    "computed:notification_date+2months"     published_within_two_months: the essential data published on
+                            or before the same day two calendar months after the notification (R2196-1;
+                            the month's last day when it has no such day); unknown when either date is,
+                            or when the publication comes before the notification (a wrong date, which
+                            validation flags)
     origins["place_type"] = "guessed:<type>" when the place type used is not the declared one.
 
 Supplier band ("amp" > "region_sud" > "france" > "eu" > "outside", most specific first):
@@ -43,6 +49,8 @@ and the distinct values of one run); what remains per order is two small dicts a
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 from functools import cache
 from typing import Any
@@ -61,10 +69,12 @@ DERIVED = (
     "emission_factor",
     "estimated_emissions",
     "contract_type",
+    "published_within_two_months",
 )
 _ORIGIN_KEYS = frozenset((*DERIVED, "place_type"))
 _UNKNOWN: dict[str, Any] = dict.fromkeys(DERIVED)
 _EMISSIONS_ORIGIN = "computed:amount*emission_factor"
+_PUBLISHED_ORIGIN = "computed:notification_date+2months"
 _AMP_DEPARTEMENTS = frozenset({"13", "83", "84"})  # départements holding AMP communes
 _AMP_REGION = "93"
 _FIVE = re.compile(r"[0-9AB]{5}")  # INSEE commune codes include Corsica's 2A/2B
@@ -231,5 +241,16 @@ def enrich(order: Order) -> Order:
     if factor is not None and order.amount is not None:
         update["estimated_emissions"] = float(round(order.amount / 1000 * factor))
         origins["estimated_emissions"] = _EMISSIONS_ORIGIN
+    published, notified = order.publication_date, order.notification_date
+    if published is not None and notified is not None and published >= notified:
+        update["published_within_two_months"] = published <= _two_months_after(notified)
+        origins["published_within_two_months"] = _PUBLISHED_ORIGIN
     update["origins"] = origins
     return order.model_copy(update=update)
+
+
+def _two_months_after(day: dt.date) -> dt.date:
+    """The same day two calendar months later, or that month's last day (31 December -> 28/29 February)."""
+    month = day.month + 2
+    year, month = day.year + (month - 1) // 12, (month - 1) % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

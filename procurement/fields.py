@@ -233,6 +233,8 @@ FIELDS: tuple[Field, ...] = (
        derived=True, group="derived"),
     _F("contract_type", Kind.ENUM, "Type d'achat", "Purchase type", choices=("travaux", "fournitures", "services"),
        derived=True, group="derived"),
+    _F("published_within_two_months", Kind.BOOL, "Données publiées dans les deux mois",
+       "Data published within two months", derived=True, group="derived"),
 )
 
 FIELDS_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}

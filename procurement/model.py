@@ -118,6 +118,7 @@ class Order(BaseModel):
     emission_factor: NonNegative | None = None
     estimated_emissions: NonNegative | None = None
     contract_type: ContractType | None = None
+    published_within_two_months: bool | None = None  # essential data, R2196-1 (DECP-01)
 
     source: Source
     warnings: tuple[Warning_, ...] = ()

@@ -280,3 +280,37 @@ def test_throughput_100k_orders():
     for o in orders:
         enrich(o)
     assert time.perf_counter() - start < 5
+
+
+# --- essential data published within two months (R2196-1, DECP-01) -----------------------------------
+
+
+@pytest.mark.parametrize(("notified", "published", "within"), [
+    ("2024-05-30", "2024-07-09", True),
+    ("2024-05-30", "2024-07-30", True),  # the same day two months later: still in time
+    ("2024-05-30", "2024-07-31", False),
+    ("2024-12-31", "2025-02-28", True),  # no 31 February: the month's last day
+    ("2024-12-31", "2025-03-01", False),
+    ("2023-12-31", "2024-02-29", True),  # a leap year
+    ("2024-11-15", "2025-01-15", True),  # across the year
+    ("2024-11-15", "2025-01-16", False),
+    ("2024-05-30", "2024-05-30", True),
+    ("2024-05-30", "2024-05-29", None),  # published before notification: a wrong date, no verdict on the delay
+])
+def test_publication_within_two_calendar_months(notified, published, within):
+    o = enrich(order(notification_date=notified, publication_date=published))
+    assert o.published_within_two_months is within
+    origin = o.origins.get("published_within_two_months")
+    assert (origin == "computed:notification_date+2months") is (within is not None)
+
+
+@pytest.mark.parametrize("fields", [{"notification_date": "2024-05-30"}, {"publication_date": "2024-07-09"}, {}])
+def test_publication_delay_unknown_without_both_dates(fields):
+    o = enrich(order(**fields))
+    assert o.published_within_two_months is None and "published_within_two_months" not in o.origins
+
+
+def test_publication_delay_is_recomputed_not_kept():
+    late = enrich(order(notification_date="2024-05-30", publication_date="2024-09-01"))
+    fixed = enrich(late.model_copy(update={"publication_date": late.notification_date}))
+    assert late.published_within_two_months is False and fixed.published_within_two_months is True
