@@ -2,7 +2,8 @@
 
 Policy, so that a user can predict what happens to a row:
 - a value that cannot be read in a field that rules rely on (id, amount, dates, numbers, shares,
-  enumerations, CPV) rejects the row, with the column, the value and the reason;
+  enumerations, CPV) rejects the row, with the column, the value and the reason; but a canton as place
+  type (allowed by DECP) is set aside with a warning;
 - an identifier that is merely suspicious (SIRET checksum, unknown CPV code, NAF, country) keeps the
   row and adds a warning, because real DECP data carries thousands of them and the rest of the row is
   sound; a SIRET that is not 14 digits is set aside (unknown) with a warning;
@@ -29,6 +30,11 @@ MAX_PLAUSIBLE_AMOUNT = 10_000_000_000.0
 # rows, few of them believable for one contract (the data notes recommend flagging values above 1e9).
 IMPLAUSIBLE_AMOUNT = 1_000_000_000.0
 LENIENT = {Kind.SIRET, Kind.NAF}
+# Failures that set the value aside with a warning instead of rejecting the row: a canton is a place type
+# DECP allows (« Code canton ») that locates nothing we can use; the rest of the row (amount, supplier,
+# dates) still counts. A negative amount still rejects its row: in a finance export it is a credit note
+# entered as an order, not a purchase.
+LENIENT_CODES = {"unsupported_place_type"}
 
 
 def _parser_for(name: str, kind: Kind) -> Callable[[object], object]:
@@ -86,7 +92,7 @@ def validate(record: RawRecord, cpv_known: Callable[[str], bool] | None = None) 
         try:
             value = parser(cell.value)
         except parse.ParseError as err:
-            if kind in LENIENT or name == "supplier_country":
+            if kind in LENIENT or name == "supplier_country" or err.code in LENIENT_CODES:
                 warnings.append(_warn(err.code, name, cell.column, cell.value,
                                       err.message_fr + " (valeur ignorée)", err.message_en + " (value ignored)"))
                 continue

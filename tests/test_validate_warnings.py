@@ -1,5 +1,6 @@
 """Values kept but flagged by validation (procurement.validate), as the DECP notes recommend: amounts
-above a billion euros, and essential data published before the contract was notified."""
+above a billion euros, essential data published before the contract was notified; and values set aside
+with a warning rather than rejecting the row (a canton as place type, allowed by DECP)."""
 
 from __future__ import annotations
 
@@ -47,3 +48,20 @@ def test_essential_data_published_before_notification_is_flagged(published, code
 
 def test_a_publication_date_alone_is_not_flagged():
     assert _codes(_order(publication_date="01/03/2024")) == []
+
+
+@pytest.mark.parametrize(("cells", "field", "code"), [
+    ({"place_type": "Code canton", "place_code": "1301", "amount": "45 000"}, "place_type", "unsupported_place_type"),
+])
+def test_a_canton_is_set_aside_not_the_row(cells, field, code):
+    order = _order(notification_date="15/03/2024", **cells)
+    assert getattr(order, field) is None and order.notification_date is not None
+    warning = next(w for w in order.warnings if w.code == code)
+    assert warning.field == field
+    assert "(valeur ignorée)" in warning.message_fr and "(value ignored)" in warning.message_en
+
+
+def test_a_negative_amount_still_rejects_its_row():
+    values = {"id": "M1", "amount": "-3 450,00"}
+    record = RawRecord(Source(file="t.csv", row=2), {k: Cell(f"{k} column", v) for k, v in values.items()})
+    assert validate(record).code == "negative_amount"  # a credit note entered as an order
