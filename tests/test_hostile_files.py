@@ -65,3 +65,15 @@ def test_xml_attacks_are_refused_in_bounded_time_and_memory(tmp_path, payload):
     assert "illisible" in message
     assert "entités XML interdites" in message
     assert "root:" not in message
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("marche.xml", '<?xml version="1.0" encoding="UTF-8"?>\n<marches><marche><id>2024M1</id></marche></marches>'),
+    ("decp.json", '\ufeff  <marches><marche><id>2024M1</id></marche></marches>'),  # XML under a .json name
+])
+def test_an_xml_file_is_refused_with_what_to_do(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        _read_all(path)
+    assert "XML ne sont pas lus" in exc.value.message("fr") and "JSON or CSV version" in exc.value.message("en")

@@ -84,11 +84,18 @@ def choose_reader(path: Path, forced: str | None = None) -> Reader:
             continue
         if reader.detect(path, head):
             return reader
-    if suffix in {".json", ".jsonl", ".ndjson", ".xml"}:
+    if suffix == ".xml" or head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         raise InputError(
-            "fichier JSON/XML non reconnu : attendu un fichier DECP (clé « marches ») ou OCDS "
+            "les fichiers XML ne sont pas lus, DECP au format XML compris : prenez la version JSON ou CSV "
+            "des mêmes données",
+            "XML files are not read, DECP in XML included: take the JSON or CSV version of the same data",
+            where=str(path),
+        )
+    if suffix in {".json", ".jsonl", ".ndjson"}:
+        raise InputError(
+            "fichier JSON non reconnu : attendu un fichier DECP (clé « marches ») ou OCDS "
             "(« releases », « records » ou « ocid »)",
-            "unrecognised JSON/XML file: expected a DECP file ('marches' key) or OCDS ('releases', 'records' "
+            "unrecognised JSON file: expected a DECP file ('marches' key) or OCDS ('releases', 'records' "
             "or 'ocid')",
             where=str(path),
         )
