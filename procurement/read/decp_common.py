@@ -16,6 +16,7 @@ from pathlib import Path
 
 from procurement.errors import InputError
 from procurement.model import Warning_
+from procurement.parse.blank import is_blank as is_marker
 from procurement.read.base import Cell
 
 
@@ -46,6 +47,16 @@ def is_blank(value: object) -> bool:
     return False
 
 
+def not_given(value: object) -> bool:
+    """Blank, or a marker the parsers read as unknown (NC, MQ, CDL, "NaN"...; notes §8.6.3).
+
+    For a modification or an idAccordCadre, "unknown" must mean "nothing said": a modification's "NC"
+    keeps the value known before it, and "NC" is no framework id. A base record's marker is passed on to
+    the parsers instead, which read it as unknown. 0 is a value, not a marker.
+    """
+    return is_blank(value) or is_marker(value)
+
+
 def same_value(a: object, b: object) -> bool:
     """Loose equality for 'did a modification change this?': 30000 == '30000.00' == 30000.0."""
     try:
@@ -73,6 +84,11 @@ def date_sort_key(value: object) -> str:
 _FRAMEWORK_NATURES = {"accordcadre", "marchesubsequent"}
 
 
+def no_framework(value: object) -> bool:
+    """An idAccordCadre that names no accord-cadre: a marker, or "Sans objet" (decp.info's 'none')."""
+    return not_given(value) or fold(value) == "sansobjet"
+
+
 def derive_nature(
     nature: Cell | None, techniques: Cell | None, framework_id: Cell | None, concession: bool
 ) -> Cell | None:
@@ -88,7 +104,7 @@ def derive_nature(
         return Cell(techniques.column, "Accord-cadre")
     if nature is not None and fold(nature.value) in _FRAMEWORK_NATURES:
         return nature
-    if framework_id is not None:
+    if framework_id is not None and not no_framework(framework_id.value):
         return Cell(framework_id.column, "Marché subséquent")
     return nature
 
@@ -259,6 +275,15 @@ def modified_warning(field: str, initial: Cell | None, current: Cell, n: int) ->
                    initial="—" if initial is None else initial.value, current=current.value)
 
 
+def holder_modified_warning(initial: Holder | None, current: list[Holder], n: int) -> Warning_ | None:
+    """A 'modified' warning when the modifications' titulaires changed the supplier, else None."""
+    if initial is None or not current or current[0].key() == initial.key():
+        return None
+    label = current[0].label()
+    return warning("modified", field="supplier_siret", column=current[0].id_column, value=label, n=n,
+                   initial=initial.label(), current=label)
+
+
 def co_contractors_warning(holders: list[Holder], column: str | None = None) -> Warning_:
     """The others of several titulaires, named so the user can find them (the first is the supplier)."""
     others = [h.label() for h in holders[1:]]
@@ -288,6 +313,8 @@ TABULAR_COLUMNS: dict[str, str] = {
     "donneesactuelles": "@current", "modificationid": "@mod_id", "idmodification": "@mod_id",
     "montantmodification": "@mod_amount", "dureemoismodification": "@mod_duration",
     "datenotificationmodification": "@mod_date", "datenotificationmodificationmodification": "@mod_date",
+    # The Ministry's export flattens a modification's titulaire into these two columns.
+    "idtitulairemodification": "@mod_holder_id", "typeidentifianttitulairemodification": "@mod_holder_type",
 }
 # titulaire_id, titulaires_id, titulaire_id_2, titulaire_typeIdentifiant_1, titulaire_nom...
 TITULAIRE_COLUMN = re.compile(r"^titulaires?(id|typeidentifiant[a-z]*|denominationsociale|nom)(\d*)$")

@@ -10,7 +10,8 @@ gives them (numbers, strings, booleans, the wrapped considerations dicts); `proc
 What the reader decides (notes §8.6): the current montant / valeurGlobale, dureeMois and titulaires are
 the initial ones replaced by each modification in id (else date, else document) order; the first
 titulaire is the supplier, its id a SIRET only when `typeIdentifiant` says so; the nature comes from
-`techniques` / `idAccordCadre` in 2024; NaN literals are blanks; control characters in strings are read.
+`techniques` / `idAccordCadre` in 2024 (a marker or "Sans objet" there is no accord-cadre); NaN literals are
+blanks, and a marker in a modification ("NC") keeps the earlier value; control characters in strings are read.
 """
 
 from __future__ import annotations
@@ -30,9 +31,12 @@ from procurement.read.decp_common import (
     derive_nature,
     distinct,
     fold,
+    holder_modified_warning,
     is_blank,
     looks_like_test,
     modified_warning,
+    no_framework,
+    not_given,
     supplier_cells,
     warning,
 )
@@ -91,41 +95,42 @@ def _int(value: object) -> int | None:
     return int(s) if s.isdigit() else None
 
 
+def _unwrap(value: object, path: str, wrappers: tuple[str, ...]) -> Iterator[tuple[str, dict]]:
+    """(path, object) of each item of a DECP list, however the producer wrapped it.
+
+    2024 wraps every item in a singular key, 2019 does not, and converters from the XML form give
+    `{"modification": [...]}` or `{"modification": {...}}` for the list itself (notes §2, §8.6.6):
+    [{w: {...}}], {w: [...]}, {w: {...}}, [{...}], [[{...}]] and mixes of them all yield the same items.
+    """
+    if isinstance(value, list):
+        for i, x in enumerate(value):
+            yield from _unwrap(x, f"{path}[{i}]", wrappers)
+    elif isinstance(value, dict):
+        for wrapper in wrappers:
+            if isinstance(value.get(wrapper), (dict, list)):
+                yield from _unwrap(value[wrapper], f"{path}.{wrapper}", wrappers)
+                return
+        yield path, value
+
+
 def _holders(value: object, path: str) -> list[Holder]:
-    """Titulaires however wrapped: [{titulaire: {...}}], [{...}], [[{...}]], mixed, or concessionnaires."""
+    """Titulaires however wrapped (see _unwrap), or concessionnaires."""
     out: list[Holder] = []
-
-    def walk(v: object, p: str) -> None:
-        if isinstance(v, list):
-            for i, x in enumerate(v):
-                walk(x, f"{p}[{i}]")
-        elif isinstance(v, dict):
-            for wrapper in ("titulaire", "concessionnaire"):
-                if isinstance(v.get(wrapper), (dict, list)):
-                    walk(v[wrapper], f"{p}.{wrapper}")
-                    return
-            ident, name = _lookup(v, "id"), _lookup(v, "denominationSociale")
-            if is_blank(name):
-                name = _lookup(v, "nom")
-            if not is_blank(ident) or not is_blank(name):
-                out.append(Holder(ident, _lookup(v, "typeIdentifiant"), name,
-                                  f"{p}.id", f"{p}.typeIdentifiant", f"{p}.denominationSociale"))
-
-    walk(value, path)
+    for p, v in _unwrap(value, path, ("titulaire", "concessionnaire")):
+        ident, name = _lookup(v, "id"), _lookup(v, "denominationSociale")
+        if is_blank(name):
+            name = _lookup(v, "nom")
+        if not is_blank(ident) or not is_blank(name):
+            out.append(Holder(ident, _lookup(v, "typeIdentifiant"), name,
+                              f"{p}.id", f"{p}.typeIdentifiant", f"{p}.denominationSociale"))
     return out
 
 
 def _modifications(rec: dict, base: str) -> list[tuple[str, dict]]:
-    """The modifications, unwrapped (2024 `{"modification": {...}}`), in id, else date, else file order."""
-    mods = rec.get("modifications")
-    if not isinstance(mods, list):
-        return []
+    """The modifications however wrapped (see _unwrap), in id, else date, else file order."""
     found = []
-    for j, m in enumerate(mods):
-        p = f"{base}.modifications[{j}]"
-        if isinstance(m, dict) and isinstance(m.get("modification"), dict):
-            m, p = m["modification"], p + ".modification"
-        if isinstance(m, dict) and m:
+    for j, (p, m) in enumerate(_unwrap(rec.get("modifications"), f"{base}.modifications", ("modification",))):
+        if m:
             date = date_sort_key(m.get("dateNotificationModification") or m.get("dateSignatureModification")
                                  or m.get("datePublicationDonneesModification"))
             found.append((_int(m.get("id")), date, j, p, m))
@@ -249,6 +254,8 @@ def _record(rec: dict, base: str, source: Source, concession: bool,
     put("buyer_name", f"{party}.nom") or put("buyer_name", "acheteur.nom")
     for field, key in _SIMPLE:
         put(field, key)
+    if "framework_id" in cells and no_framework(cells["framework_id"].value):
+        del cells["framework_id"]  # "NC", "Sans objet": no accord-cadre, so no marché subséquent
     dates = ("dateSignature", "dateNotification") if concession else ("dateNotification", "dateSignature")
     put("notification_date", dates[0]) or put("notification_date", dates[1])
 
@@ -284,7 +291,7 @@ def _record(rec: dict, base: str, source: Source, concession: bool,
     for p, m in mods:
         for field, keys in (("amount", amount_keys), ("duration_months", ("dureeMois",))):
             for key in keys:
-                if not is_blank(m.get(key)):
+                if not not_given(m.get(key)):  # a modification's "NC" changes nothing
                     cells[field] = Cell(f"{p}.{key}", m[key])
                     break
         new = distinct(_holders(m.get(holders_key), f"{p}.{holders_key}"))
@@ -296,10 +303,8 @@ def _record(rec: dict, base: str, source: Source, concession: bool,
                 w = modified_warning(field, initial[field], cells[field], len(mods))
                 if w:
                     warnings.append(w)
-        if holders and first_holder is not None and holders[0].key() != first_holder.key():
-            warnings.append(warning("modified", field="supplier_siret", column=holders[0].id_column,
-                                    value=holders[0].label(), n=len(mods), initial=first_holder.label(),
-                                    current=holders[0].label()))
+        if w := holder_modified_warning(first_holder, holders, len(mods)):
+            warnings.append(w)
 
     if holders:
         cells.update(supplier_cells(holders[0]))

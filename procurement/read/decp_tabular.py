@@ -17,8 +17,12 @@ modifications is 252 rows. Rows are grouped by `uid`, else by (acheteur id, id),
   ("F7 (montant)") because the value may come from a row other than the first.
 
 Markers: "MQ" (missing) and "CDL" (conditional, empty) are blanks; "INX <value>" is <value> with an
-"invalid_in_source" warning. Memory holds, per contract, its current row, its initial row when different,
-and row numbers: never the whole file.
+"invalid_in_source" warning; in a modification column any marker ("NC" too) leaves the earlier value, and an
+idAccordCadre marker or "Sans objet" is no framework. The Ministry's `idTitulaireModification` replaces the
+titulaires, as a modification's `titulaires` does in the JSON reader.
+
+Memory holds, per contract, its current row, its initial row when different, and row numbers: never the
+whole file.
 """
 
 from __future__ import annotations
@@ -44,10 +48,13 @@ from procurement.read.decp_common import (
     derive_nature,
     distinct,
     fold,
+    holder_modified_warning,
     is_blank,
     is_decp_header,
     looks_like_test,
     modified_warning,
+    no_framework,
+    not_given,
     supplier_cells,
     warning,
 )
@@ -157,7 +164,7 @@ class _Group:
     """One contract while its rows are being read: only what the final order needs."""
 
     __slots__ = ("amounts", "cur", "cur_key", "first", "holders", "init", "init_key", "merged", "mod_amount",
-                 "mod_duration", "versions")
+                 "mod_duration", "mod_holders", "mod_key", "versions")
 
     def __init__(self, number: int, vkey: tuple, row: tuple):
         self.first = number
@@ -168,6 +175,9 @@ class _Group:
         self.amounts: set[str] = set()
         self.mod_amount: tuple[tuple, int, object] | None = None  # (version, row number, value)
         self.mod_duration: tuple[tuple, int, object] | None = None
+        # (row number, id, type) of the titulaires the latest modification (version mod_key) names.
+        self.mod_holders: list[tuple[int, object, object]] = []
+        self.mod_key: tuple | None = None
         self.versions = {vkey}
 
 
@@ -250,11 +260,17 @@ class DecpTabularReader:
                 amount = value(row, f("amount"))
                 if not is_blank(amount) and len(g.amounts) < _MAX_VALUES:
                     g.amounts.add(str(amount).strip())
+            # A modification's marker ("NC") says nothing: the value known before it stays.
             for attr, role in (("mod_amount", "@mod_amount"), ("mod_duration", "@mod_duration")):
                 v = value(row, col(role))
                 seen = getattr(g, attr)
-                if not is_blank(v) and (seen is None or vkey >= seen[0]):
+                if not not_given(v) and (seen is None or vkey >= seen[0]):
                     setattr(g, attr, (vkey, number, v))
+            v = value(row, col("@mod_holder_id"))
+            if not not_given(v) and (g.mod_key is None or vkey >= g.mod_key):
+                if vkey != g.mod_key:  # a later modification's titulaires replace, not add (notes §3)
+                    g.mod_key, g.mod_holders = vkey, []
+                g.mod_holders.append((number, v, value(row, col("@mod_holder_type"))))
         if blank:
             info.notes.append(f"blank_rows:{blank}")
         return groups
@@ -291,6 +307,8 @@ def _order(g: _Group, layout: _Layout, file: str) -> RawRecord:
             cell = at(c, number, row, field)
         if cell is not None:
             cells[field] = cell
+    if "framework_id" in cells and no_framework(cells["framework_id"].value):
+        del cells["framework_id"]  # "NC", "Sans objet": no accord-cadre, so no marché subséquent
     n = len(g.versions) - 1
     for field, mod in (("amount", g.mod_amount), ("duration_months", g.mod_duration)):
         c = layout.fields.get(field)
@@ -315,6 +333,14 @@ def _order(g: _Group, layout: _Layout, file: str) -> RawRecord:
 
     holders = distinct([_holder(layout.slots[slot], n_, ident, kind, name, label)
                         for n_, slot, ident, kind, name in g.holders])
+    if g.mod_holders:  # the Ministry's idTitulaireModification: the same rule as the JSON reader's
+        parts = {"id": layout.roles["@mod_holder_id"]}
+        if "@mod_holder_type" in layout.roles:
+            parts["type"] = layout.roles["@mod_holder_type"]
+        initial, holders = holders[0] if holders else None, distinct(
+            [_holder(parts, n_, ident, kind, None, label) for n_, ident, kind in g.mod_holders])
+        if w := holder_modified_warning(initial, holders, max(n, 1)):
+            warnings.append(w)
     if holders:
         cells.update(supplier_cells(holders[0]))
         if len(holders) > 1:
