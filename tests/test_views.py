@@ -229,3 +229,12 @@ def test_a_finding_of_a_rule_outside_the_rulebook_gets_its_own_column(hostile):
     agg = aggregate(small)
     assert {r["rule"]: r["counts"]["fail"] for r in agg["rules"]}["XTR-01"] == 1
     assert "XTR-01" in next(c for c in agg["chantiers"] if c["chantier"] == 3)["rules"]
+
+
+def test_page_words_are_made_once_per_language_and_read_only():
+    from procurement.views.words import words
+
+    assert words("fr") is words("fr") and words("en") is not words("fr")
+    assert words("en")["skip"] == "Skip to content" and words("de")["skip"] == "Aller au contenu"
+    with pytest.raises(TypeError):
+        words("fr")["skip"] = "changed"  # shared by every page: a caller may not change it for the others

