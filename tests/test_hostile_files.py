@@ -77,3 +77,15 @@ def test_an_xml_file_is_refused_with_what_to_do(tmp_path, name, text):
     with pytest.raises(InputError) as exc:
         _read_all(path)
     assert "XML ne sont pas lus" in exc.value.message("fr") and "JSON or CSV version" in exc.value.message("en")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_a_utf16_csv_with_its_bom_is_read_not_refused_as_binary(tmp_path, encoding):
+    """Excel's « Texte Unicode » export: UTF-16, whose NUL bytes once made it « fichier binaire »."""
+    path = tmp_path / "commandes.csv"
+    text = "Référence;Objet;Montant HT;Code CPV\nBC-1;Fournitures de bureau;1 234,56;30192000\n"
+    path.write_bytes((b"" if encoding == "utf-16" else "\ufeff".encode("utf-16-be")) + text.encode(encoding))
+    info, records = read_file(path)
+    (record,) = list(records)
+    assert info.format == "csv" and record.cells["object"].value == "Fournitures de bureau"
+    assert record.cells["amount"].value == "1 234,56"

@@ -7,6 +7,7 @@ extension second, so that a CSV renamed .xlsx is refused with a clear message ra
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -99,6 +100,8 @@ def choose_reader(path: Path, forced: str | None = None) -> Reader:
             "or 'ocid')",
             where=str(path),
         )
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return READERS["csv"]  # Excel's « Texte Unicode » export: its NUL bytes are not a binary file's
     if b"\0" in head[:4096] and head.count(b"\0") > len(head) // 10:
         raise InputError(
             "fichier binaire : ni classeur .xlsx, ni CSV, ni JSON",
