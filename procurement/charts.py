@@ -24,6 +24,8 @@ STATUS_COLOURS = {"pass": "#1b7837", "fail": "#a50026", "insufficient_data": "#8
 TEXT = "#1a1a1a"
 GRID = "#c8c8c8"
 FONT = 'font-family="system-ui, sans-serif" font-size="13"'
+LINE_WIDTH = 1160.0  # widest line chart drawn at full size on the page (it is scaled down to fit beyond)
+LABEL_SPACE = 56.0  # x spacing a month label needs at font-size 13 ("09/2026", "T3 2026")
 
 
 def _fmt(x: float) -> str:
@@ -139,9 +141,15 @@ def donut(parts_in: Sequence[tuple[str, float, str]], *, title: str, desc: str, 
 def line_chart(points: Sequence[tuple[str, float]], *, title: str, desc: str, chart_id: str,
                y_format: Callable[[float], str], value_texts: Sequence[str] | None = None,
                colour: str = PALETTE[0]) -> Markup:
-    """A line over ordered categories (months): points of (x label, value); y ticks via `y_format`."""
+    """A line over ordered categories (months): points of (x label, value); y ticks via `y_format`.
+
+    Past LINE_WIDTH the points come closer and only every k-th label is written, the others staying in
+    each point's tooltip: the page scales a wider chart down, text included (41 points once made 6 px
+    labels)."""
     left, right, top, bottom = 110.0, 20.0, 16.0, 46.0
-    width = max(420.0, left + right + 56 * len(points))
+    slot = min(56.0, max(8.0, (LINE_WIDTH - left - right) / max(1, len(points))))
+    every = math.ceil(LABEL_SPACE / slot)
+    width = max(420.0, left + right + slot * len(points))
     height = 260.0
     plot_w, plot_h = width - left - right, height - top - bottom
     parts = _open(chart_id, width, height, title, desc)
@@ -158,8 +166,9 @@ def line_chart(points: Sequence[tuple[str, float]], *, title: str, desc: str, ch
         x = left + (step * i if len(points) > 1 else plot_w / 2)
         y = top + plot_h - max(0.0, value) / top_value * plot_h
         coords.append((x, y))
-        parts.append(f'<text x="{_fmt(x)}" y="{_fmt(height - bottom + 18)}" text-anchor="middle" fill="{TEXT}">'
-                     f'{escape(label)}</text>')
+        if i % every == 0:
+            parts.append(f'<text x="{_fmt(x)}" y="{_fmt(height - bottom + 18)}" text-anchor="middle" fill="{TEXT}">'
+                         f'{escape(label)}</text>')
     if len(coords) > 1:
         path = " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in coords)
         parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"/>')

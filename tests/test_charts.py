@@ -75,3 +75,24 @@ def test_colours_contrast_at_least_3_to_1_on_white(colour):
 
 def test_text_colour_contrast():
     assert charts.contrast_ratio(charts.TEXT) >= 4.5
+
+
+def test_a_long_line_chart_keeps_its_labels_readable():
+    """Past LINE_WIDTH the points come closer and every k-th label is written: the page would otherwise
+    scale the chart down, text included (41 years of a DECP file made 6 px labels)."""
+    import re
+
+    from procurement.charts import LINE_WIDTH, line_chart
+
+    def draw(n):
+        svg = str(line_chart([(f"{1990 + k}", 1000.0 * k) for k in range(n)], title="t", desc="d", chart_id="c",
+                             y_format=lambda v: f"{v:.0f}"))
+        width = float(re.search(r'viewBox="0 0 ([0-9.]+) ', svg).group(1))
+        labels = re.findall(r'text-anchor="middle"[^>]*>(\d{4})</text>', svg)
+        return svg, width, labels
+
+    svg, width, labels = draw(41)
+    assert width <= LINE_WIDTH and 10 <= len(labels) < 41 and labels[0] == "1990"
+    assert svg.count("<title>") >= 41  # every point keeps its label and value in its tooltip
+    _, width, labels = draw(12)
+    assert width == 130 + 56 * 12 and len(labels) == 12  # a year of months: as before

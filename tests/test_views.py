@@ -238,3 +238,36 @@ def test_page_words_are_made_once_per_language_and_read_only():
     assert words("en")["skip"] == "Skip to content" and words("de")["skip"] == "Aller au contenu"
     with pytest.raises(TypeError):
         words("fr")["skip"] = "changed"  # shared by every page: a caller may not change it for the others
+
+
+def _months(first_year: int, n: int) -> dict:
+    months = [{"month": f"{first_year + k // 12}-{k % 12 + 1:02d}", "orders": 1, "amount": 1000.0 * (k + 1),
+               "score": 50.0, "legal_fail_orders": 0} for k in range(n)]
+    return {"months": [*months, {"month": "unknown", "orders": 2, "amount": 5.0, "score": None,
+                                 "legal_fail_orders": 0}]}
+
+
+@pytest.mark.parametrize(("n", "title", "points", "first"), [
+    (24, "Montant notifié par mois", 24, "01/2020"),
+    (72, "Montant notifié par trimestre", 24, "T1 2020"),  # six years of a DECP file
+    (492, "Montant notifié par année", 41, "2020"),  # 1990-2030 in the probe: 41 years
+])
+def test_the_amount_chart_groups_months_it_could_not_show_readably(n, title, points, first):
+    from procurement.views.summary import month_section
+
+    agg = _months(2020, n)
+    section = month_section(agg, "fr")
+    assert section["title"] == title and len(section["rows"]) == n + 1  # the table keeps every month
+    chart = str(section["chart"])
+    assert chart.count("<circle") == points and f">{first}</text>" in chart
+    if points != n:  # grouped sums: the first period's amount is the sum of its months
+        per = 3 if "trimestre" in title else 12
+        total = sum(1000.0 * (k + 1) for k in range(per))
+        assert f"{first} : {total:,.0f}".replace(",", "\u202f") in chart
+
+
+def test_the_amount_chart_in_english_names_quarters_the_english_way():
+    from procurement.views.summary import month_section
+
+    section = month_section(_months(2020, 40), "en")
+    assert section["title"] == "Notified amount by quarter" and ">2020 Q1</text>" in str(section["chart"])

@@ -16,6 +16,7 @@ from procurement.views.words import words
 
 BUYERS_SHOWN = 50
 DIVISIONS_CHARTED = 12
+POINTS_CHARTED = 24  # points of the amount-over-time chart: beyond, quarters, then years
 
 
 def _money(x: float | None, lang: str) -> str:
@@ -218,18 +219,36 @@ def buyer_section(agg: dict[str, Any], lang: str) -> dict[str, Any]:
             "more": t["more_rows"].format(n=i18n.fmt_number(more, lang)) if more > 0 else ""}
 
 
+def _periods(dated: list[dict[str, Any]], lang: str) -> tuple[str, list[tuple[str, float]]]:
+    """The chart's points: months, or quarters, or years when there are more than POINTS_CHARTED of them
+    (a chart is scaled to the page: 72 months of a six-year DECP file made its labels 3.7 px high)."""
+    t = words(lang)
+    if len(dated) <= POINTS_CHARTED:
+        return "amount_by_month", [(_month(m["month"], lang), m["amount"]) for m in dated]
+    quarters: dict[tuple[str, int], float] = {}
+    for m in dated:  # codes "YYYY-MM", in order
+        key = (m["month"][:4], (int(m["month"][5:7]) - 1) // 3 + 1)
+        quarters[key] = quarters.get(key, 0.0) + m["amount"]
+    if len(quarters) <= POINTS_CHARTED:
+        return "amount_by_quarter", [(t["quarter"].format(q=q, year=y), v) for (y, q), v in quarters.items()]
+    years: dict[str, float] = {}
+    for (y, _q), v in quarters.items():
+        years[y] = years.get(y, 0.0) + v
+    return "amount_by_year", list(years.items())
+
+
 def month_section(agg: dict[str, Any], lang: str) -> dict[str, Any]:
     t = words(lang)
     rows = [{"label": _month(m["month"], lang), "orders": i18n.fmt_number(m["orders"], lang),
              "amount": _money(m["amount"], lang), "score": fmt_score(m["score"], lang),
              "legal": i18n.fmt_number(m["legal_fail_orders"], lang)} for m in agg["months"]]
     dated = [m for m in agg["months"] if m["month"] != UNKNOWN]
-    chart = charts.line_chart([(_month(m["month"], lang), m["amount"]) for m in dated], title=t["amount_by_month"],
-                              desc=_desc([(_month(m["month"], lang), _money(m["amount"], lang)) for m in dated]),
+    title, points = _periods(dated, lang)
+    chart = charts.line_chart(points, title=t[title], desc=_desc([(label, _money(v, lang)) for label, v in points]),
                               chart_id="c-months",
                               y_format=lambda v: _money(v, lang),
-                              value_texts=[_money(m["amount"], lang) for m in dated]) if dated else None
-    return {"rows": rows, "chart": chart}
+                              value_texts=[_money(v, lang) for _, v in points]) if dated else None
+    return {"rows": rows, "chart": chart, "title": t[title]}
 
 
 def summary_view(run: Run, agg: dict[str, Any], lang: str) -> dict[str, Any]:
