@@ -60,6 +60,7 @@ SOCIAL = [("clause",), ("reserved",), ("none",), ("none",), None, None]
 STATUS = ["ess", "siae", "ea", "none", None, None, None, None]
 HOSTILE = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "</script><script>alert(2)</script>",
            "Fournitures & services \"<b>gras</b>\"", "'; alert(3); //"]
+LONG = "Direction <i>tres longue</i> " * 400  # 11 KB: a table cell clipped, the whole text in its tooltip
 
 
 def _order(i: int, rng: random.Random, hostile: bool) -> Order:
@@ -94,6 +95,8 @@ def _order(i: int, rng: random.Random, hostile: bool) -> Order:
         values["buyer_name"] = HOSTILE[i % len(HOSTILE)]
         values["supplier_name"] = HOSTILE[(i + 1) % len(HOSTILE)]
         values["object"] = HOSTILE[(i + 2) % len(HOSTILE)]
+    if hostile and i % 50 == 17:
+        values["buyer_name"] = values["object"] = LONG
     return Order.model_validate(values)
 
 

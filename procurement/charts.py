@@ -24,6 +24,7 @@ STATUS_COLOURS = {"pass": "#1b7837", "fail": "#a50026", "insufficient_data": "#8
 TEXT = "#1a1a1a"
 GRID = "#c8c8c8"
 FONT = 'font-family="system-ui, sans-serif" font-size="13"'
+TOOLTIP = 160  # characters of a label in a tooltip: 10 KB buyer names made a 100 KB chart
 LINE_WIDTH = 1160.0  # widest line chart drawn at full size on the page (it is scaled down to fit beyond)
 LABEL_SPACE = 56.0  # x spacing a month label needs at font-size 13 ("09/2026", "T3 2026")
 
@@ -32,7 +33,8 @@ def _fmt(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".")
 
 
-def _clip(label: str, n: int = 34) -> str:
+def clip(label: str, n: int = 34) -> str:
+    """The first n characters of a label, the last one an ellipsis when it was longer."""
     return label if len(label) <= n else label[: n - 1] + "…"
 
 
@@ -65,7 +67,7 @@ def bar_chart(rows: Sequence[tuple[str, float, str]], *, title: str, desc: str, 
         y = top + i * row_h
         w = max(0.0, value) / top_value * bar_width
         parts.append(f'<text x="{label_width - 6}" y="{y + 17}" text-anchor="end" fill="{TEXT}">'
-                     f'{escape(_clip(label, label_width // 8))}</text>')
+                     f'{escape(clip(label, label_width // 8))}</text>')
         parts.append(f'<rect x="{label_width}" y="{y + 4}" width="{_fmt(w)}" height="{row_h - 8}" fill="{colour}">'
                      f'<title>{escape(label)} : {escape(text)}</title></rect>')
         parts.append(f'<text x="{_fmt(label_width + w + 6)}" y="{y + 17}" fill="{TEXT}">{escape(text)}</text>')
@@ -90,19 +92,20 @@ def stacked_bars(rows: Sequence[tuple[str, Sequence[float], str]], series: Seque
     for name, colour in series:
         parts.append(f'<rect x="{_fmt(x)}" y="4" width="12" height="12" fill="{colour}"/>')
         parts.append(f'<text x="{_fmt(x + 16)}" y="15" fill="{TEXT}">{escape(name)}</text>')
-        x += 26 + 7 * len(name)
+        x += 26 + 8 * len(name)  # 7 px a character overlapped the next square at font-size 13
     for i, (label, values, total_text) in enumerate(rows):
         y = legend_h + i * row_h
         total = sum(v for v in values if v > 0)
         parts.append(f'<text x="{label_width - 6}" y="{y + 17}" text-anchor="end" fill="{TEXT}">'
-                     f'{escape(_clip(label, label_width // 8))}</text>')
+                     f'{escape(clip(label, label_width // 8))}</text>')
         left = float(label_width)
         for (name, colour), value in zip(series, values, strict=True):
             if value <= 0 or not total:
                 continue
             w = value / total * bar_width
             parts.append(f'<rect x="{_fmt(left)}" y="{y + 4}" width="{_fmt(w)}" height="{row_h - 8}" '
-                         f'fill="{colour}" stroke="#ffffff" stroke-width="1"><title>{escape(label)} · {escape(name)} : '
+                         f'fill="{colour}" stroke="#ffffff" stroke-width="1"><title>{escape(clip(label, TOOLTIP))} · '
+                         f'{escape(name)} : '
                          f'{_fmt(100 * value / total)} %</title></rect>')
             left += w
         parts.append(f'<text x="{label_width + bar_width + 6}" y="{y + 17}" fill="{TEXT}">{escape(total_text)}</text>')
@@ -131,7 +134,7 @@ def donut(parts_in: Sequence[tuple[str, float, str]], *, title: str, desc: str, 
             offset += length
         y = 14 + 22 * i
         parts.append(f'<rect x="220" y="{y}" width="14" height="14" fill="{colour}"/>')
-        parts.append(f'<text x="240" y="{y + 12}" fill="{TEXT}">{escape(_clip(label, 44))} — {escape(text)}</text>')
+        parts.append(f'<text x="240" y="{y + 12}" fill="{TEXT}">{escape(clip(label, 44))} — {escape(text)}</text>')
     if centre:
         parts.append(f'<text x="{cx}" y="{cy + 5}" text-anchor="middle" font-weight="bold" fill="{TEXT}">'
                      f'{escape(centre)}</text>')

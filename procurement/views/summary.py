@@ -15,6 +15,7 @@ from procurement.views.common import STATUS_ORDER, fmt_ratio, fmt_score, text_of
 from procurement.views.words import words
 
 BUYERS_SHOWN = 50
+NAME_SHOWN = 160  # characters of a buyer's name in the table (the whole name in its tooltip)
 DIVISIONS_CHARTED = 12
 POINTS_CHARTED = 24  # points of the amount-over-time chart: beyond, quarters, then years
 
@@ -203,7 +204,8 @@ def buyer_section(agg: dict[str, Any], lang: str) -> dict[str, Any]:
     def name(code: str) -> str:
         return t["unknown"].capitalize() if code == UNKNOWN else code
 
-    rows = [{"name": name(b["buyer"]), "orders": i18n.fmt_number(b["orders"], lang),
+    rows = [{"name": charts.clip(name(b["buyer"]), NAME_SHOWN), "full": name(b["buyer"]),
+             "orders": i18n.fmt_number(b["orders"], lang),
              "amount": _money(b["amount"], lang), "score": fmt_score(b["score"], lang),
              "legal": i18n.fmt_number(b["legal_fail_orders"], lang)} for b in agg["buyers"][:BUYERS_SHOWN]]
     top = agg["buyers"][:10]
@@ -212,7 +214,8 @@ def buyer_section(agg: dict[str, Any], lang: str) -> dict[str, Any]:
           i18n.fmt_number(b["orders"], lang)) for b in top],
         [(t["with_legal"], charts.STATUS_COLOURS["fail"]), (t["without_legal"], charts.PALETTE[0])],
         title=t["buyers_chart"],
-        desc=_desc([(name(b["buyer"]), f"{b['legal_fail_orders']} / {b['orders']}") for b in top]),
+        desc=_desc([(charts.clip(name(b["buyer"]), NAME_SHOWN), f"{b['legal_fail_orders']} / {b['orders']}")
+                    for b in top]),
         chart_id="c-buyers", label_width=300) if top else None
     more = len(agg["buyers"]) - BUYERS_SHOWN
     return {"rows": rows, "chart": chart,

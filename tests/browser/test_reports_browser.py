@@ -223,3 +223,20 @@ def test_100k_order_report_opens_and_filters_smoothly(open_page, tmp_path):
     assert _count(w.page) >= 1
     assert opened < 15 and filtered < 2 and searched < 3
     w.clean()
+
+
+def test_long_texts_are_clipped_in_tables_whole_in_tooltips(site, open_page):
+    w = open_page(site["report_fr"])
+    page = w.page
+    _type(page, "#q", "tres longue")
+    assert _count(page) > 0
+    cells = page.locator("#rows td[title]")
+    assert cells.count() > 0
+    first = cells.first
+    shown, whole = first.text_content() or "", first.get_attribute("title") or ""
+    assert len(shown) == 160 and shown.endswith("\u2026") and len(whole) > 10_000 and whole.startswith(shown[:-1])
+    w.clean()
+    s = open_page(site["summary_fr"])
+    names = s.page.locator("#h-buyers ~ div th[title]")
+    assert names.count() >= 1 and len(names.first.text_content() or "") == 160
+    s.clean()

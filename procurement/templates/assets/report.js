@@ -149,6 +149,16 @@
     if (cls) el.className = cls;
     return el;
   }
+  // A cell shows the first CLIP characters of a long text, the whole of it in its tooltip (and the search
+  // reads it all): 10 KB names made one table row 22,000 pixels high.
+  var CLIP = 160;
+  function clipped(tag, value) {
+    var s = value === null || value === undefined ? "" : String(value);
+    if (s.length <= CLIP) return text(tag, s);
+    var el = text(tag, s.slice(0, CLIP - 1) + "\u2026");
+    el.title = s;
+    return el;
+  }
   function badge(code, label) { return text("span", label, "badge b-" + code); }
 
   function findingsCell(i) {
@@ -217,9 +227,9 @@
       var th = text("th", o[C.id]);
       th.scope = "row";
       tr.appendChild(th);
-      tr.appendChild(text("td", D.buyers[o[C.buyer]] || W.not_given));
-      tr.appendChild(text("td", D.suppliers[o[C.supplier]] || W.not_given));
-      tr.appendChild(text("td", o[C.object]));
+      tr.appendChild(clipped("td", D.buyers[o[C.buyer]] || W.not_given));
+      tr.appendChild(clipped("td", D.suppliers[o[C.supplier]] || W.not_given));
+      tr.appendChild(clipped("td", o[C.object]));
       var amount = text("td", fmtMoney(o[C.amount]), "num");
       if (o[C.amount] !== null && D.natures[o[C.nature]]) amount.appendChild(text("span", D.natures[o[C.nature]], "note"));
       tr.appendChild(amount);
