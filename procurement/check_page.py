@@ -11,6 +11,7 @@ from typing import Any
 
 from procurement import i18n
 from procurement.fields import FIELDS_BY_NAME, Kind
+from procurement.rulebook.render import choice_text
 
 TENDER_FACTS = ("buyer_name", "object", "nature", "procedure", "cpv", "amount", "launch_date", "place_code", "lots",
                 "env_considerations", "social_considerations", "award_criteria", "price_weight", "env_weight")
@@ -89,15 +90,6 @@ WORDS = {
 }
 
 
-def _choice_label(name: str, code: str, lang: str) -> str:
-    from procurement.parse._labels import LABELS
-
-    labels = LABELS.get(name, {}).get(code)
-    if labels is None:
-        return code
-    return labels[1] if lang == "en" else labels[0]
-
-
 def fmt_value(name: str, value: object, lang: str) -> str:
     """One declared value as the page shows it, per field kind and language."""
     if value is None:
@@ -107,7 +99,7 @@ def fmt_value(name: str, value: object, lang: str) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(fmt_value(name, v, lang) for v in value)
     if kind in (Kind.ENUM, Kind.ENUM_SET):
-        return _choice_label(name, str(value), lang)
+        return choice_text(name, str(value), lang)
     if kind is Kind.MONEY:
         return i18n.fmt_money(float(value), lang)  # type: ignore[arg-type]
     if kind is Kind.PERCENT:

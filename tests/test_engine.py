@@ -249,3 +249,22 @@ def test_evaluate_is_pure_and_evaluate_many_streams():
     assert [[f.status for f in fs] for _, fs in results] == [["fail"], ["pass"], ["insufficient_data"]]
     assert [o for o, _ in results] == orders
     assert [f.status for f in evaluate(orders[0], book)] == ["fail"]  # same answer twice
+
+
+def test_messages_show_enumerations_by_their_label_never_their_code():
+    """A French page once read « considérations : clause, criterion » and « (none) »."""
+    from procurement.rulebook.render import parse_template, render, render_kept
+
+    template = parse_template("{social_considerations} ; {env_considerations} ; {supplier_status} ; {procedure}")
+    values = {"social_considerations": ("clause", "reserved"), "env_considerations": ("none",),
+              "supplier_status": "siae", "procedure": "appel_offres_ouvert"}
+    fr = "clause sociale, marché réservé ; pas de considération environnementale ; SIAE ; appel d'offres ouvert"
+    assert render(template, values, "fr") == fr
+    assert render(template, values, "en") == ("social clause, reserved contract ; no environmental consideration ; "
+                                              "work-integration enterprise (SIAE) ; open procedure")
+    names = list(values)
+    kept: dict = {}
+    assert render_kept(template, tuple(values.values()), {n: i for i, n in enumerate(names)}, "fr", kept) == fr
+    # "none" of one field is not "none" of another, though both are enumerations of one kind
+    other = parse_template("{social_considerations}")
+    assert render_kept(other, (("none",),), {"social_considerations": 0}, "fr", kept) == "pas de considération sociale"

@@ -59,13 +59,46 @@ def template_fields(template: Template) -> list[str]:
     return [p[0] for p in template if isinstance(p, tuple)]
 
 
+def choice_text(field: str, code: str, lang: str) -> str:
+    """An enumeration's code as people read it ("clause" of env_considerations: "Clause environnementale";
+    "appel_offres_ouvert": "Appel d'offres ouvert"), the code itself when it has no label."""
+    from procurement import i18n
+    from procurement.parse._labels import LABELS
+
+    table = LABELS.get(field)
+    if table and code in table:
+        return table[code][1 if lang == "en" else 0]
+    if field == "supplier_band":
+        return i18n.label(code, lang)
+    return code
+
+
+def _in_sentence(label: str) -> str:
+    """A label inside a sentence: "Clause sociale" -> "clause sociale"; an acronym stays ("SIAE", "PME")."""
+    return label[0].lower() + label[1:] if len(label) > 1 and label[1].islower() else label
+
+
+def _field_text(value: Any, name: str, kind: Kind, lang: str) -> str:
+    """A value in a message: `format_value`, enumeration codes by their label (a French page once read
+    « considérations : clause, criterion » and « (none) »)."""
+    if kind is Kind.ENUM and isinstance(value, str):
+        return _in_sentence(choice_text(name, value, lang))
+    if kind is Kind.ENUM_SET and isinstance(value, Sequence) and not isinstance(value, str) and value:
+        return ", ".join(_in_sentence(choice_text(name, v, lang)) if isinstance(v, str)
+                         else format_value(v, kind, lang) for v in value)
+    return format_value(value, kind, lang)
+
+
+_CHOICES = (Kind.ENUM, Kind.ENUM_SET)
+
+
 def render(template: Template, values: Mapping[str, Any], lang: str) -> str:
     """Fill a parsed template with formatted values (missing ones read 'non renseigné' / 'not given')."""
     out = []
     for part in template:
         if isinstance(part, tuple):
             name = part[0]
-            out.append(format_value(values.get(name), FIELDS_BY_NAME[name].kind, lang))
+            out.append(_field_text(values.get(name), name, FIELDS_BY_NAME[name].kind, lang))
         else:
             out.append(part)
     return "".join(out)
@@ -79,7 +112,20 @@ def render_kept(template: Template, vals: Sequence[Any], slot: Mapping[str, int]
     for part in template:
         if isinstance(part, tuple):
             name = part[0]
-            out.append(format_kept(vals[slot[name]], FIELDS_BY_NAME[name].kind, lang, kept))
+            kind, value = FIELDS_BY_NAME[name].kind, vals[slot[name]]
+            if kind in _CHOICES:  # a label depends on the field ("none": which consideration), not the kind
+                key = ("choice", name, value)
+                try:
+                    text = kept.get(key)
+                except TypeError:  # an unhashable value: made afresh
+                    key, text = None, None
+                if text is None:
+                    text = _field_text(value, name, kind, lang)
+                    if key is not None:
+                        kept[key] = text
+                out.append(text)
+            else:
+                out.append(format_kept(value, kind, lang, kept))
         else:
             out.append(part)
     return "".join(out)

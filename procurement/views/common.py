@@ -20,8 +20,8 @@ from markupsafe import Markup
 
 from procurement import i18n
 from procurement.fields import FIELDS_BY_NAME
-from procurement.parse._labels import LABELS
 from procurement.pipeline import Run, meta
+from procurement.rulebook.render import choice_text
 from procurement.views.words import words
 
 STATUS_ORDER = ("fail", "insufficient_data", "waived", "pass", "not_applicable")  # waived: procurement.waivers
@@ -138,12 +138,7 @@ def field_help(name: str, lang: str) -> str:
 
 
 def choice_label(field: str, code: str, lang: str) -> str:
-    table = LABELS.get(field)
-    if table and code in table:
-        return table[code][1 if lang == "en" else 0]
-    if field == "supplier_band":
-        return i18n.label(code, lang)
-    return code
+    return choice_text(field, code, lang)
 
 
 def fmt_value(value: Any, field: str | None, lang: str) -> str:
