@@ -184,7 +184,8 @@ def check_data(result: CheckResult, lang: str = "fr") -> dict[str, object]:
             "exit_status": result.exit_status(),
             "failures": failures,
             "tenders": len(result.tender_run.orders),
-            "bids": len(bid_orders),
+            "bids": len(bid_orders) - len(unattached),  # compared within a consultation
+            "unattached_bids": len(unattached),
             "rejected": len(result.tender_run.rejected) + len(result.bid_run.rejected),
             "waived": result.waived(),
         },

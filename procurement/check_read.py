@@ -84,9 +84,12 @@ def _warning(code: str, fr: str, en: str, value: object = None) -> Warning_:
 
 
 def _bid_records(records: Iterable[RawRecord | Rejection], tenders: dict[str, tuple[RawRecord, Any]],
-                 sheet: str, attached: dict[tuple[str | None, int | None], str | None]
-                 ) -> Iterator[RawRecord | Rejection]:
-    """Bid records as the pipeline will read them: nature `offre`, linked to a tender, its context inherited."""
+                 sheet: str, attached: dict[tuple[str | None, int | None], str | None],
+                 refused: dict[str, int | None] | None = None) -> Iterator[RawRecord | Rejection]:
+    """Bid records as the pipeline will read them: nature `offre`, linked to a tender, its context inherited.
+    `refused`: ids of the consultations rejected, with their row: a bid citing one is told so, never
+    attached to another consultation nor said to cite one that does not exist."""
+    refused = refused or {}
     only = next(iter(tenders)) if len(tenders) == 1 else None
     for record in records:
         if isinstance(record, Rejection):
@@ -97,6 +100,16 @@ def _bid_records(records: Iterable[RawRecord | Rejection], tenders: dict[str, tu
         given = _code(cells["tender_id"].value) if "tender_id" in cells else None
         if given is not None and given in tenders:
             tender_id: str | None = given
+        elif given is not None and given in refused:
+            tender_id = None
+            row = refused[given]
+            where_fr, where_en = (f" (ligne {row})", f" (row {row})") if row is not None else ("", "")
+            record.warnings.append(_warning(
+                "unattached_bid",
+                f"offre non rattachée : la consultation « {given} »{where_fr} a été rejetée ; corrigez-la "
+                "(voir les lignes rejetées) puis relancez la vérification",
+                f"bid not attached: tender '{given}'{where_en} was rejected; fix it (see the rejected rows) and "
+                "run the check again", given))
         elif only is not None:
             tender_id = only
             if given is None:
@@ -167,13 +180,26 @@ def run_check(path: Path, rulebook: Any, *, fail_on: str = "legal", options: dic
     tenders: dict[str, tuple[RawRecord, Any]] = {}
     for scored in orders:
         raw = by_row[(scored.order.source.sheet, scored.order.source.row)]
-        tenders.setdefault(scored.order.id, (raw, scored.order))
+        first = tenders.setdefault(scored.order.id, (raw, scored.order))[1]
+        if first is not scored.order:  # two lots under one id: the bids can only go to the first
+            scored.order.warnings = (*scored.order.warnings, Warning_(
+                code="duplicate_tender", field="id", value=scored.order.id, message_fr=
+                f"identifiant déjà pris par la consultation de la ligne {first.source.row} : les offres qui le "
+                "citent y sont rattachées ; donnez à chaque consultation ou lot son propre identifiant",
+                message_en=f"identifier already used by the tender on row {first.source.row}: bids citing it go to "
+                "that one; give each tender or lot an identifier of its own"))
+    refused = {}
+    for r in rejected:
+        raw = by_row.get((r.source.sheet, r.source.row))
+        code = _code(raw.cells["id"].value) if raw is not None and "id" in raw.cells else None
+        if code is not None and code not in tenders:
+            refused.setdefault(code, r.source.row)
 
     info_b, records_b = read_file(path, ReadOptions(sheet=bid_sheet), "xlsx")
     links: dict[tuple[str | None, int | None], str | None] = {}
     bid_orders: list[ScoredOrder] = []
     bid_rejected: list[Rejection] = []
-    process(_bid_records(records_b, tenders, tender_sheet, links), bid_book, {}, bid_orders, bid_rejected,
+    process(_bid_records(records_b, tenders, tender_sheet, links, refused), bid_book, {}, bid_orders, bid_rejected,
             directory, gain, waivers, today)
     bid_run = Run([info_b], bid_orders, bid_rejected, bid_book, used, stamp, directory, {}, waivers, today)
     check_balance(bid_run)

@@ -735,3 +735,35 @@ def test_libreoffice_opens_the_filled_workbook(checked, tmp_path):
         rows = list(csv.reader(fh))
     assert [r[0] for r in rows[1:] if r and r[0]] == ["P01", "P02", "P03", "P04", "P05"]
     assert '=HYPERLINK("http://x","clic")' in rows[4]  # typed text, not a live formula
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Consultations repeated or rejected: what their bids become (found by a review of the buyer's check)
+# ---------------------------------------------------------------------------------------------------------
+
+
+def test_a_bid_citing_a_rejected_consultation_is_told_so_and_not_counted_as_compared(tmp_path):
+    broken = {**TENDER, "Identifiant": "V01", "Montant HT": "450 k€"}  # rejected: not a readable amount
+    good = {**TENDER, "Identifiant": "V02"}
+    bids = [{**BIDS[0], "Consultation": "V01"}, {**BIDS[1], "Consultation": "V01"}, {**BIDS[2], "Consultation": "V02"}]
+    workbook = _fill(_template(tmp_path / "c.xlsx"), [broken, good], bids)
+    result = _check(str(workbook), "--out", str(tmp_path / "out"))
+    assert result.exit_code in (0, 1), result.output
+    data = _load(tmp_path / "out")
+    assert data["verdict"]["bids"] == 1 and data["verdict"]["unattached_bids"] == 2
+    messages = [w["message"] for b in data["unattached_bids"] for w in b["warnings"]]
+    assert messages and all("« V01 » (ligne 2) a été rejetée" in m for m in messages), messages
+    assert not any("introuvable" in m for m in messages)
+    html = (tmp_path / "out" / "check.html").read_text(encoding="utf-8")
+    assert "a été rejetée" in html
+
+
+def test_a_consultation_id_used_twice_is_flagged_on_the_second(tmp_path):
+    lot1, lot2 = {**TENDER, "Identifiant": "2026-NET-010"}, {**TENDER, "Identifiant": "2026-NET-010", "Objet": "Lot 2"}
+    workbook = _fill(_template(tmp_path / "c.xlsx"), [lot1, lot2], [{**BIDS[0], "Consultation": "2026-NET-010"}])
+    _check(str(workbook), "--out", str(tmp_path / "out"))
+    data = _load(tmp_path / "out")
+    first, second = data["tenders"]
+    codes = [[w["code"] for w in t["warnings"]] for t in (first, second)]
+    assert "duplicate_tender" not in codes[0] and "duplicate_tender" in codes[1]
+    assert "ligne 2" in next(w["message"] for w in second["warnings"] if w["code"] == "duplicate_tender")
