@@ -120,7 +120,15 @@ def _score(value: float | None, lang: str) -> str:
 
 
 def _header(name: str, lang: str) -> str:
-    return FIELDS_BY_NAME[name].header(lang) if name in FIELDS_BY_NAME else name
+    """A missing field as the buyer fills it: a derived one names the columns it comes from."""
+    from procurement.enrich import DERIVED_FROM
+
+    text = FIELDS_BY_NAME[name].header(lang) if name in FIELDS_BY_NAME else name
+    sources = DERIVED_FROM.get(name)
+    if sources:
+        named = ", ".join(FIELDS_BY_NAME[f].header(lang) for f in sources)
+        text += f" (deduced from: {named})" if lang == "en" else f" (déduit de : {named})"
+    return text
 
 
 def _summary_view(s: dict[str, Any], lang: str) -> dict[str, Any]:

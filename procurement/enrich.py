@@ -71,6 +71,21 @@ DERIVED = (
     "contract_type",
     "published_within_two_months",
 )
+# The fields each derived one is computed from: what to fill in when it is missing (a buyer was asked for
+# « Type d'achat », which no sheet has a column for: it comes from the CPV code).
+DERIVED_FROM: dict[str, tuple[str, ...]] = {
+    "supplier_departement": ("supplier_commune", "supplier_postcode"),
+    "supplier_region": ("supplier_commune", "supplier_postcode"),
+    "supplier_band": ("supplier_commune", "supplier_postcode", "supplier_country"),
+    "supplier_distance_km": ("supplier_commune", "supplier_postcode", "place_code"),
+    "place_commune": ("place_code",),
+    "place_departement": ("place_code",),
+    "place_in_amp": ("place_code",),
+    "emission_factor": ("cpv",),
+    "estimated_emissions": ("cpv", "amount"),
+    "contract_type": ("cpv",),
+    "published_within_two_months": ("notification_date", "publication_date"),
+}
 _ORIGIN_KEYS = frozenset((*DERIVED, "place_type"))
 _UNKNOWN: dict[str, Any] = dict.fromkeys(DERIVED)
 _EMISSIONS_ORIGIN = "computed:amount*emission_factor"

@@ -767,3 +767,11 @@ def test_a_consultation_id_used_twice_is_flagged_on_the_second(tmp_path):
     codes = [[w["code"] for w in t["warnings"]] for t in (first, second)]
     assert "duplicate_tender" not in codes[0] and "duplicate_tender" in codes[1]
     assert "ligne 2" in next(w["message"] for w in second["warnings"] if w["code"] == "duplicate_tender")
+
+
+def test_a_missing_derived_value_names_the_columns_it_comes_from(tmp_path):
+    tender = {k: v for k, v in TENDER.items() if k != "Code CPV"}  # no CPV: no purchase type, no emissions
+    workbook = _fill(_template(tmp_path / "c.xlsx"), [tender], [])
+    _check(str(workbook), "--out", str(tmp_path / "out"))
+    html = (tmp_path / "out" / "check.html").read_text(encoding="utf-8")
+    assert "Type d&#39;achat (déduit de : Code CPV)" in html or "Type d'achat (déduit de : Code CPV)" in html
