@@ -152,6 +152,8 @@ def check_data(result: CheckResult, lang: str = "fr") -> dict[str, object]:
         bid_records = [_bid_record(b, scored.order.id, lang) for b in bids]
         record["comparison"] = _comparison(bids, bid_records)
         record["bids"] = bid_records
+        record["rejected_bids"] = [rejection_record(result.bid_run.rejected[i], lang)
+                                   for i, to in result.rejected_to.items() if to == scored.order.id]
         tenders.append(record)
     unattached = [_bid_record(bid_orders[i], None, lang) for i in bids_by_tender.pop(None, [])]
     failures = result.failures()

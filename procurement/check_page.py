@@ -46,6 +46,7 @@ WORDS = {
         "details": "Détail par offre", "blocking": "nécessaire à", "declared_by_others": "déclaré par d'autres offres",
         "all_good": "Rien ne manque et aucun indicateur n'est manqué.",
         "warnings": "Avertissements", "unattached": "Offres non rattachées à une consultation",
+        "rejected_bids": "Offres rejetées, absentes de la comparaison (à corriger)",
         "waived": "constats couverts par une dérogation",
         "rejected_rows": "Lignes rejetées", "where": "Origine", "column": "Colonne", "value": "Valeur",
         "reason": "Motif", "none_rejected": "Aucune ligne rejetée.", "row": "ligne",
@@ -81,6 +82,7 @@ WORDS = {
         "details": "Bid by bid", "blocking": "needed by", "declared_by_others": "declared by other bids",
         "all_good": "Nothing is missing and every indicator is met.",
         "warnings": "Warnings", "unattached": "Bids not attached to a tender",
+        "rejected_bids": "Bids rejected, left out of the comparison (to fix)",
         "waived": "findings covered by a waiver",
         "rejected_rows": "Rejected rows", "where": "Source", "column": "Column", "value": "Value",
         "reason": "Reason", "none_rejected": "No row rejected.", "row": "row",
@@ -197,6 +199,8 @@ def view_model(data: dict[str, Any]) -> dict[str, Any]:
             "missing": [{"label": _header(m["field"], lang), "rules": ", ".join(m["rules"])}
                         for m in tender["missing"]],
             "warnings": tender["warnings"],
+            "rejected_bids": [{"where": _where(r["source"], lang), "message": r["message"]}
+                              for r in tender.get("rejected_bids", [])],
             "bids": bids,
             "rows_values": rows_values,
             "rows_chantiers": rows_chantiers,

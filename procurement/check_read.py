@@ -204,5 +204,6 @@ def run_check(path: Path, rulebook: Any, *, fail_on: str = "legal", options: dic
     bid_run = Run([info_b], bid_orders, bid_rejected, bid_book, used, stamp, directory, {}, waivers, today)
     check_balance(bid_run)
     attached = {i: links.get((s.order.source.sheet, s.order.source.row)) for i, s in enumerate(bid_orders)}
+    rejected_to = {i: links.get((r.source.sheet, r.source.row)) for i, r in enumerate(bid_rejected)}
     return CheckResult(path, tender_run, bid_run, attached, fail_on, used, directory, dict(sorted(gain.items())),
-                       waivers, today)
+                       waivers, today, rejected_to)

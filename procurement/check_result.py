@@ -30,6 +30,9 @@ class CheckResult:
     directory_gain: dict[str, int] = field(default_factory=dict)  # rule -> rows the register made evaluable
     waivers: Any = None  # procurement.waivers.WaiverSet, when --waivers was given
     today: dt.date | None = None  # the run's day, for waiver expiry
+    # index in bid_run.rejected -> the tender its row cites: a rejected bid is shown in its consultation's
+    # section too, not only at the bottom of the page
+    rejected_to: dict[int, str | None] = field(default_factory=dict)
 
     def failures(self) -> dict[str, int]:
         """Failed rules by kind: the tender's legal/risk/kpi failures and the bids' kpi failures."""

@@ -775,3 +775,15 @@ def test_a_missing_derived_value_names_the_columns_it_comes_from(tmp_path):
     _check(str(workbook), "--out", str(tmp_path / "out"))
     html = (tmp_path / "out" / "check.html").read_text(encoding="utf-8")
     assert "Type d&#39;achat (déduit de : Code CPV)" in html or "Type d'achat (déduit de : Code CPV)" in html
+
+
+def test_a_rejected_bid_is_shown_in_its_consultations_section(checked, tmp_path):
+    workbook, _, _, _ = checked
+    _check(str(workbook), "--out", str(tmp_path))
+    (tender,) = _load(tmp_path)["tenders"]
+    rejected = tender["rejected_bids"]
+    assert [r["source"]["row"] for r in rejected] == [6] and "150" in rejected[0]["message"]  # P05, row 6
+    assert [b["id"] for b in tender["bids"]] == ["P01", "P02", "P03", "P04"]
+    html = (tmp_path / "check.html").read_text(encoding="utf-8")
+    section = html.split('id="h-unattached"')[0]  # the consultation's section, above the page's end lists
+    assert "Offres rejetées, absentes de la comparaison" in section
