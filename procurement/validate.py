@@ -2,8 +2,9 @@
 
 Policy, so that a user can predict what happens to a row:
 - a value that cannot be read in a field that rules rely on (id, amount, dates, numbers, shares,
-  enumerations, CPV) rejects the row, with the column, the value and the reason; but a canton as place
-  type (allowed by DECP) is set aside with a warning;
+  enumerations, CPV) rejects the row, with the column, the value and the reason (and the other
+  unreadable cells of the row, so that one run lists them all); but a canton as place type (allowed by
+  DECP) is set aside with a warning;
 - an identifier that is merely suspicious (SIRET checksum, unknown CPV code, NAF, country) keeps the
   row and adds a warning, because real DECP data carries thousands of them and the rest of the row is
   sound; a SIRET that is not 14 digits is set aside (unknown) with a warning;
@@ -16,6 +17,7 @@ Policy, so that a user can predict what happens to a row:
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -35,6 +37,7 @@ LENIENT = {Kind.SIRET, Kind.NAF}
 # dates) still counts. A negative amount still rejects its row: in a finance export it is a credit note
 # entered as an order, not a purchase.
 LENIENT_CODES = {"unsupported_place_type"}
+MORE_ERRORS = 5  # other unreadable cells of a rejected row named in its message
 
 
 def _parser_for(name: str, kind: Kind) -> Callable[[object], object]:
@@ -87,6 +90,7 @@ def _reject(record: RawRecord, code: str, field: str | None, column: str | None,
 def validate(record: RawRecord, cpv_known: Callable[[str], bool] | None = None) -> Order | Rejection:
     values: dict[str, object] = {}
     warnings = list(record.warnings)
+    errors: list[tuple[parse.ParseError, str, Any]] = []  # every unreadable cell, so one run lists them all
     for name, cell in record.cells.items():
         kind, parser = PARSERS[name]
         try:
@@ -95,8 +99,11 @@ def validate(record: RawRecord, cpv_known: Callable[[str], bool] | None = None) 
             if kind in LENIENT or name == "supplier_country" or err.code in LENIENT_CODES:
                 warnings.append(_warn(err.code, name, cell.column, cell.value,
                                       err.message_fr + " (valeur ignorée)", err.message_en + " (value ignored)"))
-                continue
-            return _reject(record, err.code, name, cell.column, cell.value, err.message_fr, err.message_en)
+            else:
+                errors.append((err, name, cell))
+            continue
+        if errors:  # the row is rejected: its other values only need reading
+            continue
         if value is None:
             continue
         if kind is Kind.SIRET:
@@ -127,6 +134,8 @@ def validate(record: RawRecord, cpv_known: Callable[[str], bool] | None = None) 
                                   "texte abîmé par un problème d'encodage en amont (caractères illisibles)",
                                   "text damaged by an upstream encoding problem (unreadable characters)"))
         values[name] = value
+    if errors:
+        return _reject_all(record, errors)
     _consistency(values, warnings)
     if "id" not in values:
         cell = record.cells.get("id")
@@ -142,6 +151,22 @@ def validate(record: RawRecord, cpv_known: Callable[[str], bool] | None = None) 
         return _reject(record, "invalid_value", field, cell.column if cell else None,
                        cell.value if cell else None,
                        f"valeur refusée ({err['msg']})", f"value refused ({err['msg']})")
+
+
+def _reject_all(record: RawRecord, errors: list[tuple[parse.ParseError, str, Any]]) -> Rejection:
+    """The row's rejection for its first unreadable cell, the others named after it: a buyer fixing a
+    workbook once had to run the check again for each bad cell of a row."""
+    err, name, cell = errors[0]
+    fr, en = err.message_fr, err.message_en
+    others = errors[1:1 + MORE_ERRORS]
+    if others:
+        fr += " — à corriger aussi : " + " ; ".join(f"colonne {c.column} : {e.message_fr}" for e, _, c in others)
+        en += " — also to fix: " + "; ".join(f"column {c.column}: {e.message_en}" for e, _, c in others)
+        if len(errors) > 1 + MORE_ERRORS:
+            rest = len(errors) - 1 - MORE_ERRORS
+            fr += f" ; et {rest} autre(s)"
+            en += f"; and {rest} more"
+    return _reject(record, err.code, name, cell.column, cell.value, fr, en)
 
 
 def _consistency(values: dict[str, object], warnings: list[Warning_]) -> None:

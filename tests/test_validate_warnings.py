@@ -65,3 +65,21 @@ def test_a_negative_amount_still_rejects_its_row():
     values = {"id": "M1", "amount": "-3 450,00"}
     record = RawRecord(Source(file="t.csv", row=2), {k: Cell(f"{k} column", v) for k, v in values.items()})
     assert validate(record).code == "negative_amount"  # a credit note entered as an order
+
+
+def test_a_rejected_row_names_every_unreadable_cell_not_only_the_first():
+    values = {"id": "C1", "amount": "450 k€", "launch_date": "31/02/2026", "organic_share": "150",
+              "procedure": "au hasard"}
+    record = RawRecord(Source(file="c.xlsx", row=2), {k: Cell(f"{k} column", v) for k, v in values.items()})
+    rejection = validate(record)
+    assert rejection.code == "not_a_number" and rejection.column == "amount column"  # the first, as before
+    fr, en = rejection.message("fr"), rejection.message("en")
+    for column in ("launch_date column", "organic_share column", "procedure column"):
+        assert f"colonne {column} :" in fr and f"column {column}:" in en
+    assert fr.count("à corriger aussi") == 1
+
+
+def test_a_row_with_one_unreadable_cell_reads_as_before():
+    values = {"id": "C1", "amount": "à définir"}
+    record = RawRecord(Source(file="c.xlsx", row=2), {k: Cell(f"{k} column", v) for k, v in values.items()})
+    assert "à corriger aussi" not in validate(record).message("fr")
