@@ -61,8 +61,8 @@ TENDER_COLUMNS: tuple[Column, ...] = (
     Column("nature", "Marché, accord-cadre, marché subséquent ou concession (liste déroulante).",
            "Contract, framework agreement, call-off or concession (dropdown list).", 18),
     Column("procedure", "Procédure de passation (liste déroulante).", "Award procedure (dropdown list).", 28),
-    Column("cpv", "Code CPV principal, 8 chiffres (le chiffre de contrôle « -0 » est facultatif).",
-           "Main CPV code, 8 digits (the check digit '-0' is optional).", 14),
+    Column("cpv", "Code CPV principal, 8 chiffres ; le chiffre de contrôle (« -9 » de 90910000-9) est facultatif.",
+           "Main CPV code, 8 digits; the check digit ('-9' of 90910000-9) is optional.", 14),
     Column("amount", "Montant estimé de la consultation, hors taxes, en euros (maximum pour un accord-cadre).",
            "Estimated value of the tender, excluding VAT, in euros (maximum for a framework agreement).", 16),
     Column("launch_date", "Date de lancement de la consultation (envoi de l'avis à la publication). "

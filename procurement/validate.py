@@ -113,11 +113,21 @@ def validate(record: RawRecord, cpv_known: Callable[[str], bool] | None = None) 
                                       f"le SIRET {value} ne respecte pas la clé de contrôle (Luhn) : à vérifier",
                                       f"SIRET {value} fails its check digit (Luhn): please check"))
         elif kind is Kind.CPV:
-            value, _check = value
+            value, check = value
             if cpv_known is not None and not cpv_known(value):
                 warnings.append(_warn("cpv_unknown", name, cell.column, cell.value,
                                       f"le code CPV {value} n'existe pas dans la nomenclature CPV 2008",
                                       f"CPV code {value} is not in the CPV 2008 nomenclature"))
+            elif check is not None and cpv_known is not None:  # a wrong check digit: maybe a mistyped code
+                from procurement.reference import cpv_check_digit
+
+                expected = cpv_check_digit(value)
+                if expected is not None and expected != check:
+                    warnings.append(_warn("cpv_check_digit", name, cell.column, cell.value,
+                                          f"chiffre de contrôle -{check} du code CPV {value} : la nomenclature "
+                                          f"donne -{expected} ; vérifiez le code",
+                                          f"check digit -{check} of CPV code {value}: the nomenclature gives "
+                                          f"-{expected}; please check the code"))
         elif kind is Kind.MONEY and (value in PLACEHOLDER_AMOUNTS or value > MAX_PLAUSIBLE_AMOUNT):
             warnings.append(_warn("placeholder_amount", name, cell.column, cell.value,
                                   "montant de remplissage ou aberrant : considéré comme inconnu",

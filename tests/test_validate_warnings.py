@@ -83,3 +83,14 @@ def test_a_row_with_one_unreadable_cell_reads_as_before():
     values = {"id": "C1", "amount": "à définir"}
     record = RawRecord(Source(file="c.xlsx", row=2), {k: Cell(f"{k} column", v) for k, v in values.items()})
     assert "à corriger aussi" not in validate(record).message("fr")
+
+
+@pytest.mark.parametrize(("cpv", "codes"), [("90910000-1", ["cpv_check_digit"]), ("90910000-9", []),
+                                            ("90910000", [])])
+def test_a_cpv_check_digit_that_does_not_match_the_nomenclature_is_flagged(cpv, codes):
+    from procurement.reference import cpv_known
+
+    values = {"id": "C1", "cpv": cpv}
+    record = RawRecord(Source(file="c.xlsx", row=2), {k: Cell(f"{k} column", v) for k, v in values.items()})
+    order = validate(record, cpv_known)
+    assert order.cpv == "90910000" and [w.code for w in order.warnings] == codes
