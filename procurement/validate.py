@@ -4,7 +4,7 @@ Policy, so that a user can predict what happens to a row:
 - a value that cannot be read in a field that rules rely on (id, amount, dates, numbers, shares,
   enumerations, CPV) rejects the row, with the column, the value and the reason (and the other
   unreadable cells of the row, so that one run lists them all); but a canton as place type (allowed by
-  DECP) is set aside with a warning;
+  DECP) and an unreadable date of publication of the essential data are set aside with a warning;
 - an identifier that is merely suspicious (SIRET checksum, unknown CPV code, NAF, country) keeps the
   row and adds a warning, because real DECP data carries thousands of them and the rest of the row is
   sound; a SIRET that is not 14 digits is set aside (unknown) with a warning;
@@ -37,6 +37,9 @@ LENIENT = {Kind.SIRET, Kind.NAF}
 # dates) still counts. A negative amount still rejects its row: in a finance export it is a credit note
 # entered as an order, not a purchase.
 LENIENT_CODES = {"unsupported_place_type"}
+# Fields whose unreadable value is set aside with a warning, the row kept: the date the essential data were
+# published only serves DECP-01, and a typo there (5021-02-18 in real DECP) cost the whole contract.
+LENIENT_FIELDS = {"supplier_country", "publication_date"}
 MORE_ERRORS = 5  # other unreadable cells of a rejected row named in its message
 
 
@@ -96,7 +99,7 @@ def validate(record: RawRecord, cpv_known: Callable[[str], bool] | None = None) 
         try:
             value = parser(cell.value)
         except parse.ParseError as err:
-            if kind in LENIENT or name == "supplier_country" or err.code in LENIENT_CODES:
+            if kind in LENIENT or name in LENIENT_FIELDS or err.code in LENIENT_CODES:
                 warnings.append(_warn(err.code, name, cell.column, cell.value,
                                       err.message_fr + " (valeur ignorée)", err.message_en + " (value ignored)"))
             else:

@@ -52,8 +52,9 @@ def test_a_publication_date_alone_is_not_flagged():
 
 @pytest.mark.parametrize(("cells", "field", "code"), [
     ({"place_type": "Code canton", "place_code": "1301", "amount": "45 000"}, "place_type", "unsupported_place_type"),
+    ({"publication_date": "5021-02-18", "amount": "45 000"}, "publication_date", "implausible_date"),
 ])
-def test_a_canton_is_set_aside_not_the_row(cells, field, code):
+def test_a_canton_or_an_unreadable_publication_date_is_set_aside_not_the_row(cells, field, code):
     order = _order(notification_date="15/03/2024", **cells)
     assert getattr(order, field) is None and order.notification_date is not None
     warning = next(w for w in order.warnings if w.code == code)
