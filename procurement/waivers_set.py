@@ -12,8 +12,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from procurement.rulebook.select import matches as rule_matches
-
 if TYPE_CHECKING:
     from procurement.waivers_file import WaiverEntry
 
@@ -36,10 +34,6 @@ class Waiver:
     @property
     def rule(self) -> str:
         return self.entry.rule.upper()
-
-    def matches(self, order_id: str, rule_id: str) -> bool:
-        return rule_matches(self.rule, rule_id) and (
-            order_id == self.entry.order or fnmatch.fnmatchcase(order_id, self.entry.order))
 
     def state(self, today: dt.date) -> str:
         """'active', 'expired' (past its expires date) or 'not_yet_valid' (dated after `today`)."""
