@@ -25,6 +25,7 @@ from procurement import parse
 from procurement.fields import FIELDS_BY_NAME, Kind
 from procurement.model import Order, Rejection, Warning_
 from procurement.read.base import RawRecord
+from procurement.reference import cpv_check_digit
 
 PLACEHOLDER_AMOUNTS = {0.0, 99_999_999.0, 999_999_999.0, 9_999_999_999.0, 99_999_999_999.99}
 MAX_PLAUSIBLE_AMOUNT = 10_000_000_000.0
@@ -122,8 +123,6 @@ def validate(record: RawRecord, cpv_known: Callable[[str], bool] | None = None) 
                                       f"le code CPV {value} n'existe pas dans la nomenclature CPV 2008",
                                       f"CPV code {value} is not in the CPV 2008 nomenclature"))
             elif check is not None and cpv_known is not None:  # a wrong check digit: maybe a mistyped code
-                from procurement.reference import cpv_check_digit
-
                 expected = cpv_check_digit(value)
                 if expected is not None and expected != check:
                     warnings.append(_warn("cpv_check_digit", name, cell.column, cell.value,
