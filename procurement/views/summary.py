@@ -204,18 +204,17 @@ def buyer_section(agg: dict[str, Any], lang: str) -> dict[str, Any]:
     def name(code: str) -> str:
         return t["unknown"].capitalize() if code == UNKNOWN else code
 
-    rows = [{"name": charts.clip(name(b["buyer"]), NAME_SHOWN), "full": name(b["buyer"]),
-             "orders": i18n.fmt_number(b["orders"], lang),
+    shown = [(b, name(b["buyer"])) for b in agg["buyers"][:BUYERS_SHOWN]]
+    rows = [{"name": charts.clip(full, NAME_SHOWN), "full": full, "orders": i18n.fmt_number(b["orders"], lang),
              "amount": _money(b["amount"], lang), "score": fmt_score(b["score"], lang),
-             "legal": i18n.fmt_number(b["legal_fail_orders"], lang)} for b in agg["buyers"][:BUYERS_SHOWN]]
-    top = agg["buyers"][:10]
+             "legal": i18n.fmt_number(b["legal_fail_orders"], lang)} for b, full in shown]
+    top = shown[:10]
     chart = charts.stacked_bars(
-        [(name(b["buyer"]), [b["legal_fail_orders"], b["orders"] - b["legal_fail_orders"]],
-          i18n.fmt_number(b["orders"], lang)) for b in top],
+        [(full, [b["legal_fail_orders"], b["orders"] - b["legal_fail_orders"]], i18n.fmt_number(b["orders"], lang))
+         for b, full in top],
         [(t["with_legal"], charts.STATUS_COLOURS["fail"]), (t["without_legal"], charts.PALETTE[0])],
         title=t["buyers_chart"],
-        desc=_desc([(charts.clip(name(b["buyer"]), NAME_SHOWN), f"{b['legal_fail_orders']} / {b['orders']}")
-                    for b in top]),
+        desc=_desc([(charts.clip(full, NAME_SHOWN), f"{b['legal_fail_orders']} / {b['orders']}") for b, full in top]),
         chart_id="c-buyers", label_width=300) if top else None
     more = len(agg["buyers"]) - BUYERS_SHOWN
     return {"rows": rows, "chart": chart,
