@@ -126,7 +126,7 @@ def test_report_is_self_contained_with_exact_csp(hostile):
     style = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
     script = re.search(r"<script>(.*?)</script>", html, re.S).group(1)
     assert sorted(hashes) == sorted([_b64(style), _b64(script)])
-    markup = re.sub(r'<script type="application/json" id="data">.*?</script>', "", html, flags=re.S)
+    markup = re.sub(r'<script type="application/json"[^>]*>.*?</script>', "", html, flags=re.S)
     assert "<link" not in markup and " src=" not in markup and "@import" not in markup and "url(" not in style
     assert "<script>alert(1)</script>" not in html  # server side escaped, JSON side \u003c
     data = json.loads(re.search(r'<script type="application/json" id="data">(.*?)</script>', html, re.S).group(1))
@@ -203,7 +203,9 @@ def test_waived_findings_are_shown_with_their_waiver(hostile):
     assert "Dérogations acceptées" in html and "J. Dupont" in html and "&lt;exclu&gt;" in html
     row = payload(type(hostile)(hostile.inputs, [waived], [], hostile.rulebook), "fr")["orders"][0]
     statuses = row[ORDER_COLUMNS.index("statuses")]
-    assert "w" in statuses and "J. Dupont" in " ".join(str(m) for m in row[ORDER_COLUMNS.index("messages")])
+    messages = payload(type(hostile)(hostile.inputs, [waived], [], hostile.rulebook), "fr")["messages"]
+    numbers = row[ORDER_COLUMNS.index("messages")][1::2]
+    assert "w" in statuses and "J. Dupont" in " ".join(messages[k] for k in numbers)
     agg = aggregate(type(hostile)(hostile.inputs, [waived], [], hostile.rulebook))
     assert {r["rule"]: r["counts"]["waived"] for r in agg["rules"]}["ENV-10"] == 1
 

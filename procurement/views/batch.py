@@ -4,8 +4,10 @@ rows, coverage) and the orders as ONE compact JSON document rendered and paged i
 The JSON is compact on purpose (100,000 orders must open smoothly): orders are arrays, not objects;
 buyers, suppliers, source files, rules and field labels are tables given once and referred to by index;
 a finding is one letter per rule in rulebook order (p pass, f fail, n not applicable, i insufficient
-data, w waived); only fail and waiver messages and the missing fields of insufficient findings are
-carried per order. Rule texts (title, kind, chantiers) are given once. `ORDER_COLUMNS` gives positions.
+data, w waived); only fail and waiver messages (by their number in the table of messages) and the
+missing fields of insufficient findings are carried per order. Rule texts (title, kind, chantiers) are
+given once. `ORDER_COLUMNS` gives positions. The document is split over several script elements
+(`procurement.views.embedded`): the tables, the orders, the messages.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from procurement.fields import FIELDS
 from procurement.pipeline import Run
 from procurement.rule_statuses import STATUS_LETTER, RuleStatuses
 from procurement.views.common import STATUS_ORDER, field_label, fmt_ratio, text_of, where
+from procurement.views.embedded import MESSAGES_OPEN, ORDERS_OPEN, MessageTable, elements
 from procurement.views.order import order_file_name
 from procurement.views.words import words
 
@@ -72,6 +75,7 @@ class PayloadBuilder:
         self.field_pos = {f.name: i for i, f in enumerate(FIELDS)}
         self.files, self.buyers, self.suppliers = _Index(), _Index(), _Index()
         self.rows = Spool()
+        self.messages = MessageTable()  # fail and waiver messages; rows carry their numbers
         # Fail messages repeat over a batch: an engine finding's is kept by the values its template
         # shows (FindingParts), a RISK-02 finding's by its group (PortfolioFinding.message).
         self.parts = FindingParts(run.rulebook.rules, lang)
@@ -135,13 +139,14 @@ class PayloadBuilder:
         if head:
             done = scored.encoded[1] if scored.encoded is not None and scored.encoded[0] == self.lang else ()
             for pos in head:
-                messages += [pos, self._known_message(findings[pos], done[pos] if pos < len(done) else None)]
+                messages += [pos, self.messages(
+                    self._known_message(findings[pos], done[pos] if pos < len(done) else None))]
         for f in rest:
             status = f.status
             pos = rule_pos[f.rule]
             letters[pos] = STATUS_LETTER.get(status, "f")
             if status == "fail" or status == "waived":  # a waived finding's message says who accepted it
-                messages += [pos, self._message(f)]
+                messages += [pos, self.messages(self._message(f))]
         return letters if type(letters) is str else "".join(letters), messages
 
     def _known_message(self, f: Any, encoded: bytes | None) -> str:
@@ -207,30 +212,22 @@ class PayloadBuilder:
                     "lang": lang},
         }
 
-    def encoded_chunks(self, rows_per_chunk: int = 1000) -> Iterator[bytes]:
-        """The embedded JSON document in UTF-8, in pieces: the tables, then `"orders": [...]` last, the
-        rows joined by the thousand as the bytes they are ('<' is one byte in UTF-8, never part of
-        another character, so it is escaped in the bytes, as `embed_json` escapes it)."""
-        head = embed_json(self.tables())
-        yield (head[:-1] + ',"orders":[').encode("utf-8")
-        batch: list[bytes] = []
-        sep = b""
-        for row in self.rows:
-            batch.append(row)
-            if len(batch) >= rows_per_chunk:
-                yield sep + b",".join(batch).replace(b"<", b"\\u003c")
-                batch, sep = [], b","
-        if batch:
-            yield sep + b",".join(batch).replace(b"<", b"\\u003c")
-        yield b"]}"
+    def encoded_chunks(self) -> Iterator[bytes]:
+        """The page's data in UTF-8, in pieces: the tables in the element `#data`, then the orders' rows
+        and the messages, each in elements of their own class (`procurement.views.embedded`)."""
+        yield b'<script type="application/json" id="data">' + embed_json(self.tables()).encode("utf-8") + b"</script>\n"
+        yield from elements(ORDERS_OPEN, self.rows)
+        yield b"\n"
+        yield from elements(MESSAGES_OPEN, self.messages.entries)
         self.rows.close()
+        self.messages.close()
 
 
 def payload(run: Run, lang: str, per_order: bool = False) -> dict[str, Any]:
-    """The whole data document at once (tests, small runs)."""
+    """The whole data document at once, as report.js puts it together (tests, small runs)."""
     builder = PayloadBuilder(run, lang, per_order)
     orders = [builder.row(scored) for scored in run.orders]
-    return {**builder.tables(), "orders": orders}
+    return {**builder.tables(), "orders": orders, "messages": builder.messages.texts()}
 
 
 def all_rules(run: Run) -> list[Any]:

@@ -1,10 +1,25 @@
-/* The batch report's order explorer: filters, sorting, search and paging over the JSON embedded once in
-   <script type="application/json" id="data">. No framework, no request. Every text from the data is
-   put in the page with textContent, never as HTML. Layout of the data: procurement/views/batch.py. */
+/* The batch report's order explorer: filters, sorting, search and paging over the JSON embedded once:
+   the tables in <script type="application/json" id="data">, the orders' rows and the fail messages in
+   elements of class "orders" and "messages" (several of each for a large batch: a browser cannot read
+   one element of hundreds of megabytes). No framework, no request. Every text from the data is put in
+   the page with textContent, never as HTML. Layout of the data: procurement/views/batch.py. */
 (function () {
   "use strict";
+  // Each element's array appended to one list; the element's text is then dropped (it is no longer read,
+  // and held twice, text and values, a large batch would need twice the memory).
+  function joined(cls) {
+    var out = [];
+    document.querySelectorAll('script[type="application/json"].' + cls).forEach(function (el) {
+      var part = JSON.parse(el.textContent);
+      for (var k = 0; k < part.length; k++) out.push(part[k]);
+      el.textContent = "";
+    });
+    return out;
+  }
   var D = JSON.parse(document.getElementById("data").textContent);
-  var W = D.words, F = D.fmt, RULES = D.rules, ORDERS = D.orders;
+  D.orders = joined("orders");
+  D.messages = joined("messages");
+  var W = D.words, F = D.fmt, RULES = D.rules, ORDERS = D.orders, MESSAGES = D.messages;
   var C = {};
   D.columns.forEach(function (name, i) { C[name] = i; });
   var STATUS = {};
@@ -176,7 +191,7 @@
     tr.id = id;
     td.colSpan = 9;
     var msgs = {}, miss = {}, m = o[C.messages], x = o[C.missing], k;
-    for (k = 0; k < m.length; k += 2) msgs[m[k]] = m[k + 1];
+    for (k = 0; k < m.length; k += 2) msgs[m[k]] = MESSAGES[m[k + 1]];
     for (k = 0; k < x.length; k += 2) miss[x[k]] = x[k + 1];
     var row = typeof o[C.row] === "number" ? W.row_word + " " + o[C.row] : o[C.row];
     td.appendChild(text("p", W.where + " : " + D.files[o[C.file]] + " \u00b7 " + row, "note"));

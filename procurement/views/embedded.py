@@ -1,0 +1,89 @@
+"""The batch report's data as several JSON script elements, and its table of fail messages.
+
+Why several elements: a browser reads an element's text as one string, and V8 refuses strings longer
+than about 512 million characters. A million orders made one 660 MB element, which Chromium could not
+parse ("Unexpected end of JSON input"): the report showed no order at all. The orders now go into
+elements of at most `ELEMENT_BYTES` each, which report.js parses one by one.
+
+Why a table of messages: fail messages repeat over a batch (a RISK-02 message names its group, and its
+hundreds of orders carry it; "supplier outside the Métropole" takes a few forms). Carried in every row
+they were two thirds of the data (42 of 64 MB for 100,000 orders, 39,000 distinct messages): a row now
+carries the message's number in a table given once. The table's entries are spooled (on disk past a
+size) and the look-up from text to number is bounded: once full it starts afresh, and a message met
+again after that gets a second entry, which costs bytes, never a wrong text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import orjson
+
+from procurement.spool import Spool
+
+# Bytes of one element's JSON at most (a row is never split): far below V8's limit, and small enough
+# for the page's parser to hand over as it reads.
+ELEMENT_BYTES = 32 * 1024 * 1024
+MESSAGES_LIMIT = 50_000  # texts kept in the look-up from text to number (about 200 bytes each)
+
+ORDERS_OPEN = b'<script type="application/json" class="orders">['
+MESSAGES_OPEN = b'<script type="application/json" class="messages">['
+CLOSE = b"]</script>"
+
+
+class MessageTable:
+    """Fail messages numbered in first-seen order; the texts themselves wait in a spool, as JSON."""
+
+    def __init__(self, limit: int | None = None):
+        self.limit = MESSAGES_LIMIT if limit is None else limit
+        self._number: dict[str, int] = {}
+        self.entries = Spool()
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __call__(self, text: str) -> int:
+        number = self._number.get(text)
+        if number is None:
+            if len(self._number) >= self.limit:
+                self._number.clear()
+            number = self._number[text] = len(self.entries)
+            self.entries.append(orjson.dumps(text))
+        return number
+
+    def texts(self) -> list[str]:
+        """Every entry as text (tests, small runs)."""
+        return [orjson.loads(e) for e in self.entries]
+
+    def close(self) -> None:
+        self.entries.close()
+
+
+def _safe(data: bytes) -> bytes:
+    # '<' is one byte in UTF-8, never part of another character: escaped in the bytes, no '</script>'
+    # or '<!--' from a spreadsheet cell can end the element (as `embed_json` does for text).
+    return data.replace(b"<", b"\\u003c")
+
+
+def elements(opening: bytes, items: Iterable[bytes], limit: int | None = None) -> Iterator[bytes]:
+    """`items` (each one JSON value) as JSON arrays in script elements of at most `limit` bytes (default
+    `ELEMENT_BYTES`) before escaping, or one item when an item alone is larger; one empty array when
+    there are none, so that a page always has the element its script reads."""
+    limit = ELEMENT_BYTES if limit is None else limit
+    yield opening
+    batch: list[bytes] = []
+    size, first = 0, True
+    for item in items:
+        if size and size + len(item) > limit:
+            if batch:
+                yield (b"" if first else b",") + _safe(b",".join(batch))
+            yield CLOSE + b"\n" + opening
+            batch, size, first = [], 0, True
+        batch.append(item)
+        size += len(item) + 1
+        if len(batch) >= 1000:  # written by the thousand, never kept whole
+            yield (b"" if first else b",") + _safe(b",".join(batch))
+            batch, first = [], False
+    if batch:
+        yield (b"" if first else b",") + _safe(b",".join(batch))
+    yield CLOSE
