@@ -1,4 +1,4 @@
-"""The batch report's data split over script elements, and its table of messages: whatever the sizes,
+"""The batch report's data split over script elements, and its table of values: whatever the sizes,
 the elements hold every value once, in order, none larger than the limit unless one value alone is, and
 no spreadsheet text can end an element."""
 
@@ -11,7 +11,7 @@ import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from procurement.views.embedded import MESSAGES_OPEN, ORDERS_OPEN, MessageTable, elements
+from procurement.views.embedded import ORDERS_OPEN, TABLE_OPEN, ValueTable, elements
 
 _ELEMENT = re.compile(r'<script type="application/json" class="orders">(.*?)</script>', re.S)
 _values = st.recursive(st.none() | st.integers(-(2**53), 2**53) | st.text(max_size=40),
@@ -43,9 +43,9 @@ def test_more_than_a_thousand_rows_in_one_element_stay_one_array():
 
 def test_no_text_can_close_its_element():
     hostile = ["</script><script>alert(1)</script>", "<!--", "</SCRIPT >"]
-    page = b"".join(elements(MESSAGES_OPEN, [orjson.dumps(h) for h in hostile], 8)).decode()
-    assert "<" not in page.replace(MESSAGES_OPEN.decode(), "").replace("</script>", "")
-    bodies = re.findall(r'class="messages">(.*?)</script>', page, re.S)
+    page = b"".join(elements(TABLE_OPEN, [orjson.dumps(h) for h in hostile], 8)).decode()
+    assert "<" not in page.replace(TABLE_OPEN.decode(), "").replace("</script>", "")
+    bodies = re.findall(r'class="table">(.*?)</script>', page, re.S)
     assert [v for b in bodies for v in json.loads(b)] == hostile
 
 
@@ -53,11 +53,14 @@ def test_no_items_still_make_one_empty_element():
     assert b"".join(elements(ORDERS_OPEN, [])) == ORDERS_OPEN + b"]</script>"
 
 
-def test_message_table_numbers_texts_and_forgets_past_its_limit():
-    table = MessageTable(limit=2)
+def test_value_table_numbers_values_and_forgets_past_its_limit():
+    table = ValueTable(limit=2)
     numbers = [table(t) for t in ("a", "b", "a", "c", "a", "b")]
-    texts = table.texts()
+    values = table.values()
     # "a" and "b" kept; "c" clears the look-up: "a" and "b" met again get entries of their own
-    assert numbers == [0, 1, 0, 2, 3, 4] and texts == ["a", "b", "c", "a", "b"]
-    assert [texts[n] for n in numbers] == ["a", "b", "a", "c", "a", "b"]
+    assert numbers == [0, 1, 0, 2, 3, 4] and values == ["a", "b", "c", "a", "b"]
+    assert [values[n] for n in numbers] == ["a", "b", "a", "c", "a", "b"]
+    listed = table.encoded(orjson.dumps([3, [1, 2]]))
+    assert table.encoded(orjson.dumps([3, [1, 2]])) == listed and table.values()[listed] == [3, [1, 2]]
+    assert table("") != listed and table.values()[table("")] == ""
     table.close()

@@ -203,9 +203,9 @@ def test_waived_findings_are_shown_with_their_waiver(hostile):
     assert "Dérogations acceptées" in html and "J. Dupont" in html and "&lt;exclu&gt;" in html
     row = payload(type(hostile)(hostile.inputs, [waived], [], hostile.rulebook), "fr")["orders"][0]
     statuses = row[ORDER_COLUMNS.index("statuses")]
-    messages = payload(type(hostile)(hostile.inputs, [waived], [], hostile.rulebook), "fr")["messages"]
+    table = payload(type(hostile)(hostile.inputs, [waived], [], hostile.rulebook), "fr")["table"]
     numbers = row[ORDER_COLUMNS.index("messages")][1::2]
-    assert "w" in statuses and "J. Dupont" in " ".join(messages[k] for k in numbers)
+    assert "w" in statuses and "J. Dupont" in " ".join(table[k] for k in numbers)
     agg = aggregate(type(hostile)(hostile.inputs, [waived], [], hostile.rulebook))
     assert {r["rule"]: r["counts"]["waived"] for r in agg["rules"]}["ENV-10"] == 1
 

@@ -4,10 +4,11 @@ rows, coverage) and the orders as ONE compact JSON document rendered and paged i
 The JSON is compact on purpose (100,000 orders must open smoothly): orders are arrays, not objects;
 buyers, suppliers, source files, rules and field labels are tables given once and referred to by index;
 a finding is one letter per rule in rulebook order (p pass, f fail, n not applicable, i insufficient
-data, w waived); only fail and waiver messages (by their number in the table of messages) and the
-missing fields of insufficient findings are carried per order. Rule texts (title, kind, chantiers) are
-given once. `ORDER_COLUMNS` gives positions. The document is split over several script elements
-(`procurement.views.embedded`): the tables, the orders, the messages.
+data, w waived); only fail and waiver messages and the missing fields of insufficient findings are
+carried per order. Rule texts (title, kind, chantiers) are given once. Messages, objects and lists of
+missing fields repeat: a row carries their numbers in a table of values given once. `ORDER_COLUMNS`
+gives positions. The document is split over several script elements (`procurement.views.embedded`):
+the tables, the orders' rows, the table of values.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from procurement.fields import FIELDS
 from procurement.pipeline import Run
 from procurement.rule_statuses import STATUS_LETTER, RuleStatuses
 from procurement.views.common import STATUS_ORDER, field_label, fmt_ratio, text_of, where
-from procurement.views.embedded import MESSAGES_OPEN, ORDERS_OPEN, MessageTable, elements
+from procurement.views.embedded import ORDERS_OPEN, TABLE_OPEN, ValueTable, elements
 from procurement.views.order import order_file_name
 from procurement.views.words import words
 
@@ -75,7 +76,7 @@ class PayloadBuilder:
         self.field_pos = {f.name: i for i, f in enumerate(FIELDS)}
         self.files, self.buyers, self.suppliers = _Index(), _Index(), _Index()
         self.rows = Spool()
-        self.messages = MessageTable()  # fail and waiver messages; rows carry their numbers
+        self.table = ValueTable()  # messages, objects, lists of missing fields: rows carry their numbers
         # Fail messages repeat over a batch: an engine finding's is kept by the values its template
         # shows (FindingParts), a RISK-02 finding's by its group (PortfolioFinding.message).
         self.parts = FindingParts(run.rulebook.rules, lang)
@@ -139,14 +140,14 @@ class PayloadBuilder:
         if head:
             done = scored.encoded[1] if scored.encoded is not None and scored.encoded[0] == self.lang else ()
             for pos in head:
-                messages += [pos, self.messages(
+                messages += [pos, self.table(
                     self._known_message(findings[pos], done[pos] if pos < len(done) else None))]
         for f in rest:
             status = f.status
             pos = rule_pos[f.rule]
             letters[pos] = STATUS_LETTER.get(status, "f")
             if status == "fail" or status == "waived":  # a waived finding's message says who accepted it
-                messages += [pos, self.messages(self._message(f))]
+                messages += [pos, self.table(self._message(f))]
         return letters if type(letters) is str else "".join(letters), messages
 
     def _known_message(self, f: Any, encoded: bytes | None) -> str:
@@ -176,14 +177,14 @@ class PayloadBuilder:
             src.row if src.row is not None else (src.path or ""),
             self.buyers(o.buyer_name or o.buyer_siret),
             self.suppliers(o.supplier_name or o.supplier_siret),
-            o.object or "",
+            self.table(o.object or ""),
             _round(o.amount, 2),
             o.notification_date.isoformat() if o.notification_date else "",
             self._rounded(s.overall, 1),
             self._rounded(s.completeness, 3),
             statuses,
             messages,
-            missing,
+            self.table.encoded(orjson.dumps(missing)),
             order_file_name(scored) if self.per_order else "",
             o.nature or "",
         ]
@@ -214,20 +215,20 @@ class PayloadBuilder:
 
     def encoded_chunks(self) -> Iterator[bytes]:
         """The page's data in UTF-8, in pieces: the tables in the element `#data`, then the orders' rows
-        and the messages, each in elements of their own class (`procurement.views.embedded`)."""
+        and the table of values, each in elements of their own class (`procurement.views.embedded`)."""
         yield b'<script type="application/json" id="data">' + embed_json(self.tables()).encode("utf-8") + b"</script>\n"
         yield from elements(ORDERS_OPEN, self.rows)
         yield b"\n"
-        yield from elements(MESSAGES_OPEN, self.messages.entries)
+        yield from elements(TABLE_OPEN, self.table.entries)
         self.rows.close()
-        self.messages.close()
+        self.table.close()
 
 
 def payload(run: Run, lang: str, per_order: bool = False) -> dict[str, Any]:
     """The whole data document at once, as report.js puts it together (tests, small runs)."""
     builder = PayloadBuilder(run, lang, per_order)
     orders = [builder.row(scored) for scored in run.orders]
-    return {**builder.tables(), "orders": orders, "messages": builder.messages.texts()}
+    return {**builder.tables(), "orders": orders, "table": builder.table.values()}
 
 
 def all_rules(run: Run) -> list[Any]:

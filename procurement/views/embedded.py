@@ -1,16 +1,17 @@
-"""The batch report's data as several JSON script elements, and its table of fail messages.
+"""The batch report's data as several JSON script elements, and its table of repeated values.
 
 Why several elements: a browser reads an element's text as one string, and V8 refuses strings longer
 than about 512 million characters. A million orders made one 660 MB element, which Chromium could not
 parse ("Unexpected end of JSON input"): the report showed no order at all. The orders now go into
 elements of at most `ELEMENT_BYTES` each, which report.js parses one by one.
 
-Why a table of messages: fail messages repeat over a batch (a RISK-02 message names its group, and its
-hundreds of orders carry it; "supplier outside the Métropole" takes a few forms). Carried in every row
-they were two thirds of the data (42 of 64 MB for 100,000 orders, 39,000 distinct messages): a row now
-carries the message's number in a table given once. The table's entries are spooled (on disk past a
-size) and the look-up from text to number is bounded: once full it starts afresh, and a message met
-again after that gets a second entry, which costs bytes, never a wrong text.
+Why a table: fail messages repeat over a batch (a RISK-02 message names its group, and its hundreds of
+orders carry it; "supplier outside the Métropole" takes a few forms). Carried in every row they were two
+thirds of the data (42 of 64 MB for the 100,000 bench orders, 39,000 distinct messages); the orders'
+objects (5.6 MB, 9,300 distinct) and their lists of missing fields (5.1 MB, 1,300 distinct) were most of
+the rest. A row now carries their numbers in one table given once. The table's entries are spooled (on
+disk past a size) and the look-up from value to number is bounded: once full it starts afresh, and a
+value met again after that gets a second entry, which costs bytes, never a wrong value.
 """
 
 from __future__ import annotations
@@ -24,35 +25,47 @@ from procurement.spool import Spool
 # Bytes of one element's JSON at most (a row is never split): far below V8's limit, and small enough
 # for the page's parser to hand over as it reads.
 ELEMENT_BYTES = 32 * 1024 * 1024
-MESSAGES_LIMIT = 50_000  # texts kept in the look-up from text to number (about 200 bytes each)
+TABLE_LIMIT = 50_000  # values kept in the look-up from value to number (about 200 bytes each)
 
 ORDERS_OPEN = b'<script type="application/json" class="orders">['
-MESSAGES_OPEN = b'<script type="application/json" class="messages">['
+TABLE_OPEN = b'<script type="application/json" class="table">['
 CLOSE = b"]</script>"
 
 
-class MessageTable:
-    """Fail messages numbered in first-seen order; the texts themselves wait in a spool, as JSON."""
+class ValueTable:
+    """Values numbered in first-seen order, each kept by a key (a text is its own key; a list, a tuple of
+    its items); the values themselves wait in a spool, as JSON."""
 
     def __init__(self, limit: int | None = None):
-        self.limit = MESSAGES_LIMIT if limit is None else limit
-        self._number: dict[str, int] = {}
+        self.limit = TABLE_LIMIT if limit is None else limit
+        self._number: dict[object, int] = {}
         self.entries = Spool()
 
     def __len__(self) -> int:
         return len(self.entries)
 
-    def __call__(self, text: str) -> int:
-        number = self._number.get(text)
+    def __call__(self, key: object, value: object = None) -> int:
+        """The number of `value` (of `key` itself when no value is given)."""
+        number = self._number.get(key)
         if number is None:
             if len(self._number) >= self.limit:
                 self._number.clear()
-            number = self._number[text] = len(self.entries)
-            self.entries.append(orjson.dumps(text))
+            number = self._number[key] = len(self.entries)
+            self.entries.append(orjson.dumps(key if value is None else value))
         return number
 
-    def texts(self) -> list[str]:
-        """Every entry as text (tests, small runs)."""
+    def encoded(self, blob: bytes) -> int:
+        """The number of a value given as its JSON, kept by it."""
+        number = self._number.get(blob)
+        if number is None:
+            if len(self._number) >= self.limit:
+                self._number.clear()
+            number = self._number[blob] = len(self.entries)
+            self.entries.append(blob)
+        return number
+
+    def values(self) -> list[object]:
+        """Every entry (tests, small runs)."""
         return [orjson.loads(e) for e in self.entries]
 
     def close(self) -> None:

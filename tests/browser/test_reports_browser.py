@@ -149,7 +149,7 @@ def test_hostile_cells_are_text_everywhere(site, open_page):
     # the rejected row's value is shown as text too
     assert "<script>alert(1)</script>" in (page.text_content("#h-rejected + div") or "")
     assert page.locator("img").count() == 0
-    # our data blocks (tables, orders, messages) and our script, nothing injected
+    # our data blocks (tables, orders, table of values) and our script, nothing injected
     assert page.locator("script").count() == 4
     assert page.locator('script[type="application/json"]').count() == 3
     for name in ("summary_fr", "order_fr"):
@@ -245,29 +245,35 @@ def test_long_texts_are_clipped_in_tables_whole_in_tooltips(site, open_page):
 
 
 def test_a_report_split_over_many_data_elements_reads_them_all(site, open_page, tmp_path, monkeypatch):
-    """A large batch's rows and messages go into several script elements (one element of hundreds of MB
-    is more than a browser can read as a string); with tiny elements and a tiny look-up of messages
-    (cleared every three texts), every order is still there with its own fail messages."""
+    """A large batch's rows and table of values go into several script elements (one element of hundreds
+    of MB is more than a browser can read as a string); with tiny elements and a tiny look-up of values
+    (cleared every three), every order is still there with its own object, fail messages and missing
+    fields."""
     from procurement.views import embedded
+    from procurement.views.common import field_label
     from procurement.write.html_report import write_html
 
     monkeypatch.setattr(embedded, "ELEMENT_BYTES", 4_000)
-    monkeypatch.setattr(embedded, "MESSAGES_LIMIT", 3)
+    monkeypatch.setattr(embedded, "TABLE_LIMIT", 3)
     run = site["run"]
     report = write_html(run, tmp_path, "fr")
     w = open_page(report)
     page = w.page
     assert page.locator('script[type="application/json"].orders').count() > 10
-    assert page.locator('script[type="application/json"].messages').count() > 1
+    assert page.locator('script[type="application/json"].table').count() > 1
     assert _count(page) == len(run.orders)
-    failing = [s for s in run.orders if any(f.status == "fail" for f in s.findings)]
+    failing = [s for s in run.orders if any(f.status == "fail" for f in s.findings) and s.scores.missing]
     for scored in (failing[0], failing[len(failing) // 2], failing[-1]):
         _type(page, "#q", scored.order.id)
         before = page.get_attribute("body", "data-renders")
         page.locator("#rows button.toggle").first.click()
         wait_render(page, before)
+        row = " ".join((page.text_content("#rows tr:first-child") or "").split())
+        assert " ".join((scored.order.object or "")[:100].split()) in row
         details = " ".join((page.text_content("#rows tr.details") or "").split())
         for f in scored.findings:
             if f.status == "fail":
                 assert " ".join(f.message("fr").split()) in details, (scored.order.id, f.rule)
+        for fields in scored.scores.missing.values():
+            assert all(" ".join(field_label(name, "fr").split()) in details for name in fields)
     w.clean()

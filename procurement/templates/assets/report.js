@@ -1,7 +1,7 @@
 /* The batch report's order explorer: filters, sorting, search and paging over the JSON embedded once:
-   the tables in <script type="application/json" id="data">, the orders' rows and the fail messages in
-   elements of class "orders" and "messages" (several of each for a large batch: a browser cannot read
-   one element of hundreds of megabytes). No framework, no request. Every text from the data is put in
+   the tables in <script type="application/json" id="data">, the orders' rows and a table of the values
+   they refer to by number (messages, objects, lists of missing fields) in elements of class "orders" and
+   "table" (several of each for a large batch: a browser cannot read one element of hundreds of MB). No framework, no request. Every text from the data is put in
    the page with textContent, never as HTML. Layout of the data: procurement/views/batch.py. */
 (function () {
   "use strict";
@@ -18,8 +18,8 @@
   }
   var D = JSON.parse(document.getElementById("data").textContent);
   D.orders = joined("orders");
-  D.messages = joined("messages");
-  var W = D.words, F = D.fmt, RULES = D.rules, ORDERS = D.orders, MESSAGES = D.messages;
+  D.table = joined("table");
+  var W = D.words, F = D.fmt, RULES = D.rules, ORDERS = D.orders, TABLE = D.table;
   var C = {};
   D.columns.forEach(function (name, i) { C[name] = i; });
   var STATUS = {};
@@ -71,7 +71,7 @@
     var h = haystacks[i];
     if (h === undefined) {
       var o = ORDERS[i];
-      h = haystacks[i] = fold([o[C.id], o[C.object], D.buyers[o[C.buyer]], D.suppliers[o[C.supplier]]].join("\u0001"));
+      h = haystacks[i] = fold([o[C.id], TABLE[o[C.object]], D.buyers[o[C.buyer]], D.suppliers[o[C.supplier]]].join("\u0001"));
     }
     return h;
   }
@@ -190,8 +190,8 @@
     tr.className = "details";
     tr.id = id;
     td.colSpan = 9;
-    var msgs = {}, miss = {}, m = o[C.messages], x = o[C.missing], k;
-    for (k = 0; k < m.length; k += 2) msgs[m[k]] = MESSAGES[m[k + 1]];
+    var msgs = {}, miss = {}, m = o[C.messages], x = TABLE[o[C.missing]], k;
+    for (k = 0; k < m.length; k += 2) msgs[m[k]] = TABLE[m[k + 1]];
     for (k = 0; k < x.length; k += 2) miss[x[k]] = x[k + 1];
     var row = typeof o[C.row] === "number" ? W.row_word + " " + o[C.row] : o[C.row];
     td.appendChild(text("p", W.where + " : " + D.files[o[C.file]] + " \u00b7 " + row, "note"));
@@ -244,7 +244,7 @@
       tr.appendChild(th);
       tr.appendChild(clipped("td", D.buyers[o[C.buyer]] || W.not_given));
       tr.appendChild(clipped("td", D.suppliers[o[C.supplier]] || W.not_given));
-      tr.appendChild(clipped("td", o[C.object]));
+      tr.appendChild(clipped("td", TABLE[o[C.object]]));
       var amount = text("td", fmtMoney(o[C.amount]), "num");
       if (o[C.amount] !== null && D.natures[o[C.nature]]) amount.appendChild(text("span", D.natures[o[C.nature]], "note"));
       tr.appendChild(amount);
