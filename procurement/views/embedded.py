@@ -33,26 +33,21 @@ CLOSE = b"]</script>"
 
 
 class ValueTable:
-    """Values numbered in first-seen order, each kept by a key (a text is its own key; a list, a tuple of
-    its items); the values themselves wait in a spool, as JSON."""
+    """Values numbered in first-seen order, each kept by its JSON, which waits in a spool. Unlike
+    `batch._Index` (buyers, suppliers: each listed once, since the page's filters list them), a value may
+    have two numbers: the look-up is bounded."""
 
     def __init__(self, limit: int | None = None):
         self.limit = TABLE_LIMIT if limit is None else limit
-        self._number: dict[object, int] = {}
+        self._number: dict[bytes, int] = {}
         self.entries = Spool()
 
     def __len__(self) -> int:
         return len(self.entries)
 
-    def __call__(self, key: object, value: object = None) -> int:
-        """The number of `value` (of `key` itself when no value is given)."""
-        number = self._number.get(key)
-        if number is None:
-            if len(self._number) >= self.limit:
-                self._number.clear()
-            number = self._number[key] = len(self.entries)
-            self.entries.append(orjson.dumps(key if value is None else value))
-        return number
+    def __call__(self, value: object) -> int:
+        """The number of `value` (a text, or a list of numbers and texts)."""
+        return self.encoded(orjson.dumps(value))
 
     def encoded(self, blob: bytes) -> int:
         """The number of a value given as its JSON, kept by it."""
