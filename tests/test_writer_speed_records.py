@@ -99,4 +99,6 @@ def test_report_rows_carry_each_fail_message(scored, lang):
             if f.status in ("fail", "waived"):
                 messages += [pos, f.message(lang)]
         got = builder.row(s)
-        assert got[10] == "".join(letters) and got[11] == messages, s.order.id
+        table = builder.table.values()  # rows carry the numbers of their messages in the page's table
+        shown = [table[v] if k % 2 else v for k, v in enumerate(got[11])]
+        assert got[10] == "".join(letters) and shown == messages, s.order.id
