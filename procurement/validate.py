@@ -4,18 +4,26 @@ Policy, so that a user can predict what happens to a row:
 - a value that cannot be read in a field that rules rely on (id, amount, dates, numbers, shares,
   enumerations, CPV) rejects the row, with the column, the value and the reason (and the other
   unreadable cells of the row, so that one run lists them all); but a canton as place type (allowed by
-  DECP) and an unreadable date of publication of the essential data are set aside with a warning;
+  DECP), an unreadable date of publication of the essential data, a date whose year is impossible
+  (0218, 5021: typing slips of real DECP data) and a 7-digit CPV code that did not merely lose its
+  leading zero are set aside with a warning: the rules then see the value as missing, and the rest of
+  the contract still counts;
 - an identifier that is merely suspicious (SIRET checksum, unknown CPV code, NAF, country) keeps the
   row and adds a warning, because real DECP data carries thousands of them and the rest of the row is
   sound; a SIRET that is not 14 digits is set aside (unknown) with a warning;
 - placeholder amounts seen in real DECP data (0, 99 999 999, 999 999 999, above 10 billion) become
   unknown with a warning: a rule must not compare a threshold with a placeholder. An amount above one billion
   euros is kept with a warning, and so is a date of publication of the essential data before the
-  notification: the DECP notes recommend flagging both.
+  notification: the DECP notes recommend flagging both. So are a date before 2015 and a share that
+  could be read two ways (a bare 1: 100 % or 1 %?).
+- a date in the future is not flagged: "future" needs the run's day, and results must not change with
+  the day the same file is checked (README: only the timestamp does). What a row says against itself is
+  flagged instead: a launch after the notification, essential data published before the notification.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -24,11 +32,13 @@ from pydantic import ValidationError
 from procurement import parse
 from procurement.fields import FIELDS_BY_NAME, Kind
 from procurement.model import Order, Rejection, Warning_
+from procurement.parse.codes import cpv_written_seven
+from procurement.parse.errors import show
+from procurement.parse.numeric import is_placeholder_amount, percent_is_ambiguous
 from procurement.read.base import RawRecord
-from procurement.reference import cpv_check_digit
+from procurement.read.decp_common import FractionCell
+from procurement.reference import cpv_check_digit, cpv_label
 
-PLACEHOLDER_AMOUNTS = {0.0, 99_999_999.0, 999_999_999.0, 9_999_999_999.0, 99_999_999_999.99}
-MAX_PLAUSIBLE_AMOUNT = 10_000_000_000.0
 # Above a billion euros an amount is kept but flagged: the national DECP holds 2,197 of them in 3.28 M
 # rows, few of them believable for one contract (the data notes recommend flagging values above 1e9).
 IMPLAUSIBLE_AMOUNT = 1_000_000_000.0
@@ -37,10 +47,16 @@ LENIENT = {Kind.SIRET, Kind.NAF}
 # DECP allows (« Code canton ») that locates nothing we can use; the rest of the row (amount, supplier,
 # dates) still counts. A negative amount still rejects its row: in a finance export it is a credit note
 # entered as an order, not a purchase.
-LENIENT_CODES = {"unsupported_place_type"}
+LENIENT_CODES = {"unsupported_place_type", "implausible_date", "cpv_short"}
 # Fields whose unreadable value is set aside with a warning, the row kept: the date the essential data were
 # published only serves DECP-01, and a typo there (5021-02-18 in real DECP) cost the whole contract.
+# An impossible year ("implausible_date") and a CPV code short of a digit ("cpv_short", in LENIENT_CODES
+# above) likewise: such a slip in a notification or launch date, or in the CPV, cost the whole contract,
+# although the rules that need the value can only say it is missing, as for a blank cell.
 LENIENT_FIELDS = {"supplier_country", "publication_date"}
+# Before 2015 a date is kept but flagged (notes §8.6.4: "flag years below 2015"): DECP only exist since
+# 2018-10, and a finance export dated earlier is far more likely a typing slip than a purchase to check.
+EARLIEST_PLAUSIBLE_DATE = dt.date(2015, 1, 1)
 MORE_ERRORS = 5  # other unreadable cells of a rejected row named in its message
 
 
@@ -101,8 +117,11 @@ def validate(record: RawRecord, cpv_known: Callable[[str], bool] | None = None) 
             value = parser(cell.value)
         except parse.ParseError as err:
             if kind in LENIENT or name in LENIENT_FIELDS or err.code in LENIENT_CODES:
+                fr, en = err.message_fr, err.message_en
+                if err.code == "cpv_short" and cpv_known is not None:
+                    fr, en = _cpv_hint(cpv_written_seven(cell.value) or "", fr, en, cpv_known)
                 warnings.append(_warn(err.code, name, cell.column, cell.value,
-                                      err.message_fr + " (valeur ignorée)", err.message_en + " (value ignored)"))
+                                      fr + " (valeur ignorée)", en + " (value ignored)"))
             else:
                 errors.append((err, name, cell))
             continue
@@ -119,9 +138,15 @@ def validate(record: RawRecord, cpv_known: Callable[[str], bool] | None = None) 
         elif kind is Kind.CPV:
             value, check = value
             if cpv_known is not None and not cpv_known(value):
-                warnings.append(_warn("cpv_unknown", name, cell.column, cell.value,
-                                      f"le code CPV {value} n'existe pas dans la nomenclature CPV 2008",
-                                      f"CPV code {value} is not in the CPV 2008 nomenclature"))
+                fr = f"le code CPV {value} n'existe pas dans la nomenclature CPV 2008"
+                en = f"CPV code {value} is not in the CPV 2008 nomenclature"
+                if seven := cpv_written_seven(cell.value):  # say where the 0 came from, and what may be meant
+                    fr += (f" (écrit {seven}, 7 chiffres : lu avec le zéro initial qu'un tableur efface, "
+                           f"mais ce code n'existe pas non plus)")
+                    en += (f" (written {seven}, 7 digits: read with the leading zero a spreadsheet drops, "
+                           f"but that code does not exist either)")
+                    fr, en = _cpv_hint(seven, fr, en, cpv_known)
+                warnings.append(_warn("cpv_unknown", name, cell.column, cell.value, fr, en))
             elif check is not None and cpv_known is not None:  # a wrong check digit: maybe a mistyped code
                 expected = cpv_check_digit(value)
                 if expected is not None and expected != check:
@@ -130,7 +155,7 @@ def validate(record: RawRecord, cpv_known: Callable[[str], bool] | None = None) 
                                           f"donne -{expected} ; vérifiez le code",
                                           f"check digit -{check} of CPV code {value}: the nomenclature gives "
                                           f"-{expected}; please check the code"))
-        elif kind is Kind.MONEY and (value in PLACEHOLDER_AMOUNTS or value > MAX_PLAUSIBLE_AMOUNT):
+        elif kind is Kind.MONEY and is_placeholder_amount(value):
             warnings.append(_warn("placeholder_amount", name, cell.column, cell.value,
                                   "montant de remplissage ou aberrant : considéré comme inconnu",
                                   "placeholder or absurd amount: treated as unknown"))
@@ -141,6 +166,15 @@ def validate(record: RawRecord, cpv_known: Callable[[str], bool] | None = None) 
                                   "de devise ou d'unité ?) ; il est utilisé tel quel",
                                   "amount above one billion euros excl. VAT: please check (a typing, currency "
                                   "or unit error?); it is used as it is"))
+        elif kind is Kind.DATE and value < EARLIEST_PLAUSIBLE_DATE:
+            warnings.append(_warn("early_date", name, cell.column, cell.value,
+                                  f"date antérieure à 2015 ({value:%d/%m/%Y}) : à vérifier (erreur de saisie "
+                                  f"de l'année ?) ; elle est utilisée telle quelle",
+                                  f"date before 2015 ({value.isoformat()}): please check (a slip in the year?); "
+                                  f"it is used as it is"))
+        elif (kind is Kind.PERCENT and 0 < value <= 100 and not isinstance(cell, FractionCell)
+              and percent_is_ambiguous(cell.value)):
+            warnings.append(_ambiguous_percent(name, cell.column, cell.value, value))
         elif kind is Kind.TEXT and isinstance(value, str) and parse.has_mojibake(value):
             warnings.append(_warn("mojibake", name, cell.column, value,
                                   "texte abîmé par un problème d'encodage en amont (caractères illisibles)",
@@ -163,6 +197,31 @@ def validate(record: RawRecord, cpv_known: Callable[[str], bool] | None = None) 
         return _reject(record, "invalid_value", field, cell.column if cell else None,
                        cell.value if cell else None,
                        f"valeur refusée ({err['msg']})", f"value refused ({err['msg']})")
+
+
+def _ambiguous_percent(name: str, column: str, raw: object, value: float) -> Warning_:
+    """A share read as a fraction that may have meant a percentage: say both readings and how to write the
+    other. A number cell of 1 is also what an Excel percent cell showing 100 % holds, so that is said too."""
+    typed = isinstance(raw, str)
+    written = show(raw).strip() if typed else "1"
+    fr_num, en_num = f"{value:g}".replace(".", ","), f"{value:g}"
+    cell_fr = "" if typed else " (c'est aussi ce que contient une cellule Excel au format pourcentage affichant 100 %)"
+    cell_en = "" if typed else " (which is also what an Excel percent cell showing 100 % holds)"
+    return _warn("ambiguous_percent", name, column, raw,
+                 f"« {written} » sans signe % est lu comme une fraction, soit {fr_num} %{cell_fr} ; si vous "
+                 f"vouliez dire {written} %, écrivez « {written} % »",
+                 f"“{written}” without a % sign is read as a fraction, that is {en_num} %{cell_en}; if you "
+                 f"meant {written} %, write “{written} %”")
+
+
+def _cpv_hint(seven: str, fr: str, en: str, cpv_known: Callable[[str], bool]) -> tuple[str, str]:
+    """The messages with the code a lost last digit would give, when the nomenclature has it: most CPV
+    codes end in 0, so "4511250" is likely 45112500. Only offered, never used: another digit may be missing."""
+    guess = seven + "0"
+    if len(seven) != 7 or not seven.isdigit() or not cpv_known(guess):
+        return fr, en
+    named = f"{guess} ({cpv_label(guess)})" if cpv_label(guess) else guess
+    return f"{fr.rstrip('.')} ; peut-être {named} ?", f"{en.rstrip('.')}; perhaps {named}?"
 
 
 def _reject_all(record: RawRecord, errors: list[tuple[parse.ParseError, str, Any]]) -> Rejection:

@@ -92,11 +92,14 @@ def test_marker_in_a_json_modification_keeps_the_known_value(tmp_path, marker):
     assert set(modified(record)) == {"duration_months"}
 
 
-def test_zero_in_a_modification_is_a_value_and_a_marker_in_the_base_record_is_kept(tmp_path):
+def test_zero_in_a_modification_keeps_the_known_amount_and_a_marker_in_the_base_record_is_kept(tmp_path):
     zero = marche_2024(modifications=[{"modification": {"id": 1, "montant": 0, "dureeMois": "NC"}}])
     base_nc = marche_2024(id="2024M002", montant="NC", valeurGlobale=120000)
     z, nc = read_2024(tmp_path, zero, base_nc)
-    assert values(z)["amount"] == 0 and "amount" in modified(z)  # 0 is the validator's business
+    # A placeholder 0 applied made the validator turn the amount unknown: the 100 000 known before it stays.
+    assert values(z)["amount"] == 100000 and "amount" not in modified(z)
+    (w,) = [w for w in z.warnings if w.code == "placeholder_modification"]
+    assert w.column == "marches.marche[0].modifications[0].modification.montant" and "(100000)" in w.message_fr
     assert values(z)["duration_months"] == 12 and "duration_months" not in modified(z)
     # As before: the base "NC" is passed to the parser (unknown), not replaced by another key.
     assert values(nc)["amount"] == "NC"
@@ -129,7 +132,9 @@ def test_marker_in_a_tabular_modification_keeps_the_known_value(tmp_path):
     assert values(nc)["duration_months"] == "24" and set(modified(nc)) == {"duration_months"}
     assert values(ids["NC2"])["amount"] == "45155.0" and values(ids["NC2"])["duration_months"] == "13"
     assert modified(ids["NC2"]) == {}
-    assert values(ids["Z1"])["amount"] == "0"  # a real value, not a marker
+    z1 = ids["Z1"]  # a placeholder: the amount known before it stays, and the user is told
+    assert values(z1)["amount"] == "45155.0" and modified(z1) == {}
+    assert [w.column for w in z1.warnings if w.code == "placeholder_modification"] == ["M (montantModification)"]
 
 
 # --- 3. idAccordCadre markers are no framework -------------------------------------------------

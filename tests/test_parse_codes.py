@@ -15,6 +15,7 @@ from procurement.parse import (
     parse_siret,
     siret_checksum_ok,
 )
+from procurement.parse.codes import cpv_written_seven
 
 # --- parse_code -------------------------------------------------------------------------------------
 
@@ -197,9 +198,53 @@ def test_parse_cpv_errors(value):
     assert exc.value.code == "cpv_format"
 
 
-def test_parse_cpv_4511250_is_seven_digits_padded():
-    # Seven digits are always a lost leading zero, even when the result is not a real division.
-    assert parse_cpv("4511250") == ("04511250", None)
+@pytest.mark.parametrize("value", ["4511250", "4511250-5", " 4511250 ", "4511250.0", 4511250, 4511250.0,
+                                   "INX 4511250", "7131540"])
+def test_seven_digits_that_cannot_have_lost_a_leading_zero_are_cpv_short(value):
+    # Padded, "4511250" gave 04511250, a code of division 04, which does not exist: it was then merely
+    # "unknown", and its output showed a code nobody wrote. A digit is missing; which one cannot be told.
+    with pytest.raises(ParseError) as exc:
+        parse_cpv(value)
+    assert exc.value.code == "cpv_short"
+    assert "7 chiffres" in exc.value.message_fr and "03 et 09" in exc.value.message_fr
+    assert "7 digits" in exc.value.message_en and str(value).strip()[:7] in exc.value.message_en
+
+
+@pytest.mark.parametrize(("value", "expected"), [("3192000", "03192000"), ("9310000", "09310000"),
+                                                 (3121000, "03121000"), ("3121000-5", "03121000")])
+def test_seven_digits_starting_with_3_or_9_lost_their_leading_zero(value, expected):
+    # Divisions 03 and 09 are the only ones that start with 0, so only they can lose it in a spreadsheet.
+    assert parse_cpv(value)[0] == expected
+
+
+seven_digits = st.text(alphabet="0123456789", min_size=7, max_size=7)
+
+
+@settings(max_examples=300)
+@given(seven_digits, st.booleans())
+def test_any_seven_digit_code_is_a_lost_zero_of_division_03_or_09_or_short(digits, as_number):
+    value: object = int(digits) if as_number and digits[0] != "0" else digits
+    if digits[0] in "39":
+        assert parse_cpv(value) == ("0" + digits, None)
+        assert cpv_written_seven(value) == digits
+    else:
+        with pytest.raises(ParseError) as exc:
+            parse_cpv(value)
+        assert exc.value.code == "cpv_short"
+
+
+def test_every_nomenclature_code_of_division_03_or_09_survives_losing_its_zero():
+    from procurement.reference.cpv import cpv_codes
+
+    zero = [c for c in cpv_codes() if c.startswith("0")]
+    assert zero and {c[:2] for c in zero} == {"03", "09"}  # the premise of the 7-digit reading
+    for code in zero:
+        assert parse_cpv(int(code)) == (code, None) and parse_cpv(code[1:]) == (code, None)
+
+
+@pytest.mark.parametrize("value", ["45112500", "09310000", "031210005", 45112500, "Travaux", None, True, 12.5])
+def test_cpv_written_seven_is_none_unless_seven_digits_were_written(value):
+    assert cpv_written_seven(value) is None
 
 
 eight_digits = st.text(alphabet="0123456789", min_size=8, max_size=8)

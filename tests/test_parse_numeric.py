@@ -262,3 +262,47 @@ def test_a_long_text_is_not_a_number_before_any_regex_is_tried(monkeypatch, text
     assert parse_number("1" * 150) == float("1" * 150)
     assert parse_number(" ".join(["1"] + ["234"] * 40) + ",5") == float("1" + "234" * 40 + ".5")
     assert numeric.parse_percent("  25 %  ") == 25.0
+
+
+# --- shares that read two ways, placeholder amounts (data-quality review) -------------------------------
+
+
+@pytest.mark.parametrize(("value", "ambiguous"), [
+    ("1", True), (1, True), (1.0, True), (Decimal("1"), True), ("1,00", True), ("0,5", True), ("0.07", True),
+    (0.5, False), (0.07, False), (0, False), ("0", False), ("1 %", False), ("0,5 %", False), ("25", False),
+    (25, False), ("100", False), (True, False), (None, False), ("NC", False), ("abc", False), ("120 %", False),
+    ("1" + " " * 3000 + "x", False),
+])
+def test_percent_is_ambiguous(value, ambiguous):
+    from procurement.parse.numeric import percent_is_ambiguous
+
+    assert percent_is_ambiguous(value) is ambiguous
+
+
+@settings(max_examples=300)
+@given(st.decimals(min_value=0, max_value=100, places=3, allow_nan=False))
+def test_a_share_is_ambiguous_only_when_it_is_read_as_a_fraction_that_could_be_a_percent(x):
+    from procurement.parse.numeric import percent_is_ambiguous
+
+    text = f"{x}".replace(".", ",")
+    assert percent_is_ambiguous(text) is (0 < x <= 1)  # a bare fraction, typed
+    assert percent_is_ambiguous(float(x)) is (x == 1)  # a number cell: only 1 can be 100 % or 1 %
+    assert percent_is_ambiguous(f"{text} %") is False  # with its sign, nothing to ask
+    assert parse_percent(text) == parse_percent(float(x))  # and the reading itself did not change
+
+
+@settings(max_examples=300)
+@given(st.one_of(st.text(max_size=30), st.floats(), st.integers()))
+def test_percent_is_ambiguous_never_raises(value):
+    from procurement.parse.numeric import percent_is_ambiguous
+
+    assert percent_is_ambiguous(value) in (True, False)
+
+
+@pytest.mark.parametrize(("x", "placeholder"), [(0.0, True), (99_999_999.0, True), (999_999_999.0, True),
+                                                (1e17, True), (10_000_000_000.01, True), (0.01, False),
+                                                (45_000.0, False), (99_999_998.0, False), (1_500_000_000.0, False)])
+def test_is_placeholder_amount(x, placeholder):
+    from procurement.parse.numeric import is_placeholder_amount
+
+    assert is_placeholder_amount(x) is placeholder

@@ -184,9 +184,26 @@ _CPV_FLOAT_TEXT = re.compile(r"([0-9]{7,9})\.0+", re.ASCII)
 _CPV_LABELLED = re.compile(r"([0-9]{8})(?:\s*-\s*([0-9]))?(?:\s*[-:]\s*|\s+)[^\W\d_]{2}", re.DOTALL)
 
 
+# The first digit of a 7-digit code whose leading zero a spreadsheet dropped: the only CPV divisions
+# that start with 0 are 03 (agriculture) and 09 (petroleum products, energy).
+_ZERO_DIVISIONS = frozenset("39")
+
+
+def _seven(digits: str, raw: object) -> str:
+    """The 8-digit code of 7 digits: "9310000" is 09310000 (notes §8.1: 95 real codes lost their leading 0).
+
+    A code starting with another digit did not lose a leading zero (there is no division 01, 02, 04...):
+    padding it gave a code that cannot exist ("4511250" -> 04511250), reported as merely unknown. A
+    digit is missing somewhere, and which one cannot be told (45112500? 45111250?), so it is "cpv_short".
+    """
+    if digits[0] in _ZERO_DIVISIONS:
+        return "0" + digits
+    raise fail("cpv_short", raw)
+
+
 def _cpv_digits(digits: str, raw: object) -> tuple[str, str | None]:
     if len(digits) == 7:  # a spreadsheet dropped the leading zero of 09310000
-        return "0" + digits, None
+        return _seven(digits, raw), None
     if len(digits) == 8:
         return digits, None
     if len(digits) == 9:  # "031210005": the dash before the check digit was lost
@@ -194,11 +211,30 @@ def _cpv_digits(digits: str, raw: object) -> tuple[str, str | None]:
     raise fail("cpv_format", raw)
 
 
+_SEVEN = re.compile(r"([0-9]{7})(?:-[0-9]|\.0+)?", re.ASCII)
+
+
+def cpv_written_seven(value: object) -> str | None:
+    """The 7 digits as written when `parse_cpv` restored a leading zero ("9310000" -> "9310000"), else
+    None: the validator names them when the restored code is not in the nomenclature."""
+    if isinstance(value, str):
+        m = _SEVEN.fullmatch("".join(_unmark(value).translate(_DASHES).split()))
+        return m.group(1) if m else None
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        try:
+            digits = _number_digits(value, "cpv_format")
+        except ValueError:  # ParseError: not a code at all
+            return None
+        return digits if digits is not None and len(digits) == 7 else None
+    return None
+
+
 def parse_cpv(value: object) -> tuple[str, str | None] | None:
     """(8-digit CPV code, check digit or None), or None when blank.
 
     The check digit is returned as written, not verified: DECP makes it optional and the reference list
-    lookup is what tells a real code from a typo.
+    lookup is what tells a real code from a typo. Seven digits are a leading zero lost by a spreadsheet
+    when they start with 3 or 9 (divisions 03 and 09), and "cpv_short" otherwise (see `_seven`).
     """
     if isinstance(value, str):
         return _cpv_from_text(value)
@@ -219,7 +255,8 @@ def _cpv_from_text(value: str) -> tuple[str, str | None] | None:
         return None
     compact = "".join(s.split())
     if m := _CPV.fullmatch(compact):
-        return m.group(1).zfill(8), m.group(2)
+        digits = m.group(1)
+        return (digits if len(digits) == 8 else _seven(digits, value)), m.group(2)
     if _CPV_NINE.fullmatch(compact):
         return compact[:8], compact[8]
     if m := _CPV_FLOAT_TEXT.fullmatch(compact):

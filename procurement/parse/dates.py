@@ -132,7 +132,8 @@ def parse_date(value: object) -> dt.date | None:
     2025-01-01), ISO dates with or without time and timezone (the timezone is dropped: the date is the
     one the producer wrote), dd/mm/yyyy with "/", "-" or ".", two-digit years (20yy), and verbose
     French or English dates. Impossible dates (31/02/2025) are "bad_date"; years outside 1990-2100
-    ("0218-05-01", "5021-02-18") are "implausible_date", so the buyer sees it is a typing slip.
+    ("0218-05-01", "5021-02-18") are "implausible_date", so the buyer sees it is a typing slip (the
+    validator sets such a date aside and keeps the row; a "bad_date" rejects it, but in publication_date).
     """
     if isinstance(value, dt.datetime):
         return _checked(value.date(), value)

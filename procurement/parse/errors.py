@@ -95,6 +95,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "par exemple 45112500-9).",
         "“{value}” is not a CPV code (8 digits, optional check digit, for example 45112500-9).",
     ),
+    "cpv_short": (
+        "« {value} » n'a que 7 chiffres, un code CPV en a 8 ; ce n'est pas un zéro initial effacé par le "
+        "tableur (seules les divisions 03 et 09 commencent par 0) : un chiffre manque, corrigez le code.",
+        "“{value}” has only 7 digits, a CPV code has 8; it is not a leading zero dropped by a spreadsheet "
+        "(only divisions 03 and 09 start with 0): a digit is missing, please correct the code.",
+    ),
     "naf_format": (
         "« {value} » n'est pas un code NAF (4 chiffres et une lettre, par exemple 56.10A).",
         "“{value}” is not a NAF code (4 digits and a letter, for example 56.10A).",

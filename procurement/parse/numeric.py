@@ -25,7 +25,7 @@ from decimal import Decimal
 from numbers import Real
 
 from procurement.parse.blank import is_blank
-from procurement.parse.errors import fail
+from procurement.parse.errors import ParseError, fail
 
 # Every width of space becomes a plain space; the Unicode minus and the dashes Word puts before numbers
 # become "-".
@@ -155,6 +155,18 @@ def parse_number(value: object) -> float | None:
     return _parse(value)
 
 
+# Amounts real DECP data writes for "unknown" (notes §8.1: 0, 99 999 999, 999 999 999; nationally up to
+# 99 999 999 999.99, and 1e17 that decp-processing caps). Here, not in the validator, because the DECP
+# readers need them too: a modification carrying one must not replace the amount known before it.
+PLACEHOLDER_AMOUNTS = frozenset({0.0, 99_999_999.0, 999_999_999.0, 9_999_999_999.0, 99_999_999_999.99})
+MAX_PLAUSIBLE_AMOUNT = 10_000_000_000.0
+
+
+def is_placeholder_amount(x: float) -> bool:
+    """True for an amount that stands for "unknown": a placeholder value, or above ten billion euros."""
+    return x in PLACEHOLDER_AMOUNTS or x > MAX_PLAUSIBLE_AMOUNT
+
+
 def parse_money(value: object) -> float | None:
     """An amount in euros, >= 0, rounded to the cent.
 
@@ -196,6 +208,7 @@ def parse_percent(value: object) -> float | None:
     number from 0 to 1 is a fraction, because Excel percent cells hold 0.25 and DECP's origineFrance and
     tauxAvance are 0-1: 0.25 and "0,5" give 25 and 50, and 1 gives 100. So one percent must be written
     "1 %". Above 1 a bare number is already a percentage ("25" is 25). Outside 0-100: "percent_range".
+    The validator warns when the reading could have been the other one (`percent_is_ambiguous`).
     """
     has_sign = False
     if isinstance(value, str):
@@ -218,3 +231,27 @@ def parse_percent(value: object) -> float | None:
     if not 0 <= x <= 100:
         raise fail("percent_range", value)
     return x + 0.0
+
+
+def percent_is_ambiguous(value: object) -> bool:
+    """True when `parse_percent` read the value as a fraction that may have been meant as a percentage.
+
+    The fraction reading is kept (Excel percent cells hold 0.3 for "30 %"), but two cases can be either:
+    exactly 1, whatever its type (100 %, or 1 % typed in a cell that is not a percent cell: the buyer's
+    template asks for "0 to 100"), and text from 0 to 1 without a sign ("0,5": 50 %, or 0.5 % with the
+    sign forgotten), since a spreadsheet exports a percent cell as "50 %", never as "0,5". A number from a
+    spreadsheet or a JSON below 1 is a fraction as written. Never raises: an unreadable value is not ambiguous.
+    """
+    if isinstance(value, bool):
+        return False
+    try:
+        if isinstance(value, str):
+            text = value.strip()
+            if len(text) > MAX_NUMBER_TEXT or _PERCENT_SIGN.search(text):
+                return False
+            x = _parse(value)
+            return x is not None and 0 < x <= 1
+        x = _parse(value)
+    except ParseError:
+        return False
+    return x == 1

@@ -2,12 +2,15 @@
 
 Readers locate values; they do not parse them. The few decisions made here are the DECP-specific ones
 the generic parsers cannot know: which nature a 2024 record has (it moved to `techniques`), whether a
-titulaire id is a SIRET (only `typeIdentifiant` says so), which country a VAT or HORS-UE id names, and
-whether an objet looks like a test record. See /work/shared/notes/decp-format.md §3, §4 and §8.
+titulaire id is a SIRET (only `typeIdentifiant` says so), which country a VAT or HORS-UE id names,
+whether an objet looks like a test record, that a modification's placeholder amount says nothing, and
+that DECP shares are 0-1 fractions. See /work/shared/notes/decp-format.md §3, §4 and §8.
 """
 
 from __future__ import annotations
 
+import ast
+import json
 import math
 import re
 import unicodedata
@@ -17,7 +20,15 @@ from pathlib import Path
 from procurement.errors import InputError
 from procurement.model import Warning_
 from procurement.parse.blank import is_blank as is_marker
+from procurement.parse.errors import ParseError
+from procurement.parse.numeric import is_placeholder_amount, parse_money
 from procurement.read.base import Cell
+
+
+@dataclass(slots=True)
+class FractionCell(Cell):
+    """A share DECP defines as 0-1 (`origineFrance`, `origineUE`, notes §3 rows 28-29): a bare 1 is 100 %,
+    so the validator does not ask whether 1 % was meant, as it does for a share typed in a spreadsheet."""
 
 
 def check_size(path: Path, limit: int) -> None:
@@ -36,15 +47,11 @@ def fold(text: object) -> str:
 
 def is_blank(value: object) -> bool:
     """None, NaN, whitespace-only text, or an empty list/object: the source gave nothing."""
-    if value is None:
-        return True
     if isinstance(value, float):
         return math.isnan(value)
-    if isinstance(value, str):
-        return not value.strip()
-    if isinstance(value, (list, dict)):
-        return not value
-    return False
+    if isinstance(value, str | list | dict):
+        return not (value.strip() if isinstance(value, str) else value)
+    return value is None
 
 
 def not_given(value: object) -> bool:
@@ -63,6 +70,18 @@ def same_value(a: object, b: object) -> bool:
         return float(str(a).strip().replace(",", ".")) == float(str(b).strip().replace(",", "."))
     except ValueError:
         return str(a).strip() == str(b).strip()
+
+
+def placeholder_amount(value: object) -> bool:
+    """A modification amount that stands for "unknown" (0, 99 999 999...: `is_placeholder_amount`).
+
+    Applied, it replaced the amount known before it, which the validator then made unknown: a 45 000 €
+    contract lost its amount to an avenant's 0. An unreadable value is applied (its row is rejected)."""
+    try:
+        x = parse_money(value)
+    except ParseError:
+        return False
+    return x is not None and is_placeholder_amount(x)
 
 
 _DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
@@ -188,6 +207,43 @@ def country_of(type_value: object, id_value: object) -> str | None:
     return None
 
 
+_MAX_HOLDERS_TEXT = 100_000  # far above 14 titulaires with long names; ast is not run on more
+
+
+def holders_in_text(value: object) -> list[tuple[object, object, object]] | None:
+    """(id, typeIdentifiant, denominationSociale) of each titulaire in a `titulairesModification` cell, where
+    the Ministry's 2019 export prints a modification's list: "[{'typeIdentifiant': 'SIRET', 'id': '…', ...}]".
+    JSON, nested lists, `{"titulaire": ...}` wrappers (as in the JSON reader) and a bare id are read too.
+    [] when the cell names none, None when it cannot be read (the caller warns and keeps what it knew)."""
+    if not isinstance(value, str):
+        return [(value, None, None)]
+    text = value.strip()
+    if text[:1] not in "[{":
+        return [(text, None, None)]
+    if len(text) > _MAX_HOLDERS_TEXT:
+        return None
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        try:  # literal_eval builds literals only: no name, call or attribute is ever evaluated
+            data = ast.literal_eval(text)
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            return None
+    out: list[tuple[object, object, object]] = []
+    todo = [data]  # a stack, not recursion: "[[[...]]]" nested 30 000 deep is still 100 kB
+    while todo:
+        item = todo.pop()
+        if isinstance(item, list) or (isinstance(item, dict) and isinstance(item.get("titulaire"), dict | list)):
+            todo += reversed(item) if isinstance(item, list) else [item["titulaire"]]
+        elif not isinstance(item, dict):
+            return None
+        else:
+            ident, name = item.get("id"), item.get("denominationSociale") or item.get("nom")
+            if not is_blank(ident) or not is_blank(name):
+                out.append((ident, item.get("typeIdentifiant"), name))
+    return out
+
+
 def supplier_cells(holder: Holder) -> dict[str, Cell]:
     """supplier_siret / supplier_name / supplier_country cells for the first titulaire."""
     cells: dict[str, Cell] = {}
@@ -243,6 +299,14 @@ _TEMPLATES: dict[str, tuple[str, str]] = {
         "the source marks these rows as not the current version (donneesActuelles = false): a newer "
         "version may exist under another id",
     ),
+    "placeholder_modification": (
+        "montant de remplissage ({value}) dans une modification, ignoré : le montant connu avant elle ({kept}) reste",
+        "placeholder amount ({value}) in a modification, ignored: the amount known before it ({kept_en}) stays",
+    ),
+    "unreadable_holders": (
+        "titulaires de la modification illisibles (« {value} ») : les titulaires connus avant elle sont gardés",
+        "unreadable titulaires in the modification ('{value}'): the titulaires known before it are kept",
+    ),
     "inconsistent_rows": (
         "les lignes de ce marché donnent des valeurs différentes ({values}) : la première est retenue",
         "the rows of this contract give different values ({values}): the first is kept",
@@ -273,6 +337,12 @@ def modified_warning(field: str, initial: Cell | None, current: Cell, n: int) ->
         return None
     return warning("modified", field=field, column=current.column, value=current.value, n=n,
                    initial="—" if initial is None else initial.value, current=current.value)
+
+
+def placeholder_warning(skipped: Cell, kept: Cell | None) -> Warning_:
+    """The 'placeholder_modification' warning: which amount was ignored, and which one stands."""
+    return warning("placeholder_modification", field="amount", column=skipped.column, value=skipped.value,
+                   kept="inconnu" if kept is None else kept.value, kept_en="unknown" if kept is None else kept.value)
 
 
 def holder_modified_warning(initial: Holder | None, current: list[Holder], n: int) -> Warning_ | None:
@@ -315,6 +385,8 @@ TABULAR_COLUMNS: dict[str, str] = {
     "datenotificationmodification": "@mod_date", "datenotificationmodificationmodification": "@mod_date",
     # The Ministry's export flattens a modification's titulaire into these two columns.
     "idtitulairemodification": "@mod_holder_id", "typeidentifianttitulairemodification": "@mod_holder_type",
+    # ...and its 2019 export writes the modification's whole `titulaires` list in one (`holders_in_text`).
+    "titulairesmodification": "@mod_holders",
 }
 # titulaire_id, titulaires_id, titulaire_id_2, titulaire_typeIdentifiant_1, titulaire_nom...
 TITULAIRE_COLUMN = re.compile(r"^titulaires?(id|typeidentifiant[a-z]*|denominationsociale|nom)(\d*)$")

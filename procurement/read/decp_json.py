@@ -11,7 +11,8 @@ What the reader decides (notes §8.6): the current montant / valeurGlobale, dure
 the initial ones replaced by each modification in id (else date, else document) order; the first
 titulaire is the supplier, its id a SIRET only when `typeIdentifiant` says so; the nature comes from
 `techniques` / `idAccordCadre` in 2024 (a marker or "Sans objet" there is no accord-cadre); NaN literals are
-blanks, and a marker in a modification ("NC") keeps the earlier value; control characters in strings are read.
+blanks, and a marker ("NC") or a placeholder amount (0) in a modification keeps the earlier value; control
+characters in strings are read.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from procurement.errors import InputError
 from procurement.model import Rejection, Source, Warning_
 from procurement.read.base import Cell, InputInfo, RawRecord, ReadOptions
 from procurement.read.decp_common import (
+    FractionCell,
     Holder,
     co_contractors_warning,
     date_sort_key,
@@ -37,6 +39,8 @@ from procurement.read.decp_common import (
     modified_warning,
     no_framework,
     not_given,
+    placeholder_amount,
+    placeholder_warning,
     supplier_cells,
     warning,
 )
@@ -50,6 +54,7 @@ _DETECT_LIST = re.compile(rb'"(?:acheteur|acheteur\.id|codeCPV|titulaires|dateNo
 # A key with a leading or trailing space or tab, e.g. `"nom ":`.
 _LOOSE_KEY = re.compile(rb'[ \t]"\s*:|[{,]\s*"[ \t]')
 _RECORD_KEYS = {"id", "acheteur", "acheteur.id", "codeCPV", "objet", "montant", "titulaires", "autoriteConcedante"}
+_FRACTIONS = {"origin_france", "origin_eu"}  # 0-1 by the DECP schema: see FractionCell
 
 # Top-level keys read as they are: (field, key).
 _SIMPLE = (
@@ -245,7 +250,7 @@ def _record(rec: dict, base: str, source: Source, concession: bool,
         value = _get(rec, key) if value is _LOOKUP else value
         if is_blank(value):
             return None
-        cells[field] = Cell(f"{base}.{key}", value)
+        cells[field] = (FractionCell if field in _FRACTIONS else Cell)(f"{base}.{key}", value)
         return cells[field]
 
     put("id", "id")
@@ -292,7 +297,10 @@ def _record(rec: dict, base: str, source: Source, concession: bool,
         for field, keys in (("amount", amount_keys), ("duration_months", ("dureeMois",))):
             for key in keys:
                 if not not_given(m.get(key)):  # a modification's "NC" changes nothing
-                    cells[field] = Cell(f"{p}.{key}", m[key])
+                    if field == "amount" and placeholder_amount(m[key]):  # nor does its 0
+                        warnings.append(placeholder_warning(Cell(f"{p}.{key}", m[key]), cells.get(field)))
+                    else:
+                        cells[field] = Cell(f"{p}.{key}", m[key])
                     break
         new = distinct(_holders(m.get(holders_key), f"{p}.{holders_key}"))
         if new:

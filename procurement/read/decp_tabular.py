@@ -9,16 +9,17 @@ modifications is 252 rows. Rows are grouped by `uid`, else by (acheteur id, id),
   the latest notification date; its first row gives the cells and its first titulaire the supplier; the
   other titulaires of that version are listed in a "co_contractors" warning;
 * montant is NEVER summed across rows: the current amount is the latest `montantModification` if the
-  export has one, else the current row's `montant`; notification and publication dates are the initial
-  version's (decp.info rewrites dateNotification with each modification's);
+  export has one, else the current row's `montant` or, if a placeholder (0...), the latest version's that is
+  not; notification and publication dates are the initial version's (decp.info rewrites them per version);
 * accounting: `rows_read` counts every non-blank data row, and
   rows_read = orders + merged rows + rejected rows, where an order's Source has `row` = the first row
   of its group and `merged_rows` = the others. When rows were merged, every column label names its row
   ("F7 (montant)") because the value may come from a row other than the first.
 
 Markers: "MQ" (missing) and "CDL" (conditional, empty) are blanks; "INX <value>" is <value> with an
-"invalid_in_source" warning; in a modification column any marker ("NC" too) leaves the earlier value, and an
-idAccordCadre marker or "Sans objet" is no framework. The Ministry's `idTitulaireModification` replaces the
+"invalid_in_source" warning; in a modification column any marker ("NC" too), or a placeholder amount,
+leaves the earlier value, and an idAccordCadre marker or "Sans objet" is no framework. The Ministry's
+`idTitulaireModification` (2022) and `titulairesModification` (2019, a list in one cell) replace the
 titulaires, as a modification's `titulaires` does in the JSON reader.
 
 Memory holds, per contract, its current row, its initial row when different, and row numbers: never the
@@ -41,6 +42,7 @@ from procurement.read.csv_reader import iter_csv_rows, open_text, sniff_delimite
 from procurement.read.decp_common import (
     TABULAR_COLUMNS,
     TITULAIRE_COLUMN,
+    FractionCell,
     Holder,
     check_size,
     co_contractors_warning,
@@ -49,12 +51,15 @@ from procurement.read.decp_common import (
     distinct,
     fold,
     holder_modified_warning,
+    holders_in_text,
     is_blank,
     is_decp_header,
     looks_like_test,
     modified_warning,
     no_framework,
     not_given,
+    placeholder_amount,
+    placeholder_warning,
     supplier_cells,
     warning,
 )
@@ -163,8 +168,8 @@ def _find_layout(rows: list[tuple[int, list[object], bool]], mapping: dict[str, 
 class _Group:
     """One contract while its rows are being read: only what the final order needs."""
 
-    __slots__ = ("amounts", "cur", "cur_key", "first", "holders", "init", "init_key", "merged", "mod_amount",
-                 "mod_duration", "mod_holders", "mod_key", "versions")
+    __slots__ = ("amounts", "cur", "cur_key", "first", "holders", "init", "init_key", "last_amount", "merged",
+                 "mod_amount", "mod_duration", "mod_holders", "mod_key", "skipped", "versions")
 
     def __init__(self, number: int, vkey: tuple, row: tuple):
         self.first = number
@@ -175,9 +180,11 @@ class _Group:
         self.amounts: set[str] = set()
         self.mod_amount: tuple[tuple, int, object] | None = None  # (version, row number, value)
         self.mod_duration: tuple[tuple, int, object] | None = None
-        # (row number, id, type) of the titulaires the latest modification (version mod_key) names.
-        self.mod_holders: list[tuple[int, object, object]] = []
+        # (row number, column, id, type, name) of the titulaires the latest modification (version mod_key) names.
+        self.mod_holders: list[tuple[int, int, object, object, object]] = []
         self.mod_key: tuple | None = None
+        self.last_amount: tuple[tuple, int, object] | None = None  # latest version's montant not a placeholder
+        self.skipped: dict[str, tuple[int, object]] = {}  # first placeholder / unreadable titulaires ignored
         self.versions = {vkey}
 
 
@@ -255,22 +262,27 @@ class DecpTabularReader:
                     g.cur_key, g.cur, g.holders, g.amounts = vkey, (number, row), [], set()
                 if vkey < g.init_key:
                     g.init_key, g.init = vkey, (number, row)
+            amount = value(row, f("amount"))
             if vkey == g.cur_key:
                 g.holders += layout.holders(number, row)
-                amount = value(row, f("amount"))
                 if not is_blank(amount) and len(g.amounts) < _MAX_VALUES:
                     g.amounts.add(str(amount).strip())
-            # A modification's marker ("NC") says nothing: the value known before it stays.
+            if not not_given(amount) and not placeholder_amount(amount) and (
+                    g.last_amount is None or vkey > g.last_amount[0]):
+                g.last_amount = (vkey, number, amount)
+            # A modification's marker ("NC") or placeholder amount (0) says nothing: the value known before it stays.
             for attr, role in (("mod_amount", "@mod_amount"), ("mod_duration", "@mod_duration")):
                 v = value(row, col(role))
                 seen = getattr(g, attr)
-                if not not_given(v) and (seen is None or vkey >= seen[0]):
+                if attr == "mod_amount" and not not_given(v) and placeholder_amount(v):
+                    g.skipped.setdefault("amount", (number, v))
+                elif not not_given(v) and (seen is None or vkey >= seen[0]):
                     setattr(g, attr, (vkey, number, v))
-            v = value(row, col("@mod_holder_id"))
-            if not not_given(v) and (g.mod_key is None or vkey >= g.mod_key):
+            new = _mod_holders(layout.roles, number, row, g)
+            if new and (g.mod_key is None or vkey >= g.mod_key):
                 if vkey != g.mod_key:  # a later modification's titulaires replace, not add (notes §3)
                     g.mod_key, g.mod_holders = vkey, []
-                g.mod_holders.append((number, v, value(row, col("@mod_holder_type"))))
+                g.mod_holders += new
         if blank:
             info.notes.append(f"blank_rows:{blank}")
         return groups
@@ -292,7 +304,7 @@ def _order(g: _Group, layout: _Layout, file: str) -> RawRecord:
         v, inx = _clean(row[c])
         if is_blank(v):
             return None
-        cell = Cell(label(c, number), v)
+        cell = (FractionCell if field in ("origin_france", "origin_eu") else Cell)(label(c, number), v)
         if inx and flag:
             warnings.append(warning("invalid_in_source", field=field, column=cell.column, value=v))
         return cell
@@ -309,6 +321,10 @@ def _order(g: _Group, layout: _Layout, file: str) -> RawRecord:
             cells[field] = cell
     if "framework_id" in cells and no_framework(cells["framework_id"].value):
         del cells["framework_id"]  # "NC", "Sans objet": no accord-cadre, so no marché subséquent
+    amount, last = cells.get("amount"), g.last_amount
+    if amount is not None and last is not None and last[1] != number and placeholder_amount(amount.value):
+        cells["amount"] = Cell(label(layout.fields["amount"], last[1]), last[2])  # the latest real amount
+        warnings.append(placeholder_warning(amount, cells["amount"]))
     n = len(g.versions) - 1
     for field, mod in (("amount", g.mod_amount), ("duration_months", g.mod_duration)):
         c = layout.fields.get(field)
@@ -333,12 +349,16 @@ def _order(g: _Group, layout: _Layout, file: str) -> RawRecord:
 
     holders = distinct([_holder(layout.slots[slot], n_, ident, kind, name, label)
                         for n_, slot, ident, kind, name in g.holders])
-    if g.mod_holders:  # the Ministry's idTitulaireModification: the same rule as the JSON reader's
-        parts = {"id": layout.roles["@mod_holder_id"]}
-        if "@mod_holder_type" in layout.roles:
-            parts["type"] = layout.roles["@mod_holder_type"]
+    for what, (row_no, v) in g.skipped.items():  # a placeholder amount, unreadable titulaires: both ignored
+        skipped = Cell(label(layout.roles["@mod_" + what], row_no), v)
+        warnings.append(placeholder_warning(skipped, cells.get("amount")) if what == "amount" else
+                        warning("unreadable_holders", field="supplier_siret", column=skipped.column, value=v))
+    if g.mod_holders:  # the Ministry's modification titulaires: the same rule as the JSON reader's
+        id_col, type_col = layout.roles.get("@mod_holder_id"), layout.roles.get("@mod_holder_type")
+        parts = {"id": id_col} if type_col is None else {"id": id_col, "type": type_col}
         initial, holders = holders[0] if holders else None, distinct(
-            [_holder(parts, n_, ident, kind, None, label) for n_, ident, kind in g.mod_holders])
+            [_holder(parts if c == id_col else {"id": c, "type": c, "name": c}, n_, ident, kind, name, label)
+             for n_, c, ident, kind, name in g.mod_holders])
         if w := holder_modified_warning(initial, holders, max(n, 1)):
             warnings.append(w)
     if holders:
@@ -354,6 +374,24 @@ def _order(g: _Group, layout: _Layout, file: str) -> RawRecord:
     source = Source(file=file, row=g.first, merged_rows=tuple(sorted(g.merged)))
     original = {h: (row[i] if i < len(row) else None) for i, h in enumerate(layout.headers) if h}
     return RawRecord(source=source, cells=cells, warnings=warnings, original=original)
+
+
+def _mod_holders(roles: dict[str, int], number: int, row: tuple, g: _Group) -> list[tuple]:
+    """(row number, column, id, type, name) of the titulaires a row's modification columns name: the 2022
+    export's idTitulaireModification (one per row), the 2019 export's titulairesModification (a list)."""
+    def get(role: str) -> object:
+        c = roles.get(role)
+        return _clean(row[c])[0] if c is not None and c < len(row) else None
+
+    out: list[tuple] = []
+    if not not_given(v := get("@mod_holder_id")):
+        out.append((number, roles["@mod_holder_id"], v, get("@mod_holder_type"), None))
+    if not not_given(v := get("@mod_holders")):
+        if (found := holders_in_text(v)) is None:
+            g.skipped.setdefault("holders", (number, v))  # warned about; the titulaires known stay
+        else:
+            out += [(number, roles["@mod_holders"], *h) for h in found]
+    return out
 
 
 def _holder(parts: dict[str, int], number: int, ident: object, kind: object, name: object,
