@@ -463,3 +463,18 @@ def test_document_followed_by_garbage(tmp_path):
     path.write_text(RAMA.read_text(encoding="utf-8") + "\n}\n", encoding="utf-8")
     message = one_line_error(path)
     assert "données en trop après le JSON, ligne" in message
+
+
+@pytest.mark.parametrize(("weight", "numbers", "env"), [
+    ("percentageExact", (1, 99), 1.0), ("percentageExact", (0.5, 99.5), 0.5),
+    ("decimalExact", (0.005, 0.995), 0.5), ("pointsExact", (1, 199), 0.5)])
+def test_a_small_criterion_weight_stays_small(tmp_path, weight, numbers, env):
+    """A weight of 1 % (or 0.5 %) was passed on as the number 1.0 (0.5), which a share reads as a fraction:
+    100 % (50 %) for the environmental criterion, and a buyer's token criterion looked decisive."""
+    lot = {"awardCriteria": {"criteria": [
+        {"type": "quality", "name": "Performance environnementale",
+         "numbers": [{"number": numbers[0], "weight": weight}]},
+        {"type": "price", "name": "Prix", "numbers": [{"number": numbers[1], "weight": weight}]}]}}
+    order = read_release(tmp_path, release_with(lot=lot))
+    assert order.env_weight == env and order.price_weight == 100 - env
+    assert "ambiguous_percent" not in codes(order)

@@ -80,6 +80,12 @@ def put_sustainability(unit: Unit, holders: list[tuple[str, dict]], env_criterio
                   value=shown)
 
 
+def _percent(weight: float) -> str:
+    """A weight in percent as text with its sign: a bare number from 0 to 1 is read as a fraction (Excel's
+    percent cells hold 0.3), so a 1 % criterion passed as 1.0 read as 100 %, and 0.5 % as 50 %."""
+    return f"{weight:.4f}".rstrip("0").rstrip(".") + " %"
+
+
 def put_criteria_weights(unit: Unit, holders: list[tuple[str, dict]]) -> str | None:
     """price_weight and env_weight from the award criteria breakdown extension.
 
@@ -122,14 +128,14 @@ def put_criteria_weights(unit: Unit, holders: list[tuple[str, dict]]) -> str | N
         base = f"{rel}.awardCriteria.criteria"
         price = [(i, w) for i, c, w, _ in weights if w is not None and fold(c.get("type") or "") == "price"]
         if price:
-            unit.put("price_weight", f"{base}[{price[0][0]}].numbers", round(sum(w for _, w in price) * scale, 4),
-                     note=" (type price)")
+            unit.put("price_weight", f"{base}[{price[0][0]}].numbers",
+                     _percent(round(sum(w for _, w in price) * scale, 4)), note=" (type price)")
         env = [(i, w) for i, c, w, _ in weights
                if w is not None and _ENV_CRITERION.search(f"{c.get('name') or ''} {c.get('description') or ''}")]
         env_path = None
         if env:
             weight = round(sum(w for _, w in env) * scale, 4)
-            unit.put("env_weight", f"{base}[{env[0][0]}].numbers", weight, note=" (critère environnemental)")
+            unit.put("env_weight", f"{base}[{env[0][0]}].numbers", _percent(weight), note=" (critère environnemental)")
             env_path = f"{base}[{env[0][0]}]" if weight > 0 else None
         elif complete:
             unit.put("env_weight", base, 0, note=" (aucun critère environnemental)")
