@@ -2,8 +2,8 @@
 
 `enrich(order)` is pure: no file, no network, only the cached reference lookups. It returns a copy with
 supplier_departement, supplier_region, supplier_band, supplier_distance_km, place_commune,
-place_departement, place_in_amp, contract_type, emission_factor, estimated_emissions and
-published_within_two_months set (None when
+place_departement, place_in_amp, contract_type, emission_factor, estimated_emissions,
+published_within_two_months and threshold_amount set (None when
 unknown: an unknown value must never look like a known one), and `origins[field]` for every value set.
 
 Origins vocabulary:
@@ -22,6 +22,12 @@ Origins vocabulary:
                             the month's last day when it has no such day); unknown when either date is,
                             or when the publication comes before the notification (a wrong date, which
                             validation flags)
+    "order:initial_amount" / "order:amount"
+                            threshold_amount: the initial amount when the order gives it (a modified
+                            contract's procedure was chosen on its value at launch, R2121-1), else the
+                            amount. The rules test the same two fields in their conditions (so that their
+                            examples need no enrichment); their messages quote this one, so that a message
+                            shows the amount its verdict was decided on.
     origins["place_type"] = "guessed:<type>" when the place type used is not the declared one.
 
 Supplier band ("amp" > "region_sud" > "france" > "eu" > "outside", most specific first):
@@ -70,6 +76,7 @@ DERIVED = (
     "estimated_emissions",
     "contract_type",
     "published_within_two_months",
+    "threshold_amount",
 )
 # The fields each derived one is computed from: what to fill in when it is missing (a buyer was asked for
 # « Type d'achat », which no sheet has a column for: it comes from the CPV code).
@@ -85,6 +92,7 @@ DERIVED_FROM: dict[str, tuple[str, ...]] = {
     "estimated_emissions": ("cpv", "amount"),
     "contract_type": ("cpv",),
     "published_within_two_months": ("notification_date", "publication_date"),
+    "threshold_amount": ("initial_amount", "amount"),
 }
 _ORIGIN_KEYS = frozenset((*DERIVED, "place_type"))
 _UNKNOWN: dict[str, Any] = dict.fromkeys(DERIVED)
@@ -260,6 +268,11 @@ def enrich(order: Order) -> Order:
     if published is not None and notified is not None and published >= notified:
         update["published_within_two_months"] = published <= _two_months_after(notified)
         origins["published_within_two_months"] = _PUBLISHED_ORIGIN
+    for name in ("initial_amount", "amount"):
+        value = getattr(order, name)
+        if value is not None:
+            update["threshold_amount"], origins["threshold_amount"] = value, "order:" + name
+            break
     update["origins"] = origins
     return order.model_copy(update=update)
 

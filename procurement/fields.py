@@ -49,7 +49,9 @@ class Field:
         return self.en if lang == "en" else self.fr
 
 
-NATURES = ("marche", "accord_cadre", "marche_subsequent", "bon_de_commande", "offre", "concession")
+NATURES = (
+    "marche", "marche_defense_securite", "accord_cadre", "marche_subsequent", "bon_de_commande", "offre", "concession",
+)
 PROCEDURES = (
     "procedure_adaptee",
     "appel_offres_ouvert",
@@ -87,11 +89,20 @@ FIELDS: tuple[Field, ...] = (
        help_fr="Objet de l'achat.", help_en="What is bought."),
     _F("nature", Kind.ENUM, "Nature", "Nature", ("nature", "type de contrat", "contract type", "nature du marché"),
        choices=NATURES,
-       help_fr="Marché, accord-cadre, marché subséquent, bon de commande, offre ou concession.",
-       help_en="Contract, framework agreement, call-off, purchase order, bid or concession."),
+       help_fr="Marché, marché de défense ou de sécurité, accord-cadre, marché subséquent, bon de commande, offre "
+               "ou concession.",
+       help_en="Contract, defence or security contract, framework agreement, call-off, purchase order, bid or "
+               "concession."),
     _F("procedure", Kind.ENUM, "Procédure", "Procedure",
        ("procedure", "procédure", "procédure de passation", "type de procédure", "mode de passation"),
        choices=PROCEDURES),
+    # Only an « Autre procédure » needs it: the procedure names the others. PROC-03/04 ask for it there.
+    _F("formalised_procedure", Kind.BOOL, "Procédure formalisée", "Formalised procedure",
+       ("procédure formalisée", "procedure formalisee", "formalised procedure", "formalized procedure"),
+       help_fr="Pour une « Autre procédure » : oui si elle est formalisée (publicité européenne, comme un appel "
+               "d'offres ou une procédure avec négociation), non sinon.",
+       help_en="For an 'Other procedure': yes if it is formalised (EU-wide publicity, like a tender or a "
+               "negotiated procedure), no otherwise."),
     _F("cpv", Kind.CPV, "Code CPV", "CPV code",
        ("codecpv", "code cpv", "cpv", "cpv code", "cpv principal", "code cpv principal"),
        help_fr="Code CPV principal (8 chiffres, chiffre de contrôle facultatif).",
@@ -101,6 +112,14 @@ FIELDS: tuple[Field, ...] = (
         "amount", "amount excl vat", "amount (eur)", "valeur", "prix ht", "prix", "price", "total ht"),
        help_fr="Montant hors taxes en euros (maximum pour un accord-cadre).",
        help_en="Amount excluding VAT in euros (maximum for a framework agreement)."),
+    # A modified contract's amount is its current one; its procedure was chosen on the initial one
+    # (R2121-1: the estimated value at launch), which procedure and threshold rules judge when it is known.
+    _F("initial_amount", Kind.MONEY, "Montant initial HT", "Initial amount excl. VAT",
+       ("montant initial", "montant initial ht", "montantinitial", "montant initial du marché",
+        "montant à la notification", "montant d'origine", "initial amount",
+        "original amount", "amount at notification"),
+       help_fr="Montant hors taxes à la notification, avant modification (avenant), quand il diffère du montant.",
+       help_en="Amount excluding VAT when notified, before any modification, when it differs from the amount."),
     _F("launch_date", Kind.DATE, "Date de lancement", "Launch date",
        ("date de lancement", "date lancement", "date de lancement de la consultation",
         "date d'envoi de l'avis", "date avis", "launch date", "consultation date", "datelancement"),
@@ -235,6 +254,8 @@ FIELDS: tuple[Field, ...] = (
        derived=True, group="derived"),
     _F("published_within_two_months", Kind.BOOL, "Données publiées dans les deux mois",
        "Data published within two months", derived=True, group="derived"),
+    _F("threshold_amount", Kind.MONEY, "Montant jugé par les seuils (initial, sinon actuel)",
+       "Amount judged by the thresholds (initial, else current)", derived=True, group="derived"),
 )
 
 FIELDS_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}

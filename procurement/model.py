@@ -17,7 +17,9 @@ Percent = Annotated[float, Field(ge=0, le=100)]
 NonNegative = Annotated[float, Field(ge=0)]
 NonNegativeInt = Annotated[int, Field(ge=0)]
 
-Nature = Literal["marche", "accord_cadre", "marche_subsequent", "bon_de_commande", "offre", "concession"]
+Nature = Literal[
+    "marche", "marche_defense_securite", "accord_cadre", "marche_subsequent", "bon_de_commande", "offre", "concession"
+]
 Procedure = Literal[
     "procedure_adaptee",
     "appel_offres_ouvert",
@@ -71,8 +73,10 @@ class Order(BaseModel):
     object: str | None = None
     nature: Nature | None = None
     procedure: Procedure | None = None
+    formalised_procedure: bool | None = None  # said by the buyer for an « Autre procédure » (PROC-03/04)
     cpv: Annotated[str, Field(pattern=r"^[0-9]{8}$")] | None = None
     amount: NonNegative | None = None
+    initial_amount: NonNegative | None = None  # before modifications (avenants): the value at launch
     launch_date: dt.date | None = None
     notification_date: dt.date | None = None
     publication_date: dt.date | None = None
@@ -119,6 +123,7 @@ class Order(BaseModel):
     estimated_emissions: NonNegative | None = None
     contract_type: ContractType | None = None
     published_within_two_months: bool | None = None  # essential data, R2196-1 (DECP-01)
+    threshold_amount: NonNegative | None = None  # initial_amount, else amount: what thresholds judge
 
     source: Source
     warnings: tuple[Warning_, ...] = ()

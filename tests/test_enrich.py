@@ -314,3 +314,25 @@ def test_publication_delay_is_recomputed_not_kept():
     late = enrich(order(notification_date="2024-05-30", publication_date="2024-09-01"))
     fixed = enrich(late.model_copy(update={"publication_date": late.notification_date}))
     assert late.published_within_two_months is False and fixed.published_within_two_months is True
+
+
+# --- the amount thresholds judge ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("fields", "amount", "origin"), [
+    ({"amount": 230000}, 230000, "order:amount"),
+    # A modified contract: its procedure was chosen on the initial amount, whatever an avenant set later.
+    ({"amount": 230000, "initial_amount": 200000}, 200000, "order:initial_amount"),
+    ({"initial_amount": 200000}, 200000, "order:initial_amount"),
+    ({}, None, None),
+])
+def test_threshold_amount_is_the_initial_amount_when_given(fields, amount, origin):
+    o = enrich(order(**fields))
+    assert o.threshold_amount == amount and o.origins.get("threshold_amount") == origin
+
+
+def test_threshold_amount_is_recomputed_not_kept():
+    """A copy whose initial amount is dropped must not keep the threshold amount it was derived from."""
+    first = enrich(order(amount=230000, initial_amount=200000))
+    again = enrich(first.model_copy(update={"initial_amount": None}))
+    assert again.threshold_amount == 230000 and again.origins["threshold_amount"] == "order:amount"

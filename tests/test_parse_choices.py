@@ -6,8 +6,11 @@ from procurement.parse._labels import LABELS
 
 CASES = {
     "nature": {
-        "marche": ["Marché", "MARCHE", "marché", "marché public", "Marché de partenariat",
-                   "Marché de défense ou de sécurité", "contract", "marche"],
+        "marche": ["Marché", "MARCHE", "marché", "marché public", "Marché de partenariat", "contract", "marche"],
+        # DECP 2024's third nature: its own regime (no Climate and Resilience obligations, its own EU threshold).
+        "marche_defense_securite": ["Marché de défense ou de sécurité", "MARCHE DE DEFENSE OU DE SECURITE",
+                                    "Marché de défense et de sécurité", "marché de défense",
+                                    "defence or security contract", "marche_defense_securite"],
         "accord_cadre": ["Accord-cadre", "ACCORD-CADRE", "Accord cadre", "accords-cadres", "framework agreement",
                          "accord_cadre"],
         "marche_subsequent": ["Marché subséquent", "MARCHE SUBSEQUENT", "Marché Subséquent", "call-off"],
@@ -31,7 +34,7 @@ CASES = {
         "dialogue_competitif": ["Dialogue compétitif", "competitive dialogue"],
         "concours": ["Concours"],
         "autre": ["Procédure négociée ouverte", "Procédure négociée restreinte", "Procédure non négociée ouverte",
-                  "Procédure non négociée restreinte", "Autre"],
+                  "Procédure non négociée restreinte", "Autre", "Autre procédure", "other procedure"],
     },
     "place_type": {
         "postcode": ["Code postal", "Code Postal", "CODE POSTAL", "cp", "postcode"],
@@ -105,8 +108,8 @@ def test_unknown_choice_message_example():
     with pytest.raises(ParseError) as exc:
         parse_choice("nature", "Machin")
     assert exc.value.message_fr == (
-        "« Machin » n'est pas une valeur reconnue pour « Nature ». Valeurs acceptées : Marché, Accord-cadre, "
-        "Marché subséquent, Bon de commande, Offre, Concession."
+        "« Machin » n'est pas une valeur reconnue pour « Nature ». Valeurs acceptées : Marché, Marché de défense "
+        "ou de sécurité, Accord-cadre, Marché subséquent, Bon de commande, Offre, Concession."
     )
 
 

@@ -109,6 +109,31 @@ def test_recalled_facts_are_marked_recalled():
     assert recalled("TRANS-01", "350 M€")                   # the plan text was not found
 
 
+def _nature_leaves(node) -> list:
+    """The leaves of a compiled condition that test the nature (under `not` too)."""
+    children = getattr(node, "children", None)
+    if children is not None:
+        return [leaf for child in children for leaf in _nature_leaves(child)]
+    return [node] if node is not None and node.field == "nature" else []
+
+
+def test_defence_contracts_are_contracts_except_where_the_law_excludes_them():
+    """A rule listing the natures it covers must list marche_defense_securite with marche (a new rule that
+    forgot it would drop defence contracts silently); only the Climate and Resilience rules exclude it
+    (notes §A1: « Defence and security contracts are excluded »)."""
+    climate = {"ENV-10", "ENV-11", "ENV-12", "ENV-13", "SOC-10"}
+    for rule in BOOK.rules:
+        leaves = _nature_leaves(rule.applies) + _nature_leaves(rule.require)
+        for leaf in leaves:
+            values = leaf.expected if isinstance(leaf.expected, list) else [leaf.expected]
+            if leaf.op in ("in", "equals") and "marche" in values:
+                assert "marche_defense_securite" in values, rule.id
+            if leaf.op in ("not_in", "not_equals") and "offre" in values:  # « any purchase but a bid »
+                assert ("marche_defense_securite" in values) is (rule.id in climate), rule.id
+        if rule.id in climate:
+            assert any(leaf.op == "not_in" and "marche_defense_securite" in leaf.expected for leaf in leaves), rule.id
+
+
 def test_location_rules_are_measured_never_required():
     locs = [r for r in BOOK.rules if r.id.startswith("LOC-")]
     assert len(locs) >= 5

@@ -15,9 +15,16 @@ Labels = dict[str, tuple[str, str, tuple[str, ...]]]
 
 NATURE: Labels = {
     "marche": ("Marché", "Contract", (
-        "marché public", "marché simple", "marché ordinaire", "marché de partenariat",
-        "marché de défense ou de sécurité", "marché de défense et de sécurité", "contract",
+        "marché public", "marché simple", "marché ordinaire", "marché de partenariat", "contract",
         "public contract", "partnership contract")),
+    # DECP 2024 nature « Marché de défense ou de sécurité »: a contract of its own regime (CCP, part 2,
+    # book III), outside the Climate and Resilience obligations and under its own EU threshold (432 000 €
+    # HT for supplies and services in 2026-2027): told apart so that the rules can treat it as such.
+    "marche_defense_securite": ("Marché de défense ou de sécurité", "Defence or security contract", (
+        "marché de défense et de sécurité", "marché public de défense ou de sécurité",
+        "marché public de défense et de sécurité", "marché de défense", "defence or security contract",
+        "defence and security contract", "defense or security contract", "defense and security contract",
+        "defence contract", "defense contract")),
     "accord_cadre": ("Accord-cadre", "Framework agreement", (
         "AC", "accord cadre à bons de commande", "accord-cadre mono-attributaire",
         "accord-cadre multi-attributaires", "marché à bons de commande", "framework agreement",
@@ -60,9 +67,10 @@ PROCEDURE: Labels = {
     "dialogue_competitif": ("Dialogue compétitif", "Competitive dialogue", ("competitive dialogue",)),
     "concours": ("Concours", "Design contest", ("concours restreint", "design contest", "contest")),
     # The four concession procedures (DECP 2024) have no marché equivalent; nor does an innovation
-    # partnership. They are real procedures, so "autre" rather than an error.
-    "autre": ("Autre", "Other", (
-        "procédure négociée ouverte", "procédure négociée restreinte", "procédure non négociée ouverte",
+    # partnership. They are real procedures, so "autre" rather than an error. Its label reads in a
+    # sentence (« en autre procédure », PROC-03), like « en procédure adaptée ».
+    "autre": ("Autre procédure", "Other procedure", (
+        "autre", "procédure négociée ouverte", "procédure négociée restreinte", "procédure non négociée ouverte",
         "procédure non négociée restreinte", "partenariat d'innovation", "innovation partnership",
         "other")),
 }
