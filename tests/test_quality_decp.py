@@ -14,7 +14,8 @@ import pytest
 
 from procurement.model import Order
 from procurement.read.base import InputInfo, RawRecord, ReadOptions
-from procurement.read.decp_common import FractionCell, holders_in_text
+from procurement.read.decp_common import FractionCell
+from procurement.read.decp_holders import holders_in_text
 from procurement.read.decp_json import DecpJsonReader
 from procurement.read.decp_tabular import DecpTabularReader
 from procurement.reference import cpv_known

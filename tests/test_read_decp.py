@@ -13,7 +13,7 @@ import pytest
 from procurement.errors import InputError
 from procurement.model import Rejection
 from procurement.read.base import InputInfo, RawRecord, ReadOptions
-from procurement.read.decp_common import country_of, is_siret_like
+from procurement.read.decp_holders import country_of, is_siret_like
 from procurement.read.decp_json import DecpJsonReader
 from procurement.read.decp_tabular import DecpTabularReader
 

@@ -27,22 +27,24 @@ from procurement.model import Rejection, Source, Warning_
 from procurement.read.base import Cell, InputInfo, RawRecord, ReadOptions
 from procurement.read.decp_common import (
     FractionCell,
-    Holder,
-    co_contractors_warning,
     date_sort_key,
     derive_nature,
-    distinct,
     fold,
-    holder_modified_warning,
     is_blank,
     looks_like_test,
-    modified_warning,
     no_framework,
     not_given,
+    note_modified,
     placeholder_amount,
     placeholder_warning,
-    supplier_cells,
     warning,
+)
+from procurement.read.decp_holders import (
+    Holder,
+    co_contractors_warning,
+    distinct,
+    holder_modified_warning,
+    supplier_cells,
 )
 from procurement.read.json_safe import nan_as_none, not_this_format, read_checked, too_deep, unreadable
 
@@ -308,7 +310,7 @@ def _record(rec: dict, base: str, source: Source, concession: bool,
     if mods:
         for field in ("amount", "duration_months"):
             if field in cells and cells[field] is not initial[field]:
-                w = modified_warning(field, initial[field], cells[field], len(mods))
+                w = note_modified(cells, field, initial[field], cells[field], len(mods))
                 if w:
                     warnings.append(w)
         if w := holder_modified_warning(first_holder, holders, len(mods)):

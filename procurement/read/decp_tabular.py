@@ -11,19 +11,17 @@ modifications is 252 rows. Rows are grouped by `uid`, else by (acheteur id, id),
 * montant is NEVER summed across rows: the current amount is the latest `montantModification` if the
   export has one, else the current row's `montant` or, if a placeholder (0...), the latest version's that is
   not; notification and publication dates are the initial version's (decp.info rewrites them per version);
-* accounting: `rows_read` counts every non-blank data row, and
-  rows_read = orders + merged rows + rejected rows, where an order's Source has `row` = the first row
-  of its group and `merged_rows` = the others. When rows were merged, every column label names its row
-  ("F7 (montant)") because the value may come from a row other than the first.
+* accounting: `rows_read` counts every non-blank data row, and rows_read = orders + merged rows +
+  rejected rows, where an order's Source has `row` = the first row of its group and `merged_rows` = the
+  others; then every column label names its row ("F7 (montant)"): a value may come from another row.
 
 Markers: "MQ" (missing) and "CDL" (conditional, empty) are blanks; "INX <value>" is <value> with an
 "invalid_in_source" warning; in a modification column any marker ("NC" too), or a placeholder amount,
 leaves the earlier value, and an idAccordCadre marker or "Sans objet" is no framework. The Ministry's
 `idTitulaireModification` (2022) and `titulairesModification` (2019, a list in one cell) replace the
-titulaires, as a modification's `titulaires` does in the JSON reader.
-
-Memory holds, per contract, its current row, its initial row when different, and row numbers: never the
-whole file.
+titulaires, as a modification's `titulaires` does in the JSON reader. A changed amount keeps the
+initial one (`initial_amount`). Memory holds, per contract, its current row, its initial row when
+different, and row numbers: never the whole file.
 """
 
 from __future__ import annotations
@@ -43,25 +41,27 @@ from procurement.read.decp_common import (
     TABULAR_COLUMNS,
     TITULAIRE_COLUMN,
     FractionCell,
-    Holder,
     check_size,
-    co_contractors_warning,
     date_sort_key,
     derive_nature,
-    distinct,
     fold,
-    holder_modified_warning,
-    holders_in_text,
     is_blank,
     is_decp_header,
     looks_like_test,
-    modified_warning,
     no_framework,
     not_given,
+    note_modified,
     placeholder_amount,
     placeholder_warning,
-    supplier_cells,
     warning,
+)
+from procurement.read.decp_holders import (
+    Holder,
+    co_contractors_warning,
+    distinct,
+    holder_modified_warning,
+    holders_in_text,
+    supplier_cells,
 )
 from procurement.read.headers import SCAN_ROWS, column_letter, fold_mapping
 
@@ -334,7 +334,7 @@ def _order(g: _Group, layout: _Layout, file: str) -> RawRecord:
             cells[field] = Cell(label(m, mod[1]), mod[2])
             n = max(n, 1)
         current = cells.get(field)
-        if current is not None and current is not initial and (w := modified_warning(field, initial, current, n)):
+        if current is not None and current is not initial and (w := note_modified(cells, field, initial, current, n)):
             warnings.append(w)
     if len(g.amounts) > 1 and "amount" in cells:
         warnings.append(warning("inconsistent_rows", field="amount", column=cells["amount"].column,

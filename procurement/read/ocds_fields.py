@@ -12,7 +12,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from procurement.read.decp_common import Holder, co_contractors_warning, fold, is_blank
+from procurement.read.decp_common import fold, is_blank
+from procurement.read.decp_holders import Holder, co_contractors_warning
 from procurement.read.ocds_release import Unit, dict_of, list_of, show_id, text_of
 
 _DAYS_PER_MONTH = 365.25 / 12
