@@ -1,17 +1,27 @@
 """check.html: check.json's data formatted for the page; the template only lays it out.
 
 Every string the template prints is made here (labels, numbers, dates in the page's language), so that
-the template holds no logic and check.json stays free of presentation.
+the template holds no logic and check.json stays free of presentation. Values are formatted by
+`views.common.fmt_value`, as on the order pages, so that one amount reads the same everywhere.
+
+The comparison has one row per bid and one column per declared value and chantier: its width depends on
+the rulebook, never on the number of bids (one column per bid made a 300-bid tender 37,000 px wide). A
+text from the workbook (a bidder's name, the tender's object) is clipped to CLIP characters where it
+labels a row or a heading; the whole text is one link away, in the bid's details (its row links to them)
+or the tender's facts, and in the title of an unattached bid's name, which has no details.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from procurement import i18n
-from procurement.fields import FIELDS_BY_NAME, Kind
-from procurement.rulebook.render import choice_text
+from procurement.fields import FIELDS_BY_NAME
+from procurement.views.common import fmt_value
+
+# A label clipped beyond this many characters: a bidder's name rarely passes 60, and a row or heading of
+# 2,000 characters hides the table it labels.
+CLIP = 60
 
 TENDER_FACTS = ("buyer_name", "object", "nature", "procedure", "cpv", "amount", "launch_date", "place_code", "lots",
                 "env_considerations", "social_considerations", "award_criteria", "price_weight", "env_weight")
@@ -92,31 +102,6 @@ WORDS = {
 }
 
 
-def fmt_value(name: str, value: object, lang: str) -> str:
-    """One declared value as the page shows it, per field kind and language."""
-    if value is None:
-        return "—"
-    f = FIELDS_BY_NAME.get(name)
-    kind = f.kind if f else None
-    if isinstance(value, list | tuple):
-        return ", ".join(fmt_value(name, v, lang) for v in value)
-    if kind in (Kind.ENUM, Kind.ENUM_SET):
-        return choice_text(name, str(value), lang)
-    if kind is Kind.MONEY:
-        return i18n.fmt_money(float(value), lang)  # type: ignore[arg-type]
-    if kind is Kind.PERCENT:
-        return i18n.fmt_percent(float(value), lang, 0 if float(value).is_integer() else 1)  # type: ignore[arg-type]
-    if kind is Kind.DATE:
-        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-        return i18n.fmt_date(day, lang)
-    if isinstance(value, bool):
-        return ("yes" if value else "no") if lang == "en" else ("oui" if value else "non")
-    if isinstance(value, int | float):
-        number = float(value)
-        return i18n.fmt_number(number, lang, 0 if number.is_integer() else 1)
-    return str(value)
-
-
 def _score(value: float | None, lang: str) -> str:
     return "—" if value is None else i18n.fmt_number(value, lang, 0)
 
@@ -142,17 +127,33 @@ def _summary_view(s: dict[str, Any], lang: str) -> dict[str, Any]:
             "missing_labels": [_header(m, lang) for m in s["missing"]], "refs": refs}
 
 
-def _bid_view(b: dict[str, Any], lang: str) -> dict[str, Any]:
+def clip(text: str | None, limit: int = CLIP) -> dict[str, Any]:
+    """A workbook text where it labels a row or a heading: at most `limit` characters (cut at a space when
+    one is near), and the whole text (`full`) when it was cut."""
+    full = text or ""
+    flat = " ".join(full.split())
+    if len(flat) <= limit:
+        return {"text": flat, "full": None}
+    cut = flat[:limit]
+    space = cut.rfind(" ")
+    if space > limit * 2 // 3:
+        cut = cut[:space]
+    return {"text": cut.rstrip(" ,;:.-") + "…", "full": full}
+
+
+def _bid_view(b: dict[str, Any], rules: dict[str, Any], lang: str) -> dict[str, Any]:
     lacks = [{"label": _header(m["field"], lang), "rules": m["rules"], "blocking": True} for m in b["missing"]]
     blocking = {m["field"] for m in b["missing"]}
     lacks += [{"label": _header(n, lang), "rules": [], "blocking": False} for n in b["not_declared"]
               if n not in blocking]
+    messages = {f["rule"]: f.get("message", "") for f in b["findings"]}
     scores = b["scores"]
     return {
         "id": b["id"],
         "supplier": b["supplier"] or "",
+        "name": clip(b["supplier"]),
         "where": _where(b["source"], lang),
-        "failed": [_summary_view(f, lang) for f in b["failed"]],
+        "failed": [{"rule": r, "title": rules[r]["title"], "message": messages.get(r, "")} for r in b["failed"]],
         "met": b["met"],
         "lacks": lacks,
         "warnings": b["warnings"],
@@ -168,32 +169,45 @@ def _where(source: dict[str, Any], lang: str) -> str:
     return " · ".join(parts)
 
 
+def _level(score: float | None) -> str | None:
+    return None if score is None else "good" if score >= 80 else "mid" if score >= 50 else "low"
+
+
+def _comparison(comparison: dict[str, Any], bids: list[dict[str, Any]], lang: str) -> dict[str, Any]:
+    """The comparison as the page lays it out: a column per declared value and per chantier, a row per bid."""
+    values, chantiers = comparison["values"], comparison["chantiers"]
+    rows = []
+    for i, bid in enumerate(bids):
+        rows.append({
+            "bid": bid,
+            "cells": [{"text": fmt_value(v["values"][i], v["field"], lang), "missing": v["values"][i] is None}
+                       for v in values],
+            "scores": [{"text": _score(c["scores"][i], lang), "level": _level(c["scores"][i])} for c in chantiers],
+        })
+    return {
+        "header_rows": 2 if values or chantiers else 1,  # a second row names the grouped columns, if any
+        "value_columns": [_header(v["field"], lang) for v in values],
+        "chantier_columns": [f"{c['chantier']}. {i18n.chantier_name(c['chantier'], lang)}" for c in chantiers],
+        "rows": rows,
+    }
+
+
 def view_model(data: dict[str, Any]) -> dict[str, Any]:
     """check.json's data, formatted for the page: every string the template prints is made here."""
     lang = data["lang"]
     t = WORDS[lang]
+    rules = data["rules"]
     tenders = []
     for tender in data["tenders"]:
         d = tender["data"]
         comparison = tender["comparison"]
-        bids = [_bid_view(b, lang) for b in tender["bids"]]
-        rows_values = [
-            {"label": _header(v["field"], lang),
-             "cells": [{"text": fmt_value(v["field"], x, lang), "missing": x is None} for x in v["values"]]}
-            for v in comparison["values"]
-        ]
-        rows_chantiers = [
-            {"label": f"{c['chantier']}. {i18n.chantier_name(c['chantier'], lang)}",
-             "cells": [{"text": _score(x, lang), "missing": x is None,
-                        "level": None if x is None else ("good" if x >= 80 else "mid" if x >= 50 else "low")}
-                       for x in c["scores"]]}
-            for c in comparison["chantiers"]
-        ]
+        bids = [_bid_view(b, rules, lang) for b in tender["bids"]]
         tenders.append({
             "id": tender["id"],
-            "object": d.get("object", ""),
+            "heading": clip(d.get("object", ""), 2 * CLIP),
             "where": _where(tender["source"], lang),
-            "facts": [(_header(n, lang), fmt_value(n, d.get(n), lang)) for n in TENDER_FACTS],
+            "facts": [(_header(n, lang), "—" if d.get(n) is None else fmt_value(d[n], n, lang))
+                      for n in TENDER_FACTS],
             "legal": [_summary_view(s, lang) for s in tender["legal"]],
             "indicators": [_summary_view(s, lang) for s in tender["indicators"]],
             "missing": [{"label": _header(m["field"], lang), "rules": ", ".join(m["rules"])}
@@ -202,8 +216,7 @@ def view_model(data: dict[str, Any]) -> dict[str, Any]:
             "rejected_bids": [{"where": _where(r["source"], lang), "message": r["message"]}
                               for r in tender.get("rejected_bids", [])],
             "bids": bids,
-            "rows_values": rows_values,
-            "rows_chantiers": rows_chantiers,
+            "table": _comparison(comparison, bids, lang),
             "has_bid_rules": bool(comparison["chantiers"]),
             "uncovered": ", ".join(str(c) for c in comparison["chantiers_without_indicator"]),
             "not_declared_any": ", ".join(_header(n, lang) for n in comparison["not_declared_by_any"]),
@@ -226,7 +239,7 @@ def view_model(data: dict[str, Any]) -> dict[str, Any]:
         ],
         "exit_line": t["exit"].format(code=verdict["exit_status"], level=verdict["fail_on"]),
         "tenders": tenders,
-        "unattached": [_bid_view(b, lang) for b in data["unattached_bids"]],
+        "unattached": [_bid_view(b, rules, lang) for b in data["unattached_bids"]],
         "rejected": [{**r, "where": _where(r["source"], lang)} for r in data["rejected"]],
     }
 

@@ -85,11 +85,15 @@ def _warning(code: str, fr: str, en: str, value: object = None) -> Warning_:
 
 def _bid_records(records: Iterable[RawRecord | Rejection], tenders: dict[str, tuple[RawRecord, Any]],
                  sheet: str, attached: dict[tuple[str | None, int | None], str | None],
-                 refused: dict[str, int | None] | None = None) -> Iterator[RawRecord | Rejection]:
+                 refused: dict[str, int | None] | None = None,
+                 taken: dict[tuple[str | None, int | None], tuple[str, ...]] | None = None
+                 ) -> Iterator[RawRecord | Rejection]:
     """Bid records as the pipeline will read them: nature `offre`, linked to a tender, its context inherited.
     `refused`: ids of the consultations rejected, with their row: a bid citing one is told so, never
-    attached to another consultation nor said to cite one that does not exist."""
+    attached to another consultation nor said to cite one that does not exist. `taken` receives, per
+    bid row, the fields it inherited (check.json names them rather than repeating their values)."""
     refused = refused or {}
+    taken = {} if taken is None else taken
     only = next(iter(tenders)) if len(tenders) == 1 else None
     for record in records:
         if isinstance(record, Rejection):
@@ -129,10 +133,13 @@ def _bid_records(records: Iterable[RawRecord | Rejection], tenders: dict[str, tu
                 f"bid not attached: tender '{given or ''}' not found in the '{sheet}' sheet", given))
         if tender_id is not None:
             raw, order = tenders[tender_id]
-            for name in INHERITED:
-                if name not in cells and name in raw.cells and getattr(order, name) is not None:
-                    source = raw.cells[name]
-                    cells[name] = Cell(f"{sheet}!{source.column}", source.value)
+            names = tuple(name for name in INHERITED
+                          if name not in cells and name in raw.cells and getattr(order, name) is not None)
+            for name in names:
+                source = raw.cells[name]
+                cells[name] = Cell(f"{sheet}!{source.column}", source.value)
+            if names:
+                taken[(record.source.sheet, record.source.row)] = names
         attached[(record.source.sheet, record.source.row)] = tender_id
         yield record
 
@@ -197,13 +204,16 @@ def run_check(path: Path, rulebook: Any, *, fail_on: str = "legal", options: dic
 
     info_b, records_b = read_file(path, ReadOptions(sheet=bid_sheet), "xlsx")
     links: dict[tuple[str | None, int | None], str | None] = {}
+    taken: dict[tuple[str | None, int | None], tuple[str, ...]] = {}
     bid_orders: list[ScoredOrder] = []
     bid_rejected: list[Rejection] = []
-    process(_bid_records(records_b, tenders, tender_sheet, links, refused), bid_book, {}, bid_orders, bid_rejected,
-            directory, gain, waivers, today)
+    process(_bid_records(records_b, tenders, tender_sheet, links, refused, taken), bid_book, {}, bid_orders,
+            bid_rejected, directory, gain, waivers, today)
     bid_run = Run([info_b], bid_orders, bid_rejected, bid_book, used, stamp, directory, {}, waivers, today)
     check_balance(bid_run)
     attached = {i: links.get((s.order.source.sheet, s.order.source.row)) for i, s in enumerate(bid_orders)}
     rejected_to = {i: links.get((r.source.sheet, r.source.row)) for i, r in enumerate(bid_rejected)}
+    inherited = {i: taken[(s.order.source.sheet, s.order.source.row)] for i, s in enumerate(bid_orders)
+                 if (s.order.source.sheet, s.order.source.row) in taken}
     return CheckResult(path, tender_run, bid_run, attached, fail_on, used, directory, dict(sorted(gain.items())),
-                       waivers, today, rejected_to)
+                       waivers, today, rejected_to, inherited)

@@ -139,17 +139,29 @@ def test_bid_verdicts_and_what_each_lacks(checked):
     _, _, data, _ = checked
     bids = {b["id"]: b for b in data["tenders"][0]["bids"]}
     assert list(bids) == ["P01", "P02", "P03", "P04"]
-    failed = {k: [f["rule"] for f in b["failed"]] for k, b in bids.items()}
+    failed = {k: b["failed"] for k, b in bids.items()}
     assert failed == {"P01": [], "P02": ["OFR-01", "OFR-02"], "P03": ["OFR-03"], "P04": []}
+    # A failed rule is its id: its title, advice and basis are said once, in `rules`; its message is in the
+    # bid's findings.
+    assert data["rules"]["OFR-01"]["title"] and data["rules"]["OFR-01"]["advice"]
+    p02 = {f["rule"]: f for f in bids["P02"]["findings"]}
+    assert p02["OFR-01"]["status"] == "fail" and p02["OFR-01"]["message"]
     missing = {m["field"]: m["rules"] for m in bids["P03"]["missing"]}
     assert missing == {"intermediaries": ["OFR-01"], "egalim_share": ["OFR-02"]}
     assert set(bids["P03"]["not_declared"]) == {"delivery_km", "intermediaries", "organic_share", "egalim_share",
                                                 "declared_emissions"}
     assert bids["P01"]["missing"] == [] and bids["P01"]["not_declared"] == []
-    # A bid is an offer of the consultation: nature, tender and the purchase's context inherited.
+    # A bid is an offer of the consultation: nature, tender and the purchase's context inherited. What it
+    # inherits is named, its value given once, in the consultation's data.
     p01 = bids["P01"]["data"]
     assert p01["nature"] == "offre" and p01["tender_id"] == "2026-RES-017"
-    assert p01["cpv"] == "15000000" and p01["launch_date"] == "2026-09-15" and p01["place_code"] == "13001"
+    assert bids["P01"]["inherited"] == ["object", "cpv", "procedure", "launch_date", "place_code", "buyer_name"]
+    tender_data = data["tenders"][0]["data"]
+    assert not set(bids["P01"]["inherited"]) & set(p01)
+    assert tender_data["cpv"] == "15000000" and tender_data["launch_date"] == "2026-09-15"
+    assert tender_data["place_code"] == "13001"
+    # ... and what was derived from those values is the bid's own (its commune, its estimated emissions).
+    assert p01["place_commune"] and p01["estimated_emissions"]
     assert bids["P04"]["supplier"] == '=HYPERLINK("http://x","clic")'
     assert {f["rule"] for f in bids["P01"]["findings"]} == {"IND-01", "IND-02", "OFR-01", "OFR-02", "OFR-03"}
     # The consultation's indicators (not on a bid) are evaluated on each bid and say not applicable.
@@ -188,10 +200,13 @@ def test_page_content(checked):
             "publiés") in html
     assert "ce ne sont pas des critères d&#39;attribution" in html
     assert "Comparaison des offres" in html and "Ce que l&#39;offre ne renseigne pas" in html
-    # Bids are the columns, in order; their names are escaped, never markup or formulas.
-    header = html[html.index('<table class="comparison">'):html.index("</thead>", html.index('class="comparison"'))]
-    assert [header.index(f'data-bid="P0{i}"') for i in range(1, 5)] == sorted(
-        header.index(f'data-bid="P0{i}"') for i in range(1, 5))
+    # Bids are the rows, in order, each linked to its details; their names are escaped, never markup or formulas.
+    table = html[html.index('<table class="comparison">'):html.index("</table>", html.index('class="comparison"'))]
+    body = table[table.index("<tbody>"):]
+    assert [body.index(f'<tr data-bid="P0{i}">') for i in range(1, 5)] == sorted(
+        body.index(f'<tr data-bid="P0{i}">') for i in range(1, 5))
+    assert '<a href="#bid-1-3">P03</a>' in body and 'id="bid-1-3"' in html
+    assert "8. Autonomie alimentaire et circuits courts" in table[:table.index("<tbody>")]
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script" not in html
     assert "non renseigné" in html
@@ -423,7 +438,7 @@ def test_waived_legal_failure_is_shown_and_no_longer_fails_the_check(checked, tm
     # The expired waiver (P0*, OFR-01, until 2026-06-30) waives nothing: P02's short-chain indicator still fails
     # and P03's is still incomplete; the report counts both as what the waiver would have matched.
     bids = {b["id"]: b for b in data["tenders"][0]["bids"]}
-    assert [f["rule"] for f in bids["P02"]["failed"]] == ["OFR-01", "OFR-02"]
+    assert bids["P02"]["failed"] == ["OFR-01", "OFR-02"]
     assert {"field": "intermediaries", "rules": ["OFR-01"]} in bids["P03"]["missing"]
     report = data["meta"]["waivers"]
     assert report["today"] == "2026-10-01" and report["findings_waived"] == 1

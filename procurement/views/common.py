@@ -19,7 +19,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from procurement import i18n
-from procurement.fields import FIELDS_BY_NAME
+from procurement.fields import FIELDS_BY_NAME, Kind
 from procurement.pipeline import Run, meta
 from procurement.rulebook.render import choice_text
 from procurement.views.words import words
@@ -142,7 +142,11 @@ def choice_label(field: str, code: str, lang: str) -> str:
 
 
 def fmt_value(value: Any, field: str | None, lang: str) -> str:
-    """One value of an order or of a rule, as a person reads it (i18n formats, enum labels)."""
+    """One value of an order, a bid or a rule as a person reads it, the same on every page (order pages,
+    check.html): the field's kind decides — money, percentage, date, an enumeration's label — and a value
+    of an unknown field is read by its type (a string shaped YYYY-MM-DD is a date). A text field's value is
+    printed as written, even when it looks like a date (an identifier "2026-01-15" is not a day).
+    Absent: "non renseigné"; a page that shows absence otherwise tests None itself."""
     t = words(lang)
     if value is None:
         return t["not_given"]
@@ -150,23 +154,24 @@ def fmt_value(value: Any, field: str | None, lang: str) -> str:
         return t["yes"] if value else t["no"]
     if isinstance(value, dt.date):
         return i18n.fmt_date(value, lang)
-    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
-        try:
-            return i18n.fmt_date(dt.date.fromisoformat(value), lang)
-        except ValueError:
-            return value
-    kind = FIELDS_BY_NAME[field].kind.value if field in FIELDS_BY_NAME else None
-    if isinstance(value, int | float):
-        if kind == "money":
-            return i18n.fmt_money(value, lang)
-        if kind == "percent":
-            return i18n.fmt_percent(value, lang, 1 if value % 1 else 0)
-        decimals = 0 if float(value).is_integer() else 1
-        return i18n.fmt_number(value, lang, decimals)
     if isinstance(value, list | tuple | set | frozenset):
         return ", ".join(fmt_value(v, field, lang) for v in value) if value else "∅"
-    if field is not None and isinstance(value, str):
-        return choice_label(field, value, lang)
+    f = FIELDS_BY_NAME.get(field) if field is not None else None
+    kind = f.kind if f is not None else None
+    if isinstance(value, str):
+        if kind is Kind.DATE or (kind is None and len(value) == 10 and value[4] == "-" and value[7] == "-"):
+            try:
+                return i18n.fmt_date(dt.date.fromisoformat(value), lang)
+            except ValueError:
+                return value
+        return value if field is None else choice_label(field, value, lang)
+    if isinstance(value, int | float):
+        decimals = 0 if float(value).is_integer() else 1
+        if kind is Kind.MONEY:
+            return i18n.fmt_money(value, lang)
+        if kind is Kind.PERCENT:
+            return i18n.fmt_percent(value, lang, decimals)
+        return i18n.fmt_number(value, lang, decimals)
     return str(value)
 
 
