@@ -64,3 +64,21 @@ def test_value_table_numbers_values_and_forgets_past_its_limit():
     assert table.encoded(orjson.dumps([3, [1, 2]])) == listed and table.values()[listed] == [3, [1, 2]]
     assert table("") != listed and table.values()[table("")] == ""
     table.close()
+
+
+def test_value_table_holds_its_values_at_their_size():
+    """The look-up once kept orjson's bytes as keys, each in a 4 KB allocation whatever its length: 50,000
+    messages held 200 MB, and the 100,000-order run's summed RSS went from 382 to 667 MB."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        table = ValueTable()
+        before = tracemalloc.get_traced_memory()[0]
+        for k in range(5_000):
+            table(f"Fractionnement possible : {k} commandes de la classe CPV 30213 totalisent {k * 7} € HT")
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert held < 3_000_000, held  # about 100 characters a value, kept twice (look-up and spool): ~1.5 MB
+    table.close()
