@@ -25,7 +25,8 @@ from procurement.spool import Spool
 # Bytes of one element's JSON at most (a row is never split): far below V8's limit, and small enough
 # for the page's parser to hand over as it reads.
 ELEMENT_BYTES = 32 * 1024 * 1024
-TABLE_LIMIT = 50_000  # values kept in the look-up from value to number (about 200 bytes each)
+TABLE_LIMIT = 20_000  # values kept in the look-up from value to number (about 200 bytes each)
+TABLE_MEMORY = 1024 * 1024  # bytes of the table's entries kept in memory before they go to a temporary file
 
 ORDERS_OPEN = b'<script type="application/json" class="orders">['
 TABLE_OPEN = b'<script type="application/json" class="table">['
@@ -40,7 +41,9 @@ class ValueTable:
     def __init__(self, limit: int | None = None):
         self.limit = TABLE_LIMIT if limit is None else limit
         self._number: dict[str, int] = {}
-        self.entries = Spool()
+        # Its own spool spills early: forked writers inherit the parent's pages, so each megabyte kept here
+        # counts again in every one of them.
+        self.entries = Spool(memory_limit=TABLE_MEMORY)
 
     def __len__(self) -> int:
         return len(self.entries)
