@@ -8,25 +8,13 @@ the page wider than the window.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-from .conftest import ROOT
+from test_check_scale import _many_bids  # the 300-bid tender's generator, loaded once for both files
 
 WIDTH = 1280
-
-
-def _many_bids() -> Any:
-    spec = importlib.util.spec_from_file_location("check_many_bids", ROOT / "tests" / "data" / "check" / "many_bids.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("check_many_bids", module)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
