@@ -172,8 +172,9 @@ def validate(record: RawRecord, cpv_known: Callable[[str], bool] | None = None) 
                                   f"de l'année ?) ; elle est utilisée telle quelle",
                                   f"date before 2015 ({value.isoformat()}): please check (a slip in the year?); "
                                   f"it is used as it is"))
-        elif (kind is Kind.PERCENT and 0 < value <= 100 and not isinstance(cell, FractionCell)
-              and percent_is_ambiguous(cell.value)):
+        # A number is ambiguous only as 1 (read 100): only a text is read again, not every share of every row.
+        elif (kind is Kind.PERCENT and 0 < value <= 100 and (value == 100 or isinstance(cell.value, str))
+              and not isinstance(cell, FractionCell) and percent_is_ambiguous(cell.value)):
             warnings.append(_ambiguous_percent(name, cell.column, cell.value, value))
         elif kind is Kind.TEXT and isinstance(value, str) and parse.has_mojibake(value):
             warnings.append(_warn("mojibake", name, cell.column, value,
