@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PROCUREMENT := $(BIN)/procurement
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test lint bench profile clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -39,6 +39,13 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_engine.py
 	$(BIN)/python bench/bench_report.py --orders 100000
 	$(BIN)/python bench/run_bench.py $(BENCH_ARGS)
+
+# Where the time of the 100,000-order run goes, per process and stage, written into docs/performance.md;
+# `PROFILE_ARGS='--format xlsx'` profiles the xlsx input instead.
+PROFILE_ARGS ?=
+
+profile: $(STAMP)
+	$(BIN)/python bench/profile_run.py $(PROFILE_ARGS)
 
 clean:
 	rm -rf reports/*/ .pytest_cache .ruff_cache
