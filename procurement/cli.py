@@ -75,8 +75,11 @@ def main() -> None:
 @click.option("--rules", "rules_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help=tr("Référentiel YAML (par défaut : rules/relance-renouveau.yaml).",
                       "YAML rulebook (default: rules/relance-renouveau.yaml)."))
-@click.option("--sheet", help=tr("Feuille à lire dans un classeur (nom ou numéro ; par défaut la première).",
-                                 "Sheet to read in a workbook (name or number; default: the first one)."))
+@click.option("--sheet", multiple=True,
+              help=tr("Feuille à lire dans un classeur (nom ou numéro ; répétable pour en lire plusieurs ; par "
+                      "défaut la première qui a une ligne d'en-tête).",
+                      "Sheet to read in a workbook (name or number; repeatable to read several; default: the "
+                      "first one with a header row)."))
 @click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help=tr("Fichier YAML « en-tête: champ » pour des colonnes non reconnues.",
                       "YAML file of 'header: field' lines for columns that are not recognised."))

@@ -6,6 +6,7 @@ happen only when a command actually runs.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,6 +54,24 @@ def summary_line(result: Run, out_dir: Path, lang: str) -> str:
     return text + f". Rapports dans {out_dir}/"
 
 
+def sheet_lines(result: Run, lang: str) -> list[str]:
+    """What the run says of a workbook's sheets it did not read: the ones before the data (no header
+    row) and the visible ones after it, which the user may have wanted too."""
+    out = []
+    for info in result.inputs:
+        notes = dict(n.split(":", 1) for n in info.notes if n.startswith(("skipped_sheets:", "other_sheets:")))
+        name = Path(info.path).name
+        if "skipped_sheets" in notes:
+            out.append(f"{name} : feuille(s) sans ligne d'en-tête passée(s) : {notes['skipped_sheets']} ; lu : "
+                       f"{info.sheet}" if lang != "en" else
+                       f"{name}: sheet(s) without a header row skipped: {notes['skipped_sheets']}; read: {info.sheet}")
+        if "other_sheets" in notes:
+            out.append(f"{name} : autre(s) feuille(s) non lue(s) : {notes['other_sheets']} (--sheet, répétable, "
+                       f"pour les lire)" if lang != "en" else
+                       f"{name}: other sheet(s) not read: {notes['other_sheets']} (--sheet, repeatable, to read them)")
+    return out
+
+
 @dataclass(slots=True)
 class ScoreRequest:
     """Everything `procurement score` was asked to do; the CLI fills it, tests may too."""
@@ -60,7 +79,7 @@ class ScoreRequest:
     files: list[Path]
     out_dir: Path
     rules_path: Path | None = None
-    sheet: str | None = None
+    sheet: str | Sequence[str] | None = None  # several: each is read, as an input of its own
     mapping: Path | None = None
     forced_format: str | None = None
     select: list[str] = field(default_factory=list)
@@ -87,10 +106,12 @@ def run_score(req: ScoreRequest) -> int:
     formats = [f for f in (formats or registry.DEFAULT_FORMATS) if f in offered]
     rulebook = load_rules(rules_path, select, ignore)
     limit = req.max_size_mb * 1024**2
-    options = ReadOptions(sheet=sheet, mapping=load_mapping(mapping) if mapping else None, max_bytes=limit,
+    sheets = [sheet] if isinstance(sheet, str) else list(sheet or ())
+    options = ReadOptions(sheet=sheets[0] if len(sheets) == 1 else None,
+                          mapping=load_mapping(mapping) if mapping else None, max_bytes=limit,
                           max_uncompressed=limit, xlsx_engine=req.xlsx_reader)
     used = {
-        "rules": str(rules_path) if rules_path else None, "sheet": sheet,
+        "rules": str(rules_path) if rules_path else None, "sheet": sheets[0] if len(sheets) == 1 else (sheets or None),
         "mapping": str(mapping) if mapping else None, "format": forced_format,
         "select": select, "ignore": ignore, "lang": lang, "fail_on": fail_on, "formats": formats,
         "per_order": req.per_order,
@@ -118,13 +139,16 @@ def run_score(req: ScoreRequest) -> int:
     jobs = req.jobs or default_jobs()
     result = run(files, rulebook, read_options=options, forced_format=forced_format, options=used,
                  directory=directory, waivers=waiver_set, progress=None if quiet else Progress(lang),
-                 jobs=jobs, encode=lang if {"json", "jsonl"} & set(formats) else None,
+                 jobs=jobs, sheets=sheets if len(sheets) > 1 else (),
+                 encode=lang if {"json", "jsonl"} & set(formats) else None,
                  texts=lang if "xlsx" in formats else None)
     from procurement.write.outputs import write_outputs
 
     write_outputs(result, out_dir, lang, formats, req.per_order, None if quiet else Progress(lang), jobs)
     if not quiet:
         click.echo(summary_line(result, out_dir, lang))
+        for line in sheet_lines(result, lang):
+            click.echo(line, err=True)
         if waiver_set is not None and result.today is not None:
             for line in waiver_set.messages(result.today, lang):
                 click.echo(line, err=True)

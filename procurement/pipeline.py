@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from procurement.ledger import Ledger
 from procurement.model import Order, Rejection, Warning_
 from procurement.parallel import score_stream
 from procurement.portfolio import SplittingDetector
-from procurement.read import read_file
+from procurement.read import choose_reader, read_file
 from procurement.read.base import InputInfo, RawRecord, ReadOptions
 from procurement.rulebook.book import STATUSES
 from procurement.scorer import ChunkResult, Context, location, order_key, score_record
@@ -192,6 +192,18 @@ def _absorb(chunk: ChunkResult, from_worker: bool, spool: Spool, rejected: list[
         spool.append(item.blob)
 
 
+def _inputs(paths: Sequence[Path], options: ReadOptions | None, forced_format: str | None, sheets: Sequence[str]
+            ) -> Iterator[tuple[Path, ReadOptions | None]]:
+    """(file, read options) of each input: a workbook once per sheet asked for (`sheets`, the user's
+    repeated --sheet), every other file once."""
+    for path in map(Path, paths):
+        if len(sheets) > 1 and choose_reader(path, forced_format).name == "xlsx":
+            for sheet in sheets:
+                yield path, replace(options or ReadOptions(), sheet=sheet)
+        else:
+            yield path, options
+
+
 def run(
     paths: Sequence[Path],
     rulebook: Any,
@@ -203,6 +215,7 @@ def run(
     waivers: Any = None,
     progress: Any = None,
     jobs: int = 1,
+    sheets: Sequence[str] = (),
     encode: str | None = None,
     texts: str | None = None,
 ) -> Run:
@@ -223,11 +236,11 @@ def run(
 
     ledger = tally.ledger
     detector = SplittingDetector(ids=ledger.id, sources=ledger.source)
-    for path in paths:
-        info, records = read_file(Path(path), read_options, forced_format)
+    for path, opened in _inputs(paths, read_options, forced_format, sheets):
+        info, records = read_file(path, opened, forced_format)
         inputs.append(info)
         if progress is not None:
-            records = _reported(records, info, Path(path).name, progress)
+            records = _reported(records, info, path.name, progress)
         stream = score_stream(records, ctx, jobs)
         try:
             for chunk, from_worker in stream:

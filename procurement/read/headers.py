@@ -43,6 +43,11 @@ def fold_mapping(mapping: dict[str, str] | None) -> dict[str, str] | None:
     return {normalize_header(k): v for k, v in mapping.items()}
 
 
+class NoHeaderError(InputError):
+    """No header row in a table: the xlsx reader then tries the workbook's next sheet (a notice or title
+    sheet often comes first), which it may do only for this error, raised before any row is read."""
+
+
 def find_header(rows: Sequence[Sequence[object]], mapping: dict[str, str] | None, where: str) -> HeaderMap:
     """Pick the header row among the first rows of a table.
 
@@ -55,7 +60,7 @@ def find_header(rows: Sequence[Sequence[object]], mapping: dict[str, str] | None
         if count > best_count:
             best_index, best_count = index, count
     if best_count < MIN_MATCHES:
-        raise InputError(
+        raise NoHeaderError(
             "aucune ligne d'en-tête reconnue dans les 30 premières lignes (attendu par exemple : "
             "« Identifiant », « Objet », « Montant HT », « Code CPV ») ; utilisez --mapping pour "
             "indiquer vos colonnes",

@@ -92,6 +92,7 @@ class CalamineSheet:
                 names = list(self.workbook.sheet_names)
                 meta = self.workbook.sheets_metadata
                 visible = [m.visible == python_calamine.SheetVisibleEnum.Visible for m in meta]
+                self.sheets = list(zip(names, visible, strict=True))  # (name, visible), workbook order
                 self.title = pick(names, visible, wanted, where)
                 self.dates = date_styles(zf)
                 self.scan = scan_sheet(zf, sheet_part(zf, names.index(self.title)), self.dates[1])

@@ -24,6 +24,7 @@ from procurement.errors import InputError
 from procurement.model import Rejection
 from procurement.read import xlsx_calamine
 from procurement.read.base import InputInfo, RawRecord, ReadOptions
+from procurement.read.headers import NoHeaderError
 from procurement.read.tabular import Row, records_from_rows
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -210,16 +211,48 @@ class XlsxReader:
         return path.suffix.lower() in {".xlsx", ".xlsm"}
 
     def read(self, path: Path, options: ReadOptions, info: InputInfo) -> Iterator[RawRecord | Rejection]:
+        """The sheet asked for; by default the first visible sheet with a header row, the sheets before it
+        (a notice, a title page) noted as skipped and the visible ones after it as not read: a workbook's
+        other sheets are never left out silently."""
         where = str(path)
         check_archive(path, where, options.max_uncompressed, options.max_ratio)
+        if options.sheet is not None:
+            yield from self._read_sheet(path, options.sheet, options, info, where, {})
+            return
+        skipped: list[str] = []
+        notes = list(info.notes)
+        wanted: str | None = None
+        while True:
+            seen: dict[str, object] = {}
+            try:
+                yield from self._read_sheet(path, wanted, options, info, where, seen)
+                break
+            except NoHeaderError as exc:  # raised before any row was yielded: the next sheet is tried
+                skipped.append(str(seen["title"]))
+                rest = [n for n, visible in seen["sheets"] if visible and n not in skipped]  # type: ignore[attr-defined]
+                if not rest:
+                    if len(seen["sheets"]) == 1:  # type: ignore[arg-type]
+                        raise
+                    raise _no_sheet_with_header(exc, skipped) from None
+                wanted, info.notes[:] = rest[0], notes
+        if skipped:
+            info.notes.append("skipped_sheets:" + ", ".join(skipped))
+        others = [n for n, visible in seen["sheets"] if visible and n != info.sheet and n not in skipped]  # type: ignore[attr-defined]
+        if others:
+            info.notes.append("other_sheets:" + ", ".join(others))
+
+    def _read_sheet(self, path: Path, wanted: str | None, options: ReadOptions, info: InputInfo, where: str,
+                    seen: dict[str, object]) -> Iterator[RawRecord | Rejection]:
+        """One sheet's records; `seen` learns the workbook's sheets and the one read, before any row."""
         size = path.stat().st_size
         if choose_engine(options, size) == "calamine":
             try:
-                sheet = xlsx_calamine.CalamineSheet(path, options.sheet, where, pick_sheet)
+                sheet = xlsx_calamine.CalamineSheet(path, wanted, where, pick_sheet)
             except xlsx_calamine.NeedsOpenpyxl:
                 pass  # a layout the fast path cannot map exactly: the reference path reads it
             else:
                 try:
+                    seen["sheets"], seen["title"] = sheet.sheets, sheet.title
                     info.sheet = sheet.title
                     info.rows_estimate = sheet.max_row
                     yield from records_from_rows(
@@ -233,7 +266,9 @@ class XlsxReader:
         read_only = size > FULL_MODE_MAX_BYTES
         wb = _open(path, read_only, where)
         try:
-            ws = _pick_sheet(wb, options.sheet, where)
+            ws = _pick_sheet(wb, wanted, where)
+            seen["sheets"] = [(n, wb[n].sheet_state == "visible") for n in wb.sheetnames]
+            seen["title"] = ws.title
             info.sheet = ws.title
             info.rows_estimate = ws.max_row
             if read_only:
@@ -244,3 +279,13 @@ class XlsxReader:
             )
         finally:
             wb.close()
+
+
+def _no_sheet_with_header(exc: NoHeaderError, tried: list[str]) -> NoHeaderError:
+    """The header error of the first sheet, naming every sheet tried and how to choose one."""
+    listed = ", ".join(f"« {n} »" for n in tried)
+    return NoHeaderError(
+        f"{exc.message_fr} ; feuilles essayées : {listed} (choisissez-en une avec --sheet)",
+        f"{exc.message_en}; sheets tried: {listed} (choose one with --sheet)",
+        where=exc.where.rsplit(" [", 1)[0] if exc.where else None,
+    )
