@@ -61,7 +61,7 @@ import re
 from functools import cache
 from typing import Any
 
-from procurement.model import Order
+from procurement.model import Order, Warning_
 from procurement.reference import carbon, countries, cpv, geo
 
 DERIVED = (
@@ -180,13 +180,16 @@ def place_kind(code: str, declared: str | None) -> str | None:
     return None
 
 
+def _place_code(raw_code: str) -> str:
+    code = "".join(raw_code.split()).upper()
+    return "0" + code if code.isdigit() and len(code) in (1, 4) else code  # a zero lost to a spreadsheet (6088)
+
+
 @cache
 def _place(raw_code: str | None, declared: str | None) -> Found:
     if not raw_code:
         return {}, {}, None, None
-    code = "".join(raw_code.split()).upper()
-    if code.isdigit() and len(code) in (1, 4):
-        code = "0" + code  # a leading zero lost to a spreadsheet (6 -> 06, 6088 -> 06088)
+    code = _place_code(raw_code)
     kind = place_kind(code, declared)
     values: dict[str, Any] = {}
     origins: dict[str, str] = {}
@@ -243,6 +246,42 @@ def _purchase(code8: str | None) -> tuple[dict[str, Any], dict[str, str]]:
     return values, origins
 
 
+def _amp_words(in_amp: bool | None) -> tuple[str, str]:
+    if in_amp is None:
+        return "en partie dans la Métropole", "partly in the Metropolis"
+    return ("dans la Métropole", "in the Metropolis") if in_amp else ("hors Métropole", "outside the Metropolis")
+
+
+@cache
+def ambiguous_place(code: str, kind: str) -> Warning_ | None:
+    """The warning for a place code read as `kind` by guess when it is also a code of the other kind for
+    another place: half the French postcodes are also the INSEE code of another commune (13004 is
+    Marseille 4e as a postcode, Arles as a commune code). The guess stands (a file of INSEE codes must
+    not change meaning), but the user is told both readings and how to state the type."""
+    if kind not in ("commune", "postcode") or not (_fits(code, "commune") and _fits(code, "postcode")):
+        return None
+    commune, area = geo.commune(code), geo.postcode_info(code)
+    if commune is None or area is None or area.communes == (commune.code,):
+        return None
+    served = ", ".join(c.name for c in map(geo.commune, area.communes[:3]) if c is not None)
+    served += ", …" if len(area.communes) > 3 else ""
+    c_fr, c_en = _amp_words(commune.in_amp)
+    p_fr, p_en = _amp_words(area.in_amp)
+    as_commune_fr, as_commune_en = f"code INSEE de {commune.name} ({c_fr})", f"INSEE code of {commune.name} ({c_en})"
+    as_post_fr, as_post_en = f"code postal de {served} ({p_fr})", f"postcode of {served} ({p_en})"
+    read_fr, other_fr = (as_commune_fr, as_post_fr) if kind == "commune" else (as_post_fr, as_commune_fr)
+    read_en, other_en = (as_commune_en, as_post_en) if kind == "commune" else (as_post_en, as_commune_en)
+    return Warning_(
+        code="ambiguous_place", field="place_code", value=code,
+        message_fr=f"code de lieu {code} sans type : lu comme {read_fr} ; ce peut aussi être le {other_fr}. "
+                   "Précisez le type (colonne « Type de code du lieu » : commune ou code postal), ou nommez la "
+                   "colonne « Code postal du lieu d'exécution » ou « Code INSEE du lieu d'exécution »",
+        message_en=f"place code {code} without a type: read as the {read_en}; it may also be the {other_en}. "
+                   "State the type (a 'Place code type' column: commune or postcode), or name the column "
+                   "'Place postcode' or 'Place INSEE code'",
+    )
+
+
 def enrich(order: Order) -> Order:
     """A copy of `order` with every derived field recomputed and its origin recorded."""
     s_values, s_origins, s_point, s_kind = _supplier(
@@ -274,6 +313,11 @@ def enrich(order: Order) -> Order:
             update["threshold_amount"], origins["threshold_amount"] = value, "order:" + name
             break
     update["origins"] = origins
+    guessed = p_origins.get("place_type")
+    if guessed is not None and p_kind is not None:
+        warning = ambiguous_place(_place_code(order.place_code), p_kind)  # type: ignore[arg-type]
+        if warning is not None and not any(w.code == "ambiguous_place" for w in order.warnings):
+            update["warnings"] = (*order.warnings, warning)
     return order.model_copy(update=update)
 
 

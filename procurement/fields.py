@@ -69,6 +69,19 @@ STATUSES = ("siae", "ea", "esat", "ess", "none")
 PLACE_TYPES = ("commune", "postcode", "departement", "region", "country")
 BANDS = ("amp", "region_sud", "france", "eu", "outside")
 
+# Headers of a place column that say which kind of code it holds, so that its type goes with every value:
+# half the French postcodes are also the INSEE code of another commune (13004: Marseille 4e as a
+# postcode, Arles as a commune code), and a code alone cannot tell them apart.
+_PLACE_TYPE_HEADERS: dict[str, str] = {
+    "code postal du lieu d'exécution": "postcode", "code postal lieu d'exécution": "postcode",
+    "code postal du lieu": "postcode", "cp lieu d'exécution": "postcode", "cp du lieu d'exécution": "postcode",
+    "place postcode": "postcode", "postcode of the place of performance": "postcode",
+    "code insee du lieu d'exécution": "commune", "code insee lieu d'exécution": "commune",
+    "code insee du lieu": "commune", "code commune du lieu d'exécution": "commune",
+    "code commune lieu d'exécution": "commune", "place insee code": "commune",
+    "insee code of the place of performance": "commune",
+}
+
 _F = Field
 FIELDS: tuple[Field, ...] = (
     _F("id", Kind.CODE, "Identifiant", "Id",
@@ -137,7 +150,7 @@ FIELDS: tuple[Field, ...] = (
         "duration (months)", "duration months")),
     _F("place_code", Kind.CODE, "Lieu d'exécution", "Place of performance",
        ("lieuexecution_code", "lieuexecution.code", "lieu d'exécution", "lieu d'execution", "lieu d exécution",
-        "code lieu d'exécution", "lieu", "place of performance", "place code"),
+        "code lieu d'exécution", "lieu", "place of performance", "place code", *_PLACE_TYPE_HEADERS),
        help_fr="Code INSEE de la commune, code postal ou département du lieu d'exécution.",
        help_en="INSEE commune code, postcode or département of the place of performance."),
     _F("place_type", Kind.ENUM, "Type de code du lieu", "Place code type",
@@ -284,6 +297,8 @@ def _build_header_index() -> dict[str, str]:
 
 
 HEADER_INDEX: dict[str, str] = _build_header_index()
+# Folded header of a place column -> the place type its values have (see _PLACE_TYPE_HEADERS).
+PLACE_TYPE_OF_HEADER: dict[str, str] = {normalize_header(h): kind for h, kind in _PLACE_TYPE_HEADERS.items()}
 
 
 _UNITS = re.compile(r"\([^)]*\)|\b(?:en )?(?:euros?|eur)\b|€")

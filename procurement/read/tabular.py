@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from itertools import chain
 
 from procurement.errors import InputError
+from procurement.fields import PLACE_TYPE_OF_HEADER, normalize_header
 from procurement.model import Rejection, Source, Warning_
 from procurement.read.base import Cell, InputInfo, RawRecord, ReadOptions
 from procurement.read.headers import SCAN_ROWS, column_letter, find_header, fold_mapping
@@ -64,6 +65,7 @@ def records_from_rows(
     if not has_id:
         info.notes.append("no_id_column")
     original_headers = [(i, h) for i, h in enumerate(header.headers) if h]
+    implied = _implied_place_type(header, labels)
     blank = 0
 
     for number, cells, hidden in chain(head[header.row_index + 1 :], rows):
@@ -79,6 +81,8 @@ def records_from_rows(
                 value = cells[col]
                 if not _is_blank(value):
                     record.cells[name] = Cell(labels[col], value)
+        if implied is not None and "place_code" in record.cells:
+            record.cells["place_type"] = implied
         if not has_id:
             record.cells["id"] = Cell("-", f"{sheet or 'L'}-{number}" if sheet else f"L{number}")
         record.original = {h: (cells[i] if i < width else None) for i, h in original_headers}
@@ -101,3 +105,14 @@ def records_from_rows(
         yield record
     if blank:
         info.notes.append(f"blank_rows:{blank}")
+
+
+def _implied_place_type(header, labels: dict[int, str]) -> Cell | None:
+    """The place type a place column's header states (« Code postal du lieu d'exécution »), as the cell
+    every row with a place code gets, unless a column gives the type row by row."""
+    fields = header.columns
+    if "place_type" in fields.values():
+        return None
+    col = next((c for c, name in fields.items() if name == "place_code"), None)
+    kind = None if col is None else PLACE_TYPE_OF_HEADER.get(normalize_header(header.headers[col]))
+    return None if kind is None else Cell(labels[col], kind)
