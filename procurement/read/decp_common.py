@@ -3,8 +3,8 @@
 Readers locate values; they do not parse them. The few decisions made here are the DECP-specific ones
 the generic parsers cannot know: which nature a 2024 record has (it moved to `techniques`), whether a
 titulaire id is a SIRET (only `typeIdentifiant` says so), which country a VAT or HORS-UE id names,
-whether an objet looks like a test record, that a modification's placeholder amount says nothing, and
-that DECP shares are 0-1 fractions. See ../shared/notes/decp-format.md §3, §4 and §8.
+whether an objet looks like a test record, that a modification's placeholder amount or duration says
+nothing, and that DECP shares are 0-1 fractions. See ../shared/notes/decp-format.md §3, §4 and §8.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from procurement.errors import InputError
 from procurement.model import Warning_
 from procurement.parse.blank import is_blank as is_marker
 from procurement.parse.errors import ParseError
-from procurement.parse.numeric import is_placeholder_amount, parse_money
+from procurement.parse.numeric import is_placeholder_amount, parse_integer, parse_money
 from procurement.read.base import Cell
 
 
@@ -80,6 +80,23 @@ def placeholder_amount(value: object) -> bool:
     except ParseError:
         return False
     return x is not None and is_placeholder_amount(x)
+
+
+def placeholder_duration(value: object) -> bool:
+    """A modification duration of 0 months or less: no contract lasts that long, so it stands for "unknown".
+
+    Applied, a modification's `dureeMois` 0 made a 36-month contract last 0 months, which the rules then
+    read as a real duration. An unreadable value is applied (its row is rejected), as for an amount."""
+    try:
+        x = parse_integer(value)
+    except ParseError:
+        return False
+    return x is not None and x <= 0
+
+
+def placeholder_modification(what: str, value: object) -> bool:
+    """`placeholder_amount` or `placeholder_duration`, by the modification's field ("amount", "duration")."""
+    return placeholder_amount(value) if what == "amount" else placeholder_duration(value)
 
 
 _DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
@@ -174,6 +191,12 @@ _TEMPLATES: dict[str, tuple[str, str]] = {
         "montant de remplissage ({value}) dans une modification, ignoré : le montant connu avant elle ({kept}) reste",
         "placeholder amount ({value}) in a modification, ignored: the amount known before it ({kept_en}) stays",
     ),
+    "placeholder_duration": (  # its code is "placeholder_modification" too: see placeholder_warning
+        "durée nulle ou négative ({value} mois) dans une modification, ignorée : la durée connue avant elle "
+        "({kept}) reste",
+        "zero or negative duration ({value} months) in a modification, ignored: the duration known before it "
+        "({kept_en}) stays",
+    ),
     "unreadable_holders": (
         "titulaires de la modification illisibles (« {value} ») : les titulaires connus avant elle sont gardés",
         "unreadable titulaires in the modification ('{value}'): the titulaires known before it are kept",
@@ -192,8 +215,8 @@ _WHAT = {
 
 
 def warning(code: str, *, field: str | None = None, column: str | None = None, value: object = None,
-            **params: object) -> Warning_:
-    fr, en = _TEMPLATES[code]
+            template: str | None = None, **params: object) -> Warning_:
+    fr, en = _TEMPLATES[template or code]
     if field in _WHAT:
         params.setdefault("what", _WHAT[field][0])
         params.setdefault("what_en", _WHAT[field][1])
@@ -220,10 +243,24 @@ def note_modified(cells: dict[str, Cell], field: str, initial: Cell | None, curr
     return w
 
 
-def placeholder_warning(skipped: Cell, kept: Cell | None) -> Warning_:
-    """The 'placeholder_modification' warning: which amount was ignored, and which one stands."""
-    return warning("placeholder_modification", field="amount", column=skipped.column, value=skipped.value,
-                   kept="inconnu" if kept is None else kept.value, kept_en="unknown" if kept is None else kept.value)
+def placeholder_warning(skipped: Cell, kept: Cell | None, field: str = "amount") -> Warning_:
+    """The 'placeholder_modification' warning: which amount or duration was ignored, and which one stands.
+    One code for both, the field telling which: a program counting the modifications ignored needs one."""
+    if field == "amount":
+        return warning("placeholder_modification", field=field, column=skipped.column, value=skipped.value,
+                       kept="inconnu" if kept is None else kept.value,
+                       kept_en="unknown" if kept is None else kept.value)
+    return warning("placeholder_modification", field=field, column=skipped.column, value=skipped.value,
+                   template="placeholder_duration", kept="inconnue" if kept is None else f"{kept.value} mois",
+                   kept_en="unknown" if kept is None else f"{kept.value} months")
+
+
+def skipped_warning(what: str, skipped: Cell, cells: dict[str, Cell]) -> Warning_:
+    """The warning for a tabular modification value ignored (`what`: "amount", "duration" or "holders")."""
+    if what == "holders":
+        return warning("unreadable_holders", field="supplier_siret", column=skipped.column, value=skipped.value)
+    field = "amount" if what == "amount" else "duration_months"
+    return placeholder_warning(skipped, cells.get(field), field)
 
 
 # --- tabular exports ----------------------------------------------------------------------------

@@ -11,8 +11,8 @@ What the reader decides (notes §8.6): the current montant / valeurGlobale, dure
 the initial ones replaced by each modification in id (else date, else document) order; the first
 titulaire is the supplier, its id a SIRET only when `typeIdentifiant` says so; the nature comes from
 `techniques` / `idAccordCadre` in 2024 (a marker or "Sans objet" there is no accord-cadre); NaN literals are
-blanks, and a marker ("NC") or a placeholder amount (0) in a modification keeps the earlier value; control
-characters in strings are read.
+blanks, and a marker ("NC"), a placeholder amount (0) or a duration of 0 months or less in a
+modification keeps the earlier value; control characters in strings are read.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from procurement.read.decp_common import (
     no_framework,
     not_given,
     note_modified,
-    placeholder_amount,
+    placeholder_modification,
     placeholder_warning,
     warning,
 )
@@ -299,8 +299,8 @@ def _record(rec: dict, base: str, source: Source, concession: bool,
         for field, keys in (("amount", amount_keys), ("duration_months", ("dureeMois",))):
             for key in keys:
                 if not not_given(m.get(key)):  # a modification's "NC" changes nothing
-                    if field == "amount" and placeholder_amount(m[key]):  # nor does its 0
-                        warnings.append(placeholder_warning(Cell(f"{p}.{key}", m[key]), cells.get(field)))
+                    if placeholder_modification(field.split("_")[0], m[key]):  # nor does its 0
+                        warnings.append(placeholder_warning(Cell(f"{p}.{key}", m[key]), cells.get(field), field))
                     else:
                         cells[field] = Cell(f"{p}.{key}", m[key])
                     break

@@ -16,11 +16,11 @@ modifications is 252 rows. Rows are grouped by `uid`, else by (acheteur id, id),
   others; then every column label names its row ("F7 (montant)"): a value may come from another row.
 
 Markers: "MQ" (missing) and "CDL" (conditional, empty) are blanks; "INX <value>" is <value> with an
-"invalid_in_source" warning; in a modification column any marker ("NC" too), or a placeholder amount,
-leaves the earlier value, and an idAccordCadre marker or "Sans objet" is no framework. The Ministry's
-`idTitulaireModification` (2022) and `titulairesModification` (2019, a list in one cell) replace the
-titulaires, as a modification's `titulaires` does in the JSON reader. A changed amount keeps the
-initial one (`initial_amount`). Memory holds, per contract, its current row, its initial row when
+"invalid_in_source" warning; in a modification column any marker ("NC" too), a placeholder amount or a
+duration of 0 months or less leaves the earlier value, and an idAccordCadre marker or "Sans objet" is no
+framework. The Ministry's `idTitulaireModification` (2022) and `titulairesModification` (2019, a list in
+one cell) replace the titulaires, as a modification's `titulaires` does in the JSON reader. A changed amount
+keeps the initial one (`initial_amount`). Memory holds, per contract, its current row, its initial row when
 different, and row numbers: never the whole file.
 """
 
@@ -52,7 +52,9 @@ from procurement.read.decp_common import (
     not_given,
     note_modified,
     placeholder_amount,
+    placeholder_modification,
     placeholder_warning,
+    skipped_warning,
     warning,
 )
 from procurement.read.decp_holders import (
@@ -270,12 +272,12 @@ class DecpTabularReader:
             if not not_given(amount) and not placeholder_amount(amount) and (
                     g.last_amount is None or vkey > g.last_amount[0]):
                 g.last_amount = (vkey, number, amount)
-            # A modification's marker ("NC") or placeholder amount (0) says nothing: the value known before it stays.
+            # A modification's marker ("NC"), placeholder amount or 0 months says nothing: the value known before stays.
             for attr, role in (("mod_amount", "@mod_amount"), ("mod_duration", "@mod_duration")):
                 v = value(row, col(role))
                 seen = getattr(g, attr)
-                if attr == "mod_amount" and not not_given(v) and placeholder_amount(v):
-                    g.skipped.setdefault("amount", (number, v))
+                if not not_given(v) and placeholder_modification(attr[4:], v):  # "amount", "duration"
+                    g.skipped.setdefault(attr[4:], (number, v))
                 elif not not_given(v) and (seen is None or vkey >= seen[0]):
                     setattr(g, attr, (vkey, number, v))
             new = _mod_holders(layout.roles, number, row, g)
@@ -349,10 +351,8 @@ def _order(g: _Group, layout: _Layout, file: str) -> RawRecord:
 
     holders = distinct([_holder(layout.slots[slot], n_, ident, kind, name, label)
                         for n_, slot, ident, kind, name in g.holders])
-    for what, (row_no, v) in g.skipped.items():  # a placeholder amount, unreadable titulaires: both ignored
-        skipped = Cell(label(layout.roles["@mod_" + what], row_no), v)
-        warnings.append(placeholder_warning(skipped, cells.get("amount")) if what == "amount" else
-                        warning("unreadable_holders", field="supplier_siret", column=skipped.column, value=v))
+    for what, (row_no, v) in g.skipped.items():  # a placeholder amount or duration, unreadable titulaires: ignored
+        warnings.append(skipped_warning(what, Cell(label(layout.roles["@mod_" + what], row_no), v), cells))
     if g.mod_holders:  # the Ministry's modification titulaires: the same rule as the JSON reader's
         id_col, type_col = layout.roles.get("@mod_holder_id"), layout.roles.get("@mod_holder_type")
         parts = {"id": id_col} if type_col is None else {"id": id_col, "type": type_col}
