@@ -118,6 +118,9 @@ BID_COLUMNS: tuple[Column, ...] = (
            "Share of organic products in the bid, in % (0 to 100).", 12),
     Column("egalim_share", "Part de produits durables et de qualité (loi EGAlim, bio compris), en % (0 à 100).",
            "Share of sustainable and quality products (EGAlim law, organic included), in % (0 to 100).", 12),
+    Column("meat_fish_egalim_share", "Part de viandes et produits de la pêche durables et de qualité (loi EGAlim), "
+                                     "en % (0 à 100).",
+           "Share of sustainable and quality meat and fishery products (EGAlim law), in % (0 to 100).", 14),
     Column("recycled_share", "Part de produits issus du réemploi, de la réutilisation ou du recyclage (loi "
                              "AGEC), en % (0 à 100).",
            "Share of products from reuse or recycling (AGEC law), in % (0 to 100).", 14),

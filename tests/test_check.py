@@ -551,6 +551,9 @@ def test_default_rulebook_verdicts_on_the_tender(default_checked):
         # the bids.)
         "CARB-03": "not_applicable", "SANTE-01": "not_applicable", "CIRC-01": "not_applicable",
         "LAND-01": "not_applicable", "FOOD-01": "not_applicable",
+        # Rulebook 1.3.0: the EGAlim shares a bid offers (EGA-04, EGA-05) are judged on the bids only, and
+        # FOOD-02 (the kitchen's short chain) on collective catering services, which food supplies are not.
+        "EGA-04": "not_applicable", "EGA-05": "not_applicable", "FOOD-02": "not_applicable",
     }
     env10 = next(f for f in tender["legal"] if f["rule"] == "ENV-10")
     assert "L2152-7" in env10["message"] and env10["advice"]
@@ -576,15 +579,18 @@ def test_default_rulebook_verdicts_on_the_bids(default_checked):
     bids = {b["id"]: b for b in data["tenders"][0]["bids"]}
     applicable = {k: {f["rule"]: f["status"] for f in b["findings"] if f["status"] != "not_applicable"}
                   for k, b in bids.items()}
-    # CARB-02 applies to every bid: each declares its emissions or is carbon-significant (about 1 000 k€ x
-    # 540 kgCO2e/k€ = 540 t or more). P03 declares no figure.
+    # CARB-02 applies to the bids that declare their emissions (rulebook 1.3.0): a bid is never judged on
+    # the estimate from its own price, so P03, which gives no figure, is not applicable (it failed in 1.2.0).
     # FOOD-01 (rulebook 1.1.0; it did not apply in 1.0.0): CPV 15000000, inherited from the consultation, is
     # the whole food division; a contract coded with it buys food, so the table cpv_denrees now holds the
     # code itself (animal feed 157 and tobacco 1599 stay out). At most one intermediary: P01 (0) and P04 (1)
     # pass, P02 (3) fails, P03 gives no figure.
-    assert applicable == {"P01": {"CARB-02": "pass", "FOOD-01": "pass"}, "P02": {"CARB-02": "pass", "FOOD-01": "fail"},
-                          "P03": {"CARB-02": "fail", "FOOD-01": "insufficient_data"},
-                          "P04": {"CARB-02": "pass", "FOOD-01": "pass"}}
+    # EGA-04 (rulebook 1.3.0): at least 50 % EGAlim products, 20 % organic: P01 (60/30) and P04 (50/25) pass,
+    # P02 (45/10) fails, P03 gives no share.
+    assert applicable == {"P01": {"CARB-02": "pass", "FOOD-01": "pass", "EGA-04": "pass"},
+                          "P02": {"CARB-02": "pass", "FOOD-01": "fail", "EGA-04": "fail"},
+                          "P03": {"FOOD-01": "insufficient_data", "EGA-04": "insufficient_data"},
+                          "P04": {"CARB-02": "pass", "FOOD-01": "pass", "EGA-04": "pass"}}
 
 
 def test_default_rulebook_compares_bids_on_its_bid_indicators(tmp_path):
@@ -616,13 +622,16 @@ def test_default_rulebook_compares_bids_on_its_bid_indicators(tmp_path):
 
     # Fruit and vegetables (CPV 15300000, in cpv_denrees): FOOD-01 (at most one intermediary between producer
     # and buyer, a lawful criterion under R2152-7) applies to each bid: P01 0 and P04 1 intermediary pass, P02
-    # (3) fails, P03 gives no figure. CARB-02: P01, P02, P04 declare emissions; P03 does not, for a purchase
-    # estimated at 1 050 k€ x 540 kgCO2e/k€ = 567 t, over the 100 t of the rule.
+    # (3) fails, P03 gives no figure. CARB-02: P01, P02, P04 declare emissions; P03 does not and is not
+    # judged on the estimate from its own price (rulebook 1.3.0). EGA-04: P01 (60/30), P04 (50/25) pass,
+    # P02 (45/10) fails, P03 gives no share.
     assert verdicts(food_t) == {
-        "P01": {"CARB-02": "pass", "FOOD-01": "pass"}, "P02": {"CARB-02": "pass", "FOOD-01": "fail"},
-        "P03": {"CARB-02": "fail", "FOOD-01": "insufficient_data"}, "P04": {"CARB-02": "pass", "FOOD-01": "pass"}}
+        "P01": {"CARB-02": "pass", "FOOD-01": "pass", "EGA-04": "pass"},
+        "P02": {"CARB-02": "pass", "FOOD-01": "fail", "EGA-04": "fail"},
+        "P03": {"FOOD-01": "insufficient_data", "EGA-04": "insufficient_data"},
+        "P04": {"CARB-02": "pass", "FOOD-01": "pass", "EGA-04": "pass"}}
     scores = {c["chantier"]: c["scores"] for c in food_t["comparison"]["chantiers"]}
-    assert scores == {2: [100.0, 100.0, 0.0, 100.0], 8: [100.0, 0.0, None, 100.0]}
+    assert scores == {2: [100.0, 100.0, None, 100.0], 8: [100.0, 0.0, None, 100.0]}
     assert {"field": "intermediaries", "rules": ["FOOD-01"]} in food_t["bids"][2]["missing"]
     # Office furniture (CPV 39130000, an AGEC category of décret 2024-134): CIRC-01 (reuse or recycled share of
     # at least 20 %) applies: M01 (40 %) passes, M02 (5 %) fails. CARB-02: M01 declares its emissions; M02
@@ -630,10 +639,10 @@ def test_default_rulebook_compares_bids_on_its_bid_indicators(tmp_path):
     assert verdicts(furniture_t) == {"M01": {"CARB-02": "pass", "CIRC-01": "pass"}, "M02": {"CIRC-01": "fail"}}
     scores = {c["chantier"]: c["scores"] for c in furniture_t["comparison"]["chantiers"]}
     assert scores == {2: [100.0, None], 6: [100.0, 0.0]}
-    # Those are the three indicators the rulebook applies to bids; none reads who or where the bidder is.
+    # Those are the indicators the rulebook applies to these bids; none reads who or where the bidder is.
     used = {f["rule"] for t in data["tenders"] for b in t["bids"] for f in b["findings"]
             if f["status"] != "not_applicable"}
-    assert used == {"FOOD-01", "CARB-02", "CIRC-01"}
+    assert used == {"FOOD-01", "CARB-02", "CIRC-01", "EGA-04"}
     # ... and none of them applies to the consultations themselves (rulebook 1.1.0): the food one is coded in
     # cpv_denrees and carbon-significant (1 200 k€ x 540 kgCO2e/k€ = 648 t), the furniture one is an AGEC
     # category, yet neither is asked for a value only a bid has.
@@ -669,7 +678,8 @@ def test_fail_on_kpi_is_not_failed_by_values_only_bids_have(tmp_path):
     # ENV-12 (price may not be the sole criterion, R2152-7 from 2026-08-21): without the price weight, the
     # 15 % environmental criterion proves that price is not alone (it was insufficient_data in 1.0.0).
     assert statuses["ENV-12"] == "pass"
-    assert {b["id"]: b["met"] for b in t["bids"]} == {"P01": ["CARB-02", "FOOD-01"], "P04": ["CARB-02", "FOOD-01"]}
+    assert {b["id"]: b["met"] for b in t["bids"]} == {"P01": ["CARB-02", "FOOD-01", "EGA-04"],
+                                                      "P04": ["CARB-02", "FOOD-01", "EGA-04"]}
     assert data["verdict"]["failures"] == {"legal": 0, "risk": 0, "kpi": 0}
     assert result.exit_code == 0, result.output
 

@@ -134,8 +134,10 @@ def test_a_call_off_above_the_threshold_needs_the_social_condition():
 
 
 def test_a_call_off_below_the_threshold_is_left_to_its_framework():
+    # Cleaning services (90610000): not a social or specific service, so the threshold is 216 000 €; without a
+    # CPV the rule cannot tell 216 000 € from 750 000 € (rulebook 1.3.0).
     common = {"launch_date": D("2026-09-10"), "nature": "marche_subsequent", "framework_id": "AC26-0004",
-              "contract_type": "services", "social_considerations": ("none",)}
+              "contract_type": "services", "cpv": "90610000", "social_considerations": ("none",)}
     assert _status("SOC-10", amount=150000, **common) == "not_applicable"
     # The framework agreement itself is judged at its maximum amount.
     assert _status("SOC-10", amount=600000, **{**common, "nature": "accord_cadre", "framework_id": None}) == "fail"
@@ -172,7 +174,8 @@ def test_procedure_threshold_is_judged_on_the_initial_amount():
                  "launch_date": D("2026-02-01")}, ("not_applicable", 200000), ("fail", 230000)),
     ("PROC-04", {"procedure": "procedure_adaptee", "contract_type": "travaux", "launch_date": D("2026-02-01")},
      ("not_applicable", 5000000), ("fail", 6000000)),
-    ("SOC-10", {"contract_type": "services", "launch_date": D("2026-09-10"), "social_considerations": ("none",)},
+    ("SOC-10", {"contract_type": "services", "cpv": "90610000", "launch_date": D("2026-09-10"),
+                "social_considerations": ("none",)},
      ("not_applicable", 200000), ("fail", 250000)),
 ])
 def test_every_threshold_rule_judges_the_initial_amount(rule, values, below, above):
