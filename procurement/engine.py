@@ -78,7 +78,10 @@ class Finding:
 
     @property
     def evidence(self) -> list[dict[str, Any]]:
-        """Each condition evaluated: part (validity / applies_when / require), field, op, expected, actual, result."""
+        """Each condition evaluated: part (validity / applies_when / require), field, op, expected, actual, result.
+
+        A condition under a `not` reads `not <op>` with the negated result (compiler.LeafNode): a row
+        never reads against the verdict it explains."""
         return [{"part": p, "field": f, "op": o, "expected": e, "actual": a, "result": r}
                 for p, f, o, e, a, r in self._explain()[0]]
 

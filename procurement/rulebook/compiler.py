@@ -14,7 +14,9 @@ any is None, else True; `any` is True if any part is True, else None if any is N
 
 Evidence is not built on the fast path: each node also has `explain`, which re-evaluates every leaf
 (no short-circuit) and records `(part, field, op, expected, actual, result)`. Evaluation is pure, so
-the explanation given later, from the same values, is the one that produced the verdict.
+the explanation given later, from the same values, is the one that produced the verdict. A leaf under
+an odd number of `not` records the negated test (`not matches_words`, and its result negated): the row
+then says what the verdict rests on (compile_condition says why).
 
 `explain` also collects the MISSING fields: those whose knowledge could change the result. A node whose
 result is already decided (an `all` with a False part, an `any` with a True part, a known leaf) has none,
@@ -32,7 +34,7 @@ from typing import Any, ClassVar
 
 from procurement.fields import FIELDS_BY_NAME
 from procurement.rulebook.inline import inline_leaf
-from procurement.rulebook.operators import OPERATORS, Tables, ValueProblem, did_you_mean
+from procurement.rulebook.operators import NEGATION, OPERATORS, Tables, ValueProblem, did_you_mean
 from procurement.rulebook.render import format_value
 from procurement.rulebook.schema import AllOf, AnyOf, Leaf, NotOf
 
@@ -67,12 +69,19 @@ class CompileContext:
 
 
 class LeafNode:
-    __slots__ = ("expected", "fast", "field", "i", "op", "pred", "sees_unknown")
+    """One test on one field. Under an odd number of `not` (`negated`), its evidence row is the negated
+    test's: op `not <op>` and the negation of the result, so that a row never reads against its verdict
+    (RISK-01's `not matches_words` failing showed `matches_words -> true`). `explain` still returns the
+    test's own result, which the `not` above it negates."""
+
+    __slots__ = ("expected", "fast", "field", "i", "negated", "op", "pred", "sees_unknown", "shown_op")
 
     def __init__(self, field: str, op: str, expected: Any, i: int, pred: Callable[[Any], bool], sees_unknown: bool,
-                 inline: Fast | None = None):
+                 inline: Fast | None = None, negated: bool = False):
         self.field, self.op, self.expected, self.i, self.pred = field, op, expected, i, pred
         self.sees_unknown = sees_unknown
+        self.negated = negated
+        self.shown_op = NEGATION + op if negated else op
         if inline is not None:
             self.fast = inline
         elif sees_unknown:
@@ -88,7 +97,8 @@ class LeafNode:
     def explain(self, vals: tuple, part: str, out: list[EvidenceRow], missing: list[str] | None = None) -> bool | None:
         v = vals[self.i]
         r = self.pred(v) if (v is not None or self.sees_unknown) else None
-        out.append((part, self.field, self.op, self.expected, v, r))
+        out.append((part, self.field, self.shown_op, self.expected, v,
+                    (not r) if self.negated and r is not None else r))
         if r is None and missing is not None:
             missing.append(self.field)
         return r
@@ -242,23 +252,28 @@ class NotNode(_Group):
 # ---------------------------------------------------------------------------------------------------------
 
 
-def compile_condition(cond: Any, ctx: CompileContext, path: tuple = ()) -> Any | None:
-    """Compile a condition model; report problems through ctx and return None when it cannot compile."""
+def compile_condition(cond: Any, ctx: CompileContext, path: tuple = (), negated: bool = False) -> Any | None:
+    """Compile a condition model; report problems through ctx and return None when it cannot compile.
+
+    `negated`: the condition lies under an odd number of `not`. Its leaves then record the negated test
+    in the evidence (`LeafNode`): the condition read with its `not`s pushed down to the leaves (De
+    Morgan: `not all` is `any` of the negations), where every row's result counts for the verdict in the
+    same direction — true rows for a pass or an applicable rule, false rows for a fail."""
     if isinstance(cond, AllOf | AnyOf):
         key = "all" if isinstance(cond, AllOf) else "any"
         parts = cond.all_ if isinstance(cond, AllOf) else cond.any_
-        children = [compile_condition(c, ctx, (*path, key, i)) for i, c in enumerate(parts)]
+        children = [compile_condition(c, ctx, (*path, key, i), negated) for i, c in enumerate(parts)]
         if any(c is None for c in children):
             return None
         return AllNode(children) if key == "all" else AnyNode(children)
     if isinstance(cond, NotOf):
-        child = compile_condition(cond.not_, ctx, (*path, "not"))
+        child = compile_condition(cond.not_, ctx, (*path, "not"), not negated)
         return None if child is None else NotNode(child)
     assert isinstance(cond, Leaf)
-    return _compile_leaf(cond, ctx, path)
+    return _compile_leaf(cond, ctx, path, negated)
 
 
-def _compile_leaf(leaf: Leaf, ctx: CompileContext, path: tuple) -> LeafNode | None:
+def _compile_leaf(leaf: Leaf, ctx: CompileContext, path: tuple, negated: bool = False) -> LeafNode | None:
     field = FIELDS_BY_NAME.get(leaf.field)
     op = OPERATORS.get(leaf.op)
     ok = True
@@ -302,4 +317,4 @@ def _compile_leaf(leaf: Leaf, ctx: CompileContext, path: tuple) -> LeafNode | No
             return None
     i = ctx.slots(field.name)
     return LeafNode(field.name, op.name, leaf.value, i, op.make(prepared, field), op.sees_unknown,
-                    inline_leaf(op.name, i, prepared, field))
+                    inline_leaf(op.name, i, prepared, field), negated)

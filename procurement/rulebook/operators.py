@@ -309,3 +309,24 @@ OPERATORS: dict[str, Operator] = {
     )
 }
 
+
+# The op of an evidence row whose leaf lies under an odd number of `not`: "not matches_words", with the
+# negated test's result (compiler.LeafNode). Evidence rows never show `not` otherwise.
+NEGATION = "not "
+
+
+def split_op(op: str) -> tuple[str, bool]:
+    """(the operator's name, whether the row is its negation) of an evidence row's op."""
+    return (op[len(NEGATION):], True) if op.startswith(NEGATION) else (op, False)
+
+
+def op_phrase(op: str, lang: str) -> str | None:
+    """The phrase of an evidence row's op, "{field} ... {value}", in French or English; a negated op's
+    reads "pas : ..." / "not: ..." as `rules explain` writes a `not`. None for an op of no operator
+    (RISK-02's `group_sum_gte`)."""
+    name, negated = split_op(op)
+    operator = OPERATORS.get(name)
+    if operator is None:
+        return None
+    phrase = operator.phrase_en if lang == "en" else operator.phrase_fr
+    return ("not: " if lang == "en" else "pas : ") + phrase if negated else phrase

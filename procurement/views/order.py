@@ -10,7 +10,7 @@ from typing import Any
 
 from procurement import i18n
 from procurement.reference import cpv_label
-from procurement.rulebook.operators import OPERATORS
+from procurement.rulebook.operators import OPERATORS, op_phrase, split_op
 from procurement.views.common import (
     KIND_ORDER,
     STATUS_ORDER,
@@ -40,17 +40,16 @@ def order_file_name(scored: Any) -> str:
 
 
 def _phrase(op: str, field: str, expected: Any, part: str, lang: str) -> str:
-    operator = OPERATORS.get(op)
     label = field_label(field, lang)
     if part == "validity":
         lo, hi = [*list(expected or ()), None, None][:2]
         low = i18n.fmt_date(lo, lang) if lo else "…"
         high = i18n.fmt_date(hi, lang) if hi else "…"
         return f"{label} : {low} → {high}"
-    if operator is None:
+    template = op_phrase(op, lang)  # a negated op ("not matches_words") reads "pas : ..."
+    if template is None:
         return f"{label} {op} {fmt_value(expected, field, lang)}"
-    template = operator.phrase_en if lang == "en" else operator.phrase_fr
-    value = "" if operator.prepare is None else fmt_value(expected, field, lang)
+    value = "" if OPERATORS[split_op(op)[0]].prepare is None else fmt_value(expected, field, lang)
     return template.replace("{field}", label).replace("{value}", value)
 
 

@@ -120,7 +120,9 @@ class Evidence(_Strict):
 
     part: Literal["validity", "applies_when", "require", "portfolio"]
     field: str
-    op: str
+    op: str = Field(description="The operator (docs/rules.md). A condition under a `not` reads `not <operator>` "
+                    "(e.g. `not matches_words`), with `result` the negated test's: a row never reads against "
+                    "its verdict.")
     expected: Any = None
     actual: Any = None
     result: bool | None = Field(description="true, false, or null when the value was unknown.")
