@@ -22,9 +22,24 @@ whether a MAPA was advertised there, so every pair of MAPAs above it would be fl
 
 Not counted: bids (nature `offre`), call-offs of a framework agreement (`marche_subsequent`, or any
 order with a `framework_id`): the framework was competed as a whole; concessions (another regime);
-orders without amount, CPV, type or date; and the second copy of a contract published twice under two
-ids (same buyer, supplier, amount and date: a frequent DECP duplicate, not a split), listed in
-`duplicates`.
+orders without amount, CPV, type or date; and later copies of an order already counted (the first one
+read is kept), which are of two kinds:
+    same order      the same buyer (SIRET, else name, as the duplicate-id warning) and id, with the same
+                    amount and date, whatever the supplier says: one order read twice (a file scored
+                    twice, an export and its correction). The same id with another amount or date is
+                    counted: lines of one purchase order, or an id used as a placeholder ("NC").
+    same contract   another id, but the same supplier (known), amount and date, when both are
+                    publications of contracts: a frequent DECP duplicate (one contract arriving through
+                    PES, AIFE and the buyer's platform, ../shared/notes/decp-format.md §8), not a split.
+                    A publication is a contract (any nature but `bon_de_commande`: a marché, an
+                    accord-cadre) or, of unknown nature, a record read from a publication (JSON: DECP,
+                    OCDS) or carrying the date its essential data were published. Purchase orders are
+                    never published as contracts: three bons de commande of 35 000 € to one supplier on one
+                    day under three numbers are three orders (the textbook split), and so are the rows of
+                    a finance export that does not say their nature.
+Copies set aside are never silent: each finding lists those of its level in `duplicates` and names
+them in its message; their pages carry the finding when they share the kept order's id
+(procurement.store.Members).
 
 A finding is a *risk to review*, not a breach: homogeneity is a judgement (a CPV class is a proxy), the
 legal buyer may have autonomous functional units (R2121-2), and orders may be call-offs of a framework
@@ -44,6 +59,7 @@ API (pure: no I/O, nothing mutated):
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import unicodedata
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -51,45 +67,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from procurement.portfolio_rules import RULES as RULES  # re-exported: RISK-02's metadata lives there
-from procurement.portfolio_rules import SPLITTING
+from procurement.portfolio_rules import SPLITTING, group_message
+from procurement.portfolio_thresholds import LIGHT, is_specific_service, thresholds_on
+from procurement.portfolio_thresholds import SPECIFIC_SERVICES_CPV as SPECIFIC_SERVICES_CPV  # re-exported
+from procurement.portfolio_thresholds import SPECIFIC_SERVICES_EXCLUDED as SPECIFIC_SERVICES_EXCLUDED  # re-exported
 from procurement.portfolio_thresholds import Threshold as Threshold  # re-exported
 from procurement.portfolio_thresholds import threshold_table as threshold_table  # re-exported
-from procurement.portfolio_thresholds import thresholds_on
 from procurement.reference import cpv_contract_type
 
 LEVELS = ("dispensation", "eu")
 FOURNITURES_SERVICES = ("fournitures", "services")
-_LIGHT = {
-    "dispensation": frozenset({None, "sans_publicite"}),
-    "eu": frozenset({None, "sans_publicite", "procedure_adaptee"}),
-}
-# Social and other specific services (directive 2014/24 annex XIV; CCP R2123-1 3°): the same prefixes as
-# the rulebook table `cpv_services_specifiques` (checked by tests/test_portfolio.py).
-SPECIFIC_SERVICES_CPV = (
-    "551", "552", "553", "554", "555", "75", "791", "79430", "79611", "79622", "79624", "79625", "797", "79950",
-    "79951", "79952", "79953", "79954", "79955", "79956", "79995", "80", "85", "92", "98113100", "9812", "9813",
-    "982", "98500000", "98513", "98514", "989", "6411", "64122", "50116510", "71550000",
-)
-SPECIFIC_SERVICES_EXCLUDED = ("80533",)  # computer-user training: not in annex XIV
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Findings
-# ---------------------------------------------------------------------------------------------------------
-
-_LEVEL_WORDS = {
-    "fr": {"dispensation": "seuil de dispense de publicité et de mise en concurrence (R2122-8)",
-           "eu": "seuil européen des procédures formalisées"},
-    "en": {"dispensation": "threshold for no publicity nor competition (R2122-8)",
-           "eu": "EU threshold for formalised procedures"},
-}
-_TYPE_WORDS = {"fr": {"travaux": "travaux", "fournitures": "fournitures", "services": "services"},
-               "en": {"travaux": "works", "fournitures": "supplies", "services": "services"}}
-
-
-def _money(value: float, lang: str) -> str:
-    whole = f"{value:,.0f}"
-    return (whole.replace(",", "\u202f") + " €") if lang == "fr" else "€" + whole
 
 
 class Resolved(Sequence):
@@ -138,7 +125,7 @@ class PortfolioFinding:
     order_ids: Sequence[str]  # a tuple, or a `Resolved` column (streaming runs)
     amounts: Sequence[float]
     suppliers: int = 0  # distinct suppliers among the orders (0: none known)
-    duplicates: tuple[str, ...] = ()  # ids left out as second copies of one contract
+    duplicates: Sequence[str] = ()  # ids of the copies left out of this level's sum (a tuple, or `Resolved`)
     sources: Sequence[str] = field(default=(), repr=False)  # file:row (or JSON path) of each order
     kind: str = "risk"
     severity: str = "warning"
@@ -155,19 +142,8 @@ class PortfolioFinding:
         lang = "en" if lang == "en" else "fr"
         made = self._messages.get(lang)
         if made is None:
-            made = self._messages[lang] = self._make_message(lang)
+            made = self._messages[lang] = group_message(self, lang)
         return made
-
-    def _make_message(self, lang: str) -> str:
-        kind = _TYPE_WORDS[lang][self.contract_type]
-        level = _LEVEL_WORDS[lang][self.level]
-        if lang == "fr":
-            return (f"Fractionnement possible : {self.count} commandes de {kind} de la classe CPV {self.cpv_class} "
-                    f"({self.buyer}, {self.year}) totalisent {_money(self.total, lang)} HT, chacune sous le "
-                    f"{level} ({_money(self.threshold, lang)}) que leur somme atteint.")
-        return (f"Possible splitting: {self.count} {kind} orders of CPV class {self.cpv_class} ({self.buyer}, "
-                f"{self.year}) total {_money(self.total, lang)} excl. VAT, each below the {level} "
-                f"({_money(self.threshold, lang)}) that their sum reaches.")
 
     def to_dict(self, lang: str | None = None) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -213,42 +189,82 @@ def _source(order: Any) -> str:
     return f"{src.file}:{where}" if where is not None else str(src.file)
 
 
+def _same_order(order: Any) -> int:
+    """A digest of (buyer, id), as `procurement.scorer.order_key` makes it: "the same order" means here
+    what the duplicate-id warning and the pages' RISK-02 members (procurement.store.Members) mean."""
+    if isinstance(order, PortfolioFacts):
+        return order.same_order
+    text = f"{getattr(order, 'buyer_siret', None) or getattr(order, 'buyer_name', None) or ''}\x1f{order.id}"
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+
+
+def _published(order: Any) -> bool:
+    """Whether the order may be one publication of a contract that the data also publish under another id
+    (module docstring): a contract, or a record of unknown nature read from a publication."""
+    if isinstance(order, PortfolioFacts):
+        return order.published
+    nature = getattr(order, "nature", None)
+    if nature is not None:
+        return nature != "bon_de_commande"
+    return bool(getattr(getattr(order, "source", None), "path", None)) or \
+        getattr(order, "publication_date", None) is not None
+
+
+_SUPPLIED, _PUBLISHED = 1, 2  # flags of an order in its group (`_Group.flags`)
+_CONTRACT_COPY = _SUPPLIED | _PUBLISHED  # a supplied publication: only it may be a copy under another id
+
+
 class _Group:
     """One (buyer, CPV class, type, year): per level, the light orders under the threshold, in columns
     (position, amount, threshold, supplier number): about 32 bytes an order, for batches of a million.
     The thresholds stay the objects of the threshold table (a list of references, no copy), an int
     written as an int in the outputs.
 
-    Copies of one contract (same supplier, amount and date) are told apart at the end, from a hash per
-    order in a column (`copies`, `supplied`: 9 bytes an order), not while adding: a set of every hash
-    met cost about 60 bytes an order, 50 MB of the parent's 255 MB at the end of a 1M scoring pass."""
+    Copies (module docstring) are told apart at the end, from two hashes and a byte of flags per order
+    in columns (`orders`, `contracts`, `flags`: 17 bytes an order, dropped once settled), not while
+    adding: a set of every hash met cost about 60 bytes an order, 50 MB of the parent's 255 MB at the
+    end of a 1M scoring pass. The hashes are of tuples of different lengths: the two kinds do not meet."""
 
-    __slots__ = ("buyer", "copies", "duplicates", "levels", "positions", "supplied")
+    __slots__ = ("buyer", "contracts", "dropped", "flags", "levels", "orders", "positions")
 
     def __init__(self, buyer: str):
         self.buyer = buyer
         self.levels: dict[str, tuple[array, array, list[float], array]] = {}
         self.positions = array("q")  # every order counted, in input order
-        self.copies = array("q")  # hash of (supplier number, amount, date) of each
-        self.supplied = bytearray()  # 1 when its supplier is known (only then can it be a second copy)
-        self.duplicates = array("q")  # positions of the copies left out (known after `settle`)
+        self.orders = array("q")  # hash of ((buyer, id) digest, amount, date, 0) of each: the same order
+        self.contracts = array("q")  # hash of (supplier number, amount, date) of each: the same contract
+        self.flags = bytearray()  # _SUPPLIED | _PUBLISHED
+        self.dropped: dict[str, array] = {}  # level -> positions of the copies left out of it (`settle`)
+
+    def add(self, position: int, order: Any, supplier: int, amount: float, day: dt.date) -> None:
+        # Exact, since neither strings nor a random seed enter these hashes: reproducible from run to run.
+        ordinal = (getattr(order, "notification_date", None) or day).toordinal()
+        self.positions.append(position)
+        self.orders.append(hash((_same_order(order), amount, ordinal, 0)))
+        self.contracts.append(hash((supplier, amount, ordinal)))
+        self.flags.append((supplier >= 0) * _SUPPLIED | _published(order) * _PUBLISHED)
 
     def settle(self) -> None:
-        """Find the later copies (the first one of a contract is kept) and take them out of the levels."""
+        """Find the later copies (the first one read is kept) and take them out of the levels."""
         seen: set[int] = set()
-        left_out = array("q")
-        for position, copy, supplied in zip(self.positions, self.copies, self.supplied, strict=True):
-            if supplied and copy in seen:
-                left_out.append(position)
-            else:
-                seen.add(copy)
-        self.positions, self.copies, self.supplied = array("q"), array("q"), bytearray()
-        self.duplicates.extend(left_out)
+        left_out: set[int] = set()
+        for position, same, contract, flags in zip(self.positions, self.orders, self.contracts, self.flags,
+                                                   strict=True):
+            if same in seen or (flags == _CONTRACT_COPY and contract in seen):
+                left_out.add(position)
+                continue
+            seen.add(same)
+            if flags == _CONTRACT_COPY:
+                seen.add(contract)
+        del seen
+        self.positions, self.orders, self.contracts, self.flags = array("q"), array("q"), array("q"), bytearray()
         if not left_out:
             return
-        out = set(left_out)
         for level, columns in self.levels.items():
-            keep = [i for i, p in enumerate(columns[0]) if p not in out]
+            keep = [i for i, p in enumerate(columns[0]) if p not in left_out]
+            if len(keep) == len(columns[0]):
+                continue
+            self.dropped[level] = array("q", (p for p in columns[0] if p in left_out))
             self.levels[level] = (array("q", (columns[0][i] for i in keep)), array("d", (columns[1][i] for i in keep)),
                                   [columns[2][i] for i in keep], array("q", (columns[3][i] for i in keep)))
 
@@ -269,10 +285,6 @@ def _counted(order: Any) -> tuple[tuple, dt.date, str] | None:
     return (buyer, cpv[:5], kind, day.year), day, kind
 
 
-def _is_specific_service(cpv: str, prefixes: tuple[str, ...]) -> bool:
-    return any(cpv.startswith(p) for p in prefixes) and not cpv.startswith(SPECIFIC_SERVICES_EXCLUDED)
-
-
 def detect_splitting(orders: Iterable[Any], *, specific_services: Iterable[str] | None = None
                      ) -> list[PortfolioFinding]:
     """RISK-02 over a batch: one finding per (buyer, CPV class, type, year) group and level crossed.
@@ -290,13 +302,16 @@ class PortfolioFacts:
     """What RISK-02 reads of one order, for orders it counts: small enough to keep for a million orders
     and to send between processes, where the Order itself is neither."""
 
-    __slots__ = ("amount", "buyer_name", "buyer_siret", "contract_type", "cpv", "framework_id", "id",
-                 "launch_date", "nature", "notification_date", "procedure", "source", "supplier_name",
-                 "supplier_siret")
+    _READ = ("amount", "buyer_name", "buyer_siret", "contract_type", "cpv", "framework_id", "id", "launch_date",
+             "nature", "notification_date", "procedure", "supplier_name", "supplier_siret")
+    __slots__ = (*_READ, "published", "same_order", "source")
 
     def __init__(self, order: Any):
-        for name in self.__slots__:
-            setattr(self, name, _source(order) if name == "source" else getattr(order, name, None))
+        for name in self._READ:
+            setattr(self, name, getattr(order, name, None))
+        # Made here, on the workers, not by the parent for every order: where it was read ("file:row"; the
+        # JSON path that tells a publication is looked at now) and its (buyer, id) digest.
+        self.source, self.published, self.same_order = _source(order), _published(order), _same_order(order)
 
 
 def portfolio_facts(order: Any) -> PortfolioFacts | None:
@@ -336,15 +351,12 @@ class SplittingDetector:
         supplier = _supplier_key(order)
         number = -1 if supplier is None else self._suppliers.setdefault(supplier, len(self._suppliers))
         amount = float(order.amount)
-        # Exact, since neither strings nor a random seed enter this hash: reproducible from run to run.
-        group.positions.append(position)
-        group.copies.append(hash((number, amount, (getattr(order, "notification_date", None) or day).toordinal())))
-        group.supplied.append(supplier is not None)
+        group.add(position, order, number, amount, day)
         procedure = getattr(order, "procedure", None)
         for level, threshold in thresholds_on(kind, day).items():
-            if procedure not in _LIGHT[level] or amount >= threshold:
+            if procedure not in LIGHT[level] or amount >= threshold:
                 continue
-            if level == "eu" and _is_specific_service(order.cpv, self.prefixes):
+            if level == "eu" and is_specific_service(order.cpv, self.prefixes):
                 continue
             columns = group.levels.get(level)
             if columns is None:
@@ -373,16 +385,14 @@ class SplittingDetector:
                 if total < threshold:
                     continue
                 order_ids, sources = self._columns(positions)
-                copies: Sequence[str] = ()
-                if group.duplicates:
-                    ids = set(order_ids)
-                    copies = [d for d in self._columns(group.duplicates)[0] if d not in ids]
+                dropped = group.dropped.get(level)
+                copies = self._columns(dropped)[0] if dropped else ()
                 findings.append(PortfolioFinding(
                     rule=SPLITTING, buyer=group.buyer, cpv_class=cpv_class, contract_type=kind, year=year,
                     level=level, threshold=threshold, total=round(total, 2), order_ids=order_ids,
                     amounts=amounts if isinstance(order_ids, Resolved) else tuple(amounts),
                     suppliers=len({n for n in suppliers if n >= 0}),
-                    duplicates=tuple(copies), sources=sources,
+                    duplicates=copies, sources=sources,
                 ))
         findings.sort(key=lambda f: (f.buyer, f.year, f.cpv_class, f.contract_type, LEVELS.index(f.level)))
         return findings

@@ -72,10 +72,12 @@ class PortfolioOrderFinding:
 
     @property
     def evidence(self) -> list[dict[str, Any]]:
+        """The comparison that made the group: its sum against the threshold, and what it gives (true for
+        a flagged group: the risk is that the sum reaches the threshold, not a condition that failed)."""
         g = self.group
         return [{
             "part": "portfolio", "field": "amount", "op": "group_sum_gte", "expected": g.threshold,
-            "actual": g.total, "result": False,
+            "actual": g.total, "result": g.total >= g.threshold,
         }]
 
     @property

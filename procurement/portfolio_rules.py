@@ -1,6 +1,7 @@
 """What RISK-02 (possible splitting, `procurement.portfolio`) is, for reports, `procurement rules` and the
 generated catalogue (docs/rules-catalogue.md): its tags, texts and legal basis, as a rule's YAML would
-give them. Kept apart from the detector so that the detector's module is its logic alone.
+give them, and the message of each group it flags (`group_message`). Kept apart from the detector so
+that the detector's module is its logic alone.
 """
 
 from __future__ import annotations
@@ -23,12 +24,17 @@ RULES: Mapping[str, Mapping[str, Any]] = {
                   "besoin pour rester sous un seuil est interdit (R2121-1) : les entreprises perdent la "
                   "publicité et la mise en concurrence auxquelles elles avaient droit. La règle regroupe les "
                   "commandes d'un même acheteur, d'une même classe CPV et d'une même année, passées selon une "
-                  "procédure plus légère que ce que leur somme exige, chacune sous le seuil.",
+                  "procédure plus légère que ce que leur somme exige, chacune sous le seuil. Une commande lue "
+                  "deux fois (même acheteur, identifiant, montant et date) ne compte qu'une fois, comme un contrat "
+                  "publié sous deux identifiants (même fournisseur, montant et date ; jamais des bons de "
+                  "commande) ; les copies écartées sont nommées.",
             "en": "The value of a need is assessed over all homogeneous supplies or services, or all the works "
                   "of one operation, not order by order (R2121-5 and R2121-6). Splitting a need to stay under "
                   "a threshold is forbidden (R2121-1): firms lose the publicity and competition they were "
                   "entitled to. The rule groups the orders of one buyer, one CPV class and one year that were "
-                  "passed under a lighter procedure than their sum requires, each below the threshold.",
+                  "passed under a lighter procedure than their sum requires, each below the threshold. An order "
+                  "read twice (same buyer, id, amount and date) counts once, as does a contract published under "
+                  "two ids (same supplier, amount and date; never purchase orders); the copies left out are named.",
         },
         "advice": {
             "fr": "Recensez les besoins homogènes de l'année avant de commander ; au-delà du seuil, passez un "
@@ -60,3 +66,58 @@ RULES: Mapping[str, Mapping[str, Any]] = {
                    "notification_date", "nature", "framework_id"),
     },
 }
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The message of a flagged group, in French and in English
+# ---------------------------------------------------------------------------------------------------------
+
+_LEVEL_WORDS = {
+    "fr": {"dispensation": "seuil de dispense de publicité et de mise en concurrence (R2122-8)",
+           "eu": "seuil européen des procédures formalisées"},
+    "en": {"dispensation": "threshold for no publicity nor competition (R2122-8)",
+           "eu": "EU threshold for formalised procedures"},
+}
+_TYPE_WORDS = {"fr": {"travaux": "travaux", "fournitures": "fournitures", "services": "services"},
+               "en": {"travaux": "works", "fournitures": "supplies", "services": "services"}}
+_COPIES_NAMED = 5  # copies named in a message, repeated on every order of the group: the rest are counted
+
+
+def _money(value: float, lang: str) -> str:
+    whole = f"{value:,.0f}"
+    return (whole.replace(",", "\u202f") + " €") if lang == "fr" else "€" + whole
+
+
+def group_message(group: Any, lang: str) -> str:
+    """The finding of a group (a `procurement.portfolio.PortfolioFinding`) in `lang` ("fr" or "en").
+
+    Copies set aside say so here too, not only in `duplicates`: an auditor reading one order's page must
+    see that the total leaves rows out, and which (the choice is the detector's, it may be wrong)."""
+    kind = _TYPE_WORDS[lang][group.contract_type]
+    level = _LEVEL_WORDS[lang][group.level]
+    if lang == "fr":
+        text = (f"Fractionnement possible : {group.count} commandes de {kind} de la classe CPV {group.cpv_class} "
+                f"({group.buyer}, {group.year}) totalisent {_money(group.total, lang)} HT, chacune sous le "
+                f"{level} ({_money(group.threshold, lang)}) que leur somme atteint.")
+    else:
+        text = (f"Possible splitting: {group.count} {kind} orders of CPV class {group.cpv_class} ({group.buyer}, "
+                f"{group.year}) total {_money(group.total, lang)} excl. VAT, each below the {level} "
+                f"({_money(group.threshold, lang)}) that their sum reaches.")
+    copies = len(group.duplicates)
+    if not copies:
+        return text
+    named = ", ".join(group.duplicates[:_COPIES_NAMED])
+    more = copies - _COPIES_NAMED
+    why = ("même identifiant, ou contrat publié sous deux identifiants" if lang == "fr"
+           else "same id, or a contract published under two ids")
+    if lang == "fr":
+        if more > 0:
+            named += f" et {more} autre{'s' if more > 1 else ''}"
+        if copies == 1:
+            return f"{text} 1 copie d'une commande déjà comptée ({why}) est écartée du total : {named}."
+        return f"{text} {copies} copies de commandes déjà comptées ({why}) sont écartées du total : {named}."
+    if more > 0:
+        named += f" and {more} more"
+    if copies == 1:
+        return f"{text} 1 copy of an order already counted ({why}) is left out of the total: {named}."
+    return f"{text} {copies} copies of orders already counted ({why}) are left out of the total: {named}."

@@ -6,6 +6,9 @@ here: the 2026 values and the 2024-2025 EU thresholds from procurement.reference
 packaged legal_thresholds_2026.json, "verified"), the earlier history hard-coded below with its source
 and `confidence: recalled`. The per-order PROC-01 to PROC-04 rules of rules/relance-renouveau.yaml use
 the same numbers; tests/test_portfolio.py checks that the two agree.
+
+Also here, what each level judges: the procedures lighter than the level requires (`LIGHT`) and the
+services the EU level leaves out (`is_specific_service`).
 """
 
 from __future__ import annotations
@@ -101,3 +104,23 @@ def thresholds_on(contract_type: str, day: dt.date) -> dict[str, float]:
     """{level: threshold} in force for a consultation launched on `day` ({} before 2015-10-01)."""
     family = _family(contract_type)
     return {t.level: t.amount for t in _thresholds() if t.contract_type == family and t.covers(day)}
+
+
+# The procedures lighter than each level requires (None: unknown, as the bons de commande of finance exports).
+LIGHT = {
+    "dispensation": frozenset({None, "sans_publicite"}),
+    "eu": frozenset({None, "sans_publicite", "procedure_adaptee"}),
+}
+# Social and other specific services (directive 2014/24 annex XIV; CCP R2123-1 3°): the same prefixes as
+# the rulebook table `cpv_services_specifiques` (checked by tests/test_portfolio.py).
+SPECIFIC_SERVICES_CPV = (
+    "551", "552", "553", "554", "555", "75", "791", "79430", "79611", "79622", "79624", "79625", "797", "79950",
+    "79951", "79952", "79953", "79954", "79955", "79956", "79995", "80", "85", "92", "98113100", "9812", "9813",
+    "982", "98500000", "98513", "98514", "989", "6411", "64122", "50116510", "71550000",
+)
+SPECIFIC_SERVICES_EXCLUDED = ("80533",)  # computer-user training: not in annex XIV
+
+
+def is_specific_service(cpv: str, prefixes: tuple[str, ...]) -> bool:
+    """Whether the EU level leaves the order out: such services may be a MAPA whatever their value."""
+    return any(cpv.startswith(p) for p in prefixes) and not cpv.startswith(SPECIFIC_SERVICES_EXCLUDED)

@@ -122,8 +122,9 @@ def test_contract_type_is_derived_from_the_cpv_when_not_enriched():
 
 
 def test_a_contract_published_twice_is_one_contract():
-    first = order(0, amount=30000, supplier_siret="48401106900016")
-    copy = order(1, amount=30000, supplier_siret="48401106900016")
+    # Copies between contract publications: two publications of one contract under two ids.
+    first = order(0, amount=30000, supplier_siret="48401106900016", nature="marche")
+    copy = order(1, amount=30000, supplier_siret="48401106900016", nature="marche")
     assert detect_splitting([first, copy]) == []
     (found,) = detect_splitting([first, copy, order(2, amount=30000)])
     assert found.order_ids == ("BC-000", "BC-002") and found.duplicates == ("BC-001",)
@@ -133,11 +134,12 @@ def test_copies_are_told_apart_at_the_end_as_they_were_while_adding():
     """The second and third copies go, at every level they reached; an order without a supplier is never
     a copy (whatever it matches), another supplier's order with the same amount and date is not one."""
     s = "48401106900016"
-    orders = [order(0, amount=30000, supplier_siret=s), order(1, amount=30000, supplier_siret=None,
-                                                              supplier_name=None),
-              order(2, amount=30000, supplier_siret=s), order(3, amount=30000),
-              order(4, amount=30000, supplier_siret=s), order(5, amount=30000, supplier_siret=None,
-                                                              supplier_name=None)]
+    m = "marche"
+    orders = [order(0, amount=30000, supplier_siret=s, nature=m),
+              order(1, amount=30000, supplier_siret=None, supplier_name=None),
+              order(2, amount=30000, supplier_siret=s, nature=m), order(3, amount=30000),
+              order(4, amount=30000, supplier_siret=s, nature=m),
+              order(5, amount=30000, supplier_siret=None, supplier_name=None)]
     (found,) = detect_splitting(orders)
     assert found.order_ids == ("BC-000", "BC-001", "BC-003", "BC-005")
     assert found.duplicates == ("BC-002", "BC-004") and found.total == 120000

@@ -68,17 +68,31 @@ def evidence_rows(finding: Any, lang: str) -> list[dict[str, str]]:
     return rows
 
 
-def finding_view(finding: Any, lang: str) -> dict[str, Any]:
+def finding_view(finding: Any, lang: str, anchor: str | None = None) -> dict[str, Any]:
     rule = rule_view(finding.compiled, lang)
     return {
         **rule,
-        "anchor": "f-" + finding.rule,
+        "anchor": anchor or "f-" + finding.rule,
         "status": finding.status,
         "status_label": i18n.label(finding.status, lang),
         "message": finding.message(lang),
         "evidence": evidence_rows(finding, lang),
         "missing": [field_label(m, lang) for m in finding.missing],
     }
+
+
+def finding_views(findings: Any, lang: str) -> list[dict[str, Any]]:
+    """One view per finding, in their order, each under an anchor of its own. A rule may give an order
+    several findings (RISK-02: one per group the order is in, e.g. at the dispensation and the EU
+    levels): keyed by rule, the page showed the last one for each and never the others. A rule's first
+    finding keeps `f-RULE`, the anchor pages have always had; the next are `f-RULE-2`, `f-RULE-3`...,
+    which no rule's own anchor can be (rule ids are `[A-Z]{2,5}-[0-9]{2,3}`)."""
+    met: dict[str, int] = {}
+    views = []
+    for f in findings:
+        n = met[f.rule] = met.get(f.rule, 0) + 1
+        views.append(finding_view(f, lang, None if n == 1 else f"f-{f.rule}-{n}"))
+    return views
 
 
 def identity(scored: Any, lang: str) -> list[tuple[str, str]]:
@@ -125,16 +139,17 @@ def _sort_key(f: Any) -> tuple[int, int, str]:
     return (STATUS_ORDER.index(f.status), kind, f.rule)
 
 
-def verdict(scored: Any, views: dict[str, dict[str, Any]], lang: str) -> dict[str, Any]:
-    """Legal failures first, then risks, then indicators; with the scores and the count of unknowns."""
+def verdict(scored: Any, views: list[dict[str, Any]], lang: str) -> dict[str, Any]:
+    """Legal failures first, then risks, then indicators; with the scores and the count of unknowns.
+    `views`: `finding_views(scored.findings)`, one per finding in the same order."""
     t = words(lang)
-    findings = scored.findings
-    legal = [views[f.rule] for f in findings if f.kind == "legal" and f.status == "fail"]
-    risks = [views[f.rule] for f in findings if f.kind == "risk" and f.status == "fail"]
-    kpi_pass = sum(1 for f in findings if f.kind == "kpi" and f.status == "pass")
-    kpi_fail = [views[f.rule] for f in findings if f.kind == "kpi" and f.status == "fail"]
-    insufficient = sum(1 for f in findings if f.status == "insufficient_data")
-    waived = [views[f.rule] for f in findings if f.status == "waived"]
+    pairs = list(zip(scored.findings, views, strict=True))
+    legal = [v for f, v in pairs if f.kind == "legal" and f.status == "fail"]
+    risks = [v for f, v in pairs if f.kind == "risk" and f.status == "fail"]
+    kpi_pass = sum(1 for f, _ in pairs if f.kind == "kpi" and f.status == "pass")
+    kpi_fail = [v for f, v in pairs if f.kind == "kpi" and f.status == "fail"]
+    insufficient = sum(1 for f, _ in pairs if f.status == "insufficient_data")
+    waived = [v for f, v in pairs if f.status == "waived"]
     s = scored.scores
     level = "legal" if legal else "risk" if risks else "kpi" if kpi_fail else "ok"
     return {
@@ -150,19 +165,20 @@ def verdict(scored: Any, views: dict[str, dict[str, Any]], lang: str) -> dict[st
     }
 
 
-def chantiers(scored: Any, views: dict[str, dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+def chantiers(scored: Any, views: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
     """Per chantier its findings (not the not-applicable ones); a finding already shown under an earlier
     chantier is referred to by a link rather than repeated."""
     t = words(lang)
     s = scored.scores
+    pairs = list(zip(scored.findings, views, strict=True))
     shown: set[str] = set()
     out = []
     for c in range(1, 9):
         items = []
-        for f in sorted((f for f in scored.findings if c in f.chantiers and f.status != "not_applicable"),
-                        key=_sort_key):
-            items.append({"ref": f.rule in shown, **views[f.rule]})
-            shown.add(f.rule)
+        for _f, view in sorted(((f, v) for f, v in pairs if c in f.chantiers and f.status != "not_applicable"),
+                               key=lambda pair: _sort_key(pair[0])):
+            items.append({"ref": view["anchor"] in shown, **view})
+            shown.add(view["anchor"])
         out.append({
             "number": c,
             "heading": t["chantier_n"].format(n=c) + " — " + i18n.chantier_name(c, lang),
@@ -186,7 +202,7 @@ def missing_data(scored: Any, lang: str) -> list[dict[str, Any]]:
 
 
 def order_view(scored: Any, lang: str) -> dict[str, Any]:
-    views = {f.rule: finding_view(f, lang) for f in scored.findings}
+    views = finding_views(scored.findings, lang)
     o = scored.order
     return {
         "id": o.id,
@@ -194,7 +210,7 @@ def order_view(scored: Any, lang: str) -> dict[str, Any]:
         "identity": identity(scored, lang),
         "verdict": verdict(scored, views, lang),
         "chantiers": chantiers(scored, views, lang),
-        "not_applicable": [views[f.rule] for f in scored.findings if f.status == "not_applicable"],
+        "not_applicable": [v for f, v in zip(scored.findings, views, strict=True) if f.status == "not_applicable"],
         "missing": missing_data(scored, lang),
         "warnings": [w.message_en if lang == "en" else w.message_fr for w in o.warnings],
     }
