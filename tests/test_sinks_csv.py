@@ -79,5 +79,5 @@ def test_the_file_is_the_writers_file(orders, lang, tmp_path):
     writer = csv.writer(expected, delimiter="," if lang == "en" else ";")
     writer.writerow(headers(result, lang))
     for s in batch:
-        writer.writerow(row(s, lang, sink.statuses, rule_ids))
+        writer.writerow(row(s, lang, sink.statuses, rule_ids, sink.added))
     assert (tmp_path / "results.csv").read_bytes() == expected.getvalue().encode("utf-8")

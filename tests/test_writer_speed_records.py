@@ -77,13 +77,13 @@ def test_csv_rows_are_the_plain_rows(scored, lang, tmp_path):
     with ExitStack() as stack:
         sink = CsvSink(result, tmp_path, lang, stack)
         for s in orders:
-            fast, plain = sink.row(s), row(s, lang, sink.statuses, sink.rule_ids)
+            fast, plain = sink.row(s), row(s, lang, sink.statuses, sink.rule_ids, sink.added)
             assert fast == plain and list(map(type, fast)) == list(map(type, plain)), s.order.id
         # A status that would read as a formula is neutralised, on the order that has it and after.
         first = orders[0]
         odd = dataclasses.make_dataclass("Odd", ["rule", "status"])(sink.rule_ids[0], "=1+1")
         for s in (dataclasses.replace(first, findings=[*first.findings, odd]), first):
-            assert sink.row(s) == row(s, lang, sink.statuses, sink.rule_ids)
+            assert sink.row(s) == row(s, lang, sink.statuses, sink.rule_ids, sink.added)
         assert "'=1+1" in sink.row(dataclasses.replace(first, findings=[*first.findings, odd]))
 
 

@@ -5,10 +5,11 @@ The JSON is compact on purpose (100,000 orders must open smoothly): orders are a
 buyers, suppliers, source files, rules and field labels are tables given once and referred to by index;
 a finding is one letter per rule in rulebook order (p pass, f fail, n not applicable, i insufficient
 data, w waived); only fail and waiver messages and the missing fields of insufficient findings are
-carried per order. Rule texts (title, kind, chantiers) are given once. Messages, objects and lists of
-missing fields repeat: a row carries their numbers in a table of values given once. `ORDER_COLUMNS`
-gives positions. The document is split over several script elements (`procurement.views.embedded`):
-the tables, the orders' rows, the table of values.
+carried per order. Rule texts (title, kind, chantiers, legal basis) are given once: the page shows a
+rule's legal basis beside each of its messages from that table, never from the orders' rows. Messages,
+objects and lists of missing fields repeat: a row carries their numbers in a table of values given once.
+`ORDER_COLUMNS` gives positions. The document is split over several script elements
+(`procurement.views.embedded`): the tables, the orders' rows, the table of values.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from procurement.engine import Finding
 from procurement.fields import FIELDS
 from procurement.pipeline import Run
 from procurement.rule_statuses import STATUS_LETTER, RuleStatuses
-from procurement.views.common import STATUS_ORDER, field_label, fmt_ratio, text_of, where
+from procurement.views.common import STATUS_ORDER, field_label, fmt_ratio, legal_refs, text_of, where
 from procurement.views.embedded import ORDERS_OPEN, TABLE_OPEN, ValueTable, elements
 from procurement.views.order import order_file_name
 from procurement.views.words import words
@@ -199,7 +200,8 @@ class PayloadBuilder:
             "statuses": [[STATUS_LETTER[s], s, i18n.label(s, lang)] for s in STATUS_ORDER],
             "kinds": [[k, i18n.label(k, lang)] for k in ("legal", "risk", "kpi")],
             "chantiers": [[c, i18n.chantier_name(c, lang)] for c in range(1, 9)],
-            "rules": [[r.id, r.kind, list(r.chantiers), text_of(r.title, lang)] for r in self.rules],
+            "rules": [[r.id, r.kind, list(r.chantiers), text_of(r.title, lang), legal_basis(r, lang)]
+                      for r in self.rules],
             "fields": [field_label(f.name, lang) for f in FIELDS],
             "natures": {"accord_cadre": t["framework_max"]},
             "files": self.files.items,
@@ -208,7 +210,7 @@ class PayloadBuilder:
             "words": {k: t[k] for k in ("shown", "page", "of", "show_findings", "open_page", "not_given",
                                         "no_score", "missing_title", "id", "buyer", "supplier", "object", "amount",
                                         "date", "score", "col_verdict", "legal_fails", "where", "unknown", "prev",
-                                        "next", "row_word")},
+                                        "next", "row_word", "legal_basis", "recalled")},
             "fmt": {"group": "," if lang == "en" else i18n.NNBSP, "point": "." if lang == "en" else ",",
                     "lang": lang},
         }
@@ -229,6 +231,15 @@ def payload(run: Run, lang: str, per_order: bool = False) -> dict[str, Any]:
     builder = PayloadBuilder(run, lang, per_order)
     orders = [builder.row(scored) for scored in run.orders]
     return {**builder.tables(), "orders": orders, "table": builder.table.values()}
+
+
+def legal_basis(rule: Any, lang: str) -> list[list[Any]]:
+    """The rule's legal references for the page's rules table: [label (text, article), date, link or "",
+    1 when recalled rather than read (to be checked), note]. Links are http(s) only (`legal_refs`)."""
+    if getattr(getattr(rule, "source", None), "legal_ref", None) is None:
+        return []
+    return [[ref["label"], ref["date"], ref["url"] or "", 1 if ref["recalled"] else 0, ref["note"]]
+            for ref in legal_refs(rule, lang)]
 
 
 def all_rules(run: Run) -> list[Any]:

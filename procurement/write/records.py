@@ -120,15 +120,44 @@ def batch_meta(run: Any, lang: str) -> dict[str, object]:
     return {**meta(run), "rules": rules_meta(run, lang)}
 
 
+def batch_rules(run: Any) -> list[Any]:
+    """The rules every batch output lists, in this order: the rulebook's, then those the batch adds
+    (RISK-02, when a group was flagged), each id once. One list for results.json's meta, the columns of
+    results.csv and results.xlsx and the workbook's rule sheets: an auditor reconciling them finds the
+    same rules everywhere (RISK-02 was once counted in the totals of results.csv but given no column)."""
+    out, seen = [], set()
+    for rule in run.rules():
+        if rule.id not in seen:
+            seen.add(rule.id)
+            out.append(rule)
+    return out
+
+
+def added_rules(run: Any) -> list[Any]:
+    """`batch_rules` beyond the rulebook's: rules the batch decides (RISK-02), whose findings come after
+    the engine's and may be several for one order (one per group flagged)."""
+    own = {r.id for r in run.rulebook.rules}
+    return [r for r in batch_rules(run) if r.id not in own]
+
+
+def legal_ref(rule: Any) -> list[dict[str, object]]:
+    """A rule's legal references as results.json gives them (the rulebook's `legal_ref` keys, dates in
+    ISO): an auditor must be able to check a verdict against its text without the rulebook at hand."""
+    source = getattr(rule, "source", None)
+    refs = getattr(source, "legal_ref", None) or ()
+    return [ref.model_dump(mode="json", exclude_none=True) for ref in refs]
+
+
 def rules_meta(run: Any, lang: str) -> dict[str, dict[str, object]]:
-    """Each rule's tags once, for the compact findings of batch outputs (portfolio rules included)."""
-    rules = run.rules()
+    """Each rule's tags and legal basis once, for the compact findings of batch outputs (portfolio rules
+    included): once per rule, never per finding (100,000 orders × 35 findings)."""
     return {
         r.id: {
             "title": r.title.en if lang == "en" else r.title.fr,
             "kind": r.kind, "severity": r.severity, "chantiers": list(r.chantiers), "weight": r.weight,
+            "legal_ref": legal_ref(r),
         }
-        for r in rules
+        for r in batch_rules(run)
     }
 
 

@@ -1,10 +1,13 @@
 """results.csv: one row per scored order, for a spreadsheet or another tool to pick up.
 
 Columns (docs/exports.md): the order id, where it came from (file, sheet, row, JSON path), the overall
-score, the score of each chantier 1-8, the data completeness, the number of rules by status, then one
-column per rule of the rulebook holding that rule's status code on the order (`pass`, `fail`,
-`insufficient_data`, `not_applicable`). Codes rather than words, so that the French and the English
-files hold the same values and a tool can filter on them; results.xlsx shows the words.
+score, the score of each chantier 1-8, the data completeness, the number of findings by status, for
+RISK-02 the number of its groups that concern the order, then one column per rule (the rulebook's, then
+RISK-02 when the batch flagged a group: `records.batch_rules`) holding that rule's status code on the
+order (`pass`, `fail`, `insufficient_data`, `not_applicable`). Codes rather than words, so that the
+French and the English files hold the same values and a tool can filter on them; results.xlsx shows the
+words. Why the number of groups: the scores count one RISK-02 verdict per group (an order of two flagged
+groups counts two), and the nb_* columns must add up from the row alone.
 
 French: ';', UTF-8 with BOM and a decimal comma, so that Excel in French opens it as columns and reads
 the numbers. English: ',', UTF-8, decimal point. Every text cell goes through `neutralise`: an order id
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -22,6 +26,7 @@ from typing import Any
 from procurement.pipeline import Run
 from procurement.rule_statuses import RuleStatuses
 from procurement.scoring import CHANTIERS
+from procurement.write.records import added_rules, batch_rules
 from procurement.write.safe import atomic_path, neutralise, write_with
 
 BASE_STATUSES = ("pass", "fail", "insufficient_data", "not_applicable")
@@ -33,14 +38,14 @@ _WORDS = {
     "fr": {
         "id": "identifiant", "file": "fichier", "sheet": "feuille", "row": "ligne", "path": "chemin",
         "overall": "score_global", "chantier": "score_chantier_{n}", "completeness": "completude_pct",
-        "count": "nb_{status}",
+        "count": "nb_{status}", "groups": "nb_groupes_{id}",
         "statuses": {"pass": "conforme", "fail": "non_conforme", "insufficient_data": "donnees_insuffisantes",
                      "not_applicable": "sans_objet", "waived": "derogation"},
     },
     "en": {
         "id": "id", "file": "file", "sheet": "sheet", "row": "row", "path": "path",
         "overall": "score_overall", "chantier": "score_chantier_{n}", "completeness": "completeness_pct",
-        "count": "n_{status}",
+        "count": "n_{status}", "groups": "n_groups_{id}",
         "statuses": {},
     },
 }
@@ -57,8 +62,24 @@ def headers(run: Run, lang: str) -> list[str]:
     names += [w["chantier"].format(n=c) for c in CHANTIERS]
     names.append(w["completeness"])
     names += [w["count"].format(status=w["statuses"].get(s, s)) for s in statuses_of(run)]
-    names += [rule.id for rule in run.rulebook.rules]
+    names += [w["groups"].format(id=rule.id) for rule in added_rules(run)]
+    names += [rule.id for rule in batch_rules(run)]
     return names
+
+
+def added_cells(findings: Any, added: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The cells of the rules the batch adds (RISK-02): (the number of each one's findings, each one's
+    status). Several findings of one rule (one per group) give "fail" if any fails, as each counts in the
+    scores; waivers apply to an order's rule as a whole, so they share their status anyway."""
+    statuses = dict.fromkeys(added, "")
+    counts = dict.fromkeys(added, 0)
+    for f in findings:
+        rid = f.rule
+        if rid in counts:
+            counts[rid] += 1
+            if statuses[rid] != "fail":
+                statuses[rid] = f.status
+    return [str(n) for n in counts.values()], list(statuses.values())
 
 
 def number(value: float | None, lang: str, decimals: int = 2) -> str:
@@ -73,7 +94,8 @@ def number(value: float | None, lang: str, decimals: int = 2) -> str:
     return text if lang == "en" else text.replace(".", ",")
 
 
-def row(scored: Any, lang: str, statuses: list[str], rule_ids: list[str]) -> list[object]:
+def row(scored: Any, lang: str, statuses: list[str], rule_ids: list[str], added: Sequence[str] = ()) -> list[object]:
+    """The row's cells: `rule_ids` the rulebook's rules, `added` those the batch adds (`added_rules`)."""
     order, sc = scored.order, scored.scores
     src = order.source
     by_rule = {f.rule: f.status for f in scored.findings}
@@ -83,7 +105,10 @@ def row(scored: Any, lang: str, statuses: list[str], rule_ids: list[str]) -> lis
     out += [number(sc.by_chantier.get(c), lang) for c in CHANTIERS]
     out.append(number(completeness, lang, 1))
     out += [str(sc.counts.get(s, 0)) for s in statuses]
+    counts, added_statuses = added_cells(scored.findings, added)
+    out += counts
     out += [by_rule.get(r, "") for r in rule_ids]
+    out += added_statuses
     return [neutralise(v) for v in out]
 
 
@@ -108,6 +133,9 @@ class CsvSink:
         self.statuses = statuses_of(run)
         self.rule_ids = [rule.id for rule in run.rulebook.rules]
         self.rule_pos = {rid: i for i, rid in enumerate(self.rule_ids)}
+        self.added = [rule.id for rule in added_rules(run)]
+        self._none_added = tuple(added_cells((), self.added)[1])  # an order none of them concerns
+        self._no_groups = added_cells((), self.added)[0]
         self.layout = RuleStatuses(run.rulebook.rules)
         self._scores: dict[float, object] = {}  # score -> its cell
         self._percents: dict[float, object] = {}  # completeness (0-1) -> its cell
@@ -149,7 +177,7 @@ class CsvSink:
             self.fh.write(line + tail + "\r\n")
 
     def row(self, scored: Any) -> list[object]:
-        """`row(scored, lang, statuses, rule_ids)`, the same cells."""
+        """`row(scored, lang, statuses, rule_ids, added)`, the same cells."""
         head, statuses = self._cells(scored)
         return [*head, *statuses]
 
@@ -176,6 +204,10 @@ class CsvSink:
         if layout is None:
             by_rule = {f.rule: f.status for f in scored.findings}
             statuses: Any = [by_rule.get(r, "") for r in self.rule_ids]
+            if self.added:
+                counts, added = added_cells(scored.findings, self.added)
+                out += counts
+                statuses += added
         else:  # the rulebook's statuses in its order; a later finding of one of its rules overrides (as in a dict)
             statuses, rest = layout
             if rest:
@@ -184,6 +216,13 @@ class CsvSink:
                     at = pos.get(f.rule)
                     if at is not None:
                         statuses[at] = f.status
+                if self.added:
+                    counts, added = added_cells(rest, self.added)
+                    out += counts
+                    statuses += added
+            elif self.added:
+                out += self._no_groups
+                statuses += self._none_added
         if not self._safe.issuperset(statuses):
             self._safe.update(v for v in statuses if neutralise(v) is v)
             statuses = [neutralise(v) for v in statuses]

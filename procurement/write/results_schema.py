@@ -77,12 +77,26 @@ class Counts(_Strict):
     merged: int = Field(ge=0)
 
 
+class LegalRefRecord(_Strict):
+    """A legal reference of a rule, as its rulebook (`legal_ref`) gives it."""
+
+    text: str = Field(description="The text: code, law, decree, judgment.")
+    article: str | None = None
+    date: dt.date | None = Field(default=None, description="Date of effect or of the decision.")
+    url: str | None = None
+    confidence: Literal["verified", "recalled"] = Field(
+        description="`recalled`: not read in the text itself, to be checked.")
+    note: str | None = None
+
+
 class RuleMeta(_Strict):
     title: str
     kind: Literal["legal", "risk", "kpi"]
     severity: Literal["error", "warning", "info"]
     chantiers: list[Annotated[int, Field(ge=1, le=8)]]
     weight: float = Field(gt=0)
+    legal_ref: list[LegalRefRecord] = Field(
+        description="The rule's legal basis, given once here for all its findings.")
 
 
 class Meta(_Strict):
@@ -97,7 +111,7 @@ class Meta(_Strict):
         default=None, description="Supplier register used (--suppliers): its inputs and what it filled.")
     waivers: dict[str, Any] | None = Field(
         default=None, description="Waiver file used (--waivers): waivers applied, expired, not yet valid, stale.")
-    rules: dict[str, RuleMeta] = Field(description="Each rule named by a finding: title and tags.")
+    rules: dict[str, RuleMeta] = Field(description="Each rule named by a finding: title, tags and legal basis.")
 
 
 # ---------------------------------------------------------------------------------------------------------

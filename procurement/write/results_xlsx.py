@@ -8,8 +8,9 @@ Sheets, in this order:
   conditional formatting on statuses and scores.
 - "Lisez-moi" / "Read me" (xlsx_readme.py): what every column means, the run's provenance (rulebook and
   input sha256) and the row balance (rows read = orders + rejected + merged), the rules and their counts.
-- one sheet per rule (named by its id): the orders the rule applies to, with status, message,
-  evidence and missing fields (not-applicable orders are counted in "Lisez-moi", not listed).
+- one sheet per rule (named by its id; RISK-02's when the batch flagged a group): its legal basis beside
+  its title (xlsx_legal.py), then the orders the rule applies to, with status, message, evidence and
+  missing fields (not-applicable orders are counted in "Lisez-moi", not listed).
 - "Lignes rejetées" / "Rejected rows": every row that did not become an order, and why.
 
 Two writers give the same cells (xlsx_rows.py builds the values once for both): openpyxl's write-only
@@ -32,6 +33,7 @@ from procurement import i18n
 from procurement.fields import FIELDS_BY_NAME
 from procurement.pipeline import Run
 from procurement.scoring import CHANTIERS
+from procurement.write.records import added_rules, batch_rules
 from procurement.write.safe import atomic_path
 from procurement.write.xlsx_cells import (
     EXCEL_MAX_COLUMNS,
@@ -45,6 +47,7 @@ from procurement.write.xlsx_cells import (
     styled,
     text_cell,
 )
+from procurement.write.xlsx_legal import Listed, groups_header, legal_line, write_legal_section
 from procurement.write.xlsx_readme import write_readme
 from procurement.write.xlsx_rows import Columns, RowBuilder
 from procurement.write.xlsx_stable import run_time, save_stable, sheet_heads, sheet_parts
@@ -93,7 +96,8 @@ def _our_headers(run: Run, lang: str, statuses: list[str]) -> list[str]:
     ours.append(w["completeness"])
     ours += [w["count"].format(label=i18n.label(s, lang)) for s in statuses]
     ours.append(w["legal_failures"])
-    ours += [rule.id for rule in run.rulebook.rules]
+    ours += [groups_header(rule.id, lang) for rule in added_rules(run)]  # counts too: RISK-02's findings
+    ours += [rule.id for rule in batch_rules(run)]
     ours += [w["missing"], w["warnings"]]
     return ours
 
@@ -151,7 +155,7 @@ def _format_results(ws: Any, run: Run, columns: Columns, width: int, count: int,
     ws.auto_filter.ref = f"A1:{column_letter(width)}{last_row}"
     if not count:
         return
-    statuses, n_rules = columns.statuses, len(run.rulebook.rules)
+    statuses, n_rules = columns.statuses, len(batch_rules(run))
     first_score = len(columns.originals) + len(columns.canonical) + 5  # after id, file, sheet, row
     score_range = f"{column_letter(first_score)}2:{column_letter(first_score + len(CHANTIERS))}{last_row}"
     ws.conditional_formatting.add(score_range, ColorScaleRule(
@@ -162,7 +166,7 @@ def _format_results(ws: Any, run: Run, columns: Columns, width: int, count: int,
         f"{column_letter(fail_count_col)}2:{column_letter(fail_count_col)}{last_row}",
         CellIsRule(operator="greaterThan", formula=["0"], font=Font(bold=True, color="9B1C1C")))
     if n_rules:
-        first_rule = first_score + len(CHANTIERS) + 1 + len(statuses) + 1 + 1
+        first_rule = first_score + len(CHANTIERS) + 1 + len(statuses) + 1 + len(added_rules(run)) + 1
         rule_range = f"{column_letter(first_rule)}2:{column_letter(first_rule + n_rules - 1)}{last_row}"
         _status_formatting(ws, rule_range, labels)
 
@@ -173,7 +177,9 @@ def _rule_sheet(wb: Any, rule: Any, lang: str) -> Any:
     set_widths(ws, [18, 18, 14, 10, 20, 60, 70, 30])
     ws.freeze_panes = "A3"
     title = rule.title.en if lang == "en" else rule.title.fr
-    ws.append([styled(ws, f"{rule.id} — {title}", bold=True)])
+    # The legal basis from column F, right of the title: rows 1-2 stay on screen (frozen).
+    ws.append([styled(ws, f"{rule.id} — {title}", bold=True), None, None, None, None,
+               styled(ws, legal_line(rule, lang))])
     ws.append([styled(ws, h, bold=True, white=True, fill=HEADER_FILL, wrap=True) for h in (
         w["id"], w["file"], w["sheet"], w["row"], w["status"], w["message"], w["evidence"], w["missing"])])
     return ws
@@ -215,7 +221,7 @@ def _workbook(run: Run, lang: str, fast: bool, columns: Columns) -> tuple[Any, A
         styles = CellStyles(results_ws)
     else:
         results_ws = _results_sheet(wb, run, lang, columns)
-    rule_ws = [_rule_sheet(wb, rule, lang) for rule in run.rulebook.rules]
+    rule_ws = [_rule_sheet(wb, rule, lang) for rule in batch_rules(run)]
     return wb, results_ws, styles, rule_ws, _rejected_sheet(wb, lang)
 
 
@@ -271,7 +277,7 @@ class XlsxSink:
         self.share = share if self.fast else None
         self.columns = Columns(original_room(run)) if self.fast else Columns.discover(run, original_room(run))
         self.builder = RowBuilder(run, lang, self.columns)
-        rules = list(run.rulebook.rules)
+        rules = batch_rules(run)
         self.wb, self.results_ws, self.styles, self.rule_ws, self.rejected_ws = _workbook(
             run, lang, self.fast, self.columns)
         self.deflater: Any = None  # the fast path's, from the first order (`deflate`: None for by size)
@@ -353,8 +359,10 @@ class XlsxSink:
             _format_rule(ws, handed[i].count if sink is None else sink.rows, lang)
         self.rejected_ws.auto_filter.ref = f"A1:I{rejected.rows + 1}"
         truncated = len(run.orders) > limit or len(run.rejected) > limit
-        write_readme(self.wb, run, lang, columns.originals, columns.canonical, columns.statuses,
+        rules = batch_rules(run)
+        write_readme(self.wb, Listed(run, rules), lang, columns.originals, columns.canonical, columns.statuses,
                      builder.rule_counts, truncated, limit, index=1, left_out=columns.left_out)
+        write_legal_section(self.wb.worksheets[1], rules, added_rules(run), len(run.rulebook.rules), lang)
         splices = {}
         if self.fast:
             sheets = [self.results_ws, *self.rule_ws, self.rejected_ws]

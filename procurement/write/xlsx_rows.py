@@ -18,10 +18,14 @@ from procurement import i18n
 from procurement.engine import Finding
 from procurement.fields import FIELDS_BY_NAME, INPUT_FIELDS
 from procurement.pipeline import Run, ScoredOrder
+from procurement.portfolio_findings import PortfolioOrderFinding
 from procurement.scoring import CHANTIERS
 from procurement.write.finding_parts import EVIDENCE_KEYS, FindingParts, evidence_texts
+from procurement.write.records import added_rules, batch_rules
 from procurement.write.results_csv import BASE_STATUSES
 from procurement.write.xlsx_cells import cell_value, score_cell
+
+_GROUPS_LIMIT = 4096  # RISK-02 groups whose texts are kept (a bound, not a tuning)
 
 
 class Columns:
@@ -79,16 +83,26 @@ class Columns:
 
 class FindingTexts:
     """(message, evidence text, missing headers) of a finding as results.xlsx's rule sheets show them: an
-    engine finding's pieces kept by `FindingParts`, another kind (waived) described afresh."""
+    engine finding's pieces kept by `FindingParts`, a RISK-02 finding's by its group (the orders of a
+    group share them), another kind (waived) described afresh."""
 
     def __init__(self, rules: Any, lang: str, parts: FindingParts | None = None):
         self.lang = lang
         self.parts = parts if parts is not None else FindingParts(rules, lang)
+        self._groups: dict[int, tuple[Any, tuple[object, object, object]]] = {}  # id -> (group, texts)
 
     def __call__(self, f: Any) -> tuple[object, object, object]:
-        if type(f) is not Finding:
-            return self.describe(f)
-        return self.parts.cells(f)  # kept with the finding's entry: one look-up for a verdict met again
+        t = type(f)
+        if t is Finding:
+            return self.parts.cells(f)  # kept with the finding's entry: one look-up for a verdict met again
+        if t is PortfolioOrderFinding:
+            hit = self._groups.get(id(f.group))
+            if hit is None or hit[0] is not f.group:
+                if len(self._groups) >= _GROUPS_LIMIT:
+                    self._groups.clear()
+                hit = self._groups[id(f.group)] = (f.group, self.describe(f))
+            return hit[1]
+        return self.describe(f)
 
     def describe(self, f: Any) -> tuple[object, object, object]:
         """The same texts, made afresh."""
@@ -119,13 +133,26 @@ def warnings_text(scored: ScoredOrder, lang: str) -> str:
 
 
 class RowBuilder:
-    """Rows of the results sheet and of the rule sheets, and the counts by rule and status, in one pass."""
+    """Rows of the results sheet and of the rule sheets, and the counts by rule and status, in one pass.
+
+    The rules are `records.batch_rules`: the rulebook's, then those the batch adds (RISK-02), which may
+    give an order several findings (one per group): each has its row in the rule's sheet, the results
+    row gives their number (before the status columns, beside the counts) and the rule's status ("fail"
+    if any fails)."""
 
     def __init__(self, run: Run, lang: str, columns: Columns):
         self.lang = lang
         self.columns = columns  # may still be learning: read at each row
-        self.rules = [r.id for r in run.rulebook.rules]
+        self.rules = [r.id for r in batch_rules(run)]
         self.rule_index = {rid: i for i, rid in enumerate(self.rules)}
+        self.n_added = len(added_rules(run))
+        self.first_added = len(self.rules) - self.n_added  # the rulebook's rules come first
+        # Looked up apart: a rulebook rule's finding, nearly all of them, costs what it did without RISK-02.
+        self._own_index = {rid: i for rid, i in self.rule_index.items() if i < self.first_added}
+        self._added_index = {rid: i for rid, i in self.rule_index.items() if i >= self.first_added}
+        # An order's status columns, then the number of findings of each added rule (`results_row` puts
+        # these first, beside the counts by status).
+        self._blank: list[object] = [None] * len(self.rules) + [0] * self.n_added
         self.labels = {s: i18n.label(s, lang) for s in (*columns.statuses, "waived")}
         self._counts: dict[str, dict[str, int]] = {}  # plain dicts: a Counter's += costs 3 times a dict's
         self.texts = FindingTexts(run.rulebook.rules, lang)
@@ -143,7 +170,8 @@ class RowBuilder:
 
     def results_row(self, scored: ScoredOrder, source: list[object], by_rule: list[object] | None = None
                     ) -> list[object]:
-        """`by_rule`: the rules' status labels, as `rows` found them on its way (else found here)."""
+        """`by_rule`: the rules' status labels and the numbers of added findings, as `rows` found them on
+        its way (else found here)."""
         order, sc, lang, columns = scored.order, scored.scores, self.lang, self.columns
         if scored.original is not None:
             get = scored.original.get
@@ -159,7 +187,14 @@ class RowBuilder:
         row.append(completeness)
         row += [sc.counts.get(s, 0) for s in columns.statuses]
         row.append(", ".join(sc.legal_failures) or None)
-        row += self.rule_labels(scored) if by_rule is None else by_rule
+        if by_rule is None:
+            by_rule = self.rule_labels(scored)
+        if self.n_added:
+            n = len(self.rules)
+            row += by_rule[n:]
+            row += by_rule[:n]
+        else:
+            row += by_rule
         row.append(cell_value(missing_text(scored, lang)) or None)
         row.append(cell_value(warnings_text(scored, lang)) or None)
         return row
@@ -172,10 +207,11 @@ class RowBuilder:
 
         `rule_room[i]`: rows rule sheet i can still take (Excel's limit); a full sheet gets no more rows.
         """
-        counts, index, labels, texts, lang = self._counts, self.rule_index, self.labels, self.texts, self.lang
+        counts, index, labels, texts, lang = self._counts, self._own_index, self.labels, self.texts, self.lang
         source = self.source(scored)
         rule_rows: list[tuple[int, tuple[object, ...]]] = []
-        by_rule: list[object] = [None] * len(self.rules)  # the results row's status columns
+        by_rule = self._blank.copy()  # the results row's status columns and numbers of added findings
+        added, n_added, fail = self._added_index, self.n_added, labels.get("fail")
         done: tuple[Any, ...] = ()  # texts a worker computed (the batch may have added findings since)
         if scored.texts is not None and scored.texts[0] == lang:
             done = scored.texts[1]
@@ -187,9 +223,16 @@ class RowBuilder:
                 c = counts[rid] = {}
             c[status] = c.get(status, 0) + 1
             i = index.get(rid)
-            if i is None:
-                continue
-            label = by_rule[i] = labels.get(status) or i18n.label(status, lang)
+            if i is not None:
+                label = by_rule[i] = labels.get(status) or i18n.label(status, lang)
+            else:
+                i = added.get(rid)
+                if i is None:
+                    continue
+                label = labels.get(status) or i18n.label(status, lang)
+                by_rule[i + n_added] += 1  # type: ignore[operator] - its number, after the labels
+                if by_rule[i] != fail:  # one of several findings: the rule fails if one does
+                    by_rule[i] = label
             if status == "not_applicable" or rule_room[i] <= 0:
                 continue
             message, evidence, missing = done[k] if k < n_done and done[k] is not None else texts(f)
@@ -201,33 +244,51 @@ class RowBuilder:
         """`rows`' rule sheet rows for the rules at `indexes` only (nothing counted), each read from the
         finding at its rule's index: the store rebuilds engine findings in the rulebook's order, so a few
         rules cost a few look-ups where `rows` goes through every finding. None when the findings are not
-        one per rule in that order (RISK-02's added, which a rulebook may name too): `rows` then."""
-        findings, rules = scored.findings, self.rules
-        if len(findings) != len(rules):
+        one per rulebook rule in that order, then only findings of the rules the batch adds (RISK-02's,
+        which a rulebook may name too): `rows` then. An added rule's rows are its findings, in order."""
+        findings, rules, n = scored.findings, self.rules, self.first_added
+        if len(findings) < n:
+            return None
+        index = self.rule_index
+        if len(findings) > n and any(index.get(f.rule, n) < n for f in findings[n:]):
             return None
         labels, lang, out = self.labels, self.lang, []
         done: tuple[Any, ...] = ()
         if scored.texts is not None and scored.texts[0] == lang:
             done = scored.texts[1]
         for i in indexes:
-            f = findings[i]
-            if f.rule != rules[i]:
-                return None
-            status = f.status
-            if status == "not_applicable" or rule_room[i] <= 0:
-                continue
-            texts = done[i] if i < len(done) and done[i] is not None else self.texts(f)
-            out.append((i, (labels.get(status) or i18n.label(status, lang), *texts)))
+            if i < n:
+                at: Any = (i,)
+                if findings[i].rule != rules[i]:
+                    return None
+            else:
+                at = [k for k in range(n, len(findings)) if findings[k].rule == rules[i]]
+            for k in at:
+                f = findings[k]
+                status = f.status
+                if status == "not_applicable" or rule_room[i] <= 0:
+                    continue
+                texts = done[k] if k < len(done) and done[k] is not None else self.texts(f)
+                out.append((i, (labels.get(status) or i18n.label(status, lang), *texts)))
         return out
 
     def rule_labels(self, scored: ScoredOrder) -> list[object]:
-        """Each rule's status on the order in words (None where it has no finding), as `rows` finds them."""
-        by_rule: list[object] = [None] * len(self.rules)
+        """Each rule's status on the order in words (None where it has no finding), then the number of
+        findings of each added rule, as `rows` finds them."""
+        by_rule = self._blank.copy()
         index, labels, lang = self.rule_index, self.labels, self.lang
+        first_added, n_added, fail = self.first_added, self.n_added, labels.get("fail")
         for f in scored.findings:
             i = index.get(f.rule)
-            if i is not None:
-                by_rule[i] = labels.get(f.status) or i18n.label(f.status, lang)
+            if i is None:
+                continue
+            label = labels.get(f.status) or i18n.label(f.status, lang)
+            if i < first_added:
+                by_rule[i] = label
+            else:
+                by_rule[i + n_added] += 1  # type: ignore[operator]
+                if by_rule[i] != fail:
+                    by_rule[i] = label
         return by_rule
 
     def rejected_row(self, r: Any) -> list[object]:

@@ -43,7 +43,7 @@ class Handed:
     known here by their length and digest (what crosses the pipe stays far below its buffer: a reader
     that never comes cannot leave the parent waiting)."""
 
-    index: int  # the rule's index in the rulebook
+    index: int  # the rule's index among the workbook's rule sheets (records.batch_rules)
     path: str
     head: tuple[int, bytes]
     tail: tuple[int, bytes]
@@ -83,9 +83,9 @@ class Handed:
 
 
 class Share:
-    """The rule sheets the parent makes (`rules`, indexes into the rulebook), the pipe that hands them to
-    the workbook's process, and the directory of their files. Made before forking; `close` once the
-    forked writers are done."""
+    """The rule sheets the parent makes (`rules`, indexes into the workbook's rule sheets), the pipe that
+    hands them to the workbook's process, and the directory of their files. Made before forking; `close`
+    once the forked writers are done."""
 
     def __init__(self, rules: frozenset[int]):
         self.rules = rules
@@ -154,9 +154,10 @@ def choose_rules(run: Any, fraction: float, sample: int = SAMPLE) -> frozenset[i
     """Rules whose sheets hold about `fraction` of all rule sheets' rows, judged on the first orders;
     the biggest first, each taken while it brings the share closer to `fraction`."""
     from procurement.store import OrderStore
+    from procurement.write.records import batch_rules
 
     orders = run.orders.without("encoded", "texts") if isinstance(run.orders, OrderStore) else run.orders
-    index = {rule.id: i for i, rule in enumerate(run.rulebook.rules)}
+    index = {rule.id: i for i, rule in enumerate(batch_rules(run))}  # the workbook's rule sheets
     counts = [0] * len(index)
     for scored in islice(orders, sample):
         for f in scored.findings:
@@ -176,6 +177,7 @@ class RuleSheetsSink:
     `finish` hands them to the workbook's process."""
 
     def __init__(self, run: Any, out_dir: Path, lang: str, stack: ExitStack | None, share: Share):
+        from procurement.write.records import batch_rules
         from procurement.write.results_xlsx import FAST_COMPRESSLEVEL, rule_parts, streamed_styles
         from procurement.write.xlsx_cells import EXCEL_MAX_ROWS
         from procurement.write.xlsx_deflate import Deflater
@@ -189,7 +191,7 @@ class RuleSheetsSink:
             stack.callback(self.close)  # first: a failure below still tells the workbook's process
         self.builder = RowBuilder(run, self.lang, Columns())
         self.mine = sorted(share.rules)
-        self.rule_rows = RuleRows(streamed_styles(self.lang), len(run.rulebook.rules), EXCEL_MAX_ROWS - 2,
+        self.rule_rows = RuleRows(streamed_styles(self.lang), len(batch_rules(run)), EXCEL_MAX_ROWS - 2,
                                   set(share.rules))
         self.deflater = Deflater(FAST_COMPRESSLEVEL, share.directory)
         self._parts = rule_parts

@@ -175,6 +175,29 @@
     return el;
   }
   function badge(code, label) { return text("span", label, "badge b-" + code); }
+  // A rule's legal basis, from the rules table (given once per rule): each reference, its date, a link
+  // when it has one (http or https only), its note as the tooltip, and "recalled, to be checked".
+  function legalBasis(r) {
+    var refs = RULES[r][4];
+    if (!refs || !refs.length) return null;
+    var en = F.lang === "en";
+    var div = text("div", W.legal_basis + (en ? ": " : "\u00a0: "), "note legal");
+    refs.forEach(function (ref, k) {
+      if (k) div.appendChild(document.createTextNode(en ? "; " : "\u00a0; "));
+      var label = ref[0] + (ref[1] ? " (" + ref[1] + ")" : ""), el;
+      if (/^https?:\/\//.test(ref[2])) {
+        el = text("a", label);
+        el.href = ref[2];
+        el.rel = "noopener noreferrer external";
+      } else {
+        el = text("span", label);
+      }
+      if (ref[4]) el.title = ref[4];
+      div.appendChild(el);
+      if (ref[3]) div.appendChild(text("em", " (" + W.recalled + ")"));
+    });
+    return div;
+  }
 
   function findingsCell(i) {
     var td = document.createElement("td");
@@ -204,7 +227,11 @@
       var li = document.createElement("li");
       li.appendChild(badge(s.code, s.label));
       li.appendChild(document.createTextNode(" " + RULES[r][0] + " \u2014 " + RULES[r][3]));
-      if (msgs[r] !== undefined) li.appendChild(text("div", msgs[r]));
+      if (msgs[r] !== undefined) {
+        li.appendChild(text("div", msgs[r]));
+        var basis = legalBasis(r);
+        if (basis) li.appendChild(basis);
+      }
       if (miss[r] !== undefined) {
         li.appendChild(text("div", W.missing_title + " : " + miss[r].map(function (f) { return D.fields[f]; }).join(", "),
           "s-insufficient_data"));
