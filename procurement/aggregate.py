@@ -12,8 +12,14 @@ what was spent, and its call-offs may also be in the batch: the result keeps fra
 (`totals.amount_framework`) so that a page can say so next to every spend figure.
 
 Targets are measured from the orders' own fields (considerations, supplier status, CPV), not from rule
-verdicts; their values come from the rulebook's `targets` (TARGET_KEYS) or DEFAULTS, `origin` says which
-(procurement/aggregate_targets.py).
+verdicts; their values come from the rulebook's `targets` (TARGET_KEYS) or DEFAULTS, `origin` says which,
+and each counts the natures its words name (contracts, or spend): procurement/aggregate_targets.py.
+
+Each order is counted once: a later copy of an id (same buyer and id, the `duplicate_id` warning the
+pipeline puts on every copy after the first) is set aside from every figure and counted apart
+(`totals.duplicate_rows`, `duplicate_amount`), so that a file exported twice does not double the
+figures; the page says how many rows were set aside. Every row is still scored and listed in the
+other outputs.
 """
 
 from __future__ import annotations
@@ -23,10 +29,16 @@ from typing import Any
 
 from procurement.aggregate_rules import RuleTallies
 from procurement.aggregate_targets import (  # noqa: F401  (re-exported: tests and callers name them here)
+    CONTRACT_NATURES,
     DEFAULT_TRANSPORT_CPV,
     DEFAULTS,
+    ENV_YES,
+    ESS_STATUSES,
+    SOCIAL_YES,
+    SPEND_NATURES,
     TARGET_KEYS,
     TRANSPORT_TABLES,
+    TargetTallies,
     _unit_factor,
     resolve_targets,
     transport_prefixes,
@@ -40,10 +52,8 @@ LOCATION_BANDS = ("amp", "region_sud", "france", "eu", "outside", "unknown")
 # (code, lower bound inclusive, upper bound exclusive) in km.
 DISTANCE_BANDS = (("lt10", 0.0, 10.0), ("10_50", 10.0, 50.0), ("50_150", 50.0, 150.0),
                   ("150_500", 150.0, 500.0), ("gt500", 500.0, None))
-ESS_STATUSES = frozenset({"siae", "ea", "esat", "ess"})
-ENV_YES = frozenset({"clause", "criterion"})
-SOCIAL_YES = frozenset({"clause", "criterion", "reserved"})
 UNKNOWN = "unknown"
+DUPLICATE = "duplicate_id"  # the warning on every later copy of (buyer, id): procurement.pipeline
 
 
 def distance_band(km: float | None) -> str:
@@ -86,7 +96,7 @@ class _Row:
 
     def to_dict(self) -> dict[str, Any]:
         return {"orders": self.orders, "amount": self.amount,
-                "score": None if not self.score_n else self.score_sum / self.score_n,
+                "score": None if not self.score_n else self.score_sum / self.score_n, "orders_scored": self.score_n,
                 "legal_fails": self.legal_fails, "legal_fail_orders": self.legal_fail_orders}
 
 
@@ -96,12 +106,10 @@ class Aggregate:
     def __init__(self, rulebook: Any) -> None:
         self.rulebook = rulebook
         self.rule_ids = [r.id for r in rulebook.rules]
-        self.targets = resolve_targets(rulebook)
-        prefixes, self.transport_origin = transport_prefixes(rulebook)
-        self._transport = frozenset(prefixes)
-        self._transport_lengths = sorted({len(p) for p in prefixes})
-        self._transport_cpv: dict[str, bool] = {}  # CPV code -> whether it is a transport alternative
+        self.goals = TargetTallies(rulebook)
+        self.targets = self.goals.targets
         self.n = self.amount_known = 0
+        self.duplicates = [0, 0.0]  # later copies of an id set aside: [rows, amount]
         self.amount = 0.0
         self.by_nature: dict[str, list[float]] = {}  # nature -> [orders, amount]
         self.score_sum = self.completeness_sum = 0.0
@@ -116,24 +124,21 @@ class Aggregate:
         self.rule_amounts: dict[str, dict[str, float]] = {}
         self.ch = {c: {"score_sum": 0.0, "score_n": 0, "wsum": 0.0, "wamount": 0.0, "comp_sum": 0.0, "comp_n": 0}
                    for c in CHANTIERS}
-        # considerations: [contracts, known, with one]
-        self.env = [0, 0, 0]
-        self.social = [0, 0, 0]
-        self.ess = {"amount_ess": 0.0, "amount_status_known": 0.0, "orders_ess": 0, "orders_status_known": 0,
-                    "amount_contracts": 0.0}
-        self.transport_by_year: dict[str, list[float]] = {}  # year or "unknown" -> [orders, amount]
         self.bands = {b: [0, 0.0] for b in LOCATION_BANDS}
         self.distances = {d[0]: [0, 0.0] for d in DISTANCE_BANDS} | {UNKNOWN: [0, 0.0]}
         self.divisions: dict[str, list[float]] = {}  # div -> [orders, amount, emissions, orders with emissions]
         self.emissions = self.emissions_amount = 0.0  # emissions_amount: amount of the orders with an estimate
         self.buyers: dict[str, _Row] = {}
         self.months: dict[str, _Row] = {}
-        self.years: set[str] = set()
 
     # -----------------------------------------------------------------------------------------------------
     def add(self, scored: Any) -> None:
         o, s = scored.order, scored.scores
         amount = o.amount
+        if o.warnings and any(w.code == DUPLICATE for w in o.warnings):
+            self.duplicates[0] += 1
+            self.duplicates[1] += amount or 0.0
+            return
         self.n += 1
         if amount is not None:
             self.amount += amount
@@ -153,7 +158,7 @@ class Aggregate:
             self.legal_fail_amount += amount or 0.0
         self.rules.add(scored, s, amount)
         self._add_chantiers(s, amount)
-        self._add_targets(o, amount)
+        self.goals.add(o, amount)
         self._add_places(o, amount)
         buyer = o.buyer_name or o.buyer_siret or UNKNOWN
         (self.buyers.get(buyer) or self.buyers.setdefault(buyer, _Row())).add(amount, s.overall, legal_fails)
@@ -173,37 +178,6 @@ class Aggregate:
             if comp is not None:
                 acc["comp_sum"] += comp
                 acc["comp_n"] += 1
-
-    def _add_targets(self, o: Any, amount: float | None) -> None:
-        if o.nature != "offre":  # a bid is not a contract
-            for acc, values, yes in ((self.env, o.env_considerations, ENV_YES),
-                                     (self.social, o.social_considerations, SOCIAL_YES)):
-                acc[0] += 1
-                if values is not None and len(values):
-                    acc[1] += 1
-                    acc[2] += 1 if yes.intersection(values) else 0
-            self.ess["amount_contracts"] += amount or 0.0
-            if o.supplier_status is not None:
-                ess = o.supplier_status in ESS_STATUSES
-                self.ess["orders_status_known"] += 1
-                self.ess["amount_status_known"] += amount or 0.0
-                if ess:
-                    self.ess["orders_ess"] += 1
-                    self.ess["amount_ess"] += amount or 0.0
-        date = o.notification_date
-        year = str(date.year) if date is not None else UNKNOWN
-        if date is not None:
-            self.years.add(year)
-        cpv = o.cpv
-        transport = self._transport_cpv.get(cpv) if cpv else False
-        if transport is None:  # a code met for the first time (codes repeat over a batch)
-            if len(self._transport_cpv) >= 65536:
-                self._transport_cpv.clear()
-            transport = self._transport_cpv[cpv] = any(cpv[:n] in self._transport for n in self._transport_lengths)
-        if transport:
-            acc = self.transport_by_year.setdefault(year, [0, 0.0])
-            acc[0] += 1
-            acc[1] += amount or 0.0
 
     def _add_places(self, o: Any, amount: float | None) -> None:
         band = self.bands[o.supplier_band or UNKNOWN]
@@ -232,7 +206,7 @@ class Aggregate:
             "totals": self._totals(),
             "rules": self._rules(),
             "chantiers": self._chantiers(),
-            "targets": self._targets(),
+            "targets": self.goals.result(),
             "bands": [{"band": b, "orders": v[0], "amount": v[1]} for b, v in self.bands.items()],
             "distances": [{"band": d, "orders": v[0], "amount": v[1]} for d, v in self.distances.items()],
             "emissions": self._emissions(),
@@ -259,13 +233,20 @@ class Aggregate:
             "completeness": None if not self.completeness_n else self.completeness_sum / self.completeness_n,
             "legal_fail_orders": self.legal_fail_orders,
             "legal_fail_amount": self.legal_fail_amount,
+            # orders whose only legal failures were waived (they are not in legal_fail_orders): never hidden
+            "waived_legal_orders": self.rules.waived_legal[0],
+            "waived_legal_amount": self.rules.waived_legal[1],
+            "duplicate_rows": self.duplicates[0],
+            "duplicate_amount": self.duplicates[1],
         }
 
     def _rules(self) -> list[dict[str, Any]]:
         out = []
         for rid in self.rule_ids:
             c, a = self.rule_counts[rid], self.rule_amounts[rid]
+            was = self.rules.waived_from.get(rid, (0, 0))
             out.append({"rule": rid, "counts": dict(c), "amounts": dict(a),
+                        "waived_from": {FAIL: was[0], INSUFFICIENT: was[1]},
                         "pass_share": _share(c[PASS], c[PASS] + c[FAIL]),
                         "pass_amount_share": _share(a[PASS], a[PASS] + a[FAIL])})
         return out
@@ -292,39 +273,6 @@ class Aggregate:
                                  for r in passes[:3]],
             })
         return out
-
-    def _targets(self) -> list[dict[str, Any]]:
-        t = self.targets
-        env_contracts, env_known, env_yes = self.env
-        soc_contracts, soc_known, soc_yes = self.social
-        ess = self.ess
-        years = sorted(self.years)
-        transport_total = sum(v[1] for v in self.transport_by_year.values())
-        per_year = transport_total / len(years) if years else None
-        tr_target = t["transport_alternatives_spend"]
-        return [
-            {"measure": "env_share", **t["env_share"], "measured": _share(100.0 * env_yes, env_known),
-             "numerator": env_yes, "denominator": env_known, "population": env_contracts,
-             "coverage": _share(env_known, env_contracts), "basis": "contracts"},
-            {"measure": "social_share", **t["social_share"], "measured": _share(100.0 * soc_yes, soc_known),
-             "numerator": soc_yes, "denominator": soc_known, "population": soc_contracts,
-             "coverage": _share(soc_known, soc_contracts), "basis": "contracts"},
-            # Spend with identified ESS/SIAE/EA/ESAT suppliers over all contract spend: a supplier whose status
-            # is not given is not counted as ESS (as in SPASER reporting); `coverage` says how much was given.
-            {"measure": "ess_spend_share", **t["ess_spend_share"],
-             "measured": _share(100.0 * ess["amount_ess"], ess["amount_contracts"]),
-             "numerator": ess["amount_ess"], "denominator": ess["amount_contracts"],
-             "population": ess["amount_contracts"],
-             "coverage": _share(ess["amount_status_known"], ess["amount_contracts"]),
-             "orders_ess": ess["orders_ess"], "basis": "spend"},
-            {"measure": "transport_alternatives_spend", **tr_target,
-             "target_eur_per_year": tr_target["value"] * _unit_factor(tr_target["unit"]),
-             "measured": per_year, "numerator": transport_total, "denominator": len(years),
-             "by_year": [{"year": y, "orders": v[0], "amount": v[1]} for y, v in
-                         sorted(self.transport_by_year.items(), key=lambda kv: (kv[0] == UNKNOWN, kv[0]))],
-             "cpv_origin": self.transport_origin, "cpv_prefixes": sorted(self._transport),
-             "years": years, "basis": "spend_per_year"},
-        ]
 
     def _emissions(self) -> dict[str, Any]:
         rows = [{"division": d, "orders": v[0], "amount": v[1], "emissions": v[2], "orders_estimated": v[3]}

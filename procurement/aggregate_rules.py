@@ -6,6 +6,15 @@ read once per order for every output of the pass); 4,096 orders of them make a b
 the rules' columns, counted by `bytes.count` and summed by `reduce` in C, where adding a finding at a
 time in Python was most of the figures' time (35 findings an order). A rule's amount for a status is
 still the float sum of its orders' amounts in the orders' order, to the last bit.
+
+Counts are of ORDERS: an order has one status per rule. RISK-02 gives an order one finding per group
+of possible splitting it is in; an order in two groups was counted twice (99 "orders" for 87). Several
+findings of one rule on one order count once, under the worst of their statuses (`WORST`).
+
+Waivers are never hidden: a waived finding counts under "waived", and `waived_from` says, by rule, how
+many orders' waived findings were failures and how many lacked data (what the waiver covered), and
+`waived_legal` how many orders have legal failures that were all waived (so are not among the orders
+with a legal failure).
 """
 
 from __future__ import annotations
@@ -17,7 +26,11 @@ from operator import add
 from typing import Any
 
 from procurement.rule_statuses import STATUS_LETTER, RuleStatuses
-from procurement.rulebook.book import FAIL
+from procurement.rulebook.book import FAIL, INSUFFICIENT, NOT_APPLICABLE, PASS
+
+WAIVED = "waived"  # set by procurement.waivers
+# Several findings of one rule on one order: the status counted, worst first (any other status reads as fail).
+WORST = (FAIL, WAIVED, INSUFFICIENT, PASS, NOT_APPLICABLE)
 
 _PENDING = 4096  # orders whose statuses wait to be summed (a bound on memory, not a tuning)
 
@@ -35,6 +48,9 @@ class RuleTallies:
         self.tally = {r: [0] * len(statuses) + [0.0] * len(statuses) for r in self.rule_ids}
         self.rule_missing: dict[str, Counter[str]] = {r: Counter() for r in self.rule_ids}
         self.extra: dict[str, Any] = {}  # rules named by findings but not in the rulebook (portfolio rules)
+        self.rank = {st: WORST.index(st) if st in WORST else 0 for st in statuses}
+        self.waived_from: dict[str, list[int]] = {}  # rule -> [orders waived from fail, from insufficient data]
+        self.waived_legal = [0, 0.0]  # orders whose legal failures were all waived: [orders, amount]
         # (letter, where its count is in a rule's list, bytes.translate table marking that letter's orders)
         self._cells = tuple((letter.encode(), self.where.get(status, self.fail_at),
                              bytes(int(chr(b) == letter) for b in range(256)))
@@ -51,6 +67,24 @@ class RuleTallies:
         if not self._add_verdicts(scored, s, amount):
             self.flush()  # the pending orders first: a sum adds its amounts in the orders' order
             self._add_findings(scored.findings, s, amount)
+        if s.counts.get(WAIVED):
+            self._add_waived(scored.findings, s, amount)
+
+    def _add_waived(self, findings: Any, s: Any, amount: float | None) -> None:
+        """What the order's waived findings were (`waived_from`, `waived_legal`): orders with a waiver only."""
+        seen = {f.rule for f in findings if f.status == FAIL}  # counted as failing (`WORST`), not as waived
+        legal = False
+        for f in findings:
+            if f.status != WAIVED or f.rule in seen:
+                continue
+            seen.add(f.rule)
+            was_fail = getattr(f, "original_status", FAIL) != INSUFFICIENT
+            row = self.waived_from.get(f.rule) or self.waived_from.setdefault(f.rule, [0, 0])
+            row[0 if was_fail else 1] += 1
+            legal = legal or (was_fail and f.kind == "legal")
+        if legal and not s.legal_failures:
+            self.waived_legal[0] += 1
+            self.waived_legal[1] += amount or 0.0
 
     def _add_verdicts(self, scored: Any, s: Any, amount: float | None) -> bool:
         """An order whose first findings are the rulebook's rules in order (False if not): their letters
@@ -106,16 +140,21 @@ class RuleTallies:
         """Each finding's status, and the missing fields of the order's insufficient verdicts unless
         `missing` is False (`_add_verdicts` adds them)."""
         table, where, fail_at, amount = self.tally, self.where, self.fail_at, amount or 0.0
-        n = len(self.statuses)
+        n, rank = len(self.statuses), self.rank
+        statuses: dict[str, int] = {}  # rule -> where its status is counted: one status per rule and order
         for f in findings:
             rid = f.rule
-            tally = table.get(rid)
-            if tally is None:  # a finding of a rule outside the rulebook: counted apart
-                tally = table[rid] = [0] * n + [0.0] * n
+            if rid not in table:  # a finding of a rule outside the rulebook: counted apart
+                table[rid] = [0] * n + [0.0] * n
                 self.rule_missing[rid] = Counter()
                 self.rule_ids.append(rid)
                 self.extra[rid] = f.compiled
             at = where.get(f.status, fail_at)
+            before = statuses.get(rid)
+            if before is None or rank[self.statuses[at]] < rank[self.statuses[before]]:
+                statuses[rid] = at
+        for rid, at in statuses.items():
+            tally = table[rid]
             tally[at] += 1
             tally[at + n] += amount
         if missing:

@@ -1,6 +1,20 @@
 """The targets the summary measures the run against (SPASER, the plan's spend on alternatives to the car):
-the rulebook's own values when it names them, else the defaults below. Apart from `procurement.aggregate`,
-which reads them once per run, to keep each module short.
+the rulebook's own values when it names them, else the defaults below, and what each one counts
+(`TargetTallies`). Apart from `procurement.aggregate`, to keep each module short.
+
+What a target counts, by the order's nature (the targets' own words):
+
+- « marchés notifiés avec une considération environnementale / sociale » (SPASER, after the national
+  plan for sustainable procurement, which counts contracts notified in the year): CONTRACTS, i.e.
+  marchés (defence and security ones included), accords-cadres and marchés subséquents, each counted
+  once when notified. A purchase order (bon de commande) is the execution of a framework agreement,
+  not a contract notified: counted, it made 249 orders of one framework weigh as 249 contracts. Bids,
+  concessions (not a marché) and orders of unknown nature are not contracts either; the page says how
+  many were set aside.
+- « X % des achats » (ESS) and « 350 M€ par an » (transport): SPEND, i.e. marchés, marchés subséquents
+  and bons de commande. An accord-cadre's amount is its MAXIMUM, not spend, and its spend is in its
+  call-offs: counting both counted the same euros twice (AC25-0008's 36,994,000 € maximum and its
+  call-offs). Bids, concessions and orders of unknown nature are set aside too, and said.
 """
 
 from __future__ import annotations
@@ -60,3 +74,137 @@ def transport_prefixes(rulebook: Any) -> tuple[tuple[str, ...], str]:
         if name in tables:
             return tuple(sorted(tables[name])), f"rulebook:{name}"
     return DEFAULT_TRANSPORT_CPV, "default"
+
+
+# What each target counts (see the module's docstring).
+CONTRACT_NATURES = frozenset({"marche", "marche_defense_securite", "accord_cadre", "marche_subsequent"})
+SPEND_NATURES = frozenset({"marche", "marche_defense_securite", "marche_subsequent", "bon_de_commande"})
+ESS_STATUSES = frozenset({"siae", "ea", "esat", "ess"})
+ENV_YES = frozenset({"clause", "criterion"})
+SOCIAL_YES = frozenset({"clause", "criterion", "reserved"})
+UNKNOWN = "unknown"
+
+
+def _share(part: float, whole: float) -> float | None:
+    return None if not whole else part / whole
+
+
+def _aside(table: dict[str, list[float]]) -> list[dict[str, Any]]:
+    return [{"nature": k, "orders": int(v[0]), "amount": v[1]}
+            for k, v in sorted(table.items(), key=lambda kv: (kv[0] == UNKNOWN, kv[0]))]
+
+
+class TargetTallies:
+    """Running sums of the targets over the orders counted once (`add`), and their measure (`result`).
+    Memory: a few numbers per nature and per year, never per order."""
+
+    def __init__(self, rulebook: Any) -> None:
+        self.targets = resolve_targets(rulebook)
+        prefixes, self.transport_origin = transport_prefixes(rulebook)
+        self._transport = frozenset(prefixes)
+        self._transport_lengths = sorted({len(p) for p in prefixes})
+        self._transport_cpv: dict[str, bool] = {}  # CPV code -> whether it is a transport alternative
+        # considerations: [contracts, given, with one]; orders set aside by nature: [orders, amount]
+        self.env = [0, 0, 0]
+        self.social = [0, 0, 0]
+        self.contracts_aside: dict[str, list[float]] = {}
+        self.ess = {"amount_ess": 0.0, "amount_status_known": 0.0, "orders_ess": 0, "orders_status_known": 0,
+                    "amount_spend": 0.0, "orders_spend": 0}
+        self.spend_aside: dict[str, list[float]] = {}
+        self.transport_by_year: dict[str, list[float]] = {}  # year or "unknown" -> [orders, amount]
+        self.transport_aside: dict[str, list[float]] = {}  # transport orders outside SPEND_NATURES
+        self.years: set[str] = set()
+
+    def _is_transport(self, cpv: str | None) -> bool:
+        if not cpv:
+            return False
+        transport = self._transport_cpv.get(cpv)
+        if transport is None:  # a code met for the first time (codes repeat over a batch)
+            if len(self._transport_cpv) >= 65536:
+                self._transport_cpv.clear()
+            transport = self._transport_cpv[cpv] = any(cpv[:n] in self._transport for n in self._transport_lengths)
+        return transport
+
+    def add(self, o: Any, amount: float | None) -> None:
+        nature = o.nature or UNKNOWN
+        money = amount or 0.0
+        if nature in CONTRACT_NATURES:
+            for acc, values, yes in ((self.env, o.env_considerations, ENV_YES),
+                                     (self.social, o.social_considerations, SOCIAL_YES)):
+                acc[0] += 1
+                if values is not None and len(values):
+                    acc[1] += 1
+                    acc[2] += 1 if yes.intersection(values) else 0
+        else:
+            aside = self.contracts_aside.get(nature) or self.contracts_aside.setdefault(nature, [0, 0.0])
+            aside[0] += 1
+            aside[1] += money
+        date = o.notification_date
+        year = str(date.year) if date is not None else UNKNOWN
+        if date is not None:
+            self.years.add(year)
+        transport = self._is_transport(o.cpv)
+        if nature not in SPEND_NATURES:
+            aside = self.spend_aside.get(nature) or self.spend_aside.setdefault(nature, [0, 0.0])
+            aside[0] += 1
+            aside[1] += money
+            if transport:
+                acc = self.transport_aside.setdefault(nature, [0, 0.0])
+                acc[0] += 1
+                acc[1] += money
+            return
+        ess = self.ess
+        ess["orders_spend"] += 1
+        ess["amount_spend"] += money
+        if o.supplier_status is not None:
+            ess["orders_status_known"] += 1
+            ess["amount_status_known"] += money
+            if o.supplier_status in ESS_STATUSES:
+                ess["orders_ess"] += 1
+                ess["amount_ess"] += money
+        if transport:
+            acc = self.transport_by_year.setdefault(year, [0, 0.0])
+            acc[0] += 1
+            acc[1] += money
+
+    def result(self) -> list[dict[str, Any]]:
+        t = self.targets
+        ess = self.ess
+        years = sorted(self.years)
+        dated = [v for y, v in self.transport_by_year.items() if y != UNKNOWN]
+        transport_dated = sum(v[1] for v in dated)
+        undated = self.transport_by_year.get(UNKNOWN, [0, 0.0])
+        tr_target = t["transport_alternatives_spend"]
+        contracts_aside = _aside(self.contracts_aside)
+        spend_aside = _aside(self.spend_aside)
+        out = []
+        for measure, (contracts, known, yes) in (("env_share", self.env), ("social_share", self.social)):
+            out.append({"measure": measure, **t[measure], "measured": _share(100.0 * yes, known),
+                        "numerator": yes, "denominator": known, "population": contracts,
+                        "coverage": _share(known, contracts), "basis": "contracts",
+                        "natures": sorted(CONTRACT_NATURES), "aside": contracts_aside})
+        # Spend with identified ESS/SIAE/EA/ESAT suppliers over all spend: a supplier whose status is not
+        # given is not counted as ESS (as in SPASER reporting); `coverage` says how much was given, and
+        # with no status given at all there is no measure (None), not 0 %.
+        out.append({"measure": "ess_spend_share", **t["ess_spend_share"],
+                    "measured": _share(100.0 * ess["amount_ess"], ess["amount_spend"])
+                    if ess["orders_status_known"] else None,
+                    "numerator": ess["amount_ess"], "denominator": ess["amount_spend"],
+                    "population": ess["amount_spend"], "orders": ess["orders_spend"],
+                    "coverage": _share(ess["amount_status_known"], ess["amount_spend"]),
+                    "orders_status_known": ess["orders_status_known"],
+                    "orders_ess": ess["orders_ess"], "basis": "spend",
+                    "natures": sorted(SPEND_NATURES), "aside": spend_aside})
+        # Per year: the dated spend over the years with a notified order; an undated order's spend has no
+        # year to be counted in, so it is given apart, never added to a year's figure.
+        out.append({"measure": "transport_alternatives_spend", **tr_target,
+                    "target_eur_per_year": tr_target["value"] * _unit_factor(tr_target["unit"]),
+                    "measured": transport_dated / len(years) if years else None,
+                    "numerator": transport_dated, "denominator": len(years),
+                    "undated_orders": int(undated[0]), "undated_amount": undated[1],
+                    "by_year": [{"year": y, "orders": v[0], "amount": v[1]} for y, v in
+                                sorted(self.transport_by_year.items(), key=lambda kv: (kv[0] == UNKNOWN, kv[0]))],
+                    "cpv_origin": self.transport_origin, "cpv_prefixes": sorted(self._transport),
+                    "years": years, "basis": "spend_per_year",
+                    "natures": sorted(SPEND_NATURES), "aside": _aside(self.transport_aside)})
+        return out

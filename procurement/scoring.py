@@ -17,6 +17,10 @@ Rules that could not be evaluated are counted separately, as
 so that a report can say "score 80 on 60 % of the checks we could run", and the user knows which
 fields to collect. Legal failures are listed apart: a weighted mean must never hide one.
 A status other than the engine's four (`waived`, set by procurement.waivers) is counted, not scored.
+But a waiver accepts a verdict, it does not bring the data: a waived insufficient_data finding (its
+`original_status`) still counts as insufficient in completeness, else waiving "données insuffisantes"
+raised the completeness shown (73 % to 76 % on the sample with `order: "*"`). A waived failure stays out
+of the score and of completeness, as before.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from procurement.engine import Finding
 from procurement.rulebook.book import FAIL, INSUFFICIENT, PASS, STATUSES
 
 CHANTIERS = tuple(range(1, 9))
+WAIVED = "waived"  # procurement.waivers
 KINDS = ("legal", "risk", "kpi")
 
 
@@ -133,12 +138,13 @@ def _counted(findings: Iterable[Finding], order_id: str | None, known_missing: d
                 evaluated[c] += 1
             if status == FAIL and kind == "legal":
                 legal_failures.append(rule.id)
-        elif status == INSUFFICIENT:
+        elif status == INSUFFICIENT or (status == WAIVED and getattr(f, "original_status", None) == INSUFFICIENT):
             insufficient[0] += 1
             for c in rule.chantiers:
                 insufficient[c] += 1
-            known = known_missing.get(rule.id) if known_missing else None
-            missing[rule.id] = list(known if known is not None else f.missing)
+            if status == INSUFFICIENT:
+                known = known_missing.get(rule.id) if known_missing else None
+                missing[rule.id] = list(known if known is not None else f.missing)
         # not_applicable, or a status added downstream (waived): counted, not scored
     return OrderScore(
         order_id=order_id or "",

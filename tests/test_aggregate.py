@@ -117,8 +117,11 @@ def test_targets_measured_with_their_origin(result):
     assert (env["measured"], env["numerator"], env["denominator"], env["population"]) == (50.0, 1, 2, 2)
     assert env["origin"] == "default" and env["value"] == 100.0
     assert t["social_share"]["measured"] == 50.0 and t["social_share"]["value"] == 30.0
-    ess = t["ess_spend_share"]  # 1000 € of 4000 € with an ESS supplier; target from the rulebook
-    assert ess["measured"] == pytest.approx(25.0)
+    # Spend is what is paid: A's 1000 € (ESS supplier); B is a framework agreement, whose spend is its
+    # call-offs, so it is set aside and said; target from the rulebook
+    ess = t["ess_spend_share"]
+    assert ess["measured"] == pytest.approx(100.0) and ess["denominator"] == 1000.0
+    assert {"nature": "accord_cadre", "orders": 1, "amount": 3000.0} in ess["aside"]
     assert (ess["value"], ess["origin"], ess["source"]) == (10.0, "rulebook:spaser_ess_spend_share", "Test source")
     assert ess["coverage"] == 1.0
     tr = t["transport_alternatives_spend"]  # A's CPV 34121000 (buses): 1000 € in 2025, one year

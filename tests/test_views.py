@@ -265,7 +265,7 @@ def test_the_amount_chart_groups_months_it_could_not_show_readably(n, title, poi
     if points != n:  # grouped sums: the first period's amount is the sum of its months
         per = 3 if "trimestre" in title else 12
         total = sum(1000.0 * (k + 1) for k in range(per))
-        assert f"{first} : {total:,.0f}".replace(",", "\u202f") in chart
+        assert f"{first}\u00a0: {total:,.0f}".replace(",", "\u202f") in chart
 
 
 def test_the_amount_chart_in_english_names_quarters_the_english_way():

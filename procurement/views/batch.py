@@ -297,6 +297,18 @@ def rejected_rows(run: Run, lang: str) -> list[dict[str, str]]:
     ]
 
 
+def duplicates_note(agg: dict[str, Any], lang: str) -> str:
+    """What the rule table leaves out: the aggregate counts each (buyer, id) once, so the later copies of a
+    file exported twice are not in its counts; said, or the table and the order list would not agree."""
+    tot = agg["totals"]
+    dup = tot.get("duplicate_rows", 0)
+    if not dup:
+        return ""
+    amount = i18n.fmt_money(tot.get("duplicate_amount", 0.0), lang)
+    return words(lang)["rules_duplicates_one" if dup == 1 else "rules_duplicates"].format(
+        n=i18n.fmt_number(dup, lang), amount=amount)
+
+
 def batch_view(run: Run, agg: dict[str, Any], lang: str) -> dict[str, Any]:
     t = words(lang)
     c = run.counts
@@ -307,6 +319,7 @@ def batch_view(run: Run, agg: dict[str, Any], lang: str) -> dict[str, Any]:
                                              merged=n["merged"]),
         "balanced": c["rows_read"] == c["orders"] + c["rejected"] + c["merged"],
         "rules": rule_rows(run, agg, lang),
+        "rules_duplicates": duplicates_note(agg, lang),
         "status_labels": [i18n.label(s, lang) for s in STATUS_ORDER],
         "rejected": rejected_rows(run, lang),
         "rejected_more": t["rejected_more"].format(n=i18n.fmt_number(len(run.rejected) - REJECTED_LIMIT, lang))

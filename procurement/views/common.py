@@ -22,6 +22,7 @@ from procurement import i18n
 from procurement.fields import FIELDS_BY_NAME, Kind
 from procurement.pipeline import Run, meta
 from procurement.rulebook.render import choice_text
+from procurement.views.summary_words import colon
 from procurement.views.words import words
 
 STATUS_ORDER = ("fail", "insufficient_data", "waived", "pass", "not_applicable")  # waived: procurement.waivers
@@ -114,6 +115,7 @@ def footer(run: Run, lang: str) -> dict[str, Any]:
             for i in m["inputs"]
         ],
         "options": options or [t["none_option"]],
+        "colon": colon(lang),  # « Outil : » with a no-break space in French, "Tool:" in English
     }
 
 

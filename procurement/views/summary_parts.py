@@ -1,0 +1,223 @@
+"""The summary's targets, buyers and time series sections, and its rounded shares: apart from
+`procurement.views.summary` to keep each module short.
+
+Each section says what its figures leave out: a target its basis and what it set aside (bons de commande
+are not contracts notified, an accord-cadre's maximum is not spend), the buyers past the first 50 their
+subtotal, the time series its periods without orders (drawn at zero, on a calendar without holes) and
+the orders without a date.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from procurement import charts, i18n
+from procurement.aggregate import UNKNOWN
+from procurement.views.common import fmt_ratio, fmt_score
+from procurement.views.summary_words import colon, plural, summary_words, typo
+
+BUYERS_SHOWN = 50
+NAME_SHOWN = 160  # characters of a buyer's name in the table (the whole name in its tooltip)
+POINTS_CHARTED = 24  # points of the amount-over-time chart: beyond, quarters, then years
+YEARS_FILLED = 200  # past this span of years (impossible with parsed dates: 1990-2100) no year is added
+GAPS_NAMED = 12  # periods without orders named under the chart, then their number
+
+
+def _money(x: float | None, lang: str) -> str:
+    return i18n.fmt_money(x, lang, 0)
+
+
+def _n(x: float, lang: str) -> str:
+    return i18n.fmt_number(x, lang)
+
+
+def _orders(n: int, lang: str) -> str:
+    t = summary_words(lang)
+    return t[plural(n, "orders_one", "orders_n", lang)].format(n=_n(n, lang))
+
+
+def _desc(pairs: list[tuple[str, str]], lang: str) -> str:
+    sep = "; " if lang == "en" else "\u202f; "
+    return sep.join(f"{label}{colon(lang)}{text}" for label, text in pairs) + "."
+
+
+def rounded_shares(values: list[float], total: float, lang: str) -> list[str]:
+    """Each value's share of their sum in whole percents that add up to 100 (largest remainders); a part
+    that rounds to 0 but is not 0 reads « < 1 % » (90,326 € of 402 M€ read « 0 % »)."""
+    whole = sum(v for v in values if v > 0)
+    if not whole or not total:
+        return [i18n.fmt_percent(None, lang)] * len(values)
+    exact = [100 * max(v, 0.0) / whole for v in values]
+    floors = [int(x) for x in exact]
+    left = 100 - sum(floors)
+    for i in sorted(range(len(values)), key=lambda i: (-(exact[i] - floors[i]), i))[:left]:
+        floors[i] += 1
+    small = summary_words(lang)["share_small"]
+    return [small if f == 0 and v > 0 else i18n.fmt_percent(f, lang) for f, v in zip(floors, values, strict=True)]
+
+
+# --- targets -----------------------------------------------------------------------------------------------
+
+def _aside(items: list[dict[str, Any]], key: str, lang: str) -> str:
+    t = summary_words(lang)
+    if not items:
+        return ""
+    parts = [t["aside_item"].format(nature=t.get("n_" + a["nature"], a["nature"]), orders=_orders(a["orders"], lang),
+                                    amount=_money(a["amount"], lang)) for a in items]
+    return t[key].format(items=("; " if lang == "en" else "\u202f; ").join(parts))
+
+
+def _basis(m: dict[str, Any], lang: str) -> tuple[str, str]:
+    """(the basis of a target's measure, what it set aside)."""
+    t = summary_words(lang)
+    if m["basis"] == "spend_per_year":
+        cpv = t["cpv_default"] if m["cpv_origin"] == "default" else m["cpv_origin"].split(":", 1)[1]
+        years = t[plural(m["denominator"], "years_one", "years_n", lang)].format(n=_n(m["denominator"], lang))
+        if m["years"]:
+            years += f" ({', '.join(m['years'])})"
+        basis = t["basis_year"].format(num=_money(m["numerator"], lang), years=years,
+                                       cpv=f"{cpv} ({', '.join(m['cpv_prefixes'])})")
+        if m["undated_orders"]:
+            basis += ("; " if lang == "en" else "\u202f; ") + t["undated_transport"].format(
+                amount=_money(m["undated_amount"], lang), orders=_orders(m["undated_orders"], lang))
+        return basis, _aside(m["aside"], "aside_spend", lang)
+    if m["basis"] == "contracts":
+        def contracts(n: int) -> str:
+            return t[plural(n, "contracts_one", "contracts_n", lang)].format(n=_n(n, lang))
+
+        basis = t["basis_contracts"].format(num=contracts(m["numerator"]), den=_n(m["denominator"], lang),
+                                            cov=fmt_ratio(m["coverage"], lang), pop=contracts(m["population"]))
+        return basis, _aside(m["aside"], "aside_contracts", lang)
+    if m["measured"] is None:
+        basis = t["basis_spend_none"].format(den=_money(m["denominator"], lang))
+    else:
+        basis = t["basis_spend"].format(num=_money(m["numerator"], lang), den=_money(m["denominator"], lang),
+                                        cov=fmt_ratio(m["coverage"], lang))
+    return basis, _aside(m["aside"], "aside_spend", lang)
+
+
+def target_section(agg: dict[str, Any], lang: str) -> dict[str, Any]:
+    t = summary_words(lang)
+    rows, bars = [], []
+    for m in agg["targets"]:
+        label = typo((m.get("label_en") if lang == "en" else m.get("label_fr")) or t["t_" + m["measure"]], lang)
+        from_book = m["origin"] != "default"
+        origin = t["from_rulebook"] + f" ({m['origin'].split(':', 1)[1]})" if from_book else t["from_default"]
+        if m["basis"] == "spend_per_year":
+            target_value = m["target_eur_per_year"]
+            target_text = _money(target_value, lang) + t["per_year"]
+            measured_text = _money(m["measured"], lang) + t["per_year"] if m["measured"] is not None else t["no_data"]
+        else:
+            target_value = m["value"]
+            target_text = i18n.fmt_percent(target_value, lang, 0)
+            measured_text = i18n.fmt_percent(m["measured"], lang, 1) if m["measured"] is not None else t["no_data"]
+        attainment = None if m["measured"] is None or not target_value else 100 * m["measured"] / target_value
+        basis, aside = _basis(m, lang)
+        source = typo(m["source"], "fr") if from_book else \
+            t["src_plan" if m["measure"] == "transport_alternatives_spend" else "src_spaser"]
+        rows.append({"label": label, "target": target_text, "measured": measured_text, "basis": basis,
+                     "aside": aside, "source": source, "origin": origin,
+                     # a rulebook's source is a French text: said so, and marked for screen readers
+                     "source_lang": "fr" if from_book and lang == "en" else "",
+                     "source_note": t["source_fr"] if from_book else "",
+                     "attainment": i18n.fmt_percent(attainment, lang, 0) if attainment is not None else t["no_data"]})
+        bars.append((label, min(attainment or 0.0, 150.0), rows[-1]["attainment"]))  # bars stop at 150 %
+    chart = charts.bar_chart(bars, title=t["attainment"], desc=_desc([(b[0], b[2]) for b in bars], lang),
+                             chart_id="c-targets", target=100.0,
+                             target_label=t["target_line"] + " " + i18n.fmt_percent(100, lang),
+                             label_width=330, bar_width=300, colon=colon(lang))
+    return {"rows": rows, "chart": chart}
+
+
+# --- buyers ------------------------------------------------------------------------------------------------
+
+def buyer_section(agg: dict[str, Any], lang: str) -> dict[str, Any]:
+    t = summary_words(lang)
+
+    def name(code: str) -> str:
+        return t["unknown"].capitalize() if code == UNKNOWN else code
+
+    shown = [(b, name(b["buyer"])) for b in agg["buyers"][:BUYERS_SHOWN]]
+    rows = [{"name": charts.clip(full, NAME_SHOWN), "full": full, "orders": _n(b["orders"], lang),
+             "amount": _money(b["amount"], lang), "score": fmt_score(b["score"], lang),
+             "legal": _n(b["legal_fail_orders"], lang)} for b, full in shown]
+    top = shown[:10]
+    chart = charts.stacked_bars(
+        [(full, [b["legal_fail_orders"], b["orders"] - b["legal_fail_orders"]], _n(b["orders"], lang))
+         for b, full in top],
+        [(t["with_legal"], charts.STATUS_COLOURS["fail"]), (t["without_legal"], charts.PALETTE[0])],
+        title=t["buyers_chart"],
+        desc=_desc([(charts.clip(full, NAME_SHOWN), f"{b['legal_fail_orders']} / {b['orders']}") for b, full in top],
+                   lang),
+        chart_id="c-buyers", label_width=300, colon=colon(lang),
+        share_format=lambda v: i18n.fmt_percent(v, lang, 1)) if top else None
+    others = agg["buyers"][BUYERS_SHOWN:]
+    more, note = None, ""
+    if others:
+        scored = sum(b.get("orders_scored", 0) for b in others)
+        score = sum((b["score"] or 0.0) * b.get("orders_scored", 0) for b in others) / scored if scored else None
+        more = {"name": t["more_buyers"].format(n=_n(len(others), lang)),
+                "orders": _n(sum(b["orders"] for b in others), lang),
+                "amount": _money(sum(b["amount"] for b in others), lang), "score": fmt_score(score, lang),
+                "legal": _n(sum(b["legal_fail_orders"] for b in others), lang)}
+        note = t["more_buyers_note"].format(shown=_n(BUYERS_SHOWN, lang), n=_n(len(others), lang))
+    return {"rows": rows, "chart": chart, "more": more, "more_note": note}
+
+
+# --- the time series ---------------------------------------------------------------------------------------
+
+def _month_label(code: str, lang: str) -> str:
+    if code == UNKNOWN:
+        return summary_words(lang)["unknown"]
+    return code if lang == "en" else f"{code[5:7]}/{code[:4]}"
+
+
+def _periods(dated: list[dict[str, Any]], lang: str) -> tuple[str, list[tuple[str, float, bool]]]:
+    """The chart's points (label, amount, no order in the period) over the whole calendar span of the
+    dated orders, empty periods included at zero: months, or quarters, or years when there would be more
+    than POINTS_CHARTED of them (72 months of a six-year DECP file made labels 3.7 px high). Drawn
+    without its holes, a series put January next to June."""
+    t = summary_words(lang)
+    amounts: dict[int, float] = {}
+    for m in dated:  # codes "YYYY-MM"
+        key = int(m["month"][:4]) * 12 + int(m["month"][5:7]) - 1
+        amounts[key] = amounts.get(key, 0.0) + m["amount"]
+    first, last = min(amounts), max(amounts)
+    if last - first < POINTS_CHARTED:
+        return "amount_by_month", [(_month_label(f"{k // 12}-{k % 12 + 1:02d}", lang), amounts.get(k, 0.0),
+                                    k not in amounts) for k in range(first, last + 1)]
+    quarters: dict[int, float] = {}
+    for k, v in amounts.items():
+        quarters[k // 3] = quarters.get(k // 3, 0.0) + v
+    if max(quarters) - min(quarters) < POINTS_CHARTED:
+        return "amount_by_quarter", [(t["quarter"].format(q=q % 4 + 1, year=q // 4), quarters.get(q, 0.0),
+                                      q not in quarters) for q in range(min(quarters), max(quarters) + 1)]
+    years: dict[int, float] = {}
+    for k, v in amounts.items():
+        years[k // 12] = years.get(k // 12, 0.0) + v
+    span = range(min(years), max(years) + 1) if max(years) - min(years) < YEARS_FILLED else sorted(years)
+    return "amount_by_year", [(str(y), years.get(y, 0.0), y not in years) for y in span]
+
+
+def month_section(agg: dict[str, Any], lang: str) -> dict[str, Any]:
+    t = summary_words(lang)
+    rows = [{"label": _month_label(m["month"], lang), "orders": _n(m["orders"], lang),
+             "amount": _money(m["amount"], lang), "score": fmt_score(m["score"], lang),
+             "legal": _n(m["legal_fail_orders"], lang)} for m in agg["months"]]
+    dated = [m for m in agg["months"] if m["month"] != UNKNOWN]
+    undated = next((m for m in agg["months"] if m["month"] == UNKNOWN), None)
+    title, chart, gaps = "amount_by_month", None, ""
+    if dated:
+        title, points = _periods(dated, lang)
+        texts = [t["no_orders"] if empty else _money(v, lang) for _, v, empty in points]
+        chart = charts.line_chart([(label, v) for label, v, _ in points], title=t[title],
+                                  desc=_desc([(p[0], text) for p, text in zip(points, texts, strict=True)], lang),
+                                  chart_id="c-months", y_format=lambda v: _money(v, lang), value_texts=texts,
+                                  colon=colon(lang), empty=[e for _, _, e in points])
+        empty = [label for label, _, e in points if e]
+        if empty:
+            named = ", ".join(empty[:GAPS_NAMED]) + (f"… ({_n(len(empty), lang)})" if len(empty) > GAPS_NAMED else "")
+            gaps = t["gaps_note"].format(periods=named)
+    note = t["undated_note"].format(orders=_orders(undated["orders"], lang), amount=_money(undated["amount"], lang)) \
+        if undated else ""
+    return {"rows": rows, "chart": chart, "title": t[title], "undated": note, "gaps": gaps}

@@ -1,0 +1,178 @@
+"""The summary page's own sentences (French and English), its French typography and its plurals.
+
+Why apart from `procurement.views.words`: the summary's sentences grew with what it must say about its
+own figures (what a target counts, the rows set aside, the periods without orders), and a module stays
+under 400 lines. `summary_words(lang)` is the page's whole vocabulary: the shared words, with this
+module's entries added or replacing theirs, every French text with its non-breaking spaces.
+
+French typography: a non-breaking space before « : » and a narrow one before « ; ! ? », « % » and
+« € », inside « », and as the thousands separator. Applied to the tool's own texts and to the
+rulebook's (titles, target labels and sources), never to a value read from a spreadsheet (a buyer's
+name is shown as written).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import cache
+from types import MappingProxyType
+
+from procurement.views.words import words
+
+NBSP, NNBSP = "\u00a0", "\u202f"
+_BEFORE = re.compile(r"[ \u00a0\u202f]*([:;!?»%€])(?=\s|$|[),.])")
+_THOUSANDS = re.compile(r"(?<=\d)[ \u00a0](?=\d{3}(?!\d))")
+_AFTER = re.compile(r"«[ \u00a0\u202f]*")
+_ENGLISH = re.compile(r"[ \u00a0\u202f]+([:;!?])(?=\s|$)")
+
+
+def _space(m: re.Match[str]) -> str:
+    mark = m.group(1)
+    return (NBSP if mark in ":»" else NNBSP) + mark if mark != "€" or m.group(0) != mark else mark
+
+
+def typo(text: str, lang: str) -> str:
+    """`text` with the spacing of `lang`: French non-breaking spaces before « : ; ! ? % € », after « and
+    between thousands; in English, no space before a colon or semicolon (a French text's habit)."""
+    if lang == "en":
+        return _ENGLISH.sub(r"\1", text)
+    return _THOUSANDS.sub(NNBSP, _AFTER.sub("«" + NBSP, _BEFORE.sub(_space, text)))
+
+
+def colon(lang: str) -> str:
+    """The separator between a label and its value."""
+    return ": " if lang == "en" else NBSP + ": "
+
+
+def plural(n: float, one: str, many: str, lang: str) -> str:
+    """`one` or `many` for a count of n: in French 0 and 1 take the singular, in English only 1."""
+    single = n == 1 if lang == "en" else abs(n) < 2
+    return one if single else many
+
+
+# key -> (French, English). Keys also in views/words.py replace theirs on the summary page.
+WORDS: dict[str, tuple[str, str]] = {
+    "no_data": ("pas de donnée", "no data"),
+    "h_orders": ("commandes évaluées, chacune comptée une fois", "orders scored, each counted once"),
+    "h_orders_one": ("commande évaluée", "order scored"),
+    "h_legal_one": ("commande avec un manquement légal", "order with a legal failure"),
+    "h_legal_amount_one": ("montant notifié de cette commande", "notified amount of this order"),
+    "h_rejected_one": ("ligne rejetée", "row rejected"),
+    "h_waived_legal_one": ("commande dont les manquements légaux sont couverts par une dérogation (non comptée "
+                           "ci-dessus)", "order whose legal failures are all waived (not counted above)"),
+    "h_amount_missing": ("montant notifié HT ({n} sans montant, non comptées)",
+                         "notified amount excl. VAT ({n} without an amount, not counted)"),
+    "h_amount_missing_one": ("montant notifié HT (1 commande sans montant, non comptée)",
+                             "notified amount excl. VAT (1 order without an amount, not counted)"),
+    "h_waived_legal": ("commandes dont les manquements légaux sont couverts par une dérogation (non comptées "
+                       "ci-dessus)", "orders whose legal failures are all waived (not counted above)"),
+    "duplicates_note": ("{n} lignes en double ({amount}) sont écartées de tous les chiffres de cette page : même "
+                        "acheteur et même identifiant qu'une ligne lue avant elles. Chaque commande est comptée "
+                        "une fois, sa première ligne ; les lignes en double restent évaluées et listées dans le "
+                        "rapport et les exports, avec l'avertissement « identifiant déjà vu ».",
+                        "{n} duplicate rows ({amount}) are left out of every figure of this page: same buyer and "
+                        "same id as a row read before them. Each order is counted once, its first row; the "
+                        "duplicate rows are still scored and listed in the report and the exports, with the "
+                        "warning “identifier already seen”."),
+    "duplicates_note_one": ("1 ligne en double ({amount}) est écartée de tous les chiffres de cette page : même "
+                            "acheteur et même identifiant qu'une ligne lue avant elle. Chaque commande est comptée "
+                            "une fois, sa première ligne ; la ligne en double reste évaluée et listée dans le "
+                            "rapport et les exports, avec l'avertissement « identifiant déjà vu ».",
+                            "1 duplicate row ({amount}) is left out of every figure of this page: same buyer and "
+                            "same id as a row read before it. Each order is counted once, its first row; the "
+                            "duplicate row is still scored and listed in the report and the exports, with the "
+                            "warning “identifier already seen”."),
+    "balance_line": ("Bilan des lignes : {rows} = {orders} + {rejected} + {merged}.",
+                     "Row balance: {rows} = {orders} + {rejected} + {merged}."),
+    "balance_broken": ("Attention : le compte des lignes ne tombe pas juste.", "Warning: the row balance is off."),
+    "legal_rules": ("Règles légales : part des marchés et du montant conformes",
+                    "Legal rules: share of contracts and of amount passing"),
+    "legal_caption": ("Règles légales : verdicts par règle (nombre de commandes)",
+                      "Legal rules: verdicts by rule (number of orders)"),
+    "legal_note": ("Part conforme = conformes / (conformes + non conformes). Une dérogation ne compte ni comme "
+                   "conforme ni comme non conforme ; la colonne « dérogation » dit ce qu'elle couvrait.",
+                   "Share passing = passing / (passing + failing). A waived finding counts as neither; the "
+                   "“waived” column says what it covered."),
+    # the row balance, singular and plural
+    "b_rows_read": ("ligne lue", "row read"), "b_rows_read_n": ("lignes lues", "rows read"),
+    "b_orders": ("commande évaluée", "order scored"), "b_orders_n": ("commandes évaluées", "orders scored"),
+    "b_rejected": ("ligne rejetée", "row rejected"), "b_rejected_n": ("lignes rejetées", "rows rejected"),
+    "b_merged": ("ligne fusionnée", "row merged"), "b_merged_n": ("lignes fusionnées", "rows merged"),
+    "legal_not_applicable": ("Sans objet pour toutes les commandes : {rules}.",
+                             "Not applicable to any order: {rules}."),
+    "orders_n": ("{n} commandes", "{n} orders"),
+    "orders_one": ("{n} commande", "{n} order"),
+    # plural status names, for counts ("4 non conformes")
+    "pl_pass": ("conformes", "passing"),
+    "pl_fail": ("non conformes", "failing"),
+    "pl_insufficient_data": ("données insuffisantes", "insufficient data"),
+    "pl_waived": ("dérogations", "waived"),
+    "pl_not_applicable": ("sans objet", "not applicable"),
+    # targets
+    "basis_contracts": ("{num} sur {den} où la donnée est renseignée, soit {cov} de {pop} (marchés, accords-cadres et "
+                        "marchés subséquents notifiés, chacun compté une fois)",
+                        "{num} of {den} with the data, i.e. {cov} of {pop} (contracts, framework agreements and "
+                        "call-off contracts notified, each counted once)"),
+    "contracts_one": ("{n} marché", "{n} contract"), "contracts_n": ("{n} marchés", "{n} contracts"),
+    "basis_spend": ("{num} sur {den} d'achats (marchés, marchés subséquents et bons de commande) ; statut du "
+                    "fournisseur renseigné pour {cov} de ce montant (un statut non renseigné ne compte pas comme "
+                    "ESS)",
+                    "{num} of {den} of purchases (contracts, call-off contracts and purchase orders); supplier "
+                    "status given for {cov} of that amount (a status not given does not count as ESS)"),
+    "basis_spend_none": ("aucun statut de fournisseur renseigné : pas de mesure ({den} d'achats : marchés, marchés "
+                         "subséquents et bons de commande)",
+                         "no supplier status given: no measure ({den} of purchases: contracts, call-off contracts "
+                         "and purchase orders)"),
+    "basis_year": ("{num} d'achats datés (marchés, marchés subséquents et bons de commande) sur {years} ; "
+                   "codes CPV : {cpv}",
+                   "{num} of dated purchases (contracts, call-off contracts and purchase orders) over {years}; "
+                   "CPV codes: {cpv}"),
+    "years_n": ("{n} années de notification", "{n} notification years"),
+    "years_one": ("{n} année de notification", "{n} notification year"),
+    "undated_transport": ("{amount} d'achats sans date de notification ({orders}) : sans année, non comptés "
+                          "dans le montant par an",
+                          "{amount} of purchases without a notification date ({orders}): no year, not counted in "
+                          "the amount per year"),
+    "aside_contracts": ("Hors assiette (pas des marchés notifiés) : {items}",
+                        "Outside the basis (not contracts notified): {items}"),
+    "aside_spend": ("Hors assiette (pas une dépense) : {items}", "Outside the basis (not spend): {items}"),
+    "aside_item": ("{nature} ({orders}, {amount})", "{nature} ({orders}, {amount})"),
+    "n_bon_de_commande": ("bons de commande", "purchase orders"),
+    "n_accord_cadre": ("accords-cadres (montants maximums)", "framework agreements (maximum amounts)"),
+    "n_offre": ("offres", "bids"),
+    "n_concession": ("concessions", "concessions"),
+    "n_unknown": ("nature non renseignée", "nature not given"),
+    "n_marche": ("marchés", "contracts"),
+    "n_marche_defense_securite": ("marchés de défense ou de sécurité", "defence or security contracts"),
+    "n_marche_subsequent": ("marchés subséquents", "call-off contracts"),
+    "source_fr": ("", " (rulebook text, in French)"),
+    "per_year": (" / an", " / year"),
+    # places
+    "share_small": ("<\u00a01 %", "<\u00a01%"),
+    "shares_rounded": ("Parts arrondies à l'unité, de total 100 %.", "Shares rounded to the unit, adding up to 100%."),
+    # emissions
+    "not_cpv_division": ("division absente de la nomenclature CPV 2008", "not a CPV 2008 division"),
+    # buyers
+    "more_buyers": ("Autres acheteurs ({n})", "Other buyers ({n})"),
+    "more_buyers_note": ("Le tableau montre les {shown} premiers acheteurs par montant ; la dernière ligne "
+                         "additionne les {n} autres.",
+                         "The table shows the first {shown} buyers by amount; the last row adds up the {n} others."),
+    # months
+    "undated_note": ("Sans date de notification, hors du graphique : {orders} ({amount}) ; le tableau les donne à "
+                     "la ligne « inconnu ».",
+                     "Without a notification date, not in the chart: {orders} ({amount}); the table gives them on "
+                     "the “unknown” row."),
+    "gaps_note": ("Périodes sans commande, à zéro dans le graphique : {periods}.",
+                  "Periods without orders, at zero in the chart: {periods}."),
+    "no_orders": ("aucune commande", "no orders"),
+}
+
+
+@cache
+def summary_words(lang: str) -> Mapping[str, str]:
+    """Every word of the summary page in `lang` ('en', else French), with its typography."""
+    lang = "en" if lang == "en" else "fr"
+    i = 1 if lang == "en" else 0
+    merged = dict(words(lang)) | {k: v[i] for k, v in WORDS.items()}
+    return MappingProxyType({k: typo(v, lang) for k, v in merged.items()})

@@ -1,0 +1,140 @@
+"""The summary of the sample workbook with its supplier register and a review's waivers (the reviewer's
+run): what each target counts, RISK-02 counted by order, waivers shown and not raising completeness,
+French typography and the English page. Expected numbers are recounted here from the orders themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from procurement.aggregate import aggregate
+from procurement.directory import load_directory
+from procurement.engine import evaluate
+from procurement.model import Order
+from procurement.pipeline import run
+from procurement.portfolio_findings import PORTFOLIO_RULE_IDS
+from procurement.rulebook import load_default
+from procurement.scoring import score
+from procurement.waivers import apply_waivers, load_waivers, parse_waivers
+from procurement.write.html_summary import summary_html
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data" / "summary_s9"
+CONTRACTS = {"marche", "marche_defense_securite", "accord_cadre", "marche_subsequent"}
+SPEND = {"marche", "marche_defense_securite", "marche_subsequent", "bon_de_commande"}
+
+
+@pytest.fixture(scope="module")
+def sample():
+    book = load_default()
+    ws = load_waivers(DATA / "waivers.yaml", [*(r.id for r in book.rules), *PORTFOLIO_RULE_IDS])
+    result = run([ROOT / "samples" / "commandes-2025.xlsx"], book, options={"lang": "fr"},
+                 directory=load_directory([ROOT / "samples" / "fournisseurs.csv"]), waivers=ws)
+    agg = aggregate(result)
+    return result, agg, summary_html(result, "fr", agg), summary_html(result, "en", agg)
+
+
+def _text(html: str) -> str:
+    """The page's text, without its tags nor its provenance footer (another page's template)."""
+    body = html.split("<main", 1)[1].split("</main>", 1)[0]
+    return unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+def _targets(agg: dict) -> dict:
+    return {m["measure"]: m for m in agg["targets"]}
+
+
+def test_the_social_target_counts_contracts_not_purchase_orders(sample):
+    result, agg, fr, _ = sample
+    orders = [s.order for s in result.orders]
+    contracts = [o for o in orders if o.nature in CONTRACTS]
+    given = [o for o in contracts if o.social_considerations]
+    yes = [o for o in given if {"clause", "criterion", "reserved"} & set(o.social_considerations)]
+    social = _targets(agg)["social_share"]
+    assert (len(yes), len(given)) == (90, 221)  # the review's recount: 40,7 %, above the 30 % target
+    assert (social["numerator"], social["denominator"], social["population"]) == (90, 221, len(contracts))
+    assert social["measured"] == pytest.approx(100 * 90 / 221)
+    purchase_orders = sum(1 for o in orders if o.nature == "bon_de_commande")
+    assert purchase_orders == 249
+    text = _text(fr)
+    assert "40,7\u202f%" in text and "bons de commande (249 commandes" in text  # the base and what it left out
+
+
+def test_the_spend_targets_leave_framework_maximums_out(sample):
+    result, agg, fr, _ = sample
+    orders = [s.order for s in result.orders]
+    spend = sum(o.amount or 0.0 for o in orders if o.nature in SPEND)
+    ess = _targets(agg)["ess_spend_share"]
+    assert ess["denominator"] == pytest.approx(spend)
+    frameworks = sum(o.amount or 0.0 for o in orders if o.nature == "accord_cadre")
+    assert frameworks >= 36_994_000  # AC25-0008's maximum among them, no longer counted as spend
+    assert ess["denominator"] == pytest.approx(sum(o.amount or 0.0 for o in orders) - frameworks)
+    transport = _targets(agg)["transport_alternatives_spend"]
+    assert all(a["nature"] != "bon_de_commande" for a in transport["aside"])
+    assert "accords-cadres (montants maximums)" in _text(fr)
+
+
+def test_risk02_counts_orders_not_findings(sample):
+    result, agg, fr, _ = sample
+    flagged = [(s.order.amount or 0.0) for s in result.orders if any(f.rule == "RISK-02" for f in s.findings)]
+    assert len(flagged) == 87  # the review's recount (99 findings)
+    rule = next(r for r in agg["rules"] if r["rule"] == "RISK-02")
+    assert sum(rule["counts"].values()) == 87
+    assert rule["amounts"]["fail"] + rule["amounts"]["waived"] == pytest.approx(sum(flagged))
+    assert re.search(r"<th scope=\"row\">RISK-02</th>(<td class=\"num\">[0-9\u202f]+</td>){5}"
+                     r"<td class=\"num\">87</td>", fr)
+
+
+def test_the_legal_table_shows_rules_without_data_and_waivers(sample):
+    _, agg, fr, _ = sample
+    table = fr.split("<h3>", 1)[1].split("</table>", 1)[0]
+    assert "<caption>" in table
+    decp = re.search(r"DECP-01 — [^<]*</th>(.*?)</tr>", table).group(1)
+    assert "231 (231 données insuffisantes)" in unescape(decp)  # waived missing data, not hidden
+    assert ">dérogation</th>" in table
+    totals = agg["totals"]
+    assert (totals["legal_fail_orders"], totals["waived_legal_orders"]) == (36, 2)  # 38 before the waivers
+    assert "2 commandes dont les manquements légaux sont couverts par une dérogation" in _text(fr)
+
+
+def test_waiving_missing_data_leaves_completeness_as_it_was():
+    book = load_default()
+    o = Order.model_validate({"id": "BC25-01", "source": {"file": "t.xlsx", "row": 2}, "nature": "marche",
+                              "amount": 50000.0, "env_considerations": ("clause",), "social_considerations": ("none",),
+                              "supplier_size": "pme", "cpv": "45233142", "notification_date": dt.date(2025, 3, 1)})
+    findings = evaluate(o, book)
+    before = score(findings)
+    rules = [r.id for r in book.rules]
+    ws = parse_waivers(b'waivers:\n  - order: "*"\n    rule: DECP-01\n    justification: j\n    author: a\n'
+                       b'    date: 2025-01-01\n', "w.yaml", rules)
+    waived = apply_waivers(o, findings, ws, dt.date(2026, 1, 1))
+    assert any(getattr(f, "original_status", None) == "insufficient_data" for f in waived)
+    after = score(waived)
+    assert after.counts["waived"] == 1 and before.completeness == pytest.approx(3 / 15)
+    assert after.completeness == before.completeness  # 3/14 here; 73 % became 76 % on the sample
+    assert after.completeness_by_chantier == before.completeness_by_chantier
+    assert after.overall == before.overall
+
+
+def test_french_typography_and_plurals(sample):
+    _, _, fr, _ = sample
+    text = _text(fr)
+    assert not re.search(r"[^\s\u00a0\u202f][ ][:;!?]", text)  # a breaking space before : ; ! ?
+    assert not re.search(r"\d [%€]", text)
+    assert "(1 commande)" in text and "(1 commandes)" not in text
+    tooltips = re.findall(r"<title>[^<]*</title>", fr)
+    assert any("\u00a0: " in t for t in tooltips) and not any(re.search(r"\d\.\d\u202f?%", t) for t in tooltips)
+    assert not re.search(r"\b1 non conformes\b", text) and not re.search(r"\b1 marchés\b", text)
+
+
+def test_the_english_page_is_english(sample):
+    _, _, _, en = sample
+    text = _text(en)
+    assert not re.search(r"\S [:;]\s", text)  # no French spacing
+    assert "45 — Construction work" in text and "Travaux de construction" not in text
+    assert '<span lang="fr">SPASER' in en and "rulebook text, in French" in text
