@@ -54,6 +54,7 @@ __all__ = [
     "check_data",
     "find_sheets",
     "fmt_value",
+    "notes",
     "render_html",
     "run_check",
     "summary_line",
@@ -89,3 +90,19 @@ def summary_line(result: CheckResult, out_dir: Path, lang: str) -> str:
     return (f"{tenders} consultation(s), {bids} offre(s), {rejected} ligne(s) rejetée(s) : {f['legal']} obligation(s) "
             f"légale(s) non respectée(s), {f['risk']} risque(s), {f['kpi']} indicateur(s) non atteint(s){waived}. "
             f"Page : {out_dir / 'check.html'}")
+
+
+def notes(result: CheckResult, lang: str) -> list[str]:
+    """What the buyer must know before reading the page, for the terminal: the columns that were not read
+    (their values would be missing without a word) and the consultations whose rules never ran (a rejected
+    row, whose missing verdict must not pass for compliance)."""
+    en = lang == "en"
+    lines = [u.message(lang) for u in result.unread]
+    for i, tender_id in result.unchecked.items():
+        r = result.tender_run.rejected[i]
+        name = f" '{tender_id}'" if en and tender_id else f" « {tender_id} »" if tender_id else ""
+        where = f"{r.source.sheet}, {'row' if en else 'ligne'} {r.source.row}"
+        lines.append(f"Warning: tender{name} ({where}) not checked, its row was rejected: {r.message(lang)}" if en
+                     else f"Attention : consultation{name} ({where}) non vérifiée, sa ligne a été rejetée : "
+                     f"{r.message(lang)}")
+    return lines

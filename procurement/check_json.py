@@ -10,6 +10,10 @@ conditions that decided it; a rule that does not apply to the bid is its id and 
 `data` does not repeat its bidder's name (`supplier`) nor the values it takes from its consultation
 (`inherited`, whose values are in the consultation's `data`). With 300 bids and 2 KB texts, each bid
 weighed about 36 KB, most of it those copies; it now weighs 6.5 KB, 2 of them its bidder's name.
+
+What the buyer must act on is data too: `meta.columns` (where each field is on each sheet), `meta.
+unread_columns` (the columns not read, with the header to give them) and `unchecked_tenders` (the
+consultations whose row was rejected, so no rule ran on them).
 """
 
 from __future__ import annotations
@@ -136,7 +140,16 @@ def _rules(result: CheckResult, lang: str) -> dict[str, dict[str, object]]:
     return out
 
 
-def _comparison(bids: list[ScoredOrder], records: list[dict[str, Any]]) -> dict[str, object]:
+def holdable(result: CheckResult) -> set[str]:
+    """The declared values a bid can be asked for: those the template's bids sheet has a column for, and those
+    the workbook added (a value neither holds was asked of every bid though no buyer could give it)."""
+    from procurement.template import BID_COLUMNS
+
+    return {c.field for c in BID_COLUMNS} | {f for i in result.bid_run.inputs for f in i.columns.values()}
+
+
+def _comparison(bids: list[ScoredOrder], records: list[dict[str, Any]], can_hold: set[str] | None = None
+                ) -> dict[str, object]:
     # Chantiers some indicator speaks about for these bids (a rule not applicable to any bid says nothing).
     covered = sorted({c for b in bids for f in b.findings if f.status != "not_applicable" for c in f.chantiers})
     declared = [name for name in KEY_FIELDS if any(getattr(b.order, name) is not None for b in bids)]
@@ -152,7 +165,7 @@ def _comparison(bids: list[ScoredOrder], records: list[dict[str, Any]]) -> dict[
         "values": [
             {"field": name, "values": [_jsonable(getattr(b.order, name)) for b in bids]} for name in declared
         ],
-        "not_declared_by_any": [n for n in KEY_FIELDS if n not in declared],
+        "not_declared_by_any": [n for n in KEY_FIELDS if n not in declared and (can_hold is None or n in can_hold)],
     }
 
 
@@ -176,6 +189,7 @@ def check_data(result: CheckResult, lang: str = "fr") -> dict[str, object]:
     for index, tender_id in result.attached.items():
         bids_by_tender.setdefault(tender_id, []).append(index)
     bid_orders = result.bid_run.orders
+    can_hold = holdable(result)
     for scored in result.tender_run.orders:
         record = _tender_record(scored, lang)
         indices = bids_by_tender.pop(scored.order.id, [])  # a repeated tender id gets its bids once
@@ -183,12 +197,16 @@ def check_data(result: CheckResult, lang: str = "fr") -> dict[str, object]:
         tender_data = record["data"]
         bid_records = [_bid_record(bid_orders[i], scored.order.id, lang, result.inherited.get(i, ()), tender_data)
                        for i in indices]
-        record["comparison"] = _comparison(bids, bid_records)
+        record["comparison"] = _comparison(bids, bid_records, can_hold)
         record["bids"] = bid_records
         record["rejected_bids"] = [rejection_record(result.bid_run.rejected[i], lang)
                                    for i, to in result.rejected_to.items() if to == scored.order.id]
         tenders.append(record)
     unattached = [_bid_record(bid_orders[i], None, lang) for i in bids_by_tender.pop(None, [])]
+    unchecked = [{"id": tid, **rejection_record(result.tender_run.rejected[i], lang),
+                  "bids": [b["id"] for b in unattached if tid is not None and any(
+                      w["code"] == "unattached_bid" and w["value"] == tid for w in b["warnings"])]}
+                 for i, tid in result.unchecked.items()]
     failures = result.failures()
     return {
         "type": "check",
@@ -207,6 +225,8 @@ def check_data(result: CheckResult, lang: str = "fr") -> dict[str, object]:
             "inputs": [*tender_meta["inputs"], *bid_meta["inputs"]],
             "counts": {"tender": tender_meta["counts"], "bids": bid_meta["counts"]},
             "options": result.options,
+            "columns": result.columns,
+            "unread_columns": [u.to_dict(lang) for u in result.unread],
             **(
                 {"directory": {**result.directory.summary(), "rules_made_evaluable": result.directory_gain}}
                 if result.directory is not None
@@ -219,6 +239,7 @@ def check_data(result: CheckResult, lang: str = "fr") -> dict[str, object]:
             "exit_status": result.exit_status(),
             "failures": failures,
             "tenders": len(result.tender_run.orders),
+            "unchecked_tenders": len(unchecked),
             "bids": len(bid_orders) - len(unattached),  # compared within a consultation
             "unattached_bids": len(unattached),
             "rejected": len(result.tender_run.rejected) + len(result.bid_run.rejected),
@@ -227,5 +248,6 @@ def check_data(result: CheckResult, lang: str = "fr") -> dict[str, object]:
         "rules": _rules(result, lang),
         "tenders": tenders,
         "unattached_bids": unattached,
+        "unchecked_tenders": unchecked,
         "rejected": [rejection_record(r, lang) for r in (*result.tender_run.rejected, *result.bid_run.rejected)],
     }

@@ -9,10 +9,17 @@ the rulebook, never on the number of bids (one column per bid made a 300-bid ten
 text from the workbook (a bidder's name, the tender's object) is clipped to CLIP characters where it
 labels a row or a heading; the whole text is one link away, in the bid's details (its row links to them)
 or the tender's facts, and in the title of an unattached bid's name, which has no details.
+
+The page speaks the buyer's workbook, not the tool: a missing value is named by its column's header and
+its cell (`_Sheet`), a column the reader dropped is said at the top and where its value is missing, and
+a consultation whose row was rejected has a section of its own saying it was not checked. Its French
+typography is applied once, at render time (`typo`, Jinja's `finalize`), to every text but the workbook's
+references and names (`Verbatim`).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from procurement import i18n
@@ -29,11 +36,18 @@ TENDER_FACTS = ("buyer_name", "object", "nature", "procedure", "cpv", "amount", 
 WORDS = {
     "fr": {
         "title": "Vérification d'une consultation avant attribution", "notice_title": "À lire avant tout",
-        "colon": "\u00a0: ", "lq": "«\u00a0", "rq": "\u00a0»",
+        "colon": "\u00a0: ", "lq": "«\u00a0", "rq": "\u00a0»", "semi": "\u00a0; ",
         "summary": "Synthèse", "file": "Classeur", "generated": "Généré le",
-        "legal_failures": "obligations légales non respectées", "risk_failures": "risques juridiques relevés",
-        "kpi_failures": "indicateurs non atteints (consultation et offres)",
-        "tenders": "consultations", "bids": "offres comparées", "rejected": "lignes rejetées",
+        # (one, many): French takes the singular for 0 and 1
+        "legal_failures": ("obligation légale non respectée", "obligations légales non respectées"),
+        "risk_failures": ("risque juridique relevé", "risques juridiques relevés"),
+        "kpi_failures": ("indicateur non atteint (consultation et offres)",
+                         "indicateurs non atteints (consultation et offres)"),
+        "tenders": ("consultation vérifiée", "consultations vérifiées"),
+        "unchecked_count": ("consultation non vérifiée (ligne rejetée)",
+                            "consultations non vérifiées (lignes rejetées)"),
+        "bids": ("offre comparée", "offres comparées"), "rejected": ("ligne rejetée", "lignes rejetées"),
+        "waived": ("constat couvert par une dérogation", "constats couverts par une dérogation"),
         "exit": "Statut de sortie {code} (seuil --fail-on {level}).",
         "tender": "Consultation", "facts": "Données de la consultation",
         "legal": "Obligations légales et risques juridiques",
@@ -41,7 +55,10 @@ WORDS = {
                       "avec les données fournies.",
         "indicators": "Indicateurs de la politique d'achat (consultation)",
         "missing": "Données manquantes de la consultation",
-        "missing_hint": "Renseignez-les dans la feuille « Consultation » pour que ces règles puissent être évaluées.",
+        "missing_hint": "Renseignez-les dans la feuille « {sheet} » pour que ces règles puissent être évaluées.",
+        "insufficient": "Données manquantes pour évaluer « {title} » : {missing}",
+        "cell": "cellule {cell}", "absent": "aucune colonne dans la feuille « {sheet} »",
+        "unread_for": "colonne {column} « {header} » non reconnue",
         "rule": "Règle", "status": "Statut", "message": "Constat", "advice": "Conseil", "basis": "Base",
         "field": "Donnée", "rules": "Règles concernées",
         "comparison": "Comparaison des offres", "no_bids": "Aucune offre rattachée à cette consultation.",
@@ -54,10 +71,15 @@ WORDS = {
         "uncovered": "Chantiers sans indicateur applicable aux offres : {list}.",
         "not_declared_any": "Valeurs qu'aucune offre ne déclare : {list}.",
         "details": "Détail par offre", "blocking": "nécessaire à", "declared_by_others": "déclaré par d'autres offres",
-        "all_good": "Rien ne manque et aucun indicateur n'est manqué.",
+        "all_good": "Rien ne manque ; aucun indicateur non atteint.",
         "warnings": "Avertissements", "unattached": "Offres non rattachées à une consultation",
         "rejected_bids": "Offres rejetées, absentes de la comparaison (à corriger)",
-        "waived": "constats couverts par une dérogation",
+        "unread": "Colonnes non lues",
+        "unchecked": "non vérifiée",
+        "unchecked_text": "La ligne de cette consultation a été rejetée : aucune obligation légale, aucun risque et "
+                          "aucun indicateur n'a été évalué. L'absence de constat n'est pas une conformité. Corrigez "
+                          "la ligne puis relancez la vérification.",
+        "unchecked_bids": "Offres qui la citent, non comparées : {list}.",
         "rejected_rows": "Lignes rejetées", "where": "Origine", "column": "Colonne", "value": "Valeur",
         "reason": "Motif", "none_rejected": "Aucune ligne rejetée.", "row": "ligne",
         "tool": "Outil", "rulebook": "Référentiel", "inputs": "Feuilles lues", "rows": "lignes",
@@ -66,18 +88,25 @@ WORDS = {
     },
     "en": {
         "title": "Checking a tender before award", "notice_title": "Read this first",
-        "colon": ": ", "lq": "'", "rq": "'",
+        "colon": ": ", "lq": "'", "rq": "'", "semi": "; ",
         "summary": "Summary", "file": "Workbook", "generated": "Generated on",
-        "legal_failures": "legal obligations not met", "risk_failures": "legal risks found",
-        "kpi_failures": "indicators not met (tender and bids)",
-        "tenders": "tenders", "bids": "bids compared", "rejected": "rows rejected",
+        "legal_failures": ("legal obligation not met", "legal obligations not met"),
+        "risk_failures": ("legal risk found", "legal risks found"),
+        "kpi_failures": ("indicator not met (tender and bids)", "indicators not met (tender and bids)"),
+        "tenders": ("tender checked", "tenders checked"),
+        "unchecked_count": ("tender not checked (row rejected)", "tenders not checked (rows rejected)"),
+        "bids": ("bid compared", "bids compared"), "rejected": ("row rejected", "rows rejected"),
+        "waived": ("finding covered by a waiver", "findings covered by a waiver"),
         "exit": "Exit status {code} (--fail-on {level}).",
         "tender": "Tender", "facts": "Tender data",
         "legal": "Legal obligations and legal risks",
         "legal_none": "No legal obligation or risk of the rulebook applies to this tender with the data given.",
         "indicators": "Purchasing-policy indicators (tender)",
         "missing": "Missing tender data",
-        "missing_hint": "Fill them in on the 'Tender' sheet so that these rules can be evaluated.",
+        "missing_hint": "Fill them in on the '{sheet}' sheet so that these rules can be evaluated.",
+        "insufficient": "Missing data to evaluate '{title}': {missing}",
+        "cell": "cell {cell}", "absent": "no column in the '{sheet}' sheet",
+        "unread_for": "column {column} '{header}' not recognised",
         "rule": "Rule", "status": "Status", "message": "Finding", "advice": "Advice", "basis": "Basis",
         "field": "Value", "rules": "Rules concerned",
         "comparison": "Bids side by side", "no_bids": "No bid attached to this tender.",
@@ -90,10 +119,14 @@ WORDS = {
         "uncovered": "Chantiers without an indicator for bids: {list}.",
         "not_declared_any": "Values no bid declares: {list}.",
         "details": "Bid by bid", "blocking": "needed by", "declared_by_others": "declared by other bids",
-        "all_good": "Nothing is missing and every indicator is met.",
+        "all_good": "Nothing is missing; no indicator is unmet.",
         "warnings": "Warnings", "unattached": "Bids not attached to a tender",
         "rejected_bids": "Bids rejected, left out of the comparison (to fix)",
-        "waived": "findings covered by a waiver",
+        "unread": "Columns not read",
+        "unchecked": "not checked",
+        "unchecked_text": "This tender's row was rejected: no legal obligation, risk or indicator was evaluated. "
+                          "No finding here does not mean compliance. Fix the row and run the check again.",
+        "unchecked_bids": "Bids citing it, not compared: {list}.",
         "rejected_rows": "Rejected rows", "where": "Source", "column": "Column", "value": "Value",
         "reason": "Reason", "none_rejected": "No row rejected.", "row": "row",
         "tool": "Tool", "rulebook": "Rulebook", "inputs": "Sheets read", "rows": "rows",
@@ -101,13 +134,44 @@ WORDS = {
     },
 }
 
+NBSP, NNBSP = "\u00a0", "\u202f"
+_BEFORE = re.compile(r"[ \u00a0\u202f]*([:;!?»])(?=\s|$|[),.»])")  # no-break space before « : ; ! ? »
+_AFTER = re.compile(r"«[ \u00a0\u202f]*")
+_PERCENT = re.compile(r"(?<=\d)[ \u00a0\u202f]?(%|€)")  # 25 %, 5 404 000 €: a narrow one
+_THOUSANDS = re.compile(r"(?<![\d,.])\d{1,3}(?:[ \u00a0]\d{3})+(?![\d,])")
+_ENGLISH = re.compile(r"[ \u00a0\u202f]+(?=[:;](?:\s|$))|(?<=\d)[ \u00a0\u202f]+(?=%)")
+
+
+class Verbatim(str):
+    """A text from the workbook or the file system (a name, a reference, a path, a link): printed as it is,
+    never respaced by `typo`."""
+
+    __slots__ = ()
+
+
+def typo(text: str, lang: str) -> str:
+    """The page's typography, applied once, to every text the template prints (Jinja's `finalize`) but
+    `Verbatim` ones: in French a no-break space before « : ; ! ? » and inside « », a narrow one before % and
+    € and between thousands (a rule's "5 404 000 €" as a computed "5 404 000 €"); in English no space
+    before a colon, a semicolon or a per cent sign (a French habit some texts keep)."""
+    if lang == "en":
+        return _ENGLISH.sub("", text)
+    text = _THOUSANDS.sub(lambda m: m.group(0).replace(" ", NNBSP).replace(NBSP, NNBSP), text)
+    text = _PERCENT.sub(lambda m: NNBSP + m.group(1), text)
+    return _AFTER.sub("«" + NBSP, _BEFORE.sub(lambda m: NBSP + m.group(1), text))
+
+
+def _count(n: int, key: str, lang: str) -> str:
+    one, many = WORDS[lang][key]
+    return one if (n == 1 if lang == "en" else abs(n) < 2) else many
+
 
 def _score(value: float | None, lang: str) -> str:
     return "—" if value is None else i18n.fmt_number(value, lang, 0)
 
 
 def _header(name: str, lang: str) -> str:
-    """A missing field as the buyer fills it: a derived one names the columns it comes from."""
+    """A field as the template names it: a derived one names the columns it comes from."""
     from procurement.enrich import DERIVED_FROM
 
     text = FIELDS_BY_NAME[name].header(lang) if name in FIELDS_BY_NAME else name
@@ -118,13 +182,44 @@ def _header(name: str, lang: str) -> str:
     return text
 
 
-def _summary_view(s: dict[str, Any], lang: str) -> dict[str, Any]:
+class _Sheet:
+    """A sheet as the buyer sees it, to name a missing value by its header and its cell ("Montant HT (cellule
+    G3)"), or the unread column that should have held it, rather than by the tool's field name."""
+
+    def __init__(self, data: dict[str, Any], index: int, lang: str) -> None:
+        inputs = data["meta"]["inputs"]
+        self.name = str(inputs[index]["sheet"]) if len(inputs) > index else ""
+        self.columns = data["meta"].get("columns", {}).get(self.name, {})
+        self.unread = {u["field"]: u for u in data["meta"].get("unread_columns", [])
+                       if u["sheet"] == self.name and u["field"] and not u["duplicate_of"]}
+        self.lang = lang
+
+    def label(self, name: str, row: int | None = None) -> str:
+        t = WORDS[self.lang]
+        column = self.columns.get(name)
+        if column:  # "G (Montant HT)": the header the buyer typed, and the cell on the row
+            letter, _, header = column.partition(" (")
+            return f"{header[:-1]} ({t['cell'].format(cell=f'{letter}{row}')})" if row else header[:-1]
+        text = _header(name, self.lang)
+        if name in self.unread:
+            u = self.unread[name]
+            return f"{text} ({t['unread_for'].format(column=u['column'], header=u['header'])})"
+        if name in FIELDS_BY_NAME and not FIELDS_BY_NAME[name].derived and self.name:
+            return f"{text} ({t['absent'].format(sheet=self.name)})"
+        return text
+
+
+def _summary_view(s: dict[str, Any], sheet: _Sheet, row: int | None, lang: str) -> dict[str, Any]:
     refs = []
     for ref in s["legal_ref"]:
         text = ref["text"] + (f", art. {ref['article']}" if ref.get("article") else "")
-        refs.append({"text": text, "url": ref.get("url")})
+        refs.append({"text": text, "url": Verbatim(ref["url"]) if ref.get("url") else None})
+    labels = [sheet.label(m, row) for m in s["missing"]]
+    message = s["message"]
+    if s["status"] == "insufficient_data":  # the engine's names fields "Procédure (procedure)"
+        message = WORDS[lang]["insufficient"].format(title=s["title"], missing=", ".join(labels))
     return {**s, "status_label": i18n.label(s["status"], lang), "kind_label": i18n.label(s["kind"], lang),
-            "missing_labels": [_header(m, lang) for m in s["missing"]], "refs": refs}
+            "missing_labels": labels, "refs": refs, "message": message}
 
 
 def clip(text: str | None, limit: int = CLIP) -> dict[str, Any]:
@@ -133,33 +228,42 @@ def clip(text: str | None, limit: int = CLIP) -> dict[str, Any]:
     full = text or ""
     flat = " ".join(full.split())
     if len(flat) <= limit:
-        return {"text": flat, "full": None}
+        return {"text": Verbatim(flat), "full": None}
     cut = flat[:limit]
     space = cut.rfind(" ")
     if space > limit * 2 // 3:
         cut = cut[:space]
-    return {"text": cut.rstrip(" ,;:.-") + "…", "full": full}
+    return {"text": Verbatim(cut.rstrip(" ,;:.-") + "…"), "full": Verbatim(full)}
 
 
-def _bid_view(b: dict[str, Any], rules: dict[str, Any], lang: str) -> dict[str, Any]:
-    lacks = [{"label": _header(m["field"], lang), "rules": m["rules"], "blocking": True} for m in b["missing"]]
+def _bid_view(b: dict[str, Any], rules: dict[str, Any], sheet: _Sheet, lang: str) -> dict[str, Any]:
+    row = b["source"].get("row")
+    lacks = [{"label": _header(m["field"], lang), "cell": sheet.label(m["field"], row), "rules": m["rules"],
+              "blocking": True} for m in b["missing"]]
     blocking = {m["field"] for m in b["missing"]}
-    lacks += [{"label": _header(n, lang), "rules": [], "blocking": False} for n in b["not_declared"]
-              if n not in blocking]
+    lacks += [{"label": _header(n, lang), "cell": sheet.label(n, row), "rules": [], "blocking": False}
+              for n in b["not_declared"] if n not in blocking]
     messages = {f["rule"]: f.get("message", "") for f in b["findings"]}
     scores = b["scores"]
     return {
-        "id": b["id"],
-        "supplier": b["supplier"] or "",
+        "id": Verbatim(b["id"]),
+        "supplier": Verbatim(b["supplier"] or ""),
         "name": clip(b["supplier"]),
         "where": _where(b["source"], lang),
         "failed": [{"rule": r, "title": rules[r]["title"], "message": messages.get(r, "")} for r in b["failed"]],
         "met": b["met"],
         "lacks": lacks,
-        "warnings": b["warnings"],
+        "warnings": _notes(b["warnings"], lang),
         "overall": _score(scores["overall"], lang),
         "completeness": "—" if scores["completeness"] is None else i18n.fmt_percent(100 * scores["completeness"], lang),
     }
+
+
+def _notes(warnings: list[dict[str, Any]], lang: str) -> list[str]:
+    """Warnings as sentences, each after its column unless it names it already (or says why a bid is
+    attached to nothing, a sentence of its own)."""
+    return [w["message"] if not w.get("column") or w["column"] in w["message"] or w["code"] == "unattached_bid"
+            else f"{w['column']}{WORDS[lang]['colon']}{w['message']}" for w in warnings]
 
 
 def _where(source: dict[str, Any], lang: str) -> str:
@@ -192,66 +296,87 @@ def _comparison(comparison: dict[str, Any], bids: list[dict[str, Any]], lang: st
     }
 
 
+def _tender_view(tender: dict[str, Any], rules: dict[str, Any], sheets: tuple[_Sheet, _Sheet], lang: str
+                 ) -> dict[str, Any]:
+    d, comparison, row = tender["data"], tender["comparison"], tender["source"].get("row")
+    bids = [_bid_view(b, rules, sheets[1], lang) for b in tender["bids"]]
+    return {
+        "id": Verbatim(tender["id"]),
+        "heading": clip(d.get("object", ""), 2 * CLIP),
+        "where": _where(tender["source"], lang),
+        "facts": [(_header(n, lang), "—" if d.get(n) is None else
+                   Verbatim(d[n]) if n in FIELDS_BY_NAME and FIELDS_BY_NAME[n].kind == "code" else
+                   fmt_value(d[n], n, lang)) for n in TENDER_FACTS],  # a reference as typed, a text spaced
+        "legal": [_summary_view(s, sheets[0], row, lang) for s in tender["legal"]],
+        "indicators": [_summary_view(s, sheets[0], row, lang) for s in tender["indicators"]],
+        "missing": [{"label": sheets[0].label(m["field"], row), "rules": ", ".join(m["rules"])}
+                    for m in tender["missing"]],
+        "missing_hint": WORDS[lang]["missing_hint"].format(sheet=sheets[0].name),
+        "warnings": _notes(tender["warnings"], lang),
+        "rejected_bids": [{"where": _where(r["source"], lang), "message": r["message"]}
+                          for r in tender.get("rejected_bids", [])],
+        "bids": bids,
+        "table": _comparison(comparison, bids, lang),
+        "has_bid_rules": bool(comparison["chantiers"]),
+        "uncovered": ", ".join(str(c) for c in comparison["chantiers_without_indicator"]),
+        "not_declared_any": ", ".join(sheets[1].label(n) for n in comparison["not_declared_by_any"]),
+    }
+
+
 def view_model(data: dict[str, Any]) -> dict[str, Any]:
     """check.json's data, formatted for the page: every string the template prints is made here."""
+    from procurement.views.common import format_timestamp
+
     lang = data["lang"]
     t = WORDS[lang]
     rules = data["rules"]
-    tenders = []
-    for tender in data["tenders"]:
-        d = tender["data"]
-        comparison = tender["comparison"]
-        bids = [_bid_view(b, rules, lang) for b in tender["bids"]]
-        tenders.append({
-            "id": tender["id"],
-            "heading": clip(d.get("object", ""), 2 * CLIP),
-            "where": _where(tender["source"], lang),
-            "facts": [(_header(n, lang), "—" if d.get(n) is None else fmt_value(d[n], n, lang))
-                      for n in TENDER_FACTS],
-            "legal": [_summary_view(s, lang) for s in tender["legal"]],
-            "indicators": [_summary_view(s, lang) for s in tender["indicators"]],
-            "missing": [{"label": _header(m["field"], lang), "rules": ", ".join(m["rules"])}
-                        for m in tender["missing"]],
-            "warnings": tender["warnings"],
-            "rejected_bids": [{"where": _where(r["source"], lang), "message": r["message"]}
-                              for r in tender.get("rejected_bids", [])],
-            "bids": bids,
-            "table": _comparison(comparison, bids, lang),
-            "has_bid_rules": bool(comparison["chantiers"]),
-            "uncovered": ", ".join(str(c) for c in comparison["chantiers_without_indicator"]),
-            "not_declared_any": ", ".join(_header(n, lang) for n in comparison["not_declared_by_any"]),
-        })
+    sheets = (_Sheet(data, 0, lang), _Sheet(data, 1, lang))
     verdict = data["verdict"]
     failures = verdict["failures"]
+    unchecked = data.get("unchecked_tenders", [])
+    counts = [
+        (failures["legal"], "legal_failures", "fail" if failures["legal"] else "pass"),
+        (failures["risk"], "risk_failures", "fail" if failures["risk"] else "pass"),
+        (failures["kpi"], "kpi_failures", "info"),
+        (verdict["tenders"], "tenders", "info"),
+        *([(len(unchecked), "unchecked_count", "fail")] if unchecked else []),
+        (verdict["bids"], "bids", "info"),
+        (verdict["rejected"], "rejected", "fail" if verdict["rejected"] else "info"),
+        *([(verdict["waived"], "waived", "waived")] if "waivers" in data["meta"] else []),
+    ]
+    meta = data["meta"]
     return {
         "lang": lang,
         "t": t,
         "notice": data["notice"],
-        "meta": data["meta"],
-        "summary": [
-            (failures["legal"], t["legal_failures"], "fail" if failures["legal"] else "pass"),
-            (failures["risk"], t["risk_failures"], "fail" if failures["risk"] else "pass"),
-            (failures["kpi"], t["kpi_failures"], "info"),
-            (verdict["tenders"], t["tenders"], "info"),
-            (verdict["bids"], t["bids"], "info"),
-            (verdict["rejected"], t["rejected"], "fail" if verdict["rejected"] else "info"),
-            *([(verdict["waived"], t["waived"], "waived")] if "waivers" in data["meta"] else []),
-        ],
+        "meta": meta,
+        "file": Verbatim(meta["file"]),
+        "generated": format_timestamp(str(meta["generated_at"]), lang),
+        "inputs": [{"path": Verbatim(i["path"]), "sheet": Verbatim(i["sheet"] or ""), "rows": i["rows_read"],
+                    "sha256": i["sha256"]} for i in meta["inputs"]],
+        "summary": [(n, _count(n, key, lang), cls) for n, key, cls in counts],
         "exit_line": t["exit"].format(code=verdict["exit_status"], level=verdict["fail_on"]),
-        "tenders": tenders,
-        "unattached": [_bid_view(b, rules, lang) for b in data["unattached_bids"]],
-        "rejected": [{**r, "where": _where(r["source"], lang)} for r in data["rejected"]],
+        "unread": [u["message"] for u in meta.get("unread_columns", [])],
+        "unchecked": [{"id": Verbatim(u["id"] or ""), "where": _where(u["source"], lang), "message": u["message"],
+                       "bids": t["unchecked_bids"].format(list=", ".join(u["bids"])) if u["bids"] else ""}
+                      for u in unchecked],
+        "tenders": [_tender_view(tender, rules, sheets, lang) for tender in data["tenders"]],
+        "unattached": [_bid_view(b, rules, sheets[1], lang) for b in data["unattached_bids"]],
+        "rejected": [{**r, "value": Verbatim(r["value"] or ""), "where": _where(r["source"], lang)}
+                     for r in data["rejected"]],
     }
 
 
 def render_html(data: dict[str, Any]) -> str:
+    """The page; its typography (`typo`) is applied here, once, to every text the template prints."""
     from jinja2 import Environment, PackageLoader, select_autoescape
 
+    lang = data["lang"]
     env = Environment(
         loader=PackageLoader("procurement", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=lambda v: typo(v, lang) if type(v) is str else v,
     )
     return env.get_template("check.html").render(**view_model(data))
-

@@ -8,12 +8,13 @@ never the bidder's traits: see `procurement.check`.
 
 from __future__ import annotations
 
+import difflib
 import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from procurement.check_result import CheckResult
+from procurement.check_result import CheckResult, UnreadColumn, first_rows, sheet_columns
 from procurement.errors import InputError
 from procurement.model import Rejection, Warning_
 from procurement.pipeline import Run, ScoredOrder, check_balance, generated_at, process
@@ -25,13 +26,24 @@ BID_SHEETS = ("offres", "bids", "offre", "bid")
 INHERITED = ("object", "cpv", "procedure", "launch_date", "place_code", "place_type", "buyer_name", "buyer_siret")
 
 
+# Dashes a keyboard or a word processor puts in a reference ("2026‑RES‑014" with non-breaking hyphens).
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"), "-")
+
+
 def _fold(text: str) -> str:
     s = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return " ".join(s.lower().split())
 
 
-def find_sheets(path: Path) -> tuple[str, str]:
-    """The names of the consultation and bids sheets (either language, any case or accents)."""
+def tender_key(text: str) -> str:
+    """A consultation reference as it may be retyped on the bids sheet: case, spacing and dashes aside, so
+    that "2026-res-014" finds "2026-RES-014" (only when one consultation answers to it)."""
+    return " ".join(unicodedata.normalize("NFKC", text).translate(_DASHES).casefold().split())
+
+
+def find_sheets(path: Path, heads: dict[str, list[tuple[object, ...]]] | None = None) -> tuple[str, str]:
+    """The names of the consultation and bids sheets (either language, any case or accents). `heads` receives
+    the first non-blank rows of both, read in the same opening of the workbook: where each column is."""
     from procurement.read.xlsx_reader import check_archive
 
     where = str(path)
@@ -50,13 +62,20 @@ def find_sheets(path: Path) -> tuple[str, str]:
     try:
         wb = openpyxl.load_workbook(path, read_only=True)
         names = list(wb.sheetnames)
-        wb.close()
     except Exception as exc:  # openpyxl raises many types on damaged files
         raise InputError(f"classeur illisible ({type(exc).__name__})", f"unreadable workbook ({exc})",
                          where=where) from None
     folded = {_fold(n): n for n in names}
     tender = next((folded[k] for k in TENDER_SHEETS if k in folded), None)
     bids = next((folded[k] for k in BID_SHEETS if k in folded), None)
+    try:
+        for name in (tender, bids) if heads is not None else ():
+            if name is not None:
+                heads[name] = first_rows(wb[name])
+    except Exception:  # a damaged sheet: the reader reports it in its own words
+        pass
+    finally:
+        wb.close()
     if tender is None or bids is None:
         listed = ", ".join(f"« {n} »" for n in names)
         raise InputError(
@@ -78,23 +97,75 @@ def _code(value: object) -> str | None:
         return None
 
 
-def _warning(code: str, fr: str, en: str, value: object = None) -> Warning_:
-    return Warning_(code=code, field="tender_id", value=None if value is None else str(value),
+def _warning(code: str, fr: str, en: str, value: object = None, column: str | None = None) -> Warning_:
+    return Warning_(code=code, field="tender_id", column=column, value=None if value is None else str(value),
                     message_fr=fr, message_en=en)
+
+
+def _quoted(ids: Iterable[str], lang: str, limit: int = 5) -> str:
+    """Up to `limit` references, quoted and joined as a sentence says them ("« A », « B » ou « C »")."""
+    items = list(ids)
+    shown = [f"« {i} »" if lang == "fr" else f"'{i}'" for i in items[:limit]]
+    if len(items) > limit:
+        return ", ".join(shown) + ", …"
+    last = " ou " if lang == "fr" else " or "
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + last + shown[-1]
+
+
+def _unattached(given: str | None, tenders: Iterable[str], sheet: str, bid_sheet: str, column: str | None,
+                nameless: tuple[int | None, ...] = ()) -> Warning_:
+    """Why a bid is attached to no consultation, and what to type: the blank or unknown cell by its column;
+    for an unknown reference, a close one (a stricter cut-off than `did_you_mean`'s: references look alike,
+    "2026-TRX-003" and "2026-RES-014" are 0.67 apart) or the rejected consultation rows without an id."""
+    ids = list(tenders)
+    if given is None and column is None:
+        return _warning(
+            "unattached_bid",
+            f"offre non rattachée : la feuille « {bid_sheet} » n'a pas de colonne « Consultation » ; ajoutez-la et "
+            f"indiquez-y la consultation de chaque offre ({_quoted(ids, 'fr')})",
+            f"bid not attached: the '{bid_sheet}' sheet has no 'Tender' column; add it and give each bid its "
+            f"tender ({_quoted(ids, 'en')})")
+    if given is None:
+        return _warning(
+            "unattached_bid",
+            f"offre non rattachée : colonne {column} vide ; indiquez la consultation de l'offre "
+            f"({_quoted(ids, 'fr')})",
+            f"bid not attached: column {column} is blank; give the bid's tender ({_quoted(ids, 'en')})",
+            None, column)
+    close = difflib.get_close_matches(given, ids, n=1, cutoff=0.85)
+    rows = ", ".join(str(r) for r in nameless)
+    hint_fr = (f" ; vouliez-vous dire « {close[0]} » ?" if close else
+               f" ; la consultation de la ligne {rows}, sans identifiant, a été rejetée" if rows else "")
+    hint_en = (f"; did you mean '{close[0]}'?" if close else
+               f"; the tender on row {rows}, without an identifier, was rejected" if rows else "")
+    return _warning(
+        "unattached_bid",
+        f"offre non rattachée : consultation « {given} » (colonne {column or 'Consultation'}) introuvable dans la "
+        f"feuille « {sheet} »{hint_fr}",
+        f"bid not attached: tender '{given}' (column {column or 'Tender'}) not found in the '{sheet}' sheet{hint_en}",
+        given, column)
 
 
 def _bid_records(records: Iterable[RawRecord | Rejection], tenders: dict[str, tuple[RawRecord, Any]],
                  sheet: str, attached: dict[tuple[str | None, int | None], str | None],
                  refused: dict[str, int | None] | None = None,
-                 taken: dict[tuple[str | None, int | None], tuple[str, ...]] | None = None
+                 taken: dict[tuple[str | None, int | None], tuple[str, ...]] | None = None,
+                 column: str | None = None, bid_sheet: str = "Offres", nameless: tuple[int | None, ...] = ()
                  ) -> Iterator[RawRecord | Rejection]:
     """Bid records as the pipeline will read them: nature `offre`, linked to a tender, its context inherited.
     `refused`: ids of the consultations rejected, with their row: a bid citing one is told so, never
     attached to another consultation nor said to cite one that does not exist. `taken` receives, per
-    bid row, the fields it inherited (check.json names them rather than repeating their values)."""
+    bid row, the fields it inherited (check.json names them rather than repeating their values). `column`
+    names the bids sheet's « Consultation » column ("R (Consultation)"), for the messages; `nameless`, the
+    rows of the consultations rejected without an identifier. A reference
+    retyped in another case or with other dashes finds its consultation when only one answers to it."""
     refused = refused or {}
     taken = {} if taken is None else taken
     only = next(iter(tenders)) if len(tenders) == 1 else None
+    keys: dict[str, list[str]] = {}
+    for known in (*tenders, *refused):
+        if known not in keys.setdefault(tender_key(known), []):
+            keys[tender_key(known)].append(known)
     for record in records:
         if isinstance(record, Rejection):
             yield record
@@ -102,6 +173,14 @@ def _bid_records(records: Iterable[RawRecord | Rejection], tenders: dict[str, tu
         cells = record.cells
         cells.setdefault("nature", Cell("-", "offre"))
         given = _code(cells["tender_id"].value) if "tender_id" in cells else None
+        where = cells["tender_id"].column if "tender_id" in cells else column
+        if given is not None and given not in tenders and given not in refused:
+            same = keys.get(tender_key(given), [])
+            if len(same) == 1:
+                record.warnings.append(_warning(
+                    "tender_id_retyped", f"« {given} » lu comme la consultation « {same[0]} »",
+                    f"'{given}' read as the tender '{same[0]}'", given, where))
+                given = same[0]
         if given is not None and given in tenders:
             tender_id: str | None = given
         elif given is not None and given in refused:
@@ -113,7 +192,7 @@ def _bid_records(records: Iterable[RawRecord | Rejection], tenders: dict[str, tu
                 f"offre non rattachée : la consultation « {given} »{where_fr} a été rejetée ; corrigez-la "
                 "(voir les lignes rejetées) puis relancez la vérification",
                 f"bid not attached: tender '{given}'{where_en} was rejected; fix it (see the rejected rows) and "
-                "run the check again", given))
+                "run the check again", given, where))
         elif only is not None:
             tender_id = only
             if given is None:
@@ -124,13 +203,10 @@ def _bid_records(records: Iterable[RawRecord | Rejection], tenders: dict[str, tu
                     f"consultation « {given} » absente de la feuille « {sheet} » : offre rattachée à la seule "
                     f"consultation, « {only} »",
                     f"tender '{given}' not in the '{sheet}' sheet: bid attached to the only tender, '{only}'",
-                    given))
+                    given, where))
         else:
             tender_id = None
-            record.warnings.append(_warning(
-                "unattached_bid",
-                f"offre non rattachée : consultation « {given or ''} » introuvable dans la feuille « {sheet} »",
-                f"bid not attached: tender '{given or ''}' not found in the '{sheet}' sheet", given))
+            record.warnings.append(_unattached(given, tenders, sheet, bid_sheet, where, nameless))
         if tender_id is not None:
             raw, order = tenders[tender_id]
             names = tuple(name for name in INHERITED
@@ -142,6 +218,36 @@ def _bid_records(records: Iterable[RawRecord | Rejection], tenders: dict[str, tu
                 taken[(record.source.sheet, record.source.row)] = names
         attached[(record.source.sheet, record.source.row)] = tender_id
         yield record
+
+
+def _name_columns(rejected: list[Rejection], labels: dict[str, str]) -> None:
+    """Give a rejection its column when the check knows it and the reader could not (a blank identifier)."""
+    for i, r in enumerate(rejected):
+        if r.column is None and r.field in labels:
+            rejected[i] = r.model_copy(update={"column": labels[r.field]})
+
+
+def _name_duplicates(orders: list[ScoredOrder], column: str | None) -> None:
+    """A repeated identifier by the sheet and row that has it first (the pipeline says "file.xlsx:2", which
+    names neither the sheet nor what to do); a repeated consultation keeps only its own warning."""
+    from procurement.scorer import order_key
+
+    first: dict[int, Any] = {}
+    for scored in orders:
+        order = scored.order
+        earlier = first.setdefault(order_key(order), order.source)
+        if earlier is order.source or not any(w.code == "duplicate_id" for w in order.warnings):
+            continue
+        kept = [w for w in order.warnings if w.code != "duplicate_id"]
+        if not any(w.code == "duplicate_tender" for w in kept):
+            sheet, row = earlier.sheet, earlier.row
+            kept.append(Warning_(
+                code="duplicate_id", field="id", column=column, value=order.id,
+                message_fr=f"identifiant « {order.id} » déjà pris par la ligne {row} de la feuille « {sheet} » ; les "
+                           "deux lignes sont évaluées, donnez à chacune son propre identifiant",
+                message_en=f"identifier '{order.id}' already used on row {row} of the '{sheet}' sheet; both rows are "
+                           "scored, give each its own identifier"))
+        order.warnings = tuple(kept)
 
 
 def _scoped(book: Any, kinds: tuple[str, ...]) -> Any:
@@ -157,10 +263,20 @@ def run_check(path: Path, rulebook: Any, *, fail_on: str = "legal", options: dic
     enrichment; `waivers` (a `WaiverSet`, `procurement.waivers.load_waivers`) wraps the findings it covers.
     """
     from procurement.read import read_file
+    from procurement.template import BID_COLUMNS, TENDER_COLUMNS
     from procurement.waivers import run_date
 
     path = Path(path)
-    tender_sheet, bid_sheet = find_sheets(path)
+    heads: dict[str, list[tuple[object, ...]]] = {}
+    tender_sheet, bid_sheet = find_sheets(path, heads)
+    # The workbook's own language names the header a renamed column should get back.
+    book_lang = "en" if _fold(tender_sheet) in ("tender", "tenders") else "fr"
+    columns: dict[str, dict[str, str]] = {}
+    unread: list[UnreadColumn] = []
+    for sheet, template in ((tender_sheet, TENDER_COLUMNS), (bid_sheet, BID_COLUMNS)):
+        columns[sheet], lost = sheet_columns(sheet, heads.get(sheet, []), tuple(c.field for c in template),
+                                              book_lang)
+        unread += lost
     tender_book = _scoped(rulebook, ("legal", "risk", "kpi"))
     bid_book = _scoped(rulebook, ("kpi",))
     stamp = generated_at()
@@ -173,6 +289,7 @@ def run_check(path: Path, rulebook: Any, *, fail_on: str = "legal", options: dic
     orders: list[ScoredOrder] = []
     rejected: list[Rejection] = []
     process(raw_tenders, tender_book, {}, orders, rejected, directory, gain, waivers, today)
+    _name_columns(rejected, columns[tender_sheet])
     tender_run = Run([info], orders, rejected, tender_book, used, stamp, directory, {}, waivers, today)
     check_balance(tender_run)
     if not orders:
@@ -195,10 +312,13 @@ def run_check(path: Path, rulebook: Any, *, fail_on: str = "legal", options: dic
                 "citent y sont rattachées ; donnez à chaque consultation ou lot son propre identifiant",
                 message_en=f"identifier already used by the tender on row {first.source.row}: bids citing it go to "
                 "that one; give each tender or lot an identifier of its own"))
-    refused = {}
-    for r in rejected:
+    _name_duplicates(orders, columns[tender_sheet].get("id"))
+    refused: dict[str, int | None] = {}
+    unchecked: dict[int, str | None] = {}  # index in `rejected` -> the id of the consultation left unchecked
+    for i, r in enumerate(rejected):
         raw = by_row.get((r.source.sheet, r.source.row))
         code = _code(raw.cells["id"].value) if raw is not None and "id" in raw.cells else None
+        unchecked[i] = code
         if code is not None and code not in tenders:
             refused.setdefault(code, r.source.row)
 
@@ -207,8 +327,12 @@ def run_check(path: Path, rulebook: Any, *, fail_on: str = "legal", options: dic
     taken: dict[tuple[str | None, int | None], tuple[str, ...]] = {}
     bid_orders: list[ScoredOrder] = []
     bid_rejected: list[Rejection] = []
-    process(_bid_records(records_b, tenders, tender_sheet, links, refused, taken), bid_book, {}, bid_orders,
-            bid_rejected, directory, gain, waivers, today)
+    bid_columns = columns[bid_sheet]
+    nameless = tuple(rejected[i].source.row for i, code in unchecked.items() if code is None)
+    process(_bid_records(records_b, tenders, tender_sheet, links, refused, taken, bid_columns.get("tender_id"),
+                         bid_sheet, nameless), bid_book, {}, bid_orders, bid_rejected, directory, gain, waivers, today)
+    _name_columns(bid_rejected, bid_columns)
+    _name_duplicates(bid_orders, bid_columns.get("id"))
     bid_run = Run([info_b], bid_orders, bid_rejected, bid_book, used, stamp, directory, {}, waivers, today)
     check_balance(bid_run)
     attached = {i: links.get((s.order.source.sheet, s.order.source.row)) for i, s in enumerate(bid_orders)}
@@ -216,4 +340,4 @@ def run_check(path: Path, rulebook: Any, *, fail_on: str = "legal", options: dic
     inherited = {i: taken[(s.order.source.sheet, s.order.source.row)] for i, s in enumerate(bid_orders)
                  if (s.order.source.sheet, s.order.source.row) in taken}
     return CheckResult(path, tender_run, bid_run, attached, fail_on, used, directory, dict(sorted(gain.items())),
-                       waivers, today, rejected_to, inherited)
+                       waivers, today, rejected_to, inherited, columns, unread, unchecked)

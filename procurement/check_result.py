@@ -1,4 +1,5 @@
-"""What one `check` run found, and the exit status it gives.
+"""What one `check` run found, and the exit status it gives; and the workbook's columns as the buyer sees
+them (where each field is, which columns are not read and what they probably meant).
 
 Apart from reading (`check_read`) and the outputs (`check_json`, `check_page`) because all three use it:
 the result is the one thing they share.
@@ -7,11 +8,119 @@ the result is the one thing they share.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from procurement.pipeline import Run
+
+_UNITS = re.compile(r"\([^)]{0,40}\)|€")
+SCAN_LIMIT = 1000  # rows looked at for a sheet's header (the reader takes the first 30 non-blank ones)
+
+
+@dataclass(frozen=True, slots=True)
+class UnreadColumn:
+    """A column of the workbook that check does not read: an unknown header, or a second column for a field.
+
+    Reported on the terminal and on the page, because its values are otherwise dropped without a word and
+    the page then asks for a value the buyer did type (a renamed "Montant prévisionnel (€ HT)")."""
+
+    sheet: str
+    column: str  # its letter
+    header: str
+    field: str | None = None  # the field it probably meant (or the one already read, for a duplicate)
+    suggestion: str | None = None  # the header to give it
+    duplicate_of: str | None = None  # the letter of the column read instead
+
+    def message(self, lang: str) -> str:
+        h, s, c = self.header, self.sheet, self.column
+        if lang == "en":
+            where = f"sheet '{s}', column {c}"
+            if self.duplicate_of:
+                return (f"Column '{h}' repeated ({where}): only column {self.duplicate_of} is read; delete or "
+                        "rename one of them")
+            if self.suggestion:
+                return f"Column '{h}' not recognised: rename it '{self.suggestion}' ({where}; its values are not read)"
+            return (f"Column '{h}' not recognised ({where}): its values are not read; give it a header of the "
+                    "template if it should be")
+        where = f"feuille « {s} », colonne {c}"
+        if self.duplicate_of:
+            return (f"Colonne « {h} » en double ({where}) : seule la colonne {self.duplicate_of} est lue ; "
+                    "supprimez ou renommez l'une des deux")
+        if self.suggestion:
+            return (f"Colonne « {h} » non reconnue : renommez-la « {self.suggestion} » ({where} ; ses valeurs ne "
+                    "sont pas lues)")
+        return (f"Colonne « {h} » non reconnue ({where}) : ses valeurs ne sont pas lues ; donnez-lui un en-tête "
+                "du modèle si elle doit l'être")
+
+    def to_dict(self, lang: str) -> dict[str, object]:
+        return {"sheet": self.sheet, "column": self.column, "header": self.header, "field": self.field,
+                "suggestion": self.suggestion, "duplicate_of": self.duplicate_of, "message": self.message(lang)}
+
+
+def _closest(header: str, candidates: Iterable[str]) -> str | None:
+    """The field a header unknown to the reader probably means, among the template's fields the sheet lacks:
+    the closest name (as `rulebook.operators.did_you_mean`, difflib's 0.6 cut-off) or one it contains whole
+    ("Prix proposé HT" holds "prix", a name of the amount)."""
+    from procurement.fields import FIELDS_BY_NAME, normalize_header
+
+    key = normalize_header(_UNITS.sub(" ", header))
+    best, score = None, 0.0
+    for name in candidates:
+        f = FIELDS_BY_NAME[name]
+        for label in (f.fr, f.en, *f.aliases):
+            other = normalize_header(_UNITS.sub(" ", label))
+            if not other:
+                continue
+            s = difflib.SequenceMatcher(None, key, other).ratio()
+            if len(other) >= 4 and f" {other} " in f" {key} ":
+                s = max(s, 0.9)
+            if s > score:
+                best, score = name, s
+    return best if score >= 0.6 else None
+
+
+def sheet_columns(sheet: str, rows: list[tuple[object, ...]], candidates: tuple[str, ...], lang: str
+                   ) -> tuple[dict[str, str], list[UnreadColumn]]:
+    """Where each field is on a sheet ("R (Consultation)"), and the columns the reader will not read. The
+    header is found as the reader finds it (`read.headers.find_header`), on the same first rows."""
+    from procurement.errors import InputError
+    from procurement.fields import FIELDS_BY_NAME, match_header
+    from procurement.read.headers import column_letter, find_header
+
+    try:
+        header = find_header(rows, None, sheet)
+    except InputError:
+        return {}, []  # the reader says why, in its own words
+    labels = {name: f"{column_letter(i)} ({header.headers[i]})" for i, name in header.columns.items()}
+    present = set(labels)
+    unread = []
+    for i, text in enumerate(header.headers):
+        if not text or i in header.columns:
+            continue
+        name = match_header(text)
+        if name in labels:
+            unread.append(UnreadColumn(sheet, column_letter(i), text, name, duplicate_of=labels[name].split()[0]))
+            continue
+        name = _closest(text, [c for c in candidates if c not in present])
+        unread.append(UnreadColumn(sheet, column_letter(i), text, name,
+                                   FIELDS_BY_NAME[name].header(lang) if name else None))
+    return labels, unread
+
+
+def first_rows(ws: Any) -> list[tuple[object, ...]]:
+    """The first non-blank rows of an openpyxl sheet, among which the reader looks for the header."""
+    rows = []
+    for row in ws.iter_rows(max_row=SCAN_LIMIT, values_only=True):
+        if any(v is not None and str(v).strip() for v in row):
+            rows.append(row)
+            if len(rows) == 30:
+                break
+    return rows
+
 
 FAIL_KINDS = {"never": (), "legal": ("legal",), "risk": ("legal", "risk"), "kpi": ("legal", "risk", "kpi")}
 
@@ -36,6 +145,15 @@ class CheckResult:
     # index in bid_run.orders -> the fields the bid took from its consultation (check_read.INHERITED): check.json
     # names them instead of repeating the consultation's values in every bid
     inherited: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    # sheet -> field -> its column as the buyer finds it ("R (Consultation)"): messages and the page name the
+    # cell to fill in, not the field
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)
+    # the columns not read (an unknown header or a repeated one), said on the terminal and on the page, never
+    # only in check.json
+    unread: list[UnreadColumn] = field(default_factory=list)
+    # index in tender_run.rejected -> the id of that consultation (None if it has none): its rules never ran,
+    # which the page says where the buyer looks for its verdict
+    unchecked: dict[int, str | None] = field(default_factory=dict)
 
     def failures(self) -> dict[str, int]:
         """Failed rules by kind: the tender's legal/risk/kpi failures and the bids' kpi failures."""

@@ -81,7 +81,7 @@ def check(file: Path, out_dir: Path, rules_path: Path | None, select: tuple[str,
     """Check a tender and its bids before award (its help is CHECK_HELP, French or English)."""
     with guarded(lang):  # one line and status 2 on input errors, 130 on Ctrl-C, no partial file
         _import_openpyxl_without_numpy()
-        from procurement.check import run_check, summary_line, write_check
+        from procurement.check import notes, run_check, summary_line, write_check
         from procurement.commands import load_rules
 
         rulebook = load_rules(rules_path, list(select), list(ignore))
@@ -107,6 +107,8 @@ def check(file: Path, out_dir: Path, rules_path: Path | None, select: tuple[str,
         write_check(result, out_dir, lang)
     if not quiet:
         click.echo(summary_line(result, out_dir, lang))
+        for line in notes(result, lang):
+            click.echo(line, err=True)
         if waiver_set is not None and result.today is not None:
             for line in waiver_set.messages(result.today, lang):
                 click.echo(line, err=True)

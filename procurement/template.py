@@ -159,7 +159,8 @@ INSTRUCTIONS = {
         "3. Les listes déroulantes donnent les valeurs acceptées. Pourcentages : saisissez 25 pour 25 % ; une "
         "valeur entre 0 et 1 est lue comme une fraction (0,25 = 25 %), écrivez donc « 1 % » pour un pour cent.",
         "4. Laissez vide ce que vous ne savez pas : une donnée absente est signalée comme manquante, jamais "
-        "devinée. Ne renommez ni les feuilles ni les en-têtes ; une colonne ajoutée à droite est ignorée.",
+        "devinée. Ne renommez ni les feuilles ni les en-têtes : une colonne que l'outil ne connaît pas n'est pas "
+        "lue, et la page de vérification la nomme.",
         "5. Commande : procurement check CE_FICHIER.xlsx --out DOSSIER, puis ouvrez DOSSIER/check.html.",
         "Important : l'attribution se fait selon les seuls critères et pondérations publiés dans les documents "
         "de la consultation. Les indicateurs calculés par procurement éclairent l'acheteur ; ce ne sont pas "
@@ -177,7 +178,8 @@ INSTRUCTIONS = {
         "3. The dropdown lists give the accepted values. Percentages: type 25 for 25%; a value between 0 and "
         "1 is read as a fraction (0.25 = 25%), so write '1 %' for one per cent.",
         "4. Leave blank what you do not know: a missing value is reported as missing, never guessed. Do not "
-        "rename the sheets or the headers; a column added on the right is ignored.",
+        "rename the sheets or the headers: a column the tool does not know is not read, and the check page "
+        "names it.",
         "5. Command: procurement check THIS_FILE.xlsx --out DIR --lang en, then open DIR/check.html.",
         "Important: the contract is awarded on the criteria and weights published in the tender documents "
         "only. The indicators computed by procurement inform the buyer; they are not award criteria and do "

@@ -1,0 +1,107 @@
+"""check.html's words (buyer review, round 9): French typography, plurals, dates, and the sheet it names.
+
+- 85 places had an ordinary space before « : ; % » or inside « » (at 390 px a line began with a colon), and
+  a rule's "5 404 000 €" had ordinary spaces where computed amounts have narrow no-break ones. The page's
+  typography is applied once, when it is rendered (`check_page.typo`), to the tool's and the rulebook's texts.
+- « Rien ne manque et aucun indicateur n'est manqué »; « Généré le 2026-11-26T19:24:47+00:00 »; « 1 risques
+  juridiques relevés ».
+- The English page said « Fill them in on the 'Tender' sheet » of a workbook whose sheet is « Consultation »,
+  and kept French spacing (« that is 60 %; »).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NBSP, NNBSP = "\u00a0", "\u202f"
+
+
+def _book():
+    path = ROOT / "tests" / "data" / "check_s9" / "workbook.py"
+    spec = importlib.util.spec_from_file_location("check_s9_workbook", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("check_s9_workbook", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+W = _book()
+
+
+def _raw_text(html: str) -> str:
+    """The page's text as printed, its no-break spaces kept."""
+    body = html[html.index("<body>"):]
+    return unescape(re.sub(r"<[^>]+>", "\n", body))
+
+
+def _nodes(html: str) -> list[str]:
+    """Each text between two tags: a space there is the page's, never one a test put between two elements."""
+    body = html[html.index("<body>"):]
+    return [unescape(t) for t in re.findall(r">([^<]+)<", body) if t.strip()]
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory):
+    base = tmp_path_factory.mktemp("s9-page")
+    # P02's EGAlim share typed "0,6": the warning about a share read as a fraction, in both languages.
+    bids = [W.BIDS[0], dict(W.BIDS[1], egalim_share="0,6"), *W.BIDS[2:]]
+    workbook = W.build(base / "c.xlsx", bids=bids)
+    out = {}
+    for lang in ("fr", "en"):
+        _, data, html = W.check(workbook, base / lang, "--lang", lang)
+        out[lang] = (data, html)
+    return out
+
+
+def test_french_spacing_everywhere_the_tool_writes(pages):
+    _data, html = pages["fr"]
+    text = _raw_text(html)
+    # No ordinary (breakable) space before : ; ! ? », nor after «, nor between a number and its %.
+    bad = [t for t in _nodes(html) if re.search(r" [:;!?»]|« |\d %", t)]
+    assert bad == [], bad[:10]
+    # Thousands in a rule's own text (PROC-04: "5 404 000 € HT") as in computed amounts: narrow no-break spaces.
+    assert f"5{NNBSP}404{NNBSP}000{NNBSP}€" in text
+    assert not re.search(r"\d \d{3}\b", text)
+    # A reference, a link or a name from the workbook is printed as written.
+    assert 'href="https://www.legifrance.gouv.fr/' in html
+
+
+def test_sentences_plurals_and_dates(pages):
+    data, html = pages["fr"]
+    text = " ".join(_raw_text(html).replace(NBSP, " ").replace(NNBSP, " ").split())
+    assert "aucun indicateur n'est manqué" not in text
+    assert "Rien ne manque ; aucun indicateur non atteint." in text  # F01 lacks nothing and meets its indicators
+    stamp = data["meta"]["generated_at"]
+    assert stamp not in text and re.search(r"Généré le \d\d/\d\d/\d{4} \d\d:\d\d:\d\d UTC", text)
+    counts = {label: int(n) for n, label in re.findall(r'<span class="n">(\d+)</span>([^<]+)</li>', html)}
+    for label, n in counts.items():
+        plural = label.split()[0].endswith("s")
+        assert plural == (n >= 2), (n, label)
+
+
+def test_the_english_page_names_the_workbooks_own_sheet_and_spaces_as_english_does(pages):
+    _data, html = pages["en"]
+    text = " ".join(_raw_text(html).split())
+    assert "Fill them in on the 'Consultation' sheet" in text and "'Tender' sheet" not in text
+    bad = [t for t in _nodes(html) if re.search(r"\d[ \u00a0\u202f]%|[ \u00a0\u202f][:;](\s|$)", t)]
+    assert bad == [], bad[:10]
+    assert "that is 60%" in text  # validate.py's "that is 60 %" (a French space) is respaced on the page
+
+
+def test_typo_leaves_times_links_and_ratios_alone():
+    from procurement.check_page import typo
+
+    assert typo("Généré le 26/11/2026 19:24:47 UTC", "fr") == "Généré le 26/11/2026 19:24:47 UTC"
+    assert typo("voir https://example.org/a?b=1", "fr") == "voir https://example.org/a?b=1"
+    assert typo("seuil : 5 404 000 € ; part : 25 %", "fr") == (
+        f"seuil{NBSP}: 5{NNBSP}404{NNBSP}000{NNBSP}€{NBSP}; part{NBSP}: 25{NNBSP}%")
+    assert typo("« Prix »", "fr") == f"«{NBSP}Prix{NBSP}»"
+    assert typo("that is 60 %; if", "en") == "that is 60%; if"
