@@ -122,7 +122,9 @@ FIELDS: tuple[Field, ...] = (
        help_en="Main CPV code (8 digits, check digit optional)."),
     _F("amount", Kind.MONEY, "Montant HT", "Amount excl. VAT",
        ("montant", "montant ht", "montant ht (€)", "montant (€ ht)", "montant € ht", "montant total ht",
-        "amount", "amount excl vat", "amount (eur)", "valeur", "prix ht", "prix", "price", "total ht"),
+        "amount", "amount excl vat", "amount (eur)", "valeur", "prix ht", "prix", "price", "total ht",
+        # a consultation's estimate and a bid's price, as buyers head them
+        "montant estimé", "montant estimé ht", "prix de l'offre", "prix de l'offre ht"),
        help_fr="Montant hors taxes en euros (maximum pour un accord-cadre).",
        help_en="Amount excluding VAT in euros (maximum for a framework agreement)."),
     # A modified contract's amount is its current one; its procedure was chosen on the initial one
@@ -280,7 +282,10 @@ def normalize_header(text: object) -> str:
 
     Users type 'Montant HT (€)', 'MONTANT  H.T.' or 'montant_ht'; all must meet the same field.
     """
-    s = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii").lower()
+    # A typographic apostrophe (’, as Excel's autocorrect types it) is an apostrophe: dropped as non-ASCII,
+    # « Lieu d’exécution » folded to "lieu dexecution" and missed the field « Lieu d'exécution » names.
+    s = str(text).replace("\u2019", "'")
+    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode("ascii").lower()
     s = s.replace(".", "")  # 'H.T.' is 'HT', 'N°' is 'N'
     s = re.sub(r"[^a-z0-9%]+", " ", s)
     return " ".join(s.split())

@@ -207,12 +207,12 @@ def _ambiguous_percent(name: str, column: str, raw: object, value: float) -> War
     written = show(raw).strip() if typed else "1"
     fr_num, en_num = f"{value:g}".replace(".", ","), f"{value:g}"
     cell_fr = "" if typed else " (c'est aussi ce que contient une cellule Excel au format pourcentage affichant 100 %)"
-    cell_en = "" if typed else " (which is also what an Excel percent cell showing 100 % holds)"
+    cell_en = "" if typed else " (which is also what an Excel percent cell showing 100% holds)"
     return _warn("ambiguous_percent", name, column, raw,
                  f"« {written} » sans signe % est lu comme une fraction, soit {fr_num} %{cell_fr} ; si vous "
                  f"vouliez dire {written} %, écrivez « {written} % »",
-                 f"“{written}” without a % sign is read as a fraction, that is {en_num} %{cell_en}; if you "
-                 f"meant {written} %, write “{written} %”")
+                 f"“{written}” without a % sign is read as a fraction, that is {en_num}%{cell_en}; if you "
+                 f"meant {written}%, write “{written}%”")
 
 
 def _cpv_hint(seven: str, fr: str, en: str, cpv_known: Callable[[str], bool]) -> tuple[str, str]:

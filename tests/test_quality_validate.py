@@ -151,9 +151,9 @@ def test_a_share_of_1_or_a_bare_fraction_text_is_flagged(value, read, flagged):
         (w,) = warnings
         assert w.field == "organic_share" and w.column == "organic_share column"
         assert "sans signe %" in w.message_fr and "without a % sign" in w.message_en
-        assert f"{read:g} %" in w.message_en
+        assert f"{read:g}%" in w.message_en
         written = value.strip() if isinstance(value, str) else "1"
-        assert w.message_fr.endswith(f"écrivez « {written} % »") and w.message_en.endswith(f"write “{written} %”")
+        assert w.message_fr.endswith(f"écrivez « {written} % »") and w.message_en.endswith(f"write “{written}%”")
         # A number cell of 1 is also an Excel percent cell showing 100 %: the message says so, a text does not.
         assert ("format pourcentage" in w.message_fr) is (not isinstance(value, str))
 
