@@ -14,30 +14,9 @@ round 9).
 
 from __future__ import annotations
 
-import importlib.util
-import re
-import sys
-from html import unescape
-from pathlib import Path
+from tests.data.check_s9 import workbook as W
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _book():
-    path = ROOT / "tests" / "data" / "check_s9" / "workbook.py"
-    spec = importlib.util.spec_from_file_location("check_s9_workbook", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("check_s9_workbook", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-W = _book()
-
-
-def _text(html: str) -> str:
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).replace("\u00a0", " ").replace("\u202f", " ").split())
+_text = W.text
 
 
 def _unattached(data):

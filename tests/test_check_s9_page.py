@@ -11,29 +11,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from html import unescape
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.data.check_s9 import workbook as W
+
 NBSP, NNBSP = "\u00a0", "\u202f"
-
-
-def _book():
-    path = ROOT / "tests" / "data" / "check_s9" / "workbook.py"
-    spec = importlib.util.spec_from_file_location("check_s9_workbook", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("check_s9_workbook", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-W = _book()
 
 
 def _raw_text(html: str) -> str:

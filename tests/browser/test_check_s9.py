@@ -12,29 +12,17 @@ chantier some bid indicator speaks about, each with a score.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import shutil
 import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.data.check_s9 import workbook as W
+
 A4_PRINTABLE = 718  # CSS px across an A4 sheet (794) less Chromium's default margins of about 1 cm a side
-
-
-def _book():
-    path = ROOT / "tests" / "data" / "check_s9" / "workbook.py"
-    spec = importlib.util.spec_from_file_location("check_s9_workbook", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("check_s9_workbook", module)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +30,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     from procurement.check_json import KEY_FIELDS
     from procurement.check_page import render_html
 
-    w = _book()
+    w = W
     base = tmp_path_factory.mktemp("check-s9")
     workbook = w.build(base / "c.xlsx")
     out: dict[str, Any] = {}

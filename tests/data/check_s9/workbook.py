@@ -11,7 +11,9 @@ tender, a works tender above the European threshold, an office-supplies tender, 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -102,3 +104,8 @@ def check(workbook: Path, out: Path, *args: str) -> tuple[Any, dict[str, Any], s
     assert result.exit_code in (0, 1), result.output
     data = json.loads((out / "check.json").read_text(encoding="utf-8"))
     return result, data, (out / "check.html").read_text(encoding="utf-8")
+
+
+def text(html: str) -> str:
+    """The page's text, spaces of every kind as one: what a buyer reads."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).replace("\u00a0", " ").replace("\u202f", " ").split())
