@@ -215,6 +215,7 @@ def check_data(result: CheckResult, lang: str = "fr") -> dict[str, object]:
         "meta": {
             "tool": tender_meta["tool"],
             "version": tender_meta["version"],
+            "build": tender_meta["build"],
             "generated_at": tender_meta["generated_at"],
             "file": str(result.path),
             "rulebook": result.tender_run.rulebook.meta(),

@@ -82,7 +82,8 @@ WORDS = {
         "unchecked_bids": "Offres qui la citent, non comparées : {list}.",
         "rejected_rows": "Lignes rejetées", "where": "Origine", "column": "Colonne", "value": "Valeur",
         "reason": "Motif", "none_rejected": "Aucune ligne rejetée.", "row": "ligne",
-        "tool": "Outil", "rulebook": "Référentiel", "inputs": "Feuilles lues", "rows": "lignes",
+        "tool": "Outil", "code_sha": "code sha256", "data_sha": "données sha256",
+        "rulebook": "Référentiel", "inputs": "Feuilles lues", "rows": "lignes",
         "location_note": "La localisation des candidats (code postal, distance au lieu d'exécution) n'est pas "
                          "comparée.",
     },
@@ -129,7 +130,8 @@ WORDS = {
         "unchecked_bids": "Bids citing it, not compared: {list}.",
         "rejected_rows": "Rejected rows", "where": "Source", "column": "Column", "value": "Value",
         "reason": "Reason", "none_rejected": "No row rejected.", "row": "row",
-        "tool": "Tool", "rulebook": "Rulebook", "inputs": "Sheets read", "rows": "rows",
+        "tool": "Tool", "code_sha": "code sha256", "data_sha": "data sha256",
+        "rulebook": "Rulebook", "inputs": "Sheets read", "rows": "rows",
         "location_note": "The bidders' location (postcode, distance to the place of performance) is not compared.",
     },
 }
@@ -352,6 +354,7 @@ def view_model(data: dict[str, Any]) -> dict[str, Any]:
         "meta": meta,
         "file": Verbatim(meta["file"]),
         "generated": format_timestamp(str(meta["generated_at"]), lang),
+        "build": {k: v[:12] + "…" for k, v in meta["build"].items()},  # in full in check.json
         "inputs": [{"path": Verbatim(i["path"]), "sheet": Verbatim(i["sheet"] or ""), "rows": i["rows_read"],
                     "sha256": i["sha256"]} for i in meta["inputs"]],
         "summary": [(n, _count(n, key, lang), cls) for n, key, cls in counts],

@@ -70,6 +70,7 @@ def _run_meta(run: RunSummary) -> dict[str, Any]:
         "dir": str(run.dir),
         "generated_at": m.get("generated_at"),
         "version": m.get("version"),
+        "build": m.get("build") if isinstance(m.get("build"), dict) else None,
         "rulebook": {k: book.get(k) for k in ("id", "version", "sha256", "select", "ignore")},
         "inputs": [{"path": i.get("path"), "sha256": i.get("sha256"), "rows_read": i.get("rows_read")}
                    for i in m.get("inputs") or () if isinstance(i, dict)],
@@ -77,6 +78,18 @@ def _run_meta(run: RunSummary) -> dict[str, Any]:
         "orders": len(run.orders),
         "rejected": run.rejected,
     }
+
+
+def _tool(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """Whether the program differs: its version, the code or the reference data (`meta.build`). A run
+    written before the digests were recorded has none, so whether its code differs is unknown (None),
+    never "unchanged": verdicts that moved with an unchanged rulebook and inputs come from the program."""
+    parts = {"version": old["version"] != new["version"]}
+    for key in ("code_sha256", "data_sha256"):
+        a, b = (m["build"].get(key) if m["build"] else None for m in (old, new))
+        parts[key.removesuffix("_sha256")] = None if a is None or b is None else a != b
+    known = [v for v in parts.values() if v is not None]
+    return {"changed": True if any(known) else None if len(known) < len(parts) else False, **parts}
 
 
 def _inputs(old: list[dict], new: list[dict]) -> list[dict[str, Any]]:
@@ -161,6 +174,7 @@ def compare(old: RunSummary, new: RunSummary) -> dict[str, Any]:
             "rules_added": [r for r in new.rules if r not in old_index],
             "rules_removed": [r for r in old.rules if r not in new_index],
         },
+        "tool": _tool(old_meta, new_meta),
         "inputs": _inputs(old_meta["inputs"], new_meta["inputs"]),
         "orders": {
             "old": len(old.orders), "new": len(new.orders), "common": common,

@@ -31,6 +31,8 @@ WORDS = {
         "hidden": "{n} commande(s) de plus dans la sortie --json", "better": "meilleur", "worse": "moins bon",
         "other": "autre", "scores": "Scores", "provenance": "Provenance", "tool": "outil", "file": "fichier",
         "sha": "empreinte sha256", "rows": "lignes", "inputs_unchanged": "tous inchangés",
+        "program": "Programme", "unknown": "inconnu (une analyse ne donne pas les empreintes du programme)",
+        "part_version": "version", "part_code": "code", "part_data": "données de référence",
         "explain": "Un verdict « meilleur » monte l'échelle non conforme < données insuffisantes < dérogation < "
                    "conforme ; « autre » fait intervenir « sans objet » ou une règle absente d'un référentiel. "
                    "Les commandes sont rapprochées par acheteur et identifiant.",
@@ -53,6 +55,8 @@ WORDS = {
         "hidden": "{n} more order(s) in the --json output", "better": "better", "worse": "worse",
         "other": "other", "scores": "Scores", "provenance": "Provenance", "tool": "tool", "file": "file",
         "sha": "sha256 digest", "rows": "rows", "inputs_unchanged": "all unchanged",
+        "program": "Program", "unknown": "unknown (a run does not give the program's digests)",
+        "part_version": "version", "part_code": "code", "part_data": "reference data",
         "explain": "A 'better' verdict moves up the scale fail < insufficient data < waived < pass; 'other' "
                    "involves 'not applicable' or a rule missing from one rulebook. Orders are matched by buyer "
                    "and id.",
@@ -88,6 +92,19 @@ def _sha(value: Any) -> str:
 def _book(b: dict[str, Any]) -> str:
     chosen = "".join(f", --{k} {' '.join(map(str, b[k]))}" for k in ("select", "ignore") if b.get(k))
     return f"{b.get('id') or '?'} {b.get('version') or ''}".strip() + f" (sha256 {_sha(b.get('sha256'))}{chosen})"
+
+
+def program_line(result: dict[str, Any], lang: str) -> tuple[str, str]:
+    """(what changed in the program, a class for the page: ok, flag or unknown)."""
+    w, tool = _w(lang), result["tool"]
+    if tool["changed"] is None:
+        return w["unknown"], "unknown"
+    if not tool["changed"]:
+        return w["unchanged"], "ok"
+    old, new = result["old"], result["new"]
+    parts = [w["part_" + k] for k in ("version", "code", "data") if tool[k]]
+    version = f" (procurement {old['version']} → {new['version']})" if tool["version"] else ""
+    return f"{w['changed']}{w['colon']}{', '.join(parts)}{version}", "flag"
 
 
 def _inputs_line(result: dict[str, Any], lang: str) -> str:
@@ -126,6 +143,7 @@ def summary_text(result: dict[str, Any], lang: str = "fr", page: Path | None = N
     else:
         text = f"{w['unchanged']}, {_book(book['new'])}"
     lines.append(f"{w['rulebook']}{colon}{text}")
+    lines.append(f"{w['program']}{colon}{program_line(result, lang)[0]}")
     lines.append(f"{w['inputs']}{colon}{_inputs_line(result, lang)}")
     lines.append(f"{w['orders']}{colon}{orders['old']} → {orders['new']}{w['sep']}"
                  f"{len(orders['added'])} {w['new_orders']}, {len(orders['removed'])} {w['removed_orders']}, "
@@ -207,6 +225,7 @@ def view_model(result: dict[str, Any], lang: str = "fr") -> dict[str, Any]:
                                 for i in m["inputs"]]})
     return {
         "lang": lang, "t": w, "runs": runs,
+        "program": program_line(result, lang),
         "rulebook_changed": book["changed"], "rules_added": book["rules_added"],
         "rules_removed": book["rules_removed"],
         "inputs": [{"name": Path(str(i.get("old_path") or i["path"])).name, "other": Path(str(i["path"])).name,

@@ -19,6 +19,7 @@ from procurement.ledger import Ledger
 from procurement.model import Order, Rejection, Warning_
 from procurement.parallel import score_stream
 from procurement.portfolio import SplittingDetector
+from procurement.provenance import build_digests
 from procurement.read import choose_reader, read_file
 from procurement.read.base import InputInfo, RawRecord, ReadOptions
 from procurement.rulebook.book import STATUSES
@@ -274,6 +275,8 @@ def meta(run: Run) -> dict[str, object]:
     return {
         "tool": "procurement",
         "version": __version__,
+        # The code and reference data that scored the batch, by digest (procurement/provenance.py).
+        "build": build_digests(),
         "generated_at": run.generated_at,
         "rulebook": run.rulebook.meta(),
         "inputs": [

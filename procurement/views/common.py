@@ -103,6 +103,8 @@ def footer(run: Run, lang: str) -> dict[str, Any]:
         options.append(f"{key} = {shown}")
     return {
         "tool": f"procurement {m['version']}",
+        "code_sha": m["build"]["code_sha256"][:12] + "…",  # in full in results.json
+        "data_sha": m["build"]["data_sha256"][:12] + "…",
         "rulebook": f"{book['id']} {book['version']}",
         "rulebook_sha": book["sha256"],
         "rulebook_files": [f"{f['path']} (sha256 {f['sha256']})" for f in book.get("files", [])],

@@ -15,6 +15,8 @@ WORDS: dict[str, tuple[str, str]] = {
     # common
     "skip": ("Aller au contenu", "Skip to content"),
     "tool": ("Outil", "Tool"),
+    "code_sha": ("code sha256", "code sha256"),
+    "data_sha": ("données sha256", "data sha256"),
     "rulebook": ("Référentiel de règles", "Rulebook"),
     "generated": ("Généré le", "Generated on"),
     "inputs": ("Fichiers lus", "Files read"),

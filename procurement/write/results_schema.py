@@ -99,9 +99,18 @@ class RuleMeta(_Strict):
         description="The rule's legal basis, given once here for all its findings.")
 
 
+class BuildMeta(_Strict):
+    """The program that scored the batch, by digest: the same version may run other code (a checkout with
+    changes) or other reference tables (procurement/provenance.py)."""
+
+    code_sha256: str = Field(description="sha256 of the package's program files (modules, templates, assets).")
+    data_sha256: str = Field(description="sha256 of the package's reference tables (procurement/data).")
+
+
 class Meta(_Strict):
     tool: Literal["procurement"]
     version: str
+    build: BuildMeta
     generated_at: str = Field(description="ISO 8601 timestamp (fixed by SOURCE_DATE_EPOCH when set).")
     rulebook: RulebookMeta
     inputs: list[InputMeta]

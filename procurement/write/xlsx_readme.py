@@ -48,6 +48,8 @@ def write_readme(wb: Any, run: Run, lang: str, originals: list[str], canonical: 
     section(w["run"])
     book = m["rulebook"]
     line(w["tool"], f"procurement {m['version']}")
+    build = m["build"]
+    line(w["build"], w["build_value"].format(code=build["code_sha256"], data=build["data_sha256"]))
     line(w["generated"], m["generated_at"])
     line(w["rulebook"], f"{book['id']} {book['version']}")
     line(w["rulebook_sha"], book["sha256"])
