@@ -151,8 +151,19 @@ ENVIRONMENTAL: Labels = {
         "sans objet", "aucune", "aucun", "non", "none", "no", "sans", "no environmental consideration")),
 }
 
+# The three purchase types of the CCP (works, supplies, services): an English message read "Purchase of
+# fournitures" for want of a label.
+CONTRACT_TYPE: Labels = {
+    "travaux": ("Travaux", "Works", ("marché de travaux", "works", "works contract")),
+    "fournitures": ("Fournitures", "Supplies", ("marché de fournitures", "supplies", "supply", "goods",
+                                                "supplies contract")),
+    "services": ("Services", "Services", ("marché de services", "prestations de services", "prestation de service",
+                                          "service contract")),
+}
+
 LABELS: dict[str, Labels] = {
     "nature": NATURE,
+    "contract_type": CONTRACT_TYPE,
     "procedure": PROCEDURE,
     "place_type": PLACE_TYPE,
     "supplier_size": SUPPLIER_SIZE,
