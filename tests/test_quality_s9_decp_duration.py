@@ -174,3 +174,13 @@ def test_a_contract_whose_avenant_says_zero_months_is_scored_with_its_real_durat
     (scored,) = list(result.orders)
     assert scored.order.duration_months == 12
     assert [w.field for w in scored.order.warnings if w.code == "placeholder_modification"] == ["duration_months"]
+
+
+@pytest.mark.parametrize("marker", ["NC", "MQ", "CDL", "NaN"])
+def test_a_marker_in_a_modification_says_nothing_of_the_value_and_changes_nothing(tmp_path, marker):
+    """README: a marker keeps the known value without a warning (the modification says nothing of it),
+    where a placeholder 0 says so (placeholder_modification)."""
+    record = _read_json(tmp_path, {"marches": [_marche_2019([_mod("2019-06-01", montant=150000),
+                                                             _mod("2019-09-01", montant=marker, dureeMois=marker)])]})
+    assert record.cells["amount"].value == 150000 and record.cells["duration_months"].value == 12
+    assert _warned(record, "placeholder_modification") == []
