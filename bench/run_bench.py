@@ -161,6 +161,21 @@ def measure(cmd: list[str], *, cwd: Path = ROOT) -> tuple[float, float, float | 
     return wall, peak, (peak_pss / 1e6 if peak_pss else None), child.returncode, tail
 
 
+def ensure_input(data_dir: Path, size: int, fmt: str, *, log=print) -> Path:
+    """`datagen.ensure_input`, in a child process. Generating 1M rows here grew this process to about
+    300 MB, and every process it started afterwards reported that as its peak: Linux keeps ru_maxrss
+    across exec, from the fork of a large parent (the floor, 25 MB, read 312 MB at 7f07f5b)."""
+    path = datagen.input_path(data_dir, size, fmt)
+    if not path.exists():
+        start = time.perf_counter()
+        subprocess.run([sys.executable, str(HERE / "datagen.py"), "--sizes", str(size), "--formats", fmt,
+                        "--out", str(data_dir)], check=True, stdout=subprocess.DEVNULL)
+        if log:
+            log(f"generated {path.name} ({size:,} orders, {path.stat().st_size / 1e6:.1f} MB) "
+                f"in {time.perf_counter() - start:.1f} s")
+    return path
+
+
 def run_cases(sizes: list[int], formats: list[str], tools: list[str], rounds: int | None, data_dir: Path,
               commit: str = "", log=print) -> list[Row]:
     rows: dict[tuple[int, str, str], Row] = {}
@@ -169,7 +184,7 @@ def run_cases(sizes: list[int], formats: list[str], tools: list[str], rounds: in
         for fmt in formats:
             if fmt == "xlsx" and size >= 1_000_000:
                 continue  # not required: a 1M-row workbook is beyond what the finance tools export
-            inputs[size, fmt] = datagen.ensure_input(data_dir, size, fmt, log=log)
+            inputs[size, fmt] = ensure_input(data_dir, size, fmt, log=log)
     today = dt.date.today().isoformat()
     for size in sizes:
         n_rounds = rounds or (1 if size >= 1_000_000 else 3)
