@@ -7,7 +7,7 @@ round 9).
 - « 2026-res-014 » (or a reference typed with non-breaking hyphens) found no consultation though only one
   answers to it; it is attached, and told so. Two consultations answering to it: attached to neither.
 - A row without identifier was rejected with no column; a repeated identifier was « (dup_bid.xlsx:2) ».
-- A consultation whose row was rejected (a date « 31/09/2026 ») was only a line at the foot of the page:
+- A consultation whose row was rejected (a date « 32/09/2026 ») was only a line at the foot of the page:
   its missing verdict could pass for compliance. It now has its own section, « non vérifiée », a count in the
   summary and a line on the terminal.
 """
@@ -88,11 +88,11 @@ def test_a_repeated_bid_identifier_names_the_sheet_and_row_of_the_first(tmp_path
 
 
 def test_a_consultation_whose_row_was_rejected_is_said_unchecked(tmp_path):
-    tenders = [W.TENDERS[0], dict(W.TENDERS[1], launch_date="31/09/2026"), W.TENDERS[2]]
+    tenders = [W.TENDERS[0], dict(W.TENDERS[1], launch_date="32/09/2026"), W.TENDERS[2]]
     result, data, html = W.check(W.build(tmp_path / "c.xlsx", tenders), tmp_path / "out")
     (unchecked,) = data["unchecked_tenders"]
     assert unchecked["id"] == "2026-TRX-003" and unchecked["source"]["row"] == 3
-    assert unchecked["bids"] == ["B01"] and "31/09/2026" in unchecked["message"]
+    assert unchecked["bids"] == ["B01"] and "32/09/2026" in unchecked["message"]
     assert data["verdict"]["unchecked_tenders"] == 1
     text = _text(html)
     # Its own section, before the checked ones, that a buyer cannot read as a pass.

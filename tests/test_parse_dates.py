@@ -62,8 +62,10 @@ def test_parse_date_blank(value):
 @pytest.mark.parametrize(
     ("value", "code"),
     [
-        ("31/02/2025", "bad_date"),
-        ("29/02/2025", "bad_date"),
+        ("31/02/2025", "impossible_date"),  # a day the month does not have: set aside, row kept
+        ("29/02/2025", "impossible_date"),
+        ("2025-04-31", "impossible_date"),
+        ("32/01/2025", "bad_date"),  # no month has it: not a date
         ("12/31/2025", "bad_date"),  # US order is refused, not swapped
         ("2025-13-01", "bad_date"),
         ("0000-00-00", "bad_date"),

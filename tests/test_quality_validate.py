@@ -55,11 +55,23 @@ def test_an_impossible_year_sets_the_date_aside_with_a_warning(field, value):
     assert "implausible" in w.message_en and "(value ignored)" in w.message_en
 
 
-@pytest.mark.parametrize("value", ["31/02/2025", "12/31/2025", "Travaux"])
+@pytest.mark.parametrize("value", ["32/02/2025", "12/31/2025", "Travaux"])
 def test_a_date_that_cannot_be_read_at_all_still_rejects_its_row(value):
     # Not a slip in the year: a swapped US date or a shifted column, which the buyer must see and fix.
     rejection = validate(_record(notification_date=value))
     assert isinstance(rejection, Rejection) and rejection.code == "bad_date"
+
+
+@pytest.mark.parametrize(("value", "day"), [("31/02/2025", "31"), ("29/02/2025", "29"), ("2026-09-31", "31")])
+def test_a_day_its_month_does_not_have_is_set_aside_and_the_row_kept(value, day):
+    # A slip of one day in a date that is otherwise a date, like an impossible year: the rules that need the
+    # date say it is missing, the rest of the order counts (it was rejected whole).
+    order = _order(notification_date=value, amount="45 000")
+    assert order.notification_date is None and order.amount == 45000
+    (w,) = [w for w in order.warnings if w.code == "impossible_date"]
+    assert w.field == "notification_date" and w.value == value
+    assert f"n'existe pas : le mois n'a pas de jour {day}" in w.message_fr and "(valeur ignorée)" in w.message_fr
+    assert f"does not exist: the month has no day {day}" in w.message_en
 
 
 @settings(max_examples=150, deadline=None)

@@ -252,6 +252,7 @@ READ_AS = {
     "amount_nc": lambda o: o.amount is None,
     "short_row": lambda o: o.amount is not None and o.supplier_name is None and o.supplier_siret is None,
     "siret_13": lambda o: o.supplier_siret is None,
+    "date_impossible": lambda o: o.notification_date is None,
 }
 
 

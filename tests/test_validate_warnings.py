@@ -69,7 +69,7 @@ def test_a_negative_amount_still_rejects_its_row():
 
 
 def test_a_rejected_row_names_every_unreadable_cell_not_only_the_first():
-    values = {"id": "C1", "amount": "450 k€", "launch_date": "31/02/2026", "organic_share": "150",
+    values = {"id": "C1", "amount": "450 k€", "launch_date": "32/02/2026", "organic_share": "150",
               "procedure": "au hasard"}
     record = RawRecord(Source(file="c.xlsx", row=2), {k: Cell(f"{k} column", v) for k, v in values.items()})
     rejection = validate(record)

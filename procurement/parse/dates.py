@@ -64,6 +64,8 @@ def _make(year: int, month: int, day: int, raw: object) -> dt.date:
     try:
         return dt.date(year, month, day)
     except ValueError:
+        if 1 <= month <= 12 and 1 <= day <= 31:  # 31/02, 31/04, 29/02 of a common year: a day slip
+            raise fail("impossible_date", raw, day_only=day) from None
         raise fail("bad_date", raw) from None
 
 
@@ -131,9 +133,11 @@ def parse_date(value: object) -> dt.date | None:
     Accepts date and datetime objects, Excel serial numbers (as numbers or digit strings: "45658" is
     2025-01-01), ISO dates with or without time and timezone (the timezone is dropped: the date is the
     one the producer wrote), dd/mm/yyyy with "/", "-" or ".", two-digit years (20yy), and verbose
-    French or English dates. Impossible dates (31/02/2025) are "bad_date"; years outside 1990-2100
-    ("0218-05-01", "5021-02-18") are "implausible_date", so the buyer sees it is a typing slip (the
-    validator sets such a date aside and keeps the row; a "bad_date" rejects it, but in publication_date).
+    French or English dates. A day its month does not have (31/02/2025, 31/09/2026, 29/02/2025) is
+    "impossible_date" and a year outside 1990-2100 ("0218-05-01", "5021-02-18") "implausible_date": typing
+    slips in a date that is otherwise a date, which the validator sets aside with a warning, keeping the
+    row; anything else ("32/13/2025", "demain") is "bad_date", which rejects the row (but in
+    publication_date).
     """
     if isinstance(value, dt.datetime):
         return _checked(value.date(), value)

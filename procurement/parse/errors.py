@@ -61,6 +61,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "« {value} » n'est pas une date valide (exemple attendu : 31/12/2025).",
         "“{value}” is not a valid date (expected for example 31/12/2025).",
     ),
+    "impossible_date": (
+        "La date « {value} » n'existe pas : le mois n'a pas de jour {day_only}.",
+        "The date “{value}” does not exist: the month has no day {day_only}.",
+    ),
     "implausible_date": (
         "La date « {value} » est invraisemblable : l'année {year} n'est pas comprise entre 1990 et 2100.",
         "The date “{value}” is implausible: the year {year} is not between 1990 and 2100.",
