@@ -43,14 +43,23 @@ def exit_code(result: Run, fail_on: str) -> int:
 
 
 def summary_line(result: Run, out_dir: Path, lang: str) -> str:
+    """The run's balance on the terminal, its nouns agreeing with their numbers (French: singular for 0
+    and 1, "1 ligne lue : 1 commande évaluée, 0 rejetée"; English: singular for 1 only)."""
     c = result.counts
     merged = c["merged"]
+
+    def n(count: int, one: str, many: str) -> str:
+        single = count == 1 if lang == "en" else count <= 1
+        return f"{count} {one if single else many}"
+
     if lang == "en":
-        text = f"{c['rows_read']} rows read: {c['orders']} orders scored, {c['rejected']} rejected"
+        text = (f"{n(c['rows_read'], 'row', 'rows')} read: {n(c['orders'], 'order', 'orders')} scored, "
+                f"{c['rejected']} rejected")
         text += f", {merged} merged" if merged else ""
         return text + f". Reports in {out_dir}/"
-    text = f"{c['rows_read']} lignes lues : {c['orders']} commandes évaluées, {c['rejected']} rejetées"
-    text += f", {merged} fusionnées" if merged else ""
+    orders = n(c["orders"], "commande évaluée", "commandes évaluées")
+    text = f"{n(c['rows_read'], 'ligne lue', 'lignes lues')} : {orders}, {n(c['rejected'], 'rejetée', 'rejetées')}"
+    text += f", {n(merged, 'fusionnée', 'fusionnées')}" if merged else ""
     return text + f". Rapports dans {out_dir}/"
 
 

@@ -152,7 +152,7 @@ def test_score_reads_the_consultation_sheet(tmp_path):
     result = CliRunner().invoke(main, ["score", str(path), "--sheet", "Consultation", "--out", str(tmp_path / "o"),
                                        "--format", "json"])
     assert result.exit_code == 0, result.output
-    assert "1 lignes lues : 1 commandes évaluées, 0 rejetées" in result.output
+    assert "1 ligne lue : 1 commande évaluée, 0 rejetée" in result.output
 
 
 def test_refuses_to_overwrite_and_non_xlsx(tmp_path):
@@ -192,3 +192,20 @@ def test_libreoffice_opens_the_template(workbook, tmp_path):
         assert rows[0] == [FIELDS_BY_NAME[c.field].header(lang) for c in columns]
     lists = out / f"{path.stem}-{SHEETS['lists'][lang]}.csv"
     assert lists.exists()
+
+
+def test_the_terminal_balance_agrees_with_its_numbers(tmp_path):
+    from procurement.commands import summary_line
+
+    class _Run:
+        def __init__(self, **counts):
+            self.counts = {"merged": 0, **counts}
+
+    fr = summary_line(_Run(rows_read=2, orders=1, rejected=1), tmp_path, "fr")
+    assert fr.startswith("2 lignes lues : 1 commande évaluée, 1 rejetée.")
+    assert summary_line(_Run(rows_read=3, orders=3, rejected=0, merged=2), tmp_path, "fr").startswith(
+        "3 lignes lues : 3 commandes évaluées, 0 rejetée, 2 fusionnées.")
+    assert summary_line(_Run(rows_read=1, orders=1, rejected=0), tmp_path, "en").startswith(
+        "1 row read: 1 order scored, 0 rejected.")
+    assert summary_line(_Run(rows_read=0, orders=0, rejected=0), tmp_path, "en").startswith(
+        "0 rows read: 0 orders scored")
