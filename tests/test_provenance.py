@@ -110,3 +110,15 @@ def test_diff_says_whether_the_program_changed(tmp_path, monkeypatch):
     unknown = diff_dirs(a, b)
     assert unknown["tool"]["changed"] is None and unknown["tool"]["code"] is None
     assert "Programme : inconnu" in summary_text(unknown)
+
+
+def test_the_footer_quotes_the_sheet_as_each_language_does(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")
+    workbook = ROOT / "samples" / "commandes-2025.xlsx"
+    for lang, shown in (("fr", "« Commandes 2025 »"), ("en", "“Commandes 2025”")):
+        out = tmp_path / lang
+        result = CliRunner().invoke(main, ["score", str(workbook), "--out", str(out), "--quiet", "--lang", lang,
+                                           "--format", "html"])
+        assert result.exit_code == 0, result.output
+        footer = (out / "report.html").read_text(encoding="utf-8").split('<footer class="prov"', 1)[1]
+        assert f"(xlsx, {shown}, 500 " in footer.replace("&#34;", '"'), lang

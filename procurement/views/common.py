@@ -90,6 +90,11 @@ def base_context(run: Run, lang: str) -> dict[str, Any]:
     return {"lang": lang, "t": words(lang), "footer": footer(run, lang)}
 
 
+def quoted(text: str, lang: str) -> str:
+    """A name quoted as each language quotes: « Commandes 2025 » in French, “Commandes 2025” in English."""
+    return f"“{text}”" if lang == "en" else f"« {text} »"
+
+
 def footer(run: Run, lang: str) -> dict[str, Any]:
     """Tool version, rulebook identity, inputs with their sha256, generation time and options used."""
     m = meta(run)
@@ -112,7 +117,7 @@ def footer(run: Run, lang: str) -> dict[str, Any]:
         "generated_iso": str(m["generated_at"]),
         "inputs": [
             {"path": i["path"], "sha256": i["sha256"],
-             "detail": ", ".join(x for x in (i["format"], i["sheet"] and f"« {i['sheet']} »",
+             "detail": ", ".join(x for x in (i["format"], i["sheet"] and quoted(i["sheet"], lang),
                                               f"{i18n.fmt_number(i['rows_read'], lang)} {t['rows']}") if x)}
             for i in m["inputs"]
         ],
