@@ -42,7 +42,11 @@ RANK = {"fail": 0, "insufficient_data": 1, "waived": 2, "pass": 3}
 
 
 def direction(before: str | None, after: str | None) -> str:
-    """'better', 'worse' or 'other' for a status change."""
+    """'better', 'worse' or 'other' for a status change. A new failure is worse whatever it came from: a
+    rule that did not apply (or was not in the rulebook) and now fails is a new non-compliance, which the
+    headline counted as "other" (an amount raised above the EU threshold: PROC-03 sans objet → non conforme)."""
+    if after == "fail" and before != "fail":
+        return "worse"
     if before in RANK and after in RANK:
         return "better" if RANK[after] > RANK[before] else "worse"
     return "other"

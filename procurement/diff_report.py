@@ -34,7 +34,8 @@ WORDS = {
         "program": "Programme", "unknown": "inconnu (une analyse ne donne pas les empreintes du programme)",
         "part_version": "version", "part_code": "code", "part_data": "données de référence",
         "explain": "Un verdict « meilleur » monte l'échelle non conforme < données insuffisantes < dérogation < "
-                   "conforme ; « autre » fait intervenir « sans objet » ou une règle absente d'un référentiel. "
+                   "conforme ; une nouvelle non-conformité est toujours « moins bonne » ; « autre » fait "
+                   "intervenir « sans objet » ou une règle absente d'un référentiel. "
                    "Les commandes sont rapprochées par acheteur et identifiant.",
     },
     "en": {
@@ -58,7 +59,8 @@ WORDS = {
         "program": "Program", "unknown": "unknown (a run does not give the program's digests)",
         "part_version": "version", "part_code": "code", "part_data": "reference data",
         "explain": "A 'better' verdict moves up the scale fail < insufficient data < waived < pass; 'other' "
-                   "involves 'not applicable' or a rule missing from one rulebook. Orders are matched by buyer "
+                   "involves 'not applicable' or a rule missing from one rulebook; a new failure is always "
+                   "'worse'. Orders are matched by buyer "
                    "and id.",
     },
 }

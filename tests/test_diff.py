@@ -263,7 +263,9 @@ def test_orders_are_matched_by_buyer_and_id_then_occurrence(tmp_path):
 
 def test_direction_scale():
     assert direction("fail", "waived") == "better" and direction("pass", "insufficient_data") == "worse"
-    assert direction("not_applicable", "pass") == "other" and direction(None, "fail") == "other"
+    assert direction("not_applicable", "pass") == "other" and direction("fail", "not_applicable") == "other"
+    # A new failure is worse, even where the rule did not apply or was absent before.
+    assert direction("not_applicable", "fail") == "worse" and direction(None, "fail") == "worse"
 
 
 def test_memory_stays_small_on_a_large_file(tmp_path):
