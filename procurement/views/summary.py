@@ -17,37 +17,19 @@ from procurement.reference import cpv_division_label
 from procurement.views.batch import all_rules
 from procurement.views.common import STATUS_ORDER, fmt_ratio, fmt_score, text_of
 from procurement.views.summary_parts import buyer_section, month_section, rounded_shares, target_section
-from procurement.views.summary_words import colon, plural, summary_words, typo
+from procurement.views.summary_words import colon, desc, orders_text, plural, summary_words, typo
+from procurement.views.summary_words import money as _money
+from procurement.views.summary_words import number as _n
 
 __all__ = ["buyer_section", "month_section", "summary_view", "target_section"]
 
 DIVISIONS_CHARTED = 12
 
 
-def _money(x: float | None, lang: str) -> str:
-    return i18n.fmt_money(x, lang, 0)
-
-
-def _n(x: float, lang: str) -> str:
-    return i18n.fmt_number(x, lang)
-
-
-def orders_text(n: int, lang: str) -> str:
-    """« 1 commande », « 4 commandes »."""
-    t = summary_words(lang)
-    return t[plural(n, "orders_one", "orders_n", lang)].format(n=_n(n, lang))
-
-
 def status_text(n: int, status: str, lang: str) -> str:
     """« 1 non conforme », « 4 non conformes »."""
     one = i18n.label(status, lang)
     return f"{_n(n, lang)} {plural(n, one, summary_words(lang)['pl_' + status], lang)}"
-
-
-def desc(pairs: list[tuple[str, str]], lang: str) -> str:
-    """A chart's text alternative: every label with its value, in reading order."""
-    sep = "; " if lang == "en" else "\u202f; "
-    return sep.join(f"{label}{colon(lang)}{text}" for label, text in pairs) + "."
 
 
 def headline(run: Run, agg: dict[str, Any], lang: str) -> dict[str, Any]:

@@ -15,30 +15,16 @@ from procurement import charts, i18n
 from procurement.aggregate import UNKNOWN
 from procurement.views.common import fmt_ratio, fmt_score
 from procurement.views.summary_words import colon, plural, summary_words, typo
+from procurement.views.summary_words import desc as _desc
+from procurement.views.summary_words import money as _money
+from procurement.views.summary_words import number as _n
+from procurement.views.summary_words import orders_text as _orders
 
 BUYERS_SHOWN = 50
 NAME_SHOWN = 160  # characters of a buyer's name in the table (the whole name in its tooltip)
 POINTS_CHARTED = 24  # points of the amount-over-time chart: beyond, quarters, then years
 YEARS_FILLED = 200  # past this span of years (impossible with parsed dates: 1990-2100) no year is added
 GAPS_NAMED = 12  # periods without orders named under the chart, then their number
-
-
-def _money(x: float | None, lang: str) -> str:
-    return i18n.fmt_money(x, lang, 0)
-
-
-def _n(x: float, lang: str) -> str:
-    return i18n.fmt_number(x, lang)
-
-
-def _orders(n: int, lang: str) -> str:
-    t = summary_words(lang)
-    return t[plural(n, "orders_one", "orders_n", lang)].format(n=_n(n, lang))
-
-
-def _desc(pairs: list[tuple[str, str]], lang: str) -> str:
-    sep = "; " if lang == "en" else "\u202f; "
-    return sep.join(f"{label}{colon(lang)}{text}" for label, text in pairs) + "."
 
 
 def rounded_shares(values: list[float], total: float, lang: str) -> list[str]:

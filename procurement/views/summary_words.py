@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from functools import cache
 from types import MappingProxyType
 
+from procurement import i18n
 from procurement.views.words import words
 
 NBSP, NNBSP = "\u00a0", "\u202f"
@@ -49,6 +50,26 @@ def plural(n: float, one: str, many: str, lang: str) -> str:
     """`one` or `many` for a count of n: in French 0 and 1 take the singular, in English only 1."""
     single = n == 1 if lang == "en" else abs(n) < 2
     return one if single else many
+
+
+def money(x: float | None, lang: str) -> str:
+    """An amount in whole euros, as every figure of the summary shows it."""
+    return i18n.fmt_money(x, lang, 0)
+
+
+def number(x: float, lang: str) -> str:
+    return i18n.fmt_number(x, lang)
+
+
+def orders_text(n: int, lang: str) -> str:
+    """« 1 commande », « 4 commandes »."""
+    return summary_words(lang)[plural(n, "orders_one", "orders_n", lang)].format(n=number(n, lang))
+
+
+def desc(pairs: list[tuple[str, str]], lang: str) -> str:
+    """A chart's text alternative: every label with its value, in reading order."""
+    sep = "; " if lang == "en" else "\u202f; "
+    return sep.join(f"{label}{colon(lang)}{text}" for label, text in pairs) + "."
 
 
 # key -> (French, English). Keys also in views/words.py replace theirs on the summary page.
