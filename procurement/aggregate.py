@@ -15,11 +15,12 @@ Targets are measured from the orders' own fields (considerations, supplier statu
 verdicts; their values come from the rulebook's `targets` (TARGET_KEYS) or DEFAULTS, `origin` says which,
 and each counts the natures its words name (contracts, or spend): procurement/aggregate_targets.py.
 
-Each order is counted once: a later copy of an id (same buyer and id, the `duplicate_id` warning the
-pipeline puts on every copy after the first) is set aside from every figure and counted apart
-(`totals.duplicate_rows`, `duplicate_amount`), so that a file exported twice does not double the
-figures; the page says how many rows were set aside. Every row is still scored and listed in the
-other outputs.
+Each order is counted once: a later copy of an order (same buyer, id, amount and dates: the
+`duplicate_order` warning the pipeline puts on every copy after the first) is set aside from every
+figure and counted apart (`totals.duplicate_rows`, `duplicate_amount`), so that a file exported twice
+does not double the figures; the page says how many rows were set aside. A later row of an id with
+another amount or date (`duplicate_id`) is another order (lines of one purchase order, a reused or
+placeholder id) and is counted. Every row is still scored and listed in the other outputs.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ LOCATION_BANDS = ("amp", "region_sud", "france", "eu", "outside", "unknown")
 DISTANCE_BANDS = (("lt10", 0.0, 10.0), ("10_50", 10.0, 50.0), ("50_150", 50.0, 150.0),
                   ("150_500", 150.0, 500.0), ("gt500", 500.0, None))
 UNKNOWN = "unknown"
-DUPLICATE = "duplicate_id"  # the warning on every later copy of (buyer, id): procurement.pipeline
+DUPLICATE = "duplicate_order"  # the warning on every later copy of an order: procurement.pipeline.dedupe_warning
 
 
 def distance_band(km: float | None) -> str:

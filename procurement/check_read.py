@@ -229,16 +229,19 @@ def _name_columns(rejected: list[Rejection], labels: dict[str, str]) -> None:
 
 def _name_duplicates(orders: list[ScoredOrder], column: str | None) -> None:
     """A repeated identifier by the sheet and row that has it first (the pipeline says "file.xlsx:2", which
-    names neither the sheet nor what to do); a repeated consultation keeps only its own warning."""
-    from procurement.scorer import order_key
+    names neither the sheet nor what to do); a repeated consultation keeps only its own warning. A copy
+    (`duplicate_order`: same amount and dates too) gets the same advice: a check has no summary to count
+    it once in, and two rows under one identifier cannot be told apart on the page."""
+    from procurement.scorer import DUPLICATE_ORDER, order_key
 
+    repeated = ("duplicate_id", DUPLICATE_ORDER)
     first: dict[int, Any] = {}
     for scored in orders:
         order = scored.order
         earlier = first.setdefault(order_key(order), order.source)
-        if earlier is order.source or not any(w.code == "duplicate_id" for w in order.warnings):
+        if earlier is order.source or not any(w.code in repeated for w in order.warnings):
             continue
-        kept = [w for w in order.warnings if w.code != "duplicate_id"]
+        kept = [w for w in order.warnings if w.code not in repeated]
         if not any(w.code == "duplicate_tender" for w in kept):
             sheet, row = earlier.sheet, earlier.row
             kept.append(Warning_(

@@ -2,8 +2,8 @@
 
 Why: the duplicate-id warning needs, for a later copy of an id, where its first copy was read, and
 RISK-02 names the file and row of every order of a flagged group. Kept as a dict of digests to
-"file:row" strings, that cost about 140 bytes an order, 140 MB for a million; here it is 18 bytes
-(digest, row, file number) and the id's own bytes, strings being made only for the orders a report
+"file:row" strings, that cost about 140 bytes an order, 140 MB for a million; here it is 26 bytes
+(two digests, row, file number) and the id's own bytes, strings being made only for the orders a report
 names (copies of an id, RISK-02's groups).
 
 Positions are the orders' indexes in the spool (`procurement.spool`), i.e. in input order.
@@ -18,6 +18,7 @@ from itertools import islice
 class Ledger:
     def __init__(self) -> None:
         self.keys = array("Q")  # digest of (buyer, id): ids are unique per buyer only (DECP)
+        self.copies = array("q")  # digest of (buyer, id, amount, dates): procurement.scorer.copy_key
         self.rows = array("q")  # row in its file, -1 when the order has none (then `paths`)
         self.files = array("I")  # index into `names`
         self.names: list[str] = []
@@ -30,10 +31,12 @@ class Ledger:
     def __len__(self) -> int:
         return len(self.keys)
 
-    def add(self, key: int, order_id: str, file: str, row: int | None, path: str | None, flagged: bool) -> int:
+    def add(self, key: int, copy: int, order_id: str, file: str, row: int | None, path: str | None,
+            flagged: bool) -> int:
         """Record the next order; its position."""
         position = len(self.keys)
         self.keys.append(key)
+        self.copies.append(copy)
         self._ids += order_id.encode("utf-8", "surrogatepass")
         self._id_ends.append(len(self._ids))
         file_pos = self._name_pos.get(file)
@@ -69,19 +72,27 @@ class Ledger:
         where = row if row is not None else self.paths.get(position)
         return f"{file}:{where}" if where is not None else file
 
-    def duplicates(self) -> dict[int, str]:
-        """Position of each later copy of an id (not already warned of by its reader) -> where the first
-        copy was read. Sorting the digests finds the repeated ones without a dict of every order."""
+    def duplicates(self) -> dict[int, tuple[str, bool]]:
+        """Position of each later row of an id -> (where the first row of that id was read, whether the row
+        is a copy of an earlier one: same amount and dates too, where it names that one). A row its
+        reader already warned of (`flagged`) is left out unless it is a copy, which the summary must know.
+        Sorting the digests finds the repeated ones without a dict of every order."""
         ordered = sorted(self.keys)
         repeated = {a for a, b in zip(ordered, islice(ordered, 1, None), strict=False) if a == b}
         del ordered
-        out: dict[int, str] = {}
+        out: dict[int, tuple[str, bool]] = {}
         if not repeated:
             return out
         first: dict[int, int] = {}
+        first_copy: dict[int, int] = {}
         for position, key in enumerate(self.keys):
             if key in repeated:
                 head = first.setdefault(key, position)
-                if head != position and position not in self.flagged:
-                    out[position] = self.location(head)
+                original = first_copy.setdefault(self.copies[position], position)
+                if head == position:
+                    continue
+                if original != position:
+                    out[position] = (self.location(original), True)
+                elif position not in self.flagged:
+                    out[position] = (self.location(head), False)
         return out

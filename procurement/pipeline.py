@@ -23,7 +23,7 @@ from procurement.provenance import build_digests
 from procurement.read import choose_reader, read_file
 from procurement.read.base import InputInfo, RawRecord, ReadOptions
 from procurement.rulebook.book import STATUSES
-from procurement.scorer import ChunkResult, Context, location, order_key, score_record
+from procurement.scorer import DUPLICATE_ORDER, ChunkResult, Context, copy_key, location, order_key, score_record
 from procurement.spool import Spool
 from procurement.store import Members, OrderStore
 from procurement.waivers import apply_waivers, run_date
@@ -113,18 +113,35 @@ def check_balance(run: Run) -> None:
         raise AssertionError(f"row accounting broken: {c}")
 
 
-def dedupe_warning(order: Order, where: str) -> Order:
+def dedupe_warning(order: Order, where: str, copy: bool = False) -> Order:
+    """The warning on a later row of an id. A copy (same amount and dates too: one order read twice) is
+    `duplicate_order`, which the summary counts once (`procurement.aggregate`) and which replaces the
+    reader's own `duplicate_id`; another row of the id is `duplicate_id`, counted like any order."""
+    if copy:
+        warning = Warning_(
+            code=DUPLICATE_ORDER,
+            field="id",
+            value=order.id,
+            message_fr=f"copie de la commande lue en {where} (même acheteur, identifiant, montant et dates) : "
+                       "évaluée, mais comptée une seule fois dans la synthèse",
+            message_en=f"copy of the order read at {where} (same buyer, id, amount and dates): scored, but "
+                       "counted once in the summary",
+        )
+        kept = tuple(w for w in order.warnings if w.code != "duplicate_id")
+        return order.model_copy(update={"warnings": (*kept, warning)})
     warning = Warning_(
         code="duplicate_id",
         field="id",
         value=order.id,
-        message_fr=f"identifiant déjà vu ({where}) : les deux lignes sont évaluées",
-        message_en=f"identifier already seen ({where}): both rows are scored",
+        message_fr=f"identifiant déjà vu ({where}), avec un autre montant ou une autre date : les deux lignes "
+                   "sont évaluées et comptées",
+        message_en=f"identifier already seen ({where}), with another amount or date: both rows are scored and "
+                   "counted",
     )
     return order.model_copy(update={"warnings": (*order.warnings, warning)})
 
 
-def process(records: Iterable[RawRecord | Rejection], rulebook: Any, seen: dict[int, str],
+def process(records: Iterable[RawRecord | Rejection], rulebook: Any, seen: dict[Any, str],
             orders: list[ScoredOrder], rejected: list[Rejection], directory: Any = None,
             gain: dict[str, int] | None = None, waivers: Any = None, today: dt.date | None = None) -> None:
     """Score records into `orders` and `rejected`, in memory: for small batches (a tender and its bids)."""
@@ -140,11 +157,15 @@ def process(records: Iterable[RawRecord | Rejection], rulebook: Any, seen: dict[
         order, _raw, findings, scores = result
         # Ids are unique per buyer only (DECP): two buyers may both have a contract "2025-001".
         key = order_key(order)
-        first = seen.get(key)
+        first, original = seen.get(key), seen.get(("copy", copy_key(order, key)))
         if first is None:
-            seen[key] = location(order)
-        elif not any(w.code == "duplicate_id" for w in order.warnings):
-            order = dedupe_warning(order, first)
+            seen[key] = seen["copy", copy_key(order, key)] = location(order)
+        elif original is not None:
+            order = dedupe_warning(order, original, copy=True)
+        else:
+            seen["copy", copy_key(order, key)] = location(order)
+            if not any(w.code == "duplicate_id" for w in order.warnings):
+                order = dedupe_warning(order, first)
         orders.append(ScoredOrder(order, findings, scores, record.original))
 
 
@@ -186,7 +207,8 @@ def _absorb(chunk: ChunkResult, from_worker: bool, spool: Spool, rejected: list[
         if isinstance(item, Rejection):
             rejected.append(item)
             continue
-        position = tally.ledger.add(item.key, item.id, item.file, item.row, item.path, item.has_duplicate_warning)
+        position = tally.ledger.add(item.key, item.copy, item.id, item.file, item.row, item.path,
+                                    item.has_duplicate_warning)
         tally.merged += item.merged
         if item.facts is not None:
             detector.add(item.facts, position)

@@ -71,6 +71,7 @@ class Scored:
     """One record's result as the parent process accounts for it."""
 
     key: int  # digest of (buyer, id): ids are unique per buyer only (DECP)
+    copy: int  # digest of (buyer, id, amount, dates): `copy_key`
     id: str
     # Where the order was read, for the duplicate warning of a later copy and RISK-02's groups.
     file: str
@@ -96,6 +97,19 @@ class ChunkResult:
 def order_key(order: Order) -> int:
     text = f"{order.buyer_siret or order.buyer_name or ''}\x1f{order.id}"
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+
+
+DUPLICATE_ORDER = "duplicate_order"  # the warning on a copy of an order (`copy_key`): procurement.pipeline
+
+
+def copy_key(order: Order, key: int) -> int:
+    """A digest of (buyer, id, amount, dates): two rows with the same one are one order read twice (a file
+    exported twice, overlapping extracts), counted once by the summary (`procurement.aggregate`). The same
+    id with another amount or date is another order: lines of one purchase order, an id reused or left
+    as a placeholder. Exact: no string, no None (hash(None) varies between processes before 3.12)."""
+    amount, notified, launched = order.amount, order.notification_date, order.launch_date
+    return hash((key, amount is None, amount or 0.0,
+                 notified.toordinal() if notified else 0, launched.toordinal() if launched else 0))
 
 
 def _gain(before: list[Any], after: list[Any], gain: dict[str, int]) -> None:
@@ -162,8 +176,9 @@ def score_chunk(records: list[RawRecord | Rejection], ctx: Context) -> ChunkResu
         blob = dumps((order, tuple(f.status for f in raw), scores, record.original,
                       None if encoded is None else dumps(encoded, protocol=5),
                       None if texts is None else dumps(texts, protocol=5)), protocol=5)
+        key = order_key(order)
         out.items.append(Scored(
-            order_key(order), order.id, order.source.file, order.source.row, order.source.path, blob,
+            key, copy_key(order, key), order.id, order.source.file, order.source.row, order.source.path, blob,
             portfolio_facts(order), len(order.source.merged_rows),
             any(w.code == "duplicate_id" for w in order.warnings),
         ))

@@ -90,13 +90,13 @@ class OrderStore:
     """A read-only sequence of `ScoredOrder`; iterating replays the spool (see module docstring)."""
 
     def __init__(self, spool: Spool, rulebook: Any, *, waivers: Any = None, today: dt.date | None = None,
-                 duplicates: dict[int, str] | None = None):
+                 duplicates: dict[int, tuple[str, bool]] | None = None):
         self.spool = spool
         self.rulebook = rulebook
         # Replays apply waivers without recording matches: the first pass counted them once.
         self.waivers = WaiverIndex(waivers.waivers) if waivers is not None else None
         self.today = today
-        self.duplicates = duplicates or {}  # order index -> where the first copy was read
+        self.duplicates = duplicates or {}  # order index -> (where the id was first read, copy): Ledger.duplicates
         self.portfolio: Members | None = None  # the RISK-02 groups concerning each order
         self.portfolio_rule: Any = None
         self.statuses: list[str] = []  # statuses beyond the engine's four that some order was counted under
@@ -127,7 +127,7 @@ class OrderStore:
             if waivers:
                 findings = apply_waivers(order, findings, waivers, today)
             if index in duplicates:
-                order = dedupe_warning(order, duplicates[index])
+                order = dedupe_warning(order, *duplicates[index])
             concerned = portfolio.of(index, order.id) if portfolio else None
             if concerned:
                 from procurement.portfolio_findings import PortfolioOrderFinding

@@ -19,7 +19,7 @@ def _groups(seed: int) -> tuple[Ledger, list[PortfolioFinding]]:
     for i in range(300):
         oid, buyer = f"BC-{rng.randrange(120)}", rng.choice(["Métropole", "Commune d'Aubagne"])
         # Ids repeat: copies at one buyer (same key), and the same id at another buyer (another key).
-        ledger.add(hash((buyer, oid)) & 0xFFFFFFFFFFFFFFFF, oid, "f.csv", i + 2, None, False)
+        ledger.add(hash((buyer, oid)) & 0xFFFFFFFFFFFFFFFF, i, oid, "f.csv", i + 2, None, False)
     groups = []
     for g in range(25):
         positions = array("q", sorted(rng.sample(range(300), rng.randrange(2, 12))))
@@ -67,7 +67,7 @@ def test_an_id_many_orders_share_gets_each_group_once(copies):
     ledger = Ledger()
     for i in range(copies + 2):
         oid = "NC" if i < copies else f"BC-{i}"
-        ledger.add(hash(("b", oid)) & 0xFFFFFFFFFFFFFFFF, oid, "f.csv", i + 2, None, False)
+        ledger.add(hash(("b", oid)) & 0xFFFFFFFFFFFFFFFF, i, oid, "f.csv", i + 2, None, False)
     groups = [PortfolioFinding(
         rule="RISK-02", buyer="b", cpv_class=cls, contract_type="fournitures", year=2025, level="eu",
         threshold=40000, total=1.0, order_ids=Resolved(array("q", positions), ledger.id),

@@ -76,7 +76,7 @@ def test_jobs_and_spill_give_identical_files(tmp_path, small_chunks, monkeypatch
         assert one[name] == spilled[name], name
     text = one["results.json"].decode()
     # The run exercised what the parent decides for the whole batch: duplicates, splitting, waivers.
-    assert '"duplicate_id"' in text and '"RISK-02"' in text and '"waived"' in text
+    assert '"duplicate_order"' in text and '"RISK-02"' in text and '"waived"' in text
 
 
 def test_store_replays_the_in_memory_result(tmp_path, small_chunks, monkeypatch):

@@ -48,18 +48,52 @@ def _target(agg: dict, measure: str) -> dict:
 def test_duplicate_rows_are_counted_once_and_said():
     result = run([DATA / "dups.csv"], BOOK, options={"lang": "fr"})
     orders = list(result.orders)
-    copies = [s.order for s in orders if any(w.code == "duplicate_id" for w in s.order.warnings)]
-    assert len(orders) == 23 and len(copies) == 3  # 25M0054 twice more, BC25-01326 once more
+
+    def coded(code: str) -> list[Order]:
+        return [s.order for s in orders if any(w.code == code for w in s.order.warnings)]
+
+    copies, reused = coded("duplicate_order"), coded("duplicate_id")
+    assert len(orders) == 25 and len(copies) == 3  # 25M0054 twice more, BC25-01326 once more
+    # 25M0055 again at 13.6 M€, BC25-01330 again a week later: other orders under a used id, counted
+    assert sorted((o.id, o.amount) for o in reused) == [("25M0055", 13_600_000.0), ("BC25-01330", 2131.49)]
+    assert not any(w.code == "duplicate_id" for o in copies for w in o.warnings)
     agg = aggregate(result)
     firsts = [s.order for s in orders if s.order not in copies]
-    assert agg["totals"]["orders"] == 20
+    assert agg["totals"]["orders"] == 22
     assert agg["totals"]["amount"] == pytest.approx(sum(o.amount or 0.0 for o in firsts))
     assert agg["totals"]["duplicate_rows"] == 3
     assert agg["totals"]["duplicate_amount"] == pytest.approx(sum(o.amount or 0.0 for o in copies))
-    assert sum(b["orders"] for b in agg["buyers"]) == 20
-    assert all(sum(r["counts"].values()) == 20 for r in agg["rules"] if r["rule"] != "RISK-02")
+    assert sum(b["orders"] for b in agg["buyers"]) == 22
+    assert all(sum(r["counts"].values()) == 22 for r in agg["rules"] if r["rule"] != "RISK-02")
     html = summary_html(result, "fr", agg)
     assert "<strong>3 lignes en double" in html
+    (copy,) = [w for w in copies[0].warnings if w.code == "duplicate_order"]
+    assert "dups.csv:3" in copy.message_fr and "comptée une seule fois" in copy.message_fr
+
+
+def test_a_copy_in_memory_is_told_from_a_reused_id():
+    """`process` (the check's in-memory path) tells copies from reused ids as the streaming ledger does."""
+    from procurement.model import Source
+    from procurement.pipeline import process
+    from procurement.read.base import Cell, RawRecord
+
+    def record(row: int, amount: str) -> RawRecord:
+        cells = {"id": Cell("Réf", "A-1"), "amount": Cell("Montant", amount),
+                 "buyer_name": Cell("Acheteur", "Métropole"), "notification_date": Cell("Date", "02/01/2025")}
+        return RawRecord(source=Source(file="t.csv", row=row), cells=cells, warnings=[])
+
+    out: list[ScoredOrder] = []
+    process([record(2, "100"), record(3, "100"), record(4, "250")], BOOK, {}, out, [])
+    codes = [[w.code for w in s.order.warnings if w.code.startswith("duplicate")] for s in out]
+    assert codes == [[], ["duplicate_order"], ["duplicate_id"]]
+    assert aggregate_of(out)["totals"]["orders"] == 2
+
+
+def aggregate_of(orders: list[ScoredOrder]) -> dict:
+    agg = Aggregate(BOOK)
+    for s in orders:
+        agg.add(s)
+    return agg.result()
 
 
 def test_undated_transport_spend_is_not_divided_by_the_dated_years():

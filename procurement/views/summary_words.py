@@ -88,22 +88,24 @@ WORDS: dict[str, tuple[str, str]] = {
                              "notified amount excl. VAT (1 order without an amount, not counted)"),
     "h_waived_legal": ("commandes dont les manquements légaux sont couverts par une dérogation (non comptées "
                        "ci-dessus)", "orders whose legal failures are all waived (not counted above)"),
-    "duplicates_note": ("{n} lignes en double ({amount}) sont écartées de tous les chiffres de cette page : même "
-                        "acheteur et même identifiant qu'une ligne lue avant elles. Chaque commande est comptée "
-                        "une fois, sa première ligne ; les lignes en double restent évaluées et listées dans le "
-                        "rapport et les exports, avec l'avertissement « identifiant déjà vu ».",
-                        "{n} duplicate rows ({amount}) are left out of every figure of this page: same buyer and "
-                        "same id as a row read before them. Each order is counted once, its first row; the "
-                        "duplicate rows are still scored and listed in the report and the exports, with the "
-                        "warning “identifier already seen”."),
-    "duplicates_note_one": ("1 ligne en double ({amount}) est écartée de tous les chiffres de cette page : même "
-                            "acheteur et même identifiant qu'une ligne lue avant elle. Chaque commande est comptée "
-                            "une fois, sa première ligne ; la ligne en double reste évaluée et listée dans le "
-                            "rapport et les exports, avec l'avertissement « identifiant déjà vu ».",
-                            "1 duplicate row ({amount}) is left out of every figure of this page: same buyer and "
-                            "same id as a row read before it. Each order is counted once, its first row; the "
-                            "duplicate row is still scored and listed in the report and the exports, with the "
-                            "warning “identifier already seen”."),
+    "duplicates_note": ("{n} lignes en double ({amount}) sont écartées de tous les chiffres de cette page : "
+                        "mêmes acheteur, identifiant, montant et dates qu'une ligne lue avant elles. Chaque "
+                        "commande est comptée une fois, sa première ligne ; les lignes en double restent "
+                        "évaluées et listées dans le rapport et les exports, avec l'avertissement « copie de la "
+                        "commande ».",
+                        "{n} duplicate rows ({amount}) are left out of every figure of this page: same buyer, "
+                        "id, amount and dates as a row read before them. Each order is counted once, its first "
+                        "row; the duplicate rows are still scored and listed in the report and the exports, "
+                        "with the warning “copy of the order”."),
+    "duplicates_note_one": ("1 ligne en double ({amount}) est écartée de tous les chiffres de cette page : "
+                            "mêmes acheteur, identifiant, montant et dates qu'une ligne lue avant elle. Chaque "
+                            "commande est comptée une fois, sa première ligne ; la ligne en double reste "
+                            "évaluée et listée dans le rapport et les exports, avec l'avertissement « copie de "
+                            "la commande ».",
+                            "1 duplicate row ({amount}) is left out of every figure of this page: same buyer, "
+                            "id, amount and dates as a row read before it. Each order is counted once, its "
+                            "first row; the duplicate row is still scored and listed in the report and the "
+                            "exports, with the warning “copy of the order”."),
     "balance_line": ("Bilan des lignes : {rows} = {orders} + {rejected} + {merged}.",
                      "Row balance: {rows} = {orders} + {rejected} + {merged}."),
     "balance_broken": ("Attention : le compte des lignes ne tombe pas juste.", "Warning: the row balance is off."),
