@@ -9,6 +9,11 @@ How orders are matched: by (buyer, id), as the pipeline counts duplicates: DECP 
 only. The buyer is the SIRET when known, else the name. An id that occurs several times for one buyer
 is matched occurrence by occurrence, in file order (`#2`, `#3` in the key).
 
+What counts as a data change: an order in both runs whose `data` (the fields as scored: the user's values
+and what was derived from them, such as the supplier's band) differ. It is listed, field by field, even
+when no verdict moved: an amount corrected, a supplier replaced. The fields are read in a second pass over
+both files, for the changed orders only, the first DATA_DETAIL_LIMIT of them (the others are counted).
+
 What counts as a verdict change: a rule whose status differs between the two runs for the same order,
 including a rule only one rulebook has (shown as "—"). A change is "better" when it moves up the scale
 fail < insufficient_data < waived < pass, "worse" when it moves down, "other" when not_applicable or a
@@ -33,12 +38,22 @@ from procurement.diff_report import render_html as render_html
 from procurement.diff_report import summary_text as summary_text
 from procurement.diff_report import view_model as view_model
 from procurement.diff_report import write_html as write_html
-from procurement.diff_run import CHANTIERS, CODE_STATUS, EPSILON, STATUS_CODES, JsonStream, OrderRow, RunSummary
+from procurement.diff_run import (
+    CHANTIERS,
+    CODE_STATUS,
+    EPSILON,
+    STATUS_CODES,
+    JsonStream,
+    OrderRow,
+    RunSummary,
+    data_of,
+)
 from procurement.diff_run import iter_results as iter_results
 from procurement.diff_run import load_run as load_run
 
 _Stream = JsonStream  # the name the tests drive the stream by
 RANK = {"fail": 0, "insufficient_data": 1, "waived": 2, "pass": 3}
+DATA_DETAIL_LIMIT = 10_000  # orders whose changed fields are read again and listed; the others are counted
 
 
 def direction(before: str | None, after: str | None) -> str:
@@ -164,9 +179,11 @@ def compare(old: RunSummary, new: RunSummary) -> dict[str, Any]:
         for c, x, y in zip(CHANTIERS, before.by_chantier, after.by_chantier, strict=True):
             if _moved(x, y):
                 scores.append({"chantier": c, "before": x, "after": y, "delta": _delta(x, y)})
-        if verdicts or scores:
+        if verdicts or scores or before.data != after.data:
             changed.append({"id": after.id, "label": after.label, "where": after.where, "old_where": before.where,
-                            "verdicts": verdicts, "scores": scores})
+                            "verdicts": verdicts, "scores": scores,
+                            "data": [] if before.data != after.data else None, "key": key})
+    _fill_data(old, new, changed)
     common = sum(1 for k in new.orders if k in old.orders)
     return {
         "old": old_meta,
@@ -185,10 +202,31 @@ def compare(old: RunSummary, new: RunSummary) -> dict[str, Any]:
             "added": added, "removed": removed, "changed": changed,
             "verdicts_changed": sum(len(c["verdicts"]) for c in changed),
             "orders_with_verdict_changes": sum(1 for c in changed if c["verdicts"]),
+            "orders_with_data_changes": sum(1 for c in changed if c["data"] is not None),
+            "data_changes_only": sum(1 for c in changed if c["data"] is not None and not c["verdicts"]
+                                     and not c["scores"]),
             "better": totals["better"], "worse": totals["worse"], "other": totals["other"],
         },
         "aggregate": _aggregate(old, new, rules),
     }
+
+
+def _fill_data(old: RunSummary, new: RunSummary, changed: list[dict[str, Any]]) -> None:
+    """Each changed order's `data`: its fields that differ, [{field, before, after}], in the new run's
+    order of fields (a field only one run has: None on the other side); left [] past DATA_DETAIL_LIMIT
+    orders, with `data_detailed` False. The key, needed to find the orders again, is dropped."""
+    wanted = [c for c in changed if c["data"] is not None][:DATA_DETAIL_LIMIT]
+    keys = {c["key"] for c in wanted}
+    before, after = data_of(old.dir, keys), data_of(new.dir, keys)
+    for c in changed:
+        key = c.pop("key")
+        if c["data"] is None:
+            continue
+        c["data_detailed"] = key in before and key in after
+        if c["data_detailed"]:
+            a, b = before[key], after[key]
+            c["data"] = [{"field": f, "before": a.get(f), "after": b.get(f)}
+                         for f in dict.fromkeys([*b, *a]) if a.get(f) != b.get(f)]
 
 
 def _aggregate(old: RunSummary, new: RunSummary, rules: list[str]) -> dict[str, Any]:

@@ -27,7 +27,11 @@ WORDS = {
         "id": "Identifiant", "label": "Objet", "where": "Origine", "rule": "Règle", "score": "Score",
         "overall": "global", "delta": "écart", "status_counts": "Verdicts par règle",
         "added_orders": "Commandes nouvelles", "removed_orders_title": "Commandes retirées",
-        "changed_orders": "Commandes dont le verdict ou le score a changé", "none": "Aucune.",
+        "changed_orders": "Commandes dont les données, un verdict ou le score ont changé", "none": "Aucune.",
+        "data": "Données", "data_line": "{n} commande(s) aux données modifiées, dont {only} sans verdict ni score "
+                                        "changé", "no_data_change": "aucune donnée modifiée",
+        "data_changes": "Données modifiées", "data_unread": "champs non relus (au-delà de {limit} commandes)",
+        "yes": "oui", "no": "non",
         "hidden": "{n} commande(s) de plus dans la sortie --json", "better": "meilleur", "worse": "moins bon",
         "other": "autre", "scores": "Scores", "provenance": "Provenance", "tool": "outil", "file": "fichier",
         "sha": "empreinte sha256", "rows": "lignes", "inputs_unchanged": "tous inchangés",
@@ -52,7 +56,11 @@ WORDS = {
         "id": "Id", "label": "Object", "where": "Source", "rule": "Rule", "score": "Score",
         "overall": "overall", "delta": "change", "status_counts": "Verdicts by rule",
         "added_orders": "New orders", "removed_orders_title": "Removed orders",
-        "changed_orders": "Orders whose verdict or score changed", "none": "None.",
+        "changed_orders": "Orders whose data, a verdict or the score changed", "none": "None.",
+        "data": "Data", "data_line": "{n} order(s) whose data changed, {only} of them with no verdict or score "
+                                     "change", "no_data_change": "no data changed",
+        "data_changes": "Data changed", "data_unread": "fields not read again (past {limit} orders)",
+        "yes": "yes", "no": "no",
         "hidden": "{n} more order(s) in the --json output", "better": "better", "worse": "worse",
         "other": "other", "scores": "Scores", "provenance": "Provenance", "tool": "tool", "file": "file",
         "sha": "sha256 digest", "rows": "rows", "inputs_unchanged": "all unchanged",
@@ -65,6 +73,7 @@ WORDS = {
     },
 }
 DETAIL_LIMIT = 2000  # orders shown on the page; --json holds them all
+DATA_LIMIT = 10_000  # procurement.diff.DATA_DETAIL_LIMIT: the orders whose changed fields are listed
 TEXT_LIMIT = 20  # verdict changes listed in the console summary
 
 
@@ -85,6 +94,43 @@ def _num(value: float | None, lang: str, signed: bool = False) -> str:
         return "—"
     text = i18n.fmt_number(value, lang, 1)
     return ("+" + text) if signed and value > 0 else text
+
+
+def _value(field: str, value: Any, lang: str) -> str:
+    """A field's value as the pages show it: numbers in the language's format, codes by their label."""
+    from procurement import i18n
+    from procurement.rulebook.render import choice_text
+
+    if value is None or value == [] or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _w(lang)["yes" if value else "no"]
+    if isinstance(value, int | float):
+        decimals = 0 if float(value).is_integer() else min(len(repr(float(value)).split(".")[1]), 6)
+        return i18n.fmt_number(value, lang, decimals)
+    if isinstance(value, list):
+        return ", ".join(_value(field, v, lang) for v in value)
+    return shorten(choice_text(field, str(value), lang), 60)
+
+
+def data_lines(change: dict[str, Any], lang: str) -> list[str]:
+    """"Montant HT : 8 400 → 9 000" for each field of an order's data that changed."""
+    from procurement.views.common import field_label
+
+    w = _w(lang)
+    if change.get("data") is None:
+        return []
+    if not change.get("data_detailed", True):
+        return [w["data_unread"].format(limit=DATA_LIMIT)]
+    return [f"{field_label(d['field'], lang)}{w['colon']}{_value(d['field'], d['before'], lang)} → "
+            f"{_value(d['field'], d['after'], lang)}" for d in change["data"]]
+
+
+def _data_line(orders: dict[str, Any], lang: str) -> str:
+    w = _w(lang)
+    if not orders.get("orders_with_data_changes"):
+        return w["no_data_change"]
+    return w["data_line"].format(n=orders["orders_with_data_changes"], only=orders["data_changes_only"])
 
 
 def _sha(value: Any) -> str:
@@ -156,6 +202,7 @@ def summary_text(result: dict[str, Any], lang: str = "fr", page: Path | None = N
             worse=orders["worse"], other=orders["other"]))
     else:
         lines.append(f"{w['verdicts']}{colon}{w['no_change']}")
+    lines.append(f"{w['data']}{colon}{_data_line(orders, lang)}")
     agg = result["aggregate"]
     o = agg["overall"]
     lines.append(f"{w['mean_score']}{colon}{_num(o['before'], lang)} → {_num(o['after'], lang)} "
@@ -173,6 +220,12 @@ def summary_text(result: dict[str, Any], lang: str = "fr", page: Path | None = N
             lines.append(f"  {oid} {v['rule']}{colon}{_status(v['before'], lang)} → {_status(v['after'], lang)}")
         if len(changes) > limit:
             lines.append("  " + w["more"].format(n=len(changes) - limit))
+    edits = [(c["id"], line) for c in orders["changed"] for line in data_lines(c, lang)]
+    if edits:
+        lines.append(f"{w['data_changes']} ({min(limit, len(edits))} {w['first']}){colon.rstrip()}")
+        lines += [f"  {oid} {line}" for oid, line in edits[:limit]]
+        if len(edits) > limit:
+            lines.append("  " + w["more"].format(n=len(edits) - limit))
     if page is not None:
         lines.append(f"{w['page']}{colon}{page}")
     return "\n".join(lines)
@@ -202,6 +255,7 @@ def view_model(result: dict[str, Any], lang: str = "fr") -> dict[str, Any]:
                         "delta": _num(s["delta"], lang, True),
                         "sign": "" if s["delta"] is None else "up" if s["delta"] > 0 else "down"}
                        for s in c["scores"]],
+            "data": data_lines(c, lang),
         })
     agg = result["aggregate"]
     chantiers = [{"number": c["chantier"], "name": i18n.chantier_name(c["chantier"], lang),
@@ -238,6 +292,7 @@ def view_model(result: dict[str, Any], lang: str = "fr") -> dict[str, Any]:
         "verdicts_line": w["verdicts_line"].format(
             n=orders["verdicts_changed"], orders=orders["orders_with_verdict_changes"], better=orders["better"],
             worse=orders["worse"], other=orders["other"]) if orders["verdicts_changed"] else w["no_change"],
+        "data_line": _data_line(orders, lang),
         "overall": {"before": _num(agg["overall"]["before"], lang), "after": _num(agg["overall"]["after"], lang),
                     "delta": _num(agg["overall"]["delta"], lang, True)},
         "chantiers": chantiers, "rules": rules, "statuses": [i18n.label(s, lang) for s in statuses],

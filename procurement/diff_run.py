@@ -1,11 +1,15 @@
 """One run's results.json, streamed and reduced to what a comparison needs.
 
 A monthly follow-up compares runs of thousands of orders: each order is parsed, reduced to its key,
-one status letter per rule and its scores, then dropped, so memory does not grow with the file's size.
+one status letter per rule, its scores and a digest of its data, then dropped, so memory does not grow
+with the file's size. The data of the orders whose digest changed are read again afterwards
+(`data_of`), only for those orders: an amount corrected without any verdict moving is still a change
+the follow-up must show.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterator
@@ -131,6 +135,7 @@ class OrderRow:
     statuses: str  # one letter per rule of the run's `rules` list (see STATUS_CODES), "-" when absent
     overall: float | None
     by_chantier: tuple[float | None, ...]
+    data: int = 0  # digest of the order's data (`data_digest`): equal digests, equal data
 
 
 @dataclass
@@ -196,13 +201,41 @@ def load_run(directory: Path) -> RunSummary:
     return run
 
 
+def order_key(order: dict, seen: Counter[str]) -> str:
+    """(buyer, id), then the occurrence for an id met again for the same buyer (`#2`, `#3`): the same
+    on every pass over a file, since `seen` counts in file order."""
+    data = order.get("data") if isinstance(order.get("data"), dict) else {}
+    buyer = str(data.get("buyer_siret") or data.get("buyer_name") or "")
+    base = f"{buyer}\x1f{order.get('id', '')}"
+    seen[base] += 1
+    return base if seen[base] == 1 else f"{base}#{seen[base]}"
+
+
+def data_digest(data: Any) -> int:
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+
+
+def data_of(directory: Path, keys: set[str]) -> dict[str, dict[str, Any]]:
+    """The data of the orders of these keys, read again from DIR/results.json (one order at a time)."""
+    found: dict[str, dict[str, Any]] = {}
+    path = directory / RESULTS
+    if not keys or not path.is_file():
+        return found
+    seen: Counter[str] = Counter()
+    for kind, value in iter_results(path):
+        if kind == "order" and isinstance(value, dict):
+            key = order_key(value, seen)
+            if key in keys:
+                data = value.get("data")
+                found[key] = data if isinstance(data, dict) else {}
+    return found
+
+
 def _row(order: dict, index: dict[str, int], rules: list[str], seen: Counter[str]) -> OrderRow:
     oid = str(order.get("id", ""))
     data = order.get("data") if isinstance(order.get("data"), dict) else {}
-    buyer = str(data.get("buyer_siret") or data.get("buyer_name") or "")
-    base = f"{buyer}\x1f{oid}"
-    seen[base] += 1
-    key = base if seen[base] == 1 else f"{base}#{seen[base]}"
+    key = order_key(order, seen)
     letters = [ABSENT] * len(rules)
     for f in order.get("findings") or ():
         if not isinstance(f, dict) or "rule" not in f:
@@ -219,4 +252,4 @@ def _row(order: dict, index: dict[str, int], rules: list[str], seen: Counter[str
     label = data.get("object") or data.get("supplier_name") or ""
     return OrderRow(key=key, id=oid, label=shorten(label), where=_where(order.get("source") or {}),
                     statuses="".join(letters), overall=_score(scores.get("overall")),
-                    by_chantier=tuple(_score(by.get(str(c))) for c in CHANTIERS))
+                    by_chantier=tuple(_score(by.get(str(c))) for c in CHANTIERS), data=data_digest(data))

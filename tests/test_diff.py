@@ -287,3 +287,51 @@ def test_memory_stays_small_on_a_large_file(tmp_path):
     assert len(run.orders) == 4000 and run.orders["S\x1f7"].statuses == "FP"
     assert peak < size / 3, (peak, size)
     assert kept / 4000 < 1000  # bytes per order kept for the comparison (each order is 4 kB in the file)
+
+
+def _with_data(order: dict, **data: object) -> dict:
+    return {**order, "data": {**order["data"], **data}}
+
+
+def test_a_data_change_that_moves_no_verdict_is_listed_field_by_field(tmp_path):
+    old = _results(tmp_path / "old", [_with_data(_order("1", "A", ENV_01="fail"), amount=12500.0, nature="marche"),
+                                      _with_data(_order("2", "A", ENV_01="pass"), amount=10.0)])
+    new = _results(tmp_path / "new", [_with_data(_order("1", "A", ENV_01="fail"), amount=12750.5,
+                                                 nature="accord_cadre", supplier_name="Provence Enrobés"),
+                                      _with_data(_order("2", "A", ENV_01="pass"), amount=10.0)])
+    result = compare(load_run(old), load_run(new))
+    orders = result["orders"]
+    (change,) = orders["changed"]
+    assert change["id"] == "1" and change["verdicts"] == [] and change["scores"] == []
+    assert change["data"] == [{"field": "amount", "before": 12500.0, "after": 12750.5},
+                              {"field": "nature", "before": "marche", "after": "accord_cadre"},
+                              {"field": "supplier_name", "before": None, "after": "Provence Enrobés"}]
+    assert (orders["orders_with_data_changes"], orders["data_changes_only"]) == (1, 1)
+    text = summary_text(result, "fr")
+    assert "Données : 1 commande(s) aux données modifiées, dont 1 sans verdict ni score changé" in text
+    assert "1 Montant HT : 12\u202f500 → 12\u202f750,5" in text.replace("\u00a0", "\u202f")
+    assert "Accord-cadre" in text and "— → Provence Enrobés" in text
+    en = summary_text(result, "en")
+    assert "Data: 1 order(s) whose data changed, 1 of them with no verdict or score change" in en
+    from procurement.diff import render_html
+    page = render_html(result, "en")
+    assert "12,750.5" in page and "Framework agreement" in page
+
+
+def test_identical_data_is_no_data_change(tmp_path):
+    orders = [_with_data(_order("1", "A", ENV_01="fail"), amount=1.0)]
+    result = compare(load_run(_results(tmp_path / "a", orders)), load_run(_results(tmp_path / "b", orders)))
+    assert result["orders"]["changed"] == [] and result["orders"]["orders_with_data_changes"] == 0
+    assert "aucune donnée modifiée" in summary_text(result, "fr")
+
+
+def test_data_changes_past_the_limit_are_counted_not_read_again(tmp_path, monkeypatch):
+    import procurement.diff as diff_module
+
+    monkeypatch.setattr(diff_module, "DATA_DETAIL_LIMIT", 1)
+    old = _results(tmp_path / "old", [_with_data(_order(str(i), "A", ENV_01="fail"), amount=1.0) for i in range(3)])
+    new = _results(tmp_path / "new", [_with_data(_order(str(i), "A", ENV_01="fail"), amount=2.0) for i in range(3)])
+    result = compare(load_run(old), load_run(new))
+    detailed = [c["data_detailed"] for c in result["orders"]["changed"]]
+    assert detailed == [True, False, False] and result["orders"]["orders_with_data_changes"] == 3
+    assert "champs non relus" in summary_text(result, "fr")
