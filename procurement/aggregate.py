@@ -15,7 +15,7 @@ Targets are measured from the orders' own fields (considerations, supplier statu
 verdicts; their values come from the rulebook's `targets` (TARGET_KEYS) or DEFAULTS, `origin` says which,
 and each counts the natures its words name (contracts, or spend): procurement/aggregate_targets.py.
 
-Each order is counted once: a later copy of an order (same buyer, id, amount and dates: the
+Each order is counted once: a later copy of an order (same buyer, id, amount and date: the
 `duplicate_order` warning the pipeline puts on every copy after the first) is set aside from every
 figure and counted apart (`totals.duplicate_rows`, `duplicate_amount`), so that a file exported twice
 does not double the figures; the page says how many rows were set aside. A later row of an id with

@@ -230,7 +230,7 @@ def _name_columns(rejected: list[Rejection], labels: dict[str, str]) -> None:
 def _name_duplicates(orders: list[ScoredOrder], column: str | None) -> None:
     """A repeated identifier by the sheet and row that has it first (the pipeline says "file.xlsx:2", which
     names neither the sheet nor what to do); a repeated consultation keeps only its own warning. A copy
-    (`duplicate_order`: same amount and dates too) gets the same advice: a check has no summary to count
+    (`duplicate_order`: same amount and date too) gets the same advice: a check has no summary to count
     it once in, and two rows under one identifier cannot be told apart on the page."""
     from procurement.scorer import DUPLICATE_ORDER, order_key
 

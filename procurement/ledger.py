@@ -18,7 +18,7 @@ from itertools import islice
 class Ledger:
     def __init__(self) -> None:
         self.keys = array("Q")  # digest of (buyer, id): ids are unique per buyer only (DECP)
-        self.copies = array("q")  # digest of (buyer, id, amount, dates): procurement.scorer.copy_key
+        self.copies = array("q")  # digest of (buyer, id, amount, date): procurement.scorer.copy_key
         self.rows = array("q")  # row in its file, -1 when the order has none (then `paths`)
         self.files = array("I")  # index into `names`
         self.names: list[str] = []
@@ -74,7 +74,7 @@ class Ledger:
 
     def duplicates(self) -> dict[int, tuple[str, bool]]:
         """Position of each later row of an id -> (where the first row of that id was read, whether the row
-        is a copy of an earlier one: same amount and dates too, where it names that one). A row its
+        is a copy of an earlier one: same amount and date too, where it names that one). A row its
         reader already warned of (`flagged`) is left out unless it is a copy, which the summary must know.
         Sorting the digests finds the repeated ones without a dict of every order."""
         ordered = sorted(self.keys)

@@ -114,7 +114,7 @@ def check_balance(run: Run) -> None:
 
 
 def dedupe_warning(order: Order, where: str, copy: bool = False) -> Order:
-    """The warning on a later row of an id. A copy (same amount and dates too: one order read twice) is
+    """The warning on a later row of an id. A copy (same amount and date too: one order read twice) is
     `duplicate_order`, which the summary counts once (`procurement.aggregate`) and which replaces the
     reader's own `duplicate_id`; another row of the id is `duplicate_id`, counted like any order."""
     if copy:
@@ -122,9 +122,9 @@ def dedupe_warning(order: Order, where: str, copy: bool = False) -> Order:
             code=DUPLICATE_ORDER,
             field="id",
             value=order.id,
-            message_fr=f"copie de la commande lue en {where} (même acheteur, identifiant, montant et dates) : "
+            message_fr=f"copie de la commande lue en {where} (même acheteur, identifiant, montant et date) : "
                        "évaluée, mais comptée une seule fois dans la synthèse",
-            message_en=f"copy of the order read at {where} (same buyer, id, amount and dates): scored, but "
+            message_en=f"copy of the order read at {where} (same buyer, id, amount and date): scored, but "
                        "counted once in the summary",
         )
         kept = tuple(w for w in order.warnings if w.code != "duplicate_id")

@@ -71,7 +71,7 @@ class Scored:
     """One record's result as the parent process accounts for it."""
 
     key: int  # digest of (buyer, id): ids are unique per buyer only (DECP)
-    copy: int  # digest of (buyer, id, amount, dates): `copy_key`
+    copy: int  # digest of (buyer, id, amount, date): `copy_key`
     id: str
     # Where the order was read, for the duplicate warning of a later copy and RISK-02's groups.
     file: str
@@ -103,13 +103,14 @@ DUPLICATE_ORDER = "duplicate_order"  # the warning on a copy of an order (`copy_
 
 
 def copy_key(order: Order, key: int) -> int:
-    """A digest of (buyer, id, amount, dates): two rows with the same one are one order read twice (a file
-    exported twice, overlapping extracts), counted once by the summary (`procurement.aggregate`). The same
-    id with another amount or date is another order: lines of one purchase order, an id reused or left
-    as a placeholder. Exact: no string, no None (hash(None) varies between processes before 3.12)."""
-    amount, notified, launched = order.amount, order.notification_date, order.launch_date
-    return hash((key, amount is None, amount or 0.0,
-                 notified.toordinal() if notified else 0, launched.toordinal() if launched else 0))
+    """A digest of (buyer, id, amount, date): two rows with the same one are one order read twice (a file
+    exported twice, overlapping extracts), counted once by the summary (`procurement.aggregate`). The date
+    is the notification's, else the launch's, and the amount the same as RISK-02 compares (its "same
+    order", procurement.portfolio), so that both set aside the same copies. The same id with another
+    amount or date is another order: lines of one purchase order, an id reused or left as a placeholder.
+    Exact: no string, no None (hash(None) varies between processes before Python 3.12)."""
+    amount, day = order.amount, order.notification_date or order.launch_date
+    return hash((key, amount is None, amount or 0.0, day.toordinal() if day else 0))
 
 
 def _gain(before: list[Any], after: list[Any], gain: dict[str, int]) -> None:

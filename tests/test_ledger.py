@@ -9,7 +9,7 @@ from procurement.ledger import Ledger
 
 entries = st.lists(st.tuples(
     st.integers(0, 6),  # few distinct keys: many repeated ids
-    st.integers(0, 2),  # amount and dates: a copy when they repeat with the key
+    st.integers(0, 2),  # amount and date: a copy when they repeat with the key
     st.text(max_size=8),
     st.sampled_from(["a.csv", "b.xlsx", "décp.json"]),
     st.one_of(st.none(), st.integers(1, 10**7)),

@@ -89,21 +89,21 @@ WORDS: dict[str, tuple[str, str]] = {
     "h_waived_legal": ("commandes dont les manquements légaux sont couverts par une dérogation (non comptées "
                        "ci-dessus)", "orders whose legal failures are all waived (not counted above)"),
     "duplicates_note": ("{n} lignes en double ({amount}) sont écartées de tous les chiffres de cette page : "
-                        "mêmes acheteur, identifiant, montant et dates qu'une ligne lue avant elles. Chaque "
+                        "mêmes acheteur, identifiant, montant et date qu'une ligne lue avant elles. Chaque "
                         "commande est comptée une fois, sa première ligne ; les lignes en double restent "
                         "évaluées et listées dans le rapport et les exports, avec l'avertissement « copie de la "
                         "commande ».",
                         "{n} duplicate rows ({amount}) are left out of every figure of this page: same buyer, "
-                        "id, amount and dates as a row read before them. Each order is counted once, its first "
+                        "id, amount and date as a row read before them. Each order is counted once, its first "
                         "row; the duplicate rows are still scored and listed in the report and the exports, "
                         "with the warning “copy of the order”."),
     "duplicates_note_one": ("1 ligne en double ({amount}) est écartée de tous les chiffres de cette page : "
-                            "mêmes acheteur, identifiant, montant et dates qu'une ligne lue avant elle. Chaque "
+                            "mêmes acheteur, identifiant, montant et date qu'une ligne lue avant elle. Chaque "
                             "commande est comptée une fois, sa première ligne ; la ligne en double reste "
                             "évaluée et listée dans le rapport et les exports, avec l'avertissement « copie de "
                             "la commande ».",
                             "1 duplicate row ({amount}) is left out of every figure of this page: same buyer, "
-                            "id, amount and dates as a row read before it. Each order is counted once, its "
+                            "id, amount and date as a row read before it. Each order is counted once, its "
                             "first row; the duplicate row is still scored and listed in the report and the "
                             "exports, with the warning “copy of the order”."),
     "balance_line": ("Bilan des lignes : {rows} = {orders} + {rejected} + {merged}.",

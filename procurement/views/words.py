@@ -118,14 +118,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "balance_broken": ("Attention : le compte des lignes ne tombe pas juste.", "Warning: the row balance is off."),
     "rules_title": ("Résultats par règle", "Results by rule"),
     "rules_duplicates": ("{n} lignes en double ({amount}) ne sont pas comptées dans ce tableau : mêmes "
-                         "acheteur, identifiant, montant et dates qu'une ligne lue avant elles. Elles restent "
+                         "acheteur, identifiant, montant et date qu'une ligne lue avant elles. Elles restent "
                          "évaluées et figurent dans la liste des commandes, avec l'avertissement « copie de la "
                          "commande ».",
                          "{n} duplicate rows ({amount}) are not counted in this table: same buyer, id, amount "
                          "and dates as a row read before them. They are still scored and listed among the "
                          "orders, with the warning “copy of the order”."),
     "rules_duplicates_one": ("1 ligne en double ({amount}) n'est pas comptée dans ce tableau : mêmes acheteur, "
-                             "identifiant, montant et dates qu'une ligne lue avant elle. Elle reste évaluée et "
+                             "identifiant, montant et date qu'une ligne lue avant elle. Elle reste évaluée et "
                              "figure dans la liste des commandes, avec l'avertissement « copie de la commande "
                              "».",
                              "1 duplicate row ({amount}) is not counted in this table: same buyer, id, amount "
