@@ -173,8 +173,10 @@ def score_chunk(records: list[RawRecord | Rejection], ctx: Context) -> ChunkResu
             texts = (ctx.texts, tuple(None if f.status == "not_applicable" else describe(f) for f in findings))
         if len(scores.counts) > len(STATUSES):
             out.statuses += [s for s in scores.counts if s not in STATUSES and s not in out.statuses]
-        # The prepared parts pickled apart: a writing pass decodes only those its outputs read.
-        blob = dumps((order, tuple(f.status for f in raw), scores, record.original,
+        # The prepared parts and the user's row pickled apart: a writing pass decodes only those its outputs read.
+        original = record.original
+        blob = dumps((order, tuple(f.status for f in raw), scores,
+                      None if original is None else dumps(original, protocol=5),
                       None if encoded is None else dumps(encoded, protocol=5),
                       None if texts is None else dumps(texts, protocol=5)), protocol=5)
         key = order_key(order)

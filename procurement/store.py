@@ -100,7 +100,8 @@ class OrderStore:
         self.portfolio: Members | None = None  # the RISK-02 groups concerning each order
         self.portfolio_rule: Any = None
         self.statuses: list[str] = []  # statuses beyond the engine's four that some order was counted under
-        # What the workers prepared and this pass's outputs do not read ("encoded", "texts"): left pickled.
+        # What the workers prepared and this pass's outputs do not read ("encoded", "texts"), and the user's
+        # row ("original"), which only results.xlsx repeats: left pickled.
         self.skip: frozenset[str] = frozenset()
 
     def without(self, *prepared: str) -> OrderStore:
@@ -139,7 +140,8 @@ class OrderStore:
                     scores = score_order(findings, book, scores.missing)
                 else:
                     scores = rescore(scores, added) or score_order(findings, book, scores.missing)
-            yield ScoredOrder(order, findings, scores, original,
+            yield ScoredOrder(order, findings, scores,
+                              loads(original) if original is not None and "original" not in skip else None,
                               loads(encoded) if encoded is not None and "encoded" not in skip else None,
                               loads(texts) if texts is not None and "texts" not in skip else None)
 

@@ -76,8 +76,8 @@ def _replay(run: Run, names: list[str]) -> Any:
     orders = run.orders
     if not isinstance(orders, OrderStore):
         return orders
-    unread = [part for part, readers in (("encoded", {"json", "jsonl", "html"}), ("texts", {"xlsx"}))
-              if not readers & set(names)]
+    unread = [part for part, readers in (("encoded", {"json", "jsonl", "html"}), ("texts", {"xlsx"}),
+                                         ("original", {"xlsx"})) if not readers & set(names)]
     return orders.without(*unread)
 
 
