@@ -13,9 +13,11 @@ Policy, so that a user can predict what happens to a row:
   row and adds a warning, because real DECP data carries thousands of them and the rest of the row is
   sound; a SIRET that is not 14 digits is set aside (unknown) with a warning;
 - placeholder amounts seen in real DECP data (0, 99 999 999, 999 999 999, above 10 billion) become
-  unknown with a warning: a rule must not compare a threshold with a placeholder. An amount above one billion
-  euros is kept with a warning, and so is a date of publication of the essential data before the
-  notification: the DECP notes recommend flagging both. So are a date before 2015 and a share that
+  unknown with a warning: a rule must not compare a threshold with a placeholder. So does an amount
+  typed as a marker of "not given" ("NC", "MQ", "CDL", "NaN", "-": parse.blank), the warning quoting it;
+  an empty cell stays unknown silently. An amount above one billion euros is kept with a warning, and
+  so is a date of publication of the essential data before the notification: the DECP notes recommend
+  flagging both. So are a date before 2015 and a share that
   could be read two ways (a bare 1: 100 % or 1 %?).
 - a date in the future is not flagged: "future" needs the run's day, and results must not change with
   the day the same file is checked (README: only the timestamp does). What a row says against itself is
@@ -98,6 +100,15 @@ def _show(value: object) -> str:
     return text if len(text) <= 200 else text[:197] + "..."
 
 
+def _marker(value: object) -> str | None:
+    """The text of a cell a parser read as unknown although something was typed in it ("NC", "MQ", "CDL",
+    "NaN", "-": parse.blank), whitespace collapsed; None for an empty cell or a NaN number (a pandas or
+    JSON blank), which says nothing more than an empty cell."""
+    if not isinstance(value, str) or not parse.is_blank(value):
+        return None
+    return " ".join(value.split()) or None
+
+
 def _reject(record: RawRecord, code: str, field: str | None, column: str | None, value: object,
             fr: str, en: str) -> Rejection:
     where_fr = f"colonne {column} : " if column else ""
@@ -130,6 +141,10 @@ def validate(record: RawRecord, cpv_known: Callable[[str], bool] | None = None) 
         if errors:  # the row is rejected: its other values only need reading
             continue
         if value is None:
+            if kind is Kind.MONEY and (marker := _marker(cell.value)):  # "NC", "MQ": said unknown, as 0 is
+                warnings.append(_warn("placeholder_amount", name, cell.column, cell.value,
+                                      f"montant non communiqué (« {marker} ») : considéré comme inconnu",
+                                      f"amount not given (“{marker}”): treated as unknown"))
             continue
         if kind is Kind.SIRET:
             value, checksum_ok = value

@@ -950,7 +950,8 @@ BLANK_ROW_AFTER = 250  # data index after which an empty row is inserted
 
 # The CSV's broken rows, same layout; "truncate" cuts the row after its 8th field.
 CSV_BROKEN: tuple[tuple[str, str, str, object, object], ...] = (
-    ("amount_nc", "Montant « NC » (non communiqué)", "gardée : montant inconnu (marqueur de valeur absente)",
+    ("amount_nc", "Montant « NC » (non communiqué)",
+     "gardée avec avertissement : montant inconnu (placeholder_amount, qui cite « NC »)",
      lambda o: o.nature == "bon_de_commande",
      lambda c, o: c.update(amount="NC")),
     ("date_impossible", "Date de notification « 30/02/2025 »",

@@ -15,13 +15,13 @@ modifications is 252 rows. Rows are grouped by `uid`, else by (acheteur id, id),
   rejected rows, where an order's Source has `row` = the first row of its group and `merged_rows` = the
   others; then every column label names its row ("F7 (montant)"): a value may come from another row.
 
-Markers: "MQ" (missing) and "CDL" (conditional, empty) are blanks; "INX <value>" is <value> with an
-"invalid_in_source" warning; in a modification column any marker ("NC" too), a placeholder amount or a
-duration of 0 months or less leaves the earlier value, and an idAccordCadre marker or "Sans objet" is no
-framework. The Ministry's `idTitulaireModification` (2022) and `titulairesModification` (2019, a list in
-one cell) replace the titulaires, as a modification's `titulaires` does in the JSON reader. A changed amount
-keeps the initial one (`initial_amount`). Memory holds, per contract, its current row, its initial row when
-different, and row numbers: never the whole file.
+Markers: "MQ" (missing) and "CDL" (conditional, empty) are blanks, but an amount's is passed on (the validator says
+the amount is not given, as for "NC"); "INX <value>" is <value> with an "invalid_in_source" warning; in a
+modification column any marker ("NC" too), a placeholder amount or a duration of 0 months or less leaves the earlier
+value, and an idAccordCadre marker or "Sans objet" is no framework. The Ministry's `idTitulaireModification` (2022)
+and `titulairesModification` (2019, a list in one cell) replace the titulaires, as a modification's `titulaires`
+does in the JSON reader. A changed amount keeps the initial one (`initial_amount`). Memory holds, per contract, its
+current row, its initial row when different, and row numbers: never the whole file.
 """
 
 from __future__ import annotations
@@ -76,12 +76,12 @@ _MAX_VALUES = 5
 _INITIAL_FIELDS = ("notification_date", "publication_date")
 
 
-def _clean(value: object) -> tuple[object, bool]:
-    """(value with the Ministry's markers read, flagged INX?): MQ/CDL -> None, 'INX x' -> 'x'."""
+def _clean(value: object, amount: bool = False) -> tuple[object, bool]:
+    """(value with the Ministry's markers read, flagged INX?): MQ/CDL -> None (kept for an amount), 'INX x' -> 'x'."""
     if isinstance(value, str) and value[:1] in _MARKER_START:
         s = value.strip()
         if s in ("MQ", "CDL"):
-            return None, False
+            return s if amount else None, False
         if s.startswith("INX "):
             return s[4:].strip(), True
     return value, False
@@ -303,7 +303,7 @@ def _order(g: _Group, layout: _Layout, file: str) -> RawRecord:
         """The cell of a column in a row, markers read; an INX value is kept and flagged."""
         if c is None or c >= len(row):
             return None
-        v, inx = _clean(row[c])
+        v, inx = _clean(row[c], field in ("amount", "initial_amount"))
         if is_blank(v):
             return None
         cell = (FractionCell if field in ("origin_france", "origin_eu") else Cell)(label(c, number), v)
