@@ -11,7 +11,9 @@ Policy, so that a user can predict what happens to a row:
   the contract still counts;
 - an identifier that is merely suspicious (SIRET checksum, unknown CPV code, NAF, country) keeps the
   row and adds a warning, because real DECP data carries thousands of them and the rest of the row is
-  sound; a SIRET that is not 14 digits is set aside (unknown) with a warning;
+  sound; a SIRET that is not 14 digits is set aside (unknown) with a warning; an order id typed as a
+  marker of "not given" (« NC » in DECP) is kept as typed, with a `placeholder_id` warning: the row is a
+  contract whose number is missing, not an unreadable one (only an empty id cell rejects the row);
 - placeholder amounts seen in real DECP data (0, 99 999 999, 999 999 999, above 10 billion) become
   unknown with a warning: a rule must not compare a threshold with a placeholder. So does an amount
   typed as a marker of "not given" ("NC", "MQ", "CDL", "NaN", "-": parse.blank), the warning quoting it;
@@ -203,9 +205,13 @@ def validate(record: RawRecord, cpv_known: Callable[[str], bool] | None = None) 
     _consistency(values, warnings)
     if "id" not in values:
         cell = record.cells.get("id")
-        return _reject(record, "missing_id", "id", cell.column if cell else None, None,
-                       "identifiant manquant : chaque ligne doit avoir un identifiant",
-                       "missing identifier: every row needs one")
+        marker = _marker(cell.value) if cell else None
+        if marker is None:
+            return _reject(record, "missing_id", "id", cell.column if cell else None, None,
+                           "identifiant manquant : chaque ligne doit avoir un identifiant",
+                           "missing identifier: every row needs one")
+        values["id"] = marker
+        warnings.append(_placeholder_id(cell.column, cell.value, marker))
     try:
         return Order.model_validate({**values, "source": record.source, "warnings": tuple(warnings)})
     except ValidationError as exc:
@@ -215,6 +221,20 @@ def validate(record: RawRecord, cpv_known: Callable[[str], bool] | None = None) 
         return _reject(record, "invalid_value", field, cell.column if cell else None,
                        cell.value if cell else None,
                        f"valeur refusée ({err['msg']})", f"value refused ({err['msg']})")
+
+
+def _placeholder_id(column: str, raw: object, marker: str) -> Warning_:
+    """An id typed as "not given" (« NC » in DECP): the row is a contract whose number is missing, so it is
+    kept, scored and counted under the marker, and the warning says what that costs."""
+    return _warn("placeholder_id", "id", column, raw,
+                 f"identifiant « {marker} » : marqueur de valeur non communiquée, pas un numéro de commande ; "
+                 f"la ligne est évaluée et comptée sous « {marker} », mais elle ne se distingue pas des autres "
+                 f"lignes « {marker} » de l'acheteur (une ligne de même montant et de mêmes dates est tenue "
+                 f"pour une copie) et ne se suit pas sûrement d'une analyse à l'autre : donnez-lui son numéro",
+                 f"identifier “{marker}”: a placeholder for a value not given, not an order number; the row is "
+                 f"scored and counted as “{marker}”, but it cannot be told from the buyer's other “{marker}” "
+                 f"rows (one with the same amount and dates is taken for a copy) nor surely followed from one "
+                 f"run to the next: give it its number")
 
 
 def _ambiguous_percent(name: str, column: str, raw: object, value: float) -> Warning_:

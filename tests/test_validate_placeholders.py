@@ -32,6 +32,47 @@ def _warning(order: Order, code: str):
     return w
 
 
+# --- the id ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("typed", "kept"), [("NC", "NC"), (" nc ", "nc"), ("MQ", "MQ"), ("N/A", "N/A"),
+                                             ("NaN", "NaN"), ("-", "-")])
+def test_a_placeholder_id_keeps_the_row_and_the_value_typed_with_a_warning(typed, kept):
+    order = _validate(id=typed, amount="45 000")
+    assert isinstance(order, Order), order
+    assert order.id == kept and order.amount == 45000
+    w = _warning(order, "placeholder_id")
+    assert w.field == "id" and w.column == "id column" and w.value == typed
+    assert f"« {kept} »" in w.message_fr and f"“{kept}”" in w.message_en
+    assert "non communiqué" in w.message_fr and "placeholder" in w.message_en
+    assert "manquant" not in w.message_fr and "missing" not in w.message_en
+
+
+@pytest.mark.parametrize("typed", [None, "", "   "])
+def test_an_empty_id_still_rejects_the_row(typed):
+    rejection = _validate(id=typed, amount="45 000")
+    assert isinstance(rejection, Rejection) and rejection.code == "missing_id"
+
+
+def test_a_placeholder_id_through_the_csv_reader_keeps_both_rows(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("N° de commande;Montant HT;Code CPV\nNC;45 000;45233142\nNC;12 000;45233142\n",
+                    encoding="utf-8")
+    first, second = _read(path)
+    assert isinstance(first, Order) and isinstance(second, Order)
+    assert (first.id, second.id) == ("NC", "NC") and (first.amount, second.amount) == (45000, 12000)
+    assert _warning(first, "placeholder_id").column.startswith("A ")
+
+
+def test_a_placeholder_id_in_decp_json_keeps_the_contract(tmp_path):
+    path = tmp_path / "decp.json"
+    path.write_text(json.dumps({"marches": [{"id": "NC", "acheteur": {"id": "20005480700017"},
+                                             "codeCPV": "45210000", "montant": 100000}]}), encoding="utf-8")
+    (order,) = _read(path)
+    assert isinstance(order, Order) and order.id == "NC" and order.amount == 100000
+    assert _warning(order, "placeholder_id").column == "marches[0].id"
+
+
 # --- the amount ------------------------------------------------------------------------------------
 
 
