@@ -30,6 +30,7 @@ from procurement.rule_statuses import STATUS_LETTER, RuleStatuses
 from procurement.views.common import STATUS_ORDER, field_label, fmt_ratio, legal_refs, text_of, where
 from procurement.views.embedded import ORDERS_OPEN, TABLE_OPEN, ValueTable, elements
 from procurement.views.order import order_file_name
+from procurement.views.summary_words import balance_terms, plural
 from procurement.views.words import words
 
 ORDER_COLUMNS = ("id", "file", "row", "buyer", "supplier", "object", "amount", "date", "score", "completeness",
@@ -312,18 +313,20 @@ def duplicates_note(agg: dict[str, Any], lang: str) -> str:
 def batch_view(run: Run, agg: dict[str, Any], lang: str) -> dict[str, Any]:
     t = words(lang)
     c = run.counts
-    n = {k: i18n.fmt_number(v, lang) for k, v in c.items()}
+    terms = balance_terms(c, lang)  # « 1 ligne rejetée », « 2 lignes lues »: nouns agree with their numbers
+    said = {k: f"{n} {noun}" for k, (n, noun) in terms.items()}
+    more = len(run.rejected) - REJECTED_LIMIT
     return {
-        "counts": [(i18n.label(k, lang), n[k]) for k in ("rows_read", "orders", "rejected", "merged")],
-        "balance_eq": t["balance_eq"].format(rows=n["rows_read"], orders=n["orders"], rejected=n["rejected"],
-                                             merged=n["merged"]),
+        "counts": [(noun, n) for n, noun in terms.values()],
+        "balance_eq": t["balance_eq"].format(rows=said["rows_read"], orders=said["orders"],
+                                             rejected=said["rejected"], merged=said["merged"]),
         "balanced": c["rows_read"] == c["orders"] + c["rejected"] + c["merged"],
         "rules": rule_rows(run, agg, lang),
         "rules_duplicates": duplicates_note(agg, lang),
         "status_labels": [i18n.label(s, lang) for s in STATUS_ORDER],
         "rejected": rejected_rows(run, lang),
-        "rejected_more": t["rejected_more"].format(n=i18n.fmt_number(len(run.rejected) - REJECTED_LIMIT, lang))
-        if len(run.rejected) > REJECTED_LIMIT else "",
+        "rejected_more": t[plural(more, "rejected_more_one", "rejected_more", lang)].format(
+            n=i18n.fmt_number(more, lang)) if more > 0 else "",
         "coverage": coverage_rows(run, agg, lang),
         "directory_used": run.directory is not None,
         # The orders' data: streamed into the page by html_report (see PayloadBuilder.chunks).

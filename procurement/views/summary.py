@@ -17,7 +17,7 @@ from procurement.reference import cpv_division_label
 from procurement.views.batch import all_rules
 from procurement.views.common import STATUS_ORDER, fmt_ratio, fmt_score, text_of
 from procurement.views.summary_parts import buyer_section, month_section, rounded_shares, target_section
-from procurement.views.summary_words import colon, desc, orders_text, plural, summary_words, typo
+from procurement.views.summary_words import balance_terms, colon, desc, orders_text, plural, summary_words, typo
 from procurement.views.summary_words import money as _money
 from procurement.views.summary_words import number as _n
 
@@ -61,8 +61,7 @@ def headline(run: Run, agg: dict[str, Any], lang: str) -> dict[str, Any]:
     duplicates = t[plural(dup, "duplicates_note_one", "duplicates_note", lang)].format(
         n=_n(dup, lang), amount=_money(tot.get("duplicate_amount", 0.0), lang)) if dup else ""
     c = run.counts
-    words = {k: f"{_n(c[k], lang)} {t[plural(c[k], 'b_' + k, 'b_' + k + '_n', lang)]}"
-             for k in ("rows_read", "orders", "rejected", "merged")}
+    words = {k: f"{n} {noun}" for k, (n, noun) in balance_terms(c, lang).items()}
     balance = t["balance_line"].format(rows=words["rows_read"], orders=words["orders"],
                                        rejected=words["rejected"], merged=words["merged"])
     balanced = c["rows_read"] == c["orders"] + c["rejected"] + c["merged"]

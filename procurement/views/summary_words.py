@@ -66,6 +66,16 @@ def orders_text(n: int, lang: str) -> str:
     return summary_words(lang)[plural(n, "orders_one", "orders_n", lang)].format(n=number(n, lang))
 
 
+BALANCE = ("rows_read", "orders", "rejected", "merged")
+
+
+def balance_terms(counts: Mapping[str, int], lang: str) -> dict[str, tuple[str, str]]:
+    """Each count of the row balance as (number, noun agreeing with it): ("1", "ligne rejetée"),
+    ("3", "lignes lues"). The summary and the batch report both say the balance with these."""
+    t = summary_words(lang)
+    return {k: (number(counts[k], lang), t[plural(counts[k], "b_" + k, "b_" + k + "_n", lang)]) for k in BALANCE}
+
+
 def desc(pairs: list[tuple[str, str]], lang: str) -> str:
     """A chart's text alternative: every label with its value, in reading order."""
     sep = "; " if lang == "en" else "\u202f; "

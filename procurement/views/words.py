@@ -108,9 +108,8 @@ WORDS: dict[str, tuple[str, str]] = {
     # batch report
     "report_title": ("Rapport de contrôle des achats", "Procurement check report"),
     "balance": ("Bilan des lignes", "Row balance"),
-    "balance_eq": ("{rows} lignes lues = {orders} commandes évaluées + {rejected} lignes rejetées + "
-                   "{merged} lignes fusionnées.",
-                   "{rows} rows read = {orders} orders scored + {rejected} rows rejected + {merged} rows merged."),
+    # each count with its noun, singular or plural (summary_words.balance_terms): « 1 ligne rejetée »
+    "balance_eq": ("{rows} = {orders} + {rejected} + {merged}.", "{rows} = {orders} + {rejected} + {merged}."),
     "balance_ok": ("Le compte est juste : chaque ligne est évaluée, rejetée avec son motif, ou fusionnée avec le "
                    "contrat qu'elle répète.",
                    "The balance holds: every row is scored, rejected with its reason, or merged into the "
@@ -161,6 +160,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "rejected_none": ("Aucune ligne rejetée.", "No row rejected."),
     "rejected_more": ("{n} autres lignes rejetées figurent dans rejected.csv.",
                       "{n} more rejected rows are in rejected.csv."),
+    "rejected_more_one": ("{n} autre ligne rejetée figure dans rejected.csv.",
+                          "{n} more rejected row is in rejected.csv."),
     "column": ("Colonne", "Column"),
     "value": ("Valeur", "Value"),
     "reason": ("Motif", "Reason"),
