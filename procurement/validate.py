@@ -229,11 +229,11 @@ def _placeholder_id(column: str, raw: object, marker: str) -> Warning_:
     return _warn("placeholder_id", "id", column, raw,
                  f"identifiant « {marker} » : marqueur de valeur non communiquée, pas un numéro de commande ; "
                  f"la ligne est évaluée et comptée sous « {marker} », mais elle ne se distingue pas des autres "
-                 f"lignes « {marker} » de l'acheteur (une ligne de même montant et de mêmes dates est tenue "
+                 f"lignes « {marker} » de l'acheteur (une ligne de même montant et de même date est tenue "
                  f"pour une copie) et ne se suit pas sûrement d'une analyse à l'autre : donnez-lui son numéro",
                  f"identifier “{marker}”: a placeholder for a value not given, not an order number; the row is "
                  f"scored and counted as “{marker}”, but it cannot be told from the buyer's other “{marker}” "
-                 f"rows (one with the same amount and dates is taken for a copy) nor surely followed from one "
+                 f"rows (one with the same amount and date is taken for a copy) nor surely followed from one "
                  f"run to the next: give it its number")
 
 
