@@ -33,6 +33,7 @@ from procurement.rulebook import (
 from procurement.rulebook.examples import describe_evidence
 from procurement.rulebook.operators import did_you_mean
 from procurement.rulebook.render import format_value
+from procurement.views.summary_words import colon
 
 WORDS = {
     "fr": {"id": "Code", "kind": "Type", "chantiers": "Chantiers", "title": "Titre", "rules": "règles",
@@ -157,7 +158,7 @@ def explain(ctx: click.Context, rule_id: str, rules_path: Path | None) -> None:
 
 def explain_lines(book: CompiledRulebook, rule_id: str, lang: str) -> list[str]:
     """The text of `rules explain`, as lines (also used by tests and docs)."""
-    w = WORDS[lang]
+    w, c = WORDS[lang], colon(lang)  # « Validité : ... » (no-break space) in French, "Validity: ..." in English
     rule = book.rule(rule_id)
     src = rule.source
     tags = [i18n.label(rule.kind, lang), f"{w['severity']} {rule.severity}", f"{w['weight']} {rule.weight:g}",
@@ -169,7 +170,7 @@ def explain_lines(book: CompiledRulebook, rule_id: str, lang: str) -> list[str]:
     if src.since or src.until:
         parts = [f"{w['from']} {format_value(src.since, None, lang)}" if src.since else "",
                  f"{w['until']} {format_value(src.until, None, lang)}" if src.until else ""]
-        out += [f"{w['validity']} : " + " ".join(p for p in parts if p), ""]
+        out += [f"{w['validity']}{c}" + " ".join(p for p in parts if p), ""]
     out += [f"{w['why']}", *_wrap(getattr(src.why, lang)), ""]
     if src.legal_ref:
         out.append(w["legal"])
@@ -186,13 +187,13 @@ def explain_lines(book: CompiledRulebook, rule_id: str, lang: str) -> list[str]:
     out += ["", w["require"], *[f"  {line}" for line in rule.require.describe(lang)], ""]
     out += [w["message"], *_wrap(getattr(src.message, lang)), ""]
     if rule.measure:
-        out += [f"{w['measure']} : " + ", ".join(rule.measure), ""]
+        out += [f"{w['measure']}{c}" + ", ".join(rule.measure), ""]
     out += [w["advice"], *_wrap(getattr(src.advice, lang)), ""]
     if src.examples:
         out.append(w["examples"])
         for ex in src.examples:
             order = ", ".join(f"{k}={format_value(v, field_kind(k), lang)}" for k, v in ex.order.items())
-            out.append(f"  - {i18n.label(ex.expect, lang)} : {order or '{}'}")
+            out.append(f"  - {i18n.label(ex.expect, lang)}{c}{order or '{}'}")
             if ex.note:
                 out.append(f"      {ex.note}")
     return out
@@ -257,7 +258,7 @@ def test_(ctx: click.Context, file: Path, verbose: bool) -> None:
         click.echo(r.problem.message(lang), err=True)
     without = [r.id for r in book.rules if not r.examples]
     if without:
-        click.echo(f"{len(without)} {w['no_examples']} : {', '.join(without)}")
+        click.echo(f"{len(without)} {w['no_examples']}{colon(lang)}{', '.join(without)}")
     click.echo(f"{len(results) - len(failed)} {w['passed']}, {len(failed)} {w['failed']}")
     ctx.exit(EXIT_FINDINGS if failed else EXIT_OK)
 

@@ -47,7 +47,7 @@ def test_explain_shows_why_legal_basis_conditions_and_examples():
     out = result.output
     for words in ("ENV-10 — Critère d'attribution environnemental", "Pourquoi", "Base légale", "L2152-7",
                   "https://www.legifrance.gouv.fr/", "S'applique si", "Date de lancement [launch_date] le 21/08/2026",
-                  "Exige", "Conseil", "Exemples", "données insuffisantes : notification_date=15/10/2026"):
+                  "Exige", "Conseil", "Exemples", "données insuffisantes\u00a0: notification_date=15/10/2026"):
         assert words in out
     out = invoke("--lang", "en", "explain", "LOC-01").output
     assert "Laboratori Bruneau" in out and "Why" in out and "Supplier location band [supplier_band] = amp" in out

@@ -87,7 +87,8 @@ def figures(run: Run) -> dict[str, Any]:
 
 def base_context(run: Run, lang: str) -> dict[str, Any]:
     lang = "en" if lang == "en" else "fr"
-    return {"lang": lang, "t": words(lang), "footer": footer(run, lang)}
+    # colon: between a label and its value, « Score : 72 » with a no-break space in French, "Score: 72" in English
+    return {"lang": lang, "t": words(lang), "footer": footer(run, lang), "colon": colon(lang)}
 
 
 def quoted(text: str, lang: str) -> str:

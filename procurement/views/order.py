@@ -22,6 +22,7 @@ from procurement.views.common import (
     rule_view,
     where,
 )
+from procurement.views.summary_words import colon
 from procurement.views.words import words
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -45,7 +46,7 @@ def _phrase(op: str, field: str, expected: Any, part: str, lang: str) -> str:
         lo, hi = [*list(expected or ()), None, None][:2]
         low = i18n.fmt_date(lo, lang) if lo else "…"
         high = i18n.fmt_date(hi, lang) if hi else "…"
-        return f"{label} : {low} → {high}"
+        return f"{label}{colon(lang)}{low} → {high}"
     template = op_phrase(op, lang)  # a negated op ("not matches_words") reads "pas : ..."
     if template is None:
         return f"{label} {op} {fmt_value(expected, field, lang)}"

@@ -277,3 +277,23 @@ def test_a_report_split_over_many_data_elements_reads_them_all(site, open_page, 
         for fields in scored.scores.missing.values():
             assert all(" ".join(field_label(name, "fr").split()) in details for name in fields)
     w.clean()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_expanded_order_puts_a_colon_as_its_language_does(site, open_page, lang):
+    """The explorer's own labels: "Source: file" in English, « Origine : fichier » (no-break space) in French."""
+    run = site["run"]
+    scored = next(s for s in run.orders if any(f.status == "fail" for f in s.findings) and s.scores.missing)
+    w = open_page(site[f"report_{lang}"])
+    page = w.page
+    _type(page, "#q", scored.order.id)
+    before = page.get_attribute("body", "data-renders")
+    page.locator("#rows button.toggle").first.click()
+    wait_render(page, before)
+    details = page.text_content("#rows tr.details") or ""
+    if lang == "en":
+        assert "Source: " in details and "Missing data: " in details
+        assert "Source\u00a0:" not in details and "Missing data\u00a0:" not in details
+    else:
+        assert "Origine\u00a0: " in details and "Origine : " not in details
+    w.clean()

@@ -27,6 +27,8 @@
   var LETTER = {};
   D.statuses.forEach(function (s) { LETTER[s[1]] = s[0]; });
   var $ = function (id) { return document.getElementById(id); };
+  // Between a label and its value: "Source: ..." in English, « Origine : ... » (no-break space) in French.
+  var COLON = F.lang === "en" ? ": " : "\u00a0: ";
   var collator = new Intl.Collator(F.lang === "en" ? "en" : "fr", { sensitivity: "base", numeric: true });
 
   // ---- formats: the same as procurement/i18n.py (fmt_number, fmt_money, fmt_date) ----
@@ -180,10 +182,9 @@
   function legalBasis(r) {
     var refs = RULES[r][4];
     if (!refs || !refs.length) return null;
-    var en = F.lang === "en";
-    var div = text("div", W.legal_basis + (en ? ": " : "\u00a0: "), "note legal");
+    var div = text("div", W.legal_basis + COLON, "note legal");
     refs.forEach(function (ref, k) {
-      if (k) div.appendChild(document.createTextNode(en ? "; " : "\u00a0; "));
+      if (k) div.appendChild(document.createTextNode(F.lang === "en" ? "; " : "\u00a0; "));
       var label = ref[0] + (ref[1] ? " (" + ref[1] + ")" : ""), el;
       if (/^https?:\/\//.test(ref[2])) {
         el = text("a", label);
@@ -201,7 +202,7 @@
 
   function findingsCell(i) {
     var td = document.createElement("td");
-    if (legal[i]) { td.appendChild(badge("fail", W.legal_fails + " : " + legal[i])); td.appendChild(document.createTextNode(" ")); }
+    if (legal[i]) { td.appendChild(badge("fail", W.legal_fails + COLON + legal[i])); td.appendChild(document.createTextNode(" ")); }
     if (fails[i]) { td.appendChild(badge("fail", fails[i] + " " + STATUS.f.label)); td.appendChild(document.createTextNode(" ")); }
     if (insufficient[i]) td.appendChild(badge("insufficient_data", insufficient[i] + " " + STATUS.i.label));
     if (!fails[i] && !insufficient[i]) td.appendChild(badge("pass", STATUS.p.label));
@@ -217,7 +218,7 @@
     for (k = 0; k < m.length; k += 2) msgs[m[k]] = TABLE[m[k + 1]];
     for (k = 0; k < x.length; k += 2) miss[x[k]] = x[k + 1];
     var row = typeof o[C.row] === "number" ? W.row_word + " " + o[C.row] : o[C.row];
-    td.appendChild(text("p", W.where + " : " + D.files[o[C.file]] + " \u00b7 " + row, "note"));
+    td.appendChild(text("p", W.where + COLON + D.files[o[C.file]] + " \u00b7 " + row, "note"));
     var ul = document.createElement("ul"), st = o[C.statuses], na = 0;
     ul.className = "flist";
     for (var r = 0; r < st.length; r++) {
@@ -233,7 +234,7 @@
         if (basis) li.appendChild(basis);
       }
       if (miss[r] !== undefined) {
-        li.appendChild(text("div", W.missing_title + " : " + miss[r].map(function (f) { return D.fields[f]; }).join(", "),
+        li.appendChild(text("div", W.missing_title + COLON + miss[r].map(function (f) { return D.fields[f]; }).join(", "),
           "s-insufficient_data"));
       }
       ul.appendChild(li);

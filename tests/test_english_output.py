@@ -1,0 +1,85 @@
+"""English output reads as English: "label: value" (no French space before a colon or a semicolon), “ ”
+quotes, English number formats and plurals, labels rather than codes; French keeps its own typography
+(a no-break space before « : »). From an English-language review of the pages, exports and messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from procurement.model import Order
+from procurement.pipeline import ScoredOrder, run
+from procurement.rulebook import load_default
+from procurement.views.words import words
+from procurement.write.html_order import order_page_html
+
+ROOT = Path(__file__).resolve().parents[1]
+NBSP = "\u00a0"
+FRENCH_COLON = re.compile(r"[ \u00a0\u202f][:;](?=\s|$)")  # « : » or « ; » after a space: a French habit
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return run([ROOT / "samples" / "commandes-2025.xlsx"], load_default(), options={"lang": "fr"})
+
+
+def _scored(run_, **values) -> ScoredOrder:
+    from procurement.engine import evaluate
+    from procurement.scoring import score_order
+
+    o = Order.model_validate({"source": {"file": "t.xlsx", "row": 3}, **values})
+    f = evaluate(o, run_.rulebook)
+    return ScoredOrder(o, f, score_order(f, run_.rulebook))
+
+
+def _text(html: str) -> str:
+    """The page's text as a reader sees it: no tags, no script or style."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return unescape(re.sub(r"<[^>]+>", "", html))
+
+
+# ---- 1. "label: value" in English, « label : value » in French ----------------------------------------
+
+
+def test_order_page_puts_no_space_before_a_colon_in_english(sample):
+    scored = _scored(sample, id="T-1", nature="marche", amount=50_000, launch_date="2026-09-01",
+                     env_considerations=["clause"], award_criteria="Prix 60 %, proximité 40 %")
+    text = _text(order_page_html(scored, sample, "en"))
+    assert "Purchase check: T-1" in text and "Overall score: " in text and "Why: " in text
+    ours = {w for w in words("en").values() if w} | {f.compiled.title.en for f in scored.findings}  # not rulebook notes
+    assert [w for w in ours if f"{w} :" in text or f"{w}{NBSP}:" in text] == []
+    french = _text(order_page_html(scored, sample, "fr"))
+    assert f"Fiche de contrôle de l'achat{NBSP}: T-1" in french and f"Pourquoi{NBSP}: " in french
+    ours = {w for w in words("fr").values() if w} | {f.compiled.title.fr for f in scored.findings}
+    assert [w for w in ours if f"{w} :" in french] == []  # a no-break space before the colon, never a breakable one
+
+
+def test_evidence_of_a_validity_window_reads_label_colon_dates():
+    from procurement.views.order import _phrase
+
+    window = (dt.date(2026, 8, 21), None)
+    assert _phrase("", "launch_date", window, "validity", "en").startswith("Launch date: 2026-08-21")
+    assert _phrase("", "launch_date", window, "validity", "fr").startswith(f"Date de lancement{NBSP}: 21/08/2026")
+
+
+def test_report_script_builds_its_labels_with_the_page_language_colon():
+    script = (ROOT / "procurement" / "templates" / "assets" / "report.js").read_text(encoding="utf-8")
+    assert re.findall(r'\+ " : "|" : " \+', script) == [] and "W.where + COLON" in script
+
+
+def test_rules_explain_in_english_has_no_space_before_a_colon():
+    from procurement.cli_rules import rules
+
+    for rule in ("ENV-10", "RISK-01", "CARB-01"):
+        out = CliRunner().invoke(rules, ["--lang", "en", "explain", rule]).output
+        ours = [line for line in out.splitlines() if not line.startswith("      ")]  # not a rulebook note
+        assert [line for line in ours if FRENCH_COLON.search(line)] == [], rule
+    out = CliRunner().invoke(rules, ["--lang", "en", "explain", "ENV-10"]).output
+    assert "Reported values: env_considerations" in out and "  - pass: launch_date=2026-09-01" in out
+    french = CliRunner().invoke(rules, ["explain", "ENV-10"]).output
+    assert f"Valeurs rapportées{NBSP}: env_considerations" in french
