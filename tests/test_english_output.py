@@ -83,3 +83,33 @@ def test_rules_explain_in_english_has_no_space_before_a_colon():
     assert "Reported values: env_considerations" in out and "  - pass: launch_date=2026-09-01" in out
     french = CliRunner().invoke(rules, ["explain", "ENV-10"]).output
     assert f"Valeurs rapportées{NBSP}: env_considerations" in french
+
+
+# ---- 2. a label inside a message is lower-cased only when it is a common word -------------------------
+
+
+@pytest.mark.parametrize("band, en, fr", [
+    ("amp", "Aix-Marseille-Provence Métropole", "Métropole Aix-Marseille-Provence"),
+    ("region_sud", "Région Sud (outside the Métropole)", "Région Sud (hors Métropole)"),
+    ("france", "France (outside Région Sud)", "France (hors Région Sud)"),
+    ("eu", "European Union (outside France)", "Union européenne (hors France)"),
+    ("outside", "Outside the European Union", "Hors Union européenne"),
+])
+def test_supplier_bands_keep_their_capitals_in_messages(band, en, fr):
+    """LOC-01's message names the band: « band: aix-Marseille-Provence Métropole » lower-cased a name."""
+    from procurement.rulebook.render import parse_template, render
+
+    template = parse_template("(band: {supplier_band})")
+    assert render(template, {"supplier_band": band}, "en") == f"(band: {en})"
+    assert render(template, {"supplier_band": band}, "fr") == f"(band: {fr})"
+
+
+def test_common_labels_are_still_lower_cased_in_a_sentence():
+    from procurement.rulebook.render import _in_sentence, parse_template, render
+
+    assert render(parse_template("{procedure}"), {"procedure": "appel_offres_ouvert"}, "en") == "open procedure"
+    assert render(parse_template("{supplier_status}"), {"supplier_status": "siae"}, "en") == \
+        "work-integration enterprise (SIAE)"
+    assert render(parse_template("{env_considerations}"), {"env_considerations": ["clause"]}, "fr") == \
+        "clause environnementale"
+    assert _in_sentence("PME") == "PME" and _in_sentence("Accord-cadre") == "accord-cadre"

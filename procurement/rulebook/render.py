@@ -73,18 +73,28 @@ def choice_text(field: str, code: str, lang: str) -> str:
     return code
 
 
-def _in_sentence(label: str) -> str:
-    """A label inside a sentence: "Clause sociale" -> "clause sociale"; an acronym stays ("SIAE", "PME")."""
-    return label[0].lower() + label[1:] if len(label) > 1 and label[1].islower() else label
+_WORDS = re.compile(r"[\s\-(/’']+")
+_PLACES = frozenset({"supplier_band"})  # fields whose labels are places: names, as written
+
+
+def _in_sentence(label: str, field: str | None = None) -> str:
+    """A label inside a sentence: "Clause sociale" -> "clause sociale". Kept as written: an acronym ("SIAE",
+    "PME"), a place's label, and a name, i.e. a label with another capitalised word ("Aix-Marseille-Provence
+    Métropole" read « aix-Marseille-Provence Métropole », "France (hors Région Sud)" « france (hors...) »)."""
+    if len(label) < 2 or not label[1].islower() or field in _PLACES:
+        return label
+    if any(len(w) > 1 and w[0].isupper() and w[1].islower() for w in _WORDS.split(label)[1:]):
+        return label
+    return label[0].lower() + label[1:]
 
 
 def _field_text(value: Any, name: str, kind: Kind, lang: str) -> str:
     """A value in a message: `format_value`, enumeration codes by their label (a French page once read
     « considérations : clause, criterion » and « (none) »)."""
     if kind is Kind.ENUM and isinstance(value, str):
-        return _in_sentence(choice_text(name, value, lang))
+        return _in_sentence(choice_text(name, value, lang), name)
     if kind is Kind.ENUM_SET and isinstance(value, Sequence) and not isinstance(value, str) and value:
-        return ", ".join(_in_sentence(choice_text(name, v, lang)) if isinstance(v, str)
+        return ", ".join(_in_sentence(choice_text(name, v, lang), name) if isinstance(v, str)
                          else format_value(v, kind, lang) for v in value)
     return format_value(value, kind, lang)
 
