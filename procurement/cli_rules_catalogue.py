@@ -11,7 +11,7 @@ from typing import Any
 from procurement import i18n
 from procurement.fields import FIELDS_BY_NAME
 from procurement.rulebook import CompiledRulebook
-from procurement.rulebook.render import format_value
+from procurement.rulebook.render import format_value, note_text
 
 CATALOGUE_WORDS = {
     "en": {"heading": "Rules catalogue", "generated": "Generated from `{source}` by `procurement rules --lang en "
@@ -25,7 +25,8 @@ CATALOGUE_WORDS = {
            "window": "Validity (launch date, else notification date)", "message": "Message on failure",
            "why": "Why", "legal": "Legal basis", "basis": "Basis", "data": "Data needed",
            "data_note": "the fields its conditions read", "measured": "also reported",
-           "advice": "Advice", "examples": "Examples", "expect": "Expected", "order": "Order", "note": "Note",
+           "advice": "Advice", "examples": "Examples", "expect": "Expected", "order": "Order",
+           "note": "Note (in French)",
            "recalled": "recalled, to be checked", "verified": "verified", "kind": "Kind", "severity": "severity",
            "weight": "weight", "chantiers": "chantiers", "imperatives": "imperatives", "scope": "stage",
            "id": "Id", "title": "Title", "name": "Name", "value": "Value", "label": "Label", "source": "Source",
@@ -131,7 +132,7 @@ def _ref_line(ref: Any, lang: str, w: dict[str, str]) -> str:
         line += f" — <{ref.url}>"
     line += f" — *{w['recalled'] if ref.confidence == 'recalled' else w['verified']}*"
     if ref.note:
-        line += f". {_md(ref.note)}"
+        line += f". {_md(note_text(ref.note, lang))}"
     return f"- {line}"
 
 
@@ -168,6 +169,7 @@ def _rule_section(book: CompiledRulebook, rule: Any, lang: str, other: str, w: d
         out[-1] += f" {w['measured'].capitalize()}{c} " + ", ".join(f"`{m}`" for m in extra) + "."
     out += ["", f"**{w['advice']}**", "", _md(getattr(src.advice, lang))]
     if src.examples:
+        # the notes are French (`note_text`): in English the column's header says so, not each row
         out += ["", f"**{w['examples']}**", "", f"| {w['expect']} | {w['order']} | {w['note']} |", "|---|---|---|"]
         for ex in src.examples:
             order = ", ".join(f"{k}={format_value(v, field_kind(k), lang)}" for k, v in ex.order.items()) or "{}"

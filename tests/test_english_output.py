@@ -113,3 +113,37 @@ def test_common_labels_are_still_lower_cased_in_a_sentence():
     assert render(parse_template("{env_considerations}"), {"env_considerations": ["clause"]}, "fr") == \
         "clause environnementale"
     assert _in_sentence("PME") == "PME" and _in_sentence("Accord-cadre") == "accord-cadre"
+
+
+# ---- 3. the rulebook's notes are French: English output says so -------------------------------------
+
+
+def test_legal_and_example_notes_are_marked_french_in_english(sample):
+    from procurement.cli_rules import catalogue_text, explain_lines
+    from procurement.views.common import legal_refs
+
+    book = load_default()
+    rule = book.rule("RISK-01")
+    en, fr = legal_refs(rule, "en"), legal_refs(rule, "fr")
+    assert en[0]["note"] == fr[0]["note"] + " (in French)" and "(in French)" not in fr[0]["note"]
+    scored = _scored(sample, id="T-1", nature="marche", award_criteria="Prix 60 %, proximité 40 %")
+    assert "contraire au traité. (in French)" in _text(order_page_html(scored, sample, "en"))
+    assert "(in French)" not in order_page_html(scored, sample, "fr")
+    lines = explain_lines(book, "ENV-10", "en")
+    assert "      Consultation lancée la veille de l'entrée en vigueur. (in French)" in lines
+    assert "      Consultation lancée la veille de l'entrée en vigueur." in explain_lines(book, "ENV-10", "fr")
+    assert "| Expected | Order | Note (in French) |" in catalogue_text(book, "en")
+
+
+def test_read_me_sheet_marks_french_notes_in_english():
+    import openpyxl
+
+    from procurement.write.xlsx_legal import write_legal_section
+
+    rule = load_default().rule("RISK-01")
+    for lang, marked in (("en", True), ("fr", False)):
+        ws = openpyxl.Workbook().active
+        write_legal_section(ws, [rule], [], 1, lang)
+        cells = [str(row[1]) for row in ws.iter_rows(values_only=True) if row and row[0] == "RISK-01"]
+        assert any("contraire au traité." in c for c in cells)
+        assert any(c.endswith("(in French)") for c in cells) is marked, lang

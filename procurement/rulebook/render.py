@@ -73,6 +73,15 @@ def choice_text(field: str, code: str, lang: str) -> str:
     return code
 
 
+def note_text(note: str | None, lang: str) -> str:
+    """A rulebook's `note` (of a legal reference or an example) as `lang` shows it. The format gives a note
+    in one language, French (unlike titles and messages, which are fr/en `Text`): English output shows it
+    as written, marked as French, rather than passing it off as English."""
+    if not note:
+        return ""
+    return f"{note} (in French)" if lang == "en" else note
+
+
 _WORDS = re.compile(r"[\s\-(/’']+")
 _PLACES = frozenset({"supplier_band"})  # fields whose labels are places: names, as written
 

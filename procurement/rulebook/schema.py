@@ -109,6 +109,9 @@ NotOf.model_rebuild()
 # ---------------------------------------------------------------------------------------------------------
 
 
+NOTE_DOC = "In French: English output shows it as written, marked \"(in French)\"."
+
+
 class LegalRef(_Strict):
     """A legal basis. `confidence: recalled` says the fact was not read in the text itself: verify it."""
 
@@ -117,7 +120,7 @@ class LegalRef(_Strict):
     date: dt.date | None = Field(default=None, description="Date of effect or of the decision.")
     url: Annotated[str, Field(pattern=r"^https?://")] | None = None
     confidence: Literal["verified", "recalled"]
-    note: str | None = None
+    note: str | None = Field(default=None, description=NOTE_DOC)
 
 
 class Example(_Strict):
@@ -125,7 +128,7 @@ class Example(_Strict):
 
     expect: Expect
     order: dict[str, Any] = Field(description="Canonical field values; `id` is optional.")
-    note: str | None = None
+    note: str | None = Field(default=None, description=NOTE_DOC)
 
 
 class _RuleParts(_Strict):

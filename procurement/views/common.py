@@ -21,7 +21,7 @@ from markupsafe import Markup
 from procurement import i18n
 from procurement.fields import FIELDS_BY_NAME, Kind
 from procurement.pipeline import Run, meta
-from procurement.rulebook.render import choice_text
+from procurement.rulebook.render import choice_text, note_text
 from procurement.views.summary_words import colon
 from procurement.views.words import words
 
@@ -224,7 +224,7 @@ def legal_refs(rule: Any, lang: str) -> list[dict[str, Any]]:
             "label": label,
             "date": i18n.fmt_date(ref.date, lang) if ref.date else "",
             "url": ref.url if ref.url and ref.url.startswith(("https://", "http://")) else None,
-            "note": ref.note or "",
+            "note": note_text(ref.note, lang),
             "recalled": t["recalled"] if ref.confidence == "recalled" else "",
         })
     return out

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from procurement import i18n
+from procurement.rulebook.render import note_text
 from procurement.write.xlsx_cells import HEADER_FILL, safe_value, styled
 
 WORDS = {
@@ -127,7 +128,8 @@ def write_legal_section(ws: Any, rules: list[Any], added: list[Any], n_rulebook:
         if not found:
             ws.append([safe_value(ws, rule.id), w["none"]])
         for ref in found:
-            text = reference(ref) + (f"\n{w['note']}{': ' if lang == 'en' else ' : '}{ref.note}" if ref.note else "")
+            note = note_text(ref.note, lang)
+            text = reference(ref) + (f"\n{w['note']}{': ' if lang == 'en' else ' : '}{note}" if note else "")
             ws.append([safe_value(ws, rule.id), styled(ws, text, wrap=True),
                        i18n.fmt_date(ref.date, lang) if ref.date else None,
                        styled(ws, w["recalled"] if ref.confidence == "recalled" else w["verified"], wrap=True),
