@@ -77,12 +77,11 @@ def find_sheets(path: Path, heads: dict[str, list[tuple[object, ...]]] | None = 
     finally:
         wb.close()
     if tender is None or bids is None:
-        listed = ", ".join(f"« {n} »" for n in names)
         raise InputError(
             f"feuilles « Consultation » et « Offres » attendues (classeur de « procurement template ») ; "
-            f"feuilles du classeur : {listed}",
-            f"sheets 'Tender' and 'Bids' expected (workbook of 'procurement template'); the workbook's sheets: "
-            f"{listed}",
+            f"feuilles du classeur : {', '.join(f'« {n} »' for n in names)}",
+            f"sheets “Tender” and “Bids” expected (workbook of “procurement template”); the workbook's sheets: "
+            f"{', '.join(f'“{n}”' for n in names)}",
             where=where,
         )
     return tender, bids

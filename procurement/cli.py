@@ -29,7 +29,7 @@ MAIN_HELP = help_text(
     "Aix-Marseille-Provence et du droit de la commande publique.\n\n"
     "Rapports et messages en français, en anglais avec --lang en. Cette aide suit la langue du système "
     "(LC_ALL, LC_MESSAGES, LANG) ; PROCUREMENT_LANG=fr ou en la fixe.",
-    "Checks public procurement against the « Relance et Renouveau » plan of the Aix-Marseille-Provence "
+    "Checks public procurement against the “Relance et Renouveau” plan of the Aix-Marseille-Provence "
     "Métropole and French public procurement law.\n\n"
     "Reports and messages are in French, in English with --lang en. This help follows the system's "
     "language (LC_ALL, LC_MESSAGES, LANG); PROCUREMENT_LANG=fr or en sets it.",

@@ -147,3 +147,37 @@ def test_read_me_sheet_marks_french_notes_in_english():
         cells = [str(row[1]) for row in ws.iter_rows(values_only=True) if row and row[0] == "RISK-01"]
         assert any("contraire au traité." in c for c in cells)
         assert any(c.endswith("(in French)") for c in cells) is marked, lang
+
+
+# ---- 4. “ ” quotes in English, « » in French ---------------------------------------------------------
+
+
+def test_sheet_errors_quote_names_as_each_language_does(tmp_path):
+    import openpyxl
+
+    from procurement.check_read import find_sheets
+    from procurement.errors import InputError
+    from procurement.read.xlsx_reader import pick_sheet
+
+    with pytest.raises(InputError) as err:
+        pick_sheet(["Commandes", "Notes"], [True, True], "Achats", "x.xlsx")
+    assert err.value.message("en") == "x.xlsx: sheet “Achats” not found; the workbook's sheets: “Commandes”, “Notes”"
+    assert "feuilles du classeur : « Commandes », « Notes »" in err.value.message("fr")
+    wb = openpyxl.Workbook()
+    wb.active.title = "Feuil1"
+    wb.save(tmp_path / "t.xlsx")
+    with pytest.raises(InputError) as err:
+        find_sheets(tmp_path / "t.xlsx")
+    assert "«" not in err.value.message("en") and "sheets “Tender” and “Bids” expected" in err.value.message("en")
+    assert err.value.message("en").endswith("the workbook's sheets: “Feuil1”")
+    assert err.value.message("fr").endswith("feuilles du classeur : « Feuil1 »")
+
+
+def test_main_help_in_english_quotes_the_plan_the_english_way():
+    import subprocess
+    import sys
+
+    env = {"PATH": "/usr/bin:/bin", "PROCUREMENT_LANG": "en"}
+    out = subprocess.run([sys.executable, "-m", "procurement", "--help"], cwd=ROOT, env=env, capture_output=True,
+                         text=True, encoding="utf-8", timeout=60, check=True).stdout
+    assert "the “Relance et Renouveau” plan" in out and "«" not in out

@@ -146,10 +146,9 @@ def pick_sheet(names: list[str], visible: list[bool], wanted: str | None, where:
         return wanted
     if wanted.isdigit() and 1 <= int(wanted) <= len(names):
         return names[int(wanted) - 1]
-    listed = ", ".join(f"« {n} »" for n in names)
     raise InputError(
-        f"feuille « {wanted} » introuvable ; feuilles du classeur : {listed}",
-        f"sheet '{wanted}' not found; the workbook's sheets: {listed}",
+        f"feuille « {wanted} » introuvable ; feuilles du classeur : {', '.join(f'« {n} »' for n in names)}",
+        f"sheet “{wanted}” not found; the workbook's sheets: {', '.join(f'“{n}”' for n in names)}",
         where=where,
     )
 
