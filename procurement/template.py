@@ -279,7 +279,7 @@ def _validation(column: Column, letter: str, first: int, last: int, lang: str, l
 def _comment_text(column: Column, lang: str, choices: list[str] | None) -> str:
     text = column.help(lang)
     if choices:
-        text += ("\nValues: " if lang == "en" else "\nValeurs : ") + " ; ".join(choices)
+        text += ("\nValues: " + "; ".join(choices)) if lang == "en" else ("\nValeurs : " + " ; ".join(choices))
     return text
 
 

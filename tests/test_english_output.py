@@ -181,3 +181,29 @@ def test_main_help_in_english_quotes_the_plan_the_english_way():
     out = subprocess.run([sys.executable, "-m", "procurement", "--help"], cwd=ROOT, env=env, capture_output=True,
                          text=True, encoding="utf-8", timeout=60, check=True).stdout
     assert "the “Relance et Renouveau” plan" in out and "«" not in out
+
+
+# ---- 5. "a; b" in English, « a ; b » in French --------------------------------------------------------
+
+
+def test_template_comments_list_values_with_an_english_semicolon():
+    from procurement.template import build_template
+
+    for lang, head in (("en", "Values: "), ("fr", "Valeurs : ")):
+        comments = [c.comment.text for ws in build_template(lang).worksheets for row in ws.iter_rows(max_row=1)
+                    for c in row if c.comment]
+        listed = [text.split(head, 1)[1] for text in comments if head in text]
+        assert listed, lang
+        if lang == "en":
+            assert all(" ;" not in values for values in listed) and any("; " in values for values in listed)
+        else:
+            assert any(" ; " in values for values in listed)
+
+
+def test_rule_sheet_heading_joins_references_with_an_english_semicolon():
+    from procurement.write.xlsx_legal import legal_line
+
+    rule = load_default().rule("ENV-10")  # three references
+    assert legal_line(rule, "en").startswith(
+        "Legal basis: Code de la commande publique, art. L2152-7 (2026-08-21); Loi")
+    assert " ; Loi" in legal_line(rule, "fr")

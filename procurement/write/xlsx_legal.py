@@ -85,8 +85,8 @@ def legal_line(rule: Any, lang: str) -> str:
         if ref.confidence == "recalled":
             text += f" [{w['recalled']}]"
         parts.append(text)
-    colon = ": " if lang == "en" else " : "
-    body = " ; ".join(parts) if parts else w["none"]
+    colon, semicolon = (": ", "; ") if lang == "en" else (" : ", " ; ")
+    body = semicolon.join(parts) if parts else w["none"]
     return f"{w['legal']}{colon}{body} — {w['details'].format(section=w['section'])}"
 
 
