@@ -176,7 +176,7 @@ INSTRUCTIONS = {
         "2. 'Bids' sheet: one row per bid received. The 'Tender' column links the bid to its tender; it is "
         "optional when there is only one.",
         "3. The dropdown lists give the accepted values. Percentages: type 25 for 25%; a value between 0 and "
-        "1 is read as a fraction (0.25 = 25%), so write '1 %' for one per cent.",
+        "1 is read as a fraction (0.25 = 25%), so write '1%' for one per cent.",
         "4. Leave blank what you do not know: a missing value is reported as missing, never guessed. Do not "
         "rename the sheets or the headers: a column the tool does not know is not read, and the check page "
         "names it.",

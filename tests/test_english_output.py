@@ -207,3 +207,40 @@ def test_rule_sheet_heading_joins_references_with_an_english_semicolon():
     assert legal_line(rule, "en").startswith(
         "Legal basis: Code de la commande publique, art. L2152-7 (2026-08-21); Loi")
     assert " ; Loi" in legal_line(rule, "fr")
+
+
+# ---- 6. English numbers in English messages ----------------------------------------------------------
+
+
+def test_parse_errors_show_english_examples_in_english():
+    from procurement.parse.errors import ParseError
+    from procurement.parse.numeric import parse_number, parse_percent
+
+    def messages(parse, value) -> tuple[str, str]:
+        with pytest.raises(ParseError) as err:
+            parse(value)
+        return err.value.message("en"), err.value.message("fr")
+
+    en, fr = messages(parse_number, "douze")
+    assert "1,234.56 or 1234.56" in en and "1 234,56" not in en and "1 234,56" in fr
+    en, fr = messages(parse_percent, "250")
+    assert "“25%”" in en and "“1%”" in en and not re.search(r"\d %", en) and "« 25 % »" in fr
+    # and the examples an English message gives are read as it says
+    assert parse_number("1,234.56") == parse_number("1234.56") == 1234.56
+    assert parse_percent("25%") == 25 and parse_percent("1%") == 1
+
+
+def test_english_date_error_gives_the_english_date_format_first():
+    from procurement.parse.dates import parse_date
+    from procurement.parse.errors import ParseError
+
+    with pytest.raises(ParseError) as err:
+        parse_date("demain")
+    assert "2025-12-31 or 31/12/2025" in err.value.message("en") and parse_date("2025-12-31") == dt.date(2025, 12, 31)
+
+
+def test_template_instructions_in_english_write_percent_the_english_way():
+    from procurement.template import INSTRUCTIONS
+
+    text = " ".join(INSTRUCTIONS["en"])
+    assert "'1%'" in text and not re.search(r"\d %", text)

@@ -37,7 +37,7 @@ def show(value: object) -> str:
 MESSAGES: dict[str, tuple[str, str]] = {
     "not_a_number": (
         "« {value} » n'est pas un nombre lisible (exemple attendu : 1 234,56).",
-        "“{value}” is not a readable number (expected for example 1 234,56 or 1234.56).",
+        "“{value}” is not a readable number (expected for example 1,234.56 or 1234.56).",
     ),
     "not_finite": (
         "« {value} » n'est pas un nombre fini.",
@@ -54,12 +54,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "percent_range": (
         "« {value} » n'est pas un pourcentage entre 0 et 100 (écrire par exemple « 25 % » ; "
         "pour un pour cent, écrire « 1 % »).",
-        "“{value}” is not a percentage between 0 and 100 (write for example “25 %”; "
-        "for one percent, write “1 %”).",
+        "“{value}” is not a percentage between 0 and 100 (write for example “25%”; "
+        "for one percent, write “1%”).",
     ),
     "bad_date": (
         "« {value} » n'est pas une date valide (exemple attendu : 31/12/2025).",
-        "“{value}” is not a valid date (expected for example 31/12/2025).",
+        "“{value}” is not a valid date (expected for example 2025-12-31 or 31/12/2025).",
     ),
     "impossible_date": (
         "La date « {value} » n'existe pas : le mois n'a pas de jour {day_only}.",
