@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from procurement.fields import FIELDS_BY_NAME
 from procurement.model import Order
 from procurement.pipeline import ScoredOrder, run
 from procurement.rulebook import load_default
@@ -244,3 +245,47 @@ def test_template_instructions_in_english_write_percent_the_english_way():
 
     text = " ".join(INSTRUCTIONS["en"])
     assert "'1%'" in text and not re.search(r"\d %", text)
+
+
+# ---- 7. labels, not codes, in the results sheet and the evidence -------------------------------------
+
+
+@pytest.fixture(scope="module")
+def decp():
+    return run([ROOT / "samples" / "decp-2024-bretagne.json"], load_default(), options={"lang": "en"})
+
+
+@pytest.mark.parametrize("writer", ["openpyxl", "fast"])
+def test_results_sheet_shows_enumerations_by_their_labels(decp, tmp_path, writer):
+    """A DECP input has no columns of its own: the sheet shows the canonical fields, the nature and the
+    procedure by their labels in the sheet's language (it showed marche, appel_offres_ouvert in both)."""
+    import openpyxl
+
+    from procurement.parse._labels import NATURE, PROCEDURE
+    from procurement.write.results_xlsx import write_results_xlsx
+
+    for lang, sheet, i in (("en", "Results", 1), ("fr", "Résultats", 0)):
+        write_results_xlsx(decp, tmp_path / lang, lang, writer=writer)
+        rows = list(openpyxl.load_workbook(tmp_path / lang / "results.xlsx")[sheet].iter_rows(values_only=True))
+        head = list(rows[0])
+        for name, table in (("nature", NATURE), ("procedure", PROCEDURE)):
+            header = FIELDS_BY_NAME[name].header(lang)
+            shown = {r[head.index(header)] for r in rows[1:]} - {None}
+            assert shown and shown <= {v[i] for v in table.values()}, (lang, name, shown)
+        assert {o.order.procedure for o in decp.orders} & set(PROCEDURE)  # codes there were to show
+
+
+def test_evidence_text_names_codes_by_their_labels(decp):
+    from procurement.rulebook.examples import describe_evidence
+    from procurement.write.finding_parts import FindingParts
+
+    rows = [("applies_when", "procedure", "equals", "sans_publicite", "appel_offres_ouvert", False),
+            ("require", "env_considerations", "contains_any", ["criterion"], ["clause"], False)]
+    assert describe_evidence(rows, "en") == (
+        "applies_when: procedure equals Direct award without publication -> false (Open procedure); "
+        "require: env_considerations contains_any Environmental criterion -> false (Environmental clause)")
+    assert "(Appel d'offres ouvert)" in describe_evidence(rows, "fr")
+    parts = FindingParts(decp.rulebook.rules, "en")  # the writers' kept texts say the same
+    texts = [parts.evidence_text(f)[0] for scored in decp.orders for f in scored.findings if f.evidence]
+    assert any("procedure equals Direct award without publication -> false (" in str(t) for t in texts)
+    assert not [t for t in texts if re.search(r"\b(appel_offres_ouvert|procedure_adaptee|marche)\b", str(t))]

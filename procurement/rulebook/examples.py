@@ -19,7 +19,7 @@ from procurement.model import Order
 from procurement.rulebook.book import CompiledRule, CompiledRulebook
 from procurement.rulebook.operators import did_you_mean
 from procurement.rulebook.problems import Problem
-from procurement.rulebook.render import format_kept, format_value
+from procurement.rulebook.render import choice_kept, choice_value, format_value
 
 _WORDS = {"fr": {True: "vrai", False: "faux", None: "inconnu"}, "en": {True: "true", False: "false", None: "unknown"}}
 _STATUS_FR = {"pass": "conforme (pass)", "fail": "non conforme (fail)", "not_applicable": "non applicable",
@@ -44,7 +44,8 @@ class ExampleResult:
 def row_head(part: str, name: str, op: str, expected: Any, result: bool | None, lang: str) -> tuple[str, Any]:
     """(a row's text up to its value, the field's kind): 'require: amount lt 40000 -> false ('."""
     kind = FIELDS_BY_NAME[name].kind if name in FIELDS_BY_NAME else None
-    exp = "" if expected is None else " " + format_value(expected, None if op == "in_table" else kind, lang)
+    exp = "" if expected is None else " " + (format_value(expected, None, lang) if op == "in_table"  # a table's name
+                                             else choice_value(expected, name, kind, lang))
     return f"{part}: {name} {op}{exp} -> {_WORDS['fr' if lang == 'fr' else 'en'][result]} (", kind
 
 
@@ -71,7 +72,8 @@ def describe_evidence(rows: list[tuple], lang: str, heads: dict[tuple, tuple[obj
                 if len(heads) >= 4096:  # bounded, whatever expected values a caller brings
                     heads.clear()
                 heads[key] = (expected, head, kind)
-        text = format_value(actual, kind, lang) if actuals is None else format_kept(actual, kind, lang, actuals)
+        text = choice_value(actual, name, kind, lang) if actuals is None else choice_kept(actual, name, kind, lang,
+                                                                                          actuals)
         parts.append(head + text + ")")
     return "; ".join(parts)
 

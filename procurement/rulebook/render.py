@@ -224,3 +224,32 @@ def format_kept(value: Any, kind: Kind | None, lang: str, kept: dict[tuple, str]
                 kept.clear()
             kept[key] = text
     return text
+
+
+def choice_value(value: Any, name: str, kind: Kind | None, lang: str) -> str:
+    """`format_value`, an enumeration's codes by their labels as written (`choice_text`): a finding's evidence
+    reads « procedure in Open procedure... », not « procedure in appel_offres_ouvert »."""
+    if kind in _CHOICES and value is not None:
+        if isinstance(value, str):
+            return choice_text(name, value, lang)
+        if isinstance(value, Sequence) and value:
+            return ", ".join(choice_text(name, v, lang) if isinstance(v, str) else format_value(v, kind, lang)
+                             for v in value)
+    return format_value(value, kind, lang)
+
+
+def choice_kept(value: Any, name: str, kind: Kind | None, lang: str, kept: dict[tuple, str],
+                limit: int = 20_000) -> str:
+    """`choice_value`, kept in `kept` as `format_kept` keeps its texts (a label depends on its field too)."""
+    if kind not in _CHOICES:
+        return format_kept(value, kind, lang, kept, limit)
+    t = type(value)
+    key = ("choice", name, t, value) if t in _EXACT else ("choice", name, t, repr(value)) if t in _BY_REPR else None
+    text = None if key is None else kept.get(key)
+    if text is None:
+        text = choice_value(value, name, kind, lang)
+        if key is not None:
+            if len(kept) >= limit:
+                kept.clear()
+            kept[key] = text
+    return text

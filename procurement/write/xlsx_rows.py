@@ -16,9 +16,10 @@ from typing import Any
 
 from procurement import i18n
 from procurement.engine import Finding
-from procurement.fields import FIELDS_BY_NAME, INPUT_FIELDS
+from procurement.fields import FIELDS_BY_NAME, INPUT_FIELDS, Kind
 from procurement.pipeline import Run, ScoredOrder
 from procurement.portfolio_findings import PortfolioOrderFinding
+from procurement.rulebook.render import choice_kept
 from procurement.scoring import CHANTIERS
 from procurement.write.finding_parts import EVIDENCE_KEYS, FindingParts, evidence_texts
 from procurement.write.records import added_rules, batch_rules
@@ -26,6 +27,7 @@ from procurement.write.results_csv import BASE_STATUSES
 from procurement.write.xlsx_cells import cell_value, score_cell
 
 _GROUPS_LIMIT = 4096  # RISK-02 groups whose texts are kept (a bound, not a tuning)
+_CHOICE_FIELDS = frozenset(f.name for f in INPUT_FIELDS if f.kind in (Kind.ENUM, Kind.ENUM_SET))
 
 
 class Columns:
@@ -156,6 +158,16 @@ class RowBuilder:
         self.labels = {s: i18n.label(s, lang) for s in (*columns.statuses, "waived")}
         self._counts: dict[str, dict[str, int]] = {}  # plain dicts: a Counter's += costs 3 times a dict's
         self.texts = FindingTexts(run.rulebook.rules, lang)
+        self._choice_texts: dict[tuple, str] = {}  # see `canonical`
+
+    def canonical(self, order: Any) -> list[object]:
+        """The order's values in the canonical columns (an input without columns of its own, DECP): an
+        enumeration by its label in the sheet's language, « Appel d'offres ouvert » / "Open procedure", as
+        the order pages show it (the sheet showed the code, appel_offres_ouvert, in both languages)."""
+        kept, lang = self._choice_texts, self.lang
+        return [cell_value(_plain(choice_kept(v, n, FIELDS_BY_NAME[n].kind, lang, kept)
+                                  if v is not None and n in _CHOICE_FIELDS else v))
+                for n, v in ((n, getattr(order, n)) for n in self.columns.canonical)]
 
     @property
     def rule_counts(self) -> dict[str, Counter]:
@@ -179,7 +191,7 @@ class RowBuilder:
             row += [None] * len(columns.canonical)
         else:
             row = [None] * len(columns.originals)
-            row += [cell_value(_plain(getattr(order, n))) for n in columns.canonical]
+            row += self.canonical(order)
         completeness = None if sc.completeness is None else round(100 * sc.completeness, 1)
         row += source
         row.append(score_cell(sc.overall))
