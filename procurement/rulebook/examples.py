@@ -3,7 +3,8 @@
 Why examples are checked at load time: they are how a buyer reading a rule sees what it means, and
 how someone changing a threshold finds out what else changed. An example that no longer gives its
 stated outcome makes the rulebook invalid (exit status 2), with the conditions that decided it:
-`expected pass, got fail — require: env_considerations contains_any ['criterion'] -> false (clause)`.
+`expected pass, got fail — require: env_considerations contains_any Environmental criterion -> false
+(Environmental clause)` (an enumeration's codes by their labels).
 `procurement rules test` runs the same function and prints a pytest-like summary instead.
 """
 
@@ -51,7 +52,8 @@ def row_head(part: str, name: str, op: str, expected: Any, result: bool | None, 
 
 def describe_evidence(rows: list[tuple], lang: str, heads: dict[tuple, tuple[object, str, Any]] | None = None,
                       actuals: dict[tuple, str] | None = None) -> str:
-    """'require: env_considerations contains_any ['criterion'] -> false (clause)'; rows joined by '; '.
+    """'require: env_considerations contains_any Environmental criterion -> false (Environmental clause)';
+    rows joined by '; '.
 
     `heads`: a dict kept by the caller across findings, for the part of a row before its value (the
     condition with its expected value and its result, formatted once: a table of 70 words otherwise is
