@@ -289,3 +289,19 @@ def test_evidence_text_names_codes_by_their_labels(decp):
     texts = [parts.evidence_text(f)[0] for scored in decp.orders for f in scored.findings if f.evidence]
     assert any("procedure equals Direct award without publication -> false (" in str(t) for t in texts)
     assert not [t for t in texts if re.search(r"\b(appel_offres_ouvert|procedure_adaptee|marche)\b", str(t))]
+
+
+# ---- 8. CPV labels on English order pages -------------------------------------------------------------
+
+
+def test_english_order_page_names_the_cpv_division_in_english(sample):
+    from procurement.views.order import cpv_text
+
+    assert cpv_text("30213100", "fr") == "30213100 — Ordinateurs portables"
+    assert cpv_text("30213100", "en") == ("30213100 — Office and computing machinery, equipment and supplies except "
+                                          "furniture and software packages (division 30) · Ordinateurs portables "
+                                          "(in French)")
+    assert cpv_text("45000000", "en") == "45000000 — Construction work"
+    assert cpv_text("99999999", "en") == "99999999"  # not in the nomenclature: the code alone
+    page = _text(order_page_html(_scored(sample, id="T-2", cpv="30213100"), sample, "en"))
+    assert "CPV code30213100 — Office and computing machinery" in page

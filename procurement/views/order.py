@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from procurement import i18n
-from procurement.reference import cpv_label
+from procurement.reference import cpv_division_label, cpv_label
 from procurement.rulebook.operators import OPERATORS, op_phrase, split_op
 from procurement.views.common import (
     KIND_ORDER,
@@ -96,6 +96,20 @@ def finding_views(findings: Any, lang: str) -> list[dict[str, Any]]:
     return views
 
 
+def cpv_text(code: str, lang: str) -> str:
+    """A CPV code with its label: « 30213100 — Ordinateurs portables ». The nomenclature file is French;
+    English labels exist for the 45 divisions only (`cpv_division_label`), so an English page gives the
+    division in English and the code's own label marked as French (it showed the French label alone)."""
+    label = cpv_label(code)
+    if label is None or lang != "en":
+        return code + (f" — {label}" if label else "")
+    div = code[:2]
+    english = cpv_division_label(div, "en")
+    if code.startswith(div + "000000"):  # the division itself
+        return f"{code} — {english}"
+    return f"{code} — {english} (division {div}) · {label} (in French)"
+
+
 def identity(scored: Any, lang: str) -> list[tuple[str, str]]:
     o = scored.order
     t = words(lang)
@@ -108,9 +122,7 @@ def identity(scored: Any, lang: str) -> list[tuple[str, str]]:
     amount = fmt_value(o.amount, "amount", lang)
     if o.amount is not None and o.nature == "accord_cadre":
         amount += f" ({t['framework_max']})"
-    cpv = t["not_given"]
-    if o.cpv:
-        cpv = o.cpv + (f" — {cpv_label(o.cpv)}" if cpv_label(o.cpv) else "")
+    cpv = cpv_text(o.cpv, lang) if o.cpv else t["not_given"]
     place_bits = [o.supplier_commune or o.supplier_postcode, o.supplier_country]
     supplier_place = " · ".join(x for x in place_bits if x) or t["not_given"]
     if o.supplier_band:
