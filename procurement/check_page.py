@@ -83,7 +83,7 @@ WORDS = {
         "rejected_rows": "Lignes rejetées", "where": "Origine", "column": "Colonne", "value": "Valeur",
         "reason": "Motif", "none_rejected": "Aucune ligne rejetée.", "row": "ligne",
         "tool": "Outil", "code_sha": "code sha256", "data_sha": "données sha256",
-        "rulebook": "Référentiel", "inputs": "Feuilles lues", "rows": "lignes",
+        "rulebook": "Référentiel", "inputs": "Feuilles lues", "rows": ("ligne", "lignes"),
         "location_note": "La localisation des candidats (code postal, distance au lieu d'exécution) n'est pas "
                          "comparée.",
     },
@@ -131,7 +131,7 @@ WORDS = {
         "rejected_rows": "Rejected rows", "where": "Source", "column": "Column", "value": "Value",
         "reason": "Reason", "none_rejected": "No row rejected.", "row": "row",
         "tool": "Tool", "code_sha": "code sha256", "data_sha": "data sha256",
-        "rulebook": "Rulebook", "inputs": "Sheets read", "rows": "rows",
+        "rulebook": "Rulebook", "inputs": "Sheets read", "rows": ("row", "rows"),
         "location_note": "The bidders' location (postcode, distance to the place of performance) is not compared.",
     },
 }
@@ -355,8 +355,9 @@ def view_model(data: dict[str, Any]) -> dict[str, Any]:
         "file": Verbatim(meta["file"]),
         "generated": format_timestamp(str(meta["generated_at"]), lang),
         "build": {k: v[:12] + "…" for k, v in meta["build"].items()},  # in full in check.json
-        "inputs": [{"path": Verbatim(i["path"]), "sheet": Verbatim(i["sheet"] or ""), "rows": i["rows_read"],
-                    "sha256": i["sha256"]} for i in meta["inputs"]],
+        "inputs": [{"path": Verbatim(i["path"]), "sheet": Verbatim(i["sheet"] or ""), "sha256": i["sha256"],
+                    "rows": f"{i18n.fmt_number(i['rows_read'], lang)} {_count(i['rows_read'], 'rows', lang)}"}
+                   for i in meta["inputs"]],
         "summary": [(n, _count(n, key, lang), cls) for n, key, cls in counts],
         "exit_line": t["exit"].format(code=verdict["exit_status"], level=verdict["fail_on"]),
         "unread": [u["message"] for u in meta.get("unread_columns", [])],

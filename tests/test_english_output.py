@@ -305,3 +305,25 @@ def test_english_order_page_names_the_cpv_division_in_english(sample):
     assert cpv_text("99999999", "en") == "99999999"  # not in the nomenclature: the code alone
     page = _text(order_page_html(_scored(sample, id="T-2", cpv="30213100"), sample, "en"))
     assert "CPV code30213100 — Office and computing machinery" in page
+
+
+# ---- 9. plurals -----------------------------------------------------------------------------------------
+
+
+def test_check_page_counts_the_rows_it_read_with_a_plural(tmp_path):
+    from tests.data.check_s9 import workbook as W
+
+    workbook = W.build(tmp_path / "c.xlsx", tenders=W.TENDERS[:1], bids=W.BIDS[:2])
+    pages = {lang: _text(W.check(workbook, tmp_path / lang, "--lang", lang)[2]) for lang in ("en", "fr")}
+    assert "(1 row)" in pages["en"] and "(2 rows)" in pages["en"] and "(1 rows)" not in pages["en"]
+    assert "(1 ligne)" in pages["fr"] and "(2 lignes)" in pages["fr"]
+
+
+def test_summary_counts_statuses_with_a_noun_for_one_and_many():
+    from procurement.views.summary import status_text
+
+    assert [status_text(n, "fail", "en") for n in (0, 1, 4)] == ["0 failing", "1 failing", "4 failing"]
+    assert [status_text(n, "pass", "en") for n in (1, 4)] == ["1 passing", "4 passing"]
+    assert status_text(1, "waived", "en") == "1 waived" and status_text(1, "not_applicable", "en") == "1 not applicable"
+    assert [status_text(n, "fail", "fr") for n in (1, 4)] == ["1 non conforme", "4 non conformes"]
+    assert [status_text(n, "waived", "fr") for n in (1, 4)] == ["1 dérogation", "4 dérogations"]

@@ -27,9 +27,9 @@ DIVISIONS_CHARTED = 12
 
 
 def status_text(n: int, status: str, lang: str) -> str:
-    """« 1 non conforme », « 4 non conformes »."""
-    one = i18n.label(status, lang)
-    return f"{_n(n, lang)} {plural(n, one, summary_words(lang)['pl_' + status], lang)}"
+    """« 1 non conforme », « 4 non conformes »; "1 failing", "4 failing" (the label "fail" is no count's noun)."""
+    t = summary_words(lang)
+    return f"{_n(n, lang)} {plural(n, t['sg_' + status], t['pl_' + status], lang)}"
 
 
 def headline(run: Run, agg: dict[str, Any], lang: str) -> dict[str, Any]:

@@ -136,7 +136,12 @@ WORDS: dict[str, tuple[str, str]] = {
                              "Not applicable to any order: {rules}."),
     "orders_n": ("{n} commandes", "{n} orders"),
     "orders_one": ("{n} commande", "{n} order"),
-    # plural status names, for counts ("4 non conformes")
+    # status names for counts, singular and plural ("1 non conforme", "4 non conformes"; "1 failing", not "1 fail")
+    "sg_pass": ("conforme", "passing"),
+    "sg_fail": ("non conforme", "failing"),
+    "sg_insufficient_data": ("données insuffisantes", "insufficient data"),
+    "sg_waived": ("dérogation", "waived"),
+    "sg_not_applicable": ("sans objet", "not applicable"),
     "pl_pass": ("conformes", "passing"),
     "pl_fail": ("non conformes", "failing"),
     "pl_insufficient_data": ("données insuffisantes", "insufficient data"),
