@@ -28,11 +28,12 @@ MAIN_HELP = help_text(
     "Contrôle des achats publics au regard du plan « Relance et Renouveau » de la Métropole "
     "Aix-Marseille-Provence et du droit de la commande publique.\n\n"
     "Rapports et messages en français, en anglais avec --lang en. Cette aide suit la langue du système "
-    "(LC_ALL, LC_MESSAGES, LANG) ; PROCUREMENT_LANG=fr ou en la fixe.",
+    "(LC_ALL, LC_MESSAGES, LANG) ; PROCUREMENT_LANG=fr ou en la fixe, de même que --lang donné avec --help.",
     "Checks public procurement against the “Relance et Renouveau” plan of the Aix-Marseille-Provence "
     "Métropole and French public procurement law.\n\n"
     "Reports and messages are in French, in English with --lang en. This help follows the system's "
-    "language (LC_ALL, LC_MESSAGES, LANG); PROCUREMENT_LANG=fr or en sets it.",
+    "language (LC_ALL, LC_MESSAGES, LANG); PROCUREMENT_LANG=fr or en sets it, and so does --lang given with "
+    "--help.",
     (
         "procurement score commandes.xlsx --out rapports/",
         "procurement template consultation.xlsx",

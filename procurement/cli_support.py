@@ -4,9 +4,10 @@ A user who presses Ctrl-C, whose disk fills up, or whose file is refused gets on
 non-zero status, never a Python traceback. Outputs are written atomically (`write/safe.py`), so an
 interrupted run leaves the previous complete files, or none.
 
-`--help` speaks the user's language: French by default, English when PROCUREMENT_LANG=en or when the
-locale (LC_ALL, LC_MESSAGES, LANG) is English. Only the help follows the locale: reports and messages
-stay French unless `--lang en` is given, whatever the locale.
+`--help` speaks the user's language: French by default, English with `--lang en` on the command line
+(`procurement rules --lang en --help`), else when PROCUREMENT_LANG=en or the locale (LC_ALL, LC_MESSAGES,
+LANG) is English. Only the help follows the locale: reports and messages stay French unless `--lang en`
+is given, whatever the locale.
 """
 
 from __future__ import annotations
@@ -28,12 +29,32 @@ HELP_LANGS = ("fr", "en")
 _FRENCH_SPACE = re.compile(r"(?<=«) | (?=[:;!?»])")  # spaces a line must not break at, in French
 
 
-def help_lang() -> str:
+def asked_lang(argv: list[str]) -> str | None:
+    """The language a command line asks for (`--lang en`, `--lang=fr`; the last one), None without one.
+
+    Why read before click parses: help texts are made when the CLI modules are imported (click prints a
+    command's help as it was declared), so `procurement rules --lang en --help` printed French help on a
+    French system, the --lang given beside --help being parsed too late to count."""
+    found = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        value = argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else arg[7:] if arg.startswith("--lang=") else ""
+        if value.strip().lower() in HELP_LANGS:
+            found = value.strip().lower()
+    return found
+
+
+def help_lang(argv: list[str] | None = None) -> str:
     """The language of `--help`: "en" or "fr".
 
-    PROCUREMENT_LANG when set to fr or en; otherwise "en" when the first of LC_ALL, LC_MESSAGES, LANG that
-    is set (not empty) starts with "en" (en_GB.UTF-8, en_US...); otherwise "fr".
+    The command line's `--lang` (`argv`, by default this process's arguments); otherwise PROCUREMENT_LANG
+    when set to fr or en; otherwise "en" when the first of LC_ALL, LC_MESSAGES, LANG that is set (not empty)
+    starts with "en" (en_GB.UTF-8, en_US...); otherwise "fr".
     """
+    asked = asked_lang(sys.argv[1:] if argv is None else argv)
+    if asked is not None:
+        return asked
     forced = os.environ.get("PROCUREMENT_LANG", "").strip().lower()
     if forced in HELP_LANGS:
         return forced

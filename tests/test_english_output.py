@@ -327,3 +327,36 @@ def test_summary_counts_statuses_with_a_noun_for_one_and_many():
     assert status_text(1, "waived", "en") == "1 waived" and status_text(1, "not_applicable", "en") == "1 not applicable"
     assert [status_text(n, "fail", "fr") for n in (1, 4)] == ["1 non conforme", "4 non conformes"]
     assert [status_text(n, "waived", "fr") for n in (1, 4)] == ["1 dérogation", "4 dérogations"]
+
+
+# ---- 11. --lang given with --help chooses the help's language -----------------------------------------
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["rules", "--lang", "en", "--help"], "en"),
+    (["score", "--lang=en", "--help"], "en"),
+    (["rules", "--lang", "fr", "explain", "--help"], "fr"),
+    (["score", "x.csv", "--help"], None),
+    (["score", "--lang", "de"], None),
+    (["score", "--", "--lang", "en"], None),  # after --, a file's name
+])
+def test_the_command_line_lang_is_read_before_click_parses(argv, expected):
+    from procurement.cli_support import asked_lang, help_lang
+
+    assert asked_lang(argv) == expected
+    if expected:
+        assert help_lang(argv) == expected
+
+
+@pytest.mark.parametrize("args", [["rules", "--lang", "en", "--help"], ["score", "--lang", "en", "--help"]])
+def test_help_follows_lang_given_with_it_on_a_french_system(args):
+    import subprocess
+    import sys
+
+    env = {"PATH": "/usr/bin:/bin", "LANG": "fr_FR.UTF-8"}
+    out = subprocess.run([sys.executable, "-m", "procurement", *args], cwd=ROOT, env=env, capture_output=True,
+                         text=True, encoding="utf-8", timeout=60, check=True).stdout
+    assert "Example" in out and "Exemple" not in out
+    french = subprocess.run([sys.executable, "-m", "procurement", *args[:1], "--help"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, encoding="utf-8", timeout=60, check=True).stdout
+    assert "Exemple" in french
