@@ -525,6 +525,21 @@ def test_markers_mq_cdl_inx_in_a_built_table(tmp_path):
     assert [w.field for w in record.warnings if w.code == "invalid_in_source"] == ["id", "cpv"]
 
 
+def test_nc_ids_of_one_buyer_stay_separate_contracts(tmp_path):
+    """An id « NC » names no contract: two « NC » contracts of a buyer are two orders, told apart by their
+    date and object, while the rows of one of them (two titulaires) still make one order."""
+    header = "id;acheteur.id;codeCPV;montant;objet;dateNotification;titulaire_id_1;titulaire_typeIdentifiant_1\n"
+    rows = ["NC;21130055300016;45210000;1000;Voirie A;2024-03-01;44306184100047;SIRET",
+            "NC;21130055300016;45210000;1000;Voirie A;2024-03-01;55210055400013;SIRET",
+            "NC;21130055300016;30197630;250;Papier;2024-05-02;44306184100047;SIRET",
+            "2024-7;21130055300016;30197630;90;Encre;2024-05-02;44306184100047;SIRET",
+            "2024-7;21130055300016;30197630;90;Encre;2024-05-02;55210055400013;SIRET"]
+    records, info = read_csv(write(tmp_path, "nc.csv", header + "\n".join(rows) + "\n"))
+    assert [(values(r)["id"], values(r)["object"], len(r.source.merged_rows)) for r in records] == [
+        ("NC", "Voirie A", 1), ("NC", "Papier", 0), ("2024-7", "Encre", 1)]
+    assert balance(records, info) and info.rows_read == 5
+
+
 def test_tabular_refuses_a_table_without_decp_columns(tmp_path):
     path = write(tmp_path, "plain.csv", "Identifiant;Objet;Montant HT\n1;Papier;12,50\n")
     with pytest.raises(InputError) as err:

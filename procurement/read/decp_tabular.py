@@ -3,8 +3,8 @@ MQ/CDL/INX markers, list values as Python reprs), the decp-table-schema CSV, and
 that use the DECP column names (Région Bretagne's pipe-separated 'rendu compte').
 
 These tables have one row per (contract × titulaire × version): a contract with 14 co-contractors and 18
-modifications is 252 rows. Rows are grouped by `uid`, else by (acheteur id, id), into ONE order:
-
+modifications is 252 rows. Rows are grouped by `uid`, else by (acheteur id, id) — and the notification date
+and object when the id is a marker (« NC »), lest all such contracts of a buyer become one —, into ONE order:
 * the current version is the rows with `donneesActuelles` true, else the highest modification id, else
   the latest notification date; its first row gives the cells and its first titulaire the supplier; the
   other titulaires of that version are listed in a "co_contractors" warning;
@@ -246,8 +246,9 @@ class DecpTabularReader:
             uid, ident, buyer = value(row, col("@uid")), value(row, f("id")), value(row, f("buyer_siret"))
             if not is_blank(uid):
                 key: tuple = ("uid", str(uid).strip())
-            elif not is_blank(ident):
-                key = ("id", str(buyer or "").strip(), str(ident).strip())
+            elif not is_blank(ident):  # an id « NC » is no contract's: its date and object tell contracts apart
+                key = ("id", str(buyer or "").strip(), str(ident).strip(), *([str(value(row, f(n))).strip()
+                       for n in ("notification_date", "object")] if not_given(ident) else ()))
             else:
                 key = ("row", number)
             mod = value(row, col("@mod_id"))
@@ -298,8 +299,7 @@ def _order(g: _Group, layout: _Layout, file: str) -> RawRecord:
     def label(c: int, number: int) -> str:
         return f"{layout.letters[c]}{number if grouped else ''} ({layout.headers[c]})"
 
-    def at(c: int | None, number: int, row: tuple, field: str | None = None, flag: bool = True
-           ) -> Cell | None:
+    def at(c: int | None, number: int, row: tuple, field: str | None = None, flag: bool = True) -> Cell | None:
         """The cell of a column in a row, markers read; an INX value is kept and flagged."""
         if c is None or c >= len(row):
             return None
