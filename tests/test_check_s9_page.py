@@ -75,7 +75,8 @@ def test_sentences_plurals_and_dates(pages):
 def test_the_english_page_names_the_workbooks_own_sheet_and_spaces_as_english_does(pages):
     _data, html = pages["en"]
     text = " ".join(_raw_text(html).split())
-    assert "Fill them in on the 'Consultation' sheet" in text and "'Tender' sheet" not in text
+    assert "Fill them in on the \u201cConsultation\u201d sheet" in text and "Tender\u201d sheet" not in text
+    assert "'" + "Consultation' sheet" not in text  # English quotes as the other English pages: “ ”
     bad = [t for t in _nodes(html) if re.search(r"\d[ \u00a0\u202f]%|[ \u00a0\u202f][:;](\s|$)", t)]
     assert bad == [], bad[:10]
     assert "that is 60%" in text  # validate.py's "that is 60 %" (a French space) is respaced on the page
