@@ -258,8 +258,9 @@ def _cpv_hint(seven: str, fr: str, en: str, cpv_known: Callable[[str], bool]) ->
     guess = seven + "0"
     if len(seven) != 7 or not seven.isdigit() or not cpv_known(guess):
         return fr, en
-    named = f"{guess} ({cpv_label(guess)})" if cpv_label(guess) else guess
-    return f"{fr.rstrip('.')} ; peut-être {named} ?", f"{en.rstrip('.')}; perhaps {named}?"
+    label = cpv_label(guess)  # the nomenclature's labels are French: English says so
+    named_fr, named_en = (f"{guess} ({label})", f"{guess} ({label}, in French)") if label else (guess, guess)
+    return f"{fr.rstrip('.')} ; peut-être {named_fr} ?", f"{en.rstrip('.')}; perhaps {named_en}?"
 
 
 def _reject_all(record: RawRecord, errors: list[tuple[parse.ParseError, str, Any]]) -> Rejection:

@@ -187,7 +187,8 @@ def test_a_seven_digit_cpv_that_did_not_lose_a_zero_is_set_aside_with_a_suggesti
     (w,) = _warnings(order, "cpv_short")
     assert w.field == "cpv" and w.value == str(value)
     assert w.message_fr.endswith("corrigez le code ; peut-être 45112500 (Travaux de terrassement) ? (valeur ignorée)")
-    assert w.message_en.endswith("correct the code; perhaps 45112500 (Travaux de terrassement)? (value ignored)")
+    assert w.message_en.endswith(
+        "correct the code; perhaps 45112500 (Travaux de terrassement, in French)? (value ignored)")
 
 
 def test_a_seven_digit_cpv_with_no_likely_reading_gets_no_suggestion():
