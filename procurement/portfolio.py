@@ -17,17 +17,18 @@ Levels (one finding per group and level crossed):
     eu              the EU thresholds: a formalised procedure above them; light = no publicity, MAPA or
                     unknown. Social and other specific services (R2123-1 3°), which may be passed as a
                     MAPA whatever their value, are left out of this level.
-The 90,000 € threshold of MAPA publicity in the BOAMP (R2131-12) is not a level: the data does not say
-whether a MAPA was advertised there, so every pair of MAPAs above it would be flagged for nothing.
+The 90,000 € threshold of MAPA publicity in the BOAMP (R2131-12) is not a level: the data does not say whether a
+MAPA was advertised there, so every pair of MAPAs above it would be flagged for nothing.
 
-Not counted: bids (nature `offre`), call-offs of a framework agreement (`marche_subsequent`, or any
-order with a `framework_id`): the framework was competed as a whole; concessions (another regime);
-orders without amount, CPV, type or date; and later copies of an order already counted (the first one
-read is kept), which are of two kinds:
+Not counted: bids (nature `offre`), call-offs of a framework agreement (`marche_subsequent`, or any order with a
+`framework_id`): the framework was competed as a whole; concessions (another regime); orders without amount,
+CPV, type or date; and later copies of an order already counted (the first one read is kept), of two kinds:
     same order      the same buyer (SIRET, else name, as the duplicate-id warning) and id, with the same
-                    amount and date, whatever the supplier says: one order read twice (a file scored
-                    twice, an export and its correction). The same id with another amount or date is
-                    counted: lines of one purchase order, or an id used as a placeholder ("NC").
+                    amount at notification (the initial amount of an amended contract) and date, whatever
+                    the supplier says: one order read twice (a file scored twice, an export and its
+                    correction, a contract published again with an amendment: procurement.scorer.copy_key,
+                    the summary's copies). The same id with another amount or date is counted: lines of one
+                    purchase order, or an id used as a placeholder ("NC").
     same contract   another id, but the same supplier (known), amount and date, when both are
                     publications of contracts: a frequent DECP duplicate (one contract arriving through
                     PES, AIFE and the buyer's platform, ../shared/notes/decp-format.md §8), not a split.
@@ -38,14 +39,12 @@ read is kept), which are of two kinds:
                     day under three numbers are three orders (the textbook split), and so are the rows of
                     a finance export that does not say their nature.
 Copies set aside are never silent: each finding lists those of its level in `duplicates` and names
-them in its message; their pages carry the finding when they share the kept order's id
-(procurement.store.Members).
+them in its message; a copy of the same order carries the finding (procurement.store.Members).
 
-A finding is a *risk to review*, not a breach: homogeneity is a judgement (a CPV class is a proxy), the
-legal buyer may have autonomous functional units (R2121-2), and orders may be call-offs of a framework
-the file does not say. Grouping by SIREN treats all the services of the Métropole as one buyer, which
-is what R2121-1 does; without a SIRET the buyer's name (a direction, a service) is used, which is finer
-and so misses splits across services.
+A finding is a *risk to review*, not a breach: homogeneity is a judgement (a CPV class is a proxy), the legal
+buyer may have autonomous functional units (R2121-2), orders may be call-offs of a framework the file omits.
+Grouping by SIREN treats all the services of the Métropole as one buyer, which is what R2121-1 does; without a
+SIRET the buyer's name (a direction, a service) is used, which is finer and so misses splits across services.
 
 Thresholds (the levels' amounts by date, with their sources): procurement/portfolio_thresholds.py.
 
@@ -238,10 +237,13 @@ class _Group:
 
     def add(self, position: int, order: Any, supplier: int, amount: float, day: dt.date) -> None:
         # Exact, since neither strings nor a random seed enter these hashes: reproducible from run to run.
+        # The amount at notification: a contract published again with an amendment is the same contract.
         ordinal = (getattr(order, "notification_date", None) or day).toordinal()
+        initial = getattr(order, "threshold_amount", None)
+        copy = amount if initial is None else float(initial)
         self.positions.append(position)
-        self.orders.append(hash((_same_order(order), amount, ordinal, 0)))
-        self.contracts.append(hash((supplier, amount, ordinal)))
+        self.orders.append(hash((_same_order(order), copy, ordinal, 0)))
+        self.contracts.append(hash((supplier, copy, ordinal)))
         self.flags.append((supplier >= 0) * _SUPPLIED | _published(order) * _PUBLISHED)
 
     def settle(self) -> None:
@@ -303,7 +305,7 @@ class PortfolioFacts:
     and to send between processes, where the Order itself is neither."""
 
     _READ = ("amount", "buyer_name", "buyer_siret", "contract_type", "cpv", "framework_id", "id", "launch_date",
-             "nature", "notification_date", "procedure", "supplier_name", "supplier_siret")
+             "nature", "notification_date", "procedure", "supplier_name", "supplier_siret", "threshold_amount")
     __slots__ = (*_READ, "published", "same_order", "source")
 
     def __init__(self, order: Any):

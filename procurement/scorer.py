@@ -104,12 +104,15 @@ DUPLICATE_ORDER = "duplicate_order"  # the warning on a copy of an order (`copy_
 
 def copy_key(order: Order, key: int) -> int:
     """A digest of (buyer, id, amount, date): two rows with the same one are one order read twice (a file
-    exported twice, overlapping extracts), counted once by the summary (`procurement.aggregate`). The date
-    is the notification's, else the launch's, and the amount the same as RISK-02 compares (its "same
-    order", procurement.portfolio), so that both set aside the same copies. The same id with another
-    amount or date is another order: lines of one purchase order, an id reused or left as a placeholder.
-    Exact: no string, no None (hash(None) varies between processes before Python 3.12)."""
-    amount, day = order.amount, order.notification_date or order.launch_date
+    exported twice, overlapping extracts, a DECP contract published again with an amendment), counted once
+    by the summary (`procurement.aggregate`). The amount is the one at notification (`threshold_amount`:
+    the initial amount, else the amount), the date the notification's, else the launch's: what RISK-02
+    compares (its "same order", procurement.portfolio), so that both set aside the same copies. The same
+    id with another amount or date is another order: lines of one purchase order, an id reused or left as
+    a placeholder. Exact: no string, no None (hash(None) varies between processes before Python 3.12)."""
+    amount, day = order.threshold_amount, order.notification_date or order.launch_date
+    if amount is None:
+        amount = order.amount
     return hash((key, amount is None, amount or 0.0, day.toordinal() if day else 0))
 
 

@@ -25,19 +25,21 @@ from procurement.spool import Spool
 from procurement.waivers import WaiverIndex, apply_waivers
 
 _MANY = 32  # entries under one digest from which `Members.of` keeps its answer
+_MASK = 0xFFFFFFFFFFFFFFFF  # a copy digest (a signed hash) as the unsigned number the arrays hold
 
 
 class Members:
-    """Which RISK-02 groups concern an order: those listing it or another copy of it (the same id at the
-    same buyer: a contract published twice is counted once in its group, and both copies are told).
-    An order of another buyer with the same id is not concerned: DECP ids ("2024-001") are unique per
-    buyer only. Three flat arrays sorted by the (buyer, id) digest the ledger keeps for every order,
-    about 24 bytes per order listed, where a dict of ids to lists of groups took 130 (64 MB at a million
-    orders); a digest found is confirmed on the id itself."""
+    """Which RISK-02 groups concern an order: those listing it or a copy of it (the same buyer, id, amount
+    and date, `procurement.scorer.copy_key`: a contract published twice is counted once in its group, and
+    both copies are told). Another order under the same id (another amount or date: a line of the same
+    purchase order, a placeholder id « NC ») is not concerned, nor an order of another buyer with the same
+    id: DECP ids ("2024-001") are unique per buyer only. Three flat arrays sorted by the copy digest the
+    ledger keeps for every order, about 24 bytes per order listed, where a dict of ids to lists of groups
+    took 130 (64 MB at a million orders); a digest found is confirmed on the id itself."""
 
     def __init__(self, groups: list[Any], ledger: Any):
-        keys = ledger.keys
-        packed = sorted((keys[p] << 96) | (g << 64) | p for g, group in enumerate(groups)
+        copies = ledger.copies
+        packed = sorted(((copies[p] & _MASK) << 96) | (g << 64) | p for g, group in enumerate(groups)
                         for p in group.order_ids.positions)
         self.digests = array("Q", (e >> 96 for e in packed))
         self.group_of = array("Q", ((e >> 64) & 0xFFFFFFFF for e in packed))
@@ -51,9 +53,9 @@ class Members:
     def of(self, position: int, order_id: str) -> list[Any]:
         """The groups concerning the order at `position`, each once (a group listing several copies of
         it is one verdict, not one per copy), in the order of the run's groups. An id many orders share
-        (a placeholder such as "NC" in every row) is answered once: its copies would otherwise each go
-        through all the others, the square of their number."""
-        digest = self.ledger.keys[position]
+        (a file read many times over) is answered once: its copies would otherwise each go through all
+        the others, the square of their number."""
+        digest = self.ledger.copies[position] & _MASK
         k = bisect_left(self.digests, digest)
         end = bisect_left(self.digests, digest + 1) if digest < 0xFFFFFFFFFFFFFFFF else len(self.digests)
         if end - k > _MANY:

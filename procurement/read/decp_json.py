@@ -324,7 +324,7 @@ def _record(rec: dict, base: str, source: Source, concession: bool,
     if looks_like_test(rec.get("objet")):
         warnings.append(warning("test_record", field="object", column=f"{base}.objet", value=rec["objet"],
                                 objet=rec["objet"]))
-    if "id" in cells:
+    if "id" in cells and not not_given(cells["id"].value):  # « NC » is no contract's id: placeholder_id says so
         key = (concession, re.sub(r"\D", "", str(cells.get("buyer_siret", Cell("", "")).value)),
                str(cells["id"].value).strip())
         if key in seen:

@@ -15,8 +15,8 @@ and object when the id is a marker (« NC »), lest all such contracts of a buye
   rejected rows, where an order's Source has `row` = the first row of its group and `merged_rows` = the
   others; then every column label names its row ("F7 (montant)"): a value may come from another row.
 
-Markers: "MQ" (missing) and "CDL" (conditional, empty) are blanks, but an amount's is passed on (the validator says
-the amount is not given, as for "NC"); "INX <value>" is <value> with an "invalid_in_source" warning; in a
+Markers: "MQ" (missing) and "CDL" (conditional, empty) are blanks, but an amount's or an id's is passed on (the
+validator says it is not given, as for "NC"); "INX <value>" is <value> with an "invalid_in_source" warning; in a
 modification column any marker ("NC" too), a placeholder amount or a duration of 0 months or less leaves the earlier
 value, and an idAccordCadre marker or "Sans objet" is no framework. The Ministry's `idTitulaireModification` (2022)
 and `titulairesModification` (2019, a list in one cell) replace the titulaires, as a modification's `titulaires`
@@ -76,12 +76,12 @@ _MAX_VALUES = 5
 _INITIAL_FIELDS = ("notification_date", "publication_date")
 
 
-def _clean(value: object, amount: bool = False) -> tuple[object, bool]:
-    """(value with the Ministry's markers read, flagged INX?): MQ/CDL -> None (kept for an amount), 'INX x' -> 'x'."""
+def _clean(value: object, kept: bool = False) -> tuple[object, bool]:
+    """(value, INX?) with the Ministry's markers read: MQ/CDL -> None (`kept` for an amount, an id), 'INX x' -> 'x'."""
     if isinstance(value, str) and value[:1] in _MARKER_START:
         s = value.strip()
         if s in ("MQ", "CDL"):
-            return s if amount else None, False
+            return s if kept else None, False
         if s.startswith("INX "):
             return s[4:].strip(), True
     return value, False
@@ -234,8 +234,8 @@ class DecpTabularReader:
         f = layout.fields.get
         blank = 0
 
-        def value(row: tuple, c: int | None) -> object:
-            return _clean(row[c])[0] if c is not None and c < len(row) else None
+        def value(row: tuple, c: int | None, kept: bool = False) -> object:
+            return _clean(row[c], kept)[0] if c is not None and c < len(row) else None
 
         for number, row, _hidden in chain(head, rows):
             if not "".join(row).strip():
@@ -243,7 +243,7 @@ class DecpTabularReader:
                 continue
             row = tuple(row)  # tuples of str leave the garbage collector alone: grouping stays linear
             info.rows_read += 1
-            uid, ident, buyer = value(row, col("@uid")), value(row, f("id")), value(row, f("buyer_siret"))
+            uid, ident, buyer = value(row, col("@uid")), value(row, f("id"), True), value(row, f("buyer_siret"))
             if not is_blank(uid):
                 key: tuple = ("uid", str(uid).strip())
             elif not is_blank(ident):  # an id « NC » is no contract's: its date and object tell contracts apart
@@ -303,7 +303,7 @@ def _order(g: _Group, layout: _Layout, file: str) -> RawRecord:
         """The cell of a column in a row, markers read; an INX value is kept and flagged."""
         if c is None or c >= len(row):
             return None
-        v, inx = _clean(row[c], field in ("amount", "initial_amount"))
+        v, inx = _clean(row[c], field in ("amount", "initial_amount", "id"))
         if is_blank(v):
             return None
         cell = (FractionCell if field in ("origin_france", "origin_eu") else Cell)(label(c, number), v)

@@ -121,14 +121,14 @@ WORDS: dict[str, tuple[str, str]] = {
                          "évaluées et figurent dans la liste des commandes, avec l'avertissement « copie de la "
                          "commande ».",
                          "{n} duplicate rows ({amount}) are not counted in this table: same buyer, id, amount "
-                         "and dates as a row read before them. They are still scored and listed among the "
+                         "and date as a row read before them. They are still scored and listed among the "
                          "orders, with the warning “copy of the order”."),
     "rules_duplicates_one": ("1 ligne en double ({amount}) n'est pas comptée dans ce tableau : mêmes acheteur, "
                              "identifiant, montant et date qu'une ligne lue avant elle. Elle reste évaluée et "
                              "figure dans la liste des commandes, avec l'avertissement « copie de la commande "
                              "».",
                              "1 duplicate row ({amount}) is not counted in this table: same buyer, id, amount "
-                             "and dates as a row read before it. It is still scored and listed among the "
+                             "and date as a row read before it. It is still scored and listed among the "
                              "orders, with the warning “copy of the order”."),
     "pass_share": ("Part conforme (marchés)", "Share passing (contracts)"),
     "pass_amount_share": ("Part conforme (montant)", "Share passing (amount)"),
