@@ -184,6 +184,7 @@ def compare(old: RunSummary, new: RunSummary) -> dict[str, Any]:
                             "verdicts": verdicts, "scores": scores,
                             "data": [] if before.data != after.data else None, "key": key})
     _fill_data(old, new, changed)
+    changed = [c for c in changed if c["verdicts"] or c["scores"] or c["data"] is not None]
     common = sum(1 for k in new.orders if k in old.orders)
     return {
         "old": old_meta,
@@ -226,7 +227,9 @@ def _fill_data(old: RunSummary, new: RunSummary, changed: list[dict[str, Any]]) 
         if c["data_detailed"]:
             a, b = before[key], after[key]
             c["data"] = [{"field": f, "before": a.get(f), "after": b.get(f)}
-                         for f in dict.fromkeys([*b, *a]) if a.get(f) != b.get(f)]
+                         for f in dict.fromkeys([*b, *a]) if a.get(f) != b.get(f)] or None
+            if c["data"] is None:  # digests apart, values equal (1 and 1.0 of an older run): no change
+                del c["data_detailed"]
 
 
 def _aggregate(old: RunSummary, new: RunSummary, rules: list[str]) -> dict[str, Any]:

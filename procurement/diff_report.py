@@ -6,6 +6,7 @@ and so that the page's view model (everything formatted) is the one place that s
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -99,15 +100,24 @@ def _num(value: float | None, lang: str, signed: bool = False) -> str:
 def _value(field: str, value: Any, lang: str) -> str:
     """A field's value as the pages show it: numbers in the language's format, codes by their label."""
     from procurement import i18n
+    from procurement.fields import FIELDS_BY_NAME, Kind
     from procurement.rulebook.render import choice_text
 
     if value is None or value == [] or value == "":
         return "—"
     if isinstance(value, bool):
         return _w(lang)["yes" if value else "no"]
+    kind = getattr(FIELDS_BY_NAME.get(field), "kind", None)
     if isinstance(value, int | float):
-        decimals = 0 if float(value).is_integer() else min(len(repr(float(value)).split(".")[1]), 6)
+        if kind is Kind.MONEY:
+            return i18n.fmt_money(float(value), lang)
+        decimals = len(f"{float(value):.6f}".rstrip("0").split(".")[1])  # 1e-05 has 5, 12.5 has 1
         return i18n.fmt_number(value, lang, decimals)
+    if kind is Kind.DATE and isinstance(value, str):
+        try:
+            return i18n.fmt_date(dt.date.fromisoformat(value), lang)
+        except ValueError:
+            pass
     if isinstance(value, list):
         return ", ".join(_value(field, v, lang) for v in value)
     return shorten(choice_text(field, str(value), lang), 60)
@@ -244,7 +254,9 @@ def view_model(result: dict[str, Any], lang: str = "fr") -> dict[str, Any]:
                 for r in rows[:DETAIL_LIMIT]]
 
     changed = []
-    for c in orders["changed"][:DETAIL_LIMIT]:
+    # Verdict and score changes first: a change of a derived field in every order (new reference data)
+    # must not push them off the page.
+    for c in sorted(orders["changed"], key=lambda c: not (c["verdicts"] or c["scores"]))[:DETAIL_LIMIT]:
         changed.append({
             "id": c["id"], "label": c["label"], "where": c["where"],
             "verdicts": [{"rule": v["rule"], "before": _status(v["before"], lang),

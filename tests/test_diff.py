@@ -309,13 +309,13 @@ def test_a_data_change_that_moves_no_verdict_is_listed_field_by_field(tmp_path):
     assert (orders["orders_with_data_changes"], orders["data_changes_only"]) == (1, 1)
     text = summary_text(result, "fr")
     assert "Données : 1 commande(s) aux données modifiées, dont 1 sans verdict ni score changé" in text
-    assert "1 Montant HT : 12\u202f500 → 12\u202f750,5" in text.replace("\u00a0", "\u202f")
+    assert "1 Montant HT : 12\u202f500,00\u202f€ → 12\u202f750,50\u202f€" in text
     assert "Accord-cadre" in text and "— → Provence Enrobés" in text
     en = summary_text(result, "en")
     assert "Data: 1 order(s) whose data changed, 1 of them with no verdict or score change" in en
     from procurement.diff import render_html
     page = render_html(result, "en")
-    assert "12,750.5" in page and "Framework agreement" in page
+    assert "€12,750.50" in page and "Framework agreement" in page
 
 
 def test_identical_data_is_no_data_change(tmp_path):
@@ -335,3 +335,33 @@ def test_data_changes_past_the_limit_are_counted_not_read_again(tmp_path, monkey
     detailed = [c["data_detailed"] for c in result["orders"]["changed"]]
     assert detailed == [True, False, False] and result["orders"]["orders_with_data_changes"] == 3
     assert "champs non relus" in summary_text(result, "fr")
+
+
+def test_values_are_shown_as_the_pages_show_them():
+    from procurement.diff_report import _value
+
+    assert _value("supplier_distance_km", 1e-05, "fr") == "0,00001"  # repr "1e-05" has no decimal point
+    assert _value("supplier_distance_km", 12.5, "en") == "12.5"
+    assert _value("notification_date", "2025-01-13", "fr") == "13/01/2025"
+    assert _value("in_amp", True, "fr") == "oui" and _value("amount", None, "fr") == "—"
+
+
+def test_verdict_changes_come_first_on_the_page(tmp_path, monkeypatch):
+    """A data change in every order (new reference data) must not push verdict changes off the page."""
+    import procurement.diff_report as report
+
+    monkeypatch.setattr(report, "DETAIL_LIMIT", 2)
+    old = _results(tmp_path / "old", [_with_data(_order(str(i), "A", ENV_01="fail"), band="x") for i in range(4)])
+    new = _results(tmp_path / "new", [_with_data(_order(str(i), "A", ENV_01="pass" if i == 3 else "fail"), band="y")
+                                      for i in range(4)])
+    result = compare(load_run(old), load_run(new))
+    assert [c["id"] for c in result["orders"]["changed"]] == ["0", "1", "2", "3"]  # the JSON keeps file order
+    assert [o["id"] for o in report.view_model(result, "fr")["changed"]] == ["3", "0"]
+
+
+def test_equal_values_under_different_digests_are_no_change(tmp_path):
+    old = _results(tmp_path / "old", [_with_data(_order("1", "A", ENV_01="fail"), amount=1)])
+    new = _results(tmp_path / "new", [_with_data(_order("1", "A", ENV_01="fail"), amount=1.0)])
+    result = compare(load_run(old), load_run(new))
+    assert result["orders"]["changed"] == [] and result["orders"]["orders_with_data_changes"] == 0
+
