@@ -100,7 +100,7 @@ def notes(result: CheckResult, lang: str) -> list[str]:
     lines = [u.message(lang) for u in result.unread]
     for i, tender_id in result.unchecked.items():
         r = result.tender_run.rejected[i]
-        name = f" '{tender_id}'" if en and tender_id else f" « {tender_id} »" if tender_id else ""
+        name = f" “{tender_id}”" if en and tender_id else f" « {tender_id} »" if tender_id else ""
         where = f"{r.source.sheet}, {'row' if en else 'ligne'} {r.source.row}"
         lines.append(f"Warning: tender{name} ({where}) not checked, its row was rejected: {r.message(lang)}" if en
                      else f"Attention : consultation{name} ({where}) non vérifiée, sa ligne a été rejetée : "

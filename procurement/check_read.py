@@ -51,7 +51,7 @@ def find_sheets(path: Path, heads: dict[str, list[tuple[object, ...]]] | None = 
         raise InputError(
             "check lit le classeur de « procurement template » (.xlsx), avec ses feuilles « Consultation » et "
             "« Offres »",
-            "check reads the workbook of 'procurement template' (.xlsx), with its 'Tender' and 'Bids' sheets",
+            "check reads the workbook of “procurement template” (.xlsx), with its “Tender” and “Bids” sheets",
             where=where,
         )
     if not path.is_file():
@@ -104,7 +104,7 @@ def _warning(code: str, fr: str, en: str, value: object = None, column: str | No
 def _quoted(ids: Iterable[str], lang: str, limit: int = 5) -> str:
     """Up to `limit` references, quoted and joined as a sentence says them ("« A », « B » ou « C »")."""
     items = list(ids)
-    shown = [f"« {i} »" if lang == "fr" else f"'{i}'" for i in items[:limit]]
+    shown = [f"« {i} »" if lang == "fr" else f"“{i}”" for i in items[:limit]]
     if len(items) > limit:
         return ", ".join(shown) + ", …"
     last = " ou " if lang == "fr" else " or "
@@ -122,7 +122,7 @@ def _unattached(given: str | None, tenders: Iterable[str], sheet: str, bid_sheet
             "unattached_bid",
             f"offre non rattachée : la feuille « {bid_sheet} » n'a pas de colonne « Consultation » ; ajoutez-la et "
             f"indiquez-y la consultation de chaque offre ({_quoted(ids, 'fr')})",
-            f"bid not attached: the '{bid_sheet}' sheet has no 'Tender' column; add it and give each bid its "
+            f"bid not attached: the “{bid_sheet}” sheet has no “Tender” column; add it and give each bid its "
             f"tender ({_quoted(ids, 'en')})")
     if given is None:
         return _warning(
@@ -135,13 +135,13 @@ def _unattached(given: str | None, tenders: Iterable[str], sheet: str, bid_sheet
     rows = ", ".join(str(r) for r in nameless)
     hint_fr = (f" ; vouliez-vous dire « {close[0]} » ?" if close else
                f" ; la consultation de la ligne {rows}, sans identifiant, a été rejetée" if rows else "")
-    hint_en = (f"; did you mean '{close[0]}'?" if close else
+    hint_en = (f"; did you mean “{close[0]}”?" if close else
                f"; the tender on row {rows}, without an identifier, was rejected" if rows else "")
     return _warning(
         "unattached_bid",
         f"offre non rattachée : consultation « {given} » (colonne {column or 'Consultation'}) introuvable dans la "
         f"feuille « {sheet} »{hint_fr}",
-        f"bid not attached: tender '{given}' (column {column or 'Tender'}) not found in the '{sheet}' sheet{hint_en}",
+        f"bid not attached: tender “{given}” (column {column or 'Tender'}) not found in the “{sheet}” sheet{hint_en}",
         given, column)
 
 
@@ -178,7 +178,7 @@ def _bid_records(records: Iterable[RawRecord | Rejection], tenders: dict[str, tu
             if len(same) == 1:
                 record.warnings.append(_warning(
                     "tender_id_retyped", f"« {given} » lu comme la consultation « {same[0]} »",
-                    f"'{given}' read as the tender '{same[0]}'", given, where))
+                    f"“{given}” read as the tender “{same[0]}”", given, where))
                 given = same[0]
         if given is not None and given in tenders:
             tender_id: str | None = given
@@ -190,7 +190,7 @@ def _bid_records(records: Iterable[RawRecord | Rejection], tenders: dict[str, tu
                 "unattached_bid",
                 f"offre non rattachée : la consultation « {given} »{where_fr} a été rejetée ; corrigez-la "
                 "(voir les lignes rejetées) puis relancez la vérification",
-                f"bid not attached: tender '{given}'{where_en} was rejected; fix it (see the rejected rows) and "
+                f"bid not attached: tender “{given}”{where_en} was rejected; fix it (see the rejected rows) and "
                 "run the check again", given, where))
         elif only is not None:
             tender_id = only
@@ -201,7 +201,7 @@ def _bid_records(records: Iterable[RawRecord | Rejection], tenders: dict[str, tu
                     "unknown_tender",
                     f"consultation « {given} » absente de la feuille « {sheet} » : offre rattachée à la seule "
                     f"consultation, « {only} »",
-                    f"tender '{given}' not in the '{sheet}' sheet: bid attached to the only tender, '{only}'",
+                    f"tender “{given}” not in the “{sheet}” sheet: bid attached to the only tender, “{only}”",
                     given, where))
         else:
             tender_id = None
@@ -247,7 +247,7 @@ def _name_duplicates(orders: list[ScoredOrder], column: str | None) -> None:
                 code="duplicate_id", field="id", column=column, value=order.id,
                 message_fr=f"identifiant « {order.id} » déjà pris par la ligne {row} de la feuille « {sheet} » ; les "
                            "deux lignes sont évaluées, donnez à chacune son propre identifiant",
-                message_en=f"identifier '{order.id}' already used on row {row} of the '{sheet}' sheet; both rows are "
+                message_en=f"identifier “{order.id}” already used on row {row} of the “{sheet}” sheet; both rows are "
                            "scored, give each its own identifier"))
         order.warnings = tuple(kept)
 
@@ -299,7 +299,7 @@ def run_check(path: Path, rulebook: Any, *, fail_on: str = "legal", options: dic
         reasons_en = "; ".join(r.message("en") for r in rejected[:3])
         raise InputError(
             f"aucune consultation lisible dans la feuille « {tender_sheet} »" + (f" : {reasons}" if reasons else ""),
-            f"no readable tender in the '{tender_sheet}' sheet" + (f": {reasons_en}" if reasons_en else ""),
+            f"no readable tender in the “{tender_sheet}” sheet" + (f": {reasons_en}" if reasons_en else ""),
             where=str(path),
         )
     by_row = {(r.source.sheet, r.source.row): r for r in raw_tenders if isinstance(r, RawRecord)}

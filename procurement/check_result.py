@@ -38,13 +38,13 @@ class UnreadColumn:
     def message(self, lang: str) -> str:
         h, s, c = self.header, self.sheet, self.column
         if lang == "en":
-            where = f"sheet '{s}', column {c}"
+            where = f"sheet “{s}”, column {c}"
             if self.duplicate_of:
-                return (f"Column '{h}' repeated ({where}): only column {self.duplicate_of} is read; delete or "
+                return (f"Column “{h}” repeated ({where}): only column {self.duplicate_of} is read; delete or "
                         "rename one of them")
             if self.suggestion:
-                return f"Column '{h}' not recognised: rename it '{self.suggestion}' ({where}; its values are not read)"
-            return (f"Column '{h}' not recognised ({where}): its values are not read; give it a header of the "
+                return f"Column “{h}” not recognised: rename it “{self.suggestion}” ({where}; its values are not read)"
+            return (f"Column “{h}” not recognised ({where}): its values are not read; give it a header of the "
                     "template if it should be")
         where = f"feuille « {s} », colonne {c}"
         if self.duplicate_of:

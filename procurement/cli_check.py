@@ -26,8 +26,8 @@ CHECK_HELP = help_text(
     "constats sur la consultation) et check.json. L'attribution suit les seuls critères publiés : ces "
     "indicateurs éclairent l'acheteur.",
     "Check a tender and its bids before award (workbook of `procurement template`).\n\n"
-    "Reads the 'Consultation' sheet (legal obligations, risks, indicators of the tender) and the 'Offres' "
-    "sheet (indicators of each bid), or 'Tender' and 'Bids' in an English workbook. Writes to the --out "
+    "Reads the “Consultation” sheet (legal obligations, risks, indicators of the tender) and the “Offres” "
+    "sheet (indicators of each bid), or “Tender” and “Bids” in an English workbook. Writes to the --out "
     "directory check.html (the bids side by side per chantier, what each one lacks, the findings on the "
     "tender) and check.json. Award follows the published criteria only: these indicators inform the "
     "buyer.",

@@ -75,8 +75,8 @@ def test_an_english_workbook_gets_an_english_header_back(tmp_path):
 
     workbook = W.build(tmp_path / "c.xlsx", lang="en", edit=edit)
     result, _, html = W.check(workbook, tmp_path / "out", "--lang", "en")
-    assert "Column 'Bid price excl. VAT (EUR)' not recognised: rename it 'Amount excl. VAT'" in result.stderr
-    assert "Column 'Bid price excl. VAT (EUR)' not recognised: rename it 'Amount excl. VAT'" in _text(html)
+    assert "Column “Bid price excl. VAT (EUR)” not recognised: rename it “Amount excl. VAT”" in result.stderr
+    assert "Column “Bid price excl. VAT (EUR)” not recognised: rename it “Amount excl. VAT”" in _text(html)
 
 
 def test_missing_data_is_named_by_the_templates_header_and_its_cell(tmp_path):
