@@ -2,9 +2,10 @@
 
 Why: the duplicate-id warning needs, for a later copy of an id, where its first copy was read, and
 RISK-02 names the file and row of every order of a flagged group. Kept as a dict of digests to
-"file:row" strings, that cost about 140 bytes an order, 140 MB for a million; here it is 26 bytes
-(two digests, row, file number) and the id's own bytes, strings being made only for the orders a report
-names (copies of an id, RISK-02's groups).
+"file:row" strings, that cost about 140 bytes an order, 140 MB for a million; here it is 28 bytes
+(two digests, row, file number, where the id ends) and the id's own bytes, strings being made only for
+the orders a report names (copies of an id, RISK-02's groups). The row and the id's end take 4 bytes
+each, 8 only past 2**31 rows or 4 GiB of ids (`_grown`): 8 MB less at a million orders.
 
 Positions are the orders' indexes in the spool (`procurement.spool`), i.e. in input order.
 """
@@ -15,18 +16,28 @@ from array import array
 from itertools import islice
 
 
+def _grown(column: array, value: int, wider: str) -> array:
+    """`column` with `value` appended, copied into a column of the `wider` type first if it does not fit."""
+    try:
+        column.append(value)
+    except OverflowError:
+        column = array(wider, column)
+        column.append(value)
+    return column
+
+
 class Ledger:
     def __init__(self) -> None:
         self.keys = array("Q")  # digest of (buyer, id): ids are unique per buyer only (DECP)
         self.copies = array("q")  # digest of (buyer, id, amount, date): procurement.scorer.copy_key
-        self.rows = array("q")  # row in its file, -1 when the order has none (then `paths`)
+        self.rows = array("i")  # row in its file, -1 when the order has none (then `paths`)
         self.files = array("I")  # index into `names`
         self.names: list[str] = []
         self._name_pos: dict[str, int] = {}
         self.paths: dict[int, str | None] = {}  # position -> JSON path of an order read from JSON
         self.flagged: set[int] = set()  # positions the reader already warned of as a repeated id
         self._ids = bytearray()  # order ids, UTF-8, end to end (`id`)
-        self._id_ends = array("Q")
+        self._id_ends = array("I")
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -38,7 +49,7 @@ class Ledger:
         self.keys.append(key)
         self.copies.append(copy)
         self._ids += order_id.encode("utf-8", "surrogatepass")
-        self._id_ends.append(len(self._ids))
+        self._id_ends = _grown(self._id_ends, len(self._ids), "Q")
         file_pos = self._name_pos.get(file)
         if file_pos is None:
             file_pos = self._name_pos[file] = len(self.names)
@@ -48,7 +59,7 @@ class Ledger:
             self.rows.append(-1)
             self.paths[position] = path
         else:
-            self.rows.append(row)
+            self.rows = _grown(self.rows, row, "q")
         if flagged:
             self.flagged.add(position)
         return position

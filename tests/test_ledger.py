@@ -73,3 +73,16 @@ def test_a_row_its_reader_flagged_is_left_to_the_reader_unless_it_is_a_copy():
 
 def test_no_repeated_id_no_duplicates():
     assert _ledger([(1, 10, False), (2, 10, False)]).duplicates() == {}
+
+
+def test_columns_grow_past_four_bytes():
+    """Rows and the ids' ends take 4 bytes each until a value needs 8."""
+    ledger = Ledger()
+    ledger.add(1, 1, "a", "f.csv", 2, None, False)
+    assert (ledger.rows.itemsize, ledger._id_ends.itemsize) == (4, 4)
+    ledger.add(2, 2, "b", "f.csv", 2**40, None, False)
+    from procurement.ledger import _grown
+
+    ends = _grown(ledger._id_ends, 2**33, "Q")
+    assert ledger.rows.itemsize == 8 and ends.itemsize == 8 and list(ends) == [1, 2, 2**33]
+    assert ledger.location(1) == f"f.csv:{2**40}" and ledger.id(1) == "b" and ledger.location(0) == "f.csv:2"
