@@ -67,6 +67,7 @@ def test_xlsx_sample_rejections_are_explained(tmp_path):
     (kept,) = [o for o in doc["orders"] if o["source"]["row"] == 72]
     assert "impossible_date" in {w["code"] for w in kept["warnings"]}
     assert rows[225]["code"] == "missing_id"
+    assert rows[225]["column"] == "A (N° de commande)"  # the empty cell's column, for the buyer to fill in
     with (tmp_path / "rejected.csv").open(encoding="utf-8-sig", newline="") as fh:
         lines = list(csv.reader(fh, delimiter=";"))
     assert lines[0][:3] == ["fichier", "feuille", "ligne"]

@@ -64,6 +64,8 @@ def records_from_rows(
     has_id = "id" in header.columns.values()
     if not has_id:
         info.notes.append("no_id_column")
+    # An empty id cell is kept (value None) so that its rejection names the column (`missing_id`).
+    id_label = next((labels[c] for c, name in columns if name == "id"), None)
     original_headers = [(i, h) for i, h in enumerate(header.headers) if h]
     implied = _implied_place_type(header, labels)
     blank = 0
@@ -85,6 +87,8 @@ def records_from_rows(
             record.cells["place_type"] = implied
         if not has_id:
             record.cells["id"] = Cell("-", f"{sheet or 'L'}-{number}" if sheet else f"L{number}")
+        elif "id" not in record.cells and id_label is not None:
+            record.cells["id"] = Cell(id_label, None)
         record.original = {h: (cells[i] if i < width else None) for i, h in original_headers}
         if hidden:
             record.warnings.append(
