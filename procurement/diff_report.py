@@ -6,7 +6,6 @@ and so that the page's view model (everything formatted) is the one place that s
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +31,7 @@ WORDS = {
         "data": "Données", "data_line": "{n} commande(s) aux données modifiées, dont {only} sans verdict ni score "
                                         "changé", "no_data_change": "aucune donnée modifiée",
         "data_changes": "Données modifiées", "data_unread": "champs non relus (au-delà de {limit} commandes)",
-        "yes": "oui", "no": "non",
+
         "hidden": "{n} commande(s) de plus dans la sortie --json", "better": "meilleur", "worse": "moins bon",
         "other": "autre", "scores": "Scores", "provenance": "Provenance", "tool": "outil", "file": "fichier",
         "sha": "empreinte sha256", "rows": "lignes", "inputs_unchanged": "tous inchangés",
@@ -61,7 +60,7 @@ WORDS = {
         "data": "Data", "data_line": "{n} order(s) whose data changed, {only} of them with no verdict or score "
                                      "change", "no_data_change": "no data changed",
         "data_changes": "Data changed", "data_unread": "fields not read again (past {limit} orders)",
-        "yes": "yes", "no": "no",
+
         "hidden": "{n} more order(s) in the --json output", "better": "better", "worse": "worse",
         "other": "other", "scores": "Scores", "provenance": "Provenance", "tool": "tool", "file": "file",
         "sha": "sha256 digest", "rows": "rows", "inputs_unchanged": "all unchanged",
@@ -98,29 +97,22 @@ def _num(value: float | None, lang: str, signed: bool = False) -> str:
 
 
 def _value(field: str, value: Any, lang: str) -> str:
-    """A field's value as the pages show it: numbers in the language's format, codes by their label."""
+    """A field's value as the pages show it (`views.common.fmt_value`: money, dates, codes by their label),
+    but absence as "—" and a number with all its decimals: a change of 12.5 to 12.54 must show."""
     from procurement import i18n
     from procurement.fields import FIELDS_BY_NAME, Kind
-    from procurement.rulebook.render import choice_text
+    from procurement.views.common import fmt_value
 
     if value is None or value == [] or value == "":
         return "—"
-    if isinstance(value, bool):
-        return _w(lang)["yes" if value else "no"]
-    kind = getattr(FIELDS_BY_NAME.get(field), "kind", None)
-    if isinstance(value, int | float):
-        if kind is Kind.MONEY:
-            return i18n.fmt_money(float(value), lang)
-        decimals = len(f"{float(value):.6f}".rstrip("0").split(".")[1])  # 1e-05 has 5, 12.5 has 1
-        return i18n.fmt_number(value, lang, decimals)
-    if kind is Kind.DATE and isinstance(value, str):
-        try:
-            return i18n.fmt_date(dt.date.fromisoformat(value), lang)
-        except ValueError:
-            pass
     if isinstance(value, list):
         return ", ".join(_value(field, v, lang) for v in value)
-    return shorten(choice_text(field, str(value), lang), 60)
+    kind = getattr(FIELDS_BY_NAME.get(field), "kind", None)
+    if isinstance(value, int | float) and not isinstance(value, bool) and kind is not Kind.MONEY:
+        decimals = len(f"{float(value):.6f}".rstrip("0").split(".")[1])  # 1e-05 has 5, 12.5 has 1
+        return i18n.fmt_number(value, lang, decimals)
+    text = fmt_value(value, field, lang)
+    return shorten(text, 60) if isinstance(value, str) else text  # shorten() would break no-break spaces
 
 
 def data_lines(change: dict[str, Any], lang: str) -> list[str]:
