@@ -13,11 +13,11 @@ import pytest
 from click.testing import CliRunner
 
 from procurement.fields import FIELDS_BY_NAME
-from procurement.model import Order
-from procurement.pipeline import ScoredOrder, run
+from procurement.pipeline import run
 from procurement.rulebook import load_default
 from procurement.views.words import words
 from procurement.write.html_order import order_page_html
+from tests.test_views import _scored  # an order scored against a run's rulebook
 
 ROOT = Path(__file__).resolve().parents[1]
 NBSP = "\u00a0"
@@ -27,15 +27,6 @@ FRENCH_COLON = re.compile(r"[ \u00a0\u202f][:;](?=\s|$)")  # « : » or « ; » 
 @pytest.fixture(scope="module")
 def sample():
     return run([ROOT / "samples" / "commandes-2025.xlsx"], load_default(), options={"lang": "fr"})
-
-
-def _scored(run_, **values) -> ScoredOrder:
-    from procurement.engine import evaluate
-    from procurement.scoring import score_order
-
-    o = Order.model_validate({"source": {"file": "t.xlsx", "row": 3}, **values})
-    f = evaluate(o, run_.rulebook)
-    return ScoredOrder(o, f, score_order(f, run_.rulebook))
 
 
 def _text(html: str) -> str:
