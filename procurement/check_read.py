@@ -290,7 +290,7 @@ def run_check(path: Path, rulebook: Any, *, fail_on: str = "legal", options: dic
     raw_tenders = list(records)
     orders: list[ScoredOrder] = []
     rejected: list[Rejection] = []
-    process(raw_tenders, tender_book, {}, orders, rejected, directory, gain, waivers, today)
+    process(raw_tenders, tender_book, orders, rejected, directory, gain, waivers, today)
     _name_columns(rejected, columns[tender_sheet])
     tender_run = Run([info], orders, rejected, tender_book, used, stamp, directory, {}, waivers, today)
     check_balance(tender_run)
@@ -332,7 +332,7 @@ def run_check(path: Path, rulebook: Any, *, fail_on: str = "legal", options: dic
     bid_columns = columns[bid_sheet]
     nameless = tuple(rejected[i].source.row for i, code in unchecked.items() if code is None)
     process(_bid_records(records_b, tenders, tender_sheet, links, refused, taken, bid_columns.get("tender_id"),
-                         bid_sheet, nameless), bid_book, {}, bid_orders, bid_rejected, directory, gain, waivers, today)
+                         bid_sheet, nameless), bid_book, bid_orders, bid_rejected, directory, gain, waivers, today)
     _name_columns(bid_rejected, bid_columns)
     _name_duplicates(bid_orders, bid_columns.get("id"))
     bid_run = Run([info_b], bid_orders, bid_rejected, bid_book, used, stamp, directory, {}, waivers, today)

@@ -73,7 +73,7 @@ class Ledger:
         return None if row < 0 else row
 
     def location(self, position: int) -> str:
-        """`procurement.scorer.location` of the order: "file:row", or "file:path" without a row."""
+        """Where the order was read, as the duplicate warnings say it: "file:row", or "file:path" without a row."""
         row = self._row(position)
         return f"{self.names[self.files[position]]}:{row or self.paths.get(position)}"
 

@@ -23,7 +23,7 @@ from procurement.provenance import build_digests
 from procurement.read import choose_reader, read_file
 from procurement.read.base import InputInfo, RawRecord, ReadOptions
 from procurement.rulebook.book import STATUSES
-from procurement.scorer import DUPLICATE_ORDER, ChunkResult, Context, copy_key, location, order_key, score_record
+from procurement.scorer import DUPLICATE_ORDER, ChunkResult, Context, copy_key, order_key, score_record
 from procurement.spool import Spool
 from procurement.store import Members, OrderStore
 from procurement.waivers import apply_waivers, run_date
@@ -141,11 +141,14 @@ def dedupe_warning(order: Order, where: str, copy: bool = False) -> Order:
     return order.model_copy(update={"warnings": (*order.warnings, warning)})
 
 
-def process(records: Iterable[RawRecord | Rejection], rulebook: Any, seen: dict[Any, str],
-            orders: list[ScoredOrder], rejected: list[Rejection], directory: Any = None,
-            gain: dict[str, int] | None = None, waivers: Any = None, today: dt.date | None = None) -> None:
-    """Score records into `orders` and `rejected`, in memory: for small batches (a tender and its bids)."""
+def process(records: Iterable[RawRecord | Rejection], rulebook: Any, orders: list[ScoredOrder],
+            rejected: list[Rejection], directory: Any = None, gain: dict[str, int] | None = None,
+            waivers: Any = None, today: dt.date | None = None) -> None:
+    """Score records into `orders` and `rejected`, in memory: for small batches (a tender and its bids).
+    Repeated ids and copies are found as the streaming run finds them (`Ledger.duplicates`), and warned of
+    in the same words."""
     ctx = Context(rulebook, directory, waivers, today or run_date())
+    ledger, start = Ledger(), len(orders)
     for record in records:
         if isinstance(record, Rejection):
             rejected.append(record)
@@ -156,17 +159,13 @@ def process(records: Iterable[RawRecord | Rejection], rulebook: Any, seen: dict[
             continue
         order, _raw, findings, scores = result
         # Ids are unique per buyer only (DECP): two buyers may both have a contract "2025-001".
-        key = order_key(order)
-        first, original = seen.get(key), seen.get(("copy", copy_key(order, key)))
-        if first is None:
-            seen[key] = seen["copy", copy_key(order, key)] = location(order)
-        elif original is not None:
-            order = dedupe_warning(order, original, copy=True)
-        else:
-            seen["copy", copy_key(order, key)] = location(order)
-            if not any(w.code == "duplicate_id" for w in order.warnings):
-                order = dedupe_warning(order, first)
+        key, src = order_key(order), order.source
+        ledger.add(key, copy_key(order, key), order.id, src.file, src.row, src.path,
+                   any(w.code == "duplicate_id" for w in order.warnings))
         orders.append(ScoredOrder(order, findings, scores, record.original))
+    for position, (where, copy) in ledger.duplicates().items():
+        scored = orders[start + position]
+        scored.order = dedupe_warning(scored.order, where, copy)
 
 
 def _reported(records: Iterable[RawRecord | Rejection], info: InputInfo, name: str, progress: Any

@@ -144,10 +144,6 @@ def score_record(record: RawRecord, ctx: Context, gain: dict[str, int] | None = 
     return order, raw, findings, score_order(findings, rulebook)
 
 
-def location(order: Order) -> str:
-    return f"{order.source.file}:{order.source.row or order.source.path}"
-
-
 def score_chunk(records: list[RawRecord | Rejection], ctx: Context) -> ChunkResult:
     """Score a chunk for the streaming run; waiver matches are counted here and summed by the parent."""
     out = ChunkResult([])

@@ -342,7 +342,7 @@ def _memory_run(values: list[str]):
         records.append(RawRecord(source, cells, original={"Id": f"M-{i}", "Objet": value, "Fournisseur": value}))
     book = load_rulebook(default_rulebook_path())
     orders, rejected = [], []
-    process(records, book, {}, orders, rejected)
+    process(records, book, orders, rejected)
     info = InputInfo(path="memoire.csv", format="csv", rows_read=len(values))
     return Run([info], orders, rejected, book, {}, generated_at())
 

@@ -453,7 +453,7 @@ def test_every_sample_goes_through_the_pipeline(path):
     book = load_rulebook(default_rulebook_path())
     info = InputInfo(path=str(path), format="ocds")
     scored, rejected = [], []
-    process(OcdsReader().read(path, ReadOptions(), info), book, {}, scored, rejected)
+    process(OcdsReader().read(path, ReadOptions(), info), book, scored, rejected)
     assert info.rows_read == len(scored) + len(rejected)
     assert scored and all(s.findings for s in scored)
 

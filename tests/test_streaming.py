@@ -88,7 +88,7 @@ def test_store_replays_the_in_memory_result(tmp_path, small_chunks, monkeypatch)
     assert streamed.orders.spool.on_disk
     _info, records = read_file(source, None, None)
     orders, rejected = [], []
-    process(records, book, {}, orders, rejected)
+    process(records, book, orders, rejected)
     assert len(streamed.orders) == len(orders) and len(orders) > 300
     without_portfolio = [
         {**rec, "findings": [f for f in rec["findings"] if f["rule"] != "RISK-02"]}

@@ -83,7 +83,7 @@ def test_a_copy_in_memory_is_told_from_a_reused_id():
         return RawRecord(source=Source(file="t.csv", row=row), cells=cells, warnings=[])
 
     out: list[ScoredOrder] = []
-    process([record(2, "100"), record(3, "100"), record(4, "250")], BOOK, {}, out, [])
+    process([record(2, "100"), record(3, "100"), record(4, "250")], BOOK, out, [])
     codes = [[w.code for w in s.order.warnings if w.code.startswith("duplicate")] for s in out]
     assert codes == [[], ["duplicate_order"], ["duplicate_id"]]
     assert aggregate_of(out)["totals"]["orders"] == 2

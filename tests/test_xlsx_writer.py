@@ -91,7 +91,7 @@ def _memory_run(values: list[object]):
         records.append(RawRecord(source, cells, original={"Id": f"M-{i}", "Objet": text, "Brut": value}))
     book = load_rulebook(default_rulebook_path())
     orders, rejected = [], []
-    process(records, book, {}, orders, rejected)
+    process(records, book, orders, rejected)
     return Run([InputInfo(path="memoire.csv", format="csv", rows_read=len(values))], orders, rejected, book, {},
                generated_at())
 
