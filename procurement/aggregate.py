@@ -44,6 +44,7 @@ from procurement.aggregate_targets import (  # noqa: F401  (re-exported: tests a
     resolve_targets,
     transport_prefixes,
 )
+from procurement.order_identity import DUPLICATE_ORDER  # the warning on every later copy of an order
 from procurement.rulebook.book import FAIL, INSUFFICIENT, NOT_APPLICABLE, PASS
 
 STATUSES = (PASS, FAIL, NOT_APPLICABLE, INSUFFICIENT, "waived")  # waived: set by procurement.waivers
@@ -54,7 +55,6 @@ LOCATION_BANDS = ("amp", "region_sud", "france", "eu", "outside", "unknown")
 DISTANCE_BANDS = (("lt10", 0.0, 10.0), ("10_50", 10.0, 50.0), ("50_150", 50.0, 150.0),
                   ("150_500", 150.0, 500.0), ("gt500", 500.0, None))
 UNKNOWN = "unknown"
-DUPLICATE = "duplicate_order"  # the warning on every later copy of an order: procurement.pipeline.dedupe_warning
 
 
 def distance_band(km: float | None) -> str:
@@ -136,7 +136,7 @@ class Aggregate:
     def add(self, scored: Any) -> None:
         o, s = scored.order, scored.scores
         amount = o.amount
-        if o.warnings and any(w.code == DUPLICATE for w in o.warnings):
+        if o.warnings and any(w.code == DUPLICATE_ORDER for w in o.warnings):
             self.duplicates[0] += 1
             self.duplicates[1] += amount or 0.0
             return

@@ -231,7 +231,7 @@ def _name_duplicates(orders: list[ScoredOrder], column: str | None) -> None:
     names neither the sheet nor what to do); a repeated consultation keeps only its own warning. A copy
     (`duplicate_order`: same amount and date too) gets the same advice: a check has no summary to count
     it once in, and two rows under one identifier cannot be told apart on the page."""
-    from procurement.scorer import DUPLICATE_ORDER, order_key
+    from procurement.order_identity import DUPLICATE_ORDER, order_key
 
     repeated = ("duplicate_id", DUPLICATE_ORDER)
     first: dict[int, Any] = {}

@@ -29,7 +29,7 @@ def _grown(column: array, value: int, wider: str) -> array:
 class Ledger:
     def __init__(self) -> None:
         self.keys = array("Q")  # digest of (buyer, id): ids are unique per buyer only (DECP)
-        self.copies = array("q")  # digest of (buyer, id, amount, date): procurement.scorer.copy_key
+        self.copies = array("q")  # digest of (buyer, id, amount, date): procurement.order_identity.copy_key
         self.rows = array("i")  # row in its file, -1 when the order has none (then `paths`)
         self.files = array("I")  # index into `names`
         self.names: list[str] = []

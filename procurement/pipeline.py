@@ -17,13 +17,14 @@ from typing import Any
 from procurement import __version__
 from procurement.ledger import Ledger
 from procurement.model import Order, Rejection, Warning_
+from procurement.order_identity import DUPLICATE_ORDER, copy_key, order_key
 from procurement.parallel import score_stream
 from procurement.portfolio import SplittingDetector
 from procurement.provenance import build_digests
 from procurement.read import choose_reader, read_file
 from procurement.read.base import InputInfo, RawRecord, ReadOptions
 from procurement.rulebook.book import STATUSES
-from procurement.scorer import DUPLICATE_ORDER, ChunkResult, Context, copy_key, order_key, score_record
+from procurement.scorer import ChunkResult, Context, score_record
 from procurement.spool import Spool
 from procurement.store import Members, OrderStore
 from procurement.waivers import apply_waivers, run_date

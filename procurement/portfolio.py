@@ -26,7 +26,7 @@ CPV, type or date; and later copies of an order already counted (the first one r
     same order      the same buyer (SIRET, else name, as the duplicate-id warning) and id, with the same
                     amount at notification (the initial amount of an amended contract) and date, whatever
                     the supplier says: one order read twice (a file scored twice, an export and its
-                    correction, a contract published again with an amendment: procurement.scorer.copy_key,
+                    correction, a contract published again with an amendment: order_identity.copy_key,
                     the summary's copies). The same id with another amount or date is counted: lines of one
                     purchase order, or an id used as a placeholder ("NC").
     same contract   another id, but the same supplier (known), amount and date, when both are
@@ -58,13 +58,13 @@ API (pure: no I/O, nothing mutated):
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import unicodedata
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from procurement.order_identity import copy_key, order_key
 from procurement.portfolio_rules import RULES as RULES  # re-exported: RISK-02's metadata lives there
 from procurement.portfolio_rules import SPLITTING, group_message
 from procurement.portfolio_thresholds import LIGHT, is_specific_service, thresholds_on
@@ -189,12 +189,8 @@ def _source(order: Any) -> str:
 
 
 def _same_order(order: Any) -> int:
-    """A digest of (buyer, id), as `procurement.scorer.order_key` makes it: "the same order" means here
-    what the duplicate-id warning and the pages' RISK-02 members (procurement.store.Members) mean."""
-    if isinstance(order, PortfolioFacts):
-        return order.same_order
-    text = f"{getattr(order, 'buyer_siret', None) or getattr(order, 'buyer_name', None) or ''}\x1f{order.id}"
-    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+    """`order_identity.order_key`, made by the worker for a PortfolioFacts."""
+    return order.same_order if isinstance(order, PortfolioFacts) else order_key(order)
 
 
 def _published(order: Any) -> bool:
@@ -230,7 +226,7 @@ class _Group:
         self.buyer = buyer
         self.levels: dict[str, tuple[array, array, list[float], array]] = {}
         self.positions = array("q")  # every order counted, in input order
-        self.orders = array("q")  # hash of ((buyer, id) digest, amount, date, 0) of each: the same order
+        self.orders = array("q")  # copy_key of each (4 numbers: buyer and id, amount, date): the same order
         self.contracts = array("q")  # hash of (supplier number, amount, date) of each: the same contract
         self.flags = bytearray()  # _SUPPLIED | _PUBLISHED
         self.dropped: dict[str, array] = {}  # level -> positions of the copies left out of it (`settle`)
@@ -240,10 +236,9 @@ class _Group:
         # The amount at notification: a contract published again with an amendment is the same contract.
         ordinal = (getattr(order, "notification_date", None) or day).toordinal()
         initial = getattr(order, "threshold_amount", None)
-        copy = amount if initial is None else float(initial)
         self.positions.append(position)
-        self.orders.append(hash((_same_order(order), copy, ordinal, 0)))
-        self.contracts.append(hash((supplier, copy, ordinal)))
+        self.orders.append(copy_key(order, _same_order(order)))  # the summary's copies (order_identity)
+        self.contracts.append(hash((supplier, amount if initial is None else float(initial), ordinal)))
         self.flags.append((supplier >= 0) * _SUPPLIED | _published(order) * _PUBLISHED)
 
     def settle(self) -> None:

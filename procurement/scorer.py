@@ -10,7 +10,6 @@ reads, and what the parent accounts for (duplicates, merged rows, waiver matches
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import pickle
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 from procurement.engine import evaluate
 from procurement.enrich import enrich
 from procurement.model import Order, Rejection
+from procurement.order_identity import copy_key, order_key
 from procurement.portfolio import PortfolioFacts, portfolio_facts
 from procurement.read.base import RawRecord
 from procurement.reference import cpv_known
@@ -92,28 +92,6 @@ class ChunkResult:
     enriched: int = 0  # orders the supplier register completed
     filled: dict[str, int] = field(default_factory=dict)  # field -> orders the register filled it in
     statuses: list[str] = field(default_factory=list)  # statuses beyond the engine's (waived), first seen first
-
-
-def order_key(order: Order) -> int:
-    text = f"{order.buyer_siret or order.buyer_name or ''}\x1f{order.id}"
-    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
-
-
-DUPLICATE_ORDER = "duplicate_order"  # the warning on a copy of an order (`copy_key`): procurement.pipeline
-
-
-def copy_key(order: Order, key: int) -> int:
-    """A digest of (buyer, id, amount, date): two rows with the same one are one order read twice (a file
-    exported twice, overlapping extracts, a DECP contract published again with an amendment), counted once
-    by the summary (`procurement.aggregate`). The amount is the one at notification (`threshold_amount`:
-    the initial amount, else the amount), the date the notification's, else the launch's: what RISK-02
-    compares (its "same order", procurement.portfolio), so that both set aside the same copies. The same
-    id with another amount or date is another order: lines of one purchase order, an id reused or left as
-    a placeholder. Exact: no string, no None (hash(None) varies between processes before Python 3.12)."""
-    amount, day = order.threshold_amount, order.notification_date or order.launch_date
-    if amount is None:
-        amount = order.amount
-    return hash((key, amount is None, amount or 0.0, day.toordinal() if day else 0))
 
 
 def _gain(before: list[Any], after: list[Any], gain: dict[str, int]) -> None:

@@ -30,7 +30,7 @@ _MASK = 0xFFFFFFFFFFFFFFFF  # a copy digest (a signed hash) as the unsigned numb
 
 class Members:
     """Which RISK-02 groups concern an order: those listing it or a copy of it (the same buyer, id, amount
-    and date, `procurement.scorer.copy_key`: a contract published twice is counted once in its group, and
+    and date, `procurement.order_identity.copy_key`: a contract published twice is counted once in its group, and
     both copies are told). Another order under the same id (another amount or date: a line of the same
     purchase order, a placeholder id « NC ») is not concerned, nor an order of another buyer with the same
     id: DECP ids ("2024-001") are unique per buyer only. Three flat arrays sorted by the copy digest the

@@ -24,7 +24,7 @@ def test_ledger_answers_as_a_dict_of_every_order_would(rows):
     seen: dict[object, str] = {}
     expected: dict[int, tuple[str, bool]] = {}
     for position, (key, content, oid, file, row, path, flagged) in enumerate(rows):
-        copy = hash((key, content))  # as procurement.scorer.copy_key: the key is part of the digest
+        copy = hash((key, content))  # as procurement.order_identity.copy_key: the key is part of the digest
         assert ledger.add(key, copy, oid, file, row, path, flagged) == position
         location = f"{file}:{row or path}"
         first, original = seen.get(key), seen.get(("copy", copy))
