@@ -20,7 +20,7 @@ from procurement.model import Order
 from procurement.rulebook.book import CompiledRule, CompiledRulebook
 from procurement.rulebook.operators import did_you_mean
 from procurement.rulebook.problems import Problem
-from procurement.rulebook.render import choice_kept, choice_value, format_value
+from procurement.rulebook.render import choice_value, format_kept, format_value
 
 _WORDS = {"fr": {True: "vrai", False: "faux", None: "inconnu"}, "en": {True: "true", False: "false", None: "unknown"}}
 _STATUS_FR = {"pass": "conforme (pass)", "fail": "non conforme (fail)", "not_applicable": "non applicable",
@@ -74,8 +74,8 @@ def describe_evidence(rows: list[tuple], lang: str, heads: dict[tuple, tuple[obj
                 if len(heads) >= 4096:  # bounded, whatever expected values a caller brings
                     heads.clear()
                 heads[key] = (expected, head, kind)
-        text = choice_value(actual, name, kind, lang) if actuals is None else choice_kept(actual, name, kind, lang,
-                                                                                          actuals)
+        text = choice_value(actual, name, kind, lang) if actuals is None else format_kept(actual, kind, lang, actuals,
+                                                                                          name=name)
         parts.append(head + text + ")")
     return "; ".join(parts)
 

@@ -211,14 +211,18 @@ _EXACT = frozenset({type(None), str, int, bool, dt.date, dt.datetime})
 _BY_REPR = frozenset({float, tuple, list, frozenset})
 
 
-def format_kept(value: Any, kind: Kind | None, lang: str, kept: dict[tuple, str], limit: int = 20_000) -> str:
+def format_kept(value: Any, kind: Kind | None, lang: str, kept: dict[tuple, str], limit: int = 20_000,
+                name: str | None = None) -> str:
     """`format_value`, the text kept in `kept` (bounded by `limit`): an order's amount is shown by several
-    rules, a date or a code by many orders, and formatting a number is a dozen string operations."""
+    rules, a date or a code by many orders, and formatting a number is a dozen string operations. With the
+    field's `name`, an enumeration's codes are shown by their labels (`choice_value`), kept per field."""
+    choice = name is not None and kind in _CHOICES
     t = type(value)
-    key = (kind, t, value) if t in _EXACT else (kind, t, repr(value)) if t in _BY_REPR else None
+    base = ("choice", name, t) if choice else (kind, t)
+    key = (*base, value) if t in _EXACT else (*base, repr(value)) if t in _BY_REPR else None
     text = None if key is None else kept.get(key)
     if text is None:
-        text = format_value(value, kind, lang)
+        text = choice_value(value, name, kind, lang) if choice else format_value(value, kind, lang)  # type: ignore[arg-type]
         if key is not None:
             if len(kept) >= limit:
                 kept.clear()
@@ -236,20 +240,3 @@ def choice_value(value: Any, name: str, kind: Kind | None, lang: str) -> str:
             return ", ".join(choice_text(name, v, lang) if isinstance(v, str) else format_value(v, kind, lang)
                              for v in value)
     return format_value(value, kind, lang)
-
-
-def choice_kept(value: Any, name: str, kind: Kind | None, lang: str, kept: dict[tuple, str],
-                limit: int = 20_000) -> str:
-    """`choice_value`, kept in `kept` as `format_kept` keeps its texts (a label depends on its field too)."""
-    if kind not in _CHOICES:
-        return format_kept(value, kind, lang, kept, limit)
-    t = type(value)
-    key = ("choice", name, t, value) if t in _EXACT else ("choice", name, t, repr(value)) if t in _BY_REPR else None
-    text = None if key is None else kept.get(key)
-    if text is None:
-        text = choice_value(value, name, kind, lang)
-        if key is not None:
-            if len(kept) >= limit:
-                kept.clear()
-            kept[key] = text
-    return text

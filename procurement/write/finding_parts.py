@@ -25,7 +25,7 @@ import orjson
 from procurement.engine import Finding, jsonable
 from procurement.rulebook.book import FAIL, INSUFFICIENT, NOT_APPLICABLE, PASS, REFERENCE_FIELDS, message_fields
 from procurement.rulebook.examples import row_head
-from procurement.rulebook.render import choice_kept, render_kept
+from procurement.rulebook.render import format_kept, render_kept
 from procurement.write.finding_pattern import PATTERNS_LIMIT
 from procurement.write.finding_rows import (
     _PLAIN,
@@ -395,6 +395,6 @@ class FindingParts:
             shape = shapes[f.status, results] = (
                 [row_head(p, n, o, e, r, lang) for p, n, o, e, _a, r in rows], evidence_texts((), f.missing, lang)[1])
         kept = self._actuals_text
-        text = "; ".join([head + choice_kept(row[4], row[1], kind, lang, kept) + ")"
+        text = "; ".join([head + format_kept(row[4], kind, lang, kept, name=row[1]) + ")"
                           for (head, kind), row in zip(shape[0], rows, strict=True)])
         return cell_value(text), shape[1]

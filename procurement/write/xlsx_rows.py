@@ -19,7 +19,7 @@ from procurement.engine import Finding
 from procurement.fields import FIELDS_BY_NAME, INPUT_FIELDS, Kind
 from procurement.pipeline import Run, ScoredOrder
 from procurement.portfolio_findings import PortfolioOrderFinding
-from procurement.rulebook.render import choice_kept
+from procurement.rulebook.render import format_kept
 from procurement.scoring import CHANTIERS
 from procurement.write.finding_parts import EVIDENCE_KEYS, FindingParts, evidence_texts
 from procurement.write.records import added_rules, batch_rules
@@ -165,7 +165,7 @@ class RowBuilder:
         enumeration by its label in the sheet's language, « Appel d'offres ouvert » / "Open procedure", as
         the order pages show it (the sheet showed the code, appel_offres_ouvert, in both languages)."""
         kept, lang = self._choice_texts, self.lang
-        return [cell_value(_plain(choice_kept(v, n, FIELDS_BY_NAME[n].kind, lang, kept)
+        return [cell_value(_plain(format_kept(v, FIELDS_BY_NAME[n].kind, lang, kept, name=n)
                                   if v is not None and n in _CHOICE_FIELDS else v))
                 for n, v in ((n, getattr(order, n)) for n in self.columns.canonical)]
 
