@@ -25,6 +25,7 @@ from typing import Any
 from procurement import i18n
 from procurement.fields import FIELDS_BY_NAME
 from procurement.views.common import fmt_value
+from procurement.views.summary_words import plural
 
 # A label clipped beyond this many characters: a bidder's name rarely passes 60, and a row or heading of
 # 2,000 characters hides the table it labels.
@@ -164,8 +165,7 @@ def typo(text: str, lang: str) -> str:
 
 
 def _count(n: int, key: str, lang: str) -> str:
-    one, many = WORDS[lang][key]
-    return one if (n == 1 if lang == "en" else abs(n) < 2) else many
+    return plural(n, *WORDS[lang][key], lang)
 
 
 def _score(value: float | None, lang: str) -> str:
