@@ -61,11 +61,10 @@ def records_from_rows(
         info.notes.append("duplicate_columns:" + ", ".join(header.duplicates))
     columns = sorted(header.columns.items())
     labels = {c: f"{column_letter(c)} ({header.headers[c]})" for c, _ in columns}
-    has_id = "id" in header.columns.values()
-    if not has_id:
-        info.notes.append("no_id_column")
     # An empty id cell is kept (value None) so that its rejection names the column (`missing_id`).
     id_label = next((labels[c] for c, name in columns if name == "id"), None)
+    if id_label is None:
+        info.notes.append("no_id_column")
     original_headers = [(i, h) for i, h in enumerate(header.headers) if h]
     implied = _implied_place_type(header, labels)
     blank = 0
@@ -85,9 +84,9 @@ def records_from_rows(
                     record.cells[name] = Cell(labels[col], value)
         if implied is not None and "place_code" in record.cells:
             record.cells["place_type"] = implied
-        if not has_id:
+        if id_label is None:
             record.cells["id"] = Cell("-", f"{sheet or 'L'}-{number}" if sheet else f"L{number}")
-        elif "id" not in record.cells and id_label is not None:
+        elif "id" not in record.cells:
             record.cells["id"] = Cell(id_label, None)
         record.original = {h: (cells[i] if i < width else None) for i, h in original_headers}
         if hidden:
