@@ -41,6 +41,7 @@ from procurement.diff_report import write_html as write_html
 from procurement.diff_run import (
     CHANTIERS,
     CODE_STATUS,
+    DATA_DETAIL_LIMIT,
     EPSILON,
     STATUS_CODES,
     JsonStream,
@@ -53,7 +54,6 @@ from procurement.diff_run import load_run as load_run
 
 _Stream = JsonStream  # the name the tests drive the stream by
 RANK = {"fail": 0, "insufficient_data": 1, "waived": 2, "pass": 3}
-DATA_DETAIL_LIMIT = 10_000  # orders whose changed fields are read again and listed; the others are counted
 
 
 def direction(before: str | None, after: str | None) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from procurement.diff_run import EPSILON, STATUS_CODES, shorten
+from procurement.diff_run import DATA_DETAIL_LIMIT, EPSILON, STATUS_CODES, shorten
 
 WORDS = {
     "fr": {
@@ -73,7 +73,6 @@ WORDS = {
     },
 }
 DETAIL_LIMIT = 2000  # orders shown on the page; --json holds them all
-DATA_LIMIT = 10_000  # procurement.diff.DATA_DETAIL_LIMIT: the orders whose changed fields are listed
 TEXT_LIMIT = 20  # verdict changes listed in the console summary
 
 
@@ -123,7 +122,7 @@ def data_lines(change: dict[str, Any], lang: str) -> list[str]:
     if change.get("data") is None:
         return []
     if not change.get("data_detailed", True):
-        return [w["data_unread"].format(limit=DATA_LIMIT)]
+        return [w["data_unread"].format(limit=DATA_DETAIL_LIMIT)]
     return [f"{field_label(d['field'], lang)}{w['colon']}{_value(d['field'], d['before'], lang)} → "
             f"{_value(d['field'], d['after'], lang)}" for d in change["data"]]
 

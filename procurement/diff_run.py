@@ -26,6 +26,7 @@ CODE_STATUS = {v: k for k, v in STATUS_CODES.items()}
 ABSENT = "-"  # the rule is not in this run's rulebook (or not in this order's findings)
 EPSILON = 1e-9
 _STREAMED = {"orders", "rejected", "directory_rejected"}
+DATA_DETAIL_LIMIT = 10_000  # orders whose changed fields are read again and listed; the others are counted
 
 
 class JsonStream:
