@@ -29,7 +29,7 @@ def _grown(column: array, value: int, wider: str) -> array:
 class Ledger:
     def __init__(self) -> None:
         self.keys = array("Q")  # digest of (buyer, id): ids are unique per buyer only (DECP)
-        self.copies = array("q")  # digest of (buyer, id, amount, date): procurement.order_identity.copy_key
+        self.copies = array("Q")  # procurement.order_identity.copy_key, unsigned as `keys` (`add`)
         self.rows = array("i")  # row in its file, -1 when the order has none (then `paths`)
         self.files = array("I")  # index into `names`
         self.names: list[str] = []
@@ -47,7 +47,7 @@ class Ledger:
         """Record the next order; its position."""
         position = len(self.keys)
         self.keys.append(key)
-        self.copies.append(copy)
+        self.copies.append(copy & 0xFFFFFFFFFFFFFFFF)  # a hash() is signed
         self._ids += order_id.encode("utf-8", "surrogatepass")
         self._id_ends = _grown(self._id_ends, len(self._ids), "Q")
         file_pos = self._name_pos.get(file)

@@ -25,7 +25,6 @@ from procurement.spool import Spool
 from procurement.waivers import WaiverIndex, apply_waivers
 
 _MANY = 32  # entries under one digest from which `Members.of` keeps its answer
-_MASK = 0xFFFFFFFFFFFFFFFF  # a copy digest (a signed hash) as the unsigned number the arrays hold
 
 
 class Members:
@@ -39,7 +38,7 @@ class Members:
 
     def __init__(self, groups: list[Any], ledger: Any):
         copies = ledger.copies
-        packed = sorted(((copies[p] & _MASK) << 96) | (g << 64) | p for g, group in enumerate(groups)
+        packed = sorted((copies[p] << 96) | (g << 64) | p for g, group in enumerate(groups)
                         for p in group.order_ids.positions)
         self.digests = array("Q", (e >> 96 for e in packed))
         self.group_of = array("Q", ((e >> 64) & 0xFFFFFFFF for e in packed))
@@ -55,7 +54,7 @@ class Members:
         it is one verdict, not one per copy), in the order of the run's groups. An id many orders share
         (a file read many times over) is answered once: its copies would otherwise each go through all
         the others, the square of their number."""
-        digest = self.ledger.copies[position] & _MASK
+        digest = self.ledger.copies[position]
         k = bisect_left(self.digests, digest)
         end = bisect_left(self.digests, digest + 1) if digest < 0xFFFFFFFFFFFFFFFF else len(self.digests)
         if end - k > _MANY:
