@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import subprocess
 import sys
 from pathlib import Path
 
@@ -62,3 +63,30 @@ def test_baseline(inputs, tmp_path, fmt):
 
     sheet = load_workbook(tmp_path / "results.xlsx", read_only=True)["Résultats"]
     assert sheet.max_row == N + 1
+
+
+def test_check_case_workbook_is_read_whole(tmp_path):
+    """The buyer's case of `make bench`: its 20 bids are all read, none rejected, each SIRET valid."""
+    import check_case
+    import orjson
+
+    from procurement.parse.codes import luhn_ok
+
+    path = check_case.write_workbook(tmp_path / check_case.FILE)
+    done = subprocess.run([sys.executable, "-m", "procurement", "check", str(path), "--out", str(tmp_path / "out"),
+                           "--quiet"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    report = orjson.loads((tmp_path / "out" / "check.json").read_bytes())
+    [tender] = report["tenders"]
+    assert len(tender["bids"]) == check_case.BIDS and not tender["rejected_bids"] and not report["rejected"]
+    assert not report["unattached_bids"]
+    assert all(luhn_ok(check_case.bid(i)["SIRET fournisseur"]) for i in range(1, check_case.BIDS + 1))
+
+
+def test_check_case_target_status():
+    import check_case
+
+    assert check_case.target([], None)[2] == "not measured"
+    assert check_case.target([0.8, 0.7, 0.9], 0.95)[2] == "met"
+    assert check_case.target([0.8, 0.7, 0.9], 1.2)[2].startswith("met, except the first run")
+    assert check_case.target([1.1, 1.2, 0.9], 1.3)[2] == "not met"
