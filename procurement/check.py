@@ -81,15 +81,33 @@ def summary_line(result: CheckResult, out_dir: Path, lang: str) -> str:
     f = result.failures()
     tenders, bids = len(result.tender_run.orders), len(result.bid_run.orders)
     rejected = len(result.tender_run.rejected) + len(result.bid_run.rejected)
+    counted = _counted_words(lang)
+    parts = [counted(tenders, "tender"), counted(bids, "bid"), counted(rejected, "rejected")]
+    legal, risk, kpi = counted(f["legal"], "legal"), counted(f["risk"], "risk"), counted(f["kpi"], "kpi")
+    waived = f", {counted(result.waived(), 'waived')}" if result.waivers is not None else ""
     if lang == "en":
-        waived = f", {result.waived()} finding(s) waived" if result.waivers is not None else ""
-        return (f"{tenders} tender(s), {bids} bid(s), {rejected} row(s) rejected: {f['legal']} legal obligation(s) "
-                f"not met, {f['risk']} risk(s), {f['kpi']} indicator(s) not met{waived}. "
-                f"Page: {out_dir / 'check.html'}")
-    waived = f", {result.waived()} constat(s) couvert(s) par une dérogation" if result.waivers is not None else ""
-    return (f"{tenders} consultation(s), {bids} offre(s), {rejected} ligne(s) rejetée(s) : {f['legal']} obligation(s) "
-            f"légale(s) non respectée(s), {f['risk']} risque(s), {f['kpi']} indicateur(s) non atteint(s){waived}. "
-            f"Page : {out_dir / 'check.html'}")
+        return f"{', '.join(parts)}: {legal}, {risk}, {kpi}{waived}. Page: {out_dir / 'check.html'}"
+    return f"{', '.join(parts)} : {legal}, {risk}, {kpi}{waived}. Page : {out_dir / 'check.html'}"
+
+
+# (singular, plural) of what the summary line counts; French 0 and 1 take the singular (summary_words.plural).
+_LINE_WORDS = {
+    "fr": {"tender": ("consultation", "consultations"), "bid": ("offre", "offres"),
+           "rejected": ("ligne rejetée", "lignes rejetées"),
+           "legal": ("obligation légale non respectée", "obligations légales non respectées"),
+           "risk": ("risque", "risques"), "kpi": ("indicateur non atteint", "indicateurs non atteints"),
+           "waived": ("constat couvert par une dérogation", "constats couverts par une dérogation")},
+    "en": {"tender": ("tender", "tenders"), "bid": ("bid", "bids"), "rejected": ("row rejected", "rows rejected"),
+           "legal": ("legal obligation not met", "legal obligations not met"), "risk": ("risk", "risks"),
+           "kpi": ("indicator not met", "indicators not met"), "waived": ("finding waived", "findings waived")},
+}
+
+
+def _counted_words(lang: str):
+    from procurement.views.summary_words import plural
+
+    words = _LINE_WORDS["en" if lang == "en" else "fr"]
+    return lambda n, what: f"{n} {plural(n, *words[what], lang)}"
 
 
 def notes(result: CheckResult, lang: str) -> list[str]:

@@ -107,7 +107,7 @@ def checked(tmp_path_factory):
 def test_exit_status_follows_the_tender_legal_failure(checked):
     _, result, data, _ = checked
     assert result.exit_code == 1, result.output
-    assert "1 consultation(s), 4 offre(s), 1 ligne(s) rejetée(s) : 1 obligation(s) légale(s)" in result.output
+    assert "1 consultation, 4 offres, 1 ligne rejetée : 1 obligation légale non respectée, " in result.output
     assert data["verdict"]["exit_status"] == 1
     assert data["verdict"]["failures"]["legal"] == 1
     assert data["verdict"]["fail_on"] == "legal"
@@ -230,7 +230,7 @@ def test_english_page(checked, tmp_path):
     assert "The contract is awarded solely on the award criteria and weights published" in html
     assert "they are not award criteria" in html and "Bids side by side" in html
     assert "€1,150,000.00" in html
-    assert "legal obligation(s) not met" in result.output
+    assert "1 legal obligation not met, 0 risks" in result.output
 
 
 # The tender of each case and the bids it is compared with; the exit status expected at each --fail-on level.
@@ -425,7 +425,7 @@ def test_waived_legal_failure_is_shown_and_no_longer_fails_the_check(checked, tm
     assert before["verdict"]["exit_status"] == 1  # LEG-01 fails without the waiver
     result = _check(str(workbook), "--out", str(tmp_path), "--rules", str(RULES), "--waivers", str(WAIVERS))
     assert result.exit_code == 0, result.output
-    assert "1 constat(s) couvert(s) par une dérogation" in result.stdout
+    assert "1 constat couvert par une dérogation" in result.stdout
     data = json.loads((tmp_path / "check.json").read_text(encoding="utf-8"))
     legal = {f["rule"]: f for f in data["tenders"][0]["legal"]}
     assert legal["LEG-01"]["status"] == "waived"
@@ -812,3 +812,25 @@ def test_a_rejected_bid_is_shown_in_its_consultations_section(checked, tmp_path)
     html = (tmp_path / "check.html").read_text(encoding="utf-8")
     section = html.split('id="h-unattached"')[0]  # the consultation's section, above the page's end lists
     assert "Offres rejetées, absentes de la comparaison" in section
+
+
+def test_the_summary_line_agrees_its_words_with_the_counts(tmp_path):
+    """« 0 risque », « 2 risques » in French, « 0 risks », « 1 risk » in English: no « (s) »."""
+    from types import SimpleNamespace
+
+    from procurement.check import summary_line
+
+    def result(tenders, bids, rejected, legal, risk, kpi, waived=None):
+        run = SimpleNamespace
+        return SimpleNamespace(
+            tender_run=run(orders=[0] * tenders, rejected=[0] * rejected), bid_run=run(orders=[0] * bids, rejected=[]),
+            failures=lambda: {"legal": legal, "risk": risk, "kpi": kpi},
+            waivers=None if waived is None else object(), waived=lambda: waived)
+
+    fr = summary_line(result(1, 2, 0, 0, 2, 1, waived=1), tmp_path, "fr")
+    assert fr.startswith("1 consultation, 2 offres, 0 ligne rejetée : 0 obligation légale non respectée, 2 risques, "
+                         "1 indicateur non atteint, 1 constat couvert par une dérogation. Page : ")
+    en = summary_line(result(2, 1, 1, 1, 0, 3, waived=0), tmp_path, "en")
+    assert en.startswith("2 tenders, 1 bid, 1 row rejected: 1 legal obligation not met, 0 risks, 3 indicators not met, "
+                         "0 findings waived. Page: ")
+    assert "(s)" not in fr + en
