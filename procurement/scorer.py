@@ -23,6 +23,7 @@ from procurement.read.base import RawRecord
 from procurement.reference import cpv_known
 from procurement.rulebook.book import STATUSES
 from procurement.scoring import score_order
+from procurement.spool_pieces import refer
 from procurement.validate import validate
 from procurement.waivers import apply_waivers
 
@@ -130,6 +131,9 @@ def score_chunk(records: list[RawRecord | Rejection], ctx: Context) -> ChunkResu
     if directory is not None:
         enriched, filled = directory.enriched_orders, dict(directory.filled)
     dumps = pickle.dumps
+    json_pieces: dict[Any, int] = {}  # this chunk's pieces, given once (procurement.spool_pieces)
+    text_pieces: dict[Any, int] = {}
+    fresh = True  # until the chunk's first blob: its readers start their tables afresh there
     for record in records:
         if isinstance(record, Rejection):
             out.items.append(record)
@@ -144,10 +148,12 @@ def score_chunk(records: list[RawRecord | Rejection], ctx: Context) -> ChunkResu
             from procurement.pipeline import ScoredOrder
 
             scored = ScoredOrder(order, findings, scores, record.original)
-            encoded = (ctx.encode, tuple(ctx.encoder().findings(scored)))
+            encoded = (ctx.encode, refer(ctx.encoder().findings(scored), json_pieces), fresh)
         if ctx.texts is not None:
             describe = ctx.describer()
-            texts = (ctx.texts, tuple(None if f.status == "not_applicable" else describe(f) for f in findings))
+            texts = (ctx.texts, refer((None if f.status == "not_applicable" else describe(f) for f in findings),
+                                      text_pieces), fresh)
+        fresh = False
         if len(scores.counts) > len(STATUSES):
             out.statuses += [s for s in scores.counts if s not in STATUSES and s not in out.statuses]
         # The prepared parts and the user's row pickled apart: a writing pass decodes only those its outputs read.

@@ -22,9 +22,18 @@ from typing import Any
 from procurement.engine import Finding
 from procurement.scoring import rescore, score_order
 from procurement.spool import Spool
+from procurement.spool_pieces import resolve
 from procurement.waivers import WaiverIndex, apply_waivers
 
 _MANY = 32  # entries under one digest from which `Members.of` keeps its answer
+
+
+def _pieces(prepared: tuple[str, tuple[Any, ...], bool], table: list[Any]) -> tuple[str, tuple[Any, ...]]:
+    """(language, pieces) of what a worker prepared, its references to the chunk's table resolved."""
+    lang, items, fresh = prepared
+    if fresh:
+        table.clear()
+    return lang, resolve(items, table)
 
 
 class Members:
@@ -122,6 +131,8 @@ class OrderStore:
         plan, values = [rule for rule, _ in book.plan], book.values
         waivers, today, duplicates, portfolio = self.waivers, self.today, self.duplicates, self.portfolio
         skip = self.skip
+        json_pieces: list[Any] = []  # the current chunk's pieces (procurement.spool_pieces)
+        text_pieces: list[Any] = []
         for index, blob in enumerate(self.spool):
             order, statuses, scores, original, encoded, texts = loads(blob)
             vals = values(order)
@@ -143,8 +154,10 @@ class OrderStore:
                     scores = rescore(scores, added) or score_order(findings, book, scores.missing)
             yield ScoredOrder(order, findings, scores,
                               loads(original) if original is not None and "original" not in skip else None,
-                              loads(encoded) if encoded is not None and "encoded" not in skip else None,
-                              loads(texts) if texts is not None and "texts" not in skip else None)
+                              _pieces(loads(encoded), json_pieces) if encoded is not None and "encoded" not in skip
+                              else None,
+                              _pieces(loads(texts), text_pieces) if texts is not None and "texts" not in skip
+                              else None)
 
     def __getitem__(self, index: int | slice) -> Any:
         if isinstance(index, slice):
