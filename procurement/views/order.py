@@ -22,7 +22,7 @@ from procurement.views.common import (
     rule_view,
     where,
 )
-from procurement.views.summary_words import colon
+from procurement.views.summary_words import colon, plural
 from procurement.views.words import words
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -165,14 +165,19 @@ def verdict(scored: Any, views: list[dict[str, Any]], lang: str) -> dict[str, An
     waived = [v for f, v in pairs if f.status == "waived"]
     s = scored.scores
     level = "legal" if legal else "risk" if risks else "kpi" if kpi_fail else "ok"
+
+    def counted(n: int, key: str) -> str:
+        return t[plural(n, key + "_one", key, lang)].format(n=n)
+
     return {
         "level": level,
         "legal": legal,
         "risks": risks,
         "kpi_fail": kpi_fail,
         "waived": waived,
-        "kpi_line": t["verdict_kpi_line"].format(passed=kpi_pass, failed=len(kpi_fail)),
-        "insufficient": t["verdict_insufficient"].format(n=insufficient) if insufficient else "",
+        "kpi_line": t["verdict_kpi_line"].format(passed=counted(kpi_pass, "kpi_passed"),
+                                                 failed=counted(len(kpi_fail), "kpi_failed")),
+        "insufficient": counted(insufficient, "verdict_insufficient") if insufficient else "",
         "score": fmt_score(s.overall, lang),
         "completeness": fmt_ratio(s.completeness, lang),
     }
