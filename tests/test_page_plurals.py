@@ -41,3 +41,17 @@ def test_the_indicator_line_agrees_with_its_counts(lang, kpi_pass, kpi_fail, lin
 ])
 def test_the_rules_not_evaluated_agree_with_their_count(lang, n, text):
     assert _verdict(lang, 0, 0, n)["insufficient"] == text
+
+
+@pytest.mark.parametrize(("lang", "one", "many"), [("fr", "{n} commande sur {total}", "{n} commandes sur {total}"),
+                                                    ("en", "{n} order of {total}", "{n} orders of {total}")])
+def test_the_report_script_gets_both_forms_of_its_status_line(tmp_path, lang, one, many):
+    """report.js chooses between them (tests/browser: « 0 commande sur 300 », « 0 orders of 300 »)."""
+    from procurement.pipeline import run
+    from procurement.rulebook import load_default
+    from procurement.views.batch import payload
+
+    path = tmp_path / "c.csv"
+    path.write_text("N° de commande;Montant HT\nC1;45 000\n", encoding="utf-8")
+    words = payload(run([path], load_default(), options={"lang": lang}), lang)["words"]
+    assert (words["shown_one"], words["shown"]) == (one, many)

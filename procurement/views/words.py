@@ -158,7 +158,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "next": ("Page suivante", "Next page"),
     "page": ("Page", "Page"),
     "of": ("sur", "of"),
-    "shown": ("{n} commande(s) sur {total}", "{n} order(s) of {total}"),
+    # the explorer's status line; report.js picks _one as summary_words.plural does
+    "shown_one": ("{n} commande sur {total}", "{n} order of {total}"),
+    "shown": ("{n} commandes sur {total}", "{n} orders of {total}"),
     "show_findings": ("Constats", "Findings"),
     "open_page": ("Fiche détaillée", "Detailed page"),
     "col_verdict": ("Constats", "Findings"),

@@ -133,6 +133,28 @@ def test_search_finds_an_order_by_id_and_expands_it(site, open_page):
     w.clean()
 
 
+@pytest.mark.parametrize(("lang", "one", "many"), [("fr", "commande sur", "commandes sur"),
+                                                    ("en", "order of", "orders of")])
+def test_the_status_line_agrees_with_its_count(site, open_page, lang, one, many):
+    """« 0 commande sur 300 », « 1 commande », « 2 commandes »; « 0 orders of 300 », « 1 order », « 2 orders »:
+    the script picks the words as summary_words.plural does, never « commande(s) »."""
+    orders = site["run"].orders
+    total = i18n.fmt_number(len(orders), lang)
+    names = [(s.order.supplier_name or "").lower() for s in orders]
+    two = next(p for p in (f"fournisseur {i:03d}" for i in range(1000)) if sum(p in n for n in names) == 2)
+    w = open_page(site[f"report_{lang}"])
+    page = w.page
+    assert page.text_content("#status-line") == f"{total} {many} {total}"
+    _type(page, "#f-supplier", two)
+    assert page.text_content("#status-line") == f"2 {many} {total}"
+    _type(page, "#f-supplier", "")
+    _type(page, "#q", orders[123].order.id)
+    assert page.text_content("#status-line") == f"1 {one} {total}"
+    _type(page, "#q", "no order holds this text")
+    assert page.text_content("#status-line") == f"0 {one if lang == 'fr' else many} {total}"
+    w.clean()
+
+
 def test_hostile_cells_are_text_everywhere(site, open_page):
     w = open_page(site["report_fr"])
     page = w.page

@@ -54,6 +54,9 @@
     if (!iso) return "\u2014";
     return F.lang === "en" ? iso : iso.slice(8, 10) + "/" + iso.slice(5, 7) + "/" + iso.slice(0, 4);
   }
+  // A count's words, as procurement/views/summary_words.py (plural): in French 0 and 1 take the singular,
+  // in English only 1 does ("0 commande sur 5", "0 orders of 5").
+  function plural(k, one, many) { return (F.lang === "en" ? k === 1 : k < 2) ? one : many; }
   function fold(s) { return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); }
   window.procurementFormats = { fmtNumber: fmtNumber, fmtMoney: fmtMoney, fmtDate: fmtDate };
 
@@ -285,7 +288,8 @@
     tbody.replaceChildren(frag);
     renders++;
     document.body.setAttribute("data-renders", String(renders));
-    $("status-line").textContent = W.shown.replace("{n}", fmtNumber(view.length)).replace("{total}", fmtNumber(n));
+    $("status-line").textContent = plural(view.length, W.shown_one, W.shown)
+      .replace("{n}", fmtNumber(view.length)).replace("{total}", fmtNumber(n));
     $("page-info").textContent = W.page + " " + fmtNumber(state.page + 1) + " " + W.of + " " + fmtNumber(pages);
     $("prev").disabled = state.page <= 0;
     $("next").disabled = state.page >= pages - 1;
