@@ -55,3 +55,13 @@ def test_the_report_script_gets_both_forms_of_its_status_line(tmp_path, lang, on
     path.write_text("N° de commande;Montant HT\nC1;45 000\n", encoding="utf-8")
     words = payload(run([path], load_default(), options={"lang": lang}), lang)["words"]
     assert (words["shown_one"], words["shown"]) == (one, many)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_no_page_word_writes_its_plural_in_brackets(lang):
+    """Every sentence of the pages that counts says its count in agreed words: « (s) » is never one of them
+    (the summary's target basis says « 1 année de notification », « 2 notification years »)."""
+    from procurement.views.summary_words import summary_words
+    from procurement.views.words import words
+
+    assert [k for k, v in {**words(lang), **summary_words(lang)}.items() if "(s)" in v] == []

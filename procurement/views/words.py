@@ -218,14 +218,6 @@ WORDS: dict[str, tuple[str, str]] = {
                           "Amount awarded to ESS, SIAE, EA or ESAT suppliers"),
     "t_transport_alternatives_spend": ("Achats pour les alternatives à la voiture individuelle, par an",
                                        "Purchases for alternatives to the private car, per year"),
-    "basis_contracts": ("{num} marchés sur {den} renseignés ({cov} des {pop} marchés)",
-                        "{num} contracts of {den} with the data ({cov} of {pop} contracts)"),
-    "basis_spend": ("{num} sur {den} de montant notifié ; statut du fournisseur renseigné pour {cov} du montant "
-                    "(un statut non renseigné ne compte pas comme ESS)",
-                    "{num} of {den} notified amount; supplier status given for {cov} of the amount (a status not "
-                    "given does not count as ESS)"),
-    "basis_year": ("{num} au total sur {years} an(s) de notification ; codes CPV : {cpv}",
-                   "{num} in total over {years} notification year(s); CPV codes: {cpv}"),
     "src_spaser": ("SPASER de la Métropole Aix-Marseille-Provence 2021-2026, objectifs 2025",
                    "SPASER of the Aix-Marseille-Provence Metropolis 2021-2026, 2025 goals"),
     "src_plan": ("Plan Relance et Renouveau de la Métropole, chantier 5 : 350 M€ par an",
