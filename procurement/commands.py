@@ -66,19 +66,27 @@ def summary_line(result: Run, out_dir: Path, lang: str) -> str:
 
 def sheet_lines(result: Run, lang: str) -> list[str]:
     """What the run says of a workbook's sheets it did not read: the ones before the data (no header
-    row) and the visible ones after it, which the user may have wanted too."""
+    row) and the visible ones after it, which the user may have wanted too. Its words agree with the
+    number of sheets named ("autre feuille non lue : T2", "other sheets not read: T2, T3")."""
+    from procurement.views.summary_words import plural
+
+    def agreed(names: str, one: str, many: str) -> str:
+        return plural(len(names.split(", ")), one, many, lang)  # the reader joins the names with ", "
+
     out = []
     for info in result.inputs:
         notes = dict(n.split(":", 1) for n in info.notes if n.startswith(("skipped_sheets:", "other_sheets:")))
         name = Path(info.path).name
-        if "skipped_sheets" in notes:
-            out.append(f"{name} : feuille(s) sans ligne d'en-tête passée(s) : {notes['skipped_sheets']} ; lu : "
-                       f"{info.sheet}" if lang != "en" else
-                       f"{name}: sheet(s) without a header row skipped: {notes['skipped_sheets']}; read: {info.sheet}")
-        if "other_sheets" in notes:
-            out.append(f"{name} : autre(s) feuille(s) non lue(s) : {notes['other_sheets']} (--sheet, répétable, "
-                       f"pour les lire)" if lang != "en" else
-                       f"{name}: other sheet(s) not read: {notes['other_sheets']} (--sheet, repeatable, to read them)")
+        if skipped := notes.get("skipped_sheets"):
+            out.append(f"{name}: {agreed(skipped, 'sheet', 'sheets')} without a header row skipped: {skipped}; "
+                       f"read: {info.sheet}" if lang == "en" else
+                       f"{name} : {agreed(skipped, 'feuille', 'feuilles')} sans ligne d'en-tête "
+                       f"{agreed(skipped, 'passée', 'passées')} : {skipped} ; lu : {info.sheet}")
+        if other := notes.get("other_sheets"):
+            out.append(f"{name}: {agreed(other, 'other sheet', 'other sheets')} not read: {other} "
+                       f"(--sheet, repeatable, to read them)" if lang == "en" else
+                       f"{name} : {agreed(other, 'autre feuille non lue', 'autres feuilles non lues')} : {other} "
+                       f"(--sheet, répétable, pour les lire)")
     return out
 
 

@@ -153,10 +153,10 @@ def test_repeated_sheet_leaves_a_csv_read_once(tmp_path):
 
 
 @pytest.mark.parametrize(("lang", "skipped", "other"), [
-    ("fr", "feuille(s) sans ligne d'en-tête passée(s) : Notice ; lu : Commandes T1",
-     "autre(s) feuille(s) non lue(s) : Commandes T2 (--sheet"),
-    ("en", "sheet(s) without a header row skipped: Notice; read: Commandes T1",
-     "other sheet(s) not read: Commandes T2 (--sheet"),
+    ("fr", "feuille sans ligne d'en-tête passée : Notice ; lu : Commandes T1",
+     "autre feuille non lue : Commandes T2 (--sheet"),
+    ("en", "sheet without a header row skipped: Notice; read: Commandes T1",
+     "other sheet not read: Commandes T2 (--sheet"),
 ])
 def test_the_terminal_says_which_sheets_were_not_read(tmp_path, lang, skipped, other):
     result = _score([str(workbook(tmp_path / "t.xlsx")), "--out", str(tmp_path / "o"), "--format", "json",
@@ -165,3 +165,27 @@ def test_the_terminal_says_which_sheets_were_not_read(tmp_path, lang, skipped, o
     assert skipped in result.output and other in result.output
     quiet = _score([str(tmp_path / "t.xlsx"), "--out", str(tmp_path / "q"), "--format", "json", "--quiet"])
     assert quiet.output == ""
+
+
+@pytest.mark.parametrize(("lang", "one", "two"), [
+    ("fr", ["t.xlsx : feuille sans ligne d'en-tête passée : Notice ; lu : T1",
+            "t.xlsx : autre feuille non lue : T2 (--sheet, répétable, pour les lire)"],
+     ["t.xlsx : feuilles sans ligne d'en-tête passées : Notice, Sommaire ; lu : T1",
+      "t.xlsx : autres feuilles non lues : T2, T3 (--sheet, répétable, pour les lire)"]),
+    ("en", ["t.xlsx: sheet without a header row skipped: Notice; read: T1",
+            "t.xlsx: other sheet not read: T2 (--sheet, repeatable, to read them)"],
+     ["t.xlsx: sheets without a header row skipped: Notice, Sommaire; read: T1",
+      "t.xlsx: other sheets not read: T2, T3 (--sheet, repeatable, to read them)"]),
+])
+def test_the_sheet_lines_agree_with_the_number_of_sheets_named(lang, one, two):
+    from types import SimpleNamespace
+
+    from procurement.commands import sheet_lines
+
+    def lines(skipped: str, other: str) -> list[str]:
+        info = SimpleNamespace(path="/in/t.xlsx", sheet="T1", notes=["encoding:x", f"skipped_sheets:{skipped}",
+                                                                      f"other_sheets:{other}"])
+        return sheet_lines(SimpleNamespace(inputs=[info]), lang)
+
+    assert lines("Notice", "T2") == one
+    assert lines("Notice, Sommaire", "T2, T3") == two
