@@ -80,6 +80,20 @@ def test_a_rejected_row_names_every_unreadable_cell_not_only_the_first():
     assert fr.count("à corriger aussi") == 1
 
 
+@pytest.mark.parametrize(("cells", "fr_end", "en_end"), [(3, " ; et 1 autre", "; and 1 more"),
+                                                       (4, " ; et 2 autres", "; and 2 more")])
+def test_the_cells_not_named_are_counted_in_agreed_words(monkeypatch, cells, fr_end, en_end):
+    import procurement.validate
+
+    monkeypatch.setattr(procurement.validate, "MORE_ERRORS", 1)  # the first cell, one named, the rest counted
+    values = {"id": "C1", "amount": "450 k€", "launch_date": "32/02/2026", "organic_share": "150",
+              "procedure": "au hasard"}
+    values = dict(list(values.items())[:1 + cells])
+    record = RawRecord(Source(file="c.xlsx", row=2), {k: Cell(f"{k} column", v) for k, v in values.items()})
+    rejection = validate(record)
+    assert rejection.message("fr").endswith(fr_end) and rejection.message("en").endswith(en_end)
+
+
 def test_a_row_with_one_unreadable_cell_reads_as_before():
     values = {"id": "C1", "amount": "à définir"}
     record = RawRecord(Source(file="c.xlsx", row=2), {k: Cell(f"{k} column", v) for k, v in values.items()})
