@@ -89,6 +89,21 @@ def test_bad_files_say_where_and_why(text, where, fr):
     assert "\n" not in message and exc.value.message("en") != message
 
 
+@pytest.mark.parametrize(("text", "fr_end", "en_end"), [
+    ("waivers:\n  - order: a\n    rule: ENV-01\n    justification: x\n", " (et 1 autre problème)",
+     " (and 1 other problem)"),
+    ("waivers:\n  - order: a\n    rule: ENV-01\n", " (et 2 autres problèmes)", " (and 2 other problems)"),
+])
+def test_the_other_problems_of_a_file_are_counted_in_agreed_words(text, fr_end, en_end):
+    with pytest.raises(InputError) as exc:
+        parse_waivers(text.encode(), "w.yaml", RULE_IDS)
+    assert exc.value.message("fr").endswith(fr_end) and exc.value.message("en").endswith(en_end)
+    one = "waivers:\n  - order: a\n    rule: ENV-01\n    justification: x\n    author: y\n"
+    with pytest.raises(InputError) as exc:
+        parse_waivers(one.encode(), "w.yaml", RULE_IDS)  # one problem: no count at all
+    assert "autre" not in exc.value.message("fr") and "other" not in exc.value.message("en")
+
+
 def test_unreadable_file_is_an_input_error(tmp_path):
     with pytest.raises(InputError, match="waivers file"):
         load_waivers(tmp_path / "absent.yaml")
