@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from procurement.read.base import InputInfo, RawRecord, ReadOptions
+from procurement.read.base import Cell, InputInfo, RawRecord, ReadOptions
 from procurement.read.decp_json import DecpJsonReader
 from procurement.read.decp_tabular import DecpTabularReader
 
@@ -201,3 +201,16 @@ def test_tabular_titulaire_modification_columns_are_used_not_ignored(tmp_path):
     assert "idTitulaireModification" not in info.ignored_columns
     assert "typeIdentifiantTitulaireModification" not in info.ignored_columns
     assert any(n.startswith("decp_columns:") and "idTitulaireModification" in n for n in info.notes)
+
+
+@pytest.mark.parametrize(("n", "fr", "en"), [
+    (0, "montant modifié (0 modification publiée) :", "amount changed (0 modifications published):"),
+    (1, "montant modifié (1 modification publiée) :", "amount changed (1 modification published):"),
+    (2, "montant modifié (2 modifications publiées) :", "amount changed (2 modifications published):"),
+])
+def test_a_modified_value_counts_its_modifications_in_agreed_words(n, fr, en):
+    from procurement.read.decp_common import modified_warning
+
+    w = modified_warning("amount", Cell("montant", 1000.0), Cell("montant", 1200.0), n)
+    assert w.message_fr.startswith(fr) and w.message_en.startswith(en)
+    assert w.message_fr.endswith("initial 1000.0, actuel 1200.0")

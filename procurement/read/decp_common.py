@@ -170,8 +170,8 @@ _TEMPLATES: dict[str, tuple[str, str]] = {
         "(the amount is the contract's, neither split nor summed)",
     ),
     "modified": (
-        "{what} modifié ({n} modification(s) publiée(s)) : initial {initial}, actuel {current}",
-        "{what_en} changed ({n} modification(s) published): initial {initial}, current {current}",
+        "{what} modifié ({n} {published}) : initial {initial}, actuel {current}",
+        "{what_en} changed ({n} {published_en}): initial {initial}, current {current}",
     ),
     "test_record": (
         "l'objet ressemble à un enregistrement de test (« {objet} ») : vérifiez qu'il s'agit d'un vrai achat",
@@ -220,6 +220,11 @@ def warning(code: str, *, field: str | None = None, column: str | None = None, v
     if field in _WHAT:
         params.setdefault("what", _WHAT[field][0])
         params.setdefault("what_en", _WHAT[field][1])
+    if code == "modified":  # "1 modification publiée", "0 modifications published"
+        from procurement.views.summary_words import plural
+
+        params["published"] = plural(params["n"], "modification publiée", "modifications publiées", "fr")
+        params["published_en"] = plural(params["n"], "modification published", "modifications published", "en")
     shown = None if value is None else str(value)
     return Warning_(code=code, field=field, column=column, value=shown,
                     message_fr=fr.format(value=shown, **params), message_en=en.format(value=shown, **params))
