@@ -161,27 +161,33 @@ class WaiverSet:
 
     def messages(self, today: dt.date, lang: str = "fr") -> list[str]:
         """One line per waiver that needs attention (expired, not yet valid, stale), for the console."""
+        from procurement.views.summary_words import plural
+
         rep = self.report(today)
         out = []
+
+        def concerned(n: int) -> str:  # "0 constat concerné", "0 findings concerned"
+            return f"{n} {plural(n, *_CONCERNED['en' if lang == 'en' else 'fr'], lang)}"
+
         for w in rep["expired"]:
             out.append(waiver_text(lang, "expired", where=w["where"], order=w["order"], rule=w["rule"],
-                                   expires=w["expires"], n=w["would_match"]))
+                                   expires=w["expires"], findings=concerned(w["would_match"])))
         for w in rep["not_yet_valid"]:
             out.append(waiver_text(lang, "future", where=w["where"], order=w["order"], rule=w["rule"],
-                                   date=w["date"], n=w["would_match"]))
+                                   date=w["date"], findings=concerned(w["would_match"])))
         for w in rep["stale"]:
             out.append(waiver_text(lang, "stale", where=w["where"], order=w["order"], rule=w["rule"]))
         return out
 
 
+# (singular, plural) of the findings a waiver not applied would have covered; French 0 and 1 take the singular
+_CONCERNED = {"fr": ("constat concerné", "constats concernés"), "en": ("finding concerned", "findings concerned")}
 _TEXTS = {
-    "expired": ("{where}: dérogation {order} / {rule} expirée le {expires} : non appliquée "
-                "({n} constat(s) concerné(s))",
-                "{where}: waiver {order} / {rule} expired on {expires}: not applied ({n} finding(s) concerned)"),
+    "expired": ("{where}: dérogation {order} / {rule} expirée le {expires} : non appliquée ({findings})",
+                "{where}: waiver {order} / {rule} expired on {expires}: not applied ({findings})"),
     "future": ("{where}: dérogation {order} / {rule} datée du {date}, postérieure à la date du contrôle : "
-               "non appliquée ({n} constat(s) concerné(s))",
-               "{where}: waiver {order} / {rule} dated {date}, after the run's date: not applied "
-               "({n} finding(s) concerned)"),
+               "non appliquée ({findings})",
+               "{where}: waiver {order} / {rule} dated {date}, after the run's date: not applied ({findings})"),
     "stale": ("{where}: dérogation {order} / {rule} sans effet : aucun constat non conforme ou incomplet "
               "ne correspond",
               "{where}: waiver {order} / {rule} has no effect: no failing or incomplete finding matches it"),

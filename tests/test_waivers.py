@@ -213,6 +213,19 @@ def test_expiry_day_included_then_reported():
     assert "expired on 2026-05-31" in ws.messages(TODAY, "en")[0]
 
 
+@pytest.mark.parametrize(("orders", "fr", "en"), [
+    (0, "non appliquée (0 constat concerné)", "not applied (0 findings concerned)"),
+    (1, "non appliquée (1 constat concerné)", "not applied (1 finding concerned)"),
+    (2, "non appliquée (2 constats concernés)", "not applied (2 findings concerned)"),
+])
+def test_a_waiver_not_applied_counts_its_findings_in_agreed_words(orders, fr, en):
+    for ws in (waivers(entry(expires="2026-05-31")), waivers(entry(date="2026-07-01"))):  # expired, then future
+        for i in range(orders):
+            o = order(f"BC25-000{i + 1}")
+            apply_waivers(o, evaluate(o, BOOK), ws, TODAY)
+        assert ws.messages(TODAY)[0].endswith(fr) and ws.messages(TODAY, "en")[0].endswith(en)
+
+
 def test_waiver_dated_after_the_run_does_not_apply():
     ws = waivers(entry(date="2026-07-01"))
     assert statuses(apply_waivers(order(), evaluate(order(), BOOK), ws, TODAY))["ENV-01"] == "fail"
