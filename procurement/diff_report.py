@@ -20,19 +20,18 @@ WORDS = {
         "replaced": "remplacé par", "removed": "retiré",
         "orders": "Commandes", "new_orders": "nouvelles", "removed_orders": "retirées",
         "common": "communes", "verdicts": "Verdicts",
-        "verdicts_line": "{n} changement(s) sur {orders} commande(s) : {better} meilleur(s), {worse} moins bon(s), "
-                         "{other} autre(s)",
+        "verdicts_line": "{n} sur {orders} : {better}, {worse}, {other}",
         "no_change": "aucun verdict changé", "mean_score": "Score moyen", "chantier": "chantier",
-        "changes": "Changements", "first": "premiers", "page": "Page", "absent": "—", "more": "et {n} autre(s)",
+        "changes": "Changements", "first": "premiers", "page": "Page", "absent": "—", "more": "et {n}",
         "id": "Identifiant", "label": "Objet", "where": "Origine", "rule": "Règle", "score": "Score",
         "overall": "global", "delta": "écart", "status_counts": "Verdicts par règle",
         "added_orders": "Commandes nouvelles", "removed_orders_title": "Commandes retirées",
         "changed_orders": "Commandes dont les données, un verdict ou le score ont changé", "none": "Aucune.",
-        "data": "Données", "data_line": "{n} commande(s) aux données modifiées, dont {only} sans verdict ni score "
-                                        "changé", "no_data_change": "aucune donnée modifiée",
+        "data": "Données", "data_line": "{n} aux données modifiées, dont {only} sans verdict ni score changé",
+        "no_data_change": "aucune donnée modifiée",
         "data_changes": "Données modifiées", "data_unread": "champs non relus (au-delà de {limit} commandes)",
 
-        "hidden": "{n} commande(s) de plus dans la sortie --json", "better": "meilleur", "worse": "moins bon",
+        "hidden": "{n} dans la sortie --json", "better": "meilleur", "worse": "moins bon",
         "other": "autre", "scores": "Scores", "provenance": "Provenance", "tool": "outil", "file": "fichier",
         "sha": "empreinte sha256", "rows": "lignes", "inputs_unchanged": "tous inchangés",
         "program": "Programme", "unknown": "inconnu (une analyse ne donne pas les empreintes du programme)",
@@ -50,18 +49,18 @@ WORDS = {
         "replaced": "replaced by", "removed": "removed",
         "orders": "Orders", "new_orders": "new", "removed_orders": "removed",
         "common": "in both", "verdicts": "Verdicts",
-        "verdicts_line": "{n} change(s) on {orders} order(s): {better} better, {worse} worse, {other} other",
+        "verdicts_line": "{n} on {orders}: {better}, {worse}, {other}",
         "no_change": "no verdict changed", "mean_score": "Mean score", "chantier": "workstream",
-        "changes": "Changes", "first": "first", "page": "Page", "absent": "—", "more": "and {n} more",
+        "changes": "Changes", "first": "first", "page": "Page", "absent": "—", "more": "and {n}",
         "id": "Id", "label": "Object", "where": "Source", "rule": "Rule", "score": "Score",
         "overall": "overall", "delta": "change", "status_counts": "Verdicts by rule",
         "added_orders": "New orders", "removed_orders_title": "Removed orders",
         "changed_orders": "Orders whose data, a verdict or the score changed", "none": "None.",
-        "data": "Data", "data_line": "{n} order(s) whose data changed, {only} of them with no verdict or score "
-                                     "change", "no_data_change": "no data changed",
+        "data": "Data", "data_line": "{n} whose data changed, {only} of them with no verdict or score change",
+        "no_data_change": "no data changed",
         "data_changes": "Data changed", "data_unread": "fields not read again (past {limit} orders)",
 
-        "hidden": "{n} more order(s) in the --json output", "better": "better", "worse": "worse",
+        "hidden": "{n} in the --json output", "better": "better", "worse": "worse",
         "other": "other", "scores": "Scores", "provenance": "Provenance", "tool": "tool", "file": "file",
         "sha": "sha256 digest", "rows": "rows", "inputs_unchanged": "all unchanged",
         "program": "Program", "unknown": "unknown (a run does not give the program's digests)",
@@ -72,12 +71,39 @@ WORDS = {
                    "and id.",
     },
 }
+# (singular, plural) of what the lines above count, chosen by `_counted`: « 1 changement », « 0 autre »
+COUNTED = {
+    "fr": {"change": ("changement", "changements"), "order": ("commande", "commandes"),
+           "better": ("meilleur", "meilleurs"), "worse": ("moins bon", "moins bons"), "other": ("autre", "autres"),
+           "more": ("autre", "autres"), "hidden": ("commande de plus", "commandes de plus")},
+    "en": {"change": ("change", "changes"), "order": ("order", "orders"), "better": ("better", "better"),
+           "worse": ("worse", "worse"), "other": ("other", "other"), "more": ("more", "more"),
+           "hidden": ("more order", "more orders")},
+}
 DETAIL_LIMIT = 2000  # orders shown on the page; --json holds them all
 TEXT_LIMIT = 20  # verdict changes listed in the console summary
 
 
 def _w(lang: str) -> dict[str, str]:
     return WORDS["en" if lang == "en" else "fr"]
+
+
+def _counted(n: int, what: str, lang: str) -> str:
+    """`n` and its noun agreeing with it (French: 0 and 1 take the singular; English: only 1)."""
+    from procurement.views.summary_words import plural
+
+    return f"{n} {plural(n, *COUNTED['en' if lang == 'en' else 'fr'][what], lang)}"
+
+
+def _verdicts_line(orders: dict[str, Any], lang: str) -> str:
+    w = _w(lang)
+    if not orders["verdicts_changed"]:
+        return w["no_change"]
+    return w["verdicts_line"].format(
+        n=_counted(orders["verdicts_changed"], "change", lang),
+        orders=_counted(orders["orders_with_verdict_changes"], "order", lang),
+        better=_counted(orders["better"], "better", lang), worse=_counted(orders["worse"], "worse", lang),
+        other=_counted(orders["other"], "other", lang))
 
 
 def _status(status: str | None, lang: str) -> str:
@@ -131,7 +157,8 @@ def _data_line(orders: dict[str, Any], lang: str) -> str:
     w = _w(lang)
     if not orders.get("orders_with_data_changes"):
         return w["no_data_change"]
-    return w["data_line"].format(n=orders["orders_with_data_changes"], only=orders["data_changes_only"])
+    return w["data_line"].format(n=_counted(orders["orders_with_data_changes"], "order", lang),
+                                 only=orders["data_changes_only"])
 
 
 def _sha(value: Any) -> str:
@@ -197,12 +224,7 @@ def summary_text(result: dict[str, Any], lang: str = "fr", page: Path | None = N
     lines.append(f"{w['orders']}{colon}{orders['old']} → {orders['new']}{w['sep']}"
                  f"{len(orders['added'])} {w['new_orders']}, {len(orders['removed'])} {w['removed_orders']}, "
                  f"{orders['common']} {w['common']}")
-    if orders["verdicts_changed"]:
-        lines.append(f"{w['verdicts']}{colon}" + w["verdicts_line"].format(
-            n=orders["verdicts_changed"], orders=orders["orders_with_verdict_changes"], better=orders["better"],
-            worse=orders["worse"], other=orders["other"]))
-    else:
-        lines.append(f"{w['verdicts']}{colon}{w['no_change']}")
+    lines.append(f"{w['verdicts']}{colon}{_verdicts_line(orders, lang)}")
     lines.append(f"{w['data']}{colon}{_data_line(orders, lang)}")
     agg = result["aggregate"]
     o = agg["overall"]
@@ -220,13 +242,13 @@ def summary_text(result: dict[str, Any], lang: str = "fr", page: Path | None = N
         for oid, v in changes[:limit]:
             lines.append(f"  {oid} {v['rule']}{colon}{_status(v['before'], lang)} → {_status(v['after'], lang)}")
         if len(changes) > limit:
-            lines.append("  " + w["more"].format(n=len(changes) - limit))
+            lines.append("  " + w["more"].format(n=_counted(len(changes) - limit, "more", lang)))
     edits = [(c["id"], line) for c in orders["changed"] for line in data_lines(c, lang)]
     if edits:
         lines.append(f"{w['data_changes']} ({min(limit, len(edits))} {w['first']}){colon.rstrip()}")
         lines += [f"  {oid} {line}" for oid, line in edits[:limit]]
         if len(edits) > limit:
-            lines.append("  " + w["more"].format(n=len(edits) - limit))
+            lines.append("  " + w["more"].format(n=_counted(len(edits) - limit, "more", lang)))
     if page is not None:
         lines.append(f"{w['page']}{colon}{page}")
     return "\n".join(lines)
@@ -292,15 +314,14 @@ def view_model(result: dict[str, Any], lang: str = "fr") -> dict[str, Any]:
                     "old": _sha(i["old_sha256"]), "new": _sha(i["new_sha256"])} for i in result["inputs"]],
         "counts": {"old": orders["old"], "new": orders["new"], "common": orders["common"],
                    "added": len(orders["added"]), "removed": len(orders["removed"])},
-        "verdicts_line": w["verdicts_line"].format(
-            n=orders["verdicts_changed"], orders=orders["orders_with_verdict_changes"], better=orders["better"],
-            worse=orders["worse"], other=orders["other"]) if orders["verdicts_changed"] else w["no_change"],
+        "verdicts_line": _verdicts_line(orders, lang),
         "data_line": _data_line(orders, lang),
         "overall": {"before": _num(agg["overall"]["before"], lang), "after": _num(agg["overall"]["after"], lang),
                     "delta": _num(agg["overall"]["delta"], lang, True)},
         "chantiers": chantiers, "rules": rules, "statuses": [i18n.label(s, lang) for s in statuses],
         "added": brief(orders["added"]), "removed": brief(orders["removed"]), "changed": changed,
-        "hidden": {k: w["hidden"].format(n=len(orders[k]) - DETAIL_LIMIT) if len(orders[k]) > DETAIL_LIMIT else ""
+        "hidden": {k: w["hidden"].format(n=_counted(len(orders[k]) - DETAIL_LIMIT, "hidden", lang))
+                   if len(orders[k]) > DETAIL_LIMIT else ""
                    for k in ("added", "removed", "changed")},
     }
 

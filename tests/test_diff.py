@@ -112,7 +112,7 @@ def test_cli_prints_french_summary_and_writes_the_page(runs):
     assert "Référentiel : inchangé, diff-test 1.0.0" in out
     assert "Fichiers : commandes.csv remplacé par commandes-dec.csv" in out
     assert "Commandes : 3 → 3 ; 1 nouvelles, 1 retirées, 2 communes" in out
-    assert "2 changement(s) sur 2 commande(s) : 1 meilleur(s), 1 moins bon(s), 0 autre(s)" in out
+    assert "Verdicts : 2 changements sur 2 commandes : 1 meilleur, 1 moins bon, 0 autre" in out
     assert "BC25-0001 SOC-01 : non conforme → conforme" in out
     assert "chantier 4 – Lien social" in out
     page = new / "diff.html"
@@ -308,11 +308,11 @@ def test_a_data_change_that_moves_no_verdict_is_listed_field_by_field(tmp_path):
                               {"field": "supplier_name", "before": None, "after": "Provence Enrobés"}]
     assert (orders["orders_with_data_changes"], orders["data_changes_only"]) == (1, 1)
     text = summary_text(result, "fr")
-    assert "Données : 1 commande(s) aux données modifiées, dont 1 sans verdict ni score changé" in text
+    assert "Données : 1 commande aux données modifiées, dont 1 sans verdict ni score changé" in text
     assert "1 Montant HT : 12\u202f500,00\u202f€ → 12\u202f750,50\u202f€" in text
     assert "Accord-cadre" in text and "— → Provence Enrobés" in text
     en = summary_text(result, "en")
-    assert "Data: 1 order(s) whose data changed, 1 of them with no verdict or score change" in en
+    assert "Data: 1 order whose data changed, 1 of them with no verdict or score change" in en
     from procurement.diff import render_html
     page = render_html(result, "en")
     assert "€12,750.50" in page and "Framework agreement" in page
