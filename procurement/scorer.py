@@ -17,6 +17,7 @@ from typing import Any
 from procurement.engine import evaluate
 from procurement.enrich import enrich
 from procurement.model import Order, Rejection
+from procurement.order_codec import pack
 from procurement.order_identity import copy_key, order_key
 from procurement.portfolio import PortfolioFacts, portfolio_facts
 from procurement.read.base import RawRecord
@@ -158,7 +159,7 @@ def score_chunk(records: list[RawRecord | Rejection], ctx: Context) -> ChunkResu
             out.statuses += [s for s in scores.counts if s not in STATUSES and s not in out.statuses]
         # The prepared parts and the user's row pickled apart: a writing pass decodes only those its outputs read.
         original = record.original
-        blob = dumps((order, tuple(f.status for f in raw), scores,
+        blob = dumps((pack(order), tuple(f.status for f in raw), scores,
                       None if original is None else dumps(original, protocol=5),
                       None if encoded is None else dumps(encoded, protocol=5),
                       None if texts is None else dumps(texts, protocol=5)), protocol=5)

@@ -2,10 +2,11 @@
 
 Why: writers read every order, some of them twice, but a run must not hold a million orders as
 objects (about 10 KB each with findings and scores). Each pass over `OrderStore` replays the spool:
-the order, its engine statuses and scores are unpickled, the findings rebuilt from the statuses
-(the engine's `Finding` is the rule, the status and the order's values: nothing is re-evaluated), and
-what only the whole batch decides is added: the duplicate-id warning of a later copy, and RISK-02's
-portfolio findings with the scores recomputed. A pass gives the same objects as the in-memory path.
+the order (kept as its values, `procurement.order_codec`), its engine statuses and scores are
+unpickled, the findings rebuilt from the statuses (the engine's `Finding` is the rule, the status and
+the order's values: nothing is re-evaluated), and what only the whole batch decides is added: the
+duplicate-id warning of a later copy, and RISK-02's portfolio findings with the scores recomputed. A
+pass gives the same objects as the in-memory path.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from itertools import islice
 from typing import Any
 
 from procurement.engine import Finding
+from procurement.order_codec import unpack
 from procurement.scoring import rescore, score_order
 from procurement.spool import Spool
 from procurement.spool_pieces import resolve
@@ -135,6 +137,7 @@ class OrderStore:
         text_pieces: list[Any] = []
         for index, blob in enumerate(self.spool):
             order, statuses, scores, original, encoded, texts = loads(blob)
+            order = unpack(order)
             vals = values(order)
             findings: list[Any] = [Finding(r, s, vals, book) for r, s in zip(plan, statuses, strict=True)]
             if waivers:
