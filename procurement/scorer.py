@@ -24,7 +24,7 @@ from procurement.read.base import RawRecord
 from procurement.reference import cpv_known
 from procurement.rulebook.book import STATUSES
 from procurement.scoring import score_order
-from procurement.spool_pieces import refer
+from procurement.spool_pieces import new_table, refer
 from procurement.validate import validate
 from procurement.waivers import apply_waivers
 
@@ -132,8 +132,7 @@ def score_chunk(records: list[RawRecord | Rejection], ctx: Context) -> ChunkResu
     if directory is not None:
         enriched, filled = directory.enriched_orders, dict(directory.filled)
     dumps = pickle.dumps
-    json_pieces: dict[Any, int] = {}  # this chunk's pieces, given once (procurement.spool_pieces)
-    text_pieces: dict[Any, int] = {}
+    json_pieces, text_pieces = new_table(), new_table()  # this chunk's pieces, given once (spool_pieces)
     fresh = True  # until the chunk's first blob: its readers start their tables afresh there
     for record in records:
         if isinstance(record, Rejection):

@@ -6,8 +6,9 @@ orders, sent through a pipe, written once and read back by two processes. A verd
 same piece (the explanation caches of `write/finding_parts.py` return the same bytes), so within a chunk of
 250 orders a piece met again is now its number in the chunk's table: about half of those bytes go (on the
 bench's orders, 80 of 380 findings' pieces in 1,000 are new within their chunk, and they are the larger).
+A blob carries the pieces new to the chunk and one number per finding.
 
-The table starts empty at each chunk, so that no state crosses chunks or processes: the first blob of a
+The table starts afresh at each chunk, so that no state crosses chunks or processes: the first blob of a
 chunk says so (`fresh`), and a reader replaying the spool from its start, in order, rebuilds every table
 as the writer made it. Every blob of a chunk reaches the spool, in order (`pipeline._absorb`).
 """
@@ -20,37 +21,35 @@ from typing import Any
 _UNHASHABLE = object()  # in the key that numbers an unhashable piece: equal to no piece
 
 
-def refer(items: Iterable[Any], table: dict[Any, int]) -> tuple[Any, ...]:
-    """The items with those already in `table` replaced by their number; the others are added to it.
-    None (a not-applicable finding's texts) stays None; pieces are bytes or tuples, never ints."""
-    out: list[Any] = []
+def refer(items: Iterable[Any], table: dict[Any, int]) -> tuple[tuple[Any, ...], tuple[int, ...]]:
+    """(the pieces new to the chunk, each item's number in the chunk's table): `table` numbers the pieces
+    met so far, from 0 in the order they were met; it starts as `new_table()`, where None is 0."""
+    new: list[Any] = []
+    numbers: list[int] = []
     for item in items:
-        if item is None:
-            out.append(None)
-            continue
         try:
             number = table.get(item)
-        except TypeError:  # an unhashable piece: given whole, never referred to, but numbered as `resolve` does
-            table[(_UNHASHABLE, len(table))] = len(table)
-            out.append(item)
-            continue
+        except TypeError:  # an unhashable piece: given whole, and numbered, but never referred to again
+            number = None
+            item_key: Any = (_UNHASHABLE, len(table))
+        else:
+            item_key = item
         if number is None:
-            table[item] = len(table)
-            out.append(item)
-        else:
-            out.append(number)
-    return tuple(out)
+            number = table[item_key] = len(table)
+            new.append(item)
+        numbers.append(number)
+    return tuple(new), tuple(numbers)
 
 
-def resolve(items: Iterable[Any], table: list[Any]) -> tuple[Any, ...]:
-    """`refer`'s items given back: a number is the table's piece, another item is appended to the table
-    (as `refer` numbered it) and given as it is."""
-    out: list[Any] = []
-    for item in items:
-        if type(item) is int:
-            out.append(table[item])
-        else:
-            if item is not None:
-                table.append(item)
-            out.append(item)
-    return tuple(out)
+def new_table() -> dict[Any, int]:
+    """A chunk's table as its first order finds it: None (a not-applicable finding's texts) is 0."""
+    return {None: 0}
+
+
+def resolve(referred: tuple[tuple[Any, ...], tuple[int, ...]], table: list[Any]) -> tuple[Any, ...]:
+    """`refer`'s items given back; `table` is the reader's list of the chunk's pieces, started as [None]
+    at the chunk's first order and extended here as `refer` numbered them (no loop in Python: a replay
+    resolves the 36 pieces of every order in each writing process)."""
+    new, numbers = referred
+    table += new
+    return tuple(map(table.__getitem__, numbers))

@@ -34,7 +34,7 @@ def _pieces(prepared: tuple[str, tuple[Any, ...], bool], table: list[Any]) -> tu
     """(language, pieces) of what a worker prepared, its references to the chunk's table resolved."""
     lang, items, fresh = prepared
     if fresh:
-        table.clear()
+        table[:] = [None]
     return lang, resolve(items, table)
 
 
