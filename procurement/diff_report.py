@@ -18,11 +18,10 @@ WORDS = {
         "rulebook": "Référentiel", "unchanged": "inchangé", "changed": "modifié", "rules_added": "règles ajoutées",
         "rules_removed": "règles retirées", "inputs": "Fichiers", "same": "inchangé", "added": "ajouté",
         "replaced": "remplacé par", "removed": "retiré",
-        "orders": "Commandes", "new_orders": "nouvelles", "removed_orders": "retirées",
-        "common": "communes", "verdicts": "Verdicts",
+        "orders": "Commandes", "verdicts": "Verdicts",
         "verdicts_line": "{n} sur {orders} : {better}, {worse}, {other}",
         "no_change": "aucun verdict changé", "mean_score": "Score moyen", "chantier": "chantier",
-        "changes": "Changements", "first": "premiers", "page": "Page", "absent": "—", "more": "et {n}",
+        "changes": "Changements", "page": "Page", "absent": "—", "more": "et {n}",
         "id": "Identifiant", "label": "Objet", "where": "Origine", "rule": "Règle", "score": "Score",
         "overall": "global", "delta": "écart", "status_counts": "Verdicts par règle",
         "added_orders": "Commandes nouvelles", "removed_orders_title": "Commandes retirées",
@@ -47,11 +46,10 @@ WORDS = {
         "rulebook": "Rulebook", "unchanged": "unchanged", "changed": "changed", "rules_added": "rules added",
         "rules_removed": "rules removed", "inputs": "Files", "same": "unchanged", "added": "added",
         "replaced": "replaced by", "removed": "removed",
-        "orders": "Orders", "new_orders": "new", "removed_orders": "removed",
-        "common": "in both", "verdicts": "Verdicts",
+        "orders": "Orders", "verdicts": "Verdicts",
         "verdicts_line": "{n} on {orders}: {better}, {worse}, {other}",
         "no_change": "no verdict changed", "mean_score": "Mean score", "chantier": "workstream",
-        "changes": "Changes", "first": "first", "page": "Page", "absent": "—", "more": "and {n}",
+        "changes": "Changes", "page": "Page", "absent": "—", "more": "and {n}",
         "id": "Id", "label": "Object", "where": "Source", "rule": "Rule", "score": "Score",
         "overall": "overall", "delta": "change", "status_counts": "Verdicts by rule",
         "added_orders": "New orders", "removed_orders_title": "Removed orders",
@@ -75,10 +73,18 @@ WORDS = {
 COUNTED = {
     "fr": {"change": ("changement", "changements"), "order": ("commande", "commandes"),
            "better": ("meilleur", "meilleurs"), "worse": ("moins bon", "moins bons"), "other": ("autre", "autres"),
-           "more": ("autre", "autres"), "hidden": ("commande de plus", "commandes de plus")},
+           "more": ("autre", "autres"), "hidden": ("commande de plus", "commandes de plus"),
+           "added": ("nouvelle", "nouvelles"), "removed": ("retirée", "retirées"), "common": ("commune", "communes")},
     "en": {"change": ("change", "changes"), "order": ("order", "orders"), "better": ("better", "better"),
            "worse": ("worse", "worse"), "other": ("other", "other"), "more": ("more", "more"),
-           "hidden": ("more order", "more orders")},
+           "hidden": ("more order", "more orders"), "added": ("new", "new"), "removed": ("removed", "removed"),
+           "common": ("in both", "in both")},
+}
+# (one, more) of the heading of a list cut at a limit: « Changements (le premier) », « Données modifiées
+# (les 2 premières) », "Changes (the first 2)"; `{n}` is how many are listed
+FIRST = {
+    "fr": {"changes": ("le premier", "les {n} premiers"), "data_changes": ("la première", "les {n} premières")},
+    "en": {"changes": ("the first", "the first {n}"), "data_changes": ("the first", "the first {n}")},
 }
 DETAIL_LIMIT = 2000  # orders shown on the page; --json holds them all
 TEXT_LIMIT = 20  # verdict changes listed in the console summary
@@ -93,6 +99,20 @@ def _counted(n: int, what: str, lang: str) -> str:
     from procurement.views.summary_words import plural
 
     return f"{n} {plural(n, *COUNTED['en' if lang == 'en' else 'fr'][what], lang)}"
+
+
+def _first(n: int, what: str, lang: str) -> str:
+    """The heading of the first `n` items of a list: « Changements (les 2 premiers) », "Changes (the first)"."""
+    from procurement.views.summary_words import plural
+
+    words = _w(lang)[what]
+    return f"{words} ({plural(n, *FIRST['en' if lang == 'en' else 'fr'][what], lang).format(n=n)})"
+
+
+def _orders_counted(orders: dict[str, Any], lang: str) -> list[str]:
+    """The new, removed and common orders counted, each in agreed words: « 1 nouvelle », « 2 communes »."""
+    return [_counted(n, k, lang) for k, n in (("added", len(orders["added"])), ("removed", len(orders["removed"])),
+                                              ("common", orders["common"]))]
 
 
 def _verdicts_line(orders: dict[str, Any], lang: str) -> str:
@@ -222,8 +242,7 @@ def summary_text(result: dict[str, Any], lang: str = "fr", page: Path | None = N
     lines.append(f"{w['program']}{colon}{program_line(result, lang)[0]}")
     lines.append(f"{w['inputs']}{colon}{_inputs_line(result, lang)}")
     lines.append(f"{w['orders']}{colon}{orders['old']} → {orders['new']}{w['sep']}"
-                 f"{len(orders['added'])} {w['new_orders']}, {len(orders['removed'])} {w['removed_orders']}, "
-                 f"{orders['common']} {w['common']}")
+                 + ", ".join(_orders_counted(orders, lang)))
     lines.append(f"{w['verdicts']}{colon}{_verdicts_line(orders, lang)}")
     lines.append(f"{w['data']}{colon}{_data_line(orders, lang)}")
     agg = result["aggregate"]
@@ -238,14 +257,14 @@ def summary_text(result: dict[str, Any], lang: str = "fr", page: Path | None = N
                      f"{_num(c['after'], lang)} ({_num(c['delta'], lang, True)})")
     changes = [(c["id"], v) for c in orders["changed"] for v in c["verdicts"]]
     if changes:
-        lines.append(f"{w['changes']} ({min(limit, len(changes))} {w['first']}){colon.rstrip()}")
+        lines.append(f"{_first(min(limit, len(changes)), 'changes', lang)}{colon.rstrip()}")
         for oid, v in changes[:limit]:
             lines.append(f"  {oid} {v['rule']}{colon}{_status(v['before'], lang)} → {_status(v['after'], lang)}")
         if len(changes) > limit:
             lines.append("  " + w["more"].format(n=_counted(len(changes) - limit, "more", lang)))
     edits = [(c["id"], line) for c in orders["changed"] for line in data_lines(c, lang)]
     if edits:
-        lines.append(f"{w['data_changes']} ({min(limit, len(edits))} {w['first']}){colon.rstrip()}")
+        lines.append(f"{_first(min(limit, len(edits)), 'data_changes', lang)}{colon.rstrip()}")
         lines += [f"  {oid} {line}" for oid, line in edits[:limit]]
         if len(edits) > limit:
             lines.append("  " + w["more"].format(n=_counted(len(edits) - limit, "more", lang)))
@@ -314,6 +333,7 @@ def view_model(result: dict[str, Any], lang: str = "fr") -> dict[str, Any]:
                     "old": _sha(i["old_sha256"]), "new": _sha(i["new_sha256"])} for i in result["inputs"]],
         "counts": {"old": orders["old"], "new": orders["new"], "common": orders["common"],
                    "added": len(orders["added"]), "removed": len(orders["removed"])},
+        "counted": _orders_counted(orders, lang),
         "verdicts_line": _verdicts_line(orders, lang),
         "data_line": _data_line(orders, lang),
         "overall": {"before": _num(agg["overall"]["before"], lang), "after": _num(agg["overall"]["after"], lang),

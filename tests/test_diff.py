@@ -111,7 +111,7 @@ def test_cli_prints_french_summary_and_writes_the_page(runs):
     assert "Comparaison de deux analyses" in out
     assert "Référentiel : inchangé, diff-test 1.0.0" in out
     assert "Fichiers : commandes.csv remplacé par commandes-dec.csv" in out
-    assert "Commandes : 3 → 3 ; 1 nouvelles, 1 retirées, 2 communes" in out
+    assert "Commandes : 3 → 3 ; 1 nouvelle, 1 retirée, 2 communes" in out
     assert "Verdicts : 2 changements sur 2 commandes : 1 meilleur, 1 moins bon, 0 autre" in out
     assert "BC25-0001 SOC-01 : non conforme → conforme" in out
     assert "chantier 4 – Lien social" in out

@@ -67,3 +67,50 @@ def test_the_orders_past_the_page_limit_are_counted_in_agreed_words(monkeypatch,
     monkeypatch.setattr(report, "DETAIL_LIMIT", 1)
     hidden = report.view_model(_result(1 + more), lang)["hidden"]
     assert hidden == {"added": "", "removed": "", "changed": line}
+
+
+def _counts(added: int, removed: int, common: int) -> dict:
+    """A comparison of `added` new orders, `removed` removed ones and `common` in both, with no change."""
+    result = _result(0)
+    brief = [{"id": f"B{i}", "label": "", "where": "", "overall": None} for i in range(max(added, removed))]
+    result["orders"] |= {"added": brief[:added], "removed": brief[:removed], "common": common}
+    return result
+
+
+@pytest.mark.parametrize(("lang", "counts", "line"), [
+    ("fr", (1, 0, 1), "Commandes : 0 → 0 ; 1 nouvelle, 0 retirée, 1 commune"),
+    ("fr", (2, 2, 2), "Commandes : 0 → 0 ; 2 nouvelles, 2 retirées, 2 communes"),
+    ("en", (1, 0, 1), "Orders: 0 → 0; 1 new, 0 removed, 1 in both"),
+    ("en", (2, 2, 2), "Orders: 0 → 0; 2 new, 2 removed, 2 in both"),
+])
+def test_the_new_removed_and_common_orders_agree_with_their_counts(lang, counts, line):
+    assert line in report.summary_text(_counts(*counts), lang).splitlines()
+
+
+@pytest.mark.parametrize(("lang", "counts", "line"), [
+    ("fr", (1, 0, 1), "0 → 0 · 1 nouvelle · 0 retirée · 1 commune"),
+    ("fr", (2, 2, 2), "0 → 0 · 2 nouvelles · 2 retirées · 2 communes"),
+    ("en", (1, 0, 1), "0 → 0 · 1 new · 0 removed · 1 in both"),
+    ("en", (2, 2, 2), "0 → 0 · 2 new · 2 removed · 2 in both"),
+])
+def test_the_page_counts_the_orders_in_agreed_words(lang, counts, line):
+    assert f"<p>{line}</p>" in report.render_html(_counts(*counts), lang)
+
+
+@pytest.mark.parametrize(("lang", "changes", "limit", "heading"), [
+    ("fr", 1, 20, "Changements (le premier) :"), ("fr", 3, 2, "Changements (les 2 premiers) :"),
+    ("en", 1, 20, "Changes (the first):"), ("en", 3, 2, "Changes (the first 2):"),
+])
+def test_the_verdict_changes_heading_agrees_with_how_many_it_lists(lang, changes, limit, heading):
+    assert heading in report.summary_text(_result(changes), lang, limit=limit).splitlines()
+
+
+@pytest.mark.parametrize(("lang", "changes", "limit", "heading"), [
+    ("fr", 1, 20, "Données modifiées (la première) :"), ("fr", 3, 2, "Données modifiées (les 2 premières) :"),
+    ("en", 1, 20, "Data changed (the first):"), ("en", 3, 2, "Data changed (the first 2):"),
+])
+def test_the_data_changes_heading_agrees_with_how_many_it_lists(lang, changes, limit, heading):
+    result = _result(changes)
+    for c in result["orders"]["changed"]:
+        c |= {"verdicts": [], "data": [{"field": "amount", "before": 100.0, "after": 200.0}]}
+    assert heading in report.summary_text(result, lang, limit=limit).splitlines()
