@@ -214,3 +214,16 @@ def test_a_modified_value_counts_its_modifications_in_agreed_words(n, fr, en):
     w = modified_warning("amount", Cell("montant", 1000.0), Cell("montant", 1200.0), n)
     assert w.message_fr.startswith(fr) and w.message_en.startswith(en)
     assert w.message_fr.endswith("initial 1000.0, actuel 1200.0")
+
+
+@pytest.mark.parametrize(("field", "fr", "en"), [
+    ("amount", "montant modifié (1 modification publiée) :", "amount changed (1 modification published):"),
+    ("duration_months", "durée modifiée (1 modification publiée) :", "duration changed (1 modification published):"),
+    ("supplier_siret", "titulaire modifié (1 modification publiée) :",
+     "contractor changed (1 modification published):"),
+])
+def test_a_modified_value_s_participle_agrees_with_its_noun(field, fr, en):
+    from procurement.read.decp_common import modified_warning
+
+    w = modified_warning(field, Cell("c", "12"), Cell("c", "24"), 1)
+    assert w.message_fr.startswith(fr) and w.message_en.startswith(en)

@@ -170,8 +170,8 @@ _TEMPLATES: dict[str, tuple[str, str]] = {
         "(the amount is the contract's, neither split nor summed)",
     ),
     "modified": (
-        "{what} modifié ({n} {published}) : initial {initial}, actuel {current}",
-        "{what_en} changed ({n} {published_en}): initial {initial}, current {current}",
+        "{what} ({n} {published}) : initial {initial}, actuel {current}",
+        "{what_en} ({n} {published_en}): initial {initial}, current {current}",
     ),
     "test_record": (
         "l'objet ressemble à un enregistrement de test (« {objet} ») : vérifiez qu'il s'agit d'un vrai achat",
@@ -207,22 +207,22 @@ _TEMPLATES: dict[str, tuple[str, str]] = {
     ),
 }
 
-_WHAT = {
-    "amount": ("montant", "amount"),
-    "duration_months": ("durée", "duration"),
-    "supplier_siret": ("titulaire", "contractor"),
+# What a 'modified' warning says changed, the French participle agreeing with its noun's gender
+_CHANGED = {
+    "amount": ("montant modifié", "amount changed"),
+    "duration_months": ("durée modifiée", "duration changed"),
+    "supplier_siret": ("titulaire modifié", "contractor changed"),
 }
 
 
 def warning(code: str, *, field: str | None = None, column: str | None = None, value: object = None,
             template: str | None = None, **params: object) -> Warning_:
     fr, en = _TEMPLATES[template or code]
-    if field in _WHAT:
-        params.setdefault("what", _WHAT[field][0])
-        params.setdefault("what_en", _WHAT[field][1])
-    if code == "modified":  # "1 modification publiée", "0 modifications published"
+    if code == "modified":  # « durée modifiée (1 modification publiée) », "amount changed (0 modifications published)"
         from procurement.views.summary_words import plural
 
+        params.setdefault("what", _CHANGED[str(field)][0])
+        params.setdefault("what_en", _CHANGED[str(field)][1])
         params["published"] = plural(params["n"], "modification publiée", "modifications publiées", "fr")
         params["published_en"] = plural(params["n"], "modification published", "modifications published", "en")
     shown = None if value is None else str(value)
