@@ -32,7 +32,7 @@ from procurement.rulebook import (
 )
 from procurement.rulebook.examples import describe_evidence
 from procurement.rulebook.operators import did_you_mean
-from procurement.rulebook.render import format_value, note_text
+from procurement.rulebook.render import choice_value, format_value, note_text
 from procurement.views.summary_words import colon
 
 WORDS = {
@@ -192,7 +192,7 @@ def explain_lines(book: CompiledRulebook, rule_id: str, lang: str) -> list[str]:
     if src.examples:
         out.append(w["examples"])
         for ex in src.examples:
-            order = ", ".join(f"{k}={format_value(v, field_kind(k), lang)}" for k, v in ex.order.items())
+            order = ", ".join(f"{k}={choice_value(v, k, field_kind(k), lang)}" for k, v in ex.order.items())
             out.append(f"  - {i18n.label(ex.expect, lang)}{c}{order or '{}'}")
             if ex.note:
                 out.append(f"      {note_text(ex.note, lang)}")

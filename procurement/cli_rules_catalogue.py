@@ -11,7 +11,7 @@ from typing import Any
 from procurement import i18n
 from procurement.fields import FIELDS_BY_NAME
 from procurement.rulebook import CompiledRulebook
-from procurement.rulebook.render import format_value, note_text
+from procurement.rulebook.render import choice_value, format_value, note_text
 
 CATALOGUE_WORDS = {
     "en": {"heading": "Rules catalogue", "generated": "Generated from `{source}` by `procurement rules --lang en "
@@ -172,7 +172,7 @@ def _rule_section(book: CompiledRulebook, rule: Any, lang: str, other: str, w: d
         # the notes are French (`note_text`): in English the column's header says so, not each row
         out += ["", f"**{w['examples']}**", "", f"| {w['expect']} | {w['order']} | {w['note']} |", "|---|---|---|"]
         for ex in src.examples:
-            order = ", ".join(f"{k}={format_value(v, field_kind(k), lang)}" for k, v in ex.order.items()) or "{}"
+            order = ", ".join(f"{k}={choice_value(v, k, field_kind(k), lang)}" for k, v in ex.order.items()) or "{}"
             out.append(f"| {i18n.label(ex.expect, lang)} | {_md(order)} | {_md(ex.note or '')} |")
     return out
 

@@ -35,7 +35,7 @@ from typing import Any, ClassVar
 from procurement.fields import FIELDS_BY_NAME
 from procurement.rulebook.inline import inline_leaf
 from procurement.rulebook.operators import NEGATION, OPERATORS, Tables, ValueProblem, did_you_mean
-from procurement.rulebook.render import format_value
+from procurement.rulebook.render import choice_value
 from procurement.rulebook.schema import AllOf, AnyOf, Leaf, NotOf
 
 Fast = Callable[[tuple], bool | None]
@@ -109,8 +109,8 @@ class LeafNode:
     def describe(self, lang: str, depth: int = 0) -> list[str]:
         op = OPERATORS[self.op]
         f = FIELDS_BY_NAME[self.field]
-        kind = None if self.op == "in_table" else f.kind
-        value = format_value(self.expected, kind, lang) if self.expected is not None else ""
+        kind = None if self.op == "in_table" else f.kind  # a table's name, not a code
+        value = choice_value(self.expected, f.name, kind, lang) if self.expected is not None else ""
         phrase = op.phrase_fr if lang == "fr" else op.phrase_en
         return ["  " * depth + phrase.format(field=f"{f.header(lang)} [{f.name}]", value=value).rstrip()]
 
