@@ -106,7 +106,7 @@ WORDS = {
         "indicators": "Purchasing-policy indicators (tender)",
         "missing": "Missing tender data",
         "missing_hint": "Fill them in on the \u201c{sheet}\u201d sheet so that these rules can be evaluated.",
-        "insufficient": "Missing data to evaluate '{title}': {missing}",
+        "insufficient": "Missing data to evaluate \u201c{title}\u201d: {missing}",
         "cell": "cell {cell}", "absent": "no column in the \u201c{sheet}\u201d sheet",
         "unread_for": "column {column} \u201c{header}\u201d not recognised",
         "rule": "Rule", "status": "Status", "message": "Finding", "advice": "Advice", "basis": "Basis",

@@ -63,10 +63,9 @@ WORDS = {
         "sha": "sha256 digest", "rows": "rows", "inputs_unchanged": "all unchanged",
         "program": "Program", "unknown": "unknown (a run does not give the program's digests)",
         "part_version": "version", "part_code": "code", "part_data": "reference data",
-        "explain": "A 'better' verdict moves up the scale fail < insufficient data < waived < pass; 'other' "
-                   "involves 'not applicable' or a rule missing from one rulebook; a new failure is always "
-                   "'worse'. Orders are matched by buyer "
-                   "and id.",
+        "explain": "A “better” verdict moves up the scale fail < insufficient data < waived < pass; “other” "
+                   "involves “not applicable” or a rule missing from one rulebook; a new failure is always "
+                   "“worse”. Orders are matched by buyer and id.",
     },
 }
 # (singular, plural) of what the lines above count, chosen by `_counted`: « 1 changement », « 0 autre »

@@ -27,7 +27,7 @@ _GENERIC = {
     "fr": {PASS: "Conforme : {title}", NOT_APPLICABLE: "Non applicable : {title}",
            INSUFFICIENT: "Données manquantes pour évaluer « {title} » : {missing}"},
     "en": {PASS: "Passed: {title}", NOT_APPLICABLE: "Not applicable: {title}",
-           INSUFFICIENT: "Missing data to evaluate '{title}': {missing}"},
+           INSUFFICIENT: "Missing data to evaluate “{title}”: {missing}"},
 }
 
 

@@ -216,7 +216,7 @@ def test_messages_for_other_statuses():
     assert f.message_fr == f"Bon : 50{NNBSP}000{NNBSP}€" and f.message_en == "Good: €50,000"
     (f,) = evaluate(order(), book)
     assert f.message_fr == "Données manquantes pour évaluer « Règle d'essai » : Montant HT (amount)"
-    assert f.message_en == "Missing data to evaluate 'Test rule': Amount excl. VAT (amount)"
+    assert f.message_en == "Missing data to evaluate “Test rule”: Amount excl. VAT (amount)"
     book = one_rule(AMOUNT, applies="{field: nature, op: equals, value: marche}")
     (f,) = evaluate(order(nature="offre"), book)
     assert f.message_en == "Not applicable: Test rule"
