@@ -277,8 +277,8 @@ def ambiguous_place(code: str, kind: str) -> Warning_ | None:
                    "Précisez le type (colonne « Type de code du lieu » : commune ou code postal), ou nommez la "
                    "colonne « Code postal du lieu d'exécution » ou « Code INSEE du lieu d'exécution »",
         message_en=f"place code {code} without a type: read as the {read_en}; it may also be the {other_en}. "
-                   "State the type (a 'Place code type' column: commune or postcode), or name the column "
-                   "'Place postcode' or 'Place INSEE code'",
+                   "State the type (a “Place code type” column: commune or postcode), or name the column "
+                   "“Place postcode” or “Place INSEE code”",
     )
 
 

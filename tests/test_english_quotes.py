@@ -44,3 +44,90 @@ def test_the_diff_page_s_explanation_quotes_the_verdict_words():
         assert f"“{word}”" in en
     assert "'" not in en.replace("one's", "")
     assert "« meilleur »" in fr and "« sans objet »" in fr
+
+
+# ---- the readers: a value of the user's file, a sheet's or a column's name -----------------------------
+
+
+def test_decp_warnings_quote_the_value_they_name():
+    from procurement.read.decp_common import warning
+
+    for code, params, en, fr in [
+        ("test_record", {"objet": "TEST PES"}, "test record (“TEST PES”)", "test (« TEST PES »)"),
+        ("invalid_in_source", {"value": "INX 12"}, "“INX 12” is read as is", "« INX 12 » est lue"),
+        ("unreadable_holders", {"field": "supplier_siret", "value": "[?"}, "in the modification (“[?”)",
+         "illisibles (« [? »)"),
+    ]:
+        w = warning(code, **params)
+        assert en in w.message_en and fr in w.message_fr, code
+        assert "'" not in w.message_en.replace("Ministry's", ""), code
+
+
+def test_ocds_warnings_quote_the_value_they_name(tmp_path):
+    from tests.test_read_ocds import CDMX, orders, read_release, release_with
+
+    (order,) = orders(CDMX)
+    by_code = {w.code: w for w in order.warnings}
+    assert by_code["postcode_foreign"].message_en.startswith("postcode “")
+    assert by_code["postcode_foreign"].message_fr.startswith("code postal « ")
+    assert by_code["procedure_ambiguous"].message_en.startswith("OCDS procedure “selective")
+    assert by_code["procedure_ambiguous"].message_fr.startswith("procédure OCDS « selective")
+    release = release_with()
+    release["awards"] = [{"id": "a", "suppliers": [{"id": "s"}]}]
+    release["parties"] = [{"id": "s", "name": "S", "details": {"scale": "gigantic"}}]
+    (scale,) = [w for w in read_release(tmp_path, release).warnings if w.code == "scale_unknown"]
+    assert scale.message_en.startswith("unknown company size “gigantic” (details.scale)")
+    assert scale.message_fr.startswith("taille d'entreprise « gigantic » inconnue")
+
+
+def test_an_empty_sheet_is_named_with_quotes_not_a_python_repr():
+    import pytest
+
+    from procurement.errors import InputError
+    from procurement.read.base import InputInfo, ReadOptions
+    from procurement.read.tabular import records_from_rows
+
+    with pytest.raises(InputError) as err:
+        list(records_from_rows(iter([]), file="x.xlsx", sheet="Achats 2025", options=ReadOptions(),
+                               info=InputInfo(path="x.xlsx", format="xlsx"), where="x.xlsx"))
+    assert err.value.message("en") == "x.xlsx: sheet “Achats 2025” is empty"
+    assert err.value.message("fr") == "x.xlsx: la feuille « Achats 2025 » est vide"
+
+
+def test_a_missing_header_row_quotes_the_headers_it_expects():
+    import pytest
+
+    from procurement.read.headers import NoHeaderError, find_header
+
+    with pytest.raises(NoHeaderError) as err:
+        find_header([["a", "b"]], None, "x.csv")
+    assert "(expected e.g. “Id”, “Object”, “Amount excl. VAT”, “CPV code”)" in err.value.message("en")
+    assert "« Identifiant », « Objet »" in err.value.message("fr")
+
+
+def test_a_refused_workbook_quotes_the_archive_member(tmp_path):
+    import zipfile
+
+    import pytest
+
+    from procurement.errors import InputError
+    from procurement.read.xlsx_reader import check_archive
+
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/workbook.xml", b"<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"\0" * (11 * 1024**2))
+    with pytest.raises(InputError) as err:
+        check_archive(path, "bomb.xlsx")
+    assert "workbook refused: “xl/worksheets/sheet1.xml” expands" in err.value.message("en")
+    assert "classeur refusé : « xl/worksheets/sheet1.xml » se décompresse" in err.value.message("fr")
+
+
+def test_an_ambiguous_place_code_quotes_the_column_names():
+    from procurement.enrich import ambiguous_place
+
+    w = ambiguous_place("13004", "commune")
+    assert w is not None
+    assert "(a “Place code type” column: commune or postcode), or name the column “Place postcode” or " \
+           "“Place INSEE code”" in w.message_en
+    assert "(colonne « Type de code du lieu » : commune ou code postal)" in w.message_fr

@@ -175,11 +175,11 @@ _TEMPLATES: dict[str, tuple[str, str]] = {
     ),
     "test_record": (
         "l'objet ressemble à un enregistrement de test (« {objet} ») : vérifiez qu'il s'agit d'un vrai achat",
-        "the object looks like a test record ('{objet}'): check that this is a real purchase",
+        "the object looks like a test record (“{objet}”): check that this is a real purchase",
     ),
     "invalid_in_source": (
         "valeur signalée invalide par le ministère (marqueur INX) : « {value} » est lue telle quelle",
-        "value flagged invalid by the Ministry (INX marker): '{value}' is read as is",
+        "value flagged invalid by the Ministry (INX marker): “{value}” is read as is",
     ),
     "superseded_version": (
         "la source marque ces lignes comme n'étant pas la version actuelle (donneesActuelles = non) : "
@@ -199,7 +199,7 @@ _TEMPLATES: dict[str, tuple[str, str]] = {
     ),
     "unreadable_holders": (
         "titulaires de la modification illisibles (« {value} ») : les titulaires connus avant elle sont gardés",
-        "unreadable titulaires in the modification ('{value}'): the titulaires known before it are kept",
+        "unreadable titulaires in the modification (“{value}”): the titulaires known before it are kept",
     ),
     "inconsistent_rows": (
         "les lignes de ce marché donnent des valeurs différentes ({values}) : la première est retenue",

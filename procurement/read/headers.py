@@ -64,8 +64,8 @@ def find_header(rows: Sequence[Sequence[object]], mapping: dict[str, str] | None
             "aucune ligne d'en-tête reconnue dans les 30 premières lignes (attendu par exemple : "
             "« Identifiant », « Objet », « Montant HT », « Code CPV ») ; utilisez --mapping pour "
             "indiquer vos colonnes",
-            "no recognisable header row in the first 30 rows (expected e.g. 'Id', 'Object', "
-            "'Amount excl. VAT', 'CPV code'); use --mapping to name your columns",
+            "no recognisable header row in the first 30 rows (expected e.g. “Id”, “Object”, "
+            "“Amount excl. VAT”, “CPV code”); use --mapping to name your columns",
             where=where,
         )
     header_cells = rows[best_index]

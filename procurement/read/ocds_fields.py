@@ -175,7 +175,7 @@ def put_supplier(unit: Unit, refs: list, refs_rel: str) -> None:
             unit.warn("postcode_foreign",
                       f"code postal « {postcode} » d'un fournisseur situé hors de France ({country[1]}) : "
                       "non lu comme un code postal français",
-                      f"postcode '{postcode}' of a supplier outside France ({country[1]}): not read as a French "
+                      f"postcode “{postcode}” of a supplier outside France ({country[1]}): not read as a French "
                       "postcode", field="supplier_postcode", rel_path=f"{rel}.address.postalCode", value=postcode)
     scale = dict_of(org.get("details")).get("scale")
     if not is_blank(scale):
@@ -184,7 +184,7 @@ def put_supplier(unit: Unit, refs: list, refs_rel: str) -> None:
             unit.put("supplier_size", f"{rel}.details.scale", label, note=f" ({scale})")
         else:
             unit.warn("scale_unknown", f"taille d'entreprise « {scale} » inconnue (details.scale) : ignorée",
-                      f"unknown company size '{scale}' (details.scale): ignored", field="supplier_size",
+                      f"unknown company size “{scale}” (details.scale): ignored", field="supplier_size",
                       rel_path=f"{rel}.details.scale", value=scale)
     if len(orgs) > 1:
         holders = [_organisation_holder(o, r) for o, r in orgs]
@@ -207,7 +207,7 @@ def put_procedure(unit: Unit, tender: dict) -> None:
         unit.warn("procedure_ambiguous",
                   f"procédure OCDS « {shown} » : ne dit pas laquelle des procédures françaises (appel d'offres, "
                   "procédure adaptée, négociée...) a été suivie ; procédure laissée inconnue",
-                  f"OCDS procedure '{shown}' does not say which French procedure (open tender, adapted procedure, "
+                  f"OCDS procedure “{shown}” does not say which French procedure (open tender, adapted procedure, "
                   "negotiated...) was followed; procedure left unknown",
                   field="procedure", rel_path="tender.procurementMethod", value=shown)
 

@@ -46,7 +46,7 @@ def records_from_rows(
     if not non_blank:
         raise InputError(
             f"{'la feuille « ' + sheet + ' » est vide' if sheet else 'le fichier est vide'}",
-            f"{'sheet ' + repr(sheet) + ' is empty' if sheet else 'the file is empty'}",
+            f"sheet “{sheet}” is empty" if sheet else "the file is empty",
             where=where,
         )
     header = find_header([buffered[i][1] for i in non_blank], fold_mapping(options.mapping), where)

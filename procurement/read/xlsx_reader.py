@@ -87,7 +87,7 @@ def check_archive(path: Path, where: str, max_uncompressed: int = 2 * 1024**3, m
             raise InputError(
                 f"classeur refusé : « {info.filename} » se décompresse {info.file_size // max(info.compress_size, 1)} "
                 "fois sa taille (bombe de décompression probable)",
-                f"workbook refused: '{info.filename}' expands {info.file_size // max(info.compress_size, 1)} "
+                f"workbook refused: “{info.filename}” expands {info.file_size // max(info.compress_size, 1)} "
                 "times its size (probable zip bomb)",
                 where=where,
             )
