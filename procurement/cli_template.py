@@ -17,7 +17,7 @@ TEMPLATE_HELP = help_text(
     "Écrire le classeur de l'acheteur : feuilles « Consultation » et « Offres » à remplir, avec listes "
     "déroulantes et contrôles de saisie, puis à vérifier avec `procurement check`.\n\n"
     "Refuse de remplacer un fichier existant sans --force.",
-    "Write the buyer's workbook: 'Consultation' and 'Offres' sheets ('Tender' and 'Bids' with --lang en) "
+    "Write the buyer's workbook: “Consultation” and “Offres” sheets (“Tender” and “Bids” with --lang en) "
     "to fill in, with dropdown lists and input checks, then to check with `procurement check`.\n\n"
     "Refuses to replace an existing file without --force.",
     ("procurement template consultation.xlsx", "procurement check consultation.xlsx --out verification/"),
@@ -52,7 +52,7 @@ def template(file: Path, force: bool, quiet: bool, lang: str) -> None:
         write_template(file, lang)
     if not quiet:
         if lang == "en":
-            click.echo(f"Workbook written: {file} (fill in the 'Tender' and 'Bids' sheets, then run "
+            click.echo(f"Workbook written: {file} (fill in the “Tender” and “Bids” sheets, then run "
                        f"procurement check {file} --out DIR --lang en)")
         else:
             click.echo(f"Classeur écrit : {file} (remplissez les feuilles « Consultation » et « Offres », puis "

@@ -114,7 +114,7 @@ FIELDS: tuple[Field, ...] = (
        ("procédure formalisée", "procedure formalisee", "formalised procedure", "formalized procedure"),
        help_fr="Pour une « Autre procédure » : oui si elle est formalisée (publicité européenne, comme un appel "
                "d'offres ou une procédure avec négociation), non sinon.",
-       help_en="For an 'Other procedure': yes if it is formalised (EU-wide publicity, like a tender or a "
+       help_en="For an “Other procedure”: yes if it is formalised (EU-wide publicity, like a tender or a "
                "negotiated procedure), no otherwise."),
     _F("cpv", Kind.CPV, "Code CPV", "CPV code",
        ("codecpv", "code cpv", "cpv", "cpv code", "cpv principal", "code cpv principal"),

@@ -4,6 +4,15 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from procurement.errors import InputError
 from procurement.rulebook import load_default
 
 
@@ -81,9 +90,6 @@ def test_ocds_warnings_quote_the_value_they_name(tmp_path):
 
 
 def test_an_empty_sheet_is_named_with_quotes_not_a_python_repr():
-    import pytest
-
-    from procurement.errors import InputError
     from procurement.read.base import InputInfo, ReadOptions
     from procurement.read.tabular import records_from_rows
 
@@ -95,8 +101,6 @@ def test_an_empty_sheet_is_named_with_quotes_not_a_python_repr():
 
 
 def test_a_missing_header_row_quotes_the_headers_it_expects():
-    import pytest
-
     from procurement.read.headers import NoHeaderError, find_header
 
     with pytest.raises(NoHeaderError) as err:
@@ -108,9 +112,6 @@ def test_a_missing_header_row_quotes_the_headers_it_expects():
 def test_a_refused_workbook_quotes_the_archive_member(tmp_path):
     import zipfile
 
-    import pytest
-
-    from procurement.errors import InputError
     from procurement.read.xlsx_reader import check_archive
 
     path = tmp_path / "bomb.xlsx"
@@ -131,3 +132,50 @@ def test_an_ambiguous_place_code_quotes_the_column_names():
     assert "(a “Place code type” column: commune or postcode), or name the column “Place postcode” or " \
            "“Place INSEE code”" in w.message_en
     assert "(colonne « Type de code du lieu » : commune ou code postal)" in w.message_fr
+
+
+# ---- the workbook, the template command, the fields' help ---------------------------------------------
+
+_STRAIGHT = re.compile(r"(?<![A-Za-z])'[^']+'(?![A-Za-z])")  # 'x', not an apostrophe
+
+
+def _straight_quoted(texts) -> list[str]:
+    return [t for t in texts if isinstance(t, str) and _STRAIGHT.search(t.replace("('portfolio')", ""))]
+
+
+def test_the_workbook_s_english_texts_quote_sheets_columns_and_statuses_with_curly_quotes():
+    from procurement.write import xlsx_legal, xlsx_words
+
+    assert _straight_quoted(xlsx_words.words("en").values()) == []
+    assert _straight_quoted(xlsx_legal.words("en").values()) == []
+    w = xlsx_words.words("en")
+    assert w["col_count"].format(label="fail") == "Number of rules with status “fail” on this row."
+    assert w["orders"].format(results="Results") == "Rows scored (“Results” sheet)"
+    assert xlsx_words.words("fr")["orders"].format(results="Résultats") == "Lignes évaluées (feuille « Résultats »)"
+    rule = load_default().rule("ENV-10")
+    assert xlsx_legal.legal_line(rule, "en").endswith("links and notes: “Read me”, section “Legal basis of the rules”")
+    assert xlsx_legal.legal_line(rule, "fr").endswith("« Lisez-moi », section « Fondements juridiques des règles »")
+    # results.json's key is code, not a label: it keeps its straight quotes
+    assert "results.json ('portfolio')" in xlsx_legal.words("en")["added"]
+
+
+def test_the_template_command_quotes_its_sheet_names_with_curly_quotes(tmp_path):
+    from procurement.cli_template import template
+
+    env = {"PATH": "/usr/bin:/bin", "PROCUREMENT_LANG": "en"}
+    root = Path(__file__).resolve().parents[1]
+    help_en = subprocess.run([sys.executable, "-m", "procurement", "template", "--help"], cwd=root, env=env,
+                             capture_output=True, text=True, encoding="utf-8", timeout=60, check=True).stdout
+    assert "“Consultation” and “Offres” sheets (“Tender” and “Bids” with --lang en)" in " ".join(help_en.split())
+    out = CliRunner().invoke(template, [str(tmp_path / "t.xlsx"), "--lang", "en"]).output
+    assert "(fill in the “Tender” and “Bids” sheets, then run" in out
+    out = CliRunner().invoke(template, [str(tmp_path / "c.xlsx")]).output
+    assert "(remplissez les feuilles « Consultation » et « Offres »" in out
+
+
+def test_the_fields_english_help_quotes_labels_with_curly_quotes():
+    from procurement.fields import FIELDS_BY_NAME
+
+    helps = [f.help_en for f in FIELDS_BY_NAME.values()]
+    assert _straight_quoted(helps) == []
+    assert FIELDS_BY_NAME["formalised_procedure"].help_en.startswith("For an “Other procedure”: yes")

@@ -45,7 +45,7 @@ WORDS = {
         "none": "no text cited by the rulebook",
         "recalled": "recalled, to be checked",
         "verified": "verified",
-        "details": "links and notes: 'Read me', section '{section}'",
+        "details": "links and notes: “Read me”, section “{section}”",
         "section": "Legal basis of the rules",
         "head": ("Rule", "Text and article", "Date of effect or decision", "Confidence", "Link"),
         "note": "Note",
@@ -53,9 +53,9 @@ WORDS = {
         "added": "{id}: portfolio rule, judged over the whole batch, not order by order; it comes on top of the "
                  "{n} rules of the rulebook. Its groups, with all their orders, are in results.json ('portfolio').",
         "groups_text": "Number of groups flagged by {id} (same buyer, CPV class, contract type, year and "
-                       "threshold) the row belongs to; column '{id}' gives their status. Each group is a finding: "
-                       "it counts in the 'Rules: …' columns and in the scores (a row of two groups counts two "
-                       "failed findings), and has its row in sheet '{id}'.",
+                       "threshold) the row belongs to; column “{id}” gives their status. Each group is a finding: "
+                       "it counts in the “Rules: …” columns and in the scores (a row of two groups counts two "
+                       "failed findings), and has its row in sheet “{id}”.",
     },
 }
 
