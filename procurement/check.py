@@ -104,10 +104,10 @@ _LINE_WORDS = {
 
 
 def _counted_words(lang: str):
-    from procurement.views.summary_words import plural
+    from procurement.views.summary_words import counted
 
     words = _LINE_WORDS["en" if lang == "en" else "fr"]
-    return lambda n, what: f"{n} {plural(n, *words[what], lang)}"
+    return lambda n, what: counted(n, *words[what], lang)
 
 
 def notes(result: CheckResult, lang: str) -> list[str]:

@@ -45,13 +45,13 @@ def exit_code(result: Run, fail_on: str) -> int:
 def summary_line(result: Run, out_dir: Path, lang: str) -> str:
     """The run's balance on the terminal, its nouns agreeing with their numbers (French: singular for 0
     and 1, "1 ligne lue : 1 commande évaluée, 0 rejetée"; English: singular for 1 only)."""
-    from procurement.views.summary_words import plural
+    from procurement.views.summary_words import counted
 
     c = result.counts
     merged = c["merged"]
 
     def n(count: int, one: str, many: str) -> str:
-        return f"{count} {plural(count, one, many, lang)}"
+        return counted(count, one, many, lang)
 
     if lang == "en":
         text = (f"{n(c['rows_read'], 'row', 'rows')} read: {n(c['orders'], 'order', 'orders')} scored, "

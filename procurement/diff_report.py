@@ -95,9 +95,9 @@ def _w(lang: str) -> dict[str, str]:
 
 def _counted(n: int, what: str, lang: str) -> str:
     """`n` and its noun agreeing with it (French: 0 and 1 take the singular; English: only 1)."""
-    from procurement.views.summary_words import plural
+    from procurement.views.summary_words import counted
 
-    return f"{n} {plural(n, *COUNTED['en' if lang == 'en' else 'fr'][what], lang)}"
+    return counted(n, *COUNTED["en" if lang == "en" else "fr"][what], lang)
 
 
 def _first(n: int, what: str, lang: str) -> str:

@@ -273,10 +273,10 @@ def _reject_all(record: RawRecord, errors: list[tuple[parse.ParseError, str, Any
         fr += " — à corriger aussi : " + " ; ".join(f"colonne {c.column} : {e.message_fr}" for e, _, c in others)
         en += " — also to fix: " + "; ".join(f"column {c.column}: {e.message_en}" for e, _, c in others)
         if len(errors) > 1 + MORE_ERRORS:
-            from procurement.views.summary_words import plural
+            from procurement.views.summary_words import counted
 
             rest = len(errors) - 1 - MORE_ERRORS
-            fr += f" ; et {rest} {plural(rest, 'autre', 'autres', 'fr')}"
+            fr += f" ; et {counted(rest, 'autre', 'autres', 'fr')}"
             en += f"; and {rest} more"
     return _reject(record, err.code, name, cell.column, cell.value, fr, en)
 

@@ -147,11 +147,11 @@ def _translate(exc: ValidationError, data: dict, locator: Locator) -> InputError
     errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
     err = errors[0]
     loc = tuple(p for p in err["loc"] if p not in ("function-after", "function-before"))
-    from procurement.views.summary_words import plural
+    from procurement.views.summary_words import counted
 
     more = len(errors) - 1
-    more_fr = f" (et {more} {plural(more, 'autre problème', 'autres problèmes', 'fr')})" if more else ""
-    more_en = f" (and {more} {plural(more, 'other problem', 'other problems', 'en')})" if more else ""
+    more_fr = f" (et {counted(more, 'autre problème', 'autres problèmes', 'fr')})" if more else ""
+    more_en = f" (and {counted(more, 'other problem', 'other problems', 'en')})" if more else ""
     kind, msg = err["type"], str(err.get("msg", ""))
     key = str(loc[-1]) if loc else ""
     where = locator.where(loc)

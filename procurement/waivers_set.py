@@ -161,13 +161,13 @@ class WaiverSet:
 
     def messages(self, today: dt.date, lang: str = "fr") -> list[str]:
         """One line per waiver that needs attention (expired, not yet valid, stale), for the console."""
-        from procurement.views.summary_words import plural
+        from procurement.views.summary_words import counted
 
         rep = self.report(today)
         out = []
 
         def concerned(n: int) -> str:  # "0 constat concerné", "0 findings concerned"
-            return f"{n} {plural(n, *_CONCERNED['en' if lang == 'en' else 'fr'], lang)}"
+            return counted(n, *_CONCERNED["en" if lang == "en" else "fr"], lang)
 
         for w in rep["expired"]:
             out.append(waiver_text(lang, "expired", where=w["where"], order=w["order"], rule=w["rule"],

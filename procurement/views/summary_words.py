@@ -52,6 +52,11 @@ def plural(n: float, one: str, many: str, lang: str) -> str:
     return one if single else many
 
 
+def counted(n: int, one: str, many: str, lang: str) -> str:
+    """« 1 offre », « 0 risque », "0 risks": the count, unformatted, and its words agreeing with it."""
+    return f"{n} {plural(n, one, many, lang)}"
+
+
 def money(x: float | None, lang: str) -> str:
     """An amount in whole euros, as every figure of the summary shows it."""
     return i18n.fmt_money(x, lang, 0)
