@@ -24,7 +24,7 @@ from procurement.read.base import RawRecord
 from procurement.reference import cpv_known
 from procurement.rulebook.book import STATUSES
 from procurement.scoring import score_order
-from procurement.spool_pieces import new_table, refer
+from procurement.spool_pieces import new_table, prepared
 from procurement.validate import validate
 from procurement.waivers import apply_waivers
 
@@ -148,11 +148,11 @@ def score_chunk(records: list[RawRecord | Rejection], ctx: Context) -> ChunkResu
             from procurement.pipeline import ScoredOrder
 
             scored = ScoredOrder(order, findings, scores, record.original)
-            encoded = (ctx.encode, refer(ctx.encoder().findings(scored), json_pieces), fresh)
+            encoded = prepared(ctx.encode, ctx.encoder().findings(scored), json_pieces, fresh)
         if ctx.texts is not None:
             describe = ctx.describer()
-            texts = (ctx.texts, refer((None if f.status == "not_applicable" else describe(f) for f in findings),
-                                      text_pieces), fresh)
+            texts = prepared(ctx.texts, (None if f.status == "not_applicable" else describe(f) for f in findings),
+                             text_pieces, fresh)
         fresh = False
         if len(scores.counts) > len(STATUSES):
             out.statuses += [s for s in scores.counts if s not in STATUSES and s not in out.statuses]

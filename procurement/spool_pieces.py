@@ -6,7 +6,8 @@ orders, sent through a pipe, written once and read back by two processes. A verd
 same piece (the explanation caches of `write/finding_parts.py` return the same bytes), so within a chunk of
 250 orders a piece met again is now its number in the chunk's table: about half of those bytes go (on the
 bench's orders, 80 of 380 findings' pieces in 1,000 are new within their chunk, and they are the larger).
-A blob carries the pieces new to the chunk and one number per finding.
+A blob carries the pieces new to the chunk and one number per finding (`prepared`; `read` gives them back).
+Equal pieces must be interchangeable: they are bytes, or tuples of texts.
 
 The table starts afresh at each chunk, so that no state crosses chunks or processes: the first blob of a
 chunk says so (`fresh`), and a reader replaying the spool from its start, in order, rebuilds every table
@@ -44,6 +45,20 @@ def refer(items: Iterable[Any], table: dict[Any, int]) -> tuple[tuple[Any, ...],
 def new_table() -> dict[Any, int]:
     """A chunk's table as its first order finds it: None (a not-applicable finding's texts) is 0."""
     return {None: 0}
+
+
+def prepared(lang: str, items: Iterable[Any], table: dict[Any, int], fresh: bool) -> tuple[Any, ...]:
+    """What a blob keeps of an order's prepared pieces in `lang`: `fresh` for the chunk's first order."""
+    return lang, refer(items, table), fresh
+
+
+def read(kept: tuple[Any, ...], table: list[Any]) -> tuple[str, tuple[Any, ...]]:
+    """(language, pieces) of what `prepared` kept, the chunk's list of pieces started afresh at its first
+    order and extended as `refer` numbered them."""
+    lang, referred, fresh = kept
+    if fresh:
+        table[:] = [None]
+    return lang, resolve(referred, table)
 
 
 def resolve(referred: tuple[tuple[Any, ...], tuple[int, ...]], table: list[Any]) -> tuple[Any, ...]:

@@ -24,18 +24,10 @@ from procurement.engine import Finding
 from procurement.order_codec import unpack
 from procurement.scoring import rescore, score_order
 from procurement.spool import Spool
-from procurement.spool_pieces import resolve
+from procurement.spool_pieces import read as pieces
 from procurement.waivers import WaiverIndex, apply_waivers
 
 _MANY = 32  # entries under one digest from which `Members.of` keeps its answer
-
-
-def _pieces(prepared: tuple[str, tuple[Any, ...], bool], table: list[Any]) -> tuple[str, tuple[Any, ...]]:
-    """(language, pieces) of what a worker prepared, its references to the chunk's table resolved."""
-    lang, items, fresh = prepared
-    if fresh:
-        table[:] = [None]
-    return lang, resolve(items, table)
 
 
 class Members:
@@ -157,9 +149,9 @@ class OrderStore:
                     scores = rescore(scores, added) or score_order(findings, book, scores.missing)
             yield ScoredOrder(order, findings, scores,
                               loads(original) if original is not None and "original" not in skip else None,
-                              _pieces(loads(encoded), json_pieces) if encoded is not None and "encoded" not in skip
+                              pieces(loads(encoded), json_pieces) if encoded is not None and "encoded" not in skip
                               else None,
-                              _pieces(loads(texts), text_pieces) if texts is not None and "texts" not in skip
+                              pieces(loads(texts), text_pieces) if texts is not None and "texts" not in skip
                               else None)
 
     def __getitem__(self, index: int | slice) -> Any:
