@@ -59,6 +59,7 @@ def test_documents_both_read_alike_take_the_fast_path(text):
     "a: |#\n  x\n",  # a block scalar's header followed by `#`
     "a: x\u2028b: y\n",
     "a: [1, 2",  # an error: PyYAML's wording
+    "[" * 5_000 + "]" * 5_000,  # deeper than libyaml's limit (1,000 levels): PyYAML's own refusal
 ])
 def test_what_the_two_could_read_otherwise_goes_to_pyyaml(text):
     assert yamlsafe._fast_root(text) is None
