@@ -1,5 +1,5 @@
 """`procurement rules explain` and the catalogue show an enumeration's codes by the labels the reports use,
-in the user's language: « Nature [nature] hors de Offre, Marché de défense ou de sécurité », "contains any
+in the user's language: « Nature [nature] autre que Offre, Marché de défense ou de sécurité », "contains any
 of Environmental criterion", examples « nature=Marché, env_considerations=Critère environnemental », not the
 codes (« hors de offre, marche_defense_securite », « env_considerations=criterion »). Field names stay in
 brackets in the conditions, and as the keys of the examples."""
@@ -17,7 +17,7 @@ BOOK = load_rulebook(Path(__file__).resolve().parent.parent / "rules" / "relance
 
 
 @pytest.mark.parametrize(("lang", "lines"), [
-    ("fr", ["      Nature [nature] hors de Offre, Marché de défense ou de sécurité",
+    ("fr", ["      Nature [nature] autre que Offre, Marché de défense ou de sécurité",
             "  Considérations environnementales [env_considerations] contient l'un de Critère environnemental",
             "  - conforme\u00a0: launch_date=01/09/2026, nature=Marché, "
             "env_considerations=Critère environnemental, Clause environnementale",
@@ -37,7 +37,7 @@ def test_explain_shows_codes_by_their_labels(lang, lines):
 
 
 @pytest.mark.parametrize(("lang", "parts"), [
-    ("fr", ["Nature [nature] hors de Offre, Marché de défense ou de sécurité",
+    ("fr", ["Nature [nature] autre que Offre, Marché de défense ou de sécurité",
             "| conforme | launch_date=01/09/2026, nature=Marché, env_considerations=Critère environnemental, "
             "Clause environnementale |"]),
     ("en", ["Nature [nature] not in Bid, Defence or security contract",
@@ -49,3 +49,13 @@ def test_the_catalogue_shows_codes_by_their_labels(lang, parts):
     for part in parts:
         assert part in text
     assert "marche_defense_securite" not in text and "env_considerations=criterion" not in text
+
+
+def test_given_and_not_given_agree_with_any_label():
+    """« Date de notification non renseigné » did not agree with its feminine label; the phrase now
+    agrees with « valeur », whatever the field's gender or number."""
+    text = "\n".join(explain_lines(BOOK, "ENV-10", "fr"))
+    assert "Date de notification [notification_date] : valeur non renseignée" in text
+    assert "Nature [nature] : valeur non renseignée" in text
+    assert "] non renseigné" not in text
+    assert "Notification date [notification_date] is not given" in "\n".join(explain_lines(BOOK, "ENV-10", "en"))
