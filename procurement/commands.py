@@ -70,22 +70,20 @@ def sheet_lines(result: Run, lang: str) -> list[str]:
     number of sheets named ("autre feuille non lue : T2", "other sheets not read: T2, T3")."""
     from procurement.views.summary_words import plural
 
-    def agreed(names: str, one: str, many: str) -> str:
-        return plural(len(names.split(", ")), one, many, lang)  # the reader joins the names with ", "
-
     out = []
     for info in result.inputs:
-        notes = dict(n.split(":", 1) for n in info.notes if n.startswith(("skipped_sheets:", "other_sheets:")))
         name = Path(info.path).name
-        if skipped := notes.get("skipped_sheets"):
-            out.append(f"{name}: {agreed(skipped, 'sheet', 'sheets')} without a header row skipped: {skipped}; "
+        if skipped := info.sheets_skipped:
+            n, names = len(skipped), ", ".join(skipped)
+            out.append(f"{name}: {plural(n, 'sheet', 'sheets', lang)} without a header row skipped: {names}; "
                        f"read: {info.sheet}" if lang == "en" else
-                       f"{name} : {agreed(skipped, 'feuille', 'feuilles')} sans ligne d'en-tête "
-                       f"{agreed(skipped, 'passée', 'passées')} : {skipped} ; lu : {info.sheet}")
-        if other := notes.get("other_sheets"):
-            out.append(f"{name}: {agreed(other, 'other sheet', 'other sheets')} not read: {other} "
+                       f"{name} : {plural(n, 'feuille', 'feuilles', lang)} sans ligne d'en-tête "
+                       f"{plural(n, 'passée', 'passées', lang)} : {names} ; lu : {info.sheet}")
+        if other := info.sheets_other:
+            n, names = len(other), ", ".join(other)
+            out.append(f"{name}: {plural(n, 'other sheet', 'other sheets', lang)} not read: {names} "
                        f"(--sheet, repeatable, to read them)" if lang == "en" else
-                       f"{name} : {agreed(other, 'autre feuille non lue', 'autres feuilles non lues')} : {other} "
+                       f"{name} : {plural(n, 'autre feuille non lue', 'autres feuilles non lues', lang)} : {names} "
                        f"(--sheet, répétable, pour les lire)")
     return out
 

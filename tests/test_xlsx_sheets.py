@@ -182,10 +182,22 @@ def test_the_sheet_lines_agree_with_the_number_of_sheets_named(lang, one, two):
 
     from procurement.commands import sheet_lines
 
-    def lines(skipped: str, other: str) -> list[str]:
-        info = SimpleNamespace(path="/in/t.xlsx", sheet="T1", notes=["encoding:x", f"skipped_sheets:{skipped}",
-                                                                      f"other_sheets:{other}"])
+    def lines(skipped: list[str], other: list[str]) -> list[str]:
+        info = SimpleNamespace(path="/in/t.xlsx", sheet="T1", sheets_skipped=skipped, sheets_other=other)
         return sheet_lines(SimpleNamespace(inputs=[info]), lang)
 
-    assert lines("Notice", "T2") == one
-    assert lines("Notice, Sommaire", "T2, T3") == two
+    assert lines(["Notice"], ["T2"]) == one
+    assert lines(["Notice", "Sommaire"], ["T2", "T3"]) == two
+
+
+@pytest.mark.parametrize("engine", ["openpyxl", "calamine"])
+def test_a_sheet_name_with_a_comma_counts_as_one_sheet(tmp_path, engine):
+    """The count came from the note's names split on ", ": « Budget, 2025 » made two sheets."""
+    path = workbook(tmp_path / "t.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb["Commandes T2"].title = "Budget, 2025"
+    wb.save(path)
+    info, _ = _records(path, engine)
+    assert info.sheets_other == ["Budget, 2025"] and info.sheets_skipped == ["Notice"]
+    result = _score([str(path), "--out", str(tmp_path / "o"), "--format", "json"])
+    assert "autre feuille non lue : Budget, 2025 (--sheet" in result.output, result.output

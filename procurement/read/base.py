@@ -58,6 +58,10 @@ class InputInfo:
     rows_read: int = 0
     rows_estimate: int | None = None  # for the progress line only, when cheap to know
     notes: list[str] = field(default_factory=list)
+    # A workbook's sheets passed over (no header row) and left unread, as names: the notes join them
+    # with ", ", which a sheet's own name may contain.
+    sheets_skipped: list[str] = field(default_factory=list)
+    sheets_other: list[str] = field(default_factory=list)
 
 
 class Reader(Protocol):

@@ -234,9 +234,10 @@ class XlsxReader:
                         raise
                     raise _no_sheet_with_header(exc, skipped) from None
                 wanted, info.notes[:] = rest[0], notes
+        others = [n for n, visible in seen["sheets"] if visible and n != info.sheet and n not in skipped]  # type: ignore[attr-defined]
+        info.sheets_skipped, info.sheets_other = skipped, others
         if skipped:
             info.notes.append("skipped_sheets:" + ", ".join(skipped))
-        others = [n for n, visible in seen["sheets"] if visible and n != info.sheet and n not in skipped]  # type: ignore[attr-defined]
         if others:
             info.notes.append("other_sheets:" + ", ".join(others))
 
