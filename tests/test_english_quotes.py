@@ -179,3 +179,17 @@ def test_the_fields_english_help_quotes_labels_with_curly_quotes():
     helps = [f.help_en for f in FIELDS_BY_NAME.values()]
     assert _straight_quoted(helps) == []
     assert FIELDS_BY_NAME["formalised_procedure"].help_en.startswith("For an “Other procedure”: yes")
+
+
+def test_english_texts_quote_with_curly_quotes():
+    """The rulebook's own English texts (titles, messages, why, advice) quote the same way."""
+    for rule in _default_book().rules:
+        source = rule.source
+        texts = [source.title.en, source.message.en, source.why.en, source.advice.en]
+        assert _straight_quoted(texts) == [] and not [t for t in texts if '"' in t], rule.id
+
+
+def _default_book():
+    from procurement.rulebook import load_default
+
+    return load_default()
