@@ -59,4 +59,3 @@ def test_given_and_not_given_agree_with_any_label():
     assert "Nature [nature] : valeur non renseignée" in text
     assert "] non renseigné" not in text
     assert "Notification date [notification_date] is not given" in "\n".join(explain_lines(BOOK, "ENV-10", "en"))
-
