@@ -39,6 +39,7 @@ from procurement.check_json import KEY_FIELDS, NOTICE, check_data
 from procurement.check_page import TENDER_FACTS, WORDS, render_html, view_model
 from procurement.check_read import BID_SHEETS, INHERITED, TENDER_SHEETS, find_sheets, run_check
 from procurement.check_result import FAIL_KINDS, CheckResult
+from procurement.i18n import counted
 from procurement.views.common import fmt_value  # the one value formatter of every page (was check_page.fmt_value)
 
 __all__ = [
@@ -90,7 +91,7 @@ def summary_line(result: CheckResult, out_dir: Path, lang: str) -> str:
     return f"{', '.join(parts)} : {legal}, {risk}, {kpi}{waived}. Page : {out_dir / 'check.html'}"
 
 
-# (singular, plural) of what the summary line counts; French 0 and 1 take the singular (summary_words.plural).
+# (singular, plural) of what the summary line counts; French 0 and 1 take the singular (i18n.plural).
 _LINE_WORDS = {
     "fr": {"tender": ("consultation", "consultations"), "bid": ("offre", "offres"),
            "rejected": ("ligne rejetée", "lignes rejetées"),
@@ -104,8 +105,6 @@ _LINE_WORDS = {
 
 
 def _counted_words(lang: str):
-    from procurement.views.summary_words import counted
-
     words = _LINE_WORDS["en" if lang == "en" else "fr"]
     return lambda n, what: counted(n, *words[what], lang)
 

@@ -24,8 +24,8 @@ from typing import Any
 
 from procurement import i18n
 from procurement.fields import FIELDS_BY_NAME
+from procurement.i18n import plural
 from procurement.views.common import fmt_value
-from procurement.views.summary_words import plural
 
 # A label clipped beyond this many characters: a bidder's name rarely passes 60, and a row or heading of
 # 2,000 characters hides the table it labels.

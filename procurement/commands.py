@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from procurement.errors import EXIT_FINDINGS, EXIT_OK
+from procurement.i18n import counted, plural
 from procurement.pipeline import Run, run
 from procurement.read.base import ReadOptions
 from procurement.read.mapping import load_mapping
@@ -45,8 +46,6 @@ def exit_code(result: Run, fail_on: str) -> int:
 def summary_line(result: Run, out_dir: Path, lang: str) -> str:
     """The run's balance on the terminal, its nouns agreeing with their numbers (French: singular for 0
     and 1, "1 ligne lue : 1 commande évaluée, 0 rejetée"; English: singular for 1 only)."""
-    from procurement.views.summary_words import counted
-
     c = result.counts
     merged = c["merged"]
 
@@ -68,8 +67,6 @@ def sheet_lines(result: Run, lang: str) -> list[str]:
     """What the run says of a workbook's sheets it did not read: the ones before the data (no header
     row) and the visible ones after it, which the user may have wanted too. Its words agree with the
     number of sheets named ("autre feuille non lue : T2", "other sheets not read: T2, T3")."""
-    from procurement.views.summary_words import plural
-
     out = []
     for info in result.inputs:
         name = Path(info.path).name

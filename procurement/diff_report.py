@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from procurement.diff_run import DATA_DETAIL_LIMIT, EPSILON, STATUS_CODES, shorten
+from procurement.i18n import counted, plural
 
 WORDS = {
     "fr": {
@@ -95,15 +96,11 @@ def _w(lang: str) -> dict[str, str]:
 
 def _counted(n: int, what: str, lang: str) -> str:
     """`n` and its noun agreeing with it (French: 0 and 1 take the singular; English: only 1)."""
-    from procurement.views.summary_words import counted
-
     return counted(n, *COUNTED["en" if lang == "en" else "fr"][what], lang)
 
 
 def _first(n: int, what: str, lang: str) -> str:
     """The heading of the first `n` items of a list: « Changements (les 2 premiers) », "Changes (the first)"."""
-    from procurement.views.summary_words import plural
-
     words = _w(lang)[what]
     return f"{words} ({plural(n, *FIRST['en' if lang == 'en' else 'fr'][what], lang).format(n=n)})"
 

@@ -108,3 +108,14 @@ def fmt_date(value: dt.date | None, lang: str = "fr") -> str:
     if value is None:
         return "—"
     return value.isoformat() if lang == "en" else value.strftime("%d/%m/%Y")
+
+
+def plural(n: float, one: str, many: str, lang: str) -> str:
+    """`one` or `many` for a count of n: in French 0 and 1 take the singular, in English only 1."""
+    single = n == 1 if lang == "en" else abs(n) < 2
+    return one if single else many
+
+
+def counted(n: int, one: str, many: str, lang: str) -> str:
+    """« 1 offre », « 0 risque », "0 risks": the count, unformatted, and its words agreeing with it."""
+    return f"{n} {plural(n, one, many, lang)}"

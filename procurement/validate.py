@@ -36,6 +36,7 @@ from pydantic import ValidationError
 
 from procurement import parse
 from procurement.fields import FIELDS_BY_NAME, Kind
+from procurement.i18n import counted
 from procurement.model import Order, Rejection, Warning_
 from procurement.parse.codes import cpv_written_seven
 from procurement.parse.errors import show
@@ -273,8 +274,6 @@ def _reject_all(record: RawRecord, errors: list[tuple[parse.ParseError, str, Any
         fr += " — à corriger aussi : " + " ; ".join(f"colonne {c.column} : {e.message_fr}" for e, _, c in others)
         en += " — also to fix: " + "; ".join(f"column {c.column}: {e.message_en}" for e, _, c in others)
         if len(errors) > 1 + MORE_ERRORS:
-            from procurement.views.summary_words import counted
-
             rest = len(errors) - 1 - MORE_ERRORS
             fr += f" ; et {counted(rest, 'autre', 'autres', 'fr')}"
             en += f"; and {rest} more"

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, model_validator
 
 from procurement.errors import InputError
+from procurement.i18n import counted
 from procurement.rulebook.select import matches as rule_matches
 from procurement.rulebook.yamlsafe import Locator, YamlProblem, parse_yaml
 from procurement.waivers_set import Waiver, WaiverSet
@@ -147,8 +148,6 @@ def _translate(exc: ValidationError, data: dict, locator: Locator) -> InputError
     errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
     err = errors[0]
     loc = tuple(p for p in err["loc"] if p not in ("function-after", "function-before"))
-    from procurement.views.summary_words import counted
-
     more = len(errors) - 1
     more_fr = f" (et {counted(more, 'autre problème', 'autres problèmes', 'fr')})" if more else ""
     more_en = f" (and {counted(more, 'other problem', 'other problems', 'en')})" if more else ""

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from procurement.i18n import counted
+
 if TYPE_CHECKING:
     from procurement.waivers_file import WaiverEntry
 
@@ -161,8 +163,6 @@ class WaiverSet:
 
     def messages(self, today: dt.date, lang: str = "fr") -> list[str]:
         """One line per waiver that needs attention (expired, not yet valid, stale), for the console."""
-        from procurement.views.summary_words import counted
-
         rep = self.report(today)
         out = []
 

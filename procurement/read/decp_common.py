@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from procurement.errors import InputError
+from procurement.i18n import plural
 from procurement.model import Warning_
 from procurement.parse.blank import is_blank as is_marker
 from procurement.parse.errors import ParseError
@@ -219,8 +220,6 @@ def warning(code: str, *, field: str | None = None, column: str | None = None, v
             template: str | None = None, **params: object) -> Warning_:
     fr, en = _TEMPLATES[template or code]
     if code == "modified":  # « durée modifiée (1 modification publiée) », "amount changed (0 modifications published)"
-        from procurement.views.summary_words import plural
-
         params.setdefault("what", _CHANGED[str(field)][0])
         params.setdefault("what_en", _CHANGED[str(field)][1])
         params["published"] = plural(params["n"], "modification publiée", "modifications publiées", "fr")

@@ -25,12 +25,13 @@ from markupsafe import Markup
 from procurement import i18n
 from procurement.engine import Finding
 from procurement.fields import FIELDS
+from procurement.i18n import plural
 from procurement.pipeline import Run
 from procurement.rule_statuses import STATUS_LETTER, RuleStatuses
 from procurement.views.common import STATUS_ORDER, field_label, fmt_ratio, legal_refs, text_of, where
 from procurement.views.embedded import ORDERS_OPEN, TABLE_OPEN, ValueTable, elements
 from procurement.views.order import order_file_name
-from procurement.views.summary_words import balance_terms, plural
+from procurement.views.summary_words import balance_terms
 from procurement.views.words import words
 
 ORDER_COLUMNS = ("id", "file", "row", "buyer", "supplier", "object", "amount", "date", "score", "completeness",

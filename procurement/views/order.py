@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from procurement import i18n
+from procurement.i18n import plural
 from procurement.reference import cpv_division_label, cpv_label
 from procurement.rulebook.operators import OPERATORS, op_phrase, split_op
 from procurement.views.common import (
@@ -22,7 +23,7 @@ from procurement.views.common import (
     rule_view,
     where,
 )
-from procurement.views.summary_words import colon, plural
+from procurement.views.summary_words import colon
 from procurement.views.words import words
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")

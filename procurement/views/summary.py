@@ -12,12 +12,13 @@ from typing import Any
 
 from procurement import charts, i18n
 from procurement.aggregate import DISTANCE_BANDS, UNKNOWN
+from procurement.i18n import plural
 from procurement.pipeline import Run
 from procurement.reference import cpv_division_label
 from procurement.views.batch import all_rules
 from procurement.views.common import STATUS_ORDER, fmt_ratio, fmt_score, text_of
 from procurement.views.summary_parts import buyer_section, month_section, rounded_shares, target_section
-from procurement.views.summary_words import balance_terms, colon, desc, orders_text, plural, summary_words, typo
+from procurement.views.summary_words import balance_terms, colon, desc, orders_text, summary_words, typo
 from procurement.views.summary_words import money as _money
 from procurement.views.summary_words import number as _n
 

@@ -13,8 +13,9 @@ from typing import Any
 
 from procurement import charts, i18n
 from procurement.aggregate import UNKNOWN
+from procurement.i18n import plural
 from procurement.views.common import fmt_ratio, fmt_score
-from procurement.views.summary_words import colon, plural, summary_words, typo
+from procurement.views.summary_words import colon, summary_words, typo
 from procurement.views.summary_words import desc as _desc
 from procurement.views.summary_words import money as _money
 from procurement.views.summary_words import number as _n

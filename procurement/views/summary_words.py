@@ -1,4 +1,4 @@
-"""The summary page's own sentences (French and English), its French typography and its plurals.
+"""The summary page's own sentences (French and English) and its French typography (plurals: `i18n.plural`).
 
 Why apart from `procurement.views.words`: the summary's sentences grew with what it must say about its
 own figures (what a target counts, the rows set aside, the periods without orders), and a module stays
@@ -19,6 +19,7 @@ from functools import cache
 from types import MappingProxyType
 
 from procurement import i18n
+from procurement.i18n import plural
 from procurement.views.words import words
 
 NBSP, NNBSP = "\u00a0", "\u202f"
@@ -44,17 +45,6 @@ def typo(text: str, lang: str) -> str:
 def colon(lang: str) -> str:
     """The separator between a label and its value."""
     return ": " if lang == "en" else NBSP + ": "
-
-
-def plural(n: float, one: str, many: str, lang: str) -> str:
-    """`one` or `many` for a count of n: in French 0 and 1 take the singular, in English only 1."""
-    single = n == 1 if lang == "en" else abs(n) < 2
-    return one if single else many
-
-
-def counted(n: int, one: str, many: str, lang: str) -> str:
-    """« 1 offre », « 0 risque », "0 risks": the count, unformatted, and its words agreeing with it."""
-    return f"{n} {plural(n, one, many, lang)}"
 
 
 def money(x: float | None, lang: str) -> str:

@@ -71,7 +71,7 @@ WORDS: dict[str, tuple[str, str]] = {
                            "No legal failure found on the rules that could be evaluated."),
     "verdict_none_risk": ("Aucun risque juridique relevé.", "No legal risk found."),
     # verdict_kpi_line's counts and verdict_insufficient, singular (_one) and plural, chosen by the count
-    # (summary_words.plural: in French 0 and 1 take the singular, in English only 1)
+    # (i18n.plural: in French 0 and 1 take the singular, in English only 1)
     "verdict_kpi_line": ("{passed}, {failed}.", "{passed}, {failed}."),
     "kpi_passed_one": ("{n} indicateur atteint", "{n} indicator met"),
     "kpi_passed": ("{n} indicateurs atteints", "{n} indicators met"),
@@ -158,7 +158,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "next": ("Page suivante", "Next page"),
     "page": ("Page", "Page"),
     "of": ("sur", "of"),
-    # the explorer's status line; report.js picks _one as summary_words.plural does
+    # the explorer's status line; report.js picks _one as i18n.plural does
     "shown_one": ("{n} commande sur {total}", "{n} order of {total}"),
     "shown": ("{n} commandes sur {total}", "{n} orders of {total}"),
     "show_findings": ("Constats", "Findings"),

@@ -137,7 +137,7 @@ def test_search_finds_an_order_by_id_and_expands_it(site, open_page):
                                                     ("en", "order of", "orders of")])
 def test_the_status_line_agrees_with_its_count(site, open_page, lang, one, many):
     """« 0 commande sur 300 », « 1 commande », « 2 commandes »; « 0 orders of 300 », « 1 order », « 2 orders »:
-    the script picks the words as summary_words.plural does, never « commande(s) »."""
+    the script picks the words as i18n.plural does, never « commande(s) »."""
     orders = site["run"].orders
     total = i18n.fmt_number(len(orders), lang)
     names = [(s.order.supplier_name or "").lower() for s in orders]
