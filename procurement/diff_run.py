@@ -185,6 +185,12 @@ def load_run(directory: Path) -> RunSummary:
     for kind, value in iter_results(path):
         if kind == "meta" and isinstance(value, dict):
             run.meta = value
+            # The rules the run evaluated, whether or not an order has a finding of them (RISK-02 names
+            # only the orders of its groups): a batch without a group did not remove it.
+            for rule in value.get("rules") or {}:
+                if isinstance(rule, str) and rule not in index:
+                    index[rule] = len(run.rules)
+                    run.rules.append(rule)
         elif kind == "order" and isinstance(value, dict):
             row = _row(value, index, run.rules, seen)
             run.orders[row.key] = row

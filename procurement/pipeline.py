@@ -65,7 +65,7 @@ class Run:
         rules = list(self.rulebook.rules)
         known = {r.id for r in rules}
         if isinstance(self.orders, OrderStore):  # replaying every order to learn this would cost a pass
-            if self.portfolio and self.orders.portfolio_rule is not None:
+            if self.orders.portfolio_rule is not None:
                 rules.append(self.orders.portfolio_rule)
             return rules
         for scored in self.orders:
@@ -274,9 +274,11 @@ def run(
         progress.close()
     spool.flush()
     store = OrderStore(spool, rulebook, waivers=waivers, today=today, duplicates=ledger.duplicates())
-    portfolio = detector.findings() if selected_splitting(rulebook) else []
-    if portfolio:
+    splitting = selected_splitting(rulebook)
+    portfolio = detector.findings() if splitting else []
+    if splitting:  # listed even when no group was found: the outputs' rules and columns do not depend on the data
         store.portfolio_rule = portfolio_rule("RISK-02")
+    if portfolio:
         store.portfolio = Members(portfolio, ledger)
         if waivers is not None:  # matches counted once, here; replays do not count
             from procurement.portfolio_findings import PortfolioOrderFinding

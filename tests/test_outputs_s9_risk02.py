@@ -235,3 +235,25 @@ def test_rule_rows_found_by_position_are_the_rows_of_the_whole_pass():
         assert sorted(at, key=lambda r: r[0]) == sorted(rows, key=lambda r: r[0])
         several += sum(1 for i, _ in rows if i == everything[-1]) > 1
     assert several == 8
+
+
+def test_a_batch_without_a_group_lists_risk02_all_the_same(tmp_path):
+    """RISK-02 was left out of meta.rules and of results.csv's columns when the batch had no group, so two
+    months' files had different columns and `diff` called the same rulebook « modifié, règles retirées :
+    RISK-02 ». It is listed whenever it runs; with --ignore RISK-02 it is not."""
+    small = tmp_path / "small.csv"
+    small.write_text("".join(DATA.read_text(encoding="utf-8-sig").splitlines(keepends=True)[:2]), encoding="utf-8")
+    _score(str(small), "--out", str(tmp_path / "none"), "--format", "json", "--format", "csv")
+    _score(str(DATA), "--out", str(tmp_path / "groups"), "--format", "json", "--format", "csv")
+    none, groups = (json.loads((tmp_path / d / "results.json").read_text(encoding="utf-8")) for d in ("none", "groups"))
+    assert none["portfolio"] == [] and groups["portfolio"]
+    assert list(none["meta"]["rules"]) == list(groups["meta"]["rules"]) and "RISK-02" in none["meta"]["rules"]
+    with (tmp_path / "none" / "results.csv").open(encoding="utf-8-sig") as fh:
+        (row,) = csv.DictReader(fh, delimiter=";")
+    assert (row["RISK-02"], row[GROUPS["fr"]]) == ("", "0")
+    diff = CliRunner().invoke(main, ["diff", str(tmp_path / "groups"), str(tmp_path / "none"), "--out",
+                                     str(tmp_path / "d")])
+    assert "règles retirées" not in diff.output, diff.output
+    _score(str(small), "--out", str(tmp_path / "ignored"), "--format", "json", "--ignore", "RISK-02")
+    ignored = json.loads((tmp_path / "ignored" / "results.json").read_text(encoding="utf-8"))
+    assert "RISK-02" not in ignored["meta"]["rules"]
