@@ -83,16 +83,35 @@ class JsonStream:
                           f"unreadable results.json: {en} — truncated file or another version?", where=self.where)
 
 
+def _no_results(directory: Path) -> InputError:
+    """A folder scored without the json format (its other outputs are there) needs `--format json`, not a
+    first run."""
+    where = str(directory)
+    others = sorted(p.name for p in directory.glob("*") if p.name in SCORE_OUTPUTS) if directory.is_dir() else []
+    if others:
+        return InputError(
+            f"pas de {RESULTS} dans {directory} (il contient {', '.join(others)}) : diff lit {RESULTS}, "
+            f"relancez « procurement score FICHIERS --out {directory} » avec le format json (par défaut, "
+            f"ou --format json)",
+            f"no {RESULTS} in {directory} (it holds {', '.join(others)}): diff reads {RESULTS}, run "
+            f"“procurement score FILES --out {directory}” again with the json format (the default, or "
+            f"--format json)", where=where)
+    return InputError(
+        f"pas de {RESULTS} dans {directory} : lancez d'abord « procurement score FICHIERS --out {directory} »",
+        f"no {RESULTS} in {directory}: run “procurement score FILES --out {directory}” first", where=where)
+
+
+# What `procurement score` writes besides results.json: their presence says the folder is a run's.
+SCORE_OUTPUTS = frozenset({"results.csv", "results.jsonl", "results.xlsx", "report.html", "summary.html"})
+
+
 def iter_results(path: Path) -> Iterator[tuple[str, Any]]:
     """('meta', dict), then ('order', dict) for each order, ('rejected', count)... in file order."""
     where = str(path)
     try:
         fh = path.open(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError(
-            f"pas de {RESULTS} dans {path.parent} : lancez d'abord « procurement score FICHIERS --out "
-            f"{path.parent} »", f"no {RESULTS} in {path.parent}: run 'procurement score FILES --out "
-            f"{path.parent}' first", where=str(path.parent)) from None
+        raise _no_results(path.parent) from None
     except OSError as exc:
         raise InputError(f"{RESULTS} illisible : {exc.strerror}", f"cannot read {RESULTS}: {exc.strerror}",
                          where=where) from None

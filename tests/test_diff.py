@@ -198,6 +198,19 @@ def test_missing_results_is_a_usage_error(tmp_path, runs):
     assert invoke("diff", str(tmp_path / "nope"), str(runs[1])).exit_code == 2  # click's own check
 
 
+@pytest.mark.parametrize(("lang", "words"), [
+    ("fr", ["pas de results.json dans", "(il contient results.csv)", "avec le format json"]),
+    ("en", ["no results.json in", "(it holds results.csv)", "with the json format"]),
+])
+def test_a_run_without_its_json_asks_for_the_json_format(tmp_path, runs, lang, words):
+    """A folder scored with --format csv got « lancez d'abord procurement score », which the user had done."""
+    out = score(tmp_path, "csvonly", NOVEMBER, "--format", "csv")
+    (out / "results.json").unlink()
+    res = invoke("diff", str(out), str(runs[1]), "--lang", lang)
+    assert res.exit_code == 2 and res.stderr.count("\n") == 1
+    assert all(w in res.stderr for w in words), res.stderr
+
+
 def test_truncated_results_is_one_line(tmp_path, runs):
     broken = tmp_path / "broken"
     broken.mkdir()
