@@ -102,7 +102,7 @@ def test_no_sheet_with_a_header_names_the_sheets_tried(tmp_path):
         list(read_file(path)[1])
     err = caught.value
     assert "feuilles essayées : « Notice », « Sommaire »" in err.message("fr") and "--sheet" in err.message("fr")
-    assert "sheets tried: « Notice », « Sommaire »" in err.message("en")
+    assert "sheets tried: “Notice”, “Sommaire”" in err.message("en")
 
 
 def test_a_single_sheet_without_header_keeps_the_plain_message(tmp_path):
@@ -201,3 +201,21 @@ def test_a_sheet_name_with_a_comma_counts_as_one_sheet(tmp_path, engine):
     assert info.sheets_other == ["Budget, 2025"] and info.sheets_skipped == ["Notice"]
     result = _score([str(path), "--out", str(tmp_path / "o"), "--format", "json"])
     assert "autre feuille non lue : Budget, 2025 (--sheet" in result.output, result.output
+
+
+@pytest.mark.parametrize("engine", ["openpyxl", "calamine"])
+def test_an_empty_first_sheet_is_passed_over(tmp_path, engine):
+    """A blank « Feuil1 » before the data stopped the run (« la feuille est vide ») where a notice sheet
+    was passed over; a workbook of one empty sheet still says it is empty."""
+    path = workbook(tmp_path / "t.xlsx", notice=False)
+    wb = openpyxl.load_workbook(path)
+    wb.create_sheet("Feuil1", 0)
+    wb.save(path)
+    info, records = _records(path, engine)
+    assert info.sheet == "Commandes T1" and len(records) == 5 and info.sheets_skipped == ["Feuil1"]
+    alone = openpyxl.Workbook()
+    alone.active.title = "Vide"
+    alone.save(tmp_path / "vide.xlsx")
+    with pytest.raises(InputError) as caught:
+        _records(tmp_path / "vide.xlsx", engine)
+    assert "la feuille « Vide » est vide" in caught.value.message("fr")

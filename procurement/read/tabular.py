@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from itertools import chain
 
-from procurement.errors import InputError
 from procurement.fields import PLACE_TYPE_OF_HEADER, normalize_header
 from procurement.model import Rejection, Source, Warning_
 from procurement.read.base import Cell, InputInfo, RawRecord, ReadOptions
-from procurement.read.headers import SCAN_ROWS, column_letter, find_header, fold_mapping
+from procurement.read.headers import SCAN_ROWS, NoHeaderError, column_letter, find_header, fold_mapping
 
 Row = tuple[int, list[object], bool]  # (row number as the user sees it, cells, hidden)
 
@@ -43,8 +42,8 @@ def records_from_rows(
             non_blank.append(len(buffered) - 1)
             if len(non_blank) == SCAN_ROWS:
                 break
-    if not non_blank:
-        raise InputError(
+    if not non_blank:  # a header error: a workbook's empty first sheet (« Feuil1 ») is passed over as a notice is
+        raise NoHeaderError(
             f"{'la feuille « ' + sheet + ' » est vide' if sheet else 'le fichier est vide'}",
             f"sheet “{sheet}” is empty" if sheet else "the file is empty",
             where=where,

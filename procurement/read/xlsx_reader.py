@@ -283,9 +283,9 @@ class XlsxReader:
 
 def _no_sheet_with_header(exc: NoHeaderError, tried: list[str]) -> NoHeaderError:
     """The header error of the first sheet, naming every sheet tried and how to choose one."""
-    listed = ", ".join(f"« {n} »" for n in tried)
     return NoHeaderError(
-        f"{exc.message_fr} ; feuilles essayées : {listed} (choisissez-en une avec --sheet)",
-        f"{exc.message_en}; sheets tried: {listed} (choose one with --sheet)",
+        f"{exc.message_fr} ; feuilles essayées : {', '.join(f'« {n} »' for n in tried)} (choisissez-en une avec "
+        f"--sheet)",
+        f"{exc.message_en}; sheets tried: {', '.join(f'“{n}”' for n in tried)} (choose one with --sheet)",
         where=exc.where.rsplit(" [", 1)[0] if exc.where else None,
     )
