@@ -305,6 +305,17 @@ def test_committed_schema_is_the_generated_one():
     assert results_schema.main(["--check"]) == 0
 
 
+@pytest.mark.parametrize("option", ["--help", "-h", "--chek"])
+def test_schema_main_refuses_an_option_it_does_not_know(option, tmp_path, monkeypatch, capsys):
+    """`--help` was taken as the path to write the schema to: a file named --help appeared in the cwd."""
+    monkeypatch.chdir(tmp_path)
+    assert results_schema.main([option]) == 2
+    assert results_schema.main(["--check", option]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines() == [results_schema.USAGE] * 2
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize(
     "name", ["commandes-2025.xlsx", "commandes-2025.csv", "decp-2024-bretagne.json", "decp-2019-pes-extrait.json"]
 )

@@ -297,9 +297,15 @@ def schema_text() -> str:
     return json.dumps(json_schema(), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
 
+USAGE = "usage: python -m procurement.write.results_schema [--check] [PATH]"
+
+
 def main(argv: list[str] | None = None) -> int:
     """`python -m procurement.write.results_schema [--check] [PATH]`: write (or check) the schema file."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if any(a.startswith("-") and a != "--check" for a in args):  # `--help` is no file name to write to
+        print(USAGE, file=sys.stderr)
+        return 2
     check = "--check" in args
     paths = [a for a in args if a != "--check"]
     target = Path(paths[0]) if paths else SCHEMA_PATH
