@@ -93,6 +93,33 @@ def test_registry_sends_decp_files_to_the_decp_readers():
     assert choose_reader(DATA / "real_2024_decp-59920013600241.json").name == "decp-json"
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_a_decp_json_saved_as_utf16_is_recognised(tmp_path, codec):
+    """Its reader reads UTF-16, but the detector looked for « marches » in the raw bytes and the file was
+    refused as an unrecognised JSON."""
+    from procurement.read import choose_reader
+
+    bom = b"\xff\xfe" if codec.endswith("le") else b"\xfe\xff"
+    path = tmp_path / "decp.json"
+    path.write_bytes(bom + (DATA / "pes_2019_subset.json").read_text(encoding="utf-8").encode(codec))
+    assert choose_reader(path).name == "decp-json"
+    records, _ = read_json(path)
+    assert len(records) == len(read_json(DATA / "pes_2019_subset.json")[0])
+
+
+def test_a_json_file_that_is_not_json_says_so(tmp_path):
+    from procurement.read import choose_reader
+
+    (tmp_path / "bad.json").write_text("not json\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        choose_reader(tmp_path / "bad.json")
+    assert "bad.json: JSON illisible : le fichier ne commence ni par « { »" in caught.value.message("fr")
+    (tmp_path / "other.json").write_text('{"autre": 1}', encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        choose_reader(tmp_path / "other.json")
+    assert "fichier JSON non reconnu" in caught.value.message("fr")
+
+
 # --- JSON, real and official files -------------------------------------------------------------
 
 

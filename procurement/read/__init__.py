@@ -50,6 +50,15 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _utf8_head(head: bytes) -> bytes:
+    """The head as UTF-8 for the detectors: a JSON file saved as UTF-16 (Windows' « Unicode ») is read by
+    its reader, but its keys were not found in the raw bytes."""
+    for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if head.startswith(bom):
+            return head[len(bom):].decode(codec, errors="ignore").encode("utf-8")
+    return head
+
+
 def choose_reader(path: Path, forced: str | None = None) -> Reader:
     if forced:
         try:
@@ -80,16 +89,23 @@ def choose_reader(path: Path, forced: str | None = None) -> Reader:
             "the .xls format (Excel 97-2003) is not read: save the workbook as .xlsx",
             where=str(path),
         )
+    text = _utf8_head(head)
     for reader in READERS.values():
         if reader.name in {"xlsx", "csv"}:
             continue
-        if reader.detect(path, head):
+        if reader.detect(path, text):
             return reader
     if suffix == ".xml" or head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         raise InputError(
             "les fichiers XML ne sont pas lus, DECP au format XML compris : prenez la version JSON ou CSV "
             "des mêmes données",
             "XML files are not read, DECP in XML included: take the JSON or CSV version of the same data",
+            where=str(path),
+        )
+    if suffix in {".json", ".jsonl", ".ndjson"} and not text.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):
+        raise InputError(
+            "JSON illisible : le fichier ne commence ni par « { » ni par « [ » (est-ce bien un fichier JSON ?)",
+            "unreadable JSON: the file starts with neither “{” nor “[” (is it a JSON file?)",
             where=str(path),
         )
     if suffix in {".json", ".jsonl", ".ndjson"}:
