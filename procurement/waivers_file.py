@@ -88,7 +88,7 @@ def parse_waivers(raw: bytes, shown: str, rule_ids: Iterable[str] | None = None)
         data, locator, _ = parse_yaml(raw, shown)
     except YamlProblem as yp:
         where = f"{shown}:{yp.line}:{yp.col}" if yp.line else shown
-        fr = yp.fr.replace("un rulebook ne contient", "un fichier de dérogations ne contient")
+        fr = yp.fr.replace("un référentiel ne contient", "un fichier de dérogations ne contient")
         en = yp.en.replace("a rulebook holds", "a waivers file holds")
         raise InputError(fr, en, where=where) from None
     except ValueError as exc:  # PyYAML builds 2026-13-01 as a date and fails without a position

@@ -319,3 +319,11 @@ def test_a_directory_or_a_missing_file(write, tmp_path):
 def test_loads_rulebook_from_text():
     compiled = loads_rulebook(book(rule()), name="inline.yaml", tables={})
     assert compiled.meta()["files"][0]["path"] == "inline.yaml"
+
+
+def test_french_messages_say_referentiel(write):
+    """« un rulebook est une table… »: the French messages call it a référentiel, as the pages do."""
+    (problem,) = problems_of(write("- a\n- b\n"))
+    assert problem.fr.startswith("un référentiel est une table de clés") and "rulebook" not in problem.fr
+    (problem,) = problems_of(write("id: !!python/name:os.system x\n"))
+    assert "un référentiel ne contient que" in problem.fr
