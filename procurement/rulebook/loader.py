@@ -71,7 +71,8 @@ def _read_layer(path: Path, problems: list[Problem], text: bytes | None = None, 
         problems.append(Problem(yp.code, where, yp.fr, yp.en))
         return None
     if not isinstance(data, dict):
-        problems.append(Problem("schema", locator.where(()), "un référentiel est une table de clés (id, version, rules…)",
+        problems.append(Problem("schema", locator.where(()),
+                                "un référentiel est une table de clés (id, version, rules…)",
                                 "a rulebook is a mapping of keys (id, version, rules...)"))
         return None
     try:

@@ -260,7 +260,8 @@ def parse_yaml(raw: bytes, display: str) -> tuple[Any, Locator, bytes]:
         tag = tag.removeprefix("tag ").replace("tag:yaml.org,2002:", "!!").strip("'\"")
         raise YamlProblem(
             mark.line + 1 if mark else 0, mark.column + 1 if mark else 0,
-            f"étiquette YAML « {tag} » refusée : un référentiel ne contient que textes, nombres, dates, listes et tables",
+            f"étiquette YAML « {tag} » refusée : un référentiel ne contient que textes, nombres, dates, listes "
+            "et tables",
             f"YAML tag '{tag}' refused: a rulebook holds only text, numbers, dates, lists and mappings",
         ) from None
     except yaml.MarkedYAMLError as exc:
