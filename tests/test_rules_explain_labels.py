@@ -55,7 +55,7 @@ def test_given_and_not_given_agree_with_any_label():
     """« Date de notification non renseigné » did not agree with its feminine label; the phrase now
     agrees with « valeur », whatever the field's gender or number."""
     text = "\n".join(explain_lines(BOOK, "ENV-10", "fr"))
-    assert "Date de notification [notification_date] : valeur non renseignée" in text
-    assert "Nature [nature] : valeur non renseignée" in text
+    assert "Date de notification [notification_date]\u00a0: valeur non renseignée" in text
+    assert "Nature [nature]\u00a0: valeur non renseignée" in text
     assert "] non renseigné" not in text
     assert "Notification date [notification_date] is not given" in "\n".join(explain_lines(BOOK, "ENV-10", "en"))
