@@ -1,7 +1,8 @@
 """Command line: a thin layer that parses options, calls the library and maps errors to exit codes.
 
 Exit status: 0 = done (no finding at or above --fail-on), 1 = findings at or above --fail-on,
-2 = usage, input or rulebook error, reported as one line without a traceback.
+2 = usage, input or rulebook error, reported as one line without a traceback (click's own usage errors
+too: `cli_usage.UsageGroup`).
 Help texts are `tr(French, English)`: --help follows the user's language (`cli_support.help_lang`),
 outputs stay French unless --lang en.
 """
@@ -15,6 +16,7 @@ import click
 
 from procurement import __version__
 from procurement.cli_support import guarded, help_text, tr
+from procurement.cli_usage import UsageGroup, translate_help_options
 from procurement.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 
 LANG_OPTION = click.option(
@@ -63,8 +65,9 @@ SCORE_HELP = help_text(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, help=MAIN_HELP)
-@click.version_option(__version__, prog_name="procurement")
+@click.group(cls=UsageGroup, context_settings={"help_option_names": ["-h", "--help"]}, help=MAIN_HELP)
+@click.version_option(__version__, prog_name="procurement",
+                      help=tr("Afficher la version et quitter.", "Show the version and exit."))
 def main() -> None:
     """The `procurement` command group (its help is MAIN_HELP, French or English)."""
 
@@ -162,5 +165,6 @@ def _attach_subcommands() -> None:
 
 
 _attach_subcommands()
+translate_help_options(main)  # "-h, --help  Afficher cette aide et quitter." in French help
 
 __all__ = ["EXIT_FINDINGS", "EXIT_OK", "EXIT_USAGE", "main"]
