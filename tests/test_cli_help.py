@@ -50,7 +50,8 @@ CLICK_OWN = {"--help", "--version"}
 # Words of one language that must not appear in the other's help (case-sensitive: click's metavars are
 # upper case, e.g. DIRECTORY).
 FRENCH_ONLY = ("Écrire", "Écrit", "fichier", "règles", "Exemple", "Langue", "dossier", "par défaut", "Afficher")
-ENGLISH_ONLY = ("Example", "Write", "Language", "directory", "Print ", "rules of", "output", "(default:")
+ENGLISH_ONLY = ("Example", "Write", "Language", "directory", "Print ", "rules of", "output", "(default:",
+                "Show this message", "Show the version")
 
 
 def _env(**values: str) -> dict[str, str]:
