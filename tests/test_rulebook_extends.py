@@ -232,7 +232,6 @@ def parent_book(tree):
         (["ENV", "SOC"], ["ENV-02"], ["SOC-10", "ENV-01"]),
         (["ENV,LOC"], [], ["ENV-01", "ENV-02", "LOC-90"]),
         ([], ["ENV"], ["SOC-10", "LOC-90"]),
-        (["ENV"], ["ENV"], []),
     ],
 )
 def test_select_and_ignore(parent_book, chosen, dropped, expected):
@@ -291,3 +290,14 @@ def test_the_worked_example_of_docs_rules_md_gives_the_output_it_shows(tmp_path,
     # French typography puts a narrow no-break space before %; the page shows a plain space.
     printed = result.stderr.replace("\u202f", " ").replace("\u00a0", " ")
     assert printed == shown[1][1], "docs/rules.md: rerun the worked example and paste its output"
+
+
+def test_a_choice_that_leaves_no_rule_is_refused(parent_book):
+    """Ignoring every family ran a batch judging nothing, its outputs like a clean run's."""
+    families = sorted({r.id.split("-", 1)[0] for r in parent_book.rules})
+    with pytest.raises(RulebookError) as info:
+        select(parent_book, ignore=families)
+    assert info.value.exit_code == 2 and "aucune règle ne reste à évaluer" in info.value.message("fr")
+    with pytest.raises(RulebookError):
+        select(parent_book, select=[families[0]], ignore=[families[0]])
+    assert not select(parent_book, ignore=families, also=["RISK-02"]).rules  # RISK-02 still runs

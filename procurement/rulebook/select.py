@@ -4,7 +4,7 @@ Why these matching rules: a rule id is `PREFIX-NN`. A selector made of letters o
 family and matches exactly that prefix (so "EN" does not silently match "ENV-01"); any other selector
 ("ENV-01", "ENV-0") is a plain prefix of the id. `ignore` wins over `select`. A selector that matches
 no rule is an error (exit status 2) with a "did you mean", since a typo would otherwise silently
-run everything or nothing.
+run everything or nothing; so is a choice that leaves no rule at all.
 """
 
 from __future__ import annotations
@@ -46,8 +46,12 @@ def select(book: CompiledRulebook, select: Iterable[str] | None = None,
                     f"{option} {s} : aucune règle ne correspond{did_you_mean(s, names, 'fr')}",
                     f"{option} {s}: no rule matches{did_you_mean(s, names)}",
                 )
-    kept = [
-        r for r in book.rules
-        if (not chosen or any(matches(s, r.id) for s in chosen)) and not any(matches(s, r.id) for s in dropped)
-    ]
+    def kept_id(i: str) -> bool:
+        return (not chosen or any(matches(s, i) for s in chosen)) and not any(matches(s, i) for s in dropped)
+
+    if not any(kept_id(i) for i in ids):  # a run judging nothing would look like a clean one
+        given = " ".join([*(f"--select {s}" for s in chosen), *(f"--ignore {s}" for s in dropped)])
+        raise RulebookError(f"{given} : aucune règle ne reste à évaluer",
+                            f"{given}: no rule is left to evaluate")
+    kept = [r for r in book.rules if kept_id(r.id)]
     return book.replace_rules(kept, {"select": chosen, "ignore": dropped})
