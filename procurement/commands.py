@@ -76,6 +76,9 @@ def sheet_lines(result: Run, lang: str) -> list[str]:
                        f"read: {info.sheet}" if lang == "en" else
                        f"{name} : {plural(n, 'feuille', 'feuilles', lang)} sans ligne d'en-tête "
                        f"{plural(n, 'passée', 'passées', lang)} : {names} ; lu : {info.sheet}")
+        if ignored := [n.split(":", 1)[1] for n in info.notes if n.startswith("sheet_ignored:")]:
+            out.append(f"{name}: --sheet {ignored[0]} ignored, a {info.format} file has no sheets" if lang == "en"
+                       else f"{name} : --sheet {ignored[0]} sans effet, un fichier {info.format} n'a pas de feuilles")
         if other := info.sheets_other:
             n, names = len(other), ", ".join(other)
             out.append(f"{name}: {plural(n, 'other sheet', 'other sheets', lang)} not read: {names} "

@@ -183,7 +183,7 @@ def test_the_sheet_lines_agree_with_the_number_of_sheets_named(lang, one, two):
     from procurement.commands import sheet_lines
 
     def lines(skipped: list[str], other: list[str]) -> list[str]:
-        info = SimpleNamespace(path="/in/t.xlsx", sheet="T1", sheets_skipped=skipped, sheets_other=other)
+        info = SimpleNamespace(path="/in/t.xlsx", sheet="T1", sheets_skipped=skipped, sheets_other=other, notes=[])
         return sheet_lines(SimpleNamespace(inputs=[info]), lang)
 
     assert lines(["Notice"], ["T2"]) == one
@@ -219,3 +219,17 @@ def test_an_empty_first_sheet_is_passed_over(tmp_path, engine):
     with pytest.raises(InputError) as caught:
         _records(tmp_path / "vide.xlsx", engine)
     assert "la feuille « Vide » est vide" in caught.value.message("fr")
+
+
+@pytest.mark.parametrize(("lang", "line"), [
+    ("fr", "small.csv : --sheet T1 sans effet, un fichier csv n'a pas de feuilles"),
+    ("en", "small.csv: --sheet T1 ignored, a csv file has no sheets"),
+])
+def test_a_sheet_asked_of_a_csv_is_said_to_be_ignored(tmp_path, lang, line):
+    """--sheet given with a CSV was accepted without a word; the run goes on and says so."""
+    small = tmp_path / "small.csv"
+    small.write_text(DATA.read_text(encoding="utf-8-sig"), encoding="utf-8")
+    result = _score([str(small), "--out", str(tmp_path / "o"), "--format", "json", "--sheet", "T1", "--lang", lang])
+    assert result.exit_code == 0 and line in result.output, result.output
+    meta = json.loads((tmp_path / "o" / "results.json").read_text(encoding="utf-8"))["meta"]
+    assert "sheet_ignored:T1" in meta["inputs"][0]["notes"]

@@ -143,4 +143,6 @@ def read_file(
         )
     reader = choose_reader(path, forced_format)
     info = InputInfo(path=str(path), format=reader.name, sha256=sha256_of(path))
+    if options.sheet is not None and reader.name != "xlsx":  # said, not silently dropped: a CSV has no sheets
+        info.notes.append(f"sheet_ignored:{options.sheet}")
     return info, reader.read(path, options, info)
