@@ -835,3 +835,13 @@ def test_the_summary_line_agrees_its_words_with_the_counts(tmp_path):
     assert en.startswith("2 tenders, 1 bid, 1 row rejected: 1 legal obligation not met, 0 risks, 3 indicators not met, "
                          "0 findings waived. Page: ")
     assert "(s)" not in fr + en
+
+
+@pytest.mark.parametrize("command", ["check", "score"])
+def test_an_empty_workbook_file_is_said_to_be_empty(tmp_path, command):
+    """`check` called an empty .xlsx « pas un classeur Excel .xlsx malgré son extension » where `score` said
+    « le fichier est vide »."""
+    empty = tmp_path / "vide.xlsx"
+    empty.write_bytes(b"")
+    result = CliRunner().invoke(main, [command, str(empty), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "vide.xlsx: le fichier est vide" in result.output

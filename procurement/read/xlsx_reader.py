@@ -59,6 +59,8 @@ def check_archive(path: Path, where: str, max_uncompressed: int = 2 * 1024**3, m
             "as .xlsx",
             where=where,
         )
+    if not head:  # as `procurement score` says of it (read.choose_reader), for `check` too
+        raise InputError("le fichier est vide", "the file is empty", where=where)
     if not head.startswith(b"PK"):
         raise InputError(
             "ce fichier n'est pas un classeur Excel .xlsx malgré son extension",
