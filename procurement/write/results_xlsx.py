@@ -24,7 +24,7 @@ Cell safety (formulas, XML-illegal characters): xlsx_cells.py.
 from __future__ import annotations
 
 import os
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -378,6 +378,26 @@ class XlsxSink:
         for sink in self.sinks:
             if sink is not None:
                 sink.close()
+        _discard_unsaved(self.wb)
+
+
+def _discard_unsaved(wb: Any) -> None:
+    """Close the write-only sheets of a workbook given up (a failure before or during its save) and remove
+    their temporary files.
+
+    Left to the garbage collector, each sheet's row generator and its XML stream are finalised in any
+    order: a stream closed first made the generator write into a closed file, and Python printed an
+    "Exception ignored ... I/O operation on closed file" traceback per sheet after the one-line error.
+    A saved sheet is closed already and its file removed by the save: nothing is done for it.
+    """
+    for ws in wb.worksheets:
+        writer = getattr(ws, "_writer", None)
+        if writer is None or getattr(ws, "closed", True):
+            continue
+        with suppress(Exception):  # a sheet half-written when the failure came: it is thrown away anyway
+            ws.close()
+        with suppress(Exception):
+            writer.cleanup()
 
 
 def write_results_xlsx(run: Run, out_dir: Path, lang: str = "fr", writer: str | None = None) -> Path:
