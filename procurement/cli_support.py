@@ -12,7 +12,6 @@ is given, whatever the locale.
 
 from __future__ import annotations
 
-import errno
 import os
 import re
 import signal
@@ -22,7 +21,7 @@ from contextlib import contextmanager
 
 import click
 
-from procurement.errors import EXIT_USAGE, ProcurementError
+from procurement.errors import EXIT_USAGE, ProcurementError, os_error_message
 
 EXIT_INTERRUPTED = 130
 HELP_LANGS = ("fr", "en")
@@ -117,13 +116,8 @@ def guarded(lang: str) -> Iterator[None]:
                    "file is written")
         sys.exit(EXIT_INTERRUPTED)
     except OSError as exc:
-        if exc.errno == errno.ENOSPC:
-            _say(lang, "disque plein : aucun fichier partiel n'est écrit ; libérez de la place et relancez",
-                 "disk full: no partial file is written; free some space and run again")
-        else:
-            where = f" ({exc.filename})" if exc.filename else ""
-            _say(lang, f"erreur d'entrée-sortie{where} : {exc.strerror or exc}",
-                 f"input/output error{where}: {exc.strerror or exc}")
+        message = os_error_message(exc, lang)
+        _say(lang, message, message)
         sys.exit(EXIT_USAGE)
     finally:
         if previous is not None:

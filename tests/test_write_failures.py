@@ -41,3 +41,101 @@ def test_a_failure_beside_the_workbook_prints_one_line_and_no_openpyxl_traceback
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     assert proc.stderr.startswith("erreur: ")
     assert list((tmp_path / "temp").iterdir()) == []  # the sheets' openpyxl files are removed too
+
+
+def _score(*args: str):
+    from click.testing import CliRunner
+
+    from procurement.cli import main
+
+    return CliRunner().invoke(main, ["score", *args])
+
+
+def _read_only(monkeypatch, folder: Path) -> None:
+    """`folder` without write permission, simulated: tests run as root in CI, where chmod changes nothing.
+    The system names the temporary file it could not create, absolute, as mkstemp does."""
+    import errno
+
+    from procurement.write import safe
+
+    real = safe.tempfile.mkstemp
+
+    def refused(prefix="", suffix="", dir=None, **kwargs):
+        if dir is None or Path(dir).resolve() != folder.resolve():
+            return real(prefix=prefix, suffix=suffix, dir=dir, **kwargs)
+        name = os.path.join(os.path.abspath(dir), f"{prefix}8vxm5bij{suffix}")
+        raise PermissionError(errno.EACCES, "Permission denied", name)
+
+    monkeypatch.setattr(safe.tempfile, "mkstemp", refused)
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("fr", "erreur: le dossier « {out} » n'est pas accessible en écriture (droits insuffisants)\n"),
+    ("en", "error: the folder “{out}” is not writable (permission denied)\n"),
+], ids=["fr", "en"])
+def test_a_read_only_output_folder_is_named_as_the_user_gave_it(tmp_path, monkeypatch, lang, expected):
+    """Was: `erreur: erreur d'entrée-sortie (/tmp/…/ro2/.results.json.8vxm5bij.tmp) : Permission denied`."""
+    monkeypatch.chdir(tmp_path)
+    _small_csv(tmp_path / "small.csv")
+    Path("ro2").mkdir()
+    _read_only(monkeypatch, Path("ro2"))
+    result = _score("small.csv", "--out", "ro2", "--lang", lang, "-q")
+    assert result.exit_code == 2
+    assert result.stderr == expected.format(out="ro2")
+    assert list(Path("ro2").iterdir()) == []
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("fr", "erreur: « afile » est un fichier, pas un dossier\n"),
+    ("en", "error: “afile” is a file, not a folder\n"),
+], ids=["fr", "en"])
+def test_template_under_a_file_says_the_file_is_not_a_folder(tmp_path, monkeypatch, lang, expected):
+    """Was: `erreur: erreur d'entrée-sortie (afile) : File exists`."""
+    from click.testing import CliRunner
+
+    from procurement.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    Path("afile").write_text("", encoding="utf-8")
+    result = CliRunner().invoke(main, ["template", "afile/t.xlsx", "--lang", lang])
+    assert result.exit_code == 2
+    assert result.stderr == expected
+
+
+def test_check_under_a_file_names_the_file_in_the_way(tmp_path, monkeypatch):
+    """Was: `erreur: erreur d'entrée-sortie (afile/sub) : Not a directory`."""
+    from tests.test_check import BIDS, RULES, TENDER, _check, _fill, _template
+
+    workbook = _fill(_template(tmp_path / "c.xlsx"), [TENDER], BIDS[:1])
+    monkeypatch.chdir(tmp_path)
+    Path("afile").write_text("", encoding="utf-8")
+    result = _check(str(workbook), "--out", "afile/sub", "--rules", str(RULES))
+    assert result.exit_code == 2
+    assert result.stderr == "erreur: « afile » est un fichier, pas un dossier : « afile/sub » ne peut pas y être créé\n"
+    result = _check(str(workbook), "--out", "afile/sub", "--rules", str(RULES), "--lang", "en")
+    assert result.stderr == "error: “afile” is a file, not a folder: “afile/sub” cannot be made in it\n"
+
+
+def test_common_system_errors_are_said_in_the_users_words(tmp_path, monkeypatch):
+    import errno
+
+    from procurement.errors import os_error_message
+
+    monkeypatch.chdir(tmp_path)
+    Path("out").mkdir()
+    Path("out/report.html").mkdir()
+
+    def said(code: int, name: str | None, lang: str = "fr") -> str:
+        return os_error_message(OSError(code, os.strerror(code), name), lang)
+
+    assert said(errno.EROFS, "out") == "« out » est sur un disque en lecture seule"
+    assert said(errno.EROFS, "out", "en") == "“out” is on a read-only file system"
+    assert said(errno.EISDIR, "out/report.html") == ("« out/report.html » est un dossier : un fichier ne peut pas "
+                                                     "être écrit à sa place")
+    assert said(errno.ENOSPC, "out/.results.json.8vxm5bij.tmp").startswith("disque plein : aucun fichier partiel")
+    assert said(errno.ENOSPC, None, "en").startswith("disk full: no partial file is written")
+    assert said(errno.EPERM, "out") == "le dossier « out » n'est pas accessible en écriture (droits insuffisants)"
+    assert said(errno.EACCES, "out/new/deeper") == "« out/new/deeper » ne peut pas être créé (droits insuffisants)"
+    # A temporary file of ours is named after the file it was to become; other errors keep the system's text.
+    assert said(errno.EFBIG, "out/.results.json.8vxm5bij.tmp") == f"« out/results.json » : {os.strerror(errno.EFBIG)}"
+    assert ".tmp" not in said(errno.EACCES, str(tmp_path / "out" / ".results.json.abcd_123.tmp"), "en")

@@ -32,7 +32,10 @@ def atomic_path(target: Path) -> Iterator[Path]:
     A run interrupted half-way leaves the previous complete file (or none), never a truncated one.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:  # named after the folder the user gave, not our temporary file (absolute path)
+        raise type(exc)(exc.errno, exc.strerror, str(target.parent)) from None
     os.close(fd)
     tmp_path = Path(tmp)
     # mkstemp creates the file 0600; outputs are shared documents: use the user's umask like open() would.
@@ -41,7 +44,10 @@ def atomic_path(target: Path) -> Iterator[Path]:
     os.chmod(tmp_path, 0o666 & ~umask)
     try:
         yield tmp_path
-        os.replace(tmp_path, target)
+        try:
+            os.replace(tmp_path, target)
+        except OSError as exc:  # the file the user asked for, not our temporary one
+            raise type(exc)(exc.errno, exc.strerror, str(target)) from None
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
