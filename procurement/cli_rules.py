@@ -20,7 +20,7 @@ import click
 from procurement import i18n
 from procurement.cli_rules_catalogue import CATALOGUE_WORDS, field_kind
 from procurement.cli_rules_catalogue import catalogue_text as catalogue_text
-from procurement.cli_support import help_text, tr
+from procurement.cli_support import guarded, help_text, tr
 from procurement.errors import EXIT_FINDINGS, EXIT_OK, ProcurementError
 from procurement.rulebook import (
     CompiledRulebook,
@@ -69,7 +69,9 @@ def _words(ctx: click.Context) -> dict[str, str]:
 
 
 def _fail(ctx: click.Context, err: ProcurementError) -> None:
-    click.echo(err.message(_lang(ctx)), err=True)
+    """One `erreur:` line (`error:` in English) and status 2, as every other command prints its errors."""
+    lang = _lang(ctx)
+    click.echo(f"{'error' if lang == 'en' else 'erreur'}: {err.message(lang)}", err=True)
     ctx.exit(err.exit_code)
 
 
@@ -150,8 +152,7 @@ def explain(ctx: click.Context, rule_id: str, rules_path: Path | None) -> None:
     if wanted not in book:
         ids = [r.id for r in book.rules]
         msg = w["unknown_rule"].format(id=rule_id) + did_you_mean(wanted, ids, lang)
-        click.echo(msg, err=True)
-        ctx.exit(2)
+        _fail(ctx, ProcurementError(msg))
     for line in explain_lines(book, wanted, lang):
         click.echo(line)
 
@@ -283,9 +284,17 @@ def catalogue(ctx: click.Context, rules_path: Path | None, out: Path | None) -> 
     if out is None:
         click.echo(text, nl=False)
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
+    _write(out, text, lang)
     click.echo(CATALOGUE_WORDS[lang]["written"].format(path=out), err=True)
+
+
+def _write(out: Path, text: str, lang: str) -> None:
+    """Written whole or not at all, and a path that cannot be written (a folder that is a file, not
+    writable, a full disk) is one `erreur:` line and status 2, not a traceback."""
+    from procurement.write.safe import atomic_path
+
+    with guarded(lang), atomic_path(out) as tmp:
+        tmp.write_text(text, encoding="utf-8")
 
 
 def _display_path(path: Path) -> str:
@@ -311,8 +320,7 @@ def schema(ctx: click.Context, out: Path | None) -> None:
     if out is None:
         click.echo(text, nl=False)
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
+    _write(out, text, _lang(ctx))
     click.echo(_words(ctx)["written"].format(path=out), err=True)
 
 

@@ -69,11 +69,51 @@ def test_validate_ok_and_invalid(tmp_path, monkeypatch):
     result = CliRunner().invoke(rules, ["--lang", "en", "validate", "bad.yaml"])
     assert result.exit_code == 2
     line = bad[: bad.index("critrion")].count("\n") + 1
-    assert result.output.startswith(f"bad.yaml:{line}:")
+    assert result.output.startswith(f"error: bad.yaml:{line}:")
     assert "SOC-01: value 'critrion' is not valid for field social_considerations" in result.output
     assert "did you mean 'criterion'?" in result.output
-    result = CliRunner().invoke(rules, ["validate", "missing.yaml"])
-    assert result.exit_code == 2 and "missing.yaml" in result.output
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["validate", "missing.yaml"], "erreur: missing.yaml: fichier introuvable\n"),
+    (["--lang", "en", "validate", "missing.yaml"], "error: missing.yaml: file not found\n"),
+    (["test", "missing.yaml"], "erreur: missing.yaml: fichier introuvable\n"),
+    (["explain", "TRANS-10"], "erreur: règle inconnue « TRANS-10 » (vouliez-vous dire « TRANS-01 » ?)\n"),
+    (["--lang", "en", "list", "--select", "ENX"], "error: --select ENX: no rule matches (did you mean 'ENV'?)\n"),
+], ids=["validate", "validate-en", "test", "explain", "list"])
+def test_errors_are_one_erreur_line_as_in_the_other_commands(tmp_path, monkeypatch, args, expected):
+    """Were printed without the `erreur:` prefix, and a missing file as `fichier illisible : No such file or
+    directory` (the system's English in a French message)."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(rules, args)
+    assert result.exit_code == 2
+    assert result.stderr == expected
+
+
+@pytest.mark.parametrize("command", ["catalogue", "schema"])
+def test_writing_under_a_file_or_into_a_read_only_folder_is_one_line_and_status_2(tmp_path, monkeypatch, command):
+    """Was a FileExistsError / PermissionError traceback and status 1."""
+    import errno
+
+    from procurement.write import safe
+
+    monkeypatch.chdir(tmp_path)
+    Path("afile").write_text("", encoding="utf-8")
+    result = CliRunner().invoke(rules, [command, "--out", "afile/x.md"])
+    assert result.exit_code == 2
+    assert result.stderr == "erreur: « afile » est un fichier, pas un dossier\n"
+    result = CliRunner().invoke(rules, ["--lang", "en", command, "--out", "afile/x.md"])
+    assert result.stderr == "error: “afile” is a file, not a folder\n"
+
+    def refused(*args, dir=None, **kwargs):  # root ignores permission bits: the system's refusal, simulated
+        raise PermissionError(errno.EACCES, "Permission denied", str(Path(dir).resolve() / ".x.md.8vxm5bij.tmp"))
+
+    Path("ro").mkdir()
+    monkeypatch.setattr(safe.tempfile, "mkstemp", refused)
+    result = CliRunner().invoke(rules, [command, "--out", "ro/x.md"])
+    assert result.exit_code == 2
+    assert result.stderr == "erreur: le dossier « ro » n'est pas accessible en écriture (droits insuffisants)\n"
+    assert list(Path("ro").iterdir()) == []
 
 
 def test_test_command_passes_on_the_default_rulebook():

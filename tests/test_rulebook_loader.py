@@ -313,7 +313,7 @@ def test_a_directory_or_a_missing_file(write, tmp_path):
     (tmp_path / "adir").mkdir()
     assert only(Path("adir")).code == "file"
     p = only(Path("nowhere.yaml"))
-    assert p.code == "file" and p.where == "nowhere.yaml" and "cannot read file" in p.en
+    assert p.code == "file" and p.where == "nowhere.yaml" and (p.fr, p.en) == ("fichier introuvable", "file not found")
 
 
 def test_loads_rulebook_from_text():

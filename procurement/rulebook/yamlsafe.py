@@ -28,6 +28,7 @@ cache" below for what this module decides of it.
 
 from __future__ import annotations
 
+import errno
 import functools
 import hashlib
 import os  # noqa: F401 - the tests patch `yamlsafe.os.replace` to make the cache's writes (yaml_cache) fail
@@ -41,6 +42,7 @@ import yaml
 from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from procurement.errors import os_reason
 from procurement.rulebook import yaml_cache
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -203,6 +205,14 @@ def _shared(root: Node) -> bool:
     return True
 
 
+def _unreadable(exc: OSError) -> YamlProblem:
+    """In the user's language: the system's text (exc.strerror) is English even in a French message."""
+    if exc.errno == errno.ENOENT:
+        return YamlProblem(0, 0, "fichier introuvable", "file not found", code="file")
+    fr, en = os_reason(exc)
+    return YamlProblem(0, 0, f"fichier illisible : {fr}", f"cannot read file: {en}", code="file")
+
+
 def read_yaml(path: Path, display: str, *, cache: bool = False) -> tuple[Any, Locator, bytes]:
     """Parse one file safely: (data, locator, raw bytes). Raises YamlProblem with a position.
 
@@ -212,8 +222,7 @@ def read_yaml(path: Path, display: str, *, cache: bool = False) -> tuple[Any, Lo
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise YamlProblem(0, 0, f"fichier illisible : {exc.strerror}", f"cannot read file: {exc.strerror}",
-                          code="file") from None
+        raise _unreadable(exc) from None
     if size > MAX_BYTES:
         raise YamlProblem(0, 0, f"fichier trop gros ({size} octets > 5 Mo)", f"file too large ({size} bytes > 5 MB)",
                           code="file")
@@ -221,8 +230,7 @@ def read_yaml(path: Path, display: str, *, cache: bool = False) -> tuple[Any, Lo
         with path.open("rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise YamlProblem(0, 0, f"fichier illisible : {exc.strerror}", f"cannot read file: {exc.strerror}",
-                          code="file") from None
+        raise _unreadable(exc) from None
     if not cache or len(raw) > MAX_BYTES:
         return parse_yaml(raw, display)
     entry = _cache_entry(raw)
