@@ -65,16 +65,18 @@ __all__ = [
 
 
 def write_check(result: CheckResult, out_dir: Path, lang: str = "fr") -> tuple[Path, Path]:
-    """Write DIR/check.json and DIR/check.html (atomically); returns their paths."""
-    from procurement.write.safe import atomic_path
+    """Write DIR/check.json and DIR/check.html, both or neither (a check.json of this run beside the
+    previous run's check.html would tell the buyer two different things); returns their paths."""
+    from procurement.write.safe import all_or_nothing, atomic_path
 
     data = check_data(result, lang)
     out_dir.mkdir(parents=True, exist_ok=True)
     json_path, html_path = out_dir / "check.json", out_dir / "check.html"
-    with atomic_path(json_path) as tmp:
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    with atomic_path(html_path) as tmp:
-        tmp.write_text(render_html(data), encoding="utf-8")
+    with all_or_nothing():
+        with atomic_path(json_path) as tmp:
+            tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        with atomic_path(html_path) as tmp:
+            tmp.write_text(render_html(data), encoding="utf-8")
     return json_path, html_path
 
 

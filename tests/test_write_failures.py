@@ -139,3 +139,102 @@ def test_common_system_errors_are_said_in_the_users_words(tmp_path, monkeypatch)
     # A temporary file of ours is named after the file it was to become; other errors keep the system's text.
     assert said(errno.EFBIG, "out/.results.json.8vxm5bij.tmp") == f"« out/results.json » : {os.strerror(errno.EFBIG)}"
     assert ".tmp" not in said(errno.EACCES, str(tmp_path / "out" / ".results.json.abcd_123.tmp"), "en")
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def _leftovers(out: Path) -> list[str]:
+    return sorted(p.name for p in out.rglob(".*") if p.name.endswith((".tmp", ".old")))
+
+
+def test_a_folder_where_one_output_goes_replaces_none_of_the_others(tmp_path, monkeypatch):
+    """Was: results.xlsx and summary.html of the new run beside results.json/csv and rejected.csv of the old."""
+    monkeypatch.chdir(tmp_path)
+    assert _score(str(SAMPLE), "--out", "mix", "-q").exit_code == 0
+    (tmp_path / "mix" / "report.html").unlink()
+    (tmp_path / "mix" / "report.html").mkdir()
+    before = _files(tmp_path / "mix")
+    result = _score(str(_small_csv(tmp_path / "small.csv")), "--out", "mix", "-q")
+    assert result.exit_code == 2
+    assert result.stderr == ("erreur: « mix/report.html » est un dossier : un fichier ne peut pas être écrit à sa "
+                             "place\n")
+    assert _files(tmp_path / "mix") == before
+    assert _leftovers(tmp_path / "mix") == []
+
+
+def test_a_folder_where_results_json_goes_writes_no_file(tmp_path, monkeypatch):
+    """Was: 4 of the 6 files written."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "part2" / "results.json").mkdir(parents=True)
+    result = _score(str(_small_csv(tmp_path / "small.csv")), "--out", "part2", "--per-order", "--lang", "en")
+    assert result.exit_code == 2
+    assert result.stderr == "error: “part2/results.json” is a folder: a file cannot be written in its place\n"
+    assert _files(tmp_path / "part2") == {}  # only folders: results.json and the pages' orders/
+
+
+def test_check_writes_both_files_or_neither(tmp_path):
+    """Was: a check.html that could not be written left a new check.json."""
+    from tests.test_check import BIDS, RULES, TENDER, _check, _fill, _template
+
+    workbook = _fill(_template(tmp_path / "c.xlsx"), [TENDER], BIDS[:1])
+    out = tmp_path / "out"
+    (out / "check.html").mkdir(parents=True)
+    result = _check(str(workbook), "--out", str(out), "--rules", str(RULES))
+    assert result.exit_code == 2 and "check.html" in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["check.html"]
+
+
+@pytest.mark.parametrize("failure", [PermissionError(1, "Operation not permitted"), KeyboardInterrupt()],
+                         ids=["refused", "interrupted"])
+def test_a_rename_failing_half_way_puts_the_previous_files_back(tmp_path, failure, monkeypatch):
+    """A rename refused (another user's file in a sticky folder) or interrupted after some files were
+    replaced: those are restored from the copies kept aside, the new ones removed."""
+    from procurement.write import safe
+
+    monkeypatch.chdir(tmp_path)
+    assert _score(str(SAMPLE), "--out", "out", "-q").exit_code == 0
+    before = _files(tmp_path / "out")
+    real, renamed = os.replace, []
+
+    def failing(src, dst):
+        if str(src).endswith(".tmp") and len(renamed) == 3:
+            raise failure
+        real(src, dst)
+        renamed.append(dst)
+
+    monkeypatch.setattr(safe.os, "replace", failing)
+    result = _score(str(_small_csv(tmp_path / "small.csv")), "--out", "out", "-q")
+    assert result.exit_code == (130 if isinstance(failure, KeyboardInterrupt) else 2)
+    assert len(renamed) >= 3
+    assert _files(tmp_path / "out") == before
+    assert _leftovers(tmp_path / "out") == []
+
+
+def test_outputs_of_a_forked_writer_are_kept_back_with_the_others(tmp_path, monkeypatch):
+    """results.xlsx, completed by a forked process, is not renamed when one of the parent's files cannot be."""
+    from procurement.commands import load_rules
+    from procurement.pipeline import run
+    from procurement.write import forked
+    from procurement.write.outputs import write_outputs
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1748736000")
+    result = run([SAMPLE], load_rules(None, [], []))
+    formats = ["json", "csv", "xlsx", "html", "summary"]
+    out = tmp_path / "out"
+    write_outputs(result, out, "fr", formats, jobs=1)
+    (out / "summary.html").unlink()
+    (out / "summary.html").mkdir()
+    before = _files(out)
+    monkeypatch.setattr(forked, "MIN_ORDERS", 1)
+    assert forked.plan([*formats], 2, len(result.orders)) == [["xlsx"]]
+    with pytest.raises(IsADirectoryError):
+        write_outputs(result, out, "en", formats, jobs=2)  # in English: other bytes than the files in place
+    assert _files(out) == before
+    assert _leftovers(out) == []
+    (out / "summary.html").rmdir()
+    write_outputs(result, out, "fr", formats, jobs=2)  # and when nothing is in the way, all are written
+    assert sorted(_files(out)) == ["rejected.csv", "report.html", "results.csv", "results.json", "results.xlsx",
+                                   "summary.html"]
+    assert _leftovers(out) == []

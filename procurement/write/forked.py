@@ -5,10 +5,11 @@ Why: the writing pass replays every order and feeds each output, on one core; re
 run (the spool of scored orders is read with pread, so two processes can replay it at once), replays it
 for its own outputs, and both cores write.
 
-Why the two-step end: outputs are renamed into place only when every one of them is complete (an
-interrupted or failed run leaves the previous files). A child finishes its files, says "ready" and waits;
-the parent, once its own are finished too, says "commit" and each child renames its files; any failure,
-or the parent's interruption, makes the children drop theirs.
+Why the two-step end: outputs are renamed into place only when every one of them is complete, all
+together (an interrupted or failed run leaves the previous files, write/safe.py's `all_or_nothing`). A
+child completes its files under temporary names, hands these names to the parent with "ready" and waits;
+the parent, once its own are complete too, renames them all with its own and says "commit", and the child
+forgets them; any failure, or the parent's interruption, makes the children remove theirs.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from procurement.memory import release_free_memory
+from procurement.write.safe import Outputs, collecting
 
 # Relative cost of each output (seconds of py-spy samples for 100,000 orders of the bench data, commit
 # 8996ca0: its `add` and its `finish`), and of replaying the spool, which every process does. Outputs
@@ -111,8 +113,10 @@ def _serve(conn: Any, parent_end: Any, parent_pid: int, make_sinks: Callable[[Ex
     parent_end.close()  # the parent's end of the pipe, inherited: the parent's death then reads as EOF
     _die_with_parent(parent_pid)
     before = _openpyxl_temp_files()
+    outputs = Outputs()  # this process's completed files, for the parent to rename with its own
+    committed = False
     try:
-        with ExitStack() as stack:
+        with collecting(outputs), ExitStack() as stack:
             stack.callback(_remove_openpyxl_temp_files, before)
             sinks = make_sinks(stack)
             adds = [s.add for s in sinks]
@@ -120,12 +124,16 @@ def _serve(conn: Any, parent_end: Any, parent_pid: int, make_sinks: Callable[[Ex
                 for add in adds:
                     add(scored)
             written = [s.finish() for s in sinks]
-            conn.send(("ready", written))
-            if conn.recv() != "commit":
-                raise SystemExit(1)
+        conn.send(("ready", (written, outputs.pending)))
+        if conn.recv() != "commit":
+            raise SystemExit(1)
+        committed = True
         conn.send(("done", None))
     except Exception as exc:
         conn.send(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
+    finally:
+        if not committed:  # given up, or the parent's rename failed and it dropped the set
+            outputs.discard()
 
 
 class Children:
@@ -149,9 +157,10 @@ class Children:
         child.close()
         self._started.append((process, parent))
 
-    def finished(self) -> list[list[Path]]:
-        """Wait for every child to finish its files (not yet renamed); their paths, child by child."""
-        written: list[list[Path]] = []
+    def finished(self) -> list[tuple[list[Path], list[tuple[Path, Path]]]]:
+        """Wait for every child to complete its files; child by child, their paths and their (temporary
+        file, target) pairs, for the parent to rename (`Outputs.adopt`)."""
+        written: list[tuple[list[Path], list[tuple[Path, Path]]]] = []
         for _, conn in self._started:
             try:
                 kind, payload = conn.recv()
@@ -163,7 +172,7 @@ class Children:
         return written
 
     def commit(self) -> None:
-        """Every output is complete: children rename theirs into place."""
+        """Every output is in place, the children's renamed by the parent: they no longer remove them."""
         for _, conn in self._started:
             conn.send("commit")
         for _, conn in self._started:

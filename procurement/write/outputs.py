@@ -3,8 +3,9 @@
 Why one pass: a streaming run keeps its orders pickled on disk (`procurement.store`), and each pass
 rebuilds every order; the writers therefore take the orders one at a time (`add`) and complete their
 file at the end (`finish`). The figures of the report and the summary (`procurement.aggregate`) are
-computed in the same pass. A file is renamed into place only when every output is complete, so an
-interrupted run leaves the previous outputs, never a half-written one.
+computed in the same pass. The files are renamed into place together, only when every output is
+complete (write/safe.py's `all_or_nothing`): an interrupted or failed run leaves the previous outputs,
+never a half-written one nor a mix of old and new files.
 """
 
 from __future__ import annotations
@@ -91,6 +92,7 @@ def write_outputs(run: Run, out_dir: Path, lang: str, formats: list[str], per_or
     from procurement.write import registry
     from procurement.write.forked import Children, plan
     from procurement.write.rejected_csv import write_rejected
+    from procurement.write.safe import all_or_nothing
 
     out_dir.mkdir(parents=True, exist_ok=True)
     names = [name for name in formats if name in SINKS] + (["orders"] if per_order else [])
@@ -98,46 +100,50 @@ def write_outputs(run: Run, out_dir: Path, lang: str, formats: list[str], per_or
     forked = plan(names, jobs, total)
     here = [n for n in names if not any(n in g for g in forked)]
     share = _share(run, here, forked)
-    with Children() as children, ExitStack() as stack:
-        if share is not None:
-            stack.callback(share.close)  # once the forked writers are done with its files (or given up)
-        for group in forked:
-            children.start(_make(group, run, out_dir, lang, share), _replay(run, group))
-        if share is not None:
-            share.forked()
-        sinks = dict(zip(here, _make(here, run, out_dir, lang)(stack), strict=True))
-        agg = None
-        adds = [sink.add for name, sink in sinks.items() if name != "summary"]
-        rule_sheets = None
-        if share is not None:
-            from procurement.write.xlsx_shared import RuleSheetsSink
+    # Every file, the forked writers' too, is renamed into place at the end of `all_or_nothing`, or none is.
+    with Children() as children:
+        with all_or_nothing() as outputs:
+            with ExitStack() as stack:
+                if share is not None:
+                    stack.callback(share.close)  # once the forked writers are done with its files (or given up)
+                for group in forked:
+                    children.start(_make(group, run, out_dir, lang, share), _replay(run, group))
+                if share is not None:
+                    share.forked()
+                sinks = dict(zip(here, _make(here, run, out_dir, lang)(stack), strict=True))
+                agg = None
+                adds = [sink.add for name, sink in sinks.items() if name != "summary"]
+                rule_sheets = None
+                if share is not None:
+                    from procurement.write.xlsx_shared import RuleSheetsSink
 
-            rule_sheets = RuleSheetsSink(run, out_dir, lang, stack, share)
-            adds.append(rule_sheets.add)
-        if NEEDS_FIGURES & set(sinks):
-            from procurement.aggregate import Aggregate
+                    rule_sheets = RuleSheetsSink(run, out_dir, lang, stack, share)
+                    adds.append(rule_sheets.add)
+                if NEEDS_FIGURES & set(sinks):
+                    from procurement.aggregate import Aggregate
 
-            agg = Aggregate(run.rulebook)
-            adds.append(agg.add)
-        for done, scored in enumerate(_replay(run, here + (["xlsx"] if share is not None else [])), 1):
-            for add in adds:
-                add(scored)
-            if progress is not None and not done & 511:
-                progress.update("→ " + out_dir.name, done, total)
-        if progress is not None:
-            progress.close()
-        figures = agg.result() if agg is not None else None
-        if rule_sheets is not None:
-            rule_sheets.finish()  # before waiting for the forked writers: one of them waits for these
-        done_by = {name: sink.finish(figures) if name in NEEDS_FIGURES else sink.finish()
-                   for name, sink in sinks.items()}
-        for group, paths in zip(forked, children.finished(), strict=True):
-            done_by.update(zip(group, paths, strict=True))
+                    agg = Aggregate(run.rulebook)
+                    adds.append(agg.add)
+                for done, scored in enumerate(_replay(run, here + (["xlsx"] if share is not None else [])), 1):
+                    for add in adds:
+                        add(scored)
+                    if progress is not None and not done & 511:
+                        progress.update("→ " + out_dir.name, done, total)
+                if progress is not None:
+                    progress.close()
+                figures = agg.result() if agg is not None else None
+                if rule_sheets is not None:
+                    rule_sheets.finish()  # before waiting for the forked writers: one of them waits for these
+                done_by = {name: sink.finish(figures) if name in NEEDS_FIGURES else sink.finish()
+                           for name, sink in sinks.items()}
+                for group, (paths, pending) in zip(forked, children.finished(), strict=True):
+                    done_by.update(zip(group, paths, strict=True))
+                    outputs.adopt(pending)
+            written = [done_by[n] for n in names]
+            # Formats without a sink write in a pass of their own.
+            for name in formats:
+                if name not in SINKS:
+                    written.append(registry.writer(name)(run, out_dir, lang))
+            written.append(write_rejected(run, out_dir, lang))
         children.commit()
-    written = [done_by[n] for n in names]
-    # Formats without a sink write in a pass of their own.
-    for name in formats:
-        if name not in SINKS:
-            written.append(registry.writer(name)(run, out_dir, lang))
-    written.append(write_rejected(run, out_dir, lang))
     return written

@@ -4,14 +4,20 @@ A supplier name such as `=HYPERLINK("http://x","clic")` or `=cmd|' /C calc'!A0` 
 file must not become a live formula when an auditor opens our export in Excel or LibreOffice. The
 OWASP advice is to prefix such cells with a single quote; we do that for every cell that starts with
 =, +, -, @, a tab or a carriage return, whatever came after.
+
+Outputs are safe from half-done writes too: each file is written to a temporary file beside it
+(`atomic_path`), and the files of one command are renamed into place together, once all of them are
+complete (`all_or_nothing`), so that a failure or an interruption leaves the previous set of files whole.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +35,8 @@ def neutralise(value: object) -> object:
 def atomic_path(target: Path) -> Iterator[Path]:
     """A temporary path next to `target`, renamed over it only if the block completes.
 
-    A run interrupted half-way leaves the previous complete file (or none), never a truncated one.
+    A run interrupted half-way leaves the previous complete file (or none), never a truncated one. Inside
+    `all_or_nothing`, the completed temporary file is handed to the set of outputs, renamed with the others.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -42,15 +49,137 @@ def atomic_path(target: Path) -> Iterator[Path]:
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(tmp_path, 0o666 & ~umask)
+    handed = False
     try:
         yield tmp_path
-        try:
-            os.replace(tmp_path, target)
-        except OSError as exc:  # the file the user asked for, not our temporary one
-            raise type(exc)(exc.errno, exc.strerror, str(target)) from None
+        if _COLLECTING:
+            _COLLECTING[-1].add(tmp_path, target)
+            handed = True
+        else:
+            _replace(tmp_path, target)
     finally:
-        if tmp_path.exists():
+        if not handed and tmp_path.exists():
             tmp_path.unlink()
+
+
+def _replace(tmp: Path, target: Path) -> None:
+    try:
+        os.replace(tmp, target)
+    except OSError as exc:  # the file the user asked for, not our temporary one
+        raise type(exc)(exc.errno, exc.strerror, str(target)) from None
+
+
+class Outputs:
+    """The temporary files of one command's outputs, renamed into place together once all are complete.
+
+    Why: each file being atomic was not enough. A failure while writing the fourth output (a folder where
+    report.html goes, a full disk) left three files of the new run beside three of the previous one, which
+    read together tell two different stories. Now a failure removes every temporary file and replaces none.
+    """
+
+    def __init__(self) -> None:
+        self.pending: list[tuple[Path, Path]] = []  # (temporary file, target)
+
+    def add(self, tmp: Path, target: Path) -> None:
+        self.pending.append((tmp, target))
+
+    def adopt(self, pending: list[tuple[Path, Path]]) -> None:
+        """Files another process completed (procurement.write.forked): renamed with this set's."""
+        self.pending.extend((Path(tmp), Path(target)) for tmp, target in pending)
+
+    def discard(self) -> None:
+        pending, self.pending = self.pending, []
+        for tmp, _ in pending:
+            with suppress(OSError):
+                os.unlink(tmp)
+
+    def commit(self) -> None:
+        """Rename every file into place; if one cannot be, put back the files already replaced.
+
+        A target that is a folder is refused before anything is renamed. A rename that fails later (a
+        file of another user in a sticky folder, an interruption) restores the previous files, kept as
+        hard links (renamed aside where the file system has none) until every rename succeeded.
+        """
+        pending, self.pending = self.pending, []
+        existed = []
+        try:
+            for _, target in pending:
+                try:
+                    mode = os.lstat(target).st_mode
+                except FileNotFoundError:
+                    existed.append(False)
+                    continue
+                if stat.S_ISDIR(mode):
+                    raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
+                existed.append(True)
+            done: list[tuple[Path, Path | None]] = []
+            try:
+                for (tmp, target), old in zip(pending, existed, strict=True):
+                    backup = _keep_aside(target, tmp) if old else None
+                    done.append((target, backup))  # before the rename: undone even if interrupted in it
+                    _replace(tmp, target)
+            except BaseException:
+                for target, backup in reversed(done):
+                    with suppress(OSError):
+                        if backup is None:
+                            os.unlink(target)
+                            continue
+                        os.replace(backup, target)
+                        # A rename between two links of one file does nothing (POSIX): the target was
+                        # not replaced yet, and its link aside is left to remove.
+                        os.unlink(backup)
+                raise
+        except BaseException:
+            self.pending = pending
+            self.discard()
+            raise
+        for _, backup in done:
+            if backup is not None:
+                with suppress(OSError):
+                    os.unlink(backup)
+
+
+def _keep_aside(target: Path, tmp: Path) -> Path:
+    """The previous `target`, kept under a hidden name beside it until the set is committed: a hard link,
+    so that `target` itself stays in place until the new file replaces it in one rename."""
+    backup = tmp.with_suffix(".old")
+    with suppress(FileNotFoundError):
+        os.unlink(backup)  # left by a run killed the hard way, with the same random name
+    try:
+        os.link(target, backup, follow_symlinks=False)
+    except OSError:
+        os.replace(target, backup)
+    return backup
+
+
+_COLLECTING: list[Outputs] = []  # the sets of outputs being written, innermost last
+
+
+@contextmanager
+def collecting(outputs: Outputs) -> Iterator[Outputs]:
+    """Files completed by atomic_path in the block go to `outputs`, renamed when the caller commits it."""
+    _COLLECTING.append(outputs)
+    try:
+        yield outputs
+    finally:
+        _COLLECTING.remove(outputs)
+
+
+@contextmanager
+def all_or_nothing() -> Iterator[Outputs]:
+    """Every output completed in the block is renamed into place when the block ends without error; an
+    error removes them all and replaces nothing. Inside another such block, its files join that one's."""
+    if _COLLECTING:
+        yield _COLLECTING[-1]
+        return
+    outputs = Outputs()
+    try:
+        with collecting(outputs):
+            yield outputs
+    except BaseException:
+        outputs.discard()
+        raise
+    outputs.commit()
 
 
 def write_with(sink_class: Any, run: Any, out_dir: Path, lang: str) -> Path:
