@@ -123,12 +123,13 @@ def test_csv_columns_and_rows_fr(payload_runs):
     assert head[14:19] == ["completude_pct", "nb_conforme", "nb_non_conforme", "nb_donnees_insuffisantes",
                            "nb_sans_objet"]
     rules = [r["rule"] for r in doc["orders"][0]["findings"]]
-    assert head[19:] == rules
+    # RISK-02 has its columns even in a batch without a group (its status blank, no group)
+    assert doc["portfolio"] == [] and head[19] == "nb_groupes_RISK-02" and head[20:] == [*rules, "RISK-02"]
     assert len(rows) == 1 + len(doc["orders"])
     for row, order in zip(rows[1:], doc["orders"], strict=True):
         assert row[2] == "Achats" and row[3] == str(order["source"]["row"])
         statuses = {f["rule"]: f["status"] for f in order["findings"]}
-        assert row[19:] == [statuses[r] for r in rules]
+        assert row[19] == "0" and row[20:] == [*(statuses[r] for r in rules), ""]
         counts = order["scores"]["counts"]
         assert row[15:19] == [str(counts[s]) for s in ("pass", "fail", "insufficient_data", "not_applicable")]
 
