@@ -394,3 +394,26 @@ def test_many_rows_openpyxl_must_read_are_read_in_one_pass(tmp_path, monkeypatch
     assert ok == "ok" and len(records) == 300 and len(opened) == 1
     assert "'#VALUE!'" in records[96] and "datetime.datetime(1899, 12, 30" not in records[1]
     assert xlsx_calamine.CalamineSheet._openpyxl_row  # the fallback the test measures
+
+
+def test_a_workbook_that_expands_far_more_than_usual_is_weighed_by_its_xml(tmp_path, monkeypatch):
+    """A 1 MB workbook of repetitive cells expanding 197 times (under the zip-bomb ratio) was read by
+    openpyxl's full mode, chosen from the compressed size, and took 6 GB. The choice now weighs the
+    expanded XML (over TYPICAL_RATIO): such a file is streamed (read-only) or read by calamine."""
+    path = tmp_path / "dense.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["N° de commande", "Montant HT"])
+    wb.active.append(["BC-1", 100])
+    wb.save(path)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as zf:
+        for i in range(10):  # 90 MB of XML in parts under the per-part ratio check (10 MB)
+            zf.writestr(f"xl/pad{i}.xml", b" " * (9 * 1024**2))
+    assert path.stat().st_size < xr.CALAMINE_MIN_BYTES
+    expanded = xr.check_archive(path, str(path))
+    assert expanded > 90 * 1024**2 and xr.weighed_size(path, expanded) > xr.FULL_MODE_MAX_BYTES
+    assert xr.choose_engine(ReadOptions(), xr.weighed_size(path, expanded)) == "calamine"
+    info, records = read_file(path, ReadOptions(xlsx_engine="openpyxl"))
+    assert len(list(records)) == 1 and "streamed:merged_and_hidden_not_detected" in info.notes
+    small = tmp_path / "small.xlsx"
+    wb.save(small)
+    assert xr.weighed_size(small, xr.check_archive(small, str(small))) == small.stat().st_size

@@ -32,6 +32,10 @@ FULL_MODE_MAX_BYTES = 8 * 1024 * 1024  # above this, openpyxl reads in read-only
 # Above this, calamine by default: 10,000 orders (1.5 MB) read in 0.5 s instead of 3.8 s with openpyxl;
 # a buyer's tender workbook (tens of KB) stays with openpyxl, the reference.
 CALAMINE_MIN_BYTES = 1024 * 1024
+# Both thresholds are compressed sizes of a workbook of ordinary XML, which expands about 7 to 8 times
+# (samples and bench files). A workbook that expands more counts as its XML / this: a 1 MB file of
+# repetitive cells expanding 197 times (under the zip-bomb ratio) took openpyxl's full mode to 6 GB.
+TYPICAL_RATIO = 10
 ENGINES = ("openpyxl", "calamine")
 ENGINE_VARIABLE = "PROCUREMENT_XLSX_READER"
 
@@ -47,8 +51,9 @@ def choose_engine(options: ReadOptions, size: int) -> str:
             f"unknown xlsx reading engine '{wanted}'; engines: {', '.join(ENGINES)}",
         )
     return wanted
-def check_archive(path: Path, where: str, max_uncompressed: int = 2 * 1024**3, max_ratio: int = 200) -> None:
-    """Refuse what is not an xlsx archive, or one that would expand beyond reason (zip bomb)."""
+def check_archive(path: Path, where: str, max_uncompressed: int = 2 * 1024**3, max_ratio: int = 200) -> int:
+    """Refuse what is not an xlsx archive, or one that would expand beyond reason (zip bomb); the size
+    it declares once expanded."""
     with path.open("rb") as fh:
         head = fh.read(8)
     if head == OLE2_MAGIC:
@@ -99,6 +104,13 @@ def check_archive(path: Path, where: str, max_uncompressed: int = 2 * 1024**3, m
             f"workbook refused: {total // 1024**2} MB uncompressed (limit {max_uncompressed // 1024**2} MB)",
             where=where,
         )
+    return total
+
+
+def weighed_size(path: Path, expanded: int) -> int:
+    """The size the engine and mode are chosen by: the file's, or its expanded XML over TYPICAL_RATIO
+    when that is more (memory follows the XML, not the zip)."""
+    return max(path.stat().st_size, expanded // TYPICAL_RATIO)
 
 
 def _unreadable(exc: Exception, where: str) -> InputError:
@@ -216,9 +228,9 @@ class XlsxReader:
         (a notice, a title page) noted as skipped and the visible ones after it as not read: a workbook's
         other sheets are never left out silently."""
         where = str(path)
-        check_archive(path, where, options.max_uncompressed, options.max_ratio)
+        expanded = check_archive(path, where, options.max_uncompressed, options.max_ratio)
         if options.sheet is not None:
-            yield from self._read_sheet(path, options.sheet, options, info, where, {})
+            yield from self._read_sheet(path, options.sheet, options, info, where, {}, expanded)
             return
         skipped: list[str] = []
         notes = list(info.notes)
@@ -226,7 +238,7 @@ class XlsxReader:
         while True:
             seen: dict[str, object] = {}
             try:
-                yield from self._read_sheet(path, wanted, options, info, where, seen)
+                yield from self._read_sheet(path, wanted, options, info, where, seen, expanded)
                 break
             except NoHeaderError as exc:  # raised before any row was yielded: the next sheet is tried
                 skipped.append(str(seen["title"]))
@@ -244,9 +256,9 @@ class XlsxReader:
             info.notes.append("other_sheets:" + ", ".join(others))
 
     def _read_sheet(self, path: Path, wanted: str | None, options: ReadOptions, info: InputInfo, where: str,
-                    seen: dict[str, object]) -> Iterator[RawRecord | Rejection]:
+                    seen: dict[str, object], expanded: int) -> Iterator[RawRecord | Rejection]:
         """One sheet's records; `seen` learns the workbook's sheets and the one read, before any row."""
-        size = path.stat().st_size
+        size = weighed_size(path, expanded)
         if choose_engine(options, size) == "calamine":
             try:
                 sheet = xlsx_calamine.CalamineSheet(path, wanted, where, pick_sheet)
@@ -259,7 +271,7 @@ class XlsxReader:
                     info.rows_estimate = sheet.max_row
                     yield from records_from_rows(
                         _guard(sheet.rows(), where, xlsx_calamine.unreadable),
-                        file=path.name, sheet=sheet.title, options=options, info=info,
+                        file=options.file_label or path.name, sheet=sheet.title, options=options, info=info,
                         where=f"{where} [{sheet.title}]",
                     )
                 finally:
@@ -277,7 +289,8 @@ class XlsxReader:
                 info.notes.append("streamed:merged_and_hidden_not_detected")
             rows = _guard(_streamed_rows(ws) if read_only else _full_rows(ws), where)
             yield from records_from_rows(
-                rows, file=path.name, sheet=ws.title, options=options, info=info, where=f"{where} [{ws.title}]"
+                rows, file=options.file_label or path.name, sheet=ws.title, options=options, info=info,
+                where=f"{where} [{ws.title}]",
             )
         finally:
             wb.close()
