@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -219,12 +220,16 @@ def _inputs(paths: Sequence[Path], options: ReadOptions | None, forced_format: s
             ) -> Iterator[tuple[Path, ReadOptions | None]]:
     """(file, read options) of each input: a workbook once per sheet asked for (`sheets`, the user's
     repeated --sheet), every other file once."""
+    names = Counter(Path(p).name for p in paths)
     for path in map(Path, paths):
+        opened = options
+        if names[path.name] > 1:  # a/x.csv and b/x.csv: their rows say which x.csv
+            opened = replace(options or ReadOptions(), file_label=str(path))
         if len(sheets) > 1 and choose_reader(path, forced_format).name == "xlsx":
             for sheet in sheets:
-                yield path, replace(options or ReadOptions(), sheet=sheet)
+                yield path, replace(opened or ReadOptions(), sheet=sheet)
         else:
-            yield path, options
+            yield path, opened
 
 
 def run(

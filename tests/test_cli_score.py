@@ -185,3 +185,20 @@ def test_console_script_runs_without_traceback(tmp_path):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert "vide" in proc.stderr
+
+
+def test_two_inputs_of_the_same_name_stay_apart(tmp_path, monkeypatch):
+    """a/x.csv and b/x.csv: every row said « x.csv », and the order pages of the same id in both (named
+    from the file's base name) overwrote each other. A file's rows now name it by the path as given."""
+    lines = (SAMPLES / "commandes-2025.csv").read_text(encoding="utf-8-sig").splitlines(keepends=True)[:4]
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.csv").write_text("".join(lines), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, _, err = _score("a/x.csv", "b/x.csv", "--out", "o", "--per-order", "--format", "json", "--format", "html")
+    assert code in (0, 1), err
+    doc = _results(tmp_path / "o")
+    assert sorted({o["source"]["file"] for o in doc["orders"]}) == ["a/x.csv", "b/x.csv"]
+    assert len(list((tmp_path / "o" / "orders").glob("*.html"))) == len(doc["orders"]) == 6
+    code, _, _ = _score("a/x.csv", "--out", "one", "--format", "json")
+    assert {o["source"]["file"] for o in _results(tmp_path / "one")["orders"]} == {"x.csv"}  # alone: its name

@@ -42,6 +42,9 @@ class ReadOptions:
     # xlsx: "openpyxl", "calamine" or None (automatic: $PROCUREMENT_XLSX_READER if set, else calamine above
     # xlsx_reader.CALAMINE_MIN_BYTES and openpyxl below). Both give the same records.
     xlsx_engine: str | None = None
+    # The name records give their file: its base name, or the path as given when two inputs of one run
+    # share a base name (a/x.csv, b/x.csv), so that no output mixes up their rows (pipeline._inputs).
+    file_label: str | None = None
 
 
 @dataclass(slots=True)

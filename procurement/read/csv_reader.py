@@ -176,7 +176,7 @@ class CsvReader:
         with fh:
             yield from records_from_rows(
                 iter_csv_rows(fh, delimiter, str(path)),
-                file=path.name,
+                file=options.file_label or path.name,
                 sheet=None,
                 options=options,
                 info=info,

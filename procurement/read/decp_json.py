@@ -226,7 +226,7 @@ class DecpJsonReader:
             for i, rec in enumerate(items):
                 info.rows_read += 1
                 where = f"{prefix}[{i}]"
-                source = Source(file=path.name, path=where, row=info.rows_read)
+                source = Source(file=options.file_label or path.name, path=where, row=info.rows_read)
                 if not isinstance(rec, dict):
                     yield Rejection(source=source, code="not_a_record", column=where,
                                     value=None if rec is None else str(rec)[:80],

@@ -226,7 +226,7 @@ class DecpTabularReader:
         merged = sum(len(g.merged) for g in groups.values())
         info.notes += [f"contracts:{len(groups)}", f"merged_rows:{merged}"]
         for group in groups.values():
-            yield _order(group, layout, path.name)
+            yield _order(group, layout, options.file_label or path.name)
 
     def _group(self, layout: _Layout, head: list, rows: Iterator, info: InputInfo) -> dict[tuple, _Group]:
         groups: dict[tuple, _Group] = {}

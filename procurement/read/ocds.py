@@ -91,18 +91,19 @@ class OcdsReader:
         info.notes += [f"encoding:{encoding}", f"ocds_format:{'jsonl' if lines else 'json'}"]
         columns: dict[str, str] = {}
         contracts = 0
+        name = options.file_label or path.name
         for item in items:
             if item.bad is not None:
                 info.rows_read += 1
                 where, code, fr, en, shown = item.bad
-                yield Rejection(source=Source(file=path.name, path=where, row=info.rows_read), code=code,
+                yield Rejection(source=Source(file=name, path=where, row=info.rows_read), code=code,
                                 column=where, value=shown, message_fr=fr, message_en=en)
                 continue
             release, base, problem = self._compiled(item, notes)
             if release is None:
                 info.rows_read += 1
                 fr, en = problem
-                yield Rejection(source=Source(file=path.name, path=base, row=info.rows_read), code="ocds_no_release",
+                yield Rejection(source=Source(file=name, path=base, row=info.rows_read), code="ocds_no_release",
                                 column=base, message_fr=fr, message_en=en)
                 continue
             rel = Release(release, base)
@@ -110,7 +111,7 @@ class OcdsReader:
             if not units:
                 info.rows_read += 1
                 yield Rejection(
-                    source=Source(file=path.name, path=base, row=info.rows_read), code="ocds_nothing_to_check",
+                    source=Source(file=name, path=base, row=info.rows_read), code="ocds_nothing_to_check",
                     column=base, value=rel.ocid,
                     message_fr="procédure sans marché, attribution ni consultation (tender) : rien à évaluer",
                     message_en="contracting process without contract, award or tender: nothing to check")
@@ -118,7 +119,7 @@ class OcdsReader:
             for _, upath, unit in units:
                 info.rows_read += 1
                 contracts += 1
-                source = Source(file=path.name, path=rel.path(upath), row=info.rows_read)
+                source = Source(file=name, path=rel.path(upath), row=info.rows_read)
                 obj = unit.cells.get("object")
                 if obj is not None and looks_like_test(obj.value):
                     unit.warnings.append(decp_warning("test_record", field="object", column=obj.column,
