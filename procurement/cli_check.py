@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from procurement.cli_support import guarded, help_text, tr
+from procurement.cli_support import guarded, help_text, say, tr
 
 FAIL_LEVELS = ("never", "legal", "risk", "kpi")
 
@@ -106,12 +106,12 @@ def check(file: Path, out_dir: Path, rules_path: Path | None, select: tuple[str,
                            waivers=waiver_set)
         write_check(result, out_dir, lang)
     if not quiet:
-        click.echo(summary_line(result, out_dir, lang))
+        say(summary_line(result, out_dir, lang))
         for line in notes(result, lang):
-            click.echo(line, err=True)
+            say(line, err=True)
         if waiver_set is not None and result.today is not None:
             for line in waiver_set.messages(result.today, lang):
-                click.echo(line, err=True)
+                say(line, err=True)
     sys.exit(result.exit_status())
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from procurement.cli_support import guarded, help_text, tr
+from procurement.cli_support import guarded, help_text, say, tr
 from procurement.errors import EXIT_OK
 
 DIFF_HELP = help_text(
@@ -55,5 +55,5 @@ def diff(old_dir: Path, new_dir: Path, out_file: Path | None, as_json: bool, qui
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=1))
     elif not quiet:
-        click.echo(summary_text(result, lang, page))
+        say(summary_text(result, lang, page))
     sys.exit(EXIT_OK)

@@ -20,7 +20,7 @@ import click
 from procurement import i18n
 from procurement.cli_rules_catalogue import CATALOGUE_WORDS, field_kind
 from procurement.cli_rules_catalogue import catalogue_text as catalogue_text
-from procurement.cli_support import guarded, help_text, tr
+from procurement.cli_support import guarded, help_text, say, tr
 from procurement.errors import EXIT_FINDINGS, EXIT_OK, ProcurementError
 from procurement.rulebook import (
     CompiledRulebook,
@@ -71,7 +71,7 @@ def _words(ctx: click.Context) -> dict[str, str]:
 def _fail(ctx: click.Context, err: ProcurementError) -> None:
     """One `erreur:` line (`error:` in English) and status 2, as every other command prints its errors."""
     lang = _lang(ctx)
-    click.echo(f"{'error' if lang == 'en' else 'erreur'}: {err.message(lang)}", err=True)
+    say(f"{'error' if lang == 'en' else 'erreur'}: {err.message(lang)}", err=True)
     ctx.exit(err.exit_code)
 
 
@@ -129,7 +129,7 @@ def list_(ctx: click.Context, rules_path: Path | None, select: tuple[str, ...], 
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=False)][:3]
     click.echo(f"{book.id} {book.version} — {_count(len(book.rules), w['rules'])} (sha256 {book.sha256[:12]})")
     for row in (header, *rows):
-        click.echo("  ".join(str(v).ljust(n) for v, n in zip(row[:3], widths, strict=True)) + "  " + row[3])
+        say("  ".join(str(v).ljust(n) for v, n in zip(row[:3], widths, strict=True)) + "  " + row[3])
 
 
 def _select(book: CompiledRulebook, chosen: tuple[str, ...], dropped: tuple[str, ...]) -> CompiledRulebook:
@@ -154,7 +154,7 @@ def explain(ctx: click.Context, rule_id: str, rules_path: Path | None) -> None:
         msg = w["unknown_rule"].format(id=rule_id) + did_you_mean(wanted, ids, lang)
         _fail(ctx, ProcurementError(msg))
     for line in explain_lines(book, wanted, lang):
-        click.echo(line)
+        say(line)
 
 
 def explain_lines(book: CompiledRulebook, rule_id: str, lang: str) -> list[str]:
@@ -256,7 +256,7 @@ def test_(ctx: click.Context, file: Path, verbose: bool) -> None:
     for r in failed:
         assert r.problem is not None
         click.echo("", err=True)
-        click.echo(r.problem.message(lang), err=True)
+        say(r.problem.message(lang), err=True)
     without = [r.id for r in book.rules if not r.examples]
     if without:
         click.echo(f"{len(without)} {w['no_examples']}{colon(lang)}{', '.join(without)}")

@@ -88,9 +88,21 @@ def help_text(fr: str, en: str, fr_examples: tuple[str, ...], en_examples: tuple
               en + block("Example:" if len(en_examples) == 1 else "Examples:", en_examples))
 
 
+# C0 and C1 control characters (but tab and newline), and the bidirectional overrides: shown as \x1b,
+# \u202e..., never sent as they are to a terminal, where ESC sequences retitle the window or clear it.
+_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0)) if c not in (0x09, 0x0A)} | {
+    c: f"\\u{c:04x}" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def say(text: str, err: bool = False) -> None:
+    """click.echo of a text that may quote a file (a cell, a sheet's name, an id in results.json): its
+    control characters are printed visibly, not obeyed by the terminal."""
+    click.echo(text.translate(_CONTROLS), err=err)
+
+
 def _say(lang: str, fr: str, en: str) -> None:
     prefix = "error" if lang == "en" else "erreur"
-    click.echo(f"{prefix}: {en if lang == 'en' else fr}", err=True)
+    say(f"{prefix}: {en if lang == 'en' else fr}", err=True)
 
 
 def _sigterm_as_interrupt(signum, frame) -> None:  # pragma: no cover - exercised through a subprocess test
@@ -108,7 +120,7 @@ def guarded(lang: str) -> Iterator[None]:
         yield
     except ProcurementError as err:
         prefix = "error" if lang == "en" else "erreur"
-        click.echo(f"{prefix}: {err.message(lang)}", err=True)
+        say(f"{prefix}: {err.message(lang)}", err=True)
         sys.exit(err.exit_code)
     except KeyboardInterrupt:
         _say(lang, "interrompu : les fichiers de sortie complets précédents sont conservés, aucun fichier "

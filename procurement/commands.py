@@ -10,8 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import click
-
+from procurement.cli_support import say
 from procurement.errors import EXIT_FINDINGS, EXIT_OK
 from procurement.i18n import counted, plural
 from procurement.pipeline import Run, run
@@ -162,12 +161,12 @@ def run_score(req: ScoreRequest) -> int:
 
     write_outputs(result, out_dir, lang, formats, req.per_order, None if quiet else Progress(lang), jobs)
     if not quiet:
-        click.echo(summary_line(result, out_dir, lang))
+        say(summary_line(result, out_dir, lang))
         for line in sheet_lines(result, lang):
-            click.echo(line, err=True)
+            say(line, err=True)
         if waiver_set is not None and result.today is not None:
             for line in waiver_set.messages(result.today, lang):
-                click.echo(line, err=True)
+                say(line, err=True)
     return exit_code(result, fail_on)
 
 

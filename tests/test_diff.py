@@ -378,3 +378,20 @@ def test_equal_values_under_different_digests_are_no_change(tmp_path):
     result = compare(load_run(old), load_run(new))
     assert result["orders"]["changed"] == [] and result["orders"]["orders_with_data_changes"] == 0
 
+
+
+def test_the_terminal_summary_shows_control_characters_instead_of_obeying_them(tmp_path, runs):
+    """A results.json is a file like any other: an id holding ESC sequences retitled the terminal, cleared
+    it and printed a fake line through `procurement diff`."""
+    import shutil
+
+    old, new = runs
+    forged = tmp_path / "forged"
+    shutil.copytree(new, forged)
+    path = forged / "results.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["meta"]["rulebook"]["id"] = "rb\x1b]0;PWNED\x07\x1b[2J\u202etxt"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    res = invoke("diff", str(old), str(forged))
+    assert "\x1b" not in res.output and "\x07" not in res.output and "\u202e" not in res.output
+    assert "rb\\x1b]0;PWNED\\x07\\x1b[2J\\u202etxt" in res.output
