@@ -207,6 +207,35 @@ def test_user_mapping(tmp_path):
     assert recs[0].cells["object"].value == "Câbles"
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Réf interne: id\nValeur HT: amount\n", {"Réf interne": "id", "Valeur HT": "amount"}),
+    ("columns:\n  '2024': amount\n", {"2024": "amount"}),
+])
+def test_a_mapping_file_is_read(tmp_path, text, expected):
+    from procurement.read.mapping import load_mapping
+
+    (tmp_path / "m.yaml").write_text(text, encoding="utf-8")
+    assert load_mapping(tmp_path / "m.yaml") == expected
+
+
+@pytest.mark.parametrize(("text", "needle"), [
+    ("a: " + "[" * 200_000 + "]" * 200_000 + "\n", "trop profondément imbriqué"),  # was a RecursionError
+    ("Montant: amount\nMontant: id\n", "clé « Montant » en double"),  # the last one silently won
+    ("Montant: !!python/name:os.system amount\n", "étiquette YAML « !!python/name:os.system » refusée"),
+    ("2024: amount\n", "mettez-la entre guillemets"),  # a number as a header: quote it, the message says
+    ("Montant: amont\n", "vouliez-vous dire « amount »"),
+])
+def test_a_hostile_or_wrong_mapping_file_is_one_clear_error(tmp_path, text, needle):
+    """The mapping file went through plain yaml.safe_load: no size, depth or alias budget, duplicate keys
+    accepted. It now goes through the rulebook's safe reader."""
+    from procurement.read.mapping import load_mapping
+
+    (tmp_path / "m.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_mapping(tmp_path / "m.yaml")
+    assert needle in caught.value.message("fr") and "m.yaml" in caught.value.message("fr")
+
+
 def test_choose_reader_by_content(tmp_path):
     path = tmp_path / "x.csv"
     path.write_text("Identifiant;Objet\n1;x\n", encoding="utf-8")

@@ -5,24 +5,23 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-import yaml
-
 from procurement.errors import InputError
 from procurement.fields import FIELDS_BY_NAME, INPUT_FIELDS
 
 
 def load_mapping(path: Path) -> dict[str, str]:
+    """The user's headers and the fields they stand for. Read with the rulebook's safe YAML reader (size
+    limit, alias and node budget, duplicate keys and tags refused): plain `yaml.safe_load` let a file
+    nested 200,000 deep end in a RecursionError."""
+    from procurement.rulebook.yamlsafe import YamlProblem, read_yaml
+
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise InputError(f"fichier de correspondance illisible : {exc}", f"unreadable mapping file: {exc}",
-                         where=str(path)) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        raise InputError("YAML invalide", "invalid YAML", where=where) from None
+        data, _, _ = read_yaml(path, str(path))
+    except YamlProblem as yp:
+        where = f"{path}:{yp.line}:{yp.col}" if yp.line else str(path)
+        fr = yp.fr.replace("un référentiel ne contient", "un fichier de correspondance ne contient")
+        en = yp.en.replace("a rulebook holds", "a mapping file holds")
+        raise InputError(f"fichier de correspondance : {fr}", f"mapping file: {en}", where=where) from None
     if isinstance(data, dict) and isinstance(data.get("columns"), dict):
         data = data["columns"]
     if not isinstance(data, dict) or not all(isinstance(k, str | int) and isinstance(v, str) for k, v in data.items()):
