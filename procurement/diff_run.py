@@ -73,6 +73,8 @@ class JsonStream:
                     raise self.error(f"JSON illisible ({exc.msg})", f"unreadable JSON ({exc.msg})") from None
                 size *= 2  # a large value: read more at a time, so that re-parsing stays rare
                 continue
+            except RecursionError:  # the decoder recurses per level: a value nested 100,000 deep
+                raise self.error("JSON trop profondément imbriqué", "JSON nested too deep") from None
             if end == len(self.buf) and not self.eof and self._more(size):
                 continue  # a number may continue in the next chunk
             self.pos = end

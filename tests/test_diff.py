@@ -395,3 +395,13 @@ def test_the_terminal_summary_shows_control_characters_instead_of_obeying_them(t
     res = invoke("diff", str(old), str(forged))
     assert "\x1b" not in res.output and "\x07" not in res.output and "\u202e" not in res.output
     assert "rb\\x1b]0;PWNED\\x07\\x1b[2J\\u202etxt" in res.output
+
+
+def test_a_results_json_nested_too_deep_is_one_line(tmp_path, runs):
+    """A results.json nested 100,000 deep ended `diff` in a RecursionError traceback."""
+    old, _ = runs
+    deep = tmp_path / "deep"
+    deep.mkdir()
+    (deep / "results.json").write_text('{"meta": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    res = invoke("diff", str(old), str(deep))
+    assert res.exit_code == 2 and "JSON trop profondément imbriqué" in res.stderr and res.stderr.count("\n") == 1
