@@ -426,3 +426,35 @@ def test_waived_findings_flow_through_every_export(tmp_path):
     assert waived and waived[0].waived is not None and waived[0].waived.author == "M. Test"
     write_jsonl(run, tmp_path, "fr")
     assert '"status":"waived"' in (tmp_path / "results.jsonl").read_text(encoding="utf-8")
+
+
+HIDDEN_PAYLOADS = (" =cmd|' /C calc'!A0", "\u00a0=1+1", "  @SUM(1)", "\uff1d1+1", "\uff0b1", " \uff20x")
+
+
+@pytest.mark.parametrize("payload", HIDDEN_PAYLOADS)
+def test_a_formula_behind_blanks_or_in_full_width_is_text_too(payload):
+    """LibreOffice's CSV import with « trim spaces » made « =cmd|... » of « ␣=cmd|... », which rejected.csv
+    wrote without its quote; the full-width ＝ was written as it is."""
+    from procurement.write.safe import looks_like_formula, neutralise
+
+    assert looks_like_formula(payload) and neutralise(payload) == "'" + payload
+    assert neutralise("Enrobés = 3 lots") == "Enrobés = 3 lots" and neutralise(" 12") == " 12"
+
+
+def test_hidden_formulas_are_quoted_in_rejected_csv_and_the_workbook(tmp_path):
+    from procurement.write.results_xlsx import write_results_xlsx
+
+    run = _memory_run(list(HIDDEN_PAYLOADS))
+    write_results_xlsx(run, tmp_path, "fr")
+    ws = openpyxl.load_workbook(tmp_path / "results.xlsx")["Résultats"]
+    col = [c.value for c in ws[1]].index("Objet") + 1
+    for row, value in enumerate(HIDDEN_PAYLOADS, start=2):
+        cell = ws.cell(row=row, column=col)
+        assert cell.data_type == "s" and cell.value == value and cell.quotePrefix, value
+    source = tmp_path / "in.csv"
+    source.write_text("Identifiant;Objet;Montant HT;Nature du marché\nA-1;Câbles;12;" + HIDDEN_PAYLOADS[0] + "\n",
+                      encoding="utf-8")
+    _score(str(source), "--out", str(tmp_path / "o"), "--format", "csv")
+    with (tmp_path / "o" / "rejected.csv").open(encoding="utf-8-sig", newline="") as fh:
+        cells = [c for row in csv.reader(fh, delimiter=";") for c in row]
+    assert "'" + HIDDEN_PAYLOADS[0] in cells, cells

@@ -3,7 +3,8 @@
 A supplier name such as `=HYPERLINK("http://x","clic")` or `=cmd|' /C calc'!A0` typed in an input
 file must not become a live formula when an auditor opens our export in Excel or LibreOffice. The
 OWASP advice is to prefix such cells with a single quote; we do that for every cell that starts with
-=, +, -, @, a tab or a carriage return, whatever came after.
+=, +, -, @, a tab or a carriage return, whatever came after, and for one that does so after blanks or
+with the full-width forms of those signs.
 
 Outputs are safe from half-done writes too: each file is written to a temporary file beside it
 (`atomic_path`), and the files of one command are renamed into place together, once all of them are
@@ -22,11 +23,20 @@ from pathlib import Path
 from typing import Any
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet may still take for a formula's start after leading blanks (LibreOffice's "trim
+# spaces" import of « =cmd|... »), or in its full-width form (＝, ＋, －, ＠).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_BLANKS = " \t\r\n\v\f\xa0\u2007\u202f\u3000"
+
+
+def looks_like_formula(text: str) -> bool:
+    """Whether a text cell must be written as text explicitly (quote prefix)."""
+    return text.startswith(DANGEROUS_PREFIXES) or text.lstrip(_BLANKS).startswith(_FORMULA_STARTS)
 
 
 def neutralise(value: object) -> object:
     """Text that would start a formula gets a leading quote; numbers and other values pass unchanged."""
-    if isinstance(value, str) and value.startswith(DANGEROUS_PREFIXES):
+    if isinstance(value, str) and looks_like_formula(value):
         return "'" + value
     return value
 

@@ -16,7 +16,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from procurement.write.safe import DANGEROUS_PREFIXES
+from procurement.write.safe import looks_like_formula
 
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_COLUMNS = 16_384  # XFD: a sheet with more is a damaged file to Excel
@@ -62,7 +62,7 @@ def cell_value(value: object) -> object:
 
 
 def dangerous(value: object) -> bool:
-    return isinstance(value, str) and value.startswith(DANGEROUS_PREFIXES)
+    return isinstance(value, str) and looks_like_formula(value)
 
 
 def text_cell(ws: Any, text: str, **style: Any) -> Any:
@@ -72,7 +72,7 @@ def text_cell(ws: Any, text: str, **style: Any) -> Any:
     cell = WriteOnlyCell(ws)
     cell.value = text
     cell.data_type = "s"  # openpyxl made '=...' a formula; it is text
-    if text.startswith(DANGEROUS_PREFIXES):
+    if looks_like_formula(text):
         cell.quotePrefix = True
     for name, value in style.items():
         setattr(cell, name, value)

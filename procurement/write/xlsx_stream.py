@@ -32,7 +32,7 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any, BinaryIO
 
-from procurement.write.safe import DANGEROUS_PREFIXES
+from procurement.write.safe import looks_like_formula
 from procurement.write.xlsx_deflate import HANDOVER, Deflated, Deflater
 
 FLUSH_ROWS = 200  # rows held before writing to the sheet's temporary file (37 sheets hold them at once)
@@ -173,7 +173,7 @@ class SheetStream:
         if "&" in v or "<" in v or ">" in v:
             v = v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         space = ' xml:space="preserve"' if v[0] in _WHITESPACE or v[-1] in _WHITESPACE else ""
-        style = f' s="{self.styles.quote}"' if v.startswith(DANGEROUS_PREFIXES) else ""
+        style = f' s="{self.styles.quote}"' if looks_like_formula(text) else ""
         body = f'{style} t="inlineStr"><is><t{space}>{v}</t></is></c>'
         if len(text) <= SHORT_TEXT:
             if len(self._texts) >= TEXTS_KEPT:
