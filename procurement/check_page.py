@@ -25,7 +25,7 @@ from typing import Any
 from procurement import i18n
 from procurement.fields import FIELDS_BY_NAME
 from procurement.i18n import plural
-from procurement.views.common import fmt_value
+from procurement.views.common import fixed_assets, fmt_value
 
 # A label clipped beyond this many characters: a bidder's name rarely passes 60, and a row or heading of
 # 2,000 characters hides the table it labels.
@@ -383,4 +383,4 @@ def render_html(data: dict[str, Any]) -> str:
         lstrip_blocks=True,
         finalize=lambda v: typo(v, lang) if type(v) is str else v,
     )
-    return env.get_template("check.html").render(**view_model(data))
+    return env.get_template("check.html").render(**view_model(data), assets=fixed_assets("check.css"))

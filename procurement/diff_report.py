@@ -345,10 +345,12 @@ def view_model(result: dict[str, Any], lang: str = "fr") -> dict[str, Any]:
 def render_html(result: dict[str, Any], lang: str = "fr") -> str:
     from jinja2 import Environment, PackageLoader, select_autoescape
 
+    from procurement.views.common import fixed_assets
+
     env = Environment(loader=PackageLoader("procurement", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       trim_blocks=True, lstrip_blocks=True)
-    return env.get_template("diff.html").render(**view_model(result, lang))
+    return env.get_template("diff.html").render(**view_model(result, lang), assets=fixed_assets("diff.css"))
 
 
 def write_html(result: dict[str, Any], target: Path, lang: str = "fr") -> Path:

@@ -54,10 +54,10 @@ def _hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def page_assets(script: str | None = None) -> dict[str, Any]:
+def page_assets(script: str | None = None, style: str = "style.css") -> dict[str, Any]:
     """The inline <style> (and <script>), and a CSP that allows those exact texts and nothing else:
     no request may leave the page (default-src 'none'), no other script may run."""
-    css = asset("style.css")
+    css = asset(style)
     js = asset(script) if script else ""
     policy = [
         "default-src 'none'",
@@ -68,6 +68,13 @@ def page_assets(script: str | None = None) -> dict[str, Any]:
         "form-action 'none'",
     ]
     return {"css": Markup(css), "js": Markup(js) if js else None, "csp": "; ".join(policy)}
+
+
+def fixed_assets(style: str) -> dict[str, Any]:
+    """`page_assets` of a page without script whose template environment rewrites plain texts (the check
+    page's French typography): its policy is given as markup, printed as it is."""
+    assets = page_assets(style=style)
+    return {**assets, "csp": Markup(assets["csp"])}
 
 
 _LAST: list[tuple[Run, tuple[int, int], dict[str, Any]]] = []
