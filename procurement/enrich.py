@@ -252,6 +252,12 @@ def _amp_words(in_amp: bool | None) -> tuple[str, str]:
     return ("dans la Métropole", "in the Metropolis") if in_amp else ("hors Métropole", "outside the Metropolis")
 
 
+def _of(name: str) -> str:
+    """« de Marseille », « d'Aix-en-Provence », « d'Eyguières »: French elides « de » before a vowel or a
+    mute h (« du » before « Le » is left as written: « de Le Rove » is rare and still understood)."""
+    return f"d'{name}" if name[:1].casefold() in "aeiouyhàâäéèêëîïôöùûüœæ" and name else f"de {name}"
+
+
 @cache
 def ambiguous_place(code: str, kind: str) -> Warning_ | None:
     """The warning for a place code read as `kind` by guess when it is also a code of the other kind for
@@ -267,8 +273,8 @@ def ambiguous_place(code: str, kind: str) -> Warning_ | None:
     served += ", …" if len(area.communes) > 3 else ""
     c_fr, c_en = _amp_words(commune.in_amp)
     p_fr, p_en = _amp_words(area.in_amp)
-    as_commune_fr, as_commune_en = f"code INSEE de {commune.name} ({c_fr})", f"INSEE code of {commune.name} ({c_en})"
-    as_post_fr, as_post_en = f"code postal de {served} ({p_fr})", f"postcode of {served} ({p_en})"
+    as_commune_fr, as_commune_en = f"code INSEE {_of(commune.name)} ({c_fr})", f"INSEE code of {commune.name} ({c_en})"
+    as_post_fr, as_post_en = f"code postal {_of(served)} ({p_fr})", f"postcode of {served} ({p_en})"
     read_fr, other_fr = (as_commune_fr, as_post_fr) if kind == "commune" else (as_post_fr, as_commune_fr)
     read_en, other_en = (as_commune_en, as_post_en) if kind == "commune" else (as_post_en, as_commune_en)
     return Warning_(

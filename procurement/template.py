@@ -70,8 +70,17 @@ TENDER_COLUMNS: tuple[Column, ...] = (
                           "pour les consultations lancées à partir du 21/08/2026).",
            "Date the tender is launched (contract notice sent for publication). It decides which "
            "obligations apply (environmental criterion required from 2026-08-21).", 16),
-    Column("place_code", "Lieu d'exécution : code postal (13001) ou code INSEE de la commune (13055).",
-           "Place of performance: postcode (13001) or INSEE commune code (13055).", 16),
+    Column("place_code", "Lieu d'exécution : code postal (13001 pour Marseille 1er) ou code INSEE de la commune "
+                         "(13055 pour Marseille) ; dites lequel dans la colonne « Type de code du lieu ».",
+           "Place of performance: postcode (13001 for Marseille 1st) or INSEE commune code (13055 for "
+           "Marseille); say which in the “Place code type” column.", 16),
+    # A code of the Bouches-du-Rhône is often both: 13001 is Marseille 1er as a postcode and Aix-en-Provence
+    # as an INSEE code. Without a type the INSEE reading stands (with a warning on the tender and each bid).
+    Column("place_type", "« Code postal » ou « Code commune » (code INSEE), liste déroulante. Sans choix, un code "
+                         "qui est les deux (13001 : Marseille 1er ou Aix-en-Provence) est lu comme code INSEE, avec "
+                         "un avertissement.",
+           "“Postcode” or “Commune code” (INSEE code), dropdown list. Without a choice, a code that is both "
+           "(13001: Marseille 1st or Aix-en-Provence) is read as an INSEE code, with a warning.", 18),
     Column("lots", "Nombre de lots (1 si la consultation n'est pas allotie).",
            "Number of lots (1 if the tender is not divided into lots).", 12),
     Column("env_considerations", "Considération environnementale prévue : clause d'exécution, critère "

@@ -845,3 +845,21 @@ def test_an_empty_workbook_file_is_said_to_be_empty(tmp_path, command):
     empty.write_bytes(b"")
     result = CliRunner().invoke(main, [command, str(empty), "--out", str(tmp_path / "o")])
     assert result.exit_code == 2 and "vide.xlsx: le fichier est vide" in result.output
+
+
+@pytest.mark.parametrize(("kind", "warned"), [("Code postal", False), ("Code commune", False), (None, True)])
+def test_the_template_says_which_code_the_place_is(tmp_path, kind, warned):
+    """The template's own example, « code postal (13001) », was read as the INSEE code of Aix-en-Provence,
+    with an ambiguous_place warning on the tender and each bid, whose advice was to rename a header the
+    template says not to rename. The template now has a « Type de code du lieu » column (a dropdown)."""
+    tender = {**TENDER, "Type de code du lieu": kind} if kind else TENDER
+    workbook = _fill(_template(tmp_path / "consultation.xlsx"), [tender], BIDS[:2])
+    out = tmp_path / "out"
+    _check(str(workbook), "--out", str(out), "--rules", str(RULES))
+    text = (out / "check.json").read_text(encoding="utf-8")
+    assert ("ambiguous_place" in text) is warned
+    if warned:
+        assert "code INSEE d'Aix-en-Provence" in text  # « de Aix » elided
+    wb = openpyxl.load_workbook(tmp_path / "consultation.xlsx")
+    head = [c.value for c in wb["Consultation"][1]]
+    assert head[head.index("Lieu d'exécution") + 1] == "Type de code du lieu"

@@ -76,8 +76,8 @@ def test_brief_columns_are_all_there():
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_every_dropdown_label_parses_to_its_codes(lang):
     options = dropdowns(lang)
-    assert set(options) == {"nature", "procedure", "env_considerations", "social_considerations", "supplier_size",
-                            "supplier_status"}
+    assert set(options) == {"nature", "procedure", "place_type", "env_considerations", "social_considerations",
+                            "supplier_size", "supplier_status"}
     for name, choices in options.items():
         kind = FIELDS_BY_NAME[name].kind
         labels = [label for label, _ in choices]
