@@ -72,7 +72,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
             tmp_path.unlink()
 
 
-def _replace(tmp: Path, target: Path) -> None:
+def _replace(tmp: Path | str, target: Path | str) -> None:
     try:
         os.replace(tmp, target)
     except OSError as exc:  # the file the user asked for, not our temporary one
@@ -88,14 +88,16 @@ class Outputs:
     """
 
     def __init__(self) -> None:
-        self.pending: list[tuple[Path, Path]] = []  # (temporary file, target)
+        # (temporary file, target) as text: with --per-order, one pair a page (Path objects took 72 MB
+        # per 100,000 pages, strings half of it)
+        self.pending: list[tuple[str, str]] = []
 
-    def add(self, tmp: Path, target: Path) -> None:
-        self.pending.append((tmp, target))
+    def add(self, tmp: Path | str, target: Path | str) -> None:
+        self.pending.append((os.fspath(tmp), os.fspath(target)))
 
-    def adopt(self, pending: list[tuple[Path, Path]]) -> None:
+    def adopt(self, pending: list[tuple[Path | str, Path | str]]) -> None:
         """Files another process completed (procurement.write.forked): renamed with this set's."""
-        self.pending.extend((Path(tmp), Path(target)) for tmp, target in pending)
+        self.pending.extend((os.fspath(tmp), os.fspath(target)) for tmp, target in pending)
 
     def discard(self) -> None:
         pending, self.pending = self.pending, []
@@ -122,7 +124,7 @@ class Outputs:
                 if stat.S_ISDIR(mode):
                     raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
                 existed.append(True)
-            done: list[tuple[Path, Path | None]] = []
+            done: list[tuple[str, str | None]] = []
             try:
                 for (tmp, target), old in zip(pending, existed, strict=True):
                     backup = _keep_aside(target, tmp) if old else None
@@ -149,10 +151,10 @@ class Outputs:
                     os.unlink(backup)
 
 
-def _keep_aside(target: Path, tmp: Path) -> Path:
+def _keep_aside(target: str, tmp: str) -> str:
     """The previous `target`, kept under a hidden name beside it until the set is committed: a hard link,
     so that `target` itself stays in place until the new file replaces it in one rename."""
-    backup = tmp.with_suffix(".old")
+    backup = os.path.splitext(tmp)[0] + ".old"
     with suppress(FileNotFoundError):
         os.unlink(backup)  # left by a run killed the hard way, with the same random name
     try:
