@@ -36,7 +36,7 @@ import json
 from pathlib import Path
 
 from procurement.check_json import KEY_FIELDS, NOTICE, check_data
-from procurement.check_page import TENDER_FACTS, WORDS, render_html, view_model
+from procurement.check_page import TENDER_FACTS, WORDS, render_html, rule_list, view_model
 from procurement.check_read import BID_SHEETS, INHERITED, TENDER_SHEETS, find_sheets, run_check
 from procurement.check_result import FAIL_KINDS, CheckResult
 from procurement.i18n import counted
@@ -81,6 +81,9 @@ def write_check(result: CheckResult, out_dir: Path, lang: str = "fr") -> tuple[P
 
 
 def summary_line(result: CheckResult, out_dir: Path, lang: str) -> str:
+    """The terminal's one line: the counts of the page's summary, and the legal obligations and risks left
+    unchecked for want of data, by rule, after the failures (a "0 obligation légale non respectée" alone
+    passed them off as met)."""
     f = result.failures()
     tenders, bids = len(result.tender_run.orders), len(result.bid_run.orders)
     rejected = len(result.tender_run.rejected) + len(result.bid_run.rejected)
@@ -88,9 +91,14 @@ def summary_line(result: CheckResult, out_dir: Path, lang: str) -> str:
     parts = [counted(tenders, "tender"), counted(bids, "bid"), counted(rejected, "rejected")]
     legal, risk, kpi = counted(f["legal"], "legal"), counted(f["risk"], "risk"), counted(f["kpi"], "kpi")
     waived = f", {counted(result.waived(), 'waived')}" if result.waivers is not None else ""
-    if lang == "en":
-        return f"{', '.join(parts)}: {legal}, {risk}, {kpi}{waived}. Page: {out_dir / 'check.html'}"
-    return f"{', '.join(parts)} : {legal}, {risk}, {kpi}{waived}. Page : {out_dir / 'check.html'}"
+    colon, semi = (": ", "; ") if lang == "en" else (" : ", " ; ")
+    unchecked = ""
+    for kind in ("legal", "risk"):
+        items = [(tender, rule) for tender, rule, k in result.insufficient() if k == kind]
+        if items:
+            unchecked += f"{semi}{counted(len(items), 'insufficient_' + kind)}{colon}{rule_list(items, lang)}"
+    return (f"{', '.join(parts)}{colon}{legal}, {risk}, {kpi}{waived}{unchecked}. "
+            f"{'Page' + colon}{out_dir / 'check.html'}")
 
 
 # (singular, plural) of what the summary line counts; French 0 and 1 take the singular (i18n.plural).
@@ -99,10 +107,14 @@ _LINE_WORDS = {
            "rejected": ("ligne rejetée", "lignes rejetées"),
            "legal": ("obligation légale non respectée", "obligations légales non respectées"),
            "risk": ("risque", "risques"), "kpi": ("indicateur non atteint", "indicateurs non atteints"),
-           "waived": ("constat couvert par une dérogation", "constats couverts par une dérogation")},
+           "waived": ("constat couvert par une dérogation", "constats couverts par une dérogation"),
+           "insufficient_legal": WORDS["fr"]["insufficient_legal"],
+           "insufficient_risk": WORDS["fr"]["insufficient_risk"]},
     "en": {"tender": ("tender", "tenders"), "bid": ("bid", "bids"), "rejected": ("row rejected", "rows rejected"),
            "legal": ("legal obligation not met", "legal obligations not met"), "risk": ("risk", "risks"),
-           "kpi": ("indicator not met", "indicators not met"), "waived": ("finding waived", "findings waived")},
+           "kpi": ("indicator not met", "indicators not met"), "waived": ("finding waived", "findings waived"),
+           "insufficient_legal": WORDS["en"]["insufficient_legal"],
+           "insufficient_risk": WORDS["en"]["insufficient_risk"]},
 }
 
 

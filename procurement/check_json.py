@@ -208,6 +208,7 @@ def check_data(result: CheckResult, lang: str = "fr") -> dict[str, object]:
                       w["code"] == "unattached_bid" and w["value"] == tid for w in b["warnings"])]}
                  for i, tid in result.unchecked.items()]
     failures = result.failures()
+    insufficient = result.insufficient()
     return {
         "type": "check",
         "lang": lang,
@@ -239,6 +240,11 @@ def check_data(result: CheckResult, lang: str = "fr") -> dict[str, object]:
             "fail_on": result.fail_on,
             "exit_status": result.exit_status(),
             "failures": failures,
+            # the consultations' legal obligations and risks not evaluable for want of data: not failures
+            # (the exit status ignores them), said beside them so that none passes for met
+            "insufficient_data": {kind: sum(1 for *_, k in insufficient if k == kind) for kind in ("legal", "risk")},
+            "insufficient_data_rules": [{"tender": tid, "rule": rule, "kind": kind}
+                                        for tid, rule, kind in insufficient],
             "tenders": len(result.tender_run.orders),
             "unchecked_tenders": len(unchecked),
             "bids": len(bid_orders) - len(unattached),  # compared within a consultation

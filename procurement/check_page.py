@@ -47,9 +47,15 @@ WORDS = {
         "tenders": ("consultation vérifiée", "consultations vérifiées"),
         "unchecked_count": ("consultation non vérifiée (ligne rejetée)",
                             "consultations non vérifiées (lignes rejetées)"),
+        "insufficient_legal": ("obligation légale non vérifiable (données manquantes)",
+                               "obligations légales non vérifiables (données manquantes)"),
+        "insufficient_risk": ("risque juridique non vérifiable (données manquantes)",
+                              "risques juridiques non vérifiables (données manquantes)"),
         "bids": ("offre comparée", "offres comparées"), "rejected": ("ligne rejetée", "lignes rejetées"),
         "waived": ("constat couvert par une dérogation", "constats couverts par une dérogation"),
         "exit": "Statut de sortie {code} (seuil --fail-on {level}).",
+        "exit_insufficient": "Les obligations et risques non vérifiables ne changent pas le statut de sortie : "
+                             "renseignez les données manquantes, puis relancez la vérification.",
         "tender": "Consultation", "facts": "Données de la consultation",
         "legal": "Obligations légales et risques juridiques",
         "legal_none": "Aucune obligation légale ni aucun risque du référentiel ne s'applique à cette consultation "
@@ -97,9 +103,14 @@ WORDS = {
         "kpi_failures": ("indicator not met (tender and bids)", "indicators not met (tender and bids)"),
         "tenders": ("tender checked", "tenders checked"),
         "unchecked_count": ("tender not checked (row rejected)", "tenders not checked (rows rejected)"),
+        "insufficient_legal": ("legal obligation unverifiable (missing data)",
+                               "legal obligations unverifiable (missing data)"),
+        "insufficient_risk": ("legal risk unverifiable (missing data)", "legal risks unverifiable (missing data)"),
         "bids": ("bid compared", "bids compared"), "rejected": ("row rejected", "rows rejected"),
         "waived": ("finding covered by a waiver", "findings covered by a waiver"),
         "exit": "Exit status {code} (--fail-on {level}).",
+        "exit_insufficient": "Unverifiable obligations and risks do not change the exit status: fill in the "
+                             "missing data, then run the check again.",
         "tender": "Tender", "facts": "Tender data",
         "legal": "Legal obligations and legal risks",
         "legal_none": "No legal obligation or risk of the rulebook applies to this tender with the data given.",
@@ -166,6 +177,20 @@ def typo(text: str, lang: str) -> str:
 
 def _count(n: int, key: str, lang: str) -> str:
     return plural(n, *WORDS[lang][key], lang)
+
+
+def rule_list(items: list[tuple[str, str]], lang: str, limit: int = 5) -> str:
+    """Rules by id, for the summary and the terminal line: "ENV-10, ENV-11" for one consultation; grouped by
+    consultation when there are several ("ENV-10, ENV-11 (2026-A) ; ENV-10 (2026-B)"), at most `limit`
+    of them and then "…", so that a workbook of fifty consultations does not make a line of fifty groups."""
+    groups: dict[str, list[str]] = {}
+    for tender, rule in items:
+        groups.setdefault(tender, []).append(rule)
+    if len(groups) == 1:
+        return ", ".join(next(iter(groups.values())))
+    semi = "; " if lang == "en" else " ; "
+    parts = [f"{', '.join(rules)} ({tender})" for tender, rules in list(groups.items())[:limit]]
+    return semi.join(parts) + (f"{semi}…" if len(groups) > limit else "")
 
 
 def _score(value: float | None, lang: str) -> str:
@@ -325,6 +350,27 @@ def _tender_view(tender: dict[str, Any], rules: dict[str, Any], sheets: tuple[_S
     }
 
 
+def _item(n: int, key: str, cls: str, lang: str, href: str | None = None, rules: str = "") -> dict[str, Any]:
+    """One count of the summary: its number, its words agreeing with it, and where the page shows them."""
+    label = _count(n, key, lang) + (f"{WORDS[lang]['colon']}{rules}" if rules else "")
+    return {"n": n, "label": label, "cls": cls, "href": href}
+
+
+def _insufficient(tenders: list[dict[str, Any]], kind: str, lang: str) -> list[dict[str, Any]]:
+    """The consultations' legal obligations (or risks) left at « données insuffisantes », named and linked to
+    the first consultation's legal table, where the cell to fill in is named; nothing when there are none."""
+    items, first = [], None
+    for i, tender in enumerate(tenders, start=1):
+        for f in tender["legal"]:
+            if f["kind"] == kind and f["status"] == "insufficient_data":
+                items.append((tender["id"], f["rule"]))
+                first = first or i
+    if not items:
+        return []
+    return [_item(len(items), f"insufficient_{kind}", "insufficient_data", lang, f"#legal-{first}",
+                  rule_list(items, lang))]
+
+
 def view_model(data: dict[str, Any]) -> dict[str, Any]:
     """check.json's data, formatted for the page: every string the template prints is made here."""
     from procurement.views.common import format_timestamp
@@ -336,16 +382,21 @@ def view_model(data: dict[str, Any]) -> dict[str, Any]:
     verdict = data["verdict"]
     failures = verdict["failures"]
     unchecked = data.get("unchecked_tenders", [])
-    counts = [
-        (failures["legal"], "legal_failures", "fail" if failures["legal"] else "pass"),
-        (failures["risk"], "risk_failures", "fail" if failures["risk"] else "pass"),
-        (failures["kpi"], "kpi_failures", "info"),
-        (verdict["tenders"], "tenders", "info"),
-        *([(len(unchecked), "unchecked_count", "fail")] if unchecked else []),
-        (verdict["bids"], "bids", "info"),
-        (verdict["rejected"], "rejected", "fail" if verdict["rejected"] else "info"),
-        *([(verdict["waived"], "waived", "waived")] if "waivers" in data["meta"] else []),
+    summary = [
+        _item(failures["legal"], "legal_failures", "fail" if failures["legal"] else "pass", lang),
+        *_insufficient(data["tenders"], "legal", lang),
+        _item(failures["risk"], "risk_failures", "fail" if failures["risk"] else "pass", lang),
+        *_insufficient(data["tenders"], "risk", lang),
+        _item(failures["kpi"], "kpi_failures", "info", lang),
+        _item(verdict["tenders"], "tenders", "info", lang),
+        *([_item(len(unchecked), "unchecked_count", "fail", lang, "#unchecked-1")] if unchecked else []),
+        _item(verdict["bids"], "bids", "info", lang),
+        _item(verdict["rejected"], "rejected", "fail" if verdict["rejected"] else "info", lang),
+        *([_item(verdict["waived"], "waived", "waived", lang)] if "waivers" in data["meta"] else []),
     ]
+    exit_line = t["exit"].format(code=verdict["exit_status"], level=verdict["fail_on"])
+    if any(s["cls"] == "insufficient_data" for s in summary):
+        exit_line += " " + t["exit_insufficient"]
     meta = data["meta"]
     return {
         "lang": lang,
@@ -358,8 +409,8 @@ def view_model(data: dict[str, Any]) -> dict[str, Any]:
         "inputs": [{"path": Verbatim(i["path"]), "sheet": Verbatim(i["sheet"] or ""), "sha256": i["sha256"],
                     "rows": f"{i18n.fmt_number(i['rows_read'], lang)} {_count(i['rows_read'], 'rows', lang)}"}
                    for i in meta["inputs"]],
-        "summary": [(n, _count(n, key, lang), cls) for n, key, cls in counts],
-        "exit_line": t["exit"].format(code=verdict["exit_status"], level=verdict["fail_on"]),
+        "summary": summary,
+        "exit_line": exit_line,
         "unread": [u["message"] for u in meta.get("unread_columns", [])],
         "unchecked": [{"id": Verbatim(u["id"] or ""), "where": _where(u["source"], lang), "message": u["message"],
                        "bids": t["unchecked_bids"].format(list=", ".join(u["bids"])) if u["bids"] else ""}

@@ -165,6 +165,14 @@ class CheckResult:
                         counts[f.kind] += 1
         return counts
 
+    def insufficient(self) -> list[tuple[str, str, str]]:
+        """(consultation id, rule, kind) of each legal obligation or risk of a consultation that could not be
+        evaluated for want of data (`insufficient_data`), in sheet and rulebook order. Not a failure, so it
+        never changes the exit status; but a summary that says only "0 obligation légale non respectée"
+        passes an unchecked obligation off as met (new-user review: ENV-10 and ENV-11 behind an empty cell)."""
+        return [(scored.order.id, f.rule, f.kind) for scored in self.tender_run.orders for f in scored.findings
+                if f.status == "insufficient_data" and f.kind in ("legal", "risk")]
+
     def waived(self) -> int:
         """Findings an active waiver covers (tender and bids): shown, never counted as failures."""
         return sum(1 for run in (self.tender_run, self.bid_run) for scored in run.orders
