@@ -52,6 +52,7 @@ WORDS = {
         "insufficient_risk": ("risque juridique non vérifiable (données manquantes)",
                               "risques juridiques non vérifiables (données manquantes)"),
         "bids": ("offre comparée", "offres comparées"), "rejected": ("ligne rejetée", "lignes rejetées"),
+        "unattached_count": ("offre rattachée à aucune consultation", "offres rattachées à aucune consultation"),
         "waived": ("constat couvert par une dérogation", "constats couverts par une dérogation"),
         "exit": "Statut de sortie {code} (seuil --fail-on {level}).",
         "exit_insufficient": "Les obligations et risques non vérifiables ne changent pas le statut de sortie : "
@@ -107,6 +108,7 @@ WORDS = {
                                "legal obligations unverifiable (missing data)"),
         "insufficient_risk": ("legal risk unverifiable (missing data)", "legal risks unverifiable (missing data)"),
         "bids": ("bid compared", "bids compared"), "rejected": ("row rejected", "rows rejected"),
+        "unattached_count": ("bid attached to no tender", "bids attached to no tender"),
         "waived": ("finding covered by a waiver", "findings covered by a waiver"),
         "exit": "Exit status {code} (--fail-on {level}).",
         "exit_insufficient": "Unverifiable obligations and risks do not change the exit status: fill in the "
@@ -391,6 +393,10 @@ def view_model(data: dict[str, Any]) -> dict[str, Any]:
         _item(verdict["tenders"], "tenders", "info", lang),
         *([_item(len(unchecked), "unchecked_count", "fail", lang, "#unchecked-1")] if unchecked else []),
         _item(verdict["bids"], "bids", "info", lang),
+        # a bid no consultation answers to is compared nowhere: counted here, beside those compared, so that
+        # the summary's bids add up to the terminal's, and linked to the list that says what to type
+        *([_item(verdict["unattached_bids"], "unattached_count", "fail", lang, "#unattached")]
+          if verdict.get("unattached_bids") else []),
         _item(verdict["rejected"], "rejected", "fail" if verdict["rejected"] else "info", lang),
         *([_item(verdict["waived"], "waived", "waived", lang)] if "waivers" in data["meta"] else []),
     ]

@@ -162,3 +162,32 @@ def test_an_unverifiable_risk_is_said_after_the_obligations():
     en = summary_line(result, Path("o"), "en")
     assert "; 1 legal obligation unverifiable (missing data): ENV-10; 1 legal risk unverifiable (missing data): " \
            "RISK-01. Page: " in en, en
+
+
+def test_bids_attached_to_no_consultation_are_counted_in_the_summary(review):
+    """The terminal said « 6 offres », the Synthèse « 5 offres comparées » and nothing of the sixth, P06,
+    whose « 2026-RES-071 » is no consultation (listed lower down, with « vouliez-vous dire »)."""
+    _, out = review
+    result, data, html = out["fr"]
+    assert "2 consultations, 6 offres" in result.output
+    assert data["verdict"]["bids"] == 5 and data["verdict"]["unattached_bids"] == 1
+    summary = _text(_summary(html))
+    assert "5 offres comparées" in summary and "1 offre rattachée à aucune consultation" in summary, summary
+    # The count links to the section that lists them, which says what to type.
+    item = next(li for li in _summary(html).split("<li")[1:] if "aucune consultation" in li)
+    anchor = re.search(r'href="#([^"]+)"', item)
+    assert anchor and f'id="{anchor.group(1)}"' in html
+    start = html.index(f'id="{anchor.group(1)}"')
+    section = _text(html[html.index(">", start) + 1:])
+    assert section.startswith("Offres non rattachées à une consultation")
+    assert "P06" in section and "vouliez-vous dire « 2026-RES-017 »" in section
+    _, _, html_en = out["en"]
+    assert "1 bid attached to no tender" in _text(_summary(html_en))
+
+
+def test_several_unattached_bids_take_the_plural(tmp_path):
+    bids = [{**b, "Consultation": "2026-RES-099"} for b in BIDS[:3]] + [{**BIDS[3], "Consultation": "2026-RES-017"}]
+    workbook = _fill(_template(tmp_path / "c.xlsx"), [TENDER, FURNITURE], bids)
+    _check(str(workbook), "--out", str(tmp_path / "o"))
+    summary = _text(_summary((tmp_path / "o" / "check.html").read_text(encoding="utf-8")))
+    assert "1 offre comparée" in summary and "3 offres rattachées à aucune consultation" in summary, summary
