@@ -239,10 +239,17 @@ class _Sheet:
 
 
 def _summary_view(s: dict[str, Any], sheet: _Sheet, row: int | None, lang: str) -> dict[str, Any]:
+    """A finding of the consultation as its table shows it. A reference the rulebook recalled rather than
+    read (`confidence: recalled`) is marked « [cité de mémoire, à vérifier] », in the words of results.xlsx
+    and the order pages: a buyer who quotes an article to a bidder must know it is to be checked."""
+    from procurement.views.words import words
+
+    recalled = f"[{words(lang)['recalled']}]"
     refs = []
     for ref in s["legal_ref"]:
         text = ref["text"] + (f", art. {ref['article']}" if ref.get("article") else "")
-        refs.append({"text": text, "url": Verbatim(ref["url"]) if ref.get("url") else None})
+        refs.append({"text": text, "url": Verbatim(ref["url"]) if ref.get("url") else None,
+                     "recalled": recalled if ref.get("confidence") == "recalled" else ""})
     labels = [sheet.label(m, row) for m in s["missing"]]
     message = s["message"]
     if s["status"] == "insufficient_data":  # the engine's names fields "Procédure (procedure)"
