@@ -12,9 +12,10 @@ procedure, launch date, place of performance, buyer), so that an indicator that 
 
 What the page compares: the declared values of the bids (price, delivery distance, intermediaries,
 shares, emissions, insertion hours), their scores per chantier, what each bid lacks — values the
-indicators need, and values the other bids declared but this one did not — and the indicators it does
-not meet. It never compares the bidders' location: a local preference is unlawful (CJCE, 11 July
-1991, Laboratori Bruneau, C-351/88). And it says plainly that the contract is awarded on the published
+indicators need, values the other bids declared but this one did not, and its bidder's name and SIRET
+(`check_json.IDENTITY_FIELDS`, never a verdict) — and the indicators it does not meet. It never
+compares, nor asks for, the bidders' location: a local preference is unlawful (CJCE, 11 July 1991,
+Laboratori Bruneau, C-351/88). And it says plainly that the contract is awarded on the published
 criteria and weights only: these indicators inform the buyer; they are not award criteria.
 
 With a supplier register (`--suppliers`), each row is joined to it before enrichment, as `score` does:

@@ -30,6 +30,11 @@ KEY_FIELDS = ("amount", "delivery_km", "intermediaries", "organic_share", "egali
               "meat_fish_egalim_share", "recycled_share", "declared_emissions", "origin_france", "origin_eu",
               "insertion_hours")
 
+# What identifies a bid's bidder, asked of every bid though no rule reads it: the SIRET joins the bid to the
+# supplier directory (--suppliers) and names the holder in the DECP publication, the name is who the contract
+# would be awarded to. Never the bidder's location, size or status: none is compared before award.
+IDENTITY_FIELDS = ("supplier_name", "supplier_siret")
+
 NOTICE = {
     "fr": "L'attribution se fait uniquement selon les critères d'attribution et les pondérations publiés dans les "
           "documents de la consultation. Les indicateurs de cette page éclairent l'acheteur sur la politique "
@@ -120,9 +125,20 @@ def _bid_record(scored: ScoredOrder, tender_id: str | None, lang: str, inherited
         "met": [f.rule for f in scored.findings if f.status == "pass"],
         "missing": [{"field": k, "rules": v} for k, v in _missing_fields(scored).items()],
         "not_declared": [],  # filled per tender: values other bids declared and this one did not
+        "identity_missing": identity_missing(order),
         "warnings": [warning_dict(w, lang) for w in order.warnings],
         "findings": [finding_dict(f, lang, order.origins, compact=True) for f in scored.findings],
     }
+
+
+def identity_missing(order: Any) -> list[str]:
+    """The identity fields (IDENTITY_FIELDS) a bid leaves blank, the way a bid lacks a value: listed, never a
+    verdict nor a score. A bidder established outside France has no SIRET (DECP names it by its VAT number or
+    another identifier), so the SIRET is asked only when the country is France or not given."""
+    missing = [] if order.supplier_name is not None else ["supplier_name"]
+    if order.supplier_siret is None and order.supplier_country in (None, "FR"):
+        missing.append("supplier_siret")
+    return missing
 
 
 def _rules(result: CheckResult, lang: str) -> dict[str, dict[str, object]]:

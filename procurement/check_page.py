@@ -79,6 +79,9 @@ WORDS = {
         "uncovered": "Chantiers sans indicateur applicable aux offres : {list}.",
         "not_declared_any": "Valeurs qu'aucune offre ne déclare : {list}.",
         "details": "Détail par offre", "blocking": "nécessaire à", "declared_by_others": "déclaré par d'autres offres",
+        "identity": {"supplier_name": "identité du candidat",
+                     "supplier_siret": "identité du candidat : rapprochement avec le référentiel fournisseurs "
+                                       "(--suppliers), publication des données essentielles (DECP)"},
         "all_good": "Rien ne manque ; aucun indicateur non atteint.",
         "warnings": "Avertissements", "unattached": "Offres non rattachées à une consultation",
         "rejected_bids": "Offres rejetées, absentes de la comparaison (à corriger)",
@@ -134,6 +137,9 @@ WORDS = {
         "uncovered": "Chantiers without an indicator for bids: {list}.",
         "not_declared_any": "Values no bid declares: {list}.",
         "details": "Bid by bid", "blocking": "needed by", "declared_by_others": "declared by other bids",
+        "identity": {"supplier_name": "bidder's identity",
+                     "supplier_siret": "bidder's identity: matching with the supplier directory (--suppliers), "
+                                       "publication of the essential data (DECP)"},
         "all_good": "Nothing is missing; no indicator is unmet.",
         "warnings": "Warnings", "unattached": "Bids not attached to a tender",
         "rejected_bids": "Bids rejected, left out of the comparison (to fix)",
@@ -279,6 +285,9 @@ def _bid_view(b: dict[str, Any], rules: dict[str, Any], sheet: _Sheet, lang: str
     blocking = {m["field"] for m in b["missing"]}
     lacks += [{"label": _header(n, lang), "cell": sheet.label(n, row), "rules": [], "blocking": False}
               for n in b["not_declared"] if n not in blocking]
+    # who the bidder is: asked of every bid, though no indicator reads it (check_json.identity_missing)
+    lacks += [{"label": _header(n, lang), "cell": sheet.label(n, row), "rules": [], "blocking": False,
+               "why": WORDS[lang]["identity"][n]} for n in b.get("identity_missing", [])]
     messages = {f["rule"]: f.get("message", "") for f in b["findings"]}
     scores = b["scores"]
     return {

@@ -36,8 +36,10 @@ def _nodes(html: str) -> list[str]:
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
     base = tmp_path_factory.mktemp("s9-page")
-    # P02's EGAlim share typed "0,6": the warning about a share read as a fraction, in both languages.
-    bids = [W.BIDS[0], dict(W.BIDS[1], egalim_share="0,6"), *W.BIDS[2:]]
+    # P02's EGAlim share typed "0,6": the warning about a share read as a fraction, in both languages. F01
+    # gives its bidder's SIRET, so that it lacks nothing (a bid without one lacks it: test_check_s10_page).
+    bids = [W.BIDS[0], dict(W.BIDS[1], egalim_share="0,6"), W.BIDS[2], dict(W.BIDS[3], supplier_siret="35600000000048"),
+            *W.BIDS[4:]]
     workbook = W.build(base / "c.xlsx", bids=bids)
     out = {}
     for lang in ("fr", "en"):
