@@ -35,12 +35,15 @@ from procurement.aggregate_targets import (  # noqa: F401  (re-exported: tests a
     DEFAULTS,
     ENV_YES,
     ESS_STATUSES,
+    RATE_MIN_COVERAGE,
+    RATE_MIN_EVALUATED,
     SOCIAL_YES,
     SPEND_NATURES,
     TARGET_KEYS,
     TRANSPORT_TABLES,
     TargetTallies,
     _unit_factor,
+    rate_withheld,
     resolve_targets,
     transport_prefixes,
 )
@@ -242,14 +245,24 @@ class Aggregate:
         }
 
     def _rules(self) -> list[dict[str, Any]]:
+        """Each rule's counts and amounts by status, its share passing (of the orders, of their amount) and
+        what that share is measured on: `evaluated` (passing + failing) of the orders it `applies_to`
+        (every status but not applicable), and `withheld`, why the share is not to be shown
+        (`rate_withheld`; "flagged_only" for a portfolio rule, which gives a verdict to the orders it
+        flags only: its share is 0 % by construction). The shares stay here as computed."""
         out = []
         for rid in self.rule_ids:
             c, a = self.rule_counts[rid], self.rule_amounts[rid]
             was = self.rules.waived_from.get(rid, (0, 0))
+            evaluated = c[PASS] + c[FAIL]
+            applies_to = sum(c.values()) - c[NOT_APPLICABLE]
+            coverage = _share(evaluated, applies_to)
             out.append({"rule": rid, "counts": dict(c), "amounts": dict(a),
                         "waived_from": {FAIL: was[0], INSUFFICIENT: was[1]},
-                        "pass_share": _share(c[PASS], c[PASS] + c[FAIL]),
-                        "pass_amount_share": _share(a[PASS], a[PASS] + a[FAIL])})
+                        "pass_share": _share(c[PASS], evaluated),
+                        "pass_amount_share": _share(a[PASS], a[PASS] + a[FAIL]),
+                        "evaluated": evaluated, "applies_to": applies_to, "coverage": coverage,
+                        "withheld": "flagged_only" if rid in self.extra else rate_withheld(evaluated, coverage)})
         return out
 
     def _chantiers(self) -> list[dict[str, Any]]:

@@ -46,6 +46,27 @@ DEFAULT_TRANSPORT_CPV = ("3412", "34144910", "346", "3443", "45234", "45233161",
 TRANSPORT_TABLES = ("cpv_transport_alternatives", "cpv_alternatives_voiture", "cpv_mobility", "cpv_mobilite")
 
 
+# A rate (a share of orders or of spend) is given only when it is measured on enough of what it is about;
+# else it is withheld (None in the view, « — » on the page) with the reason below. A rule's share passing
+# measured on 1 of 336 orders (the others without the data) read « 100 % » and was read as "all
+# published": the orders with the data are seldom a fair sample of the others.
+RATE_MIN_EVALUATED = 10  # orders measured (passing + failing, or with the data) at least
+RATE_MIN_COVERAGE = 0.5  # of the orders (or spend) the rate is about, at least
+
+
+def rate_withheld(evaluated: float, coverage: float | None) -> str | None:
+    """Why a rate measured on `evaluated` orders, `coverage` (0-1) of those it is about, is not to be
+    shown: "none_evaluated", "low_coverage" (under RATE_MIN_COVERAGE: said first, the data is missing),
+    "few_evaluated" (under RATE_MIN_EVALUATED); None when it can be shown."""
+    if not evaluated:
+        return "none_evaluated"
+    if coverage is None or coverage < RATE_MIN_COVERAGE:
+        return "low_coverage"
+    if evaluated < RATE_MIN_EVALUATED:
+        return "few_evaluated"
+    return None
+
+
 def _unit_factor(unit: str) -> float:
     u = unit.replace(" ", "").lower()
     return 1e6 if u.startswith(("m€", "meur")) else 1e3 if u.startswith(("k€", "keur")) else 1.0
@@ -182,6 +203,7 @@ class TargetTallies:
             out.append({"measure": measure, **t[measure], "measured": _share(100.0 * yes, known),
                         "numerator": yes, "denominator": known, "population": contracts,
                         "coverage": _share(known, contracts), "basis": "contracts",
+                        "withheld": rate_withheld(known, _share(known, contracts)),
                         "natures": sorted(CONTRACT_NATURES), "aside": contracts_aside})
         # Spend with identified ESS/SIAE/EA/ESAT suppliers over all spend: a supplier whose status is not
         # given is not counted as ESS (as in SPASER reporting); `coverage` says how much was given, and
@@ -194,6 +216,8 @@ class TargetTallies:
                     "coverage": _share(ess["amount_status_known"], ess["amount_spend"]),
                     "orders_status_known": ess["orders_status_known"],
                     "orders_ess": ess["orders_ess"], "basis": "spend",
+                    "withheld": rate_withheld(ess["orders_status_known"],
+                                              _share(ess["amount_status_known"], ess["amount_spend"])),
                     "natures": sorted(SPEND_NATURES), "aside": spend_aside})
         # Per year: the dated spend over the years with a notified order; an undated order's spend has no
         # year to be counted in, so it is given apart, never added to a year's figure.
@@ -205,6 +229,6 @@ class TargetTallies:
                     "by_year": [{"year": y, "orders": v[0], "amount": v[1]} for y, v in
                                 sorted(self.transport_by_year.items(), key=lambda kv: (kv[0] == UNKNOWN, kv[0]))],
                     "cpv_origin": self.transport_origin, "cpv_prefixes": sorted(self._transport),
-                    "years": years, "basis": "spend_per_year",
+                    "years": years, "basis": "spend_per_year", "withheld": None if years else "none_evaluated",
                     "natures": sorted(SPEND_NATURES), "aside": _aside(self.transport_aside)})
         return out

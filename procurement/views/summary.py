@@ -11,14 +11,22 @@ from __future__ import annotations
 from typing import Any
 
 from procurement import charts, i18n
-from procurement.aggregate import DISTANCE_BANDS, UNKNOWN
+from procurement.aggregate import DISTANCE_BANDS, RATE_MIN_COVERAGE, RATE_MIN_EVALUATED, UNKNOWN
 from procurement.i18n import plural
 from procurement.pipeline import Run
 from procurement.reference import cpv_division_label
 from procurement.views.batch import all_rules
 from procurement.views.common import STATUS_ORDER, fmt_ratio, fmt_score, text_of
 from procurement.views.summary_parts import buyer_section, month_section, rounded_shares, target_section
-from procurement.views.summary_words import balance_terms, colon, desc, orders_text, summary_words, typo
+from procurement.views.summary_words import (
+    balance_terms,
+    colon,
+    desc,
+    orders_text,
+    summary_words,
+    typo,
+    withheld_text,
+)
 from procurement.views.summary_words import money as _money
 from procurement.views.summary_words import number as _n
 
@@ -31,6 +39,14 @@ def status_text(n: int, status: str, lang: str) -> str:
     """« 1 non conforme », « 4 non conformes »; "1 failing", "4 failing" (the label "fail" is no count's noun)."""
     t = summary_words(lang)
     return f"{_n(n, lang)} {plural(n, t['sg_' + status], t['pl_' + status], lang)}"
+
+
+def measured_on(r: dict[str, Any], lang: str) -> str:
+    """What a rule's share passing is measured on: « 11 sur 12 (92 %) », orders evaluated of those concerned."""
+    t = summary_words(lang)
+    cov = i18n.fmt_percent(None if r["coverage"] is None else 100 * r["coverage"], lang,
+                           0 if r["coverage"] is None or r["coverage"] >= 0.1 or not r["coverage"] else 1)
+    return t["measured_on_cell"].format(n=_n(r["evaluated"], lang), of=_n(r["applies_to"], lang), cov=cov)
 
 
 def headline(run: Run, agg: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -89,9 +105,11 @@ def rule_sections(run: Run, agg: dict[str, Any], lang: str) -> dict[str, Any]:
             continue
         was = r.get("waived_from") or {"fail": c["waived"], "insufficient_data": 0}
         covered = ", ".join(status_text(was[s], s, lang) for s in ("fail", "insufficient_data") if was[s])
+        shown = not r["withheld"]
         legal.append({"title": title, "pass": _n(c["pass"], lang), "fail": _n(c["fail"], lang),
-                      "share": fmt_ratio(r["pass_share"], lang),
-                      "amount_share": fmt_ratio(r["pass_amount_share"], lang),
+                      "share": fmt_ratio(r["pass_share"] if shown else None, lang),
+                      "amount_share": fmt_ratio(r["pass_amount_share"] if shown else None, lang),
+                      "measured_on": measured_on(r, lang), "withheld": withheld_text(r["withheld"], lang),
                       "insufficient": _n(c["insufficient_data"], lang),
                       "waived": f"{_n(c['waived'], lang)} ({covered})" if c["waived"] else "0"})
     series = [(i18n.label(s, lang), charts.STATUS_COLOURS[s]) for s in STATUS_ORDER]
@@ -101,7 +119,8 @@ def rule_sections(run: Run, agg: dict[str, Any], lang: str) -> dict[str, Any]:
                                 label_width=90, colon=colon(lang),
                                 share_format=lambda v: i18n.fmt_percent(v, lang, 1)) if mix else None
     table = [{"rule": label, "cells": [_n(v, lang) for v in values], "total": total} for label, values, total in mix]
-    return {"legal": legal, "status_chart": chart, "status_table": table,
+    note = t["legal_note"].format(min=_n(RATE_MIN_EVALUATED, lang), cov=i18n.fmt_percent(100 * RATE_MIN_COVERAGE, lang))
+    return {"legal": legal, "note": note, "status_chart": chart, "status_table": table,
             "legal_idle": t["legal_not_applicable"].format(rules=", ".join(idle)) if idle else "",
             "status_heads": [i18n.label(s, lang) for s in STATUS_ORDER],
             "label": {s: i18n.label(s, lang) for s in STATUS_ORDER}}

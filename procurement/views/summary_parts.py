@@ -15,7 +15,7 @@ from procurement import charts, i18n
 from procurement.aggregate import UNKNOWN
 from procurement.i18n import plural
 from procurement.views.common import fmt_ratio, fmt_score
-from procurement.views.summary_words import colon, summary_words, typo
+from procurement.views.summary_words import colon, summary_words, typo, withheld_text
 from procurement.views.summary_words import desc as _desc
 from procurement.views.summary_words import money as _money
 from procurement.views.summary_words import number as _n
@@ -98,8 +98,14 @@ def target_section(agg: dict[str, Any], lang: str) -> dict[str, Any]:
             target_value = m["value"]
             target_text = i18n.fmt_percent(target_value, lang, 0)
             measured_text = i18n.fmt_percent(m["measured"], lang, 1) if m["measured"] is not None else t["no_data"]
-        attainment = None if m["measured"] is None or not target_value else 100 * m["measured"] / target_value
+        withheld = m.get("withheld")
+        if withheld and m["measured"] is not None:  # measured on too little: « — » and why (aggregate.rate_withheld)
+            measured_text = "—"
+        measured = None if withheld else m["measured"]
+        attainment = None if measured is None or not target_value else 100 * measured / target_value
         basis, aside = _basis(m, lang)
+        if withheld:
+            basis = withheld_text(withheld, lang, "wt_") + ("; " if lang == "en" else "\u202f; ") + basis
         source = typo(m["source"], "fr") if from_book else \
             t["src_plan" if m["measure"] == "transport_alternatives_spend" else "src_spaser"]
         rows.append({"label": label, "target": target_text, "measured": measured_text, "basis": basis,

@@ -19,6 +19,7 @@ from functools import cache
 from types import MappingProxyType
 
 from procurement import i18n
+from procurement.aggregate_targets import RATE_MIN_COVERAGE, RATE_MIN_EVALUATED
 from procurement.i18n import plural
 from procurement.views.words import words
 
@@ -71,6 +72,15 @@ def balance_terms(counts: Mapping[str, int], lang: str) -> dict[str, tuple[str, 
     return {k: (number(counts[k], lang), t[plural(counts[k], "b_" + k, "b_" + k + "_n", lang)]) for k in BALANCE}
 
 
+def withheld_text(reason: str | None, lang: str, prefix: str = "w_") -> str:
+    """Why a rate is « — » (procurement.aggregate.rate_withheld), or "" when it is shown; `prefix` "wt_"
+    for a target's words."""
+    if not reason:
+        return ""
+    return summary_words(lang)[prefix + reason].format(min=number(RATE_MIN_EVALUATED, lang),
+                                                       cov=i18n.fmt_percent(100 * RATE_MIN_COVERAGE, lang))
+
+
 def desc(pairs: list[tuple[str, str]], lang: str) -> str:
     """A chart's text alternative: every label with its value, in reading order."""
     sep = "; " if lang == "en" else "\u202f; "
@@ -118,10 +128,31 @@ WORDS: dict[str, tuple[str, str]] = {
                     "Legal rules: share of contracts and of amount passing"),
     "legal_caption": ("Règles légales : verdicts par règle (nombre de commandes)",
                       "Legal rules: verdicts by rule (number of orders)"),
-    "legal_note": ("Part conforme = conformes / (conformes + non conformes). Une dérogation ne compte ni comme "
+    "legal_note": ("Part conforme = conformes / (conformes + non conformes), sur les commandes évaluées parmi celles "
+                   "auxquelles la règle s'applique (toutes sauf « sans objet ») : la colonne « mesurée sur » les "
+                   "compte. Une part n'est donnée que si elle est mesurée sur au moins {min} commandes et sur au "
+                   "moins {cov} des commandes concernées ; sinon « — », avec la raison : mesurée sur les seules "
+                   "commandes renseignées, elle dit surtout lesquelles le sont. Une dérogation ne compte ni comme "
                    "conforme ni comme non conforme ; la colonne « dérogation » dit ce qu'elle couvrait.",
-                   "Share passing = passing / (passing + failing). A waived finding counts as neither; the "
-                   "“waived” column says what it covered."),
+                   "Share passing = passing / (passing + failing), over the orders evaluated among those the rule "
+                   "applies to (all but “not applicable”): the “measured on” column counts them. A share is given "
+                   "only when measured on at least {min} orders and on at least {cov} of the orders concerned; "
+                   "else “—”, with the reason: measured on the few orders with the data, it tells mostly which "
+                   "ones have it. A waived finding counts as neither; the “waived” column says what it covered."),
+    "measured_on": ("Mesurée sur (évaluées / concernées)", "Measured on (evaluated / concerned)"),
+    "measured_on_cell": ("{n} sur {of} ({cov})", "{n} of {of} ({cov})"),
+    "w_none_evaluated": ("pas de part : aucune commande évaluée", "no share: no order evaluated"),
+    "w_few_evaluated": ("pas de part : moins de {min} commandes évaluées",
+                        "no share: fewer than {min} orders evaluated"),
+    "w_low_coverage": ("pas de part : moins de {cov} des commandes concernées évaluées (données insuffisantes)",
+                       "no share: under {cov} of the orders concerned evaluated (insufficient data)"),
+    "wt_none_evaluated": ("pas de mesure : donnée jamais renseignée", "no measure: the data is never given"),
+    "wt_few_evaluated": ("pas de mesure : donnée renseignée pour moins de {min} commandes",
+                         "no measure: the data is given for fewer than {min} orders"),
+    "wt_low_coverage": ("pas de mesure : donnée renseignée pour moins de {cov} de l'assiette",
+                        "no measure: the data is given for under {cov} of the basis"),
+    "w_flagged_only": ("pas de part : la règle ne juge que les commandes qu'elle signale",
+                       "no share: the rule judges only the orders it flags"),
     # the row balance, singular and plural
     "b_rows_read": ("ligne lue", "row read"), "b_rows_read_n": ("lignes lues", "rows read"),
     "b_orders": ("commande évaluée", "order scored"), "b_orders_n": ("commandes évaluées", "orders scored"),
