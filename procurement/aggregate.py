@@ -266,13 +266,18 @@ class Aggregate:
         return out
 
     def _chantiers(self) -> list[dict[str, Any]]:
+        """Each chantier's scores, and its main gaps and successes. A gap is any rule of the chantier
+        failing (a legal failure or a risk is a gap too: `kind` says which). A success is an indicator
+        (kind `kpi`) passing: an indicator measures progress on the chantier, while a legal obligation or
+        a risk rule that passes only says that nothing is wrong (PROC-03's formal procedures, RISK-01's
+        absence of a geographic criterion were the « successes » of chantiers 1, 3 and 8)."""
         book = {r.id: r for r in self.rulebook.rules} | self.extra
         out = []
         for c, acc in self.ch.items():
             rules = [rid for rid in self.rule_ids if rid in book and c in book[rid].chantiers]
             fails = sorted((r for r in rules if self.rule_counts[r][FAIL]),
                            key=lambda r: (-self.rule_amounts[r][FAIL], -self.rule_counts[r][FAIL], r))
-            passes = sorted((r for r in rules if self.rule_counts[r][PASS]),
+            passes = sorted((r for r in rules if self.rule_counts[r][PASS] and getattr(book[r], "kind", None) == "kpi"),
                             key=lambda r: (-self.rule_amounts[r][PASS], -self.rule_counts[r][PASS], r))
             out.append({
                 "chantier": c,
@@ -281,10 +286,12 @@ class Aggregate:
                 "score_spend_weighted": None if not acc["wamount"] else acc["wsum"] / acc["wamount"],
                 "orders_scored": acc["score_n"],
                 "completeness": None if not acc["comp_n"] else acc["comp_sum"] / acc["comp_n"],
-                "drivers_fail": [{"rule": r, "orders": self.rule_counts[r][FAIL], "amount": self.rule_amounts[r][FAIL]}
+                "drivers_fail": [{"rule": r, "kind": getattr(book[r], "kind", None),
+                                  "orders": self.rule_counts[r][FAIL], "amount": self.rule_amounts[r][FAIL]}
                                  for r in fails[:3]],
-                "drivers_pass": [{"rule": r, "orders": self.rule_counts[r][PASS], "amount": self.rule_amounts[r][PASS]}
-                                 for r in passes[:3]],
+                "drivers_pass": [{"rule": r, "kind": "kpi", "orders": self.rule_counts[r][PASS],
+                                  "amount": self.rule_amounts[r][PASS]} for r in passes[:3]],
+                "indicators": sum(1 for r in rules if getattr(book[r], "kind", None) == "kpi"),
             })
         return out
 

@@ -107,6 +107,10 @@ def test_chantiers_scores_and_drivers(result):
     assert [d["rule"] for d in ch[2]["drivers_fail"]] == ["KPI-01"]
     assert ch[2]["drivers_fail"][0]["amount"] == 3000.0
     assert [d["rule"] for d in ch[2]["drivers_pass"]] == ["KPI-02", "KPI-01"]  # 4000 € then 1000 €
+    # Chantier 3's only rule is LEG-01, passing on B (3000 €): a legal obligation met is no success of the
+    # chantier (it says nothing is wrong), only its failure is a gap, said to be legal.
+    assert ch[3]["drivers_pass"] == [] and ch[3]["indicators"] == 0
+    assert ch[3]["drivers_fail"] == [{"rule": "LEG-01", "kind": "legal", "orders": 1, "amount": 1000.0}]
     # completeness of chantier 2: A 2/2, B 2/2, C 0/2 -> mean 2/3
     assert ch[2]["completeness"] == pytest.approx(2 / 3)
 

@@ -131,7 +131,10 @@ def chantier_section(run: Run, agg: dict[str, Any], lang: str) -> dict[str, Any]
     titles = {r.id: typo(text_of(r.title, lang), lang) for r in all_rules(run)}
 
     def drivers(items: list[dict[str, Any]]) -> list[str]:
-        return [f"{d['rule']} — {titles.get(d['rule'], '')}{colon(lang)}{_money(d['amount'], lang)} "
+        """« RULE (its kind, unless an indicator) — title : amount (orders) »: a legal failure or a risk
+        among the gaps says what it is."""
+        return [f"{d['rule']}{'' if d.get('kind') in (None, 'kpi') else ' (' + i18n.label(d['kind'], lang) + ')'}"
+                f" — {titles.get(d['rule'], '')}{colon(lang)}{_money(d['amount'], lang)} "
                 f"({orders_text(d['orders'], lang)})" for d in items]
 
     rows, bars = [], []
@@ -146,6 +149,8 @@ def chantier_section(run: Run, agg: dict[str, Any], lang: str) -> dict[str, Any]
             "orders": _n(c["orders_scored"], lang),
             "fails": drivers(c["drivers_fail"]),
             "passes": drivers(c["drivers_pass"]),
+            "no_pass": "" if c["drivers_pass"] or not c["rules"] else
+            t["no_indicator_met"] if c.get("indicators", 1) else t["no_indicator"],
             "no_rule": t["no_rule"] if not c["rules"] else "",
         })
     chart = charts.bar_chart(bars, title=t["score_by_chantier"], desc=desc([(b[0], b[2]) for b in bars], lang),

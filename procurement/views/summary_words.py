@@ -173,6 +173,19 @@ WORDS: dict[str, tuple[str, str]] = {
     "pl_insufficient_data": ("données insuffisantes", "insufficient data"),
     "pl_waived": ("dérogations", "waived"),
     "pl_not_applicable": ("sans objet", "not applicable"),
+    # chantiers
+    "drivers_pass": ("Principaux indicateurs atteints (montant)", "Main indicators met (amount)"),
+    "no_indicator_met": ("aucun indicateur de ce chantier atteint", "no indicator of this chantier met"),
+    "no_indicator": ("aucun indicateur de ce chantier dans le référentiel",
+                     "no indicator of this chantier in the rulebook"),
+    "chantiers_note": ("Écarts : les règles du chantier non conformes, par montant ; une obligation légale ou un "
+                       "risque juridique y est nommé comme tel. Indicateurs atteints : les seuls indicateurs du "
+                       "chantier (ce qu'il vise), par montant conforme. Une obligation légale respectée ou un risque "
+                       "écarté n'y figurent pas : ils disent qu'il n'y a pas de problème, pas que le chantier avance.",
+                       "Gaps: the chantier's rules failing, by amount; a legal obligation or a legal risk is named "
+                       "as such. Indicators met: the chantier's indicators only (what it aims at), by amount "
+                       "passing. A legal obligation complied with or a risk avoided is not among them: it says "
+                       "that nothing is wrong, not that the chantier progresses."),
     # targets
     "basis_contracts": ("{num} sur {den} où la donnée est renseignée, soit {cov} de {pop} (marchés, accords-cadres et "
                         "marchés subséquents notifiés, chacun compté une fois)",

@@ -1,7 +1,14 @@
-"""A manager's review of the summary of the four samples scored together: a share passing measured on 1
-of 336 orders read « 100 % » (DECP-01) and was read as "all published". Each share now says what it is
-measured on and is « — », with the reason, when that is too little (procurement.aggregate.rate_withheld).
-The numbers on the page are recounted here from results.csv and results.json, as a reader would.
+"""A manager's review of the summary of the four samples scored together. The numbers on the page are
+recounted here from results.csv and results.json, as a reader would.
+
+1. A share passing measured on 1 of 336 orders read « 100 % » (DECP-01) and was read as "all published".
+   Each share now says what it is measured on and is « — », with the reason, when that is too little
+   (procurement.aggregate.rate_withheld).
+2. The « successes » of a chantier were any of its rules passing, weighted by amount, so chantier 8 (food
+   autonomy) led with RISK-01 (no geographic award criterion: a legal risk avoided) at 270 M€ of buses,
+   works and waste, chantiers 1 and 3 with PROC-03 (a formal procedure above the EU threshold) at 348 M€.
+   A chantier's successes are now its indicators met; its gaps still count every rule failing, a legal
+   obligation or a risk named as such.
 """
 
 from __future__ import annotations
@@ -19,8 +26,10 @@ from procurement.aggregate import RATE_MIN_COVERAGE, RATE_MIN_EVALUATED, Aggrega
 from procurement.cli import main
 from procurement.directory import load_directory
 from procurement.engine import evaluate
+from procurement.i18n import fmt_money
 from procurement.model import Order
 from procurement.pipeline import ScoredOrder, run
+from procurement.portfolio import RULES as PORTFOLIO_RULES
 from procurement.rulebook import load_default
 from procurement.scoring import score_order
 from procurement.views.summary_parts import target_section
@@ -166,3 +175,79 @@ def test_a_target_measured_on_too_little_is_a_dash_with_its_reason():
     en = {r["label"]: r for r in target_section(figures, "en")["rows"]}
     assert en["Notified contracts with an environmental consideration"]["basis"].startswith(
         "no measure: the data is given for under 50% of the basis; 3 contracts of 3")
+
+
+# --- 2. a chantier's successes --------------------------------------------------------------------------
+
+RANK = {"fail": 0, "waived": 1, "insufficient_data": 2, "pass": 3, "not_applicable": 4}  # an order's worst verdict
+
+
+def chantier_cells(html: str) -> dict[int, tuple[list[str], list[str]]]:
+    """chantier -> (its gaps, its indicators met), as the page lists them."""
+    at = html.index('aria-labelledby="h-chantiers"')
+    body = html[at:html.index("</table>", at)]
+    out = {}
+    for number, rest in re.findall(r'<tr><th scope="row">(\d) —(.*?)</tr>', body, flags=re.S):
+        cells = re.findall(r"<td>(.*?)</td>", rest, flags=re.S)
+        gaps, passes = ([unescape(li) for li in re.findall(r"<li>(.*?)</li>", c, flags=re.S)] for c in cells[-2:])
+        out[int(number)] = (gaps, passes)
+    return out
+
+
+def recount(out) -> dict[str, dict[str, list[float]]]:
+    """rule -> status -> [orders, amount], from results.json, each order once (its first row) and under
+    its worst verdict per rule."""
+    doc = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    tally: dict[str, dict[str, list[float]]] = {}
+    for o in doc["orders"]:
+        if any(w["code"] == "duplicate_order" for w in o["warnings"]):
+            continue
+        worst: dict[str, str] = {}
+        for f in o["findings"]:
+            if f["rule"] not in worst or RANK[f["status"]] < RANK[worst[f["rule"]]]:
+                worst[f["rule"]] = f["status"]
+        for rule, status in worst.items():
+            acc = tally.setdefault(rule, {}).setdefault(status, [0, 0.0])
+            acc[0] += 1
+            acc[1] += o["data"].get("amount") or 0.0
+    return tally
+
+
+def test_a_chantiers_successes_are_its_indicators_met(samples):
+    out = samples["fr"]
+    html = (out / "summary.html").read_text(encoding="utf-8")
+    shown = chantier_cells(html)
+    tally = recount(out)
+    book = load_default()
+    kinds = {r.id: (r.kind, r.chantiers) for r in book.rules}
+    kinds |= {rid: (meta["kind"], tuple(meta["chantiers"])) for rid, meta in PORTFOLIO_RULES.items()}
+    for c in range(1, 9):
+        kpis = [rid for rid, (kind, chantiers) in kinds.items() if kind == "kpi" and c in chantiers
+                and tally.get(rid, {}).get("pass")]
+        top = sorted(kpis, key=lambda r: (-tally[r]["pass"][1], -tally[r]["pass"][0], r))[:3]
+        gaps, passes = shown[c]
+        assert [p.split(" ")[0] for p in passes] == top, c
+        for rid, text in zip(top, passes, strict=True):
+            n, amount = tally[rid]["pass"]
+            assert text.endswith(f"\u00a0: {fmt_money(amount, 'fr', 0)} ({n} commande{'s' if n > 1 else ''})")
+        failing = [rid for rid, (_, chantiers) in kinds.items() if c in chantiers and tally.get(rid, {}).get("fail")]
+        expected = sorted(failing, key=lambda r: (-tally[r]["fail"][1], -tally[r]["fail"][0], r))[:3]
+        assert [g.split(" ")[0] for g in gaps] == expected, c
+        for rid, text in zip(expected, gaps, strict=True):
+            kind = kinds[rid][0]
+            named = {"legal": " (obligation légale) — ", "risk": " (risque juridique) — "}.get(kind, " — ")
+            assert text.startswith(rid + named), text
+    # The review's cases: no legal obligation nor risk among the successes.
+    assert [p.split(" ")[0] for p in shown[8][1]] == ["FOOD-01", "LOC-06"]
+    assert not any(p.startswith(("PROC-", "RISK-")) for c in (1, 3) for p in shown[c][1])
+    assert shown[8][0][0].startswith("RISK-01 (risque juridique) — ")  # a gap, said to be a risk
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+    assert "Une obligation légale respectée ou un risque écarté n'y figurent pas" in text
+
+
+def test_the_english_page_names_them_too(samples):
+    html = (samples["en"] / "summary.html").read_text(encoding="utf-8")
+    shown = chantier_cells(html)
+    assert "Main indicators met (amount)" in html
+    assert shown[8][0][0].startswith("RISK-01 (legal risk) — ")
+    assert [p.split(" ")[0] for p in shown[8][1]] == ["FOOD-01", "LOC-06"]
