@@ -110,11 +110,13 @@ def _close(parts: list[str]) -> Markup:
 def bar_chart(rows: Sequence[tuple[str, float, str]], *, title: str, desc: str, chart_id: str,
               max_value: float | None = None, target: float | None = None, target_label: str = "",
               colour: str = PALETTE[0], label_width: int = 230, bar_width: int = 330, colon: str = COLON) -> Markup:
-    """Horizontal bars: rows of (label, value, value text). `target` draws a dashed marker line."""
+    """Horizontal bars: rows of (label, value, value text). `target` draws a dashed marker line, and a value
+    text starts past it (the line crossed the texts of the bars short of it)."""
     row_h, top = 26, 8 + (16 if target is not None else 0)
     height = top + row_h * max(1, len(rows)) + 8
     width = label_width + bar_width + max(150.0, _widest([r[2] for r in rows]) + 16)
     top_value = max([max_value or 0.0, target or 0.0, *(r[1] for r in rows)]) or 1.0
+    marker = 0.0 if target is None else max(0.0, target) / top_value * bar_width
     parts = _open(chart_id, width, height, title, desc)
     for i, (label, value, text) in enumerate(rows):
         y = top + i * row_h
@@ -123,7 +125,8 @@ def bar_chart(rows: Sequence[tuple[str, float, str]], *, title: str, desc: str, 
                      f'{escape(fit(label, label_width - 10))}</text>')
         parts.append(f'<rect x="{label_width}" y="{y + 4}" width="{_fmt(w)}" height="{row_h - 8}" fill="{colour}">'
                      f'<title>{escape(clip(label, TOOLTIP))}{colon}{escape(text)}</title></rect>')
-        parts.append(f'<text x="{_fmt(label_width + w + 6)}" y="{y + 17}" fill="{TEXT}">{escape(text)}</text>')
+        parts.append(f'<text x="{_fmt(label_width + max(w, marker) + 6)}" y="{y + 17}" fill="{TEXT}">'
+                     f'{escape(text)}</text>')
     if target is not None:
         x = label_width + target / top_value * bar_width
         parts.append(f'<line x1="{_fmt(x)}" x2="{_fmt(x)}" y1="{top - 4}" y2="{height - 4}" stroke="{TEXT}" '

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from procurement import charts
 from procurement.aggregate import RATE_MIN_COVERAGE, RATE_MIN_EVALUATED, Aggregate, aggregate, rate_withheld
 from procurement.cli import main
 from procurement.directory import load_directory
@@ -251,3 +252,69 @@ def test_the_english_page_names_them_too(samples):
     assert "Main indicators met (amount)" in html
     assert shown[8][0][0].startswith("RISK-01 (legal risk) — ")
     assert [p.split(" ")[0] for p in shown[8][1]] == ["FOOD-01", "LOC-06"]
+
+
+# --- 3. the targets' chart ---------------------------------------------------------------------------------
+
+def target_bars(html: str) -> dict[str, str]:
+    """The targets chart's rows: label -> value text, as drawn (its <text> elements, in pairs)."""
+    svg = re.search(r'<svg[^>]*aria-labelledby="c-targets-t.*?</svg>', html, flags=re.S).group(0)
+    texts = [unescape(x) for x in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+    return dict(zip(texts[0:-1:2], texts[1:-1:2], strict=True))
+
+
+def test_the_targets_chart_says_the_measure_and_the_target_not_only_the_share_reached(samples):
+    out = samples["fr"]
+    doc = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    orders = [o["data"] for o in doc["orders"] if not any(w["code"] == "duplicate_order" for w in o["warnings"])]
+    # ESS: spend with a solidarity-economy supplier over spend (marchés, subséquents, bons de commande)
+    spend = [o for o in orders if o.get("nature") in {"marche", "marche_defense_securite", "marche_subsequent",
+                                                       "bon_de_commande"}]
+    ess = 100 * sum(o.get("amount") or 0 for o in spend if o.get("supplier_status") in {"siae", "ea", "esat", "ess"}) \
+        / sum(o.get("amount") or 0 for o in spend)
+    # environmental consideration: contracts where it is given, with a clause or a criterion
+    contracts = [o for o in orders if o.get("nature") in {"marche", "marche_defense_securite", "accord_cadre",
+                                                          "marche_subsequent"}]
+    given = [o for o in contracts if o.get("env_considerations")]
+    env = 100 * sum(1 for o in given if {"clause", "criterion"} & set(o["env_considerations"])) / len(given)
+    assert (round(ess, 1), round(env, 1)) == (0.9, 73.8)
+
+    def pct(x: float, decimals: int = 0) -> str:
+        return f"{x:.{decimals}f}".replace(".", ",") + "\u202f%"
+
+    bars = target_bars((out / "summary.html").read_text(encoding="utf-8"))
+    assert bars == {
+        "Marchés notifiés avec une considération environnementale":
+            f"{pct(env, 1)} (objectif 100\u202f%) — {pct(env)} de l'objectif",
+        "Marchés notifiés avec une considération sociale":
+            "33,8\u202f% (objectif 30\u202f%) — 113\u202f% de l'objectif",
+        # the review's case: « 18 % » alone was read as the share measured
+        "Part des achats auprès d'entreprises solidaires (ESS, SIAE, EA, ESAT)":
+            f"{pct(ess, 1)} (objectif 5\u202f%) — {pct(ess / 5 * 100)} de l'objectif",
+        # no « (table cpv_transport_alternatives) » in the name
+        "Achats pour les alternatives à la voiture individuelle":
+            "41,5\u202fM€ / an (objectif 350\u202fM€ / an) — 12\u202f% de l'objectif",
+    }
+    html = (out / "summary.html").read_text(encoding="utf-8")
+    assert "Part de chaque objectif atteinte (100\u202f%\u00a0: objectif atteint), avec la valeur mesurée" in html
+    body = unescape(re.sub(r"<[^>]+>", " ", html.split("<main", 1)[1].split("</main>", 1)[0]))
+    # no internal name left for a reader: « (référentiel (spaser_env_share)) », « codes CPV : cpv_transport_… »
+    assert re.findall(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b", body) == ["page_id"] * body.count("page_id")
+    assert body.count("(fixé par le référentiel)") == 4 and "codes CPV\u00a0: liste du référentiel (" in body
+
+
+def test_the_english_targets_chart(samples):
+    bars = target_bars((samples["en"] / "summary.html").read_text(encoding="utf-8"))
+    assert bars["Share of spend with solidarity-economy suppliers (ESS, SIAE, EA, ESAT)"] == \
+        "0.9% (target 5%) — 18% of the target"
+    assert bars["Purchases for alternatives to the private car"] == \
+        "€41.5M / year (target €350M / year) — 12% of the target"
+
+
+def test_a_value_text_starts_past_the_target_line():
+    svg = charts.bar_chart([("a", 10.0, "10 %"), ("b", 120.0, "120 %")], title="t", desc="d", chart_id="c",
+                           target=100.0, label_width=100, bar_width=200)
+    xs = [float(x) for x in re.findall(r'<text x="([\d.]+)" y="\d+" fill=', svg)]
+    marker = 100 + 100 / 120 * 200
+    # the short bar's text past the line, the long one's past its bar
+    assert xs == [pytest.approx(marker + 6, abs=0.05), 100 + 200 + 6]

@@ -9,6 +9,7 @@ the orders without a date.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from procurement import charts, i18n
@@ -58,7 +59,7 @@ def _basis(m: dict[str, Any], lang: str) -> tuple[str, str]:
     """(the basis of a target's measure, what it set aside)."""
     t = summary_words(lang)
     if m["basis"] == "spend_per_year":
-        cpv = t["cpv_default"] if m["cpv_origin"] == "default" else m["cpv_origin"].split(":", 1)[1]
+        cpv = t["cpv_default"] if m["cpv_origin"] == "default" else t["cpv_rulebook"]
         years = t[plural(m["denominator"], "years_one", "years_n", lang)].format(n=_n(m["denominator"], lang))
         if m["years"]:
             years += f" ({', '.join(m['years'])})"
@@ -83,42 +84,78 @@ def _basis(m: dict[str, Any], lang: str) -> tuple[str, str]:
     return basis, _aside(m["aside"], "aside_spend", lang)
 
 
+# A parenthesis naming an internal key in a rulebook's target label, « (table cpv_transport_alternatives) »:
+# not for a reader (the basis says which list of CPV codes was used).
+_INTERNAL_NAME = re.compile(r"\s*\((?:[^()\s]+\s+)?[a-z0-9]+(?:_[a-z0-9]+)+\)")
+
+
+def target_label(m: dict[str, Any], lang: str) -> str:
+    """A target's name for a reader: the rulebook's label without internal names, else the tool's."""
+    t = summary_words(lang)
+    label = _INTERNAL_NAME.sub("", (m.get("label_en") if lang == "en" else m.get("label_fr")) or "").strip()
+    return typo(label or t["t_" + m["measure"]], lang)
+
+
+def _millions(x: float, lang: str) -> str:
+    """An amount per year in the chart, short: « 41,5 M€ », "€41.5M" (the table gives it to the euro)."""
+    if abs(x) < 1e6:
+        return _money(x, lang)
+    n = i18n.fmt_number(x / 1e6, lang, 0 if abs(x / 1e6 - round(x / 1e6)) < 0.05 else 1)  # « 350 M€ »
+    return f"€{n}M" if lang == "en" else f"{n}\u202fM€"
+
+
+def _label_room(labels: list[str]) -> int:
+    """Room for the targets' whole names, up to 500 px: clipped at 330 px, « Marchés notifiés avec une
+    considération env… » and « … soc… » were told apart by three letters."""
+    return int(min(500.0, max(330.0, max((charts.text_width(x) for x in labels), default=0.0) + 14)))
+
+
 def target_section(agg: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The targets' table and chart. The chart's bars are the share of each target reached (100 % = reached:
+    the targets have different units, % of contracts, % of spend, € a year), and each bar says the value
+    measured and the target too: « 0,9 % (objectif 5 %) — 18 % de l'objectif »; a bar labelled « 18 % »
+    alone was read as the measure."""
     t = summary_words(lang)
     rows, bars = [], []
     for m in agg["targets"]:
-        label = typo((m.get("label_en") if lang == "en" else m.get("label_fr")) or t["t_" + m["measure"]], lang)
+        label = target_label(m, lang)
         from_book = m["origin"] != "default"
-        origin = t["from_rulebook"] + f" ({m['origin'].split(':', 1)[1]})" if from_book else t["from_default"]
+        origin = t["from_rulebook"] if from_book else t["from_default"]
+        withheld = m.get("withheld")
+        measured = None if withheld else m["measured"]  # measured on too little: « — » (aggregate.rate_withheld)
         if m["basis"] == "spend_per_year":
             target_value = m["target_eur_per_year"]
             target_text = _money(target_value, lang) + t["per_year"]
             measured_text = _money(m["measured"], lang) + t["per_year"] if m["measured"] is not None else t["no_data"]
+            short = (_millions(measured, lang) + t["per_year"] if measured is not None else "",
+                     _millions(target_value, lang) + t["per_year"])
         else:
             target_value = m["value"]
             target_text = i18n.fmt_percent(target_value, lang, 0)
             measured_text = i18n.fmt_percent(m["measured"], lang, 1) if m["measured"] is not None else t["no_data"]
-        withheld = m.get("withheld")
-        if withheld and m["measured"] is not None:  # measured on too little: « — » and why (aggregate.rate_withheld)
+            short = (i18n.fmt_percent(measured, lang, 1) if measured is not None else "", target_text)
+        if withheld and m["measured"] is not None:
             measured_text = "—"
-        measured = None if withheld else m["measured"]
         attainment = None if measured is None or not target_value else 100 * measured / target_value
         basis, aside = _basis(m, lang)
         if withheld:
             basis = withheld_text(withheld, lang, "wt_") + ("; " if lang == "en" else "\u202f; ") + basis
         source = typo(m["source"], "fr") if from_book else \
             t["src_plan" if m["measure"] == "transport_alternatives_spend" else "src_spaser"]
+        reached = i18n.fmt_percent(attainment, lang, 0) if attainment is not None else t["no_data"]
         rows.append({"label": label, "target": target_text, "measured": measured_text, "basis": basis,
                      "aside": aside, "source": source, "origin": origin,
                      # a rulebook's source is a French text: said so, and marked for screen readers
                      "source_lang": "fr" if from_book and lang == "en" else "",
                      "source_note": t["source_fr"] if from_book else "",
-                     "attainment": i18n.fmt_percent(attainment, lang, 0) if attainment is not None else t["no_data"]})
-        bars.append((label, min(attainment or 0.0, 150.0), rows[-1]["attainment"]))  # bars stop at 150 %
-    chart = charts.bar_chart(bars, title=t["attainment"], desc=_desc([(b[0], b[2]) for b in bars], lang),
+                     "attainment": reached})
+        text = t["bar_target"].format(measured=short[0], target=short[1], reached=reached) \
+            if attainment is not None else t["bar_no_measure"].format(target=short[1])
+        bars.append((label, min(attainment or 0.0, 150.0), text))  # bars stop at 150 %
+    chart = charts.bar_chart(bars, title=t["targets_chart"], desc=_desc([(b[0], b[2]) for b in bars], lang),
                              chart_id="c-targets", target=100.0,
-                             target_label=t["target_line"] + " " + i18n.fmt_percent(100, lang),
-                             label_width=330, bar_width=300, colon=colon(lang))
+                             target_label=t["target_reached"], label_width=_label_room([b[0] for b in bars]),
+                             bar_width=240, colon=colon(lang))
     return {"rows": rows, "chart": chart}
 
 

@@ -223,6 +223,17 @@ WORDS: dict[str, tuple[str, str]] = {
     "n_marche": ("marchés", "contracts"),
     "n_marche_defense_securite": ("marchés de défense ou de sécurité", "defence or security contracts"),
     "n_marche_subsequent": ("marchés subséquents", "call-off contracts"),
+    "attainment": ("Part de l'objectif atteinte", "Share of the target reached"),
+    "target_value": ("Valeur visée", "Target value"),
+    "targets_chart": ("Part de chaque objectif atteinte (100 % : objectif atteint), avec la valeur mesurée et "
+                      "l'objectif", "Share of each target reached (100%: target reached), with the value measured "
+                      "and the target"),
+    "target_reached": ("objectif atteint", "target reached"),
+    "bar_target": ("{measured} (objectif {target}) — {reached} de l'objectif",
+                   "{measured} (target {target}) — {reached} of the target"),
+    "bar_no_measure": ("pas de mesure (objectif {target})", "no measure (target {target})"),
+    "from_rulebook": ("fixé par le référentiel", "set by the rulebook"),
+    "cpv_rulebook": ("liste du référentiel", "rulebook list"),
     "source_fr": ("", " (rulebook text, in French)"),
     "per_year": (" / an", " / year"),
     # places
