@@ -318,3 +318,18 @@ def test_a_value_text_starts_past_the_target_line():
     marker = 100 + 100 / 120 * 200
     # the short bar's text past the line, the long one's past its bar
     assert xs == [pytest.approx(marker + 6, abs=0.05), 100 + 200 + 6]
+
+
+def test_the_report_s_rule_table_withholds_the_same_shares(samples):
+    """report.html's table of rules kept the raw shares the summary now withholds (DECP-01 « 100 % » on
+    1 order of 336, RISK-02 « 0 % » by construction): the same rule, the same « — », the same reason."""
+    html = (samples["fr"] / "report.html").read_text(encoding="utf-8")
+    at = html.index('<table class="rules">')
+    html = html[at:html.index("</table>", at)]
+    rows = {m.group(1): m.group(0) for m in re.finditer(r'<tr><th scope="row">([A-Z]+-\d+) — .*?</tr>', html)}
+    for rid, reason in (("DECP-01", "moins de 50\u202f% des commandes concernées évaluées"),
+                        ("RISK-02", "la règle ne juge que les commandes qu'elle signale")):
+        cells = [unescape(re.sub(r"<[^>]+>", " ", c)).strip() for c in re.split(r"</td>", rows[rid])]
+        assert cells[-4:-2] == ["—", "—"] and reason in unescape(rows[rid]), (rid, cells)
+    env10 = [unescape(re.sub(r"<[^>]+>", " ", c)).strip() for c in re.split(r"</td>", rows["ENV-10"])]
+    assert "—" not in env10[-4:-2] and "sur 12 (92\u202f%)" in env10[-2]

@@ -256,19 +256,27 @@ def embed_json(data: Any) -> str:
 
 
 def rule_rows(run: Run, agg: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    """The report's table of rules; a share passing measured on too few orders is « — » with its reason,
+    as on the summary (DECP-01 read « 100 % » on 1 order of 336, RISK-02 « 0 % » by construction)."""
+    from procurement.views.summary import measured_on
+    from procurement.views.summary_words import withheld_text
+
     by_id = {r["rule"]: r for r in agg["rules"]}
     rows = []
     for rule in all_rules(run):
         r = by_id.get(rule.id)
         if r is None:
             continue
+        shown = not r.get("withheld")
         rows.append({
             "id": rule.id,
             "title": text_of(rule.title, lang),
             "kind": i18n.label(rule.kind, lang),
             "counts": [(s, i18n.fmt_number(r["counts"][s], lang)) for s in STATUS_ORDER],
-            "pass_share": fmt_ratio(r["pass_share"], lang),
-            "pass_amount_share": fmt_ratio(r["pass_amount_share"], lang),
+            "pass_share": fmt_ratio(r["pass_share"] if shown else None, lang),
+            "pass_amount_share": fmt_ratio(r["pass_amount_share"] if shown else None, lang),
+            "measured_on": measured_on(r, lang),
+            "withheld": withheld_text(r.get("withheld"), lang),
         })
     return rows
 

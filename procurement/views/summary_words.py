@@ -139,7 +139,6 @@ WORDS: dict[str, tuple[str, str]] = {
                    "only when measured on at least {min} orders and on at least {cov} of the orders concerned; "
                    "else “—”, with the reason: measured on the few orders with the data, it tells mostly which "
                    "ones have it. A waived finding counts as neither; the “waived” column says what it covered."),
-    "measured_on": ("Mesurée sur (évaluées / concernées)", "Measured on (evaluated / concerned)"),
     "measured_on_cell": ("{n} sur {of} ({cov})", "{n} of {of} ({cov})"),
     "w_none_evaluated": ("pas de part : aucune commande évaluée", "no share: no order evaluated"),
     "w_few_evaluated": ("pas de part : moins de {min} commandes évaluées",

@@ -139,6 +139,7 @@ WORDS: dict[str, tuple[str, str]] = {
                              "orders, with the warning “copy of the order”."),
     "pass_share": ("Part conforme (marchés)", "Share passing (contracts)"),
     "pass_amount_share": ("Part conforme (montant)", "Share passing (amount)"),
+    "measured_on": ("Mesurée sur (évaluées / concernées)", "Measured on (evaluated / concerned)"),
     "explorer": ("Commandes", "Orders"),
     "explorer_help": ("Filtrez, triez et cherchez ; chaque commande s'ouvre sur ses constats.",
                       "Filter, sort and search; each order opens to show its findings."),
