@@ -17,11 +17,13 @@ from typing import Any
 
 import click
 
+from procurement import cli_rules_portfolio as portfolio
 from procurement import i18n
 from procurement.cli_rules_catalogue import CATALOGUE_WORDS, field_kind
 from procurement.cli_rules_catalogue import catalogue_text as catalogue_text
 from procurement.cli_support import guarded, help_text, say, tr
 from procurement.errors import EXIT_FINDINGS, EXIT_OK, ProcurementError
+from procurement.portfolio_rules import RULES as PORTFOLIO_RULES
 from procurement.rulebook import (
     CompiledRulebook,
     default_rulebook_path,
@@ -123,17 +125,23 @@ def list_(ctx: click.Context, rules_path: Path | None, select: tuple[str, ...], 
             book = _select(book, select, ignore)
         except ProcurementError as err:
             _fail(ctx, err)
+    # RISK-02 as `procurement score` runs it: beside the rulebook, unless --select/--ignore leave it out
+    extra = portfolio.portfolio_ids(book)
     rows = [(r.id, i18n.label(r.kind, lang), ",".join(map(str, r.chantiers)), getattr(r.title, lang))
-            for r in book.rules]
+            for r in book.rules] + portfolio.list_rows(extra, lang)
     header = (w["id"], w["kind"], w["chantiers"], w["title"])
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=False)][:3]
-    click.echo(f"{book.id} {book.version} — {_count(len(book.rules), w['rules'])} (sha256 {book.sha256[:12]})")
+    click.echo(f"{book.id} {book.version} — {_count(len(book.rules), w['rules'])} (sha256 {book.sha256[:12]})"
+               + portfolio.list_header_suffix(extra, lang))
     for row in (header, *rows):
         say("  ".join(str(v).ljust(n) for v, n in zip(row[:3], widths, strict=True)) + "  " + row[3])
+    for line in portfolio.list_note(extra, lang):
+        say(line)
 
 
 def _select(book: CompiledRulebook, chosen: tuple[str, ...], dropped: tuple[str, ...]) -> CompiledRulebook:
-    return select(book, select=list(chosen), ignore=list(dropped))
+    """As `procurement score` selects: a selector may name a portfolio rule (RISK-02)."""
+    return select(book, select=list(chosen), ignore=list(dropped), also=PORTFOLIO_RULES)
 
 
 @rules.command(help=help_text(
@@ -149,8 +157,12 @@ def explain(ctx: click.Context, rule_id: str, rules_path: Path | None) -> None:
     lang, w = _lang(ctx), _words(ctx)
     book = _load(ctx, rules_path)
     wanted = rule_id.strip().upper()
+    if wanted not in book and wanted in PORTFOLIO_RULES:  # RISK-02: run by `procurement score`, not in the YAML
+        for line in portfolio.explain_lines(wanted, lang, _wrap, w):
+            say(line)
+        return
     if wanted not in book:
-        ids = [r.id for r in book.rules]
+        ids = [r.id for r in book.rules] + [i for i in PORTFOLIO_RULES if i not in book]
         msg = w["unknown_rule"].format(id=rule_id) + did_you_mean(wanted, ids, lang)
         _fail(ctx, ProcurementError(msg))
     for line in explain_lines(book, wanted, lang):
@@ -162,11 +174,12 @@ def explain_lines(book: CompiledRulebook, rule_id: str, lang: str) -> list[str]:
     w, c = WORDS[lang], colon(lang)  # « Validité : ... » (no-break space) in French, "Validity: ..." in English
     rule = book.rule(rule_id)
     src = rule.source
-    tags = [i18n.label(rule.kind, lang), f"{w['severity']} {rule.severity}", f"{w['weight']} {rule.weight:g}",
+    tags = [i18n.label(rule.kind, lang), f"{w['severity']} {i18n.label(rule.severity, lang)}",
+            f"{w['weight']} {rule.weight:g}",
             f"{w['chantiers']} " + ", ".join(map(str, rule.chantiers))]
     if src.imperatives:
         tags.append(f"{w['imperatives']} " + ", ".join(i18n.label(i, lang) for i in src.imperatives))
-    tags.append(f"{w['scope']} " + ", ".join(src.scopes))
+    tags.append(f"{w['scope']} " + ", ".join(i18n.label(s, lang) for s in src.scopes))
     out = [f"{rule.id} — {getattr(src.title, lang)}", "  " + " · ".join(tags), ""]
     if src.since or src.until:
         parts = [f"{w['from']} {format_value(src.since, None, lang)}" if src.since else "",
@@ -177,9 +190,9 @@ def explain_lines(book: CompiledRulebook, rule_id: str, lang: str) -> list[str]:
         out.append(w["legal"])
         for ref in src.legal_ref:
             bits = [ref.text, f"art. {ref.article}" if ref.article else "",
-                    format_value(ref.date, None, lang) if ref.date else "",
-                    f"({w['recalled']})" if ref.confidence == "recalled" else ""]
-            out.append("  - " + ", ".join(b for b in bits if b))
+                    format_value(ref.date, None, lang) if ref.date else ""]
+            recalled = f" ({w['recalled']})" if ref.confidence == "recalled" else ""
+            out.append("  - " + ", ".join(b for b in bits if b) + recalled)
             if ref.url:
                 out.append(f"    {ref.url}")
         out.append("")

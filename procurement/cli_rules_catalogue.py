@@ -138,11 +138,12 @@ def _ref_line(ref: Any, lang: str, w: dict[str, str]) -> str:
 
 def _rule_section(book: CompiledRulebook, rule: Any, lang: str, other: str, w: dict[str, str]) -> list[str]:
     src = rule.source
-    tags = [i18n.label(rule.kind, lang), f"{w['severity']} {rule.severity}", f"{w['weight']} {rule.weight:g}",
+    tags = [i18n.label(rule.kind, lang), f"{w['severity']} {i18n.label(rule.severity, lang)}",
+            f"{w['weight']} {rule.weight:g}",
             f"{w['chantiers']} {', '.join(map(str, rule.chantiers))}"]
     if src.imperatives:
         tags.append(f"{w['imperatives']} " + ", ".join(i18n.label(i, lang) for i in src.imperatives))
-    tags.append(f"{w['scope']} " + ", ".join(src.scopes))
+    tags.append(f"{w['scope']} " + ", ".join(i18n.label(s, lang) for s in src.scopes))
     out = ["", f"### {rule.id} — {_md(getattr(src.title, lang))}", "", f"*{_md(getattr(src.title, other))}*", "",
            " · ".join(tags), "", f"**{w['what']}**", ""]
     if src.since or src.until:
@@ -181,11 +182,13 @@ def _portfolio_section(rule_id: str, meta: Any, lang: str, other: str, w: dict[s
     from types import SimpleNamespace
 
     from procurement import portfolio
+    from procurement.cli_rules_portfolio import WORDS as PORTFOLIO_WORDS
 
-    tags = [i18n.label(meta["kind"], lang), f"{w['severity']} {meta['severity']}",
+    tags = [i18n.label(meta["kind"], lang), f"{w['severity']} {i18n.label(meta['severity'], lang)}",
             f"{w['chantiers']} {', '.join(map(str, meta['chantiers']))}"]
     out = ["", f"### {rule_id} — {_md(meta['title'][lang])}", "", f"*{_md(meta['title'][other])}*", "",
-           " · ".join(tags), "", f"**{w['why']}**", "", _md(meta["why"][lang]), "", f"**{w['legal']}**", ""]
+           " · ".join(tags), "", f"**{w['what']}**", "", _md(meta["groups"][lang]), "",
+           f"**{w['why']}**", "", _md(meta["why"][lang]), "", f"**{w['legal']}**", ""]
     for ref in meta["legal_ref"]:
         date = ref.get("date")
         out.append(_ref_line(SimpleNamespace(text=ref["text"], article=ref.get("article"),
@@ -195,11 +198,12 @@ def _portfolio_section(rule_id: str, meta: Any, lang: str, other: str, w: dict[s
     out += ["", f"**{w['data']}**{w['colon']} {data}.", "", f"**{w['thresholds']}**", "",
             f"| {w['level']} | {w['type']} | {w['period']} | {w['amount']} | {w['confidence']} |",
             "|---|---|---|---|---|"]
+    names = PORTFOLIO_WORDS[lang]  # a level and a contract type by their labels, as `rules explain RISK-02`
     for t in portfolio.threshold_table():
         period = f"{format_value(t.start, None, lang)} – {format_value(t.end, None, lang) if t.end else '…'}"
         confidence = w["recalled"] if t.confidence == "recalled" else w["verified"]
-        out.append(f"| {t.level} | {t.contract_type} | {period} | {format_value(t.amount, None, lang)} | "
-                   f"{confidence} |")
+        out.append(f"| {names['levels'][t.level]} | {names['types'][t.contract_type]} | {period} | "
+                   f"{format_value(t.amount, None, lang)} | {confidence} |")
     out += ["", f"**{w['advice']}**", "", _md(meta["advice"][lang])]
     return out
 

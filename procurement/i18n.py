@@ -36,6 +36,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "legal": ("obligation légale", "legal obligation"),
     "risk": ("risque juridique", "legal risk"),
     "kpi": ("indicateur", "indicator"),
+    # severities and stages (`scope`) of a rule, as `procurement rules` and the catalogue show them
+    "error": ("erreur", "error"),
+    "warning": ("avertissement", "warning"),
+    "info": ("information", "info"),
+    "pre_award": ("avant attribution", "pre-award"),
+    "execution": ("exécution", "execution"),
+    "monitoring": ("suivi", "monitoring"),
     # imperatives
     "emploi": ("emploi", "jobs"),
     "inclusion": ("inclusion sociale", "social inclusion"),

@@ -36,6 +36,29 @@ RULES: Mapping[str, Mapping[str, Any]] = {
                   "read twice (same buyer, id, amount and date) counts once, as does a contract published under "
                   "two ids (same supplier, amount and date; never purchase orders); the copies left out are named.",
         },
+        "groups": {
+            "fr": "Les commandes sont regroupées par acheteur (SIREN de son SIRET, sinon son nom), classe CPV (cinq "
+                  "premiers chiffres), type de marché (travaux, fournitures, services) et année (date de "
+                  "lancement, sinon de notification). Un groupe est signalé quand au moins deux de ses commandes, "
+                  "chacune sous le seuil et passées selon une procédure plus légère que celle qu'il exige, "
+                  "l'atteignent ensemble. Deux niveaux : le seuil de dispense de publicité et de mise en "
+                  "concurrence (R2122-8 ; procédures légères : sans publicité, ou inconnue) et le seuil européen "
+                  "des procédures formalisées (sans publicité, MAPA ou inconnue ; les services sociaux et "
+                  "spécifiques, R2123-1 3°, n'y sont pas comptés). Ne sont pas comptés : les offres, les marchés "
+                  "subséquents et commandes rattachées à un accord-cadre, les concessions, les commandes sans "
+                  "montant, CPV, type ou date, ni les copies d'une commande déjà comptée. Le seuil est celui en "
+                  "vigueur à la date de lancement, sinon de notification.",
+            "en": "Orders are grouped by buyer (the SIREN of its SIRET, else its name), CPV class (first five "
+                  "digits), contract type (works, supplies, services) and year (launch date, else notification "
+                  "date). A group is flagged when at least two of its orders, each below the threshold and passed "
+                  "under a lighter procedure than it requires, reach it together. Two levels: the threshold for "
+                  "no publicity nor competition (R2122-8; light procedures: without publicity, or unknown) and "
+                  "the EU threshold for formalised procedures (without publicity, MAPA or unknown; social and "
+                  "other specific services, R2123-1 3°, are not counted there). Not counted: bids, call-offs and "
+                  "orders of a framework agreement, concessions, orders without amount, CPV, type or date, and "
+                  "copies of an order already counted. The threshold is the one in force on the launch date, "
+                  "else the notification date.",
+        },
         "advice": {
             "fr": "Recensez les besoins homogènes de l'année avant de commander ; au-delà du seuil, passez un "
                   "accord-cadre à bons de commande après publicité, ou justifiez l'absence d'homogénéité "
