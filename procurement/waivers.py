@@ -37,12 +37,15 @@ import os
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from procurement.i18n import fmt_date
 from procurement.rulebook.select import matches as rule_matches
 from procurement.waivers_file import WaiverEntry as WaiverEntry
 from procurement.waivers_file import WaiverFile as WaiverFile
 from procurement.waivers_file import load_waivers as load_waivers
 from procurement.waivers_file import parse_waivers as parse_waivers
 from procurement.waivers_set import WAIVABLE, WAIVED, Waiver, WaiverIndex, WaiverSet, waiver_text
+
+SENTENCE_ENDS = (".", "!", "?", "…")
 
 
 def run_date() -> dt.date:
@@ -83,15 +86,18 @@ class WaivedFinding:
 
     def banner(self, lang: str = "fr") -> str:
         e = self.waiver.entry
-        date = e.date.isoformat() if lang == "en" else e.date.strftime("%d/%m/%Y")
+        date = fmt_date(e.date, lang)
         until = ""
         if e.expires is not None:
-            expires = e.expires.isoformat() if lang == "en" else e.expires.strftime("%d/%m/%Y")
+            expires = fmt_date(e.expires, lang)
             until = waiver_text(lang, "until", expires=expires)
         return waiver_text(lang, "banner", author=e.author, date=date, until=until, justification=e.justification)
 
     def message(self, lang: str = "fr") -> str:
-        return f"{self.banner(lang)}. {self._finding.message(lang)}"
+        banner = self.banner(lang).rstrip()
+        # a justification that ends its own sentence (« …note DCP-2025-118. ») takes no second period
+        end = " " if banner.endswith(SENTENCE_ENDS) else ". "
+        return f"{banner}{end}{self._finding.message(lang)}"
 
     @property
     def message_fr(self) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from procurement.i18n import counted
+from procurement.i18n import counted, fmt_date
 
 if TYPE_CHECKING:
     from procurement.waivers_file import WaiverEntry
@@ -169,12 +169,15 @@ class WaiverSet:
         def concerned(n: int) -> str:  # "0 constat concerné", "0 findings concerned"
             return counted(n, *_CONCERNED["en" if lang == "en" else "fr"], lang)
 
+        def day(text: str) -> str:  # 31/12/2025 in French, 2025-12-31 in English, as every other date
+            return fmt_date(dt.date.fromisoformat(text), lang)
+
         for w in rep["expired"]:
             out.append(waiver_text(lang, "expired", where=w["where"], order=w["order"], rule=w["rule"],
-                                   expires=w["expires"], findings=concerned(w["would_match"])))
+                                   expires=day(w["expires"]), findings=concerned(w["would_match"])))
         for w in rep["not_yet_valid"]:
             out.append(waiver_text(lang, "future", where=w["where"], order=w["order"], rule=w["rule"],
-                                   date=w["date"], findings=concerned(w["would_match"])))
+                                   date=day(w["date"]), findings=concerned(w["would_match"])))
         for w in rep["stale"]:
             out.append(waiver_text(lang, "stale", where=w["where"], order=w["order"], rule=w["rule"]))
         return out

@@ -448,7 +448,7 @@ def test_waived_legal_failure_is_shown_and_no_longer_fails_the_check(checked, tm
     # MON-01 is in the rulebook (so the file is valid) but never runs before award: the waiver is stale.
     assert [(w["order"], w["rule"]) for w in report["stale"]] == [("2026-RES-017", "MON-01")]
     assert data["meta"]["options"]["waivers"] == str(WAIVERS)
-    assert "expirée le 2026-06-30" in result.stderr and "MON-01 sans effet" in result.stderr
+    assert "expirée le 30/06/2026" in result.stderr and "MON-01 sans effet" in result.stderr
     html = (tmp_path / "check.html").read_text(encoding="utf-8")
     assert 'data-rule="LEG-01" data-status="waived"' in html
     assert "Marché de défense et de sécurité" in html and "constat couvert par une dérogation" in html

@@ -209,8 +209,14 @@ def test_expiry_day_included_then_reported():
     rep = ws.report(TODAY)
     assert rep["expired"][0]["would_match"] == 1 and rep["expired"][0]["expires"] == "2026-05-31"
     assert rep["stale"] == [] and rep["findings_waived"] == 0
-    assert "expirée le 2026-05-31" in ws.messages(TODAY)[0]
+    assert "expirée le 31/05/2026" in ws.messages(TODAY)[0]  # French dates, as everywhere else (i18n.fmt_date)
     assert "expired on 2026-05-31" in ws.messages(TODAY, "en")[0]
+
+
+def test_a_waiver_dated_after_the_run_says_its_date_in_the_reader_s_format():
+    ws = waivers(entry(date="2026-07-01"))
+    assert "datée du 01/07/2026, postérieure" in ws.messages(TODAY)[0]
+    assert "dated 2026-07-01, after" in ws.messages(TODAY, "en")[0]
 
 
 @pytest.mark.parametrize(("orders", "fr", "en"), [
@@ -274,6 +280,17 @@ def test_waived_finding_shows_its_justification_everywhere():
     assert d["rule"] == "ENV-01" and d["evidence"] == waived.finding.to_dict()["evidence"]
     json.dumps(d)
     assert "waived" in repr(waived)
+
+
+@pytest.mark.parametrize("justification", ["Voir la note DCP-2025-118.", "Urgence impérieuse !", "Lot suivant…"])
+def test_a_justification_ending_a_sentence_is_not_followed_by_a_second_period(justification):
+    """« …lot suivant.. Consultation… »: the banner added its period after the justification's own."""
+    ws = waivers(entry(expires="2026-12-31").replace("Marché reconduit, clause impossible", f'"{justification}"'))
+    waived = next(f for f in apply_waivers(order(), evaluate(order(), BOOK), ws, TODAY) if f.rule == "ENV-01")
+    for lang in ("fr", "en"):
+        text = waived.message(lang)
+        assert f"{justification} {waived.finding.message(lang)}" in text, text
+        assert ".." not in text.replace("…", "")
 
 
 def test_records_writer_carries_waived_block():
