@@ -97,10 +97,13 @@ def check(file: Path, out_dir: Path, rules_path: Path | None, select: tuple[str,
         if waivers_path is not None:
             from procurement.waivers import load_waivers
 
+            from procurement.portfolio_findings import PORTFOLIO_RULE_IDS
+
             # Rule ids checked against the whole rulebook: a waiver for a rule left out by --select/--ignore
-            # (or not run before award) is not an error, only "stale" in this run.
+            # (or not run before award) is not an error, only "stale" in this run. So is one for RISK-02,
+            # which `score` runs over a batch: the waivers file is the one `score` reads.
             full = load_rules(rules_path, [], []) if (select or ignore) else rulebook
-            waiver_set = load_waivers(waivers_path, [r.id for r in full.rules])
+            waiver_set = load_waivers(waivers_path, [*(r.id for r in full.rules), *PORTFOLIO_RULE_IDS])
             options["waivers"] = str(waivers_path)
         result = run_check(file, rulebook, fail_on=fail_on, options=options, directory=directory,
                            waivers=waiver_set)
