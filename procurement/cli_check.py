@@ -95,9 +95,8 @@ def check(file: Path, out_dir: Path, rules_path: Path | None, select: tuple[str,
             options["suppliers"] = [str(p) for p in suppliers]
         waiver_set = None
         if waivers_path is not None:
-            from procurement.waivers import load_waivers
-
             from procurement.portfolio_findings import PORTFOLIO_RULE_IDS
+            from procurement.waivers import load_waivers
 
             # Rule ids checked against the whole rulebook: a waiver for a rule left out by --select/--ignore
             # (or not run before award) is not an error, only "stale" in this run. So is one for RISK-02,
