@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from procurement.diff_run import DATA_DETAIL_LIMIT, EPSILON, STATUS_CODES, shorten
-from procurement.i18n import counted, plural
+from procurement.i18n import counted, fmt_timestamp, plural
 
 WORDS = {
     "fr": {
@@ -216,6 +216,11 @@ def _inputs_line(result: dict[str, Any], lang: str) -> str:
     return _w(lang)["sep"].join(parts)
 
 
+def _when(generated_at: str | None, lang: str) -> str:
+    """When a run was written, as the other pages say it (« 27/11/2026 08:51:50 UTC »); « — » if unknown."""
+    return fmt_timestamp(str(generated_at), lang) if generated_at else "—"
+
+
 def summary_text(result: dict[str, Any], lang: str = "fr", page: Path | None = None, limit: int = TEXT_LIMIT) -> str:
     """The console summary: provenance, counts, mean scores by chantier, the first verdict changes."""
     from procurement import i18n
@@ -224,8 +229,8 @@ def summary_text(result: dict[str, Any], lang: str = "fr", page: Path | None = N
     colon = ": " if lang == "en" else " : "
     old, new, book, orders = result["old"], result["new"], result["rulebook"], result["orders"]
     lines = [w["title"],
-             f"  {w['before']}{colon}{old['dir']} ({w['generated']} {old['generated_at']})",
-             f"  {w['after']}{colon}{new['dir']} ({w['generated']} {new['generated_at']})"]
+             f"  {w['before']}{colon}{old['dir']} ({w['generated']} {_when(old['generated_at'], lang)})",
+             f"  {w['after']}{colon}{new['dir']} ({w['generated']} {_when(new['generated_at'], lang)})"]
     if book["changed"]:
         text = f"{w['changed']}{colon}{_book(book['old'])} → {_book(book['new'])}"
         if book["rules_added"]:
@@ -314,7 +319,7 @@ def view_model(result: dict[str, Any], lang: str = "fr") -> dict[str, Any]:
     for key in ("old", "new"):
         m = result[key]
         runs.append({"label": w["before" if key == "old" else "after"], "dir": m["dir"],
-                     "generated_at": m["generated_at"] or "—", "version": m["version"] or "—",
+                     "generated_at": _when(m["generated_at"], lang), "version": m["version"] or "—",
                      "rulebook": _book(m["rulebook"]), "sha": m["rulebook"].get("sha256") or "—",
                      "orders": m["orders"], "rejected": m["rejected"],
                      "inputs": [{"path": i["path"], "sha": i["sha256"] or "—", "rows": i["rows_read"]}

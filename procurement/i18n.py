@@ -117,6 +117,16 @@ def fmt_date(value: dt.date | None, lang: str = "fr") -> str:
     return value.isoformat() if lang == "en" else value.strftime("%d/%m/%Y")
 
 
+def fmt_timestamp(iso: str, lang: str = "fr") -> str:
+    """A run's `generated_at` (ISO, UTC) as the pages show it: `27/11/2026 08:51:50 UTC` in French,
+    `2026-11-27 08:51:50 UTC` in English; a text that is not a timestamp as written."""
+    try:
+        moment = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{fmt_date(moment.date(), lang)} {moment.strftime('%H:%M:%S')} UTC"
+
+
 def plural(n: float, one: str, many: str, lang: str) -> str:
     """`one` or `many` for a count of n: in French 0 and 1 take the singular, in English only 1."""
     single = n == 1 if lang == "en" else abs(n) < 2

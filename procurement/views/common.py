@@ -135,11 +135,8 @@ def footer(run: Run, lang: str) -> dict[str, Any]:
 
 
 def format_timestamp(iso: str, lang: str) -> str:
-    try:
-        moment = dt.datetime.fromisoformat(iso)
-    except ValueError:
-        return iso
-    return f"{i18n.fmt_date(moment.date(), lang)} {moment.strftime('%H:%M:%S')} UTC"
+    """A run's `generated_at` as every page shows it (`i18n.fmt_timestamp`, also used by `procurement diff`)."""
+    return i18n.fmt_timestamp(iso, lang)
 
 
 def field_label(name: str, lang: str) -> str:
