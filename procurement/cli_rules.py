@@ -131,7 +131,7 @@ def list_(ctx: click.Context, rules_path: Path | None, select: tuple[str, ...], 
             for r in book.rules] + portfolio.list_rows(extra, lang)
     header = (w["id"], w["kind"], w["chantiers"], w["title"])
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=False)][:3]
-    click.echo(f"{book.id} {book.version} — {_count(len(book.rules), w['rules'])} (sha256 {book.sha256[:12]})"
+    click.echo(f"{book.id} {book.version} — {_count(len(book.rules), w['rules'], lang)} (sha256 {book.sha256[:12]})"
                + portfolio.list_header_suffix(extra, lang))
     for row in (header, *rows):
         say("  ".join(str(v).ljust(n) for v, n in zip(row[:3], widths, strict=True)) + "  " + row[3])
@@ -213,9 +213,10 @@ def explain_lines(book: CompiledRulebook, rule_id: str, lang: str) -> list[str]:
     return out
 
 
-def _count(n: int, plural: str) -> str:
-    """'1 règle', '4 règles' ('rules', 'exemples', 'examples' lose their final s when n is 1)."""
-    return f"{n} {plural[:-1] if n == 1 else plural}"
+def _count(n: int, plural: str, lang: str) -> str:
+    """'0 règle', '1 règle', '4 règles'; '0 rules', '1 rule' (the word loses its final s in the singular,
+    which French uses for 0 too: i18n.plural)."""
+    return i18n.counted(n, plural[:-1], plural, lang)
 
 
 def _wrap(text: str, width: int = 100) -> list[str]:
@@ -234,10 +235,11 @@ def _wrap(text: str, width: int = 100) -> list[str]:
 @click.pass_context
 def validate(ctx: click.Context, file: Path) -> None:
     """Validate a rulebook."""
-    w = _words(ctx)
+    lang, w = _lang(ctx), _words(ctx)
     book = _load(ctx, file)
     examples = sum(len(r.examples) for r in book.rules)
-    click.echo(f"{file}: {w['ok']} — {_count(len(book.rules), w['rules'])}, {_count(examples, w['examples_count'])}, "
+    click.echo(f"{file}: {w['ok']} — {_count(len(book.rules), w['rules'], lang)}, "
+               f"{_count(examples, w['examples_count'], lang)}, "
                f"sha256 {book.sha256}")
 
 
@@ -255,7 +257,7 @@ def test_(ctx: click.Context, file: Path, verbose: bool) -> None:
     lang, w = _lang(ctx), _words(ctx)
     book = _load(ctx, file, check_examples=False)
     results = run_examples(book)
-    click.echo(f"{book.id} {book.version}: {_count(len(results), w['examples_count'])}")
+    click.echo(f"{book.id} {book.version}: {_count(len(results), w['examples_count'], lang)}")
     by_rule: dict[str, list[Any]] = {}
     for r in results:
         by_rule.setdefault(r.rule, []).append(r)

@@ -109,3 +109,14 @@ def test_explain_tags_show_severity_and_stage_by_their_labels(lang, tags, codes)
         assert code not in out
     fr = invoke("explain", "EGA-01").output
     assert "gravité avertissement" in fr and "étape exécution, suivi" in fr
+
+
+def test_no_rule_of_the_rulebook_is_counted_in_the_singular_in_french():
+    """« 0 règles » with --select RISK-02: French counts 0 in the singular (i18n.plural)."""
+    from click.testing import CliRunner
+
+    from procurement.cli import main
+
+    fr = CliRunner().invoke(main, ["rules", "list", "--select", "RISK-02"]).output.splitlines()[0]
+    en = CliRunner().invoke(main, ["rules", "--lang", "en", "list", "--select", "RISK-02"]).output.splitlines()[0]
+    assert "— 0 règle (sha256" in fr and "— 0 rules (sha256" in en
