@@ -100,3 +100,25 @@ def test_cells_kept_with_an_entry_are_the_texts_made_afresh(lang):
             for f, other in zip(findings, evaluate(order, book), strict=True):
                 if f.status != "not_applicable":
                     assert parts.cells(f) == texts.describe(other), (f, lang)
+
+
+def test_a_condition_repeated_in_several_branches_is_shown_once():
+    """PROC-02 tests « montant < 25 000 € » (and 40 000, 60 000) under three date windows: a pass showed
+    16 evidence rows of which 9 repeated another; each row now appears once, in every output's path."""
+    from procurement.write.finding_rows import decisive, decisive_rows
+
+    row = ("require", "amount", "lt", 25000, 12073.15, True)
+    other = ("require", "amount", "lt", 40000, 12073.15, True)
+    assert decisive_rows([row, other, row, other], "pass") == [row, other]
+    keys = ("part", "field", "op", "expected", "actual", "result")
+    assert decisive([dict(zip(keys, r)) for r in (row, row)], "pass") == [dict(zip(keys, row))]
+    book = load_rules(None, [], [])
+    parts = FindingParts(book.rules, "fr")
+    seen = 0
+    for order in _orders(book, 200):
+        for f in evaluate(order, book):
+            if f.rule in ("PROC-01", "PROC-02") and f.status == "pass":
+                evidence = orjson.loads(b"{" + parts.evidence_json(f, {})[1:] + b"}")["evidence"]
+                assert len(evidence) == len({orjson.dumps(e) for e in evidence}), (f.rule, evidence)
+                seen += 1
+    assert seen

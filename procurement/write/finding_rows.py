@@ -59,7 +59,19 @@ def decisive(evidence: list[dict[str, Any]], status: str, missing: list[str] | t
         kept = [e for e in evidence if e.get("result") is None and (not missing or e.get("field") in missing)]
     else:
         kept = [e for e in evidence if e.get("part") == "require" and e.get("result") is True]
-    return kept or evidence
+    return _once(kept or evidence)
+
+
+def _once(rows: list) -> list:
+    """Each row once: a rule that tests one threshold under several date windows (PROC-02's « montant
+    < 25 000 € » in three branches) showed it as many times, 16 rows for a pass where 7 differ. Equal rows
+    are equal for every order of a rule (same field, test and value), so the kept positions are the
+    rule's, as `finding_pattern` needs."""
+    out: list = []
+    for row in rows:
+        if row not in out:
+            out.append(row)
+    return out
 
 
 def decisive_rows(rows: list[tuple], status: str, missing: Any = None) -> list[tuple]:
@@ -72,7 +84,7 @@ def decisive_rows(rows: list[tuple], status: str, missing: Any = None) -> list[t
         kept = [r for r in rows if r[5] is None and (not missing or r[1] in missing)]
     else:
         kept = [r for r in rows if r[0] == "require" and r[5] is True]
-    return kept or rows
+    return _once(kept or rows)
 
 
 def decisive_evidence(f: Any, origins: dict[str, str]) -> list[dict[str, Any]]:
