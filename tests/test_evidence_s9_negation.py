@@ -249,3 +249,44 @@ def test_a_shared_value_list_keeps_its_own_op_in_the_caches(tmp_path):
             assert [(e[0]["op"], e[0]["result"]) for e in got] == [("matches_words", True),
                                                                    ("not matches_words", False)]
             assert "not matches_words" not in parts.cells(one)[1] and "not matches_words" in parts.cells(two)[1]
+
+
+@pytest.mark.parametrize(("require", "values", "status", "kept"), [
+    # any holds: its first branch that holds, not the true conditions of a branch that does not
+    (f"{{any: [{{all: [{A}, {B}]}}, {C}]}}", {"amount": 50000, "cpv": "30000000", "lots": 3}, "pass",
+     [("lots", "gte", True)]),
+    (f"{{any: [{A}, {C}]}}", {"amount": 50000, "lots": 3}, "pass", [("amount", "gte", True)]),
+    # all fails: its failing parts, not the false conditions inside a part that holds
+    (f"{{all: [{{any: [{A}, {B}]}}, {C}]}}", {"amount": 10, "cpv": "45000000", "lots": 1}, "fail",
+     [("lots", "gte", False)]),
+    # under a not, all and any swap (De Morgan): not all = any of the negations
+    (f"{{not: {{all: [{A}, {B}]}}}}", {"amount": 10, "cpv": "30000000"}, "pass", [("amount", "not gte", True)]),
+    (f"{{not: {{any: [{A}, {B}]}}}}", {"amount": 10, "cpv": "30000000"}, "pass",
+     [("amount", "not gte", True), ("cpv", "not cpv_in", True)]),
+])
+def test_the_evidence_keeps_the_branches_that_decided(tmp_path, require, values, status, kept):
+    """PROC-02 passed with « lancement non renseigné » and « notification entre 2020 et 2026 » taken from
+    date windows it was not judged under: a true condition of a branch that did not hold is no evidence."""
+    book = _one(tmp_path, require)
+    (f,) = evaluate(order(**values), book)
+    assert f.status == status
+    rows = decisive_rows(f.evidence_rows(), f.status, None, f.compiled)
+    assert [(r[1], r[2], r[5]) for r in rows] == kept
+    parts = FindingParts(book.rules, "fr")
+    shown = orjson.loads(b"{" + parts.evidence_json(f, {})[1:] + b"}")["evidence"]
+    assert [(e["field"], e["op"], e["result"]) for e in shown] == kept
+    compact = finding_dict(f, "fr", {}, compact=True)["evidence"]
+    assert [(e["field"], e["op"], e["result"]) for e in compact] == kept
+
+
+def test_proc02_passes_on_the_branch_it_was_judged_under(book):
+    from procurement.enrich import enrich
+
+    o = enrich(order(procedure="sans_publicite", amount=12073.15, nature="bon_de_commande", cpv="30192000",
+                     notification_date="2025-01-09"))
+    (f,) = [f for f in evaluate(o, book) if f.rule == "PROC-02"]
+    assert f.status == "pass"
+    rows = decisive_rows(f.evidence_rows(), f.status, None, f.compiled)
+    assert [(r[1], r[2], r[3]) for r in rows] == [
+        ("initial_amount", "absent", None), ("launch_date", "absent", None),
+        ("notification_date", "between", rows[2][3]), ("amount", "lt", 40000)]

@@ -111,7 +111,8 @@ def test_a_condition_repeated_in_several_branches_is_shown_once():
     other = ("require", "amount", "lt", 40000, 12073.15, True)
     assert decisive_rows([row, other, row, other], "pass") == [row, other]
     keys = ("part", "field", "op", "expected", "actual", "result")
-    assert decisive([dict(zip(keys, r)) for r in (row, row)], "pass") == [dict(zip(keys, row))]
+    once = [dict(zip(keys, row, strict=True))]
+    assert decisive([dict(zip(keys, r, strict=True)) for r in (row, row)], "pass") == once
     book = load_rules(None, [], [])
     parts = FindingParts(book.rules, "fr")
     seen = 0

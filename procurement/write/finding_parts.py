@@ -236,7 +236,7 @@ class FindingParts:
         """`decisive_evidence` encoded, each row assembled from its condition's JSON kept by value."""
         status, missing = f.status, f.missing
         rows, cache, out = f.evidence_rows() if rows is None else rows, self._rows_json, []
-        for row in decisive_rows(rows, status, missing if status == INSUFFICIENT else None):
+        for row in decisive_rows(rows, status, missing if status == INSUFFICIENT else None, f.compiled):
             part, name, op, expected, actual, result = row
             try:
                 key = (part, name, op, id(expected), actual if type(actual) in _PLAIN else key_part(actual), result)

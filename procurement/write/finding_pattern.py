@@ -67,7 +67,7 @@ class RulePattern:
             vals, slot = f.vals, self.slot
             if not all(r[1] in slot and r[4] is vals[slot[r[1]]] for r in rows):
                 return None
-            kept = decisive_rows(rows, status, f.missing if status == "insufficient_data" else None)
+            kept = decisive_rows(rows, status, f.missing if status == "insufficient_data" else None, f.compiled)
             positions = tuple(slot[r[1]] for r in kept)
             if len(positions) > 1:
                 get = itemgetter(*positions)

@@ -47,19 +47,13 @@ def origin(field: str, origins: dict[str, str]) -> str:
     return where
 
 
-def decisive(evidence: list[dict[str, Any]], status: str, missing: list[str] | tuple[str, ...] | None = None
-             ) -> list[dict[str, Any]]:
+def decisive(evidence: list[dict[str, Any]], status: str, missing: list[str] | tuple[str, ...] | None = None,
+             rule: Any = None) -> list[dict[str, Any]]:
     """The conditions that decided a verdict: what made the rule not applicable, what failed, what was
-    unknown, or what held for a pass. Falls back to all conditions when none stands out."""
-    if status == "not_applicable":
-        kept = [e for e in evidence if e.get("part") in ("validity", "applies_when") and e.get("result") is False]
-    elif status == "fail":
-        kept = [e for e in evidence if e.get("part") in ("require", "portfolio") and e.get("result") is False]
-    elif status == "insufficient_data":  # only the unknowns that could change the verdict
-        kept = [e for e in evidence if e.get("result") is None and (not missing or e.get("field") in missing)]
-    else:
-        kept = [e for e in evidence if e.get("part") == "require" and e.get("result") is True]
-    return _once(kept or evidence)
+    unknown, or what held for a pass (`decisive_rows`). Falls back to all conditions when none stands out."""
+    rows = [tuple(e.get(k) for k in EVIDENCE_KEYS) for e in evidence]
+    by_row = {id(r): e for r, e in zip(rows, evidence, strict=True)}
+    return [by_row[id(r)] for r in decisive_rows(rows, status, missing, rule)]
 
 
 def _once(rows: list) -> list:
@@ -74,8 +68,14 @@ def _once(rows: list) -> list:
     return out
 
 
-def decisive_rows(rows: list[tuple], status: str, missing: Any = None) -> list[tuple]:
-    """`decisive` over evidence tuples (EVIDENCE_KEYS order), without a dict per row."""
+def decisive_rows(rows: list[tuple], status: str, missing: Any = None, rule: Any = None) -> list[tuple]:
+    """`decisive` over evidence tuples (EVIDENCE_KEYS order), without a dict per row. With the compiled
+    `rule`, a pass, a fail or a rule not applicable keeps only the rows of the branches that decided it
+    (`_deciding`)."""
+    if rule is not None and status in ("pass", "fail", "not_applicable"):
+        kept = _deciding(rows, status, rule)
+        if kept is not None:
+            return _once(kept or rows)
     if status == "not_applicable":
         kept = [r for r in rows if r[0] in ("validity", "applies_when") and r[5] is False]
     elif status == "fail":
@@ -87,12 +87,69 @@ def decisive_rows(rows: list[tuple], status: str, missing: Any = None) -> list[t
     return _once(kept or rows)
 
 
+def _deciding(rows: list[tuple], status: str, rule: Any) -> list[tuple] | None:
+    """The rows that decided a verdict, read along the rule's tree: an `any` that holds is shown by its
+    first branch that holds, not by every true condition of its other branches (PROC-02 passed on
+    « lancement non renseigné » and « notification entre 2020 et 2026 » taken from windows it was not
+    judged under); an `all` that fails by its failing parts only. None when the rows do not follow the
+    tree (then the flat choice above stands)."""
+    if status == "not_applicable":
+        windows = [r for r in rows if r[0] == "validity" and r[5] is False]
+        if windows:
+            return windows
+        part, tree, want = "applies_when", getattr(rule, "applies", None), False
+    else:
+        part, tree, want = "require", getattr(rule, "require", None), status == "pass"
+    if tree is None:
+        return None
+    own = [r for r in rows if r[0] == part]
+    keep: list[int] = []
+    try:
+        result, end = _walk(tree, [r[5] for r in own], 0, False, keep)
+    except (IndexError, AttributeError):
+        return None
+    if end != len(own) or result is not want:
+        return None
+    return [own[i] for i in keep]
+
+
+def _walk(node: Any, results: list, i: int, flipped: bool, keep: list[int]) -> tuple[bool | None, int]:
+    """(the node's result as its rows read it, next row) with the rows deciding it added to `keep`. Rows
+    under a `not` are already negated (compiler.LeafNode), so a `not` swaps `all` and `any` (De Morgan)."""
+    children = getattr(node, "children", None)
+    if children is None:  # a leaf: its row
+        keep.append(i)
+        return results[i], i + 1
+    kind = type(node).__name__
+    if kind == "NotNode":
+        return _walk(children[0], results, i, not flipped, keep)
+    every = (kind == "AllNode") != flipped
+    parts: list[tuple[bool | None, list[int]]] = []
+    for child in children:
+        own: list[int] = []
+        r, i = _walk(child, results, i, flipped, own)
+        parts.append((r, own))
+    found = [r for r, _ in parts]
+    if every:
+        result = False if False in found else (None if None in found else True)
+    else:
+        result = True if True in found else (None if None in found else False)
+    if result is True and not every:
+        keep += next(own for r, own in parts if r is True)  # the first branch that holds
+    else:
+        for r, own in parts:
+            if r is result:
+                keep += own
+    return result, i
+
+
 def decisive_evidence(f: Any, origins: dict[str, str]) -> list[dict[str, Any]]:
     """The evidence rows of results.json's compact finding: the decisive conditions, JSON-ready, each
     value known with its origin."""
     status = f.status
     evidence = []
-    for row in decisive(f.evidence, status, f.missing if status == INSUFFICIENT else None):
+    missing = f.missing if status == INSUFFICIENT else None
+    for row in decisive(f.evidence, status, missing, getattr(f, "compiled", None)):
         row = {k: jsonable(v) for k, v in row.items()}
         if row.get("actual") is not None:
             row["origin"] = origin(row["field"], origins)

@@ -94,7 +94,7 @@ def finding_dict(finding: Any, lang: str, origins: dict[str, str] | None = None,
             out.pop(key, None)
         waived = out.get("waived")
         status = waived["original_status"] if isinstance(waived, dict) else out["status"]
-        out["evidence"] = decisive(out["evidence"], status, out.get("missing"))
+        out["evidence"] = decisive(out["evidence"], status, out.get("missing"), getattr(finding, "compiled", None))
         for key in ("missing", "measures"):
             if not out.get(key):
                 out.pop(key, None)
