@@ -290,3 +290,17 @@ def test_proc02_passes_on_the_branch_it_was_judged_under(book):
     assert [(r[1], r[2], r[3]) for r in rows] == [
         ("initial_amount", "absent", None), ("launch_date", "absent", None),
         ("notification_date", "between", rows[2][3]), ("amount", "lt", 40000)]
+
+
+def test_the_workbook_shows_the_same_deciding_rows(book):
+    """results.xlsx's « Preuves » cell listed every condition evaluated: 56 for a PROC-02 pass, read by a
+    reviewer as unreadable. It now gives the rows results.json keeps, in both of its paths."""
+    from procurement.enrich import enrich
+
+    o = enrich(order(procedure="sans_publicite", amount=12073.15, nature="bon_de_commande", cpv="30192000",
+                     notification_date="2025-01-09"))
+    (f,) = [f for f in evaluate(o, book) if f.rule == "PROC-02"]
+    kept = FindingParts(book.rules, "fr").evidence_text(f)[0]
+    assert kept == FindingTexts(book.rules, "fr").describe(f)[1]
+    assert kept.count("require:") == 4 and "amount lt 40\u202f000\u202f€" in kept
+    assert "25\u202f000" not in kept and "60\u202f000" not in kept and "2017" not in kept

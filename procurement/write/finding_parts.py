@@ -381,8 +381,12 @@ class FindingParts:
         return texts
 
     def _make_evidence_text(self, f: Finding) -> tuple[object, object]:
+        """The deciding rows, as results.json gives them (`decisive_rows`): every condition evaluated made a
+        cell of 56 conditions for a PROC-02 pass, most of them from branches it was not judged under."""
         parts = self._rule(f)
         rows, _get, results = self._explained(f, parts)
+        status = f.status
+        rows = decisive_rows(rows, status, f.missing if status == INSUFFICIENT else None, f.compiled)
         if results is None:
             return evidence_texts(rows, f.missing, self.lang, self._heads_text, self._actuals_text)
         # Rows of a known pattern: their texts up to each value are the pattern's, made once.

@@ -19,9 +19,11 @@ from procurement.engine import Finding
 from procurement.fields import FIELDS_BY_NAME, INPUT_FIELDS, Kind
 from procurement.pipeline import Run, ScoredOrder
 from procurement.portfolio_findings import PortfolioOrderFinding
+from procurement.rulebook.book import INSUFFICIENT
 from procurement.rulebook.render import format_kept
 from procurement.scoring import CHANTIERS
 from procurement.write.finding_parts import EVIDENCE_KEYS, FindingParts, evidence_texts
+from procurement.write.finding_rows import decisive_rows
 from procurement.write.records import added_rules, batch_rules
 from procurement.write.results_csv import BASE_STATUSES
 from procurement.write.xlsx_cells import cell_value, score_cell
@@ -107,8 +109,10 @@ class FindingTexts:
         return self.describe(f)
 
     def describe(self, f: Any) -> tuple[object, object, object]:
-        """The same texts, made afresh."""
+        """The same texts, made afresh: the deciding rows of the verdict (of the one a waiver covers)."""
         rows = [tuple(e[k] for k in EVIDENCE_KEYS) for e in f.evidence]
+        status = getattr(f, "original_status", None) or f.status
+        rows = decisive_rows(rows, status, f.missing if status == INSUFFICIENT else None, getattr(f, "compiled", None))
         return (cell_value(f.message(self.lang)), *evidence_texts(rows, f.missing, self.lang))
 
 

@@ -15,7 +15,7 @@ WORDS: dict[str, dict[str, str]] = {
         "completeness": "Complétude des données (%)", "count": "Règles : {label}", "legal_failures": "Échecs légaux",
         "missing": "Données manquantes", "warnings": "Avertissements",
         "rule_status": "{id} : statut",
-        "status": "Statut", "message": "Message", "evidence": "Preuves (conditions évaluées)",
+        "status": "Statut", "message": "Message", "evidence": "Preuves (conditions décisives)",
         "id": "Identifiant", "column": "Colonne", "field": "Champ", "value": "Valeur", "code": "Code",
         "reason": "Motif", "path": "Chemin JSON",
         # Read me
@@ -74,7 +74,7 @@ WORDS: dict[str, dict[str, str]] = {
         "overall": "Overall score", "chantier": "Chantier {n} score", "completeness": "Data completeness (%)",
         "count": "Rules: {label}", "legal_failures": "Legal failures", "missing": "Missing data",
         "warnings": "Warnings", "rule_status": "{id}: status",
-        "status": "Status", "message": "Message", "evidence": "Evidence (conditions evaluated)",
+        "status": "Status", "message": "Message", "evidence": "Evidence (deciding conditions)",
         "id": "Id", "column": "Column", "field": "Field", "value": "Value", "code": "Code", "reason": "Reason",
         "path": "JSON path",
         "title": "procurement: results of a run",
