@@ -458,3 +458,20 @@ def test_hidden_formulas_are_quoted_in_rejected_csv_and_the_workbook(tmp_path):
     with (tmp_path / "o" / "rejected.csv").open(encoding="utf-8-sig", newline="") as fh:
         cells = [c for row in csv.reader(fh, delimiter=";") for c in row]
     assert "'" + HIDDEN_PAYLOADS[0] in cells, cells
+
+
+@pytest.mark.parametrize("writer", ["openpyxl", "fast"])
+def test_a_field_read_from_decp_does_not_repeat_a_user_header(tmp_path, monkeypatch, writer):
+    """A workbook and a DECP file scored together gave two « Objet », two « Montant HT »... (the user's
+    column, then the field read from the DECP file): a filter on one missed the other's rows."""
+    import collections
+
+    monkeypatch.setenv("PROCUREMENT_XLSX_WRITER", writer)
+    _score(str(SAMPLES / "commandes-2025.xlsx"), str(SAMPLES / "decp-2024-bretagne.json"), "--out", str(tmp_path),
+           "--format", "xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "results.xlsx", read_only=True)
+    head = [c.value for c in next(wb["Résultats"].iter_rows(max_row=1))]
+    assert [h for h, n in collections.Counter(head).items() if n > 1] == []
+    assert "Objet" in head and "Objet (champ lu)" in head
+    readme = [r[0] for r in wb["Lisez-moi"].iter_rows(values_only=True) if r]
+    assert "Objet (champ lu)" in readme

@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 from procurement import i18n
-from procurement.fields import FIELDS_BY_NAME
 from procurement.pipeline import Run
 from procurement.scoring import CHANTIERS
 from procurement.write.records import added_rules, batch_rules
@@ -125,7 +124,7 @@ def _results_sheet(wb: Any, run: Run, lang: str, columns: Columns) -> Any:
 def _results_header(ws: Any, run: Run, lang: str, columns: Columns) -> None:
     """Column widths, frozen header and the header row: before any other row of the sheet."""
     ours = _our_headers(run, lang, columns.statuses)
-    theirs = [*columns.originals, *(FIELDS_BY_NAME[n].header(lang) for n in columns.canonical)]
+    theirs = [*columns.originals, *columns.canonical_headers(lang)]
     widths = [min(40.0, max(10.0, len(h) * 1.1 + 2)) for h in theirs]
     widths += [max(12.0, len(h) * 1.0 + 2) for h in ours]
     set_widths(ws, widths)
@@ -360,7 +359,8 @@ class XlsxSink:
         self.rejected_ws.auto_filter.ref = f"A1:I{rejected.rows + 1}"
         truncated = len(run.orders) > limit or len(run.rejected) > limit
         rules = batch_rules(run)
-        write_readme(self.wb, Listed(run, rules), lang, columns.originals, columns.canonical, columns.statuses,
+        canonical = list(zip(columns.canonical, columns.canonical_headers(lang), strict=True))
+        write_readme(self.wb, Listed(run, rules), lang, columns.originals, canonical, columns.statuses,
                      builder.rule_counts, truncated, limit, index=1, left_out=columns.left_out)
         write_legal_section(self.wb.worksheets[1], rules, added_rules(run), len(run.rulebook.rules), lang)
         splices = {}

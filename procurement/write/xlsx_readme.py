@@ -24,9 +24,9 @@ def recognised(run: Run) -> dict[str, str]:
     return out
 
 
-def write_readme(wb: Any, run: Run, lang: str, originals: list[str], canonical: list[str], statuses: list[str],
-                 rule_counts: dict[str, Counter], truncated: bool, limit: int, index: int | None = None,
-                 left_out: int = 0) -> None:
+def write_readme(wb: Any, run: Run, lang: str, originals: list[str], canonical: list[tuple[str, str]],
+                 statuses: list[str], rule_counts: dict[str, Counter], truncated: bool, limit: int,
+                 index: int | None = None, left_out: int = 0) -> None:
     """The sheet, created at `index` (last by default)."""
     w = words(lang)
     names = {k: v[lang] for k, v in SHEETS.items()}
@@ -97,9 +97,9 @@ def write_readme(wb: Any, run: Run, lang: str, originals: list[str], canonical: 
              else w["col_original_unknown"])
     if left_out:
         line("", w["left_out"].format(n=left_out))
-    for name in canonical:
+    for name, header in canonical:  # (field, its header in the sheet: Columns.canonical_headers)
         f = FIELDS_BY_NAME[name]
-        line(f.header(lang), w["col_field"].format(help=(f.help_en if lang == "en" else f.help_fr) or f.name))
+        line(header, w["col_field"].format(help=(f.help_en if lang == "en" else f.help_fr) or f.name))
     line(w["our_id"], w["col_our_id"])
     line(w["file"], w["col_file"])
     line(w["sheet"], w["col_sheet"])

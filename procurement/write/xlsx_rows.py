@@ -76,6 +76,19 @@ class Columns:
                 grew = True
         return grew
 
+    def canonical_headers(self, lang: str) -> list[str]:
+        """The headers of the fields shown for orders without columns of their own (DECP, OCDS): a field's
+        header that one of the user's columns already has gets « (champ lu) », "(field read)". Scoring a
+        workbook and a DECP file together made two « Objet », two « Montant HT »...: a filter on one
+        missed the other's rows."""
+        taken = {h.casefold() for h in self.originals}
+        out = []
+        for name in self.canonical:
+            header = FIELDS_BY_NAME[name].header(lang)
+            out.append(f"{header} ({'field read' if lang == 'en' else 'champ lu'})" if header.casefold() in taken
+                       else header)
+        return out
+
     @classmethod
     def discover(cls, run: Run, room: int | None = None) -> Columns:
         """The columns of every order of `run` (one pass)."""
