@@ -76,22 +76,25 @@ def shoot(pages: dict[str, Path], out: Path) -> list[Path]:
         height = min(2600, page.evaluate("document.documentElement.scrollHeight"))
         page.set_viewport_size({"width": 1280, "height": height})
         written.append(out / "order.png")
-        page.screenshot(path=written[-1])
+        page.screenshot(path=written[-1], animations="disabled", caret="hide")
 
         page.set_viewport_size({"width": 1280, "height": 1100})
         page.goto(pages["report"].as_uri())
         page.fill("#q", str(pages["order_id"]))
-        page.wait_for_timeout(400)
+        # Conditions, not delays: on a loaded machine 400 ms did not always see the filter applied, and
+        # the screenshot opened another order's findings (make demo then changed a committed PNG).
+        page.wait_for_function("id => { const b = document.querySelector('#rows button.toggle');"
+                               " return b && b.closest('tr').textContent.includes(id); }", arg=str(pages["order_id"]))
         page.locator("#rows button.toggle").first.click()
-        page.wait_for_timeout(200)
+        page.wait_for_selector('#rows button.toggle[aria-expanded="true"]')
         page.evaluate("document.getElementById('h-orders').scrollIntoView()")
         written.append(out / "report.png")
-        page.screenshot(path=written[-1])
+        page.screenshot(path=written[-1], animations="disabled", caret="hide")
 
         page.set_viewport_size({"width": 1280, "height": 1700})
         page.goto(pages["summary"].as_uri())
         written.append(out / "summary.png")
-        page.screenshot(path=written[-1])
+        page.screenshot(path=written[-1], animations="disabled", caret="hide")
         browser.close()
     if problems:
         raise SystemExit("screenshots: the pages did not load cleanly: " + "; ".join(problems))
