@@ -307,9 +307,11 @@ def test_formalised_procedure_rules_use_the_portfolio_thresholds(t):
         assert _status(rule, amount=t.amount - 1, **common) == "not_applicable", (t, day)
 
 
-def test_committed_catalogue_is_the_generated_one():
-    committed = (ROOT / "docs" / "rules-catalogue.md").read_text(encoding="utf-8")
-    assert committed == catalogue_text(BOOK, "en", source="rules/relance-renouveau.yaml"), (
+@pytest.mark.parametrize(("lang", "name"), [("en", "rules-catalogue.md"), ("fr", "rules-catalogue.fr.md")])
+def test_committed_catalogue_is_the_generated_one(lang, name):
+    """Both languages: the French README linked an English-only catalogue (new-user review)."""
+    committed = (ROOT / "docs" / name).read_text(encoding="utf-8")
+    assert committed == catalogue_text(BOOK, lang, source="rules/relance-renouveau.yaml"), (
         "regenerate: .venv/bin/python scripts/rules_catalogue.py")
 
 
