@@ -238,3 +238,26 @@ def test_outputs_of_a_forked_writer_are_kept_back_with_the_others(tmp_path, monk
     assert sorted(_files(out)) == ["rejected.csv", "report.html", "results.csv", "results.json", "results.xlsx",
                                    "summary.html"]
     assert _leftovers(out) == []
+
+
+def test_pages_of_an_earlier_run_go_when_the_new_run_is_committed(tmp_path, monkeypatch):
+    """--per-order into a folder that held an earlier run's pages left them: 14 pages beside a report of
+    one order, the 13 old ones showing their old verdicts (security review). They are removed once the
+    new set is in place; a file that is not one of our pages stays, and a failed run removes nothing."""
+    monkeypatch.chdir(tmp_path)
+    assert _score(str(_small_csv(tmp_path / "ten.csv", 10)), "--out", "o", "--per-order", "-q",
+                  "--format", "json").exit_code in (0, 1)
+    orders = tmp_path / "o" / "orders"
+    assert len(list(orders.glob("*.html"))) == 10
+    (orders / "notes.txt").write_text("mine", encoding="utf-8")
+    (orders / "index.html").write_text("mine", encoding="utf-8")
+    three = _small_csv(tmp_path / "three.csv", 3)
+    (tmp_path / "o" / "results.json").unlink()
+    (tmp_path / "o" / "results.json").mkdir()  # this run fails: nothing is swept
+    assert _score(str(three), "--out", "o", "--per-order", "-q", "--format", "json").exit_code == 2
+    assert len(list(orders.glob("*-*.html"))) == 10
+    (tmp_path / "o" / "results.json").rmdir()
+    assert _score(str(three), "--out", "o", "--per-order", "-q", "--format", "json").exit_code in (0, 1)
+    pages = sorted(p.name for p in orders.iterdir())
+    assert len([p for p in pages if p.endswith(".html") and p != "index.html"]) == 3
+    assert "notes.txt" in pages and "index.html" in pages

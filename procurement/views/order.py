@@ -27,6 +27,7 @@ from procurement.views.summary_words import colon
 from procurement.views.words import words
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+PAGE_NAME = re.compile(r"[A-Za-z0-9._-]{1,60}-[0-9a-f]{10}\.html")  # what `order_file_name` gives
 
 
 def order_file_name(scored: Any) -> str:

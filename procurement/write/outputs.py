@@ -103,6 +103,11 @@ def write_outputs(run: Run, out_dir: Path, lang: str, formats: list[str], per_or
     # Every file, the forked writers' too, is renamed into place at the end of `all_or_nothing`, or none is.
     with Children() as children:
         with all_or_nothing() as outputs:
+            if per_order:  # an earlier run's pages of orders no longer in the input go with the commit
+                from procurement.views.order import PAGE_NAME
+                from procurement.write.html_order import ORDERS_DIR
+
+                outputs.sweep(out_dir / ORDERS_DIR, PAGE_NAME)
             with ExitStack() as stack:
                 if share is not None:
                     stack.callback(share.close)  # once the forked writers are done with its files (or given up)

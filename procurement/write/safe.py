@@ -91,6 +91,7 @@ class Outputs:
         # (temporary file, target) as text: with --per-order, one pair a page (Path objects took 72 MB
         # per 100,000 pages, strings half of it)
         self.pending: list[tuple[str, str]] = []
+        self.swept: list[tuple[str, Any]] = []  # (folder, compiled name pattern): see `sweep`
 
     def add(self, tmp: Path | str, target: Path | str) -> None:
         self.pending.append((os.fspath(tmp), os.fspath(target)))
@@ -98,6 +99,22 @@ class Outputs:
     def adopt(self, pending: list[tuple[Path | str, Path | str]]) -> None:
         """Files another process completed (procurement.write.forked): renamed with this set's."""
         self.pending.extend((os.fspath(tmp), os.fspath(target)) for tmp, target in pending)
+
+    def sweep(self, folder: Path | str, pattern: Any) -> None:
+        """Once the set is committed, remove the files of `folder` whose names `pattern` matches and that
+        this set did not write: the per-order pages of an earlier run in the same folder (orders no longer
+        in the input) kept showing their old verdicts beside the new report."""
+        self.swept.append((os.path.normpath(os.path.abspath(folder)), pattern))
+
+    def _swept(self, targets: list[str]) -> None:
+        for folder, pattern in self.swept:
+            ours = {os.path.basename(t) for t in targets
+                    if os.path.dirname(os.path.normpath(os.path.abspath(t))) == folder}
+            with suppress(OSError), os.scandir(folder) as entries:
+                stale = [e.path for e in entries if pattern.fullmatch(e.name) and e.name not in ours]
+                for path in stale:
+                    with suppress(OSError):
+                        os.unlink(path)
 
     def discard(self) -> None:
         pending, self.pending = self.pending, []
@@ -149,6 +166,7 @@ class Outputs:
             if backup is not None:
                 with suppress(OSError):
                     os.unlink(backup)
+        self._swept([target for _, target in pending])
 
 
 def _keep_aside(target: str, tmp: str) -> str:
