@@ -273,6 +273,10 @@ def translate_help_options(command: click.Command) -> None:
     if not any(set(HELP_NAMES) & set(p.opts) for p in command.params):
         click.help_option(*HELP_NAMES, help=tr("Afficher cette aide et quitter.", "Show this message and exit."))(
             command)
+    if help_lang() != "en":  # click's own words too: « Utilisation : », « Commandes », « par défaut »
+        from procurement.cli_help_words import french_help
+
+        french_help(command)
     if isinstance(command, click.Group):
         for sub in command.commands.values():
             translate_help_options(sub)

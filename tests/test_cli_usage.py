@@ -134,7 +134,7 @@ def test_an_unreadable_file(files):
 
 def test_a_group_without_subcommand_still_prints_its_help(files):
     result = CliRunner().invoke(main, ["rules"], prog_name="procurement")
-    assert "Usage: procurement rules" in result.output and "erreur" not in result.output
+    assert "Utilisation\u00a0: procurement rules" in result.output and "erreur" not in result.output
     assert _line("rules", "--lang", "en") == (
         "error: missing command, one of: catalogue, explain, list, schema, test, validate; "
         "see procurement rules --help")
