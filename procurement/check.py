@@ -37,9 +37,10 @@ import json
 from pathlib import Path
 
 from procurement.check_json import KEY_FIELDS, NOTICE, check_data
-from procurement.check_page import TENDER_FACTS, WORDS, render_html, rule_list, view_model
+from procurement.check_page import TENDER_FACTS, render_html, rule_list, view_model
 from procurement.check_read import BID_SHEETS, INHERITED, TENDER_SHEETS, find_sheets, run_check
 from procurement.check_result import FAIL_KINDS, CheckResult
+from procurement.check_words import WORDS
 from procurement.i18n import counted
 from procurement.views.common import fmt_value  # the one value formatter of every page (was check_page.fmt_value)
 

@@ -23,6 +23,7 @@ import re
 from typing import Any
 
 from procurement import i18n
+from procurement.check_words import WORDS
 from procurement.fields import FIELDS_BY_NAME
 from procurement.i18n import plural
 from procurement.views.common import fixed_assets, fmt_value
@@ -33,128 +34,6 @@ CLIP = 60
 
 TENDER_FACTS = ("buyer_name", "object", "nature", "procedure", "cpv", "amount", "launch_date", "place_code", "lots",
                 "env_considerations", "social_considerations", "award_criteria", "price_weight", "env_weight")
-
-WORDS = {
-    "fr": {
-        "title": "Vérification d'une consultation avant attribution", "notice_title": "À lire avant tout",
-        "colon": "\u00a0: ", "lq": "«\u00a0", "rq": "\u00a0»", "semi": "\u00a0; ",
-        "summary": "Synthèse", "file": "Classeur", "generated": "Généré le",
-        # (one, many): French takes the singular for 0 and 1
-        "legal_failures": ("obligation légale non respectée", "obligations légales non respectées"),
-        "risk_failures": ("risque juridique relevé", "risques juridiques relevés"),
-        "kpi_failures": ("indicateur non atteint (consultation et offres)",
-                         "indicateurs non atteints (consultation et offres)"),
-        "tenders": ("consultation vérifiée", "consultations vérifiées"),
-        "unchecked_count": ("consultation non vérifiée (ligne rejetée)",
-                            "consultations non vérifiées (lignes rejetées)"),
-        "insufficient_legal": ("obligation légale non vérifiable (données manquantes)",
-                               "obligations légales non vérifiables (données manquantes)"),
-        "insufficient_risk": ("risque juridique non vérifiable (données manquantes)",
-                              "risques juridiques non vérifiables (données manquantes)"),
-        "bids": ("offre comparée", "offres comparées"), "rejected": ("ligne rejetée", "lignes rejetées"),
-        "unattached_count": ("offre rattachée à aucune consultation", "offres rattachées à aucune consultation"),
-        "waived": ("constat couvert par une dérogation", "constats couverts par une dérogation"),
-        "exit": "Statut de sortie {code} (seuil --fail-on {level}).",
-        "exit_insufficient": "Les obligations et risques non vérifiables ne changent pas le statut de sortie : "
-                             "renseignez les données manquantes, puis relancez la vérification.",
-        "tender": "Consultation", "facts": "Données de la consultation",
-        "legal": "Obligations légales et risques juridiques",
-        "legal_none": "Aucune obligation légale ni aucun risque du référentiel ne s'applique à cette consultation "
-                      "avec les données fournies.",
-        "indicators": "Indicateurs de la politique d'achat (consultation)",
-        "missing": "Données manquantes de la consultation",
-        "missing_hint": "Renseignez-les dans la feuille « {sheet} » pour que ces règles puissent être évaluées.",
-        "insufficient": "Données manquantes pour évaluer « {title} » : {missing}",
-        "cell": "cellule {cell}", "absent": "aucune colonne dans la feuille « {sheet} »",
-        "unread_for": "colonne {column} « {header} » non reconnue",
-        "rule": "Règle", "status": "Statut", "message": "Constat", "advice": "Conseil", "basis": "Base",
-        "field": "Donnée", "rules": "Règles concernées",
-        "comparison": "Comparaison des offres", "no_bids": "Aucune offre rattachée à cette consultation.",
-        "bid": "Offre", "supplier": "Candidat", "declared": "Valeurs déclarées",
-        "chantiers": "Score par chantier (0-100)", "overall": "Score global des indicateurs",
-        "completeness": "Complétude des données", "met": "Indicateurs atteints", "failed": "Indicateurs non atteints",
-        "lacks": "Ce que l'offre ne renseigne pas", "none": "—", "not_given": "non renseigné",
-        "no_bid_rules": "Aucun indicateur du référentiel ne s'applique à ces offres avant attribution : seules "
-                        "les valeurs déclarées sont présentées.",
-        "uncovered": "Chantiers sans indicateur applicable aux offres : {list}.",
-        "not_declared_any": "Valeurs qu'aucune offre ne déclare : {list}.",
-        "details": "Détail par offre", "blocking": "nécessaire à", "declared_by_others": "déclaré par d'autres offres",
-        "identity": {"supplier_name": "identité du candidat",
-                     "supplier_siret": "identité du candidat : rapprochement avec le référentiel fournisseurs "
-                                       "(--suppliers), publication des données essentielles (DECP)"},
-        "all_good": "Rien ne manque ; aucun indicateur non atteint.",
-        "warnings": "Avertissements", "unattached": "Offres non rattachées à une consultation",
-        "rejected_bids": "Offres rejetées, absentes de la comparaison (à corriger)",
-        "unread": "Colonnes non lues",
-        "unchecked": "non vérifiée",
-        "unchecked_text": "La ligne de cette consultation a été rejetée : aucune obligation légale, aucun risque et "
-                          "aucun indicateur n'a été évalué. L'absence de constat n'est pas une conformité. Corrigez "
-                          "la ligne puis relancez la vérification.",
-        "unchecked_bids": "Offres qui la citent, non comparées : {list}.",
-        "rejected_rows": "Lignes rejetées", "where": "Origine", "column": "Colonne", "value": "Valeur",
-        "reason": "Motif", "none_rejected": "Aucune ligne rejetée.", "row": "ligne",
-        "tool": "Outil", "code_sha": "code sha256", "data_sha": "données sha256",
-        "rulebook": "Référentiel", "inputs": "Feuilles lues", "rows": ("ligne", "lignes"),
-        "location_note": "La localisation des candidats (code postal, distance au lieu d'exécution) n'est pas "
-                         "comparée.",
-    },
-    "en": {
-        "title": "Checking a tender before award", "notice_title": "Read this first",
-        "colon": ": ", "lq": "\u201c", "rq": "\u201d", "semi": "; ",
-        "summary": "Summary", "file": "Workbook", "generated": "Generated on",
-        "legal_failures": ("legal obligation not met", "legal obligations not met"),
-        "risk_failures": ("legal risk found", "legal risks found"),
-        "kpi_failures": ("indicator not met (tender and bids)", "indicators not met (tender and bids)"),
-        "tenders": ("tender checked", "tenders checked"),
-        "unchecked_count": ("tender not checked (row rejected)", "tenders not checked (rows rejected)"),
-        "insufficient_legal": ("legal obligation unverifiable (missing data)",
-                               "legal obligations unverifiable (missing data)"),
-        "insufficient_risk": ("legal risk unverifiable (missing data)", "legal risks unverifiable (missing data)"),
-        "bids": ("bid compared", "bids compared"), "rejected": ("row rejected", "rows rejected"),
-        "unattached_count": ("bid attached to no tender", "bids attached to no tender"),
-        "waived": ("finding covered by a waiver", "findings covered by a waiver"),
-        "exit": "Exit status {code} (--fail-on {level}).",
-        "exit_insufficient": "Unverifiable obligations and risks do not change the exit status: fill in the "
-                             "missing data, then run the check again.",
-        "tender": "Tender", "facts": "Tender data",
-        "legal": "Legal obligations and legal risks",
-        "legal_none": "No legal obligation or risk of the rulebook applies to this tender with the data given.",
-        "indicators": "Purchasing-policy indicators (tender)",
-        "missing": "Missing tender data",
-        "missing_hint": "Fill them in on the \u201c{sheet}\u201d sheet so that these rules can be evaluated.",
-        "insufficient": "Missing data to evaluate \u201c{title}\u201d: {missing}",
-        "cell": "cell {cell}", "absent": "no column in the \u201c{sheet}\u201d sheet",
-        "unread_for": "column {column} \u201c{header}\u201d not recognised",
-        "rule": "Rule", "status": "Status", "message": "Finding", "advice": "Advice", "basis": "Basis",
-        "field": "Value", "rules": "Rules concerned",
-        "comparison": "Bids side by side", "no_bids": "No bid attached to this tender.",
-        "bid": "Bid", "supplier": "Bidder", "declared": "Declared values",
-        "chantiers": "Score per chantier (0-100)", "overall": "Overall indicator score",
-        "completeness": "Data completeness", "met": "Indicators met", "failed": "Indicators not met",
-        "lacks": "What the bid does not give", "none": "—", "not_given": "not given",
-        "no_bid_rules": "No pre-award indicator of the rulebook applies to these bids: only the declared values "
-                        "are shown.",
-        "uncovered": "Chantiers without an indicator for bids: {list}.",
-        "not_declared_any": "Values no bid declares: {list}.",
-        "details": "Bid by bid", "blocking": "needed by", "declared_by_others": "declared by other bids",
-        "identity": {"supplier_name": "bidder's identity",
-                     "supplier_siret": "bidder's identity: matching with the supplier directory (--suppliers), "
-                                       "publication of the essential data (DECP)"},
-        "all_good": "Nothing is missing; no indicator is unmet.",
-        "warnings": "Warnings", "unattached": "Bids not attached to a tender",
-        "rejected_bids": "Bids rejected, left out of the comparison (to fix)",
-        "unread": "Columns not read",
-        "unchecked": "not checked",
-        "unchecked_text": "This tender's row was rejected: no legal obligation, risk or indicator was evaluated. "
-                          "No finding here does not mean compliance. Fix the row and run the check again.",
-        "unchecked_bids": "Bids citing it, not compared: {list}.",
-        "rejected_rows": "Rejected rows", "where": "Source", "column": "Column", "value": "Value",
-        "reason": "Reason", "none_rejected": "No row rejected.", "row": "row",
-        "tool": "Tool", "code_sha": "code sha256", "data_sha": "data sha256",
-        "rulebook": "Rulebook", "inputs": "Sheets read", "rows": ("row", "rows"),
-        "location_note": "The bidders' location (postcode, distance to the place of performance) is not compared.",
-    },
-}
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 _BEFORE = re.compile(r"[ \u00a0\u202f]*([:;!?»])(?=\s|$|[),.»])")  # no-break space before « : ; ! ? »
