@@ -11,6 +11,7 @@ from typing import Any
 from procurement.engine import jsonable
 from procurement.fields import FIELDS_BY_NAME
 from procurement.rulebook.book import INSUFFICIENT
+from procurement.rulebook.compiler import AllNode, NotNode
 
 # Values that stand for themselves in a key (see key_part): equal ones print alike (a date is never
 # equal to a datetime).
@@ -120,10 +121,9 @@ def _walk(node: Any, results: list, i: int, flipped: bool, keep: list[int]) -> t
     if children is None:  # a leaf: its row
         keep.append(i)
         return results[i], i + 1
-    kind = type(node).__name__
-    if kind == "NotNode":
+    if isinstance(node, NotNode):
         return _walk(children[0], results, i, not flipped, keep)
-    every = (kind == "AllNode") != flipped
+    every = isinstance(node, AllNode) != flipped
     parts: list[tuple[bool | None, list[int]]] = []
     for child in children:
         own: list[int] = []
