@@ -94,9 +94,9 @@ def summary_line(result: CheckResult, out_dir: Path, lang: str) -> str:
     legal, risk, kpi = counted(f["legal"], "legal"), counted(f["risk"], "risk"), counted(f["kpi"], "kpi")
     waived = f", {counted(result.waived(), 'waived')}" if result.waivers is not None else ""
     colon, semi = (": ", "; ") if lang == "en" else (" : ", " ; ")
-    unchecked = ""
+    unchecked, insufficient = "", result.insufficient()
     for kind in ("legal", "risk"):
-        items = [(tender, rule) for tender, rule, k in result.insufficient() if k == kind]
+        items = [(tender, rule) for tender, rule, k in insufficient if k == kind]
         if items:
             unchecked += f"{semi}{counted(len(items), 'insufficient_' + kind)}{colon}{rule_list(items, lang)}"
     return (f"{', '.join(parts)}{colon}{legal}, {risk}, {kpi}{waived}{unchecked}. "

@@ -21,7 +21,7 @@ from procurement import cli_rules_portfolio as portfolio
 from procurement import i18n
 from procurement.cli_rules_catalogue import CATALOGUE_WORDS, field_kind
 from procurement.cli_rules_catalogue import catalogue_text as catalogue_text
-from procurement.cli_support import guarded, help_text, say, tr
+from procurement.cli_support import error_text, guarded, help_text, say, tr
 from procurement.errors import EXIT_FINDINGS, EXIT_OK, ProcurementError
 from procurement.portfolio_rules import RULES as PORTFOLIO_RULES
 from procurement.rulebook import (
@@ -73,7 +73,7 @@ def _words(ctx: click.Context) -> dict[str, str]:
 def _fail(ctx: click.Context, err: ProcurementError) -> None:
     """One `erreur:` line (`error:` in English) and status 2, as every other command prints its errors."""
     lang = _lang(ctx)
-    say(f"{'error' if lang == 'en' else 'erreur'}: {err.message(lang)}", err=True)
+    say(error_text(err.message(lang), lang), err=True)
     ctx.exit(err.exit_code)
 
 

@@ -100,9 +100,13 @@ def say(text: str, err: bool = False) -> None:
     click.echo(text.translate(_CONTROLS), err=err)
 
 
+def error_text(text: str, lang: str) -> str:
+    """The one line every command prints for an error: « erreur: … », "error: …"."""
+    return f"{'error' if lang == 'en' else 'erreur'}: {text}"
+
+
 def _say(lang: str, fr: str, en: str) -> None:
-    prefix = "error" if lang == "en" else "erreur"
-    say(f"{prefix}: {en if lang == 'en' else fr}", err=True)
+    say(error_text(en if lang == "en" else fr, lang), err=True)
 
 
 def _sigterm_as_interrupt(signum, frame) -> None:  # pragma: no cover - exercised through a subprocess test
@@ -119,8 +123,7 @@ def guarded(lang: str) -> Iterator[None]:
     try:
         yield
     except ProcurementError as err:
-        prefix = "error" if lang == "en" else "erreur"
-        say(f"{prefix}: {err.message(lang)}", err=True)
+        say(error_text(err.message(lang), lang), err=True)
         sys.exit(err.exit_code)
     except KeyboardInterrupt:
         _say(lang, "interrompu : les fichiers de sortie complets précédents sont conservés, aucun fichier "

@@ -27,7 +27,7 @@ from typing import Any
 
 import click
 
-from procurement.cli_support import help_lang, tr
+from procurement.cli_support import error_text, help_lang, tr
 
 HELP_NAMES = ("-h", "--help")
 _ARGV_KEY = "procurement.argv"
@@ -219,7 +219,7 @@ def usage_line(err: click.UsageError, lang: str) -> str:
         help_name = max(ctx.help_option_names, key=len)
         text += (f"; see {ctx.command_path} {help_name}" if lang == "en"
                  else f" ; voir {ctx.command_path} {help_name}")
-    return f"{'error' if lang == 'en' else 'erreur'}: {text}"
+    return error_text(text, lang)
 
 
 class OneLineUsageError(click.UsageError):
