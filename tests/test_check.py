@@ -48,6 +48,13 @@ TENDER = {
     "Pondération prix (%)": 60,
     "Pondération critère environnemental (%)": 0,
 }
+# Office furniture, every legal obligation met (the default-rulebook comparison, and test_check_s10_summary).
+FURNITURE = {"Identifiant": "2026-MOB-004", "Objet": "Mobilier de bureau", "Nature": "Marché",
+             "Procédure": "Appel d'offres ouvert", "Code CPV": "39130000", "Montant HT": 300_000,
+             "Date de lancement": dt.date(2026, 10, 1),
+             "Considérations environnementales": "Clause environnementale et critère environnemental",
+             "Considérations sociales": "Clause sociale", "Critères d'attribution": "Prix 70 %, environnement 30 %",
+             "Pondération prix (%)": 70, "Pondération critère environnemental (%)": 30}
 BIDS = [
     {"Identifiant": "P01", "Fournisseur": "Maraîchers de Provence", "SIRET fournisseur": "35600000000048",
      "Code postal fournisseur": "84120", "Pays fournisseur": "FR", "Taille fournisseur": "PME",
@@ -600,12 +607,7 @@ def test_default_rulebook_compares_bids_on_its_bid_indicators(tmp_path):
             "Considérations environnementales": "Clause environnementale et critère environnemental",
             "Pondération critère environnemental (%)": 15,
             "Critères d'attribution": "Prix 60 %, valeur technique 25 %, performance environnementale 15 %"}
-    furniture = {"Identifiant": "2026-MOB-004", "Objet": "Mobilier de bureau", "Nature": "Marché",
-                 "Procédure": "Appel d'offres ouvert", "Code CPV": "39130000", "Montant HT": 300_000,
-                 "Date de lancement": dt.date(2026, 10, 1),
-                 "Considérations environnementales": "Clause environnementale et critère environnemental",
-                 "Considérations sociales": "Clause sociale", "Critères d'attribution": "Prix 70 %, environnement 30 %",
-                 "Pondération prix (%)": 70, "Pondération critère environnemental (%)": 30}
+    furniture = FURNITURE
     bids = [{**b, "Consultation": "2026-RES-017"} for b in BIDS[:4]] + [
         {"Identifiant": "M01", "Fournisseur": "Bureau Sud", "Montant HT": 280_000, "Part réemploi/recyclé (%)": 40,
          "Émissions déclarées (kgCO2e)": 30_000, "Consultation": "2026-MOB-004"},

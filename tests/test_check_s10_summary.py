@@ -13,23 +13,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from html import unescape
 
 import pytest
 
-from tests.test_check import BIDS, TENDER, _check, _fill, _load, _template
+from tests.test_check import BIDS, FURNITURE, TENDER, _check, _fill, _load, _template
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 NO_ENV = {k: v for k, v in TENDER.items() if k != "Considérations environnementales"}
-# Office furniture, every legal obligation met (tests/test_check.py's default-rulebook comparison).
-FURNITURE = {"Identifiant": "2026-MOB-004", "Objet": "Mobilier de bureau", "Nature": "Marché",
-             "Procédure": "Appel d'offres ouvert", "Code CPV": "39130000", "Montant HT": 300_000,
-             "Date de lancement": dt.date(2026, 10, 1),
-             "Considérations environnementales": "Clause environnementale et critère environnemental",
-             "Considérations sociales": "Clause sociale", "Critères d'attribution": "Prix 70 %, environnement 30 %",
-             "Pondération prix (%)": 70, "Pondération critère environnemental (%)": 30}
 # Four bids for the food consultation, one for the furniture one, one citing a reference that is neither
 # (« 2026-RES-071 » for « 2026-RES-017 »: a typo the page answers with « vouliez-vous dire »).
 REVIEW_BIDS = [*({**b, "Consultation": "2026-RES-017"} for b in BIDS[:4]),
