@@ -14,7 +14,7 @@ from typing import Any
 
 from procurement import i18n
 from procurement.fields import FIELDS_BY_NAME
-from procurement.portfolio_findings import _selected
+from procurement.portfolio_findings import is_selected
 from procurement.portfolio_rules import RULES
 from procurement.views.summary_words import colon
 
@@ -42,7 +42,7 @@ def portfolio_ids(book: Any) -> list[str]:
     """The portfolio rules `procurement score` runs with this rulebook and its --select/--ignore (a rule
     the rulebook itself defines under the same id is the rulebook's)."""
     own = {r.id for r in book.rules}
-    return [rid for rid in RULES if rid not in own and _selected(book, rid)]
+    return [rid for rid in RULES if rid not in own and is_selected(book, rid)]
 
 
 def list_rows(ids: list[str], lang: str) -> list[tuple[str, str, str, str]]:

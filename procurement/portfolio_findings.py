@@ -117,10 +117,11 @@ PORTFOLIO_RULE_IDS = tuple(RULES)
 
 def selected_splitting(rulebook: Any) -> bool:
     """Whether RISK-02 runs: a rule left out by --select/--ignore is not run."""
-    return _selected(rulebook, "RISK-02")
+    return is_selected(rulebook, "RISK-02")
 
 
-def _selected(rulebook: Any, rule_id: str) -> bool:
+def is_selected(rulebook: Any, rule_id: str) -> bool:
+    """Whether a portfolio rule runs with this rulebook and its --select/--ignore (as they match ids)."""
     selection = getattr(rulebook, "selection", None) or {}
     select, ignore = selection.get("select") or [], selection.get("ignore") or []
     if any(matches(s, rule_id) for s in ignore):
