@@ -83,24 +83,36 @@ def _share(part: float, whole: float) -> float | None:
 class _Row:
     """Running sums of one line of a breakdown (a buyer, a month, a band...)."""
 
-    __slots__ = ("amount", "legal_fail_orders", "legal_fails", "orders", "score_n", "score_sum")
+    __slots__ = ("amount", "comp_n", "comp_sum", "legal_fail_orders", "legal_fails", "orders", "score_n", "score_sum",
+                 "verdicts")
 
     def __init__(self) -> None:
-        self.orders = self.score_n = self.legal_fails = self.legal_fail_orders = 0
-        self.amount = self.score_sum = 0.0
+        self.orders = self.score_n = self.legal_fails = self.legal_fail_orders = self.verdicts = self.comp_n = 0
+        self.amount = self.score_sum = self.comp_sum = 0.0
 
-    def add(self, amount: float | None, overall: float | None, legal_fails: int) -> None:
+    def add(self, amount: float | None, s: Any, legal_fails: int) -> None:
+        """`s`: the order's OrderScore. Its verdicts and completeness are kept beside its score: a buyer's
+        0 / 100 resting on one rule per order (CARB-02 alone on essential data, which have no field for
+        declared emissions) read as a buyer failing everything."""
         self.orders += 1
         self.amount += amount or 0.0
-        if overall is not None:
-            self.score_sum += overall
+        if s.overall is not None:
+            self.score_sum += s.overall
             self.score_n += 1
+            self.verdicts += s.counts.get(PASS, 0) + s.counts.get(FAIL, 0)
+        if s.completeness is not None:
+            self.comp_sum += s.completeness
+            self.comp_n += 1
         self.legal_fails += legal_fails
         self.legal_fail_orders += 1 if legal_fails else 0
 
     def to_dict(self) -> dict[str, Any]:
         return {"orders": self.orders, "amount": self.amount,
                 "score": None if not self.score_n else self.score_sum / self.score_n, "orders_scored": self.score_n,
+                "verdicts": self.verdicts,
+                "verdicts_per_order": None if not self.score_n else self.verdicts / self.score_n,
+                "completeness": None if not self.comp_n else self.comp_sum / self.comp_n,
+                "completeness_orders": self.comp_n,
                 "legal_fails": self.legal_fails, "legal_fail_orders": self.legal_fail_orders}
 
 
@@ -165,9 +177,9 @@ class Aggregate:
         self.goals.add(o, amount)
         self._add_places(o, amount)
         buyer = o.buyer_name or o.buyer_siret or UNKNOWN
-        (self.buyers.get(buyer) or self.buyers.setdefault(buyer, _Row())).add(amount, s.overall, legal_fails)
+        (self.buyers.get(buyer) or self.buyers.setdefault(buyer, _Row())).add(amount, s, legal_fails)
         month = _month(o.notification_date)
-        (self.months.get(month) or self.months.setdefault(month, _Row())).add(amount, s.overall, legal_fails)
+        (self.months.get(month) or self.months.setdefault(month, _Row())).add(amount, s, legal_fails)
 
     def _add_chantiers(self, s: Any, amount: float | None) -> None:
         by_chantier, completeness = s.by_chantier, s.completeness_by_chantier

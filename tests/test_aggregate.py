@@ -150,6 +150,10 @@ def test_buyers_months_coverage(result):
     assert result["buyers"][0]["buyer"] == "B1"  # ranked by amount
     assert buyers["B1"]["orders"] == 2 and buyers["B1"]["score"] == pytest.approx(62.5)
     assert buyers["B1"]["legal_fail_orders"] == 1 and buyers["B2"]["score"] is None
+    # What a score rests on: A and B have 3 verdicts each, all their rules known; C none of its 2 rules
+    assert (buyers["B1"]["verdicts"], buyers["B1"]["verdicts_per_order"], buyers["B1"]["completeness"]) == (6, 3.0, 1.0)
+    assert (buyers["B2"]["verdicts_per_order"], buyers["B2"]["completeness"]) == (None, 0.0)
+    assert buyers["B2"]["completeness_orders"] == 1
     assert [m["month"] for m in result["months"]] == ["2025-01", "2025-02", "unknown"]
     cov = {c["rule"]: c for c in result["coverage"]}
     kpi = cov["KPI-01"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -180,6 +181,32 @@ def test_the_buyers_past_the_first_50_are_added_up():
     assert "3" in more["name"]
 
 
+def test_a_buyers_score_comes_with_the_rules_per_order_and_the_completeness_it_rests_on():
+    # Essential data: CARB-02 alone judged each order; « 0 / 100 » alone read as a buyer failing everything
+    decp = {"buyer": "VILLE", "orders": 20, "amount": 1e6, "score": 0.0, "orders_scored": 20, "verdicts": 20,
+            "verdicts_per_order": 1.0, "completeness": 0.025, "completeness_orders": 20, "legal_fail_orders": 4}
+    unscored = {"buyer": "SYND", "orders": 2, "amount": 5e5, "score": None, "orders_scored": 0, "verdicts": 0,
+                "verdicts_per_order": None, "completeness": 0.0, "completeness_orders": 2, "legal_fail_orders": 0}
+    rows = buyer_section({"buyers": [decp, unscored]}, "fr")["rows"]
+    assert [(r["score"], r["per_order"], r["completeness"]) for r in rows] == [
+        ("0 / 100", "1,0", "2\u202f%"), ("pas de score", "—", "0\u202f%")]
+    assert buyer_section({"buyers": [decp]}, "en")["rows"][0]["per_order"] == "1.0"
+
+
+def test_the_buyers_added_up_weigh_each_mean_by_the_orders_behind_it():
+    def buyer(i: int, orders: int, scored: int, verdicts: int, comp: float | None, comp_orders: int) -> dict:
+        return {"buyer": f"B{i:02d}", "orders": orders, "amount": 100.0, "score": 50.0 if scored else None,
+                "orders_scored": scored, "verdicts": verdicts,
+                "verdicts_per_order": verdicts / scored if scored else None,
+                "completeness": comp, "completeness_orders": comp_orders, "legal_fail_orders": 0}
+    first = [buyer(i, 1, 1, 1, 1.0, 1) for i in range(50)]
+    # past the 50: 30 verdicts on 10 scored orders and 2 on 2 -> 32 / 12 = 2.67; completeness
+    # (0.9 × 9 + 0.3 × 3) / 12 = 0.75 (the plain mean of the two buyers, 0.6, ignored the orders behind each)
+    others = [buyer(50, 10, 10, 30, 0.9, 9), buyer(51, 3, 2, 2, 0.3, 3), buyer(52, 1, 0, 0, None, 0)]
+    more = buyer_section({"buyers": first + others}, "fr")["more"]
+    assert (more["per_order"], more["completeness"], more["orders"]) == ("2,7", "75\u202f%", "14")
+
+
 def test_cpv_divisions_in_the_page_language_and_an_unknown_division():
     assert cpv_division_label("45", "en") == "Construction work"
     assert cpv_division_label("45") == "Travaux de construction"
@@ -200,3 +227,22 @@ def test_chart_texts_fit_their_viewbox():
     width = float(re.search(r'viewBox="0 0 ([0-9.]+) ', line).group(1))
     last = float(re.findall(r'<text x="([0-9.]+)"[^>]*text-anchor="middle"[^>]*>12/2025<', line)[0])
     assert last + (6 * 0.636 + 0.337) * 13 / 2 <= width  # the last month's label was cut on the right
+
+
+def test_essential_data_buyers_show_the_rules_their_score_rests_on(tmp_path):
+    """End to end on real DECP rows: a buyer judged on one rule per order reads « 0 / 100 », « 1,0 »."""
+    from click.testing import CliRunner
+
+    from procurement.cli import main
+
+    decp = Path(__file__).parent / "data" / "decp" / "pes_2019_subset.json"
+    result = CliRunner().invoke(main, ["score", str(decp), "--out", str(tmp_path), "--format", "summary"])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "summary.html").read_text(encoding="utf-8")
+    table = page[page.index('<h2 id="h-buyers"'):page.index('<h2 id="h-months"')]
+    heads = [unescape(h) for h in re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', table)]
+    assert heads[3:6] == ["Score", "Règles évaluées par commande", "Complétude"]
+    row = re.search(r'<th scope="row"[^>]*>EXERCICE BUDGETAIRE EAU</th>(.*?)</tr>', table).group(1)
+    cells = [unescape(c) for c in re.findall(r'<td class="num">([^<]*)</td>', row)]
+    assert cells[2:5] == ["0 / 100", "1,0", "8\u202f%"]  # CARB-02 alone, 1 of its 13 rules concerned known
+    assert "CARB-02 y est souvent la seule règle évaluée" in unescape(table)

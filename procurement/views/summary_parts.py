@@ -161,6 +161,31 @@ def target_section(agg: dict[str, Any], lang: str) -> dict[str, Any]:
 
 # --- buyers ------------------------------------------------------------------------------------------------
 
+def row_cells(row: dict[str, Any], lang: str) -> dict[str, str]:
+    """A buyer's or a month's cells. The score comes with what it rests on, the rules evaluated per order
+    scored and the data's completeness: on essential data, where CARB-02 is often the only rule a buyer's
+    orders can be judged on, « 0 / 100 » alone read as a buyer failing everything."""
+    per_order = row.get("verdicts_per_order")
+    return {"orders": _n(row["orders"], lang), "amount": _money(row["amount"], lang),
+            "score": fmt_score(row["score"], lang),
+            "per_order": "—" if per_order is None else i18n.fmt_number(per_order, lang, 1),
+            "completeness": fmt_ratio(row.get("completeness"), lang),
+            "legal": _n(row["legal_fail_orders"], lang)}
+
+
+def _summed(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The buyers past the table's first ones as one row: means weighted by the orders behind each."""
+    scored = sum(r.get("orders_scored", 0) for r in rows)
+    verdicts = sum(r.get("verdicts", 0) for r in rows)
+    with_comp = [(r["completeness"], r["completeness_orders"]) for r in rows if r.get("completeness") is not None]
+    weight = sum(n for _, n in with_comp)
+    return {"orders": sum(r["orders"] for r in rows), "amount": sum(r["amount"] for r in rows),
+            "score": sum((r["score"] or 0.0) * r.get("orders_scored", 0) for r in rows) / scored if scored else None,
+            "verdicts_per_order": verdicts / scored if scored else None,
+            "completeness": sum(c * n for c, n in with_comp) / weight if weight else None,
+            "legal_fail_orders": sum(r["legal_fail_orders"] for r in rows)}
+
+
 def buyer_section(agg: dict[str, Any], lang: str) -> dict[str, Any]:
     t = summary_words(lang)
 
@@ -168,9 +193,7 @@ def buyer_section(agg: dict[str, Any], lang: str) -> dict[str, Any]:
         return t["unknown"].capitalize() if code == UNKNOWN else code
 
     shown = [(b, name(b["buyer"])) for b in agg["buyers"][:BUYERS_SHOWN]]
-    rows = [{"name": charts.clip(full, NAME_SHOWN), "full": full, "orders": _n(b["orders"], lang),
-             "amount": _money(b["amount"], lang), "score": fmt_score(b["score"], lang),
-             "legal": _n(b["legal_fail_orders"], lang)} for b, full in shown]
+    rows = [{"name": charts.clip(full, NAME_SHOWN), "full": full, **row_cells(b, lang)} for b, full in shown]
     top = shown[:10]
     chart = charts.stacked_bars(
         [(full, [b["legal_fail_orders"], b["orders"] - b["legal_fail_orders"]], _n(b["orders"], lang))
@@ -184,12 +207,7 @@ def buyer_section(agg: dict[str, Any], lang: str) -> dict[str, Any]:
     others = agg["buyers"][BUYERS_SHOWN:]
     more, note = None, ""
     if others:
-        scored = sum(b.get("orders_scored", 0) for b in others)
-        score = sum((b["score"] or 0.0) * b.get("orders_scored", 0) for b in others) / scored if scored else None
-        more = {"name": t["more_buyers"].format(n=_n(len(others), lang)),
-                "orders": _n(sum(b["orders"] for b in others), lang),
-                "amount": _money(sum(b["amount"] for b in others), lang), "score": fmt_score(score, lang),
-                "legal": _n(sum(b["legal_fail_orders"] for b in others), lang)}
+        more = {"name": t["more_buyers"].format(n=_n(len(others), lang)), **row_cells(_summed(others), lang)}
         note = t["more_buyers_note"].format(shown=_n(BUYERS_SHOWN, lang), n=_n(len(others), lang))
     return {"rows": rows, "chart": chart, "more": more, "more_note": note}
 
@@ -231,9 +249,7 @@ def _periods(dated: list[dict[str, Any]], lang: str) -> tuple[str, list[tuple[st
 
 def month_section(agg: dict[str, Any], lang: str) -> dict[str, Any]:
     t = summary_words(lang)
-    rows = [{"label": _month_label(m["month"], lang), "orders": _n(m["orders"], lang),
-             "amount": _money(m["amount"], lang), "score": fmt_score(m["score"], lang),
-             "legal": _n(m["legal_fail_orders"], lang)} for m in agg["months"]]
+    rows = [{"label": _month_label(m["month"], lang), **row_cells(m, lang)} for m in agg["months"]]
     dated = [m for m in agg["months"] if m["month"] != UNKNOWN]
     undated = next((m for m in agg["months"] if m["month"] == UNKNOWN), None)
     title, chart, gaps = "amount_by_month", None, ""
