@@ -90,7 +90,11 @@ def summary_line(result: CheckResult, out_dir: Path, lang: str) -> str:
     tenders, bids = len(result.tender_run.orders), len(result.bid_run.orders)
     rejected = len(result.tender_run.rejected) + len(result.bid_run.rejected)
     counted = _counted_words(lang)
-    parts = [counted(tenders, "tender"), counted(bids, "bid"), counted(rejected, "rejected")]
+    unattached = sum(1 for tender in result.attached.values() if tender is None)
+    bids_text = counted(bids, "bid")
+    if unattached:  # said where the buyer counts the bids: the page names them, the line only summed them
+        bids_text += f" {_LINE_WORDS['en' if lang == 'en' else 'fr']['of_which']} {counted(unattached, 'unattached')}"
+    parts = [counted(tenders, "tender"), bids_text, counted(rejected, "rejected")]
     legal, risk, kpi = counted(f["legal"], "legal"), counted(f["risk"], "risk"), counted(f["kpi"], "kpi")
     waived = f", {counted(result.waived(), 'waived')}" if result.waivers is not None else ""
     colon, semi = (": ", "; ") if lang == "en" else (" : ", " ; ")
@@ -111,12 +115,14 @@ _LINE_WORDS = {
            "risk": ("risque", "risques"), "kpi": ("indicateur non atteint", "indicateurs non atteints"),
            "waived": ("constat couvert par une dérogation", "constats couverts par une dérogation"),
            "insufficient_legal": WORDS["fr"]["insufficient_legal"],
-           "insufficient_risk": WORDS["fr"]["insufficient_risk"]},
+           "insufficient_risk": WORDS["fr"]["insufficient_risk"],
+           "of_which": "dont", "unattached": ("rattachée à aucune consultation", "rattachées à aucune consultation")},
     "en": {"tender": ("tender", "tenders"), "bid": ("bid", "bids"), "rejected": ("row rejected", "rows rejected"),
            "legal": ("legal obligation not met", "legal obligations not met"), "risk": ("risk", "risks"),
            "kpi": ("indicator not met", "indicators not met"), "waived": ("finding waived", "findings waived"),
            "insufficient_legal": WORDS["en"]["insufficient_legal"],
-           "insufficient_risk": WORDS["en"]["insufficient_risk"]},
+           "insufficient_risk": WORDS["en"]["insufficient_risk"],
+           "of_which": "of which", "unattached": ("attached to no tender", "attached to no tender")},
 }
 
 

@@ -828,7 +828,8 @@ def test_the_summary_line_agrees_its_words_with_the_counts(tmp_path):
         return SimpleNamespace(
             tender_run=run(orders=[0] * tenders, rejected=[0] * rejected), bid_run=run(orders=[0] * bids, rejected=[]),
             failures=lambda: {"legal": legal, "risk": risk, "kpi": kpi},
-            waivers=None if waived is None else object(), waived=lambda: waived, insufficient=lambda: [])
+            waivers=None if waived is None else object(), waived=lambda: waived, insufficient=lambda: [],
+            attached=dict.fromkeys(range(bids), "T1"))
 
     fr = summary_line(result(1, 2, 0, 0, 2, 1, waived=1), tmp_path, "fr")
     assert fr.startswith("1 consultation, 2 offres, 0 ligne rejetée : 0 obligation légale non respectée, 2 risques, "

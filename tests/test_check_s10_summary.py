@@ -144,7 +144,7 @@ def test_an_unverifiable_risk_is_said_after_the_obligations():
 
     run = SimpleNamespace(orders=[0], rejected=[])
     result = SimpleNamespace(
-        tender_run=run, bid_run=SimpleNamespace(orders=[], rejected=[]), waivers=None,
+        tender_run=run, bid_run=SimpleNamespace(orders=[], rejected=[]), waivers=None, attached={},
         failures=lambda: {"legal": 0, "risk": 0, "kpi": 0},
         insufficient=lambda: [("T1", "ENV-10", "legal"), ("T1", "RISK-01", "risk")])
     fr = summary_line(result, Path("o"), "fr")
@@ -161,7 +161,9 @@ def test_bids_attached_to_no_consultation_are_counted_in_the_summary(review):
     whose « 2026-RES-071 » is no consultation (listed lower down, with « vouliez-vous dire »)."""
     _, out = review
     result, data, html = out["fr"]
-    assert "2 consultations, 6 offres" in result.output
+    # The terminal line says it too, in the count of bids (it summed them with the bids compared).
+    assert "2 consultations, 6 offres dont 1 rattachée à aucune consultation, 0 ligne rejetée" in result.output
+    assert "6 bids of which 1 attached to no tender, 0 rows rejected" in out["en"][0].output
     assert data["verdict"]["bids"] == 5 and data["verdict"]["unattached_bids"] == 1
     summary = _text(_summary(html))
     assert "5 offres comparées" in summary and "1 offre rattachée à aucune consultation" in summary, summary
@@ -183,3 +185,5 @@ def test_several_unattached_bids_take_the_plural(tmp_path):
     _check(str(workbook), "--out", str(tmp_path / "o"))
     summary = _text(_summary((tmp_path / "o" / "check.html").read_text(encoding="utf-8")))
     assert "1 offre comparée" in summary and "3 offres rattachées à aucune consultation" in summary, summary
+    line = _check(str(workbook), "--out", str(tmp_path / "o")).output
+    assert "4 offres dont 3 rattachées à aucune consultation" in line, line
