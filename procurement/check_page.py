@@ -19,13 +19,13 @@ references and names (`Verbatim`).
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from procurement import i18n
 from procurement.check_words import WORDS
 from procurement.fields import FIELDS_BY_NAME
 from procurement.i18n import plural
+from procurement.typography import typo
 from procurement.views.common import fixed_assets, fmt_value
 
 # A label clipped beyond this many characters: a bidder's name rarely passes 60, and a row or heading of
@@ -35,31 +35,12 @@ CLIP = 60
 TENDER_FACTS = ("buyer_name", "object", "nature", "procedure", "cpv", "amount", "launch_date", "place_code", "lots",
                 "env_considerations", "social_considerations", "award_criteria", "price_weight", "env_weight")
 
-NBSP, NNBSP = "\u00a0", "\u202f"
-_BEFORE = re.compile(r"[ \u00a0\u202f]*([:;!?»])(?=\s|$|[),.»])")  # no-break space before « : ; ! ? »
-_AFTER = re.compile(r"«[ \u00a0\u202f]*")
-_PERCENT = re.compile(r"(?<=\d)[ \u00a0\u202f]?(%|€)")  # 25 %, 5 404 000 €: a narrow one
-_THOUSANDS = re.compile(r"(?<![\d,.])\d{1,3}(?:[ \u00a0]\d{3})+(?![\d,])")
-_ENGLISH = re.compile(r"[ \u00a0\u202f]+(?=[:;](?:\s|$))|(?<=\d)[ \u00a0\u202f]+(?=%)")
-
 
 class Verbatim(str):
     """A text from the workbook or the file system (a name, a reference, a path, a link): printed as it is,
     never respaced by `typo`."""
 
     __slots__ = ()
-
-
-def typo(text: str, lang: str) -> str:
-    """The page's typography, applied once, to every text the template prints (Jinja's `finalize`) but
-    `Verbatim` ones: in French a no-break space before « : ; ! ? » and inside « », a narrow one before % and
-    € and between thousands (a rule's "5 404 000 €" as a computed "5 404 000 €"); in English no space
-    before a colon, a semicolon or a per cent sign (a French habit some texts keep)."""
-    if lang == "en":
-        return _ENGLISH.sub("", text)
-    text = _THOUSANDS.sub(lambda m: m.group(0).replace(" ", NNBSP).replace(NBSP, NNBSP), text)
-    text = _PERCENT.sub(lambda m: NNBSP + m.group(1), text)
-    return _AFTER.sub("«" + NBSP, _BEFORE.sub(lambda m: NBSP + m.group(1), text))
 
 
 def _count(n: int, key: str, lang: str) -> str:

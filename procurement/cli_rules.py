@@ -35,7 +35,7 @@ from procurement.rulebook import (
 from procurement.rulebook.examples import describe_evidence
 from procurement.rulebook.operators import did_you_mean
 from procurement.rulebook.render import choice_value, format_value, note_text
-from procurement.views.summary_words import colon
+from procurement.typography import colon
 
 WORDS = {
     "fr": {"id": "Code", "kind": "Type", "chantiers": "Chantiers", "title": "Titre", "rules": "règles",

@@ -16,7 +16,7 @@ from procurement import i18n
 from procurement.fields import FIELDS_BY_NAME
 from procurement.portfolio_findings import is_selected
 from procurement.portfolio_rules import RULES
-from procurement.views.summary_words import colon
+from procurement.typography import colon
 
 WORDS = {
     "fr": {"portfolio": "règle de portefeuille, évaluée par procurement score sur le lot entier",

@@ -85,11 +85,26 @@ def test_the_english_page_names_the_workbooks_own_sheet_and_spaces_as_english_do
 
 
 def test_typo_leaves_times_links_and_ratios_alone():
-    from procurement.check_page import typo
+    from procurement.typography import typo
 
     assert typo("Généré le 26/11/2026 19:24:47 UTC", "fr") == "Généré le 26/11/2026 19:24:47 UTC"
     assert typo("voir https://example.org/a?b=1", "fr") == "voir https://example.org/a?b=1"
     assert typo("seuil : 5 404 000 € ; part : 25 %", "fr") == (
-        f"seuil{NBSP}: 5{NNBSP}404{NNBSP}000{NNBSP}€{NBSP}; part{NBSP}: 25{NNBSP}%")
+        f"seuil{NBSP}: 5{NNBSP}404{NNBSP}000{NNBSP}€{NNBSP}; part{NBSP}: 25{NNBSP}%")
     assert typo("« Prix »", "fr") == f"«{NBSP}Prix{NBSP}»"
     assert typo("that is 60 %; if", "en") == "that is 60%; if"
+
+
+def test_one_typography_for_the_check_page_and_the_summary():
+    """The two pages had a `typo` each, drifted apart: « ; » took a no-break space on the check page and a narrow
+    one on the summary; the summary respaced « (%) » and joined « 2025 123 » as thousands; the check page left
+    « ! » and « ? » spaced in English."""
+    from procurement.check_page import render_html  # noqa: F401  (the page's module uses the shared one)
+    from procurement.typography import typo
+    from procurement.views.summary_words import summary_words
+
+    assert typo("part ; vu ! oui ?", "fr") == f"part{NNBSP}; vu{NNBSP}! oui{NNBSP}?"
+    assert typo("Part bio (%)", "fr") == "Part bio (%)"
+    assert typo("en 2025 123 commandes, 1 234 567 €", "fr") == f"en 2025 123 commandes, 1{NNBSP}234{NNBSP}567{NNBSP}€"
+    assert typo("really ! and ? or : and 5 %", "en") == "really! and? or: and 5%"
+    assert summary_words("fr")["more_buyers_note"].count(f"{NNBSP};") == 1

@@ -22,7 +22,7 @@ from procurement import i18n
 from procurement.fields import FIELDS_BY_NAME, Kind
 from procurement.pipeline import Run, meta
 from procurement.rulebook.render import choice_text, note_text
-from procurement.views.summary_words import colon
+from procurement.typography import colon
 from procurement.views.words import words
 
 STATUS_ORDER = ("fail", "insufficient_data", "waived", "pass", "not_applicable")  # waived: procurement.waivers

@@ -12,6 +12,7 @@ from procurement import i18n
 from procurement.i18n import plural
 from procurement.reference import cpv_division_label, cpv_label
 from procurement.rulebook.operators import OPERATORS, op_phrase, split_op
+from procurement.typography import colon
 from procurement.views.common import (
     KIND_ORDER,
     STATUS_ORDER,
@@ -23,7 +24,6 @@ from procurement.views.common import (
     rule_view,
     where,
 )
-from procurement.views.summary_words import colon
 from procurement.views.words import words
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")

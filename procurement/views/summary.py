@@ -15,18 +15,11 @@ from procurement.aggregate import DISTANCE_BANDS, RATE_MIN_COVERAGE, RATE_MIN_EV
 from procurement.i18n import plural
 from procurement.pipeline import Run
 from procurement.reference import cpv_division_label
+from procurement.typography import colon, typo
 from procurement.views.batch import all_rules
 from procurement.views.common import STATUS_ORDER, fmt_ratio, fmt_score, text_of
 from procurement.views.summary_parts import buyer_section, month_section, rounded_shares, target_section
-from procurement.views.summary_words import (
-    balance_terms,
-    colon,
-    desc,
-    orders_text,
-    summary_words,
-    typo,
-    withheld_text,
-)
+from procurement.views.summary_words import balance_terms, desc, orders_text, summary_words, withheld_text
 from procurement.views.summary_words import money as _money
 from procurement.views.summary_words import number as _n
 

@@ -15,12 +15,13 @@ from typing import Any
 from procurement import charts, i18n
 from procurement.aggregate import UNKNOWN
 from procurement.i18n import plural
+from procurement.typography import colon, typo
 from procurement.views.common import fmt_ratio, fmt_score
-from procurement.views.summary_words import colon, summary_words, typo, withheld_text
 from procurement.views.summary_words import desc as _desc
 from procurement.views.summary_words import money as _money
 from procurement.views.summary_words import number as _n
 from procurement.views.summary_words import orders_text as _orders
+from procurement.views.summary_words import summary_words, withheld_text
 
 BUYERS_SHOWN = 50
 NAME_SHOWN = 160  # characters of a buyer's name in the table (the whole name in its tooltip)

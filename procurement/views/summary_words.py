@@ -5,15 +5,13 @@ own figures (what a target counts, the rows set aside, the periods without order
 under 400 lines. `summary_words(lang)` is the page's whole vocabulary: the shared words, with this
 module's entries added or replacing theirs, every French text with its non-breaking spaces.
 
-French typography: a non-breaking space before « : » and a narrow one before « ; ! ? », « % » and
-« € », inside « », and as the thousands separator. Applied to the tool's own texts and to the
-rulebook's (titles, target labels and sources), never to a value read from a spreadsheet (a buyer's
-name is shown as written).
+French typography (`procurement/typography.py`, shared with the check page) is applied to the tool's
+own texts and to the rulebook's (titles, target labels and sources), never to a value read from a
+spreadsheet (a buyer's name is shown as written).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from functools import cache
 from types import MappingProxyType
@@ -21,31 +19,8 @@ from types import MappingProxyType
 from procurement import i18n
 from procurement.aggregate_targets import RATE_MIN_COVERAGE, RATE_MIN_EVALUATED
 from procurement.i18n import plural
+from procurement.typography import colon, typo
 from procurement.views.words import words
-
-NBSP, NNBSP = "\u00a0", "\u202f"
-_BEFORE = re.compile(r"[ \u00a0\u202f]*([:;!?»%€])(?=\s|$|[),.])")
-_THOUSANDS = re.compile(r"(?<=\d)[ \u00a0](?=\d{3}(?!\d))")
-_AFTER = re.compile(r"«[ \u00a0\u202f]*")
-_ENGLISH = re.compile(r"[ \u00a0\u202f]+([:;!?])(?=\s|$)")
-
-
-def _space(m: re.Match[str]) -> str:
-    mark = m.group(1)
-    return (NBSP if mark in ":»" else NNBSP) + mark if mark != "€" or m.group(0) != mark else mark
-
-
-def typo(text: str, lang: str) -> str:
-    """`text` with the spacing of `lang`: French non-breaking spaces before « : ; ! ? % € », after « and
-    between thousands; in English, no space before a colon or semicolon (a French text's habit)."""
-    if lang == "en":
-        return _ENGLISH.sub(r"\1", text)
-    return _THOUSANDS.sub(NNBSP, _AFTER.sub("«" + NBSP, _BEFORE.sub(_space, text)))
-
-
-def colon(lang: str) -> str:
-    """The separator between a label and its value."""
-    return ": " if lang == "en" else NBSP + ": "
 
 
 def money(x: float | None, lang: str) -> str:
