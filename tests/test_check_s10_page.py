@@ -32,7 +32,7 @@ def _row(html: str, rule: str) -> str:
 def _basis(html: str, rule: str) -> list[str]:
     """The references of a rule's « Base » cell, one text each (a reference may hold a « ; » of its own)."""
     row = _row(html, rule)
-    return [_text(r) for r in re.findall(r'<span class="ref">(.*?)</span>(?=\u00a0;|; |</td>)', row)]
+    return [_text(r) for r in re.findall(r'<span class="ref">(.*?)</span>(?=[\u00a0\u202f];|; |</td>)', row)]
 
 
 @pytest.fixture(scope="module")
