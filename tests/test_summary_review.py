@@ -170,12 +170,14 @@ def test_a_target_measured_on_too_little_is_a_dash_with_its_reason():
     assert (env["measured"], env["denominator"], env["population"], env["withheld"]) == (100.0, 3, 12, "low_coverage")
     rows = {r["label"]: r for r in target_section(figures, "fr")["rows"]}
     row = rows["Marchés notifiés avec une considération environnementale"]
-    assert (row["measured"], row["attainment"]) == ("—", "pas de donnée")
+    # the share reached is « — » too: « pas de donnée » beside « 3 marchés sur 3 où la donnée est renseignée »
+    assert (row["measured"], row["attainment"]) == ("—", "—")
     assert row["basis"].startswith(
         "pas de mesure\u00a0: donnée renseignée pour moins de 50\u202f% de l'assiette\u202f; 3 marchés sur 3")
     en = {r["label"]: r for r in target_section(figures, "en")["rows"]}
     assert en["Notified contracts with an environmental consideration"]["basis"].startswith(
         "no measure: the data is given for under 50% of the basis; 3 contracts of 3")
+    assert en["Notified contracts with an environmental consideration"]["attainment"] == "—"
 
 
 # --- 2. a chantier's successes --------------------------------------------------------------------------

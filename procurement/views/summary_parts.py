@@ -144,6 +144,8 @@ def target_section(agg: dict[str, Any], lang: str) -> dict[str, Any]:
         source = typo(m["source"], "fr") if from_book else \
             t["src_plan" if m["measure"] == "transport_alternatives_spend" else "src_spaser"]
         reached = i18n.fmt_percent(attainment, lang, 0) if attainment is not None else t["no_data"]
+        if withheld and m["measured"] is not None:
+            reached = "—"  # measured on too little, not without data: « pas de donnée » beside « 3 sur 3 renseignés »
         rows.append({"label": label, "target": target_text, "measured": measured_text, "basis": basis,
                      "aside": aside, "source": source, "origin": origin,
                      # a rulebook's source is a French text: said so, and marked for screen readers
