@@ -145,6 +145,7 @@ def chantier_section(run: Run, agg: dict[str, Any], lang: str) -> dict[str, Any]
             "no_pass": "" if c["drivers_pass"] or not c["rules"] else
             t["no_indicator_met"] if c.get("indicators", 1) else t["no_indicator"],
             "no_rule": t["no_rule"] if not c["rules"] else "",
+            "no_fail": t["no_gap"] if c["rules"] and not c["drivers_fail"] else "",  # not an empty cell
         })
     chart = charts.bar_chart(bars, title=t["score_by_chantier"], desc=desc([(b[0], b[2]) for b in bars], lang),
                              chart_id="c-chantiers", max_value=100, label_width=330, bar_width=300, colon=colon(lang))

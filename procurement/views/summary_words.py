@@ -149,6 +149,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "pl_not_applicable": ("sans objet", "not applicable"),
     # chantiers
     "drivers_pass": ("Principaux indicateurs atteints (montant)", "Main indicators met (amount)"),
+    "no_gap": ("aucune règle de ce chantier non conforme", "no rule of this chantier failing"),
     "no_indicator_met": ("aucun indicateur de ce chantier atteint", "no indicator of this chantier met"),
     "no_indicator": ("aucun indicateur de ce chantier dans le référentiel",
                      "no indicator of this chantier in the rulebook"),

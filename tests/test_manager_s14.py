@@ -1,0 +1,75 @@
+"""The summary as a manager of the Métropole reads it (session 14's review): the defects it found, each
+on the input that showed it."""
+
+from __future__ import annotations
+
+import csv
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from procurement.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_CSV = ROOT / "samples" / "commandes-2025.csv"
+
+
+def sample_rows() -> tuple[list[str], list[list[str]]]:
+    with SAMPLE_CSV.open(encoding="utf-8-sig", newline="") as f:
+        head, *rows = list(csv.reader(f, delimiter=";"))
+    return head, rows
+
+
+def write_csv(path: Path, head: list[str], rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, delimiter=";")
+        writer.writerow(head)
+        writer.writerows(rows)
+    return path
+
+
+def summary(tmp_path: Path, rows: list[list[str]], lang: str = "fr") -> str:
+    head, _ = sample_rows()
+    src = write_csv(tmp_path / "orders.csv", head, rows)
+    out = tmp_path / ("out-" + lang)
+    result = CliRunner().invoke(main, ["score", str(src), "--out", str(out), "--format", "summary", "--lang", lang])
+    assert result.exit_code == 0, result.output
+    return (out / "summary.html").read_text(encoding="utf-8")
+
+
+def section(html: str, anchor: str) -> str:
+    at = html.index(f'aria-labelledby="{anchor}"')
+    return html[at:html.index("</section>", at)]
+
+
+def text(fragment: str) -> str:
+    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", fragment))).strip()
+
+
+@pytest.fixture(scope="module")
+def one_order(tmp_path_factory) -> dict[str, str]:
+    """The sample's second order alone (a marché of the Propreté urbaine, 230 309 €): chantiers 3 to 8 have
+    no rule failing on it."""
+    _, rows = sample_rows()
+    tmp = tmp_path_factory.mktemp("one")
+    return {lang: summary(tmp, rows[1:2], lang) for lang in ("fr", "en")}
+
+
+def test_a_chantier_without_a_gap_says_so(one_order):
+    """The « Principaux écarts » cell of a chantier with no rule failing was empty, beside « aucun
+    indicateur de ce chantier atteint » in the next cell: a reader could not tell « nothing failed » from
+    « not computed »."""
+    for lang, words in (("fr", "aucune règle de ce chantier non conforme"), ("en", "no rule of this chantier failing")):
+        body = section(one_order[lang], "h-chantiers")
+        rows = re.findall(r'<tr><th scope="row">(\d) —.*?</th>(.*?)</tr>', body, flags=re.S)
+        assert len(rows) == 8
+        for number, cells in rows:
+            gaps = re.findall(r"<td>(.*?)</td>", cells, flags=re.S)[-2]
+            assert text(gaps), (lang, number)  # never an empty cell
+            if "<li>" not in gaps:
+                assert text(gaps) == words, (lang, number)
+        gaps_of_4 = re.findall(r"<td>(.*?)</td>", dict(rows)["4"], flags=re.S)[-2]
+        assert text(gaps_of_4) == words
