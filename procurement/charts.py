@@ -200,17 +200,33 @@ def donut(parts_in: Sequence[tuple[str, float, str]], *, title: str, desc: str, 
     return _close(parts)
 
 
+def tick_step(top: float) -> float:
+    """The step of a line chart's four intervals: the smallest round step (1, 1.5, 2, 2.5, 3, 4, 5, 6 or
+    8 × 10^k, whole, since amounts are shown to the euro) that reaches `top` in four. `top` / 4 made ticks
+    of « 14 688 732 € », and « 0 €, 0 €, 0 €, 1 €, 1 € » when no order had an amount."""
+    raw = max(top, 0.0) / 4
+    if raw <= 1:
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(raw))
+    for factor in (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0):
+        step = factor * power
+        if step >= raw and step == int(step):
+            return step
+    return 10.0 * power
+
+
 def line_chart(points: Sequence[tuple[str, float]], *, title: str, desc: str, chart_id: str,
                y_format: Callable[[float], str], value_texts: Sequence[str] | None = None,
                colour: str = PALETTE[0], colon: str = COLON, empty: Sequence[bool] | None = None) -> Markup:
-    """A line over ordered categories (months): points of (x label, value); y ticks via `y_format`.
+    """A line over ordered categories (months): points of (x label, value); y ticks via `y_format`, at
+    round steps (`tick_step`).
     `empty` marks the periods without any order: drawn as hollow points at zero.
 
     Past LINE_WIDTH the points come closer and only every k-th label is written, the others staying in
     each point's tooltip: the page scales a wider chart down, text included (41 points once made 6 px
     labels). The margins grow to the widest tick and to half the last label, which is centred on the
     last point."""
-    top_value = max([p[1] for p in points] + [0.0]) or 1.0
+    top_value = 4 * tick_step(max([p[1] for p in points] + [0.0]))  # round ticks (tick_step)
     ticks = [y_format(top_value * k / 4) for k in range(5)]
     left = max(110.0, _widest(ticks) + 12)
     right = max(20.0, text_width(points[-1][0]) / 2 + 2 if points else 0.0)

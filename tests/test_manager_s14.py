@@ -73,3 +73,30 @@ def test_a_chantier_without_a_gap_says_so(one_order):
                 assert text(gaps) == words, (lang, number)
         gaps_of_4 = re.findall(r"<td>(.*?)</td>", dict(rows)["4"], flags=re.S)[-2]
         assert text(gaps_of_4) == words
+
+
+def ticks(html: str) -> list[str]:
+    """The y ticks of the amount-over-time chart, bottom to top."""
+    svg = section(html, "h-months")
+    tick = r'<text x="[0-9.]+" y="[0-9.]+" text-anchor="end"[^>]*>([^<]*)</text>'
+    return [unescape(t) for t in re.findall(tick, svg)]
+
+
+def test_the_amount_chart_has_round_ticks(tmp_path):
+    """Ticks at a quarter of the largest month read « 14 688 732 € », « 29 377 464 € » on the sample, and
+    « 0 €, 0 €, 0 €, 1 €, 1 € » when no order had an amount: ticks now go by a round step."""
+    head, rows = sample_rows()
+    amount = head.index("Montant HT")
+    blank = [[*r[:amount], "", *r[amount + 1:]] for r in rows[:20]]
+    (tmp_path / "blank").mkdir()
+    (tmp_path / "all").mkdir()
+    assert ticks(summary(tmp_path / "blank", blank)) == ["0\u202f€", "1\u202f€", "2\u202f€", "3\u202f€", "4\u202f€"]
+    got = ticks(summary(tmp_path / "all", rows))
+    assert len(got) == len(set(got)) == 5
+    steps = [int(re.sub(r"\D", "", t)) for t in got]
+    assert steps == [k * steps[1] for k in range(5)] and re.fullmatch(r"[1-9](5|0*)0*", str(steps[1]))
+
+    from procurement.charts import tick_step
+
+    assert [tick_step(x) for x in (0.0, 4.0, 5.0, 1000.0, 58_754_927.0, 247_122.0)] == \
+        [1.0, 1.0, 2.0, 250.0, 15_000_000.0, 80_000.0]
