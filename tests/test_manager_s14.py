@@ -100,3 +100,13 @@ def test_the_amount_chart_has_round_ticks(tmp_path):
 
     assert [tick_step(x) for x in (0.0, 4.0, 5.0, 1000.0, 58_754_927.0, 247_122.0)] == \
         [1.0, 1.0, 2.0, 250.0, 15_000_000.0, 80_000.0]
+
+
+def test_the_buyers_and_months_columns_are_headed_with_a_capital(one_order):
+    """« commandes avec un manquement légal » headed the last column of the buyers' and the months' tables
+    (the key figure's words, which follow a number), beside « Commandes », « Score », « Complétude »."""
+    for lang, head in (("fr", "Commandes avec un manquement légal"), ("en", "Orders with a legal failure")):
+        for anchor in ("h-buyers", "h-months"):
+            heads = [text(h) for h in re.findall(r'<th scope="col"[^>]*>(.*?)</th>', section(one_order[lang], anchor))]
+            assert heads[-1] == head, (lang, anchor)
+            assert all(h[0].isupper() for h in heads), (lang, anchor, heads)

@@ -217,6 +217,7 @@ WORDS: dict[str, tuple[str, str]] = {
     # emissions
     "not_cpv_division": ("division absente de la nomenclature CPV 2008", "not a CPV 2008 division"),
     # buyers
+    "col_legal": ("Commandes avec un manquement légal", "Orders with a legal failure"),  # h_legal: a card's words
     "rules_per_order": ("Règles évaluées par commande", "Rules evaluated per order"),
     "buyers_score_note": (
         "Score : moyenne des scores des commandes notées (de 0 à 100 : poids des règles conformes sur poids des "
