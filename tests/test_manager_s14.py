@@ -110,3 +110,37 @@ def test_the_buyers_and_months_columns_are_headed_with_a_capital(one_order):
             heads = [text(h) for h in re.findall(r'<th scope="col"[^>]*>(.*?)</th>', section(one_order[lang], anchor))]
             assert heads[-1] == head, (lang, anchor)
             assert all(h[0].isupper() for h in heads), (lang, anchor, heads)
+
+
+def buyer_cells(html: str) -> dict[str, list[str]]:
+    body = section(html, "h-buyers")
+    return {unescape(name): [unescape(c) for c in re.findall(r'<td class="num">([^<]*)</td>', row)]
+            for name, row in re.findall(r'<tr><th scope="row"[^>]*>([^<]*)</th>(.*?)</tr>', body, flags=re.S)}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_buyers_score_says_how_many_orders_it_rests_on(tmp_path, lang):
+    """On the DECP sample, VILLE DE DUNKERQUE read « 20 · 0 / 100 · 1,0 · 2 % »: 20 orders each judged on
+    one rule, it seemed; 4 were (PROC-02), the 16 others have no score. The orders scored are a column."""
+    decp = ROOT / "samples" / "decp-2019-pes-extrait.json"
+    result = CliRunner().invoke(main, ["score", str(decp), "--out", str(tmp_path), "--format", "summary",
+                                       "--lang", lang])
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "summary.html").read_text(encoding="utf-8")
+    heads = [text(h) for h in re.findall(r'<th scope="col"[^>]*>(.*?)</th>', section(html, "h-buyers"))]
+    assert heads[3:6] == (["Score", "Commandes notées", "Règles évaluées par commande notée"] if lang == "fr" else
+                          ["Score", "Orders scored", "Rules evaluated per order scored"])
+    row = buyer_cells(html)["VILLE DE DUNKERQUE - PRINCIPAL"]
+    assert [row[0], *row[2:5]] == ["20", "0 / 100", "4", "1,0" if lang == "fr" else "1.0"]
+    months = [text(h) for h in re.findall(r'<th scope="col"[^>]*>(.*?)</th>', section(html, "h-months"))]
+    assert months[3:6] == heads[3:6]
+
+
+def test_the_other_buyers_row_adds_up_the_orders_scored():
+    from procurement.views.summary_parts import buyer_section
+
+    buyers = [{"buyer": f"B{i:02d}", "orders": 3, "amount": 100.0, "score": 50.0, "orders_scored": 2, "verdicts": 4,
+               "verdicts_per_order": 2.0, "completeness": 0.5, "completeness_orders": 3, "legal_fail_orders": 0}
+              for i in range(53)]
+    more = buyer_section({"buyers": buyers}, "fr")["more"]
+    assert (more["orders"], more["scored"], more["per_order"]) == ("9", "6", "2,0")

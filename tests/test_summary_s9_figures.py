@@ -241,8 +241,8 @@ def test_essential_data_buyers_show_the_rules_their_score_rests_on(tmp_path):
     page = (tmp_path / "summary.html").read_text(encoding="utf-8")
     table = page[page.index('<h2 id="h-buyers"'):page.index('<h2 id="h-months"')]
     heads = [unescape(h) for h in re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', table)]
-    assert heads[3:6] == ["Score", "Règles évaluées par commande", "Complétude"]
+    assert heads[3:7] == ["Score", "Commandes notées", "Règles évaluées par commande notée", "Complétude"]
     row = re.search(r'<th scope="row"[^>]*>EXERCICE BUDGETAIRE EAU</th>(.*?)</tr>', table).group(1)
     cells = [unescape(c) for c in re.findall(r'<td class="num">([^<]*)</td>', row)]
-    assert cells[2:5] == ["0 / 100", "1,0", "8\u202f%"]  # CARB-02 alone, 1 of its 13 rules concerned known
-    assert "CARB-02 y est souvent la seule règle évaluée" in unescape(table)
+    assert [cells[0], *cells[2:6]] == ["1", "0 / 100", "1", "1,0", "8\u202f%"]  # CARB-02 alone, 1 of its 13 rules
+    assert "CARB-02 ou PROC-02 y sont souvent les seules règles évaluées" in unescape(table)

@@ -165,12 +165,15 @@ def target_section(agg: dict[str, Any], lang: str) -> dict[str, Any]:
 # --- buyers ------------------------------------------------------------------------------------------------
 
 def row_cells(row: dict[str, Any], lang: str) -> dict[str, str]:
-    """A buyer's or a month's cells. The score comes with what it rests on, the rules evaluated per order
-    scored and the data's completeness: on essential data, where CARB-02 is often the only rule a buyer's
-    orders can be judged on, « 0 / 100 » alone read as a buyer failing everything."""
+    """A buyer's or a month's cells. The score comes with what it rests on, the orders scored, the rules
+    evaluated per order scored and the data's completeness: on essential data, where CARB-02 or PROC-02 is
+    often the only rule a buyer's orders can be judged on, « 0 / 100 » alone read as a buyer failing
+    everything, and « 1,0 » rule per order as every order judged (1 of 3 was)."""
     per_order = row.get("verdicts_per_order")
     return {"orders": _n(row["orders"], lang), "amount": _money(row["amount"], lang),
             "score": fmt_score(row["score"], lang),
+            # how many orders the score rests on: 1 of a DECP buyer's 3 orders read as all 3 judged
+            "scored": _n(row.get("orders_scored", 0), lang),
             "per_order": "—" if per_order is None else i18n.fmt_number(per_order, lang, 1),
             "completeness": fmt_ratio(row.get("completeness"), lang),
             "legal": _n(row["legal_fail_orders"], lang)}
@@ -182,7 +185,7 @@ def _summed(rows: list[dict[str, Any]]) -> dict[str, Any]:
     verdicts = sum(r.get("verdicts", 0) for r in rows)
     with_comp = [(r["completeness"], r["completeness_orders"]) for r in rows if r.get("completeness") is not None]
     weight = sum(n for _, n in with_comp)
-    return {"orders": sum(r["orders"] for r in rows), "amount": sum(r["amount"] for r in rows),
+    return {"orders": sum(r["orders"] for r in rows), "amount": sum(r["amount"] for r in rows), "orders_scored": scored,
             "score": sum((r["score"] or 0.0) * r.get("orders_scored", 0) for r in rows) / scored if scored else None,
             "verdicts_per_order": verdicts / scored if scored else None,
             "completeness": sum(c * n for c, n in with_comp) / weight if weight else None,

@@ -218,19 +218,22 @@ WORDS: dict[str, tuple[str, str]] = {
     "not_cpv_division": ("division absente de la nomenclature CPV 2008", "not a CPV 2008 division"),
     # buyers
     "col_legal": ("Commandes avec un manquement légal", "Orders with a legal failure"),  # h_legal: a card's words
-    "rules_per_order": ("Règles évaluées par commande", "Rules evaluated per order"),
+    "orders_scored": ("Commandes notées", "Orders scored"),
+    "rules_per_order": ("Règles évaluées par commande notée", "Rules evaluated per order scored"),
     "buyers_score_note": (
         "Score : moyenne des scores des commandes notées (de 0 à 100 : poids des règles conformes sur poids des "
-        "règles évaluées). « Règles évaluées par commande » : le nombre moyen de règles conformes ou non "
-        "conformes dont ce score est fait ; complétude : la part moyenne des règles concernées que les données "
-        "permettent d'évaluer. Un score fait d'une ou deux règles par commande dit peu de l'acheteur : les "
-        "données essentielles (DECP) n'ont pas de champ pour les émissions déclarées, et CARB-02 y est souvent "
-        "la seule règle évaluée.",
+        "règles évaluées) ; une commande dont aucune règle n'est conforme ou non conforme n'est pas notée. "
+        "« Règles évaluées par commande notée » : le nombre moyen de règles conformes ou non conformes dont ce "
+        "score est fait ; complétude : la part moyenne des règles concernées que les données permettent "
+        "d'évaluer, sur toutes les commandes. Un score fait de peu de commandes, ou d'une ou deux règles par "
+        "commande, dit peu de l'acheteur : les données essentielles (DECP) n'ont pas de champ pour les émissions "
+        "déclarées, et CARB-02 ou PROC-02 y sont souvent les seules règles évaluées.",
         "Score: mean of the scored orders' scores (0 to 100: weight of the rules passed over weight of the rules "
-        "evaluated). “Rules evaluated per order”: the mean number of rules passed or failed that make this "
-        "score; completeness: the mean share of the rules concerned that the data lets us evaluate. A score made "
-        "of one or two rules per order says little about the buyer: essential data (DECP) has no field for "
-        "declared emissions, and CARB-02 is often the only rule evaluated there."),
+        "evaluated); an order with no rule passed or failed is not scored. “Rules evaluated per order scored”: "
+        "the mean number of rules passed or failed that make this score; completeness: the mean share of the "
+        "rules concerned that the data lets us evaluate, over every order. A score made of few orders, or of "
+        "one or two rules per order, says little about the buyer: essential data (DECP) has no field for "
+        "declared emissions, and CARB-02 or PROC-02 are often the only rules evaluated there."),
     "more_buyers": ("Autres acheteurs ({n})", "Other buyers ({n})"),
     "more_buyers_note": ("Le tableau montre les {shown} premiers acheteurs par montant ; la dernière ligne "
                          "additionne les {n} autres.",
