@@ -138,9 +138,11 @@ def bar_chart(rows: Sequence[tuple[str, float, str]], *, title: str, desc: str, 
 
 def stacked_bars(rows: Sequence[tuple[str, Sequence[float], str]], series: Sequence[tuple[str, str]], *,
                  title: str, desc: str, chart_id: str, label_width: int = 230, bar_width: int = 380,
-                 colon: str = COLON, share_format: Callable[[float], str] | None = None) -> Markup:
-    """Horizontal stacked bars, each row scaled to its own total (100 %): rows of (label, values, total text);
-    series of (name, colour), one per value. `share_format` writes a part's share (0-100) in its tooltip."""
+                 colon: str = COLON, share_format: Callable[[float], str] | None = None,
+                 common_total: float | None = None) -> Markup:
+    """Horizontal stacked bars, each row scaled to its own total (100 %), or to `common_total` when given
+    (a row of fewer is shorter, its shares of that total): rows of (label, values, total text); series of
+    (name, colour), one per value. `share_format` writes a part's share (0-100) in its tooltip."""
     row_h, legend_h = 26, 24
     height = legend_h + row_h * max(1, len(rows)) + 8
     legend = sum(26 + text_width(name) for name, _ in series)
@@ -154,7 +156,7 @@ def stacked_bars(rows: Sequence[tuple[str, Sequence[float], str]], series: Seque
         x += 26 + text_width(name)
     for i, (label, values, total_text) in enumerate(rows):
         y = legend_h + i * row_h
-        total = sum(v for v in values if v > 0)
+        total = common_total or sum(v for v in values if v > 0)
         parts.append(f'<text x="{label_width - 6}" y="{y + 17}" text-anchor="end" fill="{TEXT}">'
                      f'{escape(fit(label, label_width - 10))}</text>')
         left = float(label_width)

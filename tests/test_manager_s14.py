@@ -144,3 +144,21 @@ def test_the_other_buyers_row_adds_up_the_orders_scored():
               for i in range(53)]
     more = buyer_section({"buyers": buyers}, "fr")["more"]
     assert (more["orders"], more["scored"], more["per_order"]) == ("9", "6", "2,0")
+
+
+def test_the_verdicts_chart_draws_a_portfolio_rule_on_the_orders_scale(tmp_path):
+    """RISK-02 gives a verdict to the orders it flags only: 87 failing of the sample's 494 orders, drawn
+    to its own total, made a bar as long as the others and all red, « non conforme : 100,0 % »; on the
+    orders' scale it is 87/494 of the bar, and its tooltip says 17,6 %."""
+    result = CliRunner().invoke(main, ["score", str(ROOT / "samples" / "commandes-2025.xlsx"), "--out", str(tmp_path),
+                                       "--format", "summary"])
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "summary.html").read_text(encoding="utf-8")
+    svg = html[html.index('aria-labelledby="c-status-t'):]
+    svg = svg[:svg.index("</svg>")]
+    widths: dict[str, float] = {}
+    for width, tip in re.findall(r'<rect x="[0-9.]+" y="[0-9.]+" width="([0-9.]+)"[^>]*><title>([^<]*)</title>', svg):
+        rule = unescape(tip).split(" · ")[0]
+        widths[rule] = widths.get(rule, 0.0) + float(width)
+    assert widths["RISK-02"] == pytest.approx(widths["PROC-02"] * 87 / 494, abs=0.5)
+    assert "RISK-02 · non conforme\u00a0: 17,6\u202f%" in unescape(svg)
