@@ -162,3 +162,17 @@ def test_the_verdicts_chart_draws_a_portfolio_rule_on_the_orders_scale(tmp_path)
         widths[rule] = widths.get(rule, 0.0) + float(width)
     assert widths["RISK-02"] == pytest.approx(widths["PROC-02"] * 87 / 494, abs=0.5)
     assert "RISK-02 · non conforme\u00a0: 17,6\u202f%" in unescape(svg)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_places_without_any_amount_say_why_their_charts_are_empty(tmp_path, lang):
+    """20 orders without an amount: a grey ring « 0 € », six bars of « 0 € », shares « — », and no word
+    on why; the section now says it."""
+    head, rows = sample_rows()
+    amount = head.index("Montant HT")
+    places = text(section(summary(tmp_path, [[*r[:amount], "", *r[amount + 1:]] for r in rows[:20]], lang),
+                          "h-places"))
+    assert ("Aucune commande n'a de montant notifié" if lang == "fr" else "No order has a notified amount") in places
+    (tmp_path / "x").mkdir()
+    with_amounts = text(section(summary(tmp_path / "x", rows[:20], lang), "h-places"))
+    assert "Aucune commande n'a de montant" not in with_amounts and "No order has" not in with_amounts

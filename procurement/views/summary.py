@@ -177,7 +177,9 @@ def place_section(agg: dict[str, Any], lang: str) -> dict[str, Any]:
                             desc=desc([(d["label"], d["amount"]) for d in dist], lang), chart_id="c-distance",
                             colour=charts.PALETTE[5], colon=colon(lang))
     return {"bands": bands, "band_chart": donut, "distances": dist, "distance_chart": bars,
-            "rounded": t["shares_rounded"] if total else ""}
+            "rounded": t["shares_rounded"] if total else "",
+            # no amount at all: a grey ring, bars of « 0 € » and shares of « — », said in words
+            "no_amount": t["places_no_amount"] if not total and agg["totals"].get("orders") else ""}
 
 
 def division_label(code: str, lang: str) -> str:

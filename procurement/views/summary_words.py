@@ -213,6 +213,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "per_year": (" / an", " / year"),
     # places
     "share_small": ("<\u00a01 %", "<\u00a01%"),
+    "places_no_amount": ("Aucune commande n'a de montant notifié : les graphiques sont vides et les parts sans "
+                         "objet ; les tableaux donnent le nombre de commandes par zone et par distance.",
+                         "No order has a notified amount: the charts are empty and the shares meaningless; the "
+                         "tables give the number of orders by band and by distance."),
     "shares_rounded": ("Parts arrondies à l'unité, de total 100 %.", "Shares rounded to the unit, adding up to 100%."),
     # emissions
     "not_cpv_division": ("division absente de la nomenclature CPV 2008", "not a CPV 2008 division"),
