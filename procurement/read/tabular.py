@@ -7,11 +7,13 @@ same way: `rows_read` counts every non-blank row below the header.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from itertools import chain
 
 from procurement.fields import PLACE_TYPE_OF_HEADER, normalize_header
 from procurement.model import Rejection, Source, Warning_
+from procurement.parse.text import fold
 from procurement.read.base import Cell, InputInfo, RawRecord, ReadOptions
 from procurement.read.headers import SCAN_ROWS, NoHeaderError, column_letter, find_header, fold_mapping
 
@@ -20,6 +22,26 @@ Row = tuple[int, list[object], bool]  # (row number as the user sees it, cells, 
 
 def _is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+# A spreadsheet's total line (« Total », « TOTAL GÉNÉRAL », « Sous-total Direction X », "Grand total"),
+# folded: no digit, so that an order numbered « TOTAL-2025-01 » stays an order.
+_TOTAL_LABEL = re.compile(r"(?:grand |sous |sub )?(?:sous|sub)?(?:total|totaux|totals)(?: [^0-9]*)?")
+
+
+def _total_label(cells: list[object], id_col: int | None) -> tuple[int, str] | None:
+    """(column, text) of a total line's label: the row's first non-blank cell reads « Total »... and the
+    id cell is empty or is that label. Such a row adds up the orders above it: scored as an order, its
+    amount counted them twice in every figure."""
+    for col, value in enumerate(cells):
+        if _is_blank(value):
+            continue
+        if not isinstance(value, str) or len(value) > 80 or _TOTAL_LABEL.fullmatch(fold(value)) is None:
+            return None
+        if id_col is not None and id_col != col and id_col < len(cells) and not _is_blank(cells[id_col]):
+            return None
+        return col, value.strip()
+    return None
 
 
 def records_from_rows(
@@ -62,6 +84,7 @@ def records_from_rows(
     labels = {c: f"{column_letter(c)} ({header.headers[c]})" for c, _ in columns}
     # An empty id cell is kept (value None) so that its rejection names the column (`missing_id`).
     id_label = next((labels[c] for c, name in columns if name == "id"), None)
+    id_col = next((c for c, name in columns if name == "id"), None)
     if id_label is None:
         info.notes.append("no_id_column")
     original_headers = [(i, h) for i, h in enumerate(header.headers) if h]
@@ -74,6 +97,17 @@ def records_from_rows(
             continue
         info.rows_read += 1
         source = Source(file=file, sheet=sheet, row=number)
+        if (total := _total_label(cells, id_col)) is not None:
+            col, text = total
+            column = labels.get(col) or column_letter(col)
+            yield Rejection(
+                source=source, code="total_row", column=column, field=dict(columns).get(col), value=text,
+                message_fr=f"colonne {column} : ligne de total (« {text} »), pas une commande : évaluée, elle "
+                           "aurait compté deux fois le montant des commandes qu'elle additionne",
+                message_en=f"column {column}: a total line (“{text}”), not an order: scored, it would have "
+                           "counted twice the amount of the orders it adds up",
+            )
+            continue
         record = RawRecord(source=source, cells={})
         width = len(cells)
         for col, name in columns:

@@ -1,0 +1,76 @@
+"""Auditor review, session 14: defects an auditor scoring a year of orders in one batch would hit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from procurement.model import Rejection
+from procurement.read import read_file
+from procurement.read.base import RawRecord, ReadOptions
+
+HEADER = "Référence;Direction;Libellé;Nature du marché;CPV;Montant HT;Date de notification\n"
+ORDERS = "B1;DirA;obj;Marché;45000000;100;02/01/2025\nB2;DirA;obj;Marché;45000000;200;02/01/2025\n"
+
+
+def _read(path: Path) -> list[RawRecord | Rejection]:
+    _, records = read_file(path, ReadOptions())
+    return list(records)
+
+
+# --- a spreadsheet's total line is not an order ---------------------------------------------------
+
+
+@pytest.mark.parametrize("label", ["Total", "TOTAL GÉNÉRAL", "Sous-total DirA", "Total HT (€) :", "Grand total"])
+def test_a_total_line_is_rejected_with_its_reason_not_scored(tmp_path, label):
+    path = tmp_path / "c.csv"
+    path.write_text(HEADER + ORDERS + f"{label};;;;;300;\n", encoding="utf-8")
+    *orders, total = _read(path)
+    assert [r.cells["id"].value for r in orders] == ["B1", "B2"]
+    assert isinstance(total, Rejection) and total.code == "total_row"
+    assert total.source.row == 4 and total.column == "A (Référence)" and total.value == label.strip()
+    assert "ligne de total" in total.message_fr and "total line" in total.message_en
+
+
+def test_a_total_line_in_a_workbook_merged_over_the_first_columns(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["N° de commande", "Service", "Objet", "Montant HT (€)"])
+    ws.append(["X1", "DirA", "Travaux", 50000])
+    ws.append(["X2", "DirA", "Travaux", 10000])
+    ws.append(["TOTAL GÉNÉRAL", None, None, 60000])
+    ws.merge_cells("A4:C4")
+    wb.save(tmp_path / "c.xlsx")
+    records = _read(tmp_path / "c.xlsx")
+    assert [type(r).__name__ for r in records] == ["RawRecord", "RawRecord", "Rejection"]
+    assert records[2].code == "total_row" and records[2].source.row == 4
+
+
+@pytest.mark.parametrize("row", ["TOTAL-2025-01;DirA;obj;Marché;45000000;300;03/01/2025",  # an order's number
+                                 "B3;Total;Total;Marché;45000000;300;03/01/2025",  # an id, then « Total »
+                                 "Total 2025;DirA;obj;Marché;45000000;300;03/01/2025"])
+def test_an_order_whose_cells_merely_say_total_is_kept(tmp_path, row):
+    path = tmp_path / "c.csv"
+    path.write_text(HEADER + ORDERS + row + "\n", encoding="utf-8")
+    assert all(isinstance(r, RawRecord) for r in _read(path))
+
+
+def test_a_total_line_of_a_file_without_id_column(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("Objet;Montant HT;Code CPV\nTravaux;100;45000000\nTotal;100;\n", encoding="utf-8")
+    order, total = _read(path)
+    assert isinstance(order, RawRecord) and isinstance(total, Rejection) and total.code == "total_row"
+    assert total.column == "A (Objet)"
+
+
+def test_the_total_line_keeps_the_row_balance_and_out_of_the_figures(tmp_path):
+    from procurement.pipeline import run
+    from procurement.rulebook import load_default
+
+    path = tmp_path / "c.csv"
+    path.write_text(HEADER + ORDERS + "Total;;;;;300;\n", encoding="utf-8")
+    result = run([path], load_default())
+    assert result.counts == {"rows_read": 3, "orders": 2, "rejected": 1, "merged": 0}
+    assert sum(s.order.amount for s in result.orders) == 300
