@@ -21,8 +21,9 @@ missing rule is involved. Score changes are reported per order (overall and each
 moved) and in aggregate: the mean score of each run's orders, per chantier, and the status counts of
 each rule.
 
-Provenance: each run's tool version, rulebook (id, version, sha256) and inputs (path, sha256) are set
-side by side, so the reader knows whether a verdict changed because the data or the rules did.
+Provenance: each run's tool version, rulebook (id, version, sha256), inputs (path, sha256), supplier
+register and waivers file are set side by side, so the reader knows whether a verdict changed because the
+data, the rules, the register or a waiver did.
 
 Split by idea: `diff_run` reads and reduces one run, this module compares two, `diff_report` presents
 the comparison (console summary, HTML page).
@@ -82,6 +83,10 @@ def _mean(values: list[float | None]) -> float | None:
     return round(sum(known) / len(known), 6) if known else None
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _run_meta(run: RunSummary) -> dict[str, Any]:
     m = run.meta
     book = m.get("rulebook") if isinstance(m.get("rulebook"), dict) else {}
@@ -93,6 +98,10 @@ def _run_meta(run: RunSummary) -> dict[str, Any]:
         "rulebook": {k: book.get(k) for k in ("id", "version", "sha256", "select", "ignore")},
         "inputs": [{"path": i.get("path"), "sha256": i.get("sha256"), "rows_read": i.get("rows_read")}
                    for i in m.get("inputs") or () if isinstance(i, dict)],
+        # The other files a run read: its supplier register (--suppliers) and its waivers (--waivers).
+        "suppliers": [{"path": i.get("path"), "sha256": i.get("sha256")}
+                      for i in _dict(m.get("directory")).get("inputs") or () if isinstance(i, dict)],
+        "waivers": [{"path": w.get("file"), "sha256": w.get("sha256")} for w in [_dict(m.get("waivers"))] if w],
         "counts": m.get("counts") or {},
         "orders": len(run.orders),
         "rejected": run.rejected,
@@ -198,6 +207,9 @@ def compare(old: RunSummary, new: RunSummary) -> dict[str, Any]:
         },
         "tool": _tool(old_meta, new_meta),
         "inputs": _inputs(old_meta["inputs"], new_meta["inputs"]),
+        # Verdicts and data also move with the supplier register and the waivers, which are not inputs.
+        "suppliers": _inputs(old_meta["suppliers"], new_meta["suppliers"]),
+        "waivers": _inputs(old_meta["waivers"], new_meta["waivers"]),
         "orders": {
             "old": len(old.orders), "new": len(new.orders), "common": common,
             "added": added, "removed": removed, "changed": changed,

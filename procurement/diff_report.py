@@ -34,6 +34,7 @@ WORDS = {
         "hidden": "{n} dans la sortie --json", "better": "meilleur", "worse": "moins bon",
         "other": "autre", "scores": "Scores", "provenance": "Provenance", "tool": "outil", "file": "fichier",
         "sha": "empreinte sha256", "rows": "lignes", "inputs_unchanged": "tous inchangés",
+        "suppliers": "Référentiel fournisseurs", "waivers": "Fichier des dérogations",
         "program": "Programme", "unknown": "inconnu (une analyse ne donne pas les empreintes du programme)",
         "part_version": "version", "part_code": "code", "part_data": "données de référence",
         "explain": "Un verdict « meilleur » monte l'échelle non conforme < données insuffisantes < dérogation < "
@@ -62,6 +63,7 @@ WORDS = {
         "hidden": "{n} in the --json output", "better": "better", "worse": "worse",
         "other": "other", "scores": "Scores", "provenance": "Provenance", "tool": "tool", "file": "file",
         "sha": "sha256 digest", "rows": "rows", "inputs_unchanged": "all unchanged",
+        "suppliers": "Supplier register", "waivers": "Waivers file",
         "program": "Program", "unknown": "unknown (a run does not give the program's digests)",
         "part_version": "version", "part_code": "code", "part_data": "reference data",
         "explain": "A “better” verdict moves up the scale fail < insufficient data < waived < pass; “other” "
@@ -199,11 +201,13 @@ def program_line(result: dict[str, Any], lang: str) -> tuple[str, str]:
     return f"{w['changed']}{w['colon']}{', '.join(parts)}{version}", "flag"
 
 
-def _inputs_line(result: dict[str, Any], lang: str) -> str:
+def _inputs_line(result: dict[str, Any], lang: str, key: str = "inputs") -> str:
+    """The files of `key` (inputs, suppliers, waivers) that moved; « tous inchangés » for the inputs, and
+    « inchangé » for the supplier register or the waivers file."""
     w = _w(lang)
-    moved = [i for i in result["inputs"] if i["status"] != "same"]
+    moved = [i for i in result[key] if i["status"] != "same"]
     if not moved:
-        return w["inputs_unchanged"]
+        return w["inputs_unchanged" if key == "inputs" else "unchanged"]
     parts = []
     for i in moved:
         name = Path(str(i["path"])).name
@@ -242,6 +246,9 @@ def summary_text(result: dict[str, Any], lang: str = "fr", page: Path | None = N
     lines.append(f"{w['rulebook']}{colon}{text}")
     lines.append(f"{w['program']}{colon}{program_line(result, lang)[0]}")
     lines.append(f"{w['inputs']}{colon}{_inputs_line(result, lang)}")
+    for key in ("suppliers", "waivers"):  # said when either run had one (a diff of older runs has neither)
+        if result.get(key):
+            lines.append(f"{w[key]}{colon}{_inputs_line(result, lang, key)}")
     lines.append(f"{w['orders']}{colon}{orders['old']} → {orders['new']}{w['sep']}"
                  + ", ".join(_orders_counted(orders, lang)))
     lines.append(f"{w['verdicts']}{colon}{_verdicts_line(orders, lang)}")
@@ -323,15 +330,17 @@ def view_model(result: dict[str, Any], lang: str = "fr") -> dict[str, Any]:
                      "rulebook": _book(m["rulebook"]), "sha": m["rulebook"].get("sha256") or "—",
                      "orders": m["orders"], "rejected": m["rejected"],
                      "inputs": [{"path": i["path"], "sha": i["sha256"] or "—", "rows": i["rows_read"]}
-                                for i in m["inputs"]]})
+                                for i in m["inputs"]]
+                     + [{"path": f"{w[key]}{w['colon']}{i['path']}", "sha": i["sha256"] or "—", "rows": None}
+                        for key in ("suppliers", "waivers") for i in m.get(key) or ()]})
     return {
         "lang": lang, "t": w, "runs": runs,
         "program": program_line(result, lang),
         "rulebook_changed": book["changed"], "rules_added": book["rules_added"],
         "rules_removed": book["rules_removed"],
-        "inputs": [{"name": Path(str(i.get("old_path") or i["path"])).name, "other": Path(str(i["path"])).name,
-                    "status": w[i["status"]], "code": i["status"],
-                    "old": _sha(i["old_sha256"]), "new": _sha(i["new_sha256"])} for i in result["inputs"]],
+        "inputs": _files(result["inputs"], w),
+        # The supplier register and the waivers file, when either run had one.
+        "files": {key: _files(result.get(key) or [], w) for key in ("suppliers", "waivers")},
         "counts": {"old": orders["old"], "new": orders["new"], "common": orders["common"],
                    "added": len(orders["added"]), "removed": len(orders["removed"])},
         "counted": _orders_counted(orders, lang),
@@ -345,6 +354,12 @@ def view_model(result: dict[str, Any], lang: str = "fr") -> dict[str, Any]:
                    if len(orders[k]) > DETAIL_LIMIT else ""
                    for k in ("added", "removed", "changed")},
     }
+
+
+def _files(items: list[dict[str, Any]], w: dict[str, str]) -> list[dict[str, str]]:
+    return [{"name": Path(str(i.get("old_path") or i["path"])).name, "other": Path(str(i["path"])).name,
+             "status": w[i["status"]], "code": i["status"], "old": _sha(i["old_sha256"]),
+             "new": _sha(i["new_sha256"])} for i in items]
 
 
 def render_html(result: dict[str, Any], lang: str = "fr") -> str:

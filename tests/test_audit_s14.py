@@ -74,3 +74,40 @@ def test_the_total_line_keeps_the_row_balance_and_out_of_the_figures(tmp_path):
     result = run([path], load_default())
     assert result.counts == {"rows_read": 3, "orders": 2, "rejected": 1, "merged": 0}
     assert sum(s.order.amount for s in result.orders) == 300
+
+
+# --- diff says when the supplier register or the waivers file changed -----------------------------
+
+
+def test_diff_names_the_supplier_register_and_the_waivers_file(tmp_path, monkeypatch):
+    """Adding --suppliers or --waivers moved hundreds of verdicts while the diff said « Fichiers : tous
+    inchangés » and nothing else: the auditor could not tell why."""
+    from click.testing import CliRunner
+
+    from procurement.cli import main
+    from procurement.diff import diff_dirs, render_html, summary_text
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    samples = Path(__file__).resolve().parent.parent / "samples"
+    base = [str(samples / "commandes-2025.csv"), "--format", "json", "--quiet"]
+
+    def score(name: str, *options: str) -> Path:
+        result = CliRunner().invoke(main, ["score", *base, "--out", str(tmp_path / name), *options])
+        assert result.exit_code == 0, result.output
+        return tmp_path / name
+
+    plain = score("a")
+    full = score("b", "--suppliers", str(samples / "fournisseurs.csv"),
+                 "--waivers", str(samples / "derogations.yaml"))
+    result = diff_dirs(plain, full)
+    assert [(i["path"], i["status"]) for i in result["suppliers"]] == [(str(samples / "fournisseurs.csv"), "added")]
+    assert [(i["path"], i["status"]) for i in result["waivers"]] == [(str(samples / "derogations.yaml"), "added")]
+    text = summary_text(result, "fr")
+    assert "Référentiel fournisseurs : fournisseurs.csv ajouté" in text
+    assert "Fichier des dérogations : derogations.yaml ajouté" in text
+    assert "Waivers file: derogations.yaml removed" in summary_text(diff_dirs(full, plain), "en")
+    same = summary_text(diff_dirs(full, full), "fr")
+    assert "Référentiel fournisseurs : inchangé" in same and "Fichier des dérogations : inchangé" in same
+    assert "fournisseurs" not in summary_text(diff_dirs(plain, plain), "fr")  # neither run had one
+    page = render_html(result, "fr")
+    assert "Référentiel fournisseurs" in page and "derogations.yaml" in page
