@@ -111,3 +111,32 @@ def test_diff_names_the_supplier_register_and_the_waivers_file(tmp_path, monkeyp
     assert "fournisseurs" not in summary_text(diff_dirs(plain, plain), "fr")  # neither run had one
     page = render_html(result, "fr")
     assert "Référentiel fournisseurs" in page and "derogations.yaml" in page
+
+
+# --- results.xlsx's « Lisez-moi » counts its left-out rows in agreed words ------------------------
+
+
+@pytest.mark.parametrize(("lang", "zero", "many"), [
+    ("fr", "(0 ligne sans objet non listée)", "lignes sans objet non listées)"),
+    ("en", "(0 not-applicable rows not listed)", "not-applicable rows not listed)")])
+def test_readme_rule_sheets_count_the_rows_left_out_in_agreed_words(tmp_path, lang, zero, many):
+    from click.testing import CliRunner
+
+    from procurement.cli import main
+
+    src = tmp_path / "c.csv"
+    src.write_text(HEADER + ORDERS, encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["score", str(src), "--out", str(out), "--format", "xlsx", "--quiet",
+                                       "--lang", lang])
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(out / "results.xlsx", read_only=True)
+    readme = wb[wb.sheetnames[1]]
+    lines: dict[str, str] = {}
+    for r in readme.iter_rows(values_only=True):
+        if r and r[0] and len(r) > 1 and r[1]:
+            lines.setdefault(r[0], str(r[1]))  # the « Feuilles » section comes before the legal basis
+    assert lines["ENV-01"].endswith(zero)  # ENV-01 applies to every order
+    assert lines["PROC-04"].endswith("(2 " + many)
+    assert not any(str(v).endswith(("(0 lignes sans objet non listées)", "(1 lignes sans objet non listées)"))
+                   for v in lines.values())

@@ -86,7 +86,8 @@ def write_readme(wb: Any, run: Run, lang: str, originals: list[str], canonical: 
     line(names["readme"], w["sheet_readme"])
     for rule in run.rulebook.rules:
         title = rule.title.en if lang == "en" else rule.title.fr
-        line(rule.id, w["sheet_rule"].format(title=title, na=na_counts.get(rule.id, 0)))
+        na = i18n.counted(na_counts.get(rule.id, 0), *w["na_rows"], lang)
+        line(rule.id, w["sheet_rule"].format(title=title, na=na))
     line(names["rejected"], w["sheet_rejected"])
 
     section(w["columns"].format(results=names["results"]))

@@ -55,7 +55,9 @@ WORDS: dict[str, dict[str, str]] = {
         "col_warnings": "Problèmes relevés sur la ligne sans la rejeter (valeur douteuse, doublon...).",
         "sheets": "Feuilles", "sheet_results": "vos lignes avec scores et statuts",
         "sheet_readme": "cette notice", "sheet_rule": "{title} : lignes concernées par la règle, statut, message "
-                                                     "et preuves ({na} lignes sans objet non listées)",
+                                                     "et preuves ({na})",
+        # (one, many) of the not-applicable rows a rule sheet leaves out: « 0 ligne sans objet non listée »
+        "na_rows": ("ligne sans objet non listée", "lignes sans objet non listées"),
         "sheet_rejected": "lignes non évaluées, avec la colonne, la valeur et le motif",
         "rules": "Règles", "kind": "Nature", "severity": "Gravité", "chantiers": "Chantiers",
         "chantiers_title": "Chantiers du plan Relance et Renouveau",
@@ -110,8 +112,8 @@ WORDS: dict[str, dict[str, str]] = {
         "col_missing": "Fields to fill in so that every rule can be evaluated.",
         "col_warnings": "Problems found on the row without rejecting it (doubtful value, duplicate...).",
         "sheets": "Sheets", "sheet_results": "your rows with scores and statuses", "sheet_readme": "this notice",
-        "sheet_rule": "{title}: rows the rule applies to, status, message and evidence ({na} not-applicable rows "
-                      "not listed)",
+        "sheet_rule": "{title}: rows the rule applies to, status, message and evidence ({na})",
+        "na_rows": ("not-applicable row not listed", "not-applicable rows not listed"),
         "sheet_rejected": "rows not scored, with the column, the value and the reason",
         "rules": "Rules", "kind": "Kind", "severity": "Severity", "chantiers": "Chantiers",
         "chantiers_title": "Chantiers of the Relance et Renouveau plan",
