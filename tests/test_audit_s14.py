@@ -140,3 +140,27 @@ def test_readme_rule_sheets_count_the_rows_left_out_in_agreed_words(tmp_path, la
     assert lines["PROC-04"].endswith("(2 " + many)
     assert not any(str(v).endswith(("(0 lignes sans objet non listées)", "(1 lignes sans objet non listées)"))
                    for v in lines.values())
+
+
+@pytest.mark.parametrize(("lang", "said"), [("fr", "Donnée lue dans un fichier DECP ou OCDS : SIRET acheteur"),
+                                            ("en", "Value read from a DECP or OCDS file: Buyer SIRET")])
+def test_readme_names_a_decp_field_without_help_by_its_label_not_its_code(tmp_path, lang, said):
+    """« Donnée lue dans le fichier DECP : buyer_siret »: the column's explanation gave the internal code, and
+    said « DECP » of an OCDS file too."""
+    from click.testing import CliRunner
+
+    from procurement.cli import main
+
+    data = Path(__file__).resolve().parent / "data"
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["score", str(data / "decp" / "v15_paquet.json"),
+                                       str(data / "ocds" / "mx-federal-record-package-1.json"),
+                                       "--out", str(out), "--format", "xlsx", "--quiet", "--lang", lang])
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(out / "results.xlsx", read_only=True)
+    texts = [str(r[1]) for r in wb[wb.sheetnames[1]].iter_rows(values_only=True) if r and len(r) > 1 and r[1]]
+    assert said in texts
+    from procurement.fields import FIELDS
+
+    codes = {f.name for f in FIELDS}
+    assert not [t for t in texts if t.rpartition(": ")[2] in codes]

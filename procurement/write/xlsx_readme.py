@@ -100,7 +100,9 @@ def write_readme(wb: Any, run: Run, lang: str, originals: list[str], canonical: 
         line("", w["left_out"].format(n=left_out))
     for name, header in canonical:  # (field, its header in the sheet: Columns.canonical_headers)
         f = FIELDS_BY_NAME[name]
-        line(header, w["col_field"].format(help=(f.help_en if lang == "en" else f.help_fr) or f.name))
+        # A field without help text is named by its label (« SIRET acheteur »), never its code (buyer_siret).
+        text = (f.help_en or f.en) if lang == "en" else (f.help_fr or f.fr)
+        line(header, w["col_field"].format(help=text))
     line(w["our_id"], w["col_our_id"])
     line(w["file"], w["col_file"])
     line(w["sheet"], w["col_sheet"])

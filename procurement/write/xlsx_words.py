@@ -39,7 +39,7 @@ WORDS: dict[str, dict[str, str]] = {
         "col_original_unknown": "Colonne de votre fichier, recopiée telle quelle (non utilisée par les règles).",
         "left_out": "Et {n} autres colonnes de vos fichiers, qui n'y sont pas : une feuille Excel a au plus 16 384 "
                     "colonnes. Les valeurs reconnues de chaque commande sont dans results.json.",
-        "col_field": "Donnée lue dans le fichier DECP : {help}",
+        "col_field": "Donnée lue dans un fichier DECP ou OCDS : {help}",
         "col_our_id": "Identifiant de la commande retenu par procurement (celui de results.json).",
         "col_file": "Fichier d'où vient la ligne.",
         "col_sheet": "Feuille du classeur d'où vient la ligne.",
@@ -97,7 +97,7 @@ WORDS: dict[str, dict[str, str]] = {
         "col_original_unknown": "Column of your file, copied as it was (not used by the rules).",
         "left_out": "And {n} more columns of your files, which are not there: an Excel sheet has at most 16,384 "
                     "columns. The values recognised in each order are in results.json.",
-        "col_field": "Value read from the DECP file: {help}",
+        "col_field": "Value read from a DECP or OCDS file: {help}",
         "col_our_id": "The order id procurement kept (the one in results.json).",
         "col_file": "File the row came from.",
         "col_sheet": "Workbook sheet the row came from.",
