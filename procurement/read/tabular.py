@@ -26,6 +26,7 @@ def _is_blank(value: object) -> bool:
 
 # A spreadsheet's total line (« Total », « TOTAL GÉNÉRAL », « Sous-total Direction X », "Grand total"),
 # folded: no digit, so that an order numbered « TOTAL-2025-01 » stays an order.
+_TOTAL_INITIALS = frozenset("TtSsGg")
 _TOTAL_LABEL = re.compile(r"(?:grand |sous |sub )?(?:sous|sub)?(?:total|totaux|totals)(?: [^0-9]*)?")
 
 
@@ -36,7 +37,8 @@ def _total_label(cells: list[object], id_col: int | None) -> tuple[int, str] | N
     for col, value in enumerate(cells):
         if _is_blank(value):
             continue
-        if not isinstance(value, str) or len(value) > 80 or _TOTAL_LABEL.fullmatch(fold(value)) is None:
+        if (not isinstance(value, str) or len(value) > 80 or value.lstrip()[:1] not in _TOTAL_INITIALS
+                or _TOTAL_LABEL.fullmatch(fold(value)) is None):  # the initial first: an id is folded otherwise
             return None
         if id_col is not None and id_col != col and id_col < len(cells) and not _is_blank(cells[id_col]):
             return None
