@@ -246,3 +246,18 @@ def test_essential_data_buyers_show_the_rules_their_score_rests_on(tmp_path):
     cells = [unescape(c) for c in re.findall(r'<td class="num">([^<]*)</td>', row)]
     assert [cells[0], *cells[2:6]] == ["1", "0 / 100", "1", "1,0", "8\u202f%"]  # CARB-02 alone, 1 of its 13 rules
     assert "CARB-02 ou PROC-02 y sont souvent les seules règles évaluées" in unescape(table)
+
+
+def test_the_open_data_sentence_is_said_only_under_essential_data(tmp_path):
+    """The note under the buyers' table spoke of DECP under a finance export too (manager review)."""
+    from click.testing import CliRunner
+
+    from procurement.cli import main
+
+    csv = tmp_path / "orders.csv"
+    csv.write_text("Référence;Direction;Montant HT;CPV\nA1;Voirie;1000;45233142\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["score", str(csv), "--out", str(tmp_path / "o"), "--format", "summary"])
+    assert result.exit_code == 0, result.output
+    page = unescape((tmp_path / "o" / "summary.html").read_text(encoding="utf-8"))
+    assert "dit peu de l'acheteur." in page and "DECP" not in page[page.index('id="h-buyers"'):]
+    assert buyer_section({"buyers": []}, "en", open_data=True)["open_data_note"].startswith("Essential data (DECP")

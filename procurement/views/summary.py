@@ -23,6 +23,8 @@ from procurement.views.summary_words import balance_terms, desc, orders_text, su
 from procurement.views.summary_words import money as _money
 from procurement.views.summary_words import number as _n
 
+OPEN_DATA_FORMATS = frozenset({"decp-json", "decp-csv", "ocds"})
+
 __all__ = ["buyer_section", "month_section", "summary_view", "target_section"]
 
 DIVISIONS_CHARTED = 12
@@ -217,6 +219,6 @@ def summary_view(run: Run, agg: dict[str, Any], lang: str) -> dict[str, Any]:
         "targets": target_section(agg, lang),
         "places": place_section(agg, lang),
         "emissions": emission_section(agg, lang),
-        "buyers": buyer_section(agg, lang),
+        "buyers": buyer_section(agg, lang, any(i.format in OPEN_DATA_FORMATS for i in run.inputs)),
         "months": month_section(agg, lang),
     }

@@ -192,7 +192,8 @@ def _summed(rows: list[dict[str, Any]]) -> dict[str, Any]:
             "legal_fail_orders": sum(r["legal_fail_orders"] for r in rows)}
 
 
-def buyer_section(agg: dict[str, Any], lang: str) -> dict[str, Any]:
+def buyer_section(agg: dict[str, Any], lang: str, open_data: bool = False) -> dict[str, Any]:
+    """`open_data`: an input is essential data (DECP, OCDS), whose few fields the note under the table names."""
     t = summary_words(lang)
 
     def name(code: str) -> str:
@@ -215,7 +216,8 @@ def buyer_section(agg: dict[str, Any], lang: str) -> dict[str, Any]:
     if others:
         more = {"name": t["more_buyers"].format(n=_n(len(others), lang)), **row_cells(_summed(others), lang)}
         note = t["more_buyers_note"].format(shown=_n(BUYERS_SHOWN, lang), n=_n(len(others), lang))
-    return {"rows": rows, "chart": chart, "more": more, "more_note": note}
+    return {"rows": rows, "chart": chart, "more": more, "more_note": note,
+            "open_data_note": t["buyers_open_data_note"] if open_data else ""}
 
 
 # --- the time series ---------------------------------------------------------------------------------------

@@ -230,14 +230,20 @@ WORDS: dict[str, tuple[str, str]] = {
         "« Règles évaluées par commande notée » : le nombre moyen de règles conformes ou non conformes dont ce "
         "score est fait ; complétude : la part moyenne des règles concernées que les données permettent "
         "d'évaluer, sur toutes les commandes. Un score fait de peu de commandes, ou d'une ou deux règles par "
-        "commande, dit peu de l'acheteur : les données essentielles (DECP) n'ont pas de champ pour les émissions "
-        "déclarées, et CARB-02 ou PROC-02 y sont souvent les seules règles évaluées.",
+        "commande, dit peu de l'acheteur.",
         "Score: mean of the scored orders' scores (0 to 100: weight of the rules passed over weight of the rules "
         "evaluated); an order with no rule passed or failed is not scored. “Rules evaluated per order scored”: "
         "the mean number of rules passed or failed that make this score; completeness: the mean share of the "
         "rules concerned that the data lets us evaluate, over every order. A score made of few orders, or of "
-        "one or two rules per order, says little about the buyer: essential data (DECP) has no field for "
-        "declared emissions, and CARB-02 or PROC-02 are often the only rules evaluated there."),
+        "one or two rules per order, says little about the buyer."),
+    # said when an input is open data (DECP, OCDS), which has few of the fields the rules read
+    "buyers_open_data_note": (
+        "Les données essentielles (DECP, OCDS) n'ont ni les émissions déclarées ni le statut des fournisseurs "
+        "(ESS, SIAE), et avant le format 2024 ni les considérations sociales et environnementales : CARB-02 ou "
+        "PROC-02 y sont souvent les seules règles évaluées.",
+        "Essential data (DECP, OCDS) has neither declared emissions nor the suppliers' status (social economy, "
+        "integration), and before the 2024 format no social and environmental considerations: CARB-02 or PROC-02 "
+        "are often the only rules evaluated there."),
     "more_buyers": ("Autres acheteurs ({n})", "Other buyers ({n})"),
     "more_buyers_note": ("Le tableau montre les {shown} premiers acheteurs par montant ; la dernière ligne "
                          "additionne les {n} autres.",
