@@ -176,3 +176,38 @@ def test_places_without_any_amount_say_why_their_charts_are_empty(tmp_path, lang
     (tmp_path / "x").mkdir()
     with_amounts = text(section(summary(tmp_path / "x", rows[:20], lang), "h-places"))
     assert "Aucune commande n'a de montant" not in with_amounts and "No order has" not in with_amounts
+
+
+def test_the_ess_target_without_any_status_says_why_once(tmp_path):
+    """« no measure: the data is never given; no supplier status given: no measure (…) »: the reason twice."""
+    head, rows = sample_rows()
+    status = head.index("Statut")
+    page = summary(tmp_path, [[*r[:status], "", *r[status + 1:]] for r in rows[:20]], "en")
+    row = next(r for r in section(page, "h-targets").split("<tr")[1:] if "solidarity-economy" in r)
+    assert text(row).count("no measure") == 1, text(row)
+    assert "no supplier status given: no measure" in text(row)
+
+
+def test_the_verdicts_of_every_rule_have_their_own_heading(one_order):
+    """The chart of every rule's verdicts (indicators and risks too) sat under « Règles légales : … »."""
+    page = one_order["fr"]
+    head = page.index("Répartition des verdicts par règle")
+    assert page.rindex("<h3>", 0, head) == page.index("<h3>Toutes les règles\u00a0: verdicts par règle</h3>")
+
+
+def test_the_chantiers_orders_column_says_they_are_the_orders_scored(one_order):
+    """« Commandes » read 0 beside a completeness of 0 % where orders concern the chantier: it counts the
+    orders scored, as the buyers' table now says."""
+    heads = re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', section(one_order["fr"], "h-chantiers"))
+    assert "Commandes notées" in heads and "Commandes" not in heads
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_months_without_any_amount_say_why_the_line_is_flat(tmp_path, lang):
+    head, rows = sample_rows()
+    amount = head.index("Montant HT")
+    months = text(section(summary(tmp_path, [[*r[:amount], "", *r[amount + 1:]] for r in rows[:20]], lang),
+                          "h-months"))
+    assert ("la courbe reste à zéro" if lang == "fr" else "the line stays at zero") in months
+    (tmp_path / "x").mkdir()
+    assert "zéro" not in text(section(summary(tmp_path / "x", rows[:20], lang), "h-months"))

@@ -139,7 +139,7 @@ def target_section(agg: dict[str, Any], lang: str) -> dict[str, Any]:
             measured_text = "—"
         attainment = None if measured is None or not target_value else 100 * measured / target_value
         basis, aside = _basis(m, lang)
-        if withheld:
+        if withheld and not (m["basis"] == "spend" and m["measured"] is None):  # that basis says why itself
             basis = withheld_text(withheld, lang, "wt_") + ("; " if lang == "en" else "\u202f; ") + basis
         source = typo(m["source"], "fr") if from_book else \
             t["src_plan" if m["measure"] == "transport_alternatives_spend" else "src_spaser"]
@@ -274,4 +274,6 @@ def month_section(agg: dict[str, Any], lang: str) -> dict[str, Any]:
             gaps = t["gaps_note"].format(periods=named)
     note = t["undated_note"].format(orders=_orders(undated["orders"], lang), amount=_money(undated["amount"], lang)) \
         if undated else ""
-    return {"rows": rows, "chart": chart, "title": t[title], "undated": note, "gaps": gaps}
+    # no amount at all: a line flat at 0 €, said in words (as under the places' charts)
+    no_amount = t["months_no_amount"] if dated and not any(m["amount"] for m in agg["months"]) else ""
+    return {"rows": rows, "chart": chart, "title": t[title], "undated": note, "gaps": gaps, "no_amount": no_amount}

@@ -223,6 +223,7 @@ WORDS: dict[str, tuple[str, str]] = {
     # buyers
     "col_legal": ("Commandes avec un manquement légal", "Orders with a legal failure"),  # h_legal: a card's words
     "orders_scored": ("Commandes notées", "Orders scored"),
+    "verdicts_title": ("Toutes les règles : verdicts par règle", "All rules: verdicts by rule"),
     "rules_per_order": ("Règles évaluées par commande notée", "Rules evaluated per order scored"),
     "buyers_score_note": (
         "Score : moyenne des scores des commandes notées (de 0 à 100 : poids des règles conformes sur poids des "
@@ -249,6 +250,10 @@ WORDS: dict[str, tuple[str, str]] = {
                          "additionne les {n} autres.",
                          "The table shows the first {shown} buyers by amount; the last row adds up the {n} others."),
     # months
+    "months_no_amount": ("Aucune commande n'a de montant notifié : la courbe reste à zéro ; le tableau donne le "
+                         "nombre de commandes par période.",
+                         "No order has a notified amount: the line stays at zero; the table gives the number of "
+                         "orders by period."),
     "undated_note": ("Sans date de notification, hors du graphique : {orders} ({amount}) ; le tableau les donne à "
                      "la ligne « inconnu ».",
                      "Without a notification date, not in the chart: {orders} ({amount}); the table gives them on "
