@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from procurement import __version__
+from procurement.errors import InputError
 from procurement.ledger import Ledger
 from procurement.model import Order, Rejection, Warning_
 from procurement.order_identity import DUPLICATE_ORDER, copy_key, order_key
@@ -216,10 +217,27 @@ def _absorb(chunk: ChunkResult, from_worker: bool, spool: Spool, rejected: list[
         spool.append(item.blob)
 
 
+def _refuse_repeated(paths: Sequence[Path]) -> None:
+    """One file given twice (« x.csv x.csv », or « x.csv ./x.csv »): its copies share their file and row, so
+    half the order pages overwrote the other half and the report linked both copies to one page, while
+    every figure counted each order once. Said before anything is read."""
+    seen: dict[str, Path] = {}
+    for path in map(Path, paths):
+        key = os.path.normcase(os.path.realpath(path))
+        first = seen.setdefault(key, path)
+        if first is not path:
+            if str(first) == str(path):
+                raise InputError("fichier donné deux fois : donnez-le une seule fois", "file given twice: give it once",
+                                 where=str(path))
+            raise InputError(f"même fichier que « {first} » : donnez-le une seule fois",
+                             f"same file as “{first}”: give it once", where=str(path))
+
+
 def _inputs(paths: Sequence[Path], options: ReadOptions | None, forced_format: str | None, sheets: Sequence[str]
             ) -> Iterator[tuple[Path, ReadOptions | None]]:
     """(file, read options) of each input: a workbook once per sheet asked for (`sheets`, the user's
     repeated --sheet), every other file once."""
+    _refuse_repeated(paths)
     names = Counter(Path(p).name for p in paths)
     for path in map(Path, paths):
         opened = options

@@ -164,3 +164,27 @@ def test_readme_names_a_decp_field_without_help_by_its_label_not_its_code(tmp_pa
 
     codes = {f.name for f in FIELDS}
     assert not [t for t in texts if t.rpartition(": ")[2] in codes]
+
+
+# --- one file given twice ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("second", ["c.csv", "./c.csv", "../{dir}/c.csv"])
+def test_one_file_given_twice_is_refused_before_anything_is_written(tmp_path, monkeypatch, second):
+    """`score x.csv x.csv --per-order` wrote 13 pages for 26 orders: the copies share file and row, so their
+    pages overwrote each other and the report linked both to one page."""
+    from click.testing import CliRunner
+
+    from procurement.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "c.csv").write_text(HEADER + ORDERS, encoding="utf-8")
+    again = second.format(dir=tmp_path.name)
+    for lang, said in (("fr", "donnez-le une seule fois"), ("en", "give it once")):
+        result = CliRunner().invoke(main, ["score", "c.csv", again, "--per-order", "--out", "o", "--lang", lang])
+        assert result.exit_code == 2 and said in result.output, result.output
+        assert len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / "o").exists()
+    ok = CliRunner().invoke(main, ["score", "c.csv", "--per-order", "--out", "o"])
+    assert ok.exit_code == 0, ok.output
+    assert len(list((tmp_path / "o" / "orders").glob("*.html"))) == 2
