@@ -188,3 +188,63 @@ def test_one_file_given_twice_is_refused_before_anything_is_written(tmp_path, mo
     ok = CliRunner().invoke(main, ["score", "c.csv", "--per-order", "--out", "o"])
     assert ok.exit_code == 0, ok.output
     assert len(list((tmp_path / "o" / "orders").glob("*.html"))) == 2
+
+
+# --- a formula saved without its value ----------------------------------------------------------------
+
+
+def _formula_workbook(path: Path) -> Path:
+    """Saved by openpyxl, never calculated: its formulas have no value; then, by hand, one formula with a
+    value (as a spreadsheet saves it), one shared formula without text and an escaped one."""
+    import zipfile
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Référence", "Direction", "Libellé", "Montant HT", "CPV", "Date de notification"])
+    ws.append(["B1", "DirA", "Travaux", 100, "45000000", "02/01/2025"])
+    ws.append(["B2", "DirA", "Travaux", "=D2*2", "45000000", "02/01/2025"])
+    ws.append(["B3", "=B2", "Travaux", "=D2*3", "45000000", "02/01/2025"])
+    ws.append(["B4", "DirA", "Travaux", "=D2*4", "45000000", "02/01/2025"])
+    ws.append(["B5", "DirA", "=IF(D2>1,\"a\",\"b\")", 5, "45000000", "02/01/2025"])
+    wb.save(path)
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = (parts[sheet].replace(b"<f>D2*3</f><v />", b'<f t="shared" ref="D4" si="0"/><v />')
+                    .replace(b"<f>D2*4</f><v />", b"<f>D2*4</f><v>400</v>"))
+    assert b'si="0"/><v />' in parts[sheet] and b"<v>400</v>" in parts[sheet]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("engine", ["openpyxl", "calamine"])
+def test_a_formula_saved_without_its_value_is_said_not_read_as_blank(tmp_path, engine):
+    """Both engines read such a cell as blank: the amount became unknown and nothing said why."""
+    path = _formula_workbook(tmp_path / "f.xlsx")
+    _, records = read_file(path, ReadOptions(xlsx_engine=engine))
+    said = {r.cells["id"].value: [(w.code, w.field, w.column, w.value) for w in r.warnings]
+            for r in records if isinstance(r, RawRecord)}
+    assert said == {
+        "B1": [],
+        "B2": [("formula_without_value", "amount", "D (Montant HT)", "=D2*2")],
+        "B3": [("formula_without_value", "buyer_name", "B (Direction)", "=B2"),
+               ("formula_without_value", "amount", "D (Montant HT)", None)],  # shared: no text of its own
+        "B4": [],  # computed and saved: read as 400
+        "B5": [("formula_without_value", "object", "C (Libellé)", '=IF(D2>1,"a","b")')],  # &quot; unescaped
+    }
+
+
+def test_a_formula_without_value_is_explained_in_the_order_warnings(tmp_path):
+    from click.testing import CliRunner
+
+    from procurement.cli import main
+
+    path = _formula_workbook(tmp_path / "f.xlsx")
+    for lang, said in (("fr", "formule sans valeur calculée (=D2*2)"), ("en", "formula without a computed value")):
+        result = CliRunner().invoke(main, ["score", str(path), "--out", str(tmp_path / lang), "--format", "json",
+                                           "--lang", lang])
+        assert result.exit_code == 0, result.output
+        data = (tmp_path / lang / "results.json").read_text(encoding="utf-8")
+        assert said in data

@@ -46,6 +46,24 @@ def _total_label(cells: list[object], id_col: int | None) -> tuple[int, str] | N
     return None
 
 
+def _uncomputed(formulas: dict[int, str], columns: list[tuple[int, str]], labels: dict[int, str]) -> list[Warning_]:
+    """A warning for each formula of the row with no computed value in a column a field reads."""
+    out = []
+    for col, name in columns:
+        if col in formulas:
+            formula = formulas[col] if len(formulas[col]) <= 200 else formulas[col][:197] + "..."
+            shown = f" ({formula})" if formula else ""
+            out.append(Warning_(
+                code="formula_without_value", field=name, column=labels[col], value=formula or None,
+                message_fr=f"formule sans valeur calculée{shown} : le classeur a été enregistré sans être calculé "
+                           "(par un programme), la valeur est inconnue ; ouvrez-le dans Excel ou LibreOffice et "
+                           "enregistrez-le",
+                message_en=f"formula without a computed value{shown}: the workbook was saved without being "
+                           "calculated (by a program), the value is unknown; open it in Excel or LibreOffice and "
+                           "save it"))
+    return out
+
+
 def records_from_rows(
     rows: Iterable[Row],
     *,
@@ -54,7 +72,10 @@ def records_from_rows(
     options: ReadOptions,
     info: InputInfo,
     where: str,
+    uncomputed: dict[int, dict[int, str]] | None = None,
 ) -> Iterator[RawRecord | Rejection]:
+    """`uncomputed`: row -> 0-based column -> formula, of a workbook's formulas saved without a value
+    (`xlsx_calamine_scan`), said on their rows where a field reads them."""
     rows = iter(rows)
     # Buffer rows until SCAN_ROWS non-blank ones are seen: the header is among them, whatever blank
     # lines precede it.
@@ -124,6 +145,8 @@ def records_from_rows(
         elif "id" not in record.cells:
             record.cells["id"] = Cell(id_label, None)
         record.original = {h: (cells[i] if i < width else None) for i, h in original_headers}
+        if uncomputed and number in uncomputed:
+            record.warnings.extend(_uncomputed(uncomputed[number], columns, labels))
         if hidden:
             record.warnings.append(
                 Warning_(

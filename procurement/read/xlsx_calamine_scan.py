@@ -8,9 +8,11 @@ would cost what calamine saves. Whatever the scan cannot locate exactly raises `
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +39,8 @@ _FAST_FLOAT = re.compile(
     rb'<c r="([A-Z]{1,3})(\d+)"[^>]*>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?'
     rb"<v>(?:-?\d+\.0*|-?(?:\d+\.?\d*|\.\d+)[eE][-+]?\d+)</v>"
 )
+_FORMULA = re.compile(rb"<" + _NS + rb"f[\s/>]")
+_FORMULA_TEXT = re.compile(rb"<" + _NS + rb"f\b[^>]*>([^<]*)</")
 _ENTITY_HEAD = 64 * 1024
 FORBIDDEN_FR = "classeur illisible : il contient des entités XML interdites (bombe XML ou entité externe possible)"
 FORBIDDEN_EN = "unreadable workbook: it holds forbidden XML entities (possible XML bomb or external entity)"
@@ -132,6 +136,8 @@ class SheetScan:
     negative: dict[int, int] = field(default_factory=dict)  # row -> bit mask of columns holding "-..."
     # row -> 0-based column -> style, of numbers under a date format that may lie beyond the known dates
     wide: dict[int, dict[int, int]] = field(default_factory=dict)
+    # row -> 0-based column -> formula text, of formulas saved without a computed value (`_uncomputed`)
+    uncomputed: dict[int, dict[int, str]] = field(default_factory=dict)
 
 
 def _ref(attrs: bytes) -> tuple[int, int] | None:
@@ -229,7 +235,29 @@ def _float_texts(seg: bytes, scan: SheetScan, standard: bool) -> None:
         masks[row] = masks.get(row, 0) | (1 << col)
 
 
+def _uncomputed(seg: bytes, found: dict[int, dict[int, str]]) -> None:
+    """Formulas saved without a value: a workbook written by a program (openpyxl, a report generator) and
+    never opened in a spreadsheet holds `<f>D2*2</f><v/>`. Both engines read such a cell as blank, so an
+    amount computed by a formula became unknown without a word (auditor review); the readers now say it."""
+    if (b"<f" not in seg and b":f" not in seg) or _FORMULA.search(seg) is None:
+        return
+    for m in _CELL.finditer(seg):
+        body = m[2]
+        if not body or _FORMULA.search(body) is None:
+            continue
+        value = _VALUE.search(body)
+        if (value is not None and value[1].strip()) or b"<is>" in body or b":is>" in body:
+            continue
+        ref = _ref(m[1])
+        if ref is None or ref[1] < 0:
+            continue  # a cell without its own reference: not located, not said (never a wrong place)
+        text = _FORMULA_TEXT.search(body)
+        formula = text[1].decode("utf-8", "replace") if text is not None else ""
+        found.setdefault(ref[0], {})[ref[1]] = "=" + html.unescape(formula) if formula else ""
+
+
 def _scan_segment(seg: bytes, scan: SheetScan, dated: frozenset[int]) -> None:
+    _uncomputed(seg, scan.uncomputed)
     standard = _standard_layout(seg)  # the usual layout: searches that assume it may be used
     _float_texts(seg, scan, standard)
     _negatives(seg, scan, standard)
@@ -269,11 +297,8 @@ def _last_cell_row(seg: bytes) -> int:
     return ref[0]
 
 
-def scan_sheet(zf: zipfile.ZipFile, part: str, dated: frozenset[int] = frozenset()) -> SheetScan:
-    """One streamed pass over the sheet XML, in segments of whole rows; `dated`: the styles with a date
-    format (`date_styles`), whose numbers beyond the known dates are noted in `wide`."""
-    scan = SheetScan()
-    last_with_cell = b""
+def _segments(zf: zipfile.ZipFile, part: str) -> Iterator[bytes]:
+    """The sheet XML streamed in segments of whole rows."""
     carry = b""
     with zf.open(part) as fh:
         while True:
@@ -288,10 +313,32 @@ def scan_sheet(zf: zipfile.ZipFile, part: str, dated: frozenset[int] = frozenset
                     continue
                 seg, carry = buf[: cut + 4], buf[cut + 4 :]
             if seg:
-                _scan_segment(seg, scan, dated)
-                if _HAS_CELL.search(seg):
-                    last_with_cell = seg
+                yield seg
             if not chunk:
                 break
+
+
+def scan_sheet(zf: zipfile.ZipFile, part: str, dated: frozenset[int] = frozenset()) -> SheetScan:
+    """One streamed pass over the sheet XML, in segments of whole rows; `dated`: the styles with a date
+    format (`date_styles`), whose numbers beyond the known dates are noted in `wide`."""
+    scan = SheetScan()
+    last_with_cell = b""
+    for seg in _segments(zf, part):
+        _scan_segment(seg, scan, dated)
+        if _HAS_CELL.search(seg):
+            last_with_cell = seg
     scan.last_cell_row = _last_cell_row(last_with_cell)
     return scan
+
+
+def uncomputed_formulas(path: Any, index: int) -> dict[int, dict[int, str]]:
+    """`SheetScan.uncomputed` of the index-th sheet, for the openpyxl path; empty when the sheet cannot be
+    located (it is then read as before, the blank cells unexplained)."""
+    found: dict[int, dict[int, str]] = {}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for seg in _segments(zf, sheet_part(zf, index)):
+                _uncomputed(seg, found)
+    except (NeedsOpenpyxl, OSError, zipfile.BadZipFile, KeyError):
+        return {}
+    return found

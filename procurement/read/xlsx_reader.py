@@ -1,7 +1,8 @@
 """Excel workbooks as buyers type them: title blocks, merged cells, hidden rows, formulas.
 
 openpyxl reads cached formula values (`data_only=True`), so a formula shows what Excel last computed;
-a workbook saved by a program that never computed it has no cached value and the cell reads as blank.
+a workbook saved by a program that never computed it has no cached value and the cell reads as blank,
+with a `formula_without_value` warning on its row (`xlsx_calamine_scan.uncomputed_formulas`, both engines).
 Merged cells carry their value into every cell they cover: a service name merged over five rows
 applies to all five. The archive is checked before parsing, because an .xlsx is a zip that may expand
 to gigabytes.
@@ -26,6 +27,7 @@ from procurement.read import xlsx_calamine
 from procurement.read.base import InputInfo, RawRecord, ReadOptions
 from procurement.read.headers import NoHeaderError
 from procurement.read.tabular import Row, records_from_rows
+from procurement.read.xlsx_calamine_scan import uncomputed_formulas
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 FULL_MODE_MAX_BYTES = 8 * 1024 * 1024  # above this, openpyxl reads in read-only mode (no merged, no hidden rows)
@@ -272,7 +274,7 @@ class XlsxReader:
                     yield from records_from_rows(
                         _guard(sheet.rows(), where, xlsx_calamine.unreadable),
                         file=options.file_label or path.name, sheet=sheet.title, options=options, info=info,
-                        where=f"{where} [{sheet.title}]",
+                        where=f"{where} [{sheet.title}]", uncomputed=sheet.scan.uncomputed,
                     )
                 finally:
                     sheet.close()
@@ -290,7 +292,7 @@ class XlsxReader:
             rows = _guard(_streamed_rows(ws) if read_only else _full_rows(ws), where)
             yield from records_from_rows(
                 rows, file=options.file_label or path.name, sheet=ws.title, options=options, info=info,
-                where=f"{where} [{ws.title}]",
+                where=f"{where} [{ws.title}]", uncomputed=uncomputed_formulas(path, wb.sheetnames.index(ws.title)),
             )
         finally:
             wb.close()
