@@ -57,6 +57,26 @@ def test_an_order_whose_cells_merely_say_total_is_kept(tmp_path, row):
     assert all(isinstance(r, RawRecord) for r in _read(path))
 
 
+def test_a_supplier_named_total_is_an_order_without_an_id_column_or_with_its_id_blank(tmp_path):
+    """Review: « TOTAL ENERGIES MARKETING FRANCE » first in a file without an id column was rejected as a
+    total line, and with its id cell blank it was told « ligne de total » instead of « identifiant manquant »."""
+    path = tmp_path / "c.csv"
+    path.write_text("Fournisseur;Objet;Montant HT;Code CPV;Date de notification\n"
+                    "TOTAL ENERGIES MARKETING FRANCE;Carburant;12000;09100000;02/01/2025\n"
+                    "Total Direct Energie;Electricite;5000;09310000;03/01/2025\n"
+                    "Total;;17000;;\n", encoding="utf-8")
+    first, second, total = _read(path)
+    assert isinstance(first, RawRecord) and isinstance(second, RawRecord) and total.code == "total_row"
+    blank_id = tmp_path / "d.csv"
+    blank_id.write_text("Fournisseur;Référence;Montant HT\nTotal Direct Energie;;5000\nTotal général;;5000\n",
+                        encoding="utf-8")
+    order, total = _read(blank_id)
+    assert isinstance(order, RawRecord) and total.code == "total_row"  # validate() then says missing_id
+    from procurement.validate import validate
+
+    assert validate(order).code == "missing_id"
+
+
 def test_a_total_line_of_a_file_without_id_column(tmp_path):
     path = tmp_path / "c.csv"
     path.write_text("Objet;Montant HT;Code CPV\nTravaux;100;45000000\nTotal;100;\n", encoding="utf-8")

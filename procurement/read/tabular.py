@@ -25,15 +25,31 @@ def _is_blank(value: object) -> bool:
 
 
 # A spreadsheet's total line (« Total », « TOTAL GÉNÉRAL », « Sous-total Direction X », "Grand total"),
-# folded: no digit, so that an order numbered « TOTAL-2025-01 » stays an order.
+# folded: no digit, so that an order numbered « TOTAL-2025-01 » stays an order; a plain « Total » takes only
+# the qualifiers of a total, so that a supplier « TOTAL ENERGIES MARKETING » stays a supplier.
 _TOTAL_INITIALS = frozenset("TtSsGg")
-_TOTAL_LABEL = re.compile(r"(?:grand |sous |sub )?(?:sous|sub)?(?:total|totaux|totals)(?: [^0-9]*)?")
+_TOTAL_LABEL = re.compile(
+    r"(?:(?:sous|sub) ?total|grand total)(?: [^0-9]*)?"
+    r"|total(?:aux|s)?(?: (?:general|generale|generaux|ht|ttc|hors taxes|des commandes|commandes|montant|eur"
+    r"|euros|cumule|annuel))*")
+# What else a total line holds: sums (« 300 », « 1 234,56 € », « 12 % »), nothing that names an order.
+_SUM_TEXT = re.compile(r"[-+]?\d[\d.,]*")
+_SUM_NOISE = str.maketrans("", "", " \u00a0\u202f€%")
+
+
+def _is_sum(value: object) -> bool:
+    if isinstance(value, int | float):
+        return True
+    return isinstance(value, str) and _SUM_TEXT.fullmatch(value.translate(_SUM_NOISE).removesuffix("EUR")) is not None
 
 
 def _total_label(cells: list[object], id_col: int | None) -> tuple[int, str] | None:
-    """(column, text) of a total line's label: the row's first non-blank cell reads « Total »... and the
-    id cell is empty or is that label. Such a row adds up the orders above it: scored as an order, its
-    amount counted them twice in every figure."""
+    """(column, text) of a total line's label: the row's first non-blank cell reads « Total »..., the id cell
+    is empty or is that label, and, unless the label is in the id cell, the row's other cells are sums (or
+    that label, merged over them). Such a
+    row adds up the orders above it: scored as an order, its amount counted them twice in every figure. A row
+    with a text, a date or a code besides is an order, whatever its first cell says (review: a file without
+    an id column whose first column is the supplier, « TOTAL ENERGIES … »)."""
     for col, value in enumerate(cells):
         if _is_blank(value):
             continue
@@ -42,6 +58,8 @@ def _total_label(cells: list[object], id_col: int | None) -> tuple[int, str] | N
             return None
         if id_col is not None and id_col != col and id_col < len(cells) and not _is_blank(cells[id_col]):
             return None
+        if col != id_col and not all(_is_blank(v) or v == value or _is_sum(v) for v in cells[col + 1:]):
+            return None  # in the id cell itself, « Total » names no order: the row's other cells may say more
         return col, value.strip()
     return None
 
