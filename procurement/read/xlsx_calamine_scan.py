@@ -40,6 +40,10 @@ _FAST_FLOAT = re.compile(
     rb"<v>(?:-?\d+\.0*|-?(?:\d+\.?\d*|\.\d+)[eE][-+]?\d+)</v>"
 )
 _FORMULA = re.compile(rb"<" + _NS + rb"f[\s/>]")
+_FAST_UNCOMPUTED = re.compile(
+    rb'<c r="([A-Z]{1,3})(\d+)"([^>]*)>(?:<f\b[^>]*/>|<f\b[^>]*>([^<]*)</f>)(<v\s*/>|<v></v>)?</c>')
+_TYPED = re.compile(rb"""\st\s*=\s*["']""")
+_ANY_VALUE = re.compile(rb"<" + _NS + rb"v\b")
 _FORMULA_TEXT = re.compile(rb"<" + _NS + rb"f\b[^>]*>([^<]*)</")
 _ENTITY_HEAD = 64 * 1024
 FORBIDDEN_FR = "classeur illisible : il contient des entités XML interdites (bombe XML ou entité externe possible)"
@@ -235,30 +239,52 @@ def _float_texts(seg: bytes, scan: SheetScan, standard: bool) -> None:
         masks[row] = masks.get(row, 0) | (1 << col)
 
 
-def _uncomputed(seg: bytes, found: dict[int, dict[int, str]]) -> None:
+def _uncomputed(seg: bytes, found: dict[int, dict[int, str]], standard: bool) -> None:
     """Formulas saved without a value: a workbook written by a program (openpyxl, a report generator) and
     never opened in a spreadsheet holds `<f>D2*2</f><v/>`. Both engines read such a cell as blank, so an
-    amount computed by a formula became unknown without a word (auditor review); the readers now say it."""
-    if (b"<f" not in seg and b":f" not in seg) or _FORMULA.search(seg) is None:
+    amount computed by a formula became unknown without a word (auditor review); the readers now say it.
+    A formula whose value is an empty text, as a spreadsheet saves `=IF(G3="","",G3*H3)`, is typed
+    (`t="str"`) with an empty `<v></v>`: computed, not said. In the usual layout one search finds the
+    cells, and only where a formula may lack its value: a sheet of computed formulas costs a few byte
+    searches (every cell looked at made reading 100,000 rows of two formula columns 60 % slower)."""
+    if b"<f" not in seg and b":f" not in seg:
+        return
+    if standard:
+        if not any(mark in seg for mark in (b"v/>", b"v />", b"<v></v>", b"f></c>", b"/></c>")):
+            return
+        for m in _FAST_UNCOMPUTED.finditer(seg):
+            if m[5] is not None and _TYPED.search(m[3]):
+                continue
+            letters, formula = m[1], m[4]
+            col = _COLUMNS.get(letters)
+            if col is None:
+                col = _COLUMNS[letters] = _col_index(letters)
+            found.setdefault(int(m[2]), {})[col] = _formula_text(formula)
         return
     for m in _CELL.finditer(seg):
         body = m[2]
         if not body or _FORMULA.search(body) is None:
             continue
         value = _VALUE.search(body)
-        if (value is not None and value[1].strip()) or b"<is>" in body or b":is>" in body:
+        if (value is not None and value[1].strip()) or b"is>" in body:
+            continue
+        if _TYPED.search(m[1]) and _ANY_VALUE.search(body):
             continue
         ref = _ref(m[1])
         if ref is None or ref[1] < 0:
             continue  # a cell without its own reference: not located, not said (never a wrong place)
         text = _FORMULA_TEXT.search(body)
-        formula = text[1].decode("utf-8", "replace") if text is not None else ""
-        found.setdefault(ref[0], {})[ref[1]] = "=" + html.unescape(formula) if formula else ""
+        found.setdefault(ref[0], {})[ref[1]] = _formula_text(text[1] if text is not None else None)
+
+
+def _formula_text(raw: bytes | None) -> str:
+    """« =D2*2 » from the element's text (XML entities resolved); "" for a shared formula's other cells."""
+    return "=" + html.unescape(raw.decode("utf-8", "replace")) if raw else ""
 
 
 def _scan_segment(seg: bytes, scan: SheetScan, dated: frozenset[int]) -> None:
-    _uncomputed(seg, scan.uncomputed)
     standard = _standard_layout(seg)  # the usual layout: searches that assume it may be used
+    _uncomputed(seg, scan.uncomputed, standard)
     _float_texts(seg, scan, standard)
     _negatives(seg, scan, standard)
     if dated:
@@ -338,7 +364,7 @@ def uncomputed_formulas(path: Any, index: int) -> dict[int, dict[int, str]]:
     try:
         with zipfile.ZipFile(path) as zf:
             for seg in _segments(zf, sheet_part(zf, index)):
-                _uncomputed(seg, found)
+                _uncomputed(seg, found, _standard_layout(seg))
     except (NeedsOpenpyxl, OSError, zipfile.BadZipFile, KeyError):
         return {}
     return found
