@@ -208,6 +208,11 @@ def validate(record: RawRecord, cpv_known: Callable[[str], bool] | None = None) 
         cell = record.cells.get("id")
         marker = _marker(cell.value) if cell else None
         if marker is None:
+            formula = next((w for w in warnings if w.code == "formula_without_value" and w.field == "id"), None)
+            if formula is not None:  # the id is there, uncomputed: recalculating the workbook is the fix
+                return _reject(record, "missing_id", "id", formula.column, formula.value,
+                               "identifiant manquant : " + formula.message_fr,
+                               "missing identifier: " + formula.message_en)
             return _reject(record, "missing_id", "id", cell.column if cell else None, None,
                            "identifiant manquant : chaque ligne doit avoir un identifiant",
                            "missing identifier: every row needs one")

@@ -268,3 +268,19 @@ def test_a_formula_without_value_is_explained_in_the_order_warnings(tmp_path):
         assert result.exit_code == 0, result.output
         data = (tmp_path / lang / "results.json").read_text(encoding="utf-8")
         assert said in data
+
+
+def test_an_id_that_is_a_formula_without_value_says_so_in_its_rejection(tmp_path):
+    """The row was rejected with « identifiant manquant : chaque ligne doit avoir un identifiant », when the
+    id was there and the workbook only needed recalculating (review)."""
+    from procurement.validate import validate
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["Référence", "Direction", "Montant HT"])
+    wb.active.append(['="B"&ROW()', "DirA", 100])
+    wb.save(tmp_path / "idf.xlsx")
+    (record,) = _read(tmp_path / "idf.xlsx")
+    rejection = validate(record)
+    assert rejection.code == "missing_id" and rejection.value == '="B"&ROW()'
+    assert "formule sans valeur calculée" in rejection.message_fr and "Excel ou LibreOffice" in rejection.message_fr
+    assert rejection.message_en.startswith("column A (Référence): missing identifier: formula without a computed")
