@@ -23,7 +23,7 @@ _BEFORE = re.compile(r"[ \u00a0\u202f]*([:;!?»])(?=\s|$|[),.»])")
 _AFTER = re.compile(r"«[ \u00a0\u202f]*")
 _UNIT = re.compile(r"(?<=\d)[ \u00a0\u202f]?(%|€)")  # 25 %, 5 404 000 €; « (%) » in a header is no number's
 # Groups of three digits after one to three, not inside a decimal or a longer number: « 2025 123 » stays two.
-_THOUSANDS = re.compile(r"(?<![\d,.])\d{1,3}(?:[ \u00a0]\d{3})+(?![\d,])")
+_THOUSANDS = re.compile(r"(?<![\d,.])\d{1,3}(?:[ \u00a0]\d{3})+(?!\d)")  # « 1 234 567,89 » whole
 _ENGLISH = re.compile(r"[ \u00a0\u202f]+(?=[:;!?](?:\s|$))|(?<=\d)[ \u00a0\u202f]+(?=%)")
 
 

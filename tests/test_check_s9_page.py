@@ -99,12 +99,16 @@ def test_one_typography_for_the_check_page_and_the_summary():
     """The two pages had a `typo` each, drifted apart: « ; » took a no-break space on the check page and a narrow
     one on the summary; the summary respaced « (%) » and joined « 2025 123 » as thousands; the check page left
     « ! » and « ? » spaced in English."""
-    from procurement.check_page import render_html  # noqa: F401  (the page's module uses the shared one)
+    from procurement import check_page
     from procurement.typography import typo
+    from procurement.views import summary_words as summary_module
     from procurement.views.summary_words import summary_words
+
+    assert check_page.typo is typo and summary_module.typo is typo  # one implementation, not two
 
     assert typo("part ; vu ! oui ?", "fr") == f"part{NNBSP}; vu{NNBSP}! oui{NNBSP}?"
     assert typo("Part bio (%)", "fr") == "Part bio (%)"
+    assert typo("1 234 567,89 € et 1 234,5", "fr") == f"1{NNBSP}234{NNBSP}567,89{NNBSP}€ et 1{NNBSP}234,5"
     assert typo("en 2025 123 commandes, 1 234 567 €", "fr") == f"en 2025 123 commandes, 1{NNBSP}234{NNBSP}567{NNBSP}€"
     assert typo("really ! and ? or : and 5 %", "en") == "really! and? or: and 5%"
     assert summary_words("fr")["more_buyers_note"].count(f"{NNBSP};") == 1
