@@ -284,3 +284,31 @@ def test_an_id_that_is_a_formula_without_value_says_so_in_its_rejection(tmp_path
     assert rejection.code == "missing_id" and rejection.value == '="B"&ROW()'
     assert "formule sans valeur calculée" in rejection.message_fr and "Excel ou LibreOffice" in rejection.message_fr
     assert rejection.message_en.startswith("column A (Référence): missing identifier: formula without a computed")
+
+
+# --- a note or a footer is not an order ---------------------------------------------------------------
+
+
+def test_a_footer_line_with_only_the_id_column_filled_is_rejected_with_its_reason(tmp_path):
+    """« Nombre de lignes : 2 » and « Édité le … par SAP » under the orders were scored as two orders
+    (« Nombredelignes:2 », every rule lacking data) and counted in every figure."""
+    path = tmp_path / "c.csv"
+    path.write_text(HEADER + ORDERS + "Nombre de lignes : 2;;;;;;\nÉdité le 01/12/2025 par SAP\n", encoding="utf-8")
+    *orders, count, edited = _read(path)
+    assert all(isinstance(o, RawRecord) for o in orders) and len(orders) == 2
+    assert (count.code, count.column, count.value) == ("no_order_data", "A (Référence)", "Nombre de lignes : 2")
+    assert "pied de tableau" in edited.message_fr and "table footer" in edited.message_en
+    assert edited.source.row == 5
+
+
+def test_a_row_with_only_unread_columns_filled_is_rejected_too(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("Objet;Montant HT;Commentaire\nTravaux;100;\n;;à revoir\n", encoding="utf-8")
+    order, note = _read(path)
+    assert isinstance(order, RawRecord) and note.code == "no_order_data" and note.column is None
+
+
+def test_an_id_with_one_more_field_stays_an_order(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text(HEADER + "B9;;;;;100;\nB10;;;;;;02/01/2025\n", encoding="utf-8")
+    assert all(isinstance(r, RawRecord) for r in _read(path))

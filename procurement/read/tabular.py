@@ -82,6 +82,23 @@ def _uncomputed(formulas: dict[int, str], columns: list[tuple[int, str]], labels
     return out
 
 
+def _no_order_data(source: Source, cell: Cell | None) -> Rejection:
+    """A row whose only field read is its id, or none: a note or a table's footer (« Nombre de lignes : 200 »,
+    « Édité le 01/12/2025 par SAP »), which was scored as an order whose rules all lacked data and counted
+    in every figure as one."""
+    if cell is None:
+        return Rejection(source=source, code="no_order_data",
+                         message_fr="ligne sans donnée de commande : aucune des colonnes lues n'y est remplie",
+                         message_en="row without order data: none of the columns read is filled in")
+    text = str(cell.value) if len(str(cell.value)) <= 200 else str(cell.value)[:197] + "..."
+    return Rejection(
+        source=source, code="no_order_data", field="id", column=cell.column, value=text,
+        message_fr=f"colonne {cell.column} : ligne sans donnée de commande, seul l'identifiant est rempli "
+                   f"(« {text} ») : une note ou un pied de tableau, pas une commande",
+        message_en=f"column {cell.column}: row without order data, only the identifier is filled in (“{text}”): "
+                   "a note or a table footer, not an order")
+
+
 def records_from_rows(
     rows: Iterable[Row],
     *,
@@ -156,6 +173,9 @@ def records_from_rows(
                 value = cells[col]
                 if not _is_blank(value):
                     record.cells[name] = Cell(labels[col], value)
+        if (not record.cells or list(record.cells) == ["id"]) and not (uncomputed and number in uncomputed):
+            yield _no_order_data(source, record.cells.get("id"))
+            continue
         if implied is not None and "place_code" in record.cells:
             record.cells["place_type"] = implied
         if id_label is None:
