@@ -286,7 +286,7 @@ def run_check(path: Path, rulebook: Any, *, fail_on: str = "legal", options: dic
     used = dict(options or {})
     gain: dict[str, int] = {}
 
-    info, records = read_file(path, ReadOptions(sheet=tender_sheet), "xlsx")
+    info, records = read_file(path, ReadOptions(sheet=tender_sheet, reject_id_only=False), "xlsx")
     raw_tenders = list(records)
     orders: list[ScoredOrder] = []
     rejected: list[Rejection] = []
@@ -324,7 +324,7 @@ def run_check(path: Path, rulebook: Any, *, fail_on: str = "legal", options: dic
         if code is not None and code not in tenders:
             refused.setdefault(code, r.source.row)
 
-    info_b, records_b = read_file(path, ReadOptions(sheet=bid_sheet), "xlsx")
+    info_b, records_b = read_file(path, ReadOptions(sheet=bid_sheet, reject_id_only=False), "xlsx")
     links: dict[tuple[str | None, int | None], str | None] = {}
     taken: dict[tuple[str | None, int | None], tuple[str, ...]] = {}
     bid_orders: list[ScoredOrder] = []

@@ -312,3 +312,24 @@ def test_an_id_with_one_more_field_stays_an_order(tmp_path):
     path = tmp_path / "c.csv"
     path.write_text(HEADER + "B9;;;;;100;\nB10;;;;;;02/01/2025\n", encoding="utf-8")
     assert all(isinstance(r, RawRecord) for r in _read(path))
+
+
+def test_a_consultation_begun_in_the_template_is_checked_not_rejected(tmp_path):
+    """In `check`'s template a row with only its id is a consultation the buyer has begun: the page lists
+    what it lacks (rejecting it as a footer stopped the check: « aucune consultation lisible »)."""
+    import json
+
+    from click.testing import CliRunner
+
+    from procurement.cli import main
+
+    template = tmp_path / "c.xlsx"
+    assert CliRunner().invoke(main, ["template", str(template)]).exit_code == 0
+    wb = openpyxl.load_workbook(template)
+    head = [c.value for c in wb["Consultation"][1]]
+    wb["Consultation"].cell(row=2, column=head.index("Identifiant") + 1, value="2026-X")
+    wb.save(template)
+    result = CliRunner().invoke(main, ["check", str(template), "--out", str(tmp_path / "o")])
+    assert result.exit_code in (0, 1), result.output
+    data = json.loads((tmp_path / "o" / "check.json").read_text(encoding="utf-8"))
+    assert [t["id"] for t in data["tenders"]] == ["2026-X"]

@@ -45,6 +45,10 @@ class ReadOptions:
     # The name records give their file: its base name, or the path as given when two inputs of one run
     # share a base name (a/x.csv, b/x.csv), so that no output mixes up their rows (pipeline._inputs).
     file_label: str | None = None
+    # A row whose only field read is its id is a note or a table's footer in an export (« Nombre de lignes :
+    # 200 »), rejected as no_order_data; in `check`'s template it is a consultation or a bid the buyer has
+    # begun, checked so that the page lists what it lacks (check_read passes False).
+    reject_id_only: bool = True
 
 
 @dataclass(slots=True)

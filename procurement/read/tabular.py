@@ -173,7 +173,8 @@ def records_from_rows(
                 value = cells[col]
                 if not _is_blank(value):
                     record.cells[name] = Cell(labels[col], value)
-        if (not record.cells or list(record.cells) == ["id"]) and not (uncomputed and number in uncomputed):
+        if ((not record.cells or list(record.cells) == ["id"]) and options.reject_id_only
+                and not (uncomputed and number in uncomputed)):
             yield _no_order_data(source, record.cells.get("id"))
             continue
         if implied is not None and "place_code" in record.cells:
