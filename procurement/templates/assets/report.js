@@ -206,8 +206,9 @@
   function findingsCell(i) {
     var td = document.createElement("td");
     if (legal[i]) { td.appendChild(badge("fail", W.legal_fails + COLON + legal[i])); td.appendChild(document.createTextNode(" ")); }
-    if (fails[i]) { td.appendChild(badge("fail", fails[i] + " " + STATUS.f.label)); td.appendChild(document.createTextNode(" ")); }
-    if (insufficient[i]) td.appendChild(badge("insufficient_data", insufficient[i] + " " + STATUS.i.label));
+    // "6 × non conforme", as the details' "31 × sans objet": a status label takes no plural ("6 non conforme")
+    if (fails[i]) { td.appendChild(badge("fail", fails[i] + " \u00d7 " + STATUS.f.label)); td.appendChild(document.createTextNode(" ")); }
+    if (insufficient[i]) td.appendChild(badge("insufficient_data", insufficient[i] + " \u00d7 " + STATUS.i.label));
     if (!fails[i] && !insufficient[i]) td.appendChild(badge("pass", STATUS.p.label));
     return td;
   }

@@ -1,0 +1,58 @@
+"""report.html and the order pages as an auditor reads them, in Chromium (audit of the batch report): the
+explorer's counts read as words, never as an unagreed status label (« 6 non conforme »).
+
+The batch: tests/data/outputs_s9/fractionnement.csv (ten orders in two RISK-02 groups), plus an order that
+is in no group."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from procurement.cli import main
+
+from .conftest import wait_render
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "outputs_s9" / "fractionnement.csv"
+ALONE = ("BC25-X99;15/01/2025;Direction de la Culture;20005478100022;Location de scène;Bon de commande;"
+         "Procédure adaptée;79952000;1200,00;Scènes du Sud SARL;;")
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory) -> dict[str, Path]:
+    base = tmp_path_factory.mktemp("audit-report")
+    batch = base / "commandes.csv"
+    batch.write_text(DATA.read_text(encoding="utf-8").rstrip("\n") + "\n" + ALONE + "\n", encoding="utf-8")
+    made = {}
+    for lang in ("fr", "en"):
+        made[lang] = base / lang
+        result = CliRunner().invoke(main, ["score", str(batch), "--out", str(made[lang]), "--lang", lang,
+                                           "--per-order", "--format", "json", "--format", "html", "--quiet"])
+        assert result.exit_code in (0, 1), result.output + str(result.exception)
+    return made
+
+
+def _search(page: Any, text: str) -> None:
+    page.wait_for_selector("body[data-ready='1']")
+    before = page.get_attribute("body", "data-renders")
+    page.fill("#q", text)
+    wait_render(page, before)
+
+
+@pytest.mark.parametrize(("lang", "fails", "insufficient"), [
+    ("fr", "× non conforme", "× données insuffisantes"),
+    ("en", "× fail", "× insufficient data"),
+])
+def test_the_findings_column_counts_without_an_unagreed_label(reports, open_page, lang, fails, insufficient):
+    """« 6 non conforme », « 1 données insuffisantes »: a status label after a count read as a typo; the
+    column says « 6 × non conforme » as the opened order says « 31 × sans objet »."""
+    w = open_page(reports[lang] / "report.html")
+    _search(w.page, "BC25-S01")
+    badges = [b.strip() for b in w.page.locator("#rows td .badge").all_inner_texts()]
+    counted = [b for b in badges if b[:1].isdigit()]
+    assert counted and all(" × " in b for b in counted), badges
+    assert any(b.endswith(fails) for b in counted) and any(b.endswith(insufficient) for b in counted), badges
+    w.clean()
