@@ -56,3 +56,24 @@ def test_the_findings_column_counts_without_an_unagreed_label(reports, open_page
     assert counted and all(" × " in b for b in counted), badges
     assert any(b.endswith(fails) for b in counted) and any(b.endswith(insufficient) for b in counted), badges
     w.clean()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_an_opened_order_shows_the_message_of_each_of_its_risk02_groups(reports, open_page, lang):
+    """BC25-S01 is in two RISK-02 groups (dispensation and EU thresholds): keyed by rule, the explorer kept
+    the last message and dropped the other group, which results.json and the order page both give."""
+    import json
+
+    doc = json.loads((reports[lang] / "results.json").read_text(encoding="utf-8"))
+    order = next(o for o in doc["orders"] if o["id"] == "BC25-S01")
+    risk02 = [f for f in order["findings"] if f["rule"] == "RISK-02"]
+    assert len(risk02) == 2
+    w = open_page(reports[lang] / "report.html")
+    _search(w.page, "BC25-S01")
+    w.page.click("#rows button.toggle")
+    item = w.page.locator("#rows tr.details li", has_text="RISK-02")
+    item.wait_for()
+    shown = item.locator(":scope > div:not(.legal)").all_inner_texts()
+    assert shown == [f["message"] for f in risk02]
+    assert item.locator("div.legal").count() == 1  # the rule's legal basis, once
+    w.clean()

@@ -219,7 +219,8 @@
     tr.id = id;
     td.colSpan = 9;
     var msgs = {}, miss = {}, m = o[C.messages], x = TABLE[o[C.missing]], k;
-    for (k = 0; k < m.length; k += 2) msgs[m[k]] = TABLE[m[k + 1]];
+    // a rule may have several findings on one order (RISK-02: one per group): each message is kept
+    for (k = 0; k < m.length; k += 2) (msgs[m[k]] = msgs[m[k]] || []).push(TABLE[m[k + 1]]);
     for (k = 0; k < x.length; k += 2) miss[x[k]] = x[k + 1];
     var row = typeof o[C.row] === "number" ? W.row_word + " " + o[C.row] : o[C.row];
     td.appendChild(text("p", W.where + COLON + D.files[o[C.file]] + " \u00b7 " + row, "note"));
@@ -233,7 +234,7 @@
       li.appendChild(badge(s.code, s.label));
       li.appendChild(document.createTextNode(" " + RULES[r][0] + " \u2014 " + RULES[r][3]));
       if (msgs[r] !== undefined) {
-        li.appendChild(text("div", msgs[r]));
+        msgs[r].forEach(function (msg) { li.appendChild(text("div", msg)); });
         var basis = legalBasis(r);
         if (basis) li.appendChild(basis);
       }
