@@ -71,3 +71,18 @@ def test_the_view_lists_each_finding_once():
     assert shown == [("f-RISK-02", False), ("f-RISK-02-2", False), ("f-RISK-02", True), ("f-RISK-02-2", True)]
     anchors = [f["anchor"] for c in view["chantiers"] for f in c["findings"] if not f["ref"]]
     assert len(anchors) == len(set(anchors))
+
+
+@pytest.mark.parametrize(("lang", "row"), [
+    ("fr", ["portefeuille", "Montant HT, somme du groupe ≥ 40\u202f000,00\u202f€"]),
+    ("en", ["portfolio", "Amount excl. VAT, group total ≥ €40,000.00"]),
+])
+def test_the_group_evidence_reads_in_words(tmp_path, lang, row):
+    """The evidence row of a RISK-02 finding read « portfolio | Montant HT group_sum_gte 221 000,00 € »: an
+    English step name and the op's code on a French page, where every other row is written in words."""
+    html = _pages(tmp_path, DATA / "split.csv", lang)["BC-4"]
+    article = html[html.index('id="f-RISK-02"'):]
+    article = article[:article.index("</article>")]
+    cells = re.findall(r"<td>([^<]*)</td>", article)
+    assert cells[:2] == row, cells
+    assert "group_sum_gte" not in html

@@ -51,7 +51,11 @@ def _phrase(op: str, field: str, expected: Any, part: str, lang: str) -> str:
         return f"{label}{colon(lang)}{low} → {high}"
     template = op_phrase(op, lang)  # a negated op ("not matches_words") reads "pas : ..."
     if template is None:
-        return f"{label} {op} {fmt_value(expected, field, lang)}"
+        # RISK-02's group_sum_gte is no rulebook operator: the page's words phrase it
+        own = words(lang).get("op_" + op)
+        if own is None:
+            return f"{label} {op} {fmt_value(expected, field, lang)}"
+        return own.replace("{field}", label).replace("{value}", fmt_value(expected, field, lang))
     value = "" if OPERATORS[split_op(op)[0]].prepare is None else fmt_value(expected, field, lang)
     return template.replace("{field}", label).replace("{value}", value)
 

@@ -97,6 +97,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "part_validity": ("période de validité", "validity period"),
     "part_applies_when": ("condition d'application", "applies when"),
     "part_require": ("exigence", "requirement"),
+    "part_portfolio": ("portefeuille", "portfolio"),
+    # the op of a portfolio rule's evidence row (RISK-02), which no rulebook operator phrases
+    "op_group_sum_gte": ("{field}, somme du groupe ≥ {value}", "{field}, group total ≥ {value}"),
     "res_true": ("vrai", "true"),
     "res_false": ("faux", "false"),
     "res_none": ("inconnu", "unknown"),
