@@ -77,3 +77,19 @@ def test_an_opened_order_shows_the_message_of_each_of_its_risk02_groups(reports,
     assert shown == [f["message"] for f in risk02]
     assert item.locator("div.legal").count() == 1  # the rule's legal basis, once
     w.clean()
+
+
+@pytest.mark.parametrize("page_name", ["report", "order"])
+def test_badges_keep_their_colour_in_print(reports, open_page, page_name):
+    """A badge is white text on its status colour. Printed without background graphics (a browser's
+    default), the colour went and the word was left pale grey on white (« non conforme » barely
+    readable on the A4 report): badges print their colour whatever that setting."""
+    folder = reports["fr"]
+    path = folder / "report.html" if page_name == "report" else next((folder / "orders").glob("BC25-S01-*"))
+    w = open_page(path)
+    if page_name == "report":
+        w.page.wait_for_selector("body[data-ready='1']")
+    w.page.emulate_media(media="print")
+    adjust = w.page.eval_on_selector_all(".badge", "els => els.map(e => getComputedStyle(e).printColorAdjust)")
+    assert adjust and set(adjust) == {"exact"}, adjust
+    w.clean()
