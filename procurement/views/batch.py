@@ -1,14 +1,14 @@
 """View model of the batch report (DIR/report.html): server-rendered tables (row balance, rules, rejected
 rows, coverage) and the orders as ONE compact JSON document rendered and paged in the browser.
 
-The JSON is compact on purpose (100,000 orders must open smoothly): orders are arrays, not objects;
-buyers, suppliers, source files, rules and field labels are tables given once and referred to by index;
-a finding is one letter per rule in rulebook order (p pass, f fail, n not applicable, i insufficient
-data, w waived); only fail and waiver messages and the missing fields of insufficient findings are
-carried per order. Rule texts (title, kind, chantiers, legal basis) are given once: the page shows a
-rule's legal basis beside each of its messages from that table, never from the orders' rows. Messages,
-objects and lists of missing fields repeat: a row carries their numbers in a table of values given once.
-`ORDER_COLUMNS` gives positions. The document is split over several script elements
+The JSON is compact on purpose (100,000 orders must open smoothly): orders are arrays, not objects; buyers,
+suppliers, source files, rules and field labels are tables given once and referred to by index; a finding is
+one letter per rule in rulebook order (p pass, f fail, n not applicable, i insufficient data, w waived; - no
+finding: a portfolio rule on an order it does not flag); only fail and waiver messages and the missing fields
+of insufficient findings are carried per order. Rule texts (title, kind, chantiers, legal basis) are given
+once: the page shows a rule's legal basis beside each of its messages from that table, never from the orders'
+rows. Messages, objects and lists of missing fields repeat: a row carries their numbers in a table of values
+given once. `ORDER_COLUMNS` gives positions. The document is split over several script elements
 (`procurement.views.embedded`): the tables, the orders' rows, the table of values.
 """
 
@@ -39,6 +39,7 @@ ORDER_COLUMNS = ("id", "file", "row", "buyer", "supplier", "object", "amount", "
 # Where the page's data goes; random, so that no spreadsheet text can forge it.
 DATA_PLACEHOLDER = f"@@procurement-data-{secrets.token_hex(16)}@@"
 REJECTED_LIMIT = 1000  # rejected rows shown in the page; all are in rejected.csv
+NO_FINDING = "-"  # a rule's letter on an order it gave no finding (counted as no status, not "sans objet")
 _PATTERNS_LIMIT = 20_000  # letters of orders kept with where their fails are (a bound, not a tuning)
 
 
@@ -88,7 +89,9 @@ class PayloadBuilder:
         self._fails: dict[str, tuple[int, ...]] = {}  # an order's letters -> where "f" and "w" are
         self._missing_pos: dict[tuple[str, ...], list[Any]] = {}  # (rule, its missing fields) -> positions
         self._scores: dict[tuple[Any, int], Any] = {}  # (score, digits) -> `_round` of it
-        self._others = "n" * (len(self.rules) - self.layout.n)  # letters of the rules after the rulebook's
+        # Letters of the rules after the rulebook's (RISK-02) on an order they gave no finding: NO_FINDING,
+        # not "n": a portfolio rule judges only the orders it flags and says nothing of the others.
+        self._others = NO_FINDING * (len(self.rules) - self.layout.n)
 
     def add(self, scored: Any) -> None:
         self.rows.append(orjson.dumps(self.row(scored)))
@@ -134,7 +137,7 @@ class PayloadBuilder:
         findings, rule_pos = scored.findings, self.rule_pos
         head_letters = self.layout.letters(scored)
         if head_letters is None:
-            head, rest, letters = (), findings, ["n"] * len(self.rules)
+            head, rest, letters = (), findings, [NO_FINDING] * len(self.rules)
         else:
             statuses, rest = self.layout.of(scored)  # type: ignore[misc]
             head = [pos for pos in self._failed(head_letters) if statuses[pos] in ("fail", "waived")]

@@ -93,3 +93,33 @@ def test_badges_keep_their_colour_in_print(reports, open_page, page_name):
     adjust = w.page.eval_on_selector_all(".badge", "els => els.map(e => getComputedStyle(e).printColorAdjust)")
     assert adjust and set(adjust) == {"exact"}, adjust
     w.clean()
+
+
+def _choose(page: Any, selector: str, value: str) -> None:
+    before = page.get_attribute("body", "data-renders")
+    page.select_option(selector, value)
+    wait_render(page, before)
+
+
+def test_risk02_is_not_applicable_to_no_order_it_did_not_judge(reports, open_page):
+    """RISK-02 judges only the orders it flags: BC25-X99, in no group, has no RISK-02 finding. The explorer
+    wrote it « sans objet » for RISK-02: its opened row said one rule more « sans objet » than results.json,
+    and « sans objet » + RISK-02 listed every unflagged order where the rules table counts none."""
+    import json
+
+    doc = json.loads((reports["fr"] / "results.json").read_text(encoding="utf-8"))
+    order = next(o for o in doc["orders"] if o["id"] == "BC25-X99")
+    assert "RISK-02" not in {f["rule"] for f in order["findings"]}
+    na = order["scores"]["counts"]["not_applicable"]
+    w = open_page(reports["fr"] / "report.html")
+    _search(w.page, "BC25-X99")
+    w.page.click("#rows button.toggle")
+    w.page.locator("#rows tr.details").wait_for()
+    assert w.page.locator("#rows tr.details p.note", has_text="×").inner_text() == f"{na} × sans objet"
+    _search(w.page, "")
+    _choose(w.page, "#f-rule", "RISK-02")
+    flagged = sum(1 for o in doc["orders"] if any(f["rule"] == "RISK-02" for f in o["findings"]))
+    assert w.page.text_content("#status-line").startswith(f"{flagged} commandes sur ")
+    _choose(w.page, "#f-status", "not_applicable")
+    assert w.page.text_content("#status-line").startswith("0 commande sur ")
+    w.clean()

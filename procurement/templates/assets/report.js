@@ -151,7 +151,8 @@
         var st = o[C.statuses], ok = false;
         for (var k = 0; k < rules.length; k++) {
           var c = st.charAt(rules[k]);
-          if (letter ? c === letter : c !== "n") { ok = true; break; }
+          // "-": the rule gave the order no finding (RISK-02 on an order in no group): no verdict at all
+          if (letter ? c === letter : c !== "n" && c !== "-") { ok = true; break; }
         }
         if (!ok) continue;
       }
