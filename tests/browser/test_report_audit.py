@@ -20,17 +20,28 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "outputs_s9" / "fractionne
 ALONE = ("BC25-X99;15/01/2025;Direction de la Culture;20005478100022;Location de scène;Bon de commande;"
          "Procédure adaptée;79952000;1200,00;Scènes du Sud SARL;;")
 
+WAIVERS = """waivers:
+  - order: "BC25-X99"
+    rule: ENV-01
+    justification: Location ponctuelle, sans considération environnementale possible
+    author: M. Dupont, Direction de la commande publique
+    date: 2026-01-15
+"""
+
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("audit-report")
     batch = base / "commandes.csv"
     batch.write_text(DATA.read_text(encoding="utf-8").rstrip("\n") + "\n" + ALONE + "\n", encoding="utf-8")
+    waivers = base / "derogations.yaml"
+    waivers.write_text(WAIVERS, encoding="utf-8")
     made = {}
     for lang in ("fr", "en"):
         made[lang] = base / lang
         result = CliRunner().invoke(main, ["score", str(batch), "--out", str(made[lang]), "--lang", lang,
-                                           "--per-order", "--format", "json", "--format", "html", "--quiet"])
+                                           "--per-order", "--waivers", str(waivers),
+                                           "--format", "json", "--format", "html", "--quiet"])
         assert result.exit_code in (0, 1), result.output + str(result.exception)
     return made
 
@@ -122,4 +133,15 @@ def test_risk02_is_not_applicable_to_no_order_it_did_not_judge(reports, open_pag
     assert w.page.text_content("#status-line").startswith(f"{flagged} commandes sur ")
     _choose(w.page, "#f-status", "not_applicable")
     assert w.page.text_content("#status-line").startswith("0 commande sur ")
+    w.clean()
+
+
+@pytest.mark.parametrize(("lang", "label"), [("fr", "1 × dérogation"), ("en", "1 × waived")])
+def test_the_findings_column_shows_a_waiver(reports, open_page, lang, label):
+    """Waivers are never hidden (docs/reports.md): the column counted failures and missing data only, so a
+    waived finding left no trace in the list, and an order whose only failure was waived read « conforme »."""
+    w = open_page(reports[lang] / "report.html")
+    _search(w.page, "BC25-X99")
+    badges = [b.strip() for b in w.page.locator("#rows td .badge").all_inner_texts()]
+    assert label in badges, badges
     w.clean()

@@ -62,12 +62,14 @@
 
   // ---- per-order counts, computed once ----
   var n = ORDERS.length, fails = new Int32Array(n), legal = new Int32Array(n), insufficient = new Int32Array(n);
+  var waived = new Int32Array(n);
   var legalRules = RULES.map(function (r) { return r[1] === "legal"; });
   for (var i = 0; i < n; i++) {
     var st = ORDERS[i][C.statuses];
     for (var r = 0; r < st.length; r++) {
       var ch = st.charCodeAt(r);
       if (ch === 102) { fails[i]++; if (legalRules[r]) legal[i]++; } else if (ch === 105) { insufficient[i]++; }
+      else if (ch === 119) { waived[i]++; }
     }
   }
   var haystacks = null;
@@ -209,8 +211,10 @@
     if (legal[i]) { td.appendChild(badge("fail", W.legal_fails + COLON + legal[i])); td.appendChild(document.createTextNode(" ")); }
     // "6 × non conforme", as the details' "31 × sans objet": a status label takes no plural ("6 non conforme")
     if (fails[i]) { td.appendChild(badge("fail", fails[i] + " \u00d7 " + STATUS.f.label)); td.appendChild(document.createTextNode(" ")); }
-    if (insufficient[i]) td.appendChild(badge("insufficient_data", insufficient[i] + " \u00d7 " + STATUS.i.label));
-    if (!fails[i] && !insufficient[i]) td.appendChild(badge("pass", STATUS.p.label));
+    if (insufficient[i]) { td.appendChild(badge("insufficient_data", insufficient[i] + " \u00d7 " + STATUS.i.label)); td.appendChild(document.createTextNode(" ")); }
+    // waivers are never hidden: an order whose only failure was waived read « conforme »
+    if (waived[i]) td.appendChild(badge("waived", waived[i] + " \u00d7 " + STATUS.w.label));
+    if (!fails[i] && !insufficient[i] && !waived[i]) td.appendChild(badge("pass", STATUS.p.label));
     return td;
   }
 
