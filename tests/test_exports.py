@@ -244,6 +244,19 @@ def test_xlsx_decp_input_shows_canonical_fields(tmp_path):
     assert ws.max_row == 6
 
 
+@pytest.mark.parametrize(("lang", "header", "word"), [("fr", "Ligne source", "rang"), ("en", "Source row", "rank")])
+def test_read_me_says_what_the_source_row_of_a_json_record_is(tmp_path, lang, header, word):
+    """« Ligne source » of a DECP record is its rank in the file (1, 2...), not its JSON path, which the
+    read-me said it was."""
+    _score(str(SAMPLES / "decp-2024-bretagne.json"), "--out", str(tmp_path), "--format", "xlsx", "--lang", lang)
+    wb = openpyxl.load_workbook(tmp_path / "results.xlsx")
+    results, readme = wb.worksheets[0], wb.worksheets[1]
+    head = [c.value for c in results[1]]
+    assert [r[head.index(header)] for r in results.iter_rows(min_row=2, values_only=True)] == [1, 2, 3, 4, 5]
+    text = next(r[1] for r in readme.iter_rows(values_only=True) if r[0] == header)
+    assert word in text and "JSON" in text
+
+
 @needs_libreoffice
 def test_libreoffice_reads_payloads_as_text(payload_runs, tmp_path):
     sheets = libreoffice_csv(payload_runs["fr"] / "results.xlsx", tmp_path / "lo")
