@@ -236,6 +236,20 @@ def test_xlsx_read_me_reconciles_and_names_hashes(payload_runs):
         assert ws["A1"].value.startswith(rule)
 
 
+@pytest.mark.parametrize(("lang", "fail", "advice"), [("fr", "non conforme", "conseil"), ("en", "fail", "advice")])
+def test_read_me_sends_for_advice_where_it_is(payload_runs, lang, fail, advice):
+    """The read-me's « non conforme » sent the reader to « le conseil dans la feuille de la règle »: a rule
+    sheet has no advice (its columns: id, source, status, message, evidence, missing data). It is given by
+    `procurement rules explain` and on the order's page."""
+    wb = openpyxl.load_workbook(payload_runs[lang] / "results.xlsx")
+    readme = wb.worksheets[1]
+    text = next(r[1] for r in readme.iter_rows(values_only=True) if r[0] == fail and isinstance(r[1], str))
+    rule_sheet_header = [str(c.value).lower() for c in wb["ENV-01"][2]]
+    assert not any(advice in h for h in rule_sheet_header)
+    assert advice not in text.lower()
+    assert "procurement rules explain" in text and "--per-order" in text
+
+
 def test_xlsx_decp_input_shows_canonical_fields(tmp_path):
     _score(str(SAMPLES / "decp-2024-bretagne.json"), "--out", str(tmp_path), "--format", "xlsx")
     ws = openpyxl.load_workbook(tmp_path / "results.xlsx")["Résultats"]

@@ -64,7 +64,8 @@ WORDS: dict[str, dict[str, str]] = {
         "chantiers_title": "Chantiers du plan Relance et Renouveau",
         "statuses": "Statuts",
         "st_pass": "la ligne respecte la règle",
-        "st_fail": "la ligne ne respecte pas la règle (voir le message et le conseil dans la feuille de la règle)",
+        "st_fail": "la ligne ne respecte pas la règle (le message et les preuves sont dans la feuille de la "
+                   "règle ; que faire : procurement rules explain CODE, ou la page de la commande, --per-order)",
         "st_insufficient_data": "une donnée nécessaire manque : la règle n'a pas pu être évaluée",
         "st_not_applicable": "la règle ne concerne pas cette ligne",
         "st_waived": "écart accepté par une dérogation justifiée",
@@ -121,7 +122,8 @@ WORDS: dict[str, dict[str, str]] = {
         "chantiers_title": "Chantiers of the Relance et Renouveau plan",
         "statuses": "Statuses",
         "st_pass": "the row meets the rule",
-        "st_fail": "the row does not meet the rule (see the message and the advice in the rule's sheet)",
+        "st_fail": "the row does not meet the rule (the message and the evidence are in the rule's sheet; what "
+                   "to do: procurement rules explain CODE, or the order's page, --per-order)",
         "st_insufficient_data": "a value the rule needs is missing: the rule could not be evaluated",
         "st_not_applicable": "the rule does not concern this row",
         "st_waived": "deviation accepted under a justified waiver",
