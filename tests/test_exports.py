@@ -502,3 +502,25 @@ def test_a_field_read_from_decp_does_not_repeat_a_user_header(tmp_path, monkeypa
     assert "Objet" in head and "Objet (champ lu)" in head
     readme = [r[0] for r in wb["Lisez-moi"].iter_rows(values_only=True) if r]
     assert "Objet (champ lu)" in readme
+
+
+@pytest.mark.parametrize("writer", ["openpyxl", "fast"])
+def test_a_date_of_the_users_workbook_shows_as_a_date(tmp_path, monkeypatch, writer):
+    """A date cell (02/01/2025 in the buyer's workbook) is read as a datetime at midnight: it was written
+    with openpyxl's datetime format and showed as « 2025-01-02 00:00:00 ». The same serial number is now
+    written as a date; a time of day, when there is one, is kept."""
+    import datetime as dt
+
+    monkeypatch.setenv("PROCUREMENT_XLSX_WRITER", writer)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Identifiant", "Objet", "Montant HT", "Date de notification", "Horodatage"])
+    ws.append(["A1", "Enrobés", 1200, dt.datetime(2025, 1, 2), dt.datetime(2025, 1, 2, 14, 30)])
+    ws["D2"].number_format = "DD/MM/YYYY"
+    wb.save(tmp_path / "in.xlsx")
+    _score(str(tmp_path / "in.xlsx"), "--out", str(tmp_path / "o"), "--format", "xlsx")
+    results = openpyxl.load_workbook(tmp_path / "o" / "results.xlsx")["Résultats"]
+    date, stamp = results["D2"], results["E2"]
+    assert date.is_date and date.value == dt.datetime(2025, 1, 2)
+    assert "h" not in date.number_format.lower(), date.number_format
+    assert stamp.is_date and stamp.value == dt.datetime(2025, 1, 2, 14, 30) and "h" in stamp.number_format

@@ -41,7 +41,8 @@ def clean_text(text: str) -> str:
 
 
 def cell_value(value: object) -> object:
-    """A value from the input as a cell value: numbers, dates and booleans as they are, the rest as clean text."""
+    """A value from the input as a cell value: numbers, dates and booleans as they are (a datetime at midnight
+    as a date), the rest as clean text."""
     if value is None:
         return None
     if type(value) is str:
@@ -51,8 +52,12 @@ def cell_value(value: object) -> object:
             return value  # the common case, without a regex search
         return clean_text(value)
     if isinstance(value, _PLAIN):
-        if isinstance(value, dt.datetime) and value.tzinfo is not None:
-            return value.replace(tzinfo=None)
+        if isinstance(value, dt.datetime):
+            if value.tzinfo is not None:
+                value = value.replace(tzinfo=None)
+            # A workbook's date cell is read as a datetime at midnight: written as a date, it shows as
+            # 2025-01-02 (the same serial number), not 2025-01-02 00:00:00.
+            return value.date() if value.time() == dt.time(0) else value
         if isinstance(value, Decimal) and not value.is_finite():
             return str(value)
         return value
