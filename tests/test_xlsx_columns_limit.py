@@ -47,3 +47,22 @@ def test_the_results_sheet_is_never_wider_than_excel_allows(tmp_path, writer):
     wb.close()
     last = _dimension(out, "xl/worksheets/sheet1.xml").split(":")[-1].rstrip("0123456789")
     assert len(last) < 3 or last <= "XFD"
+
+
+def test_one_column_left_out_is_said_in_the_singular(tmp_path):
+    """« Et 1 autres colonnes de vos fichiers, qui n'y sont pas » when a single column did not fit."""
+    small = tmp_path / "small.csv"
+    small.write_text("Référence;Objet\nM0;Fournitures\n", encoding="utf-8")
+    room = original_room(run([small], load_rules(None, [], []), jobs=1))
+    extra = room - 4 + 1  # the user's columns: 4 named, then as many as make one too many
+    path = tmp_path / "wide.csv"
+    head = ["Référence", "Objet", "Montant HT", "Code CPV", *(f"X{k}" for k in range(extra))]
+    path.write_text(";".join(head) + "\n" + ";".join(["M1", "Fournitures de bureau", "1 200,00", "30192000",
+                                                     *(["v"] * extra)]) + "\n", encoding="utf-8")
+    r = run([path], load_rules(None, [], []), jobs=1)
+    assert original_room(r) == room
+    out = write_results_xlsx(r, tmp_path / "out", "fr", writer="openpyxl")
+    wb = openpyxl.load_workbook(out, read_only=True)
+    readme = " ".join(str(v) for row in wb["Lisez-moi"].iter_rows(values_only=True) for v in row if v)
+    wb.close()
+    assert "Et 1 autre colonne de vos fichiers, qui n'y est pas" in readme

@@ -97,7 +97,7 @@ def write_readme(wb: Any, run: Run, lang: str, originals: list[str], canonical: 
         line(header, w["col_original"].format(field=FIELDS_BY_NAME[name].header(lang)) if name
              else w["col_original_unknown"])
     if left_out:
-        line("", w["left_out"].format(n=left_out))
+        line("", i18n.plural(left_out, *w["left_out"], lang).format(n=left_out))
     for name, header in canonical:  # (field, its header in the sheet: Columns.canonical_headers)
         f = FIELDS_BY_NAME[name]
         # A field without help text is named by its label (« SIRET acheteur »), never its code (buyer_siret).

@@ -37,8 +37,11 @@ WORDS: dict[str, dict[str, str]] = {
         "columns": "Colonnes de la feuille « {results} »",
         "col_original": "Colonne de votre fichier, recopiée telle quelle (reconnue comme : {field}).",
         "col_original_unknown": "Colonne de votre fichier, recopiée telle quelle (non utilisée par les règles).",
-        "left_out": "Et {n} autres colonnes de vos fichiers, qui n'y sont pas : une feuille Excel a au plus 16 384 "
-                    "colonnes. Les valeurs reconnues de chaque commande sont dans results.json.",
+        # (one, many) of the user's columns left out of the results sheet
+        "left_out": ("Et {n} autre colonne de vos fichiers, qui n'y est pas : une feuille Excel a au plus "
+                     "16 384 colonnes. Les valeurs reconnues de chaque commande sont dans results.json.",
+                     "Et {n} autres colonnes de vos fichiers, qui n'y sont pas : une feuille Excel a au plus "
+                     "16 384 colonnes. Les valeurs reconnues de chaque commande sont dans results.json."),
         "col_field": "Donnée lue dans un fichier DECP ou OCDS : {help}",
         "col_our_id": "Identifiant de la commande retenu par procurement (celui de results.json).",
         "col_file": "Fichier d'où vient la ligne.",
@@ -97,8 +100,10 @@ WORDS: dict[str, dict[str, str]] = {
         "columns": "Columns of the “{results}” sheet",
         "col_original": "Column of your file, copied as it was (recognised as: {field}).",
         "col_original_unknown": "Column of your file, copied as it was (not used by the rules).",
-        "left_out": "And {n} more columns of your files, which are not there: an Excel sheet has at most 16,384 "
-                    "columns. The values recognised in each order are in results.json.",
+        "left_out": ("And {n} more column of your files, which is not there: an Excel sheet has at most 16,384 "
+                     "columns. The values recognised in each order are in results.json.",
+                     "And {n} more columns of your files, which are not there: an Excel sheet has at most 16,384 "
+                     "columns. The values recognised in each order are in results.json."),
         "col_field": "Value read from a DECP or OCDS file: {help}",
         "col_our_id": "The order id procurement kept (the one in results.json).",
         "col_file": "File the row came from.",
