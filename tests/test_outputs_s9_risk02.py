@@ -257,3 +257,11 @@ def test_a_batch_without_a_group_lists_risk02_all_the_same(tmp_path):
     _score(str(small), "--out", str(tmp_path / "ignored"), "--format", "json", "--ignore", "RISK-02")
     ignored = json.loads((tmp_path / "ignored" / "results.json").read_text(encoding="utf-8"))
     assert "RISK-02" not in ignored["meta"]["rules"]
+
+
+def test_read_me_counts_the_rulebook_rules_risk02_adds_to_in_agreement(tmp_path):
+    """With one rule selected, « Lisez-moi » said RISK-02 « s'ajoute aux 1 règles du référentiel »."""
+    _score(str(DATA), "--select", "ENV-01", "--select", "RISK-02", "--out", str(tmp_path), "--format", "xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "results.xlsx")["Lisez-moi"]
+    text = "\n".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None)
+    assert "s'ajoute à 1 règle du référentiel" in text and "aux 1 règles" not in text

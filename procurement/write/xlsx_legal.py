@@ -32,9 +32,13 @@ WORDS = {
         "head": ("Règle", "Texte et article", "Date d'effet ou de décision", "Confiance", "Lien"),
         "note": "Note",
         "groups": "{id} : groupes",
-        "added": "{id} : règle de portefeuille, jugée sur l'ensemble du lot et non commande par commande ; elle "
-                 "s'ajoute aux {n} règles du référentiel. Ses groupes, avec toutes leurs commandes, sont dans "
-                 "results.json (« portfolio »).",
+        # (one, many): « elle s'ajoute à 1 règle du référentiel », « aux 38 règles »
+        "added": ("{id} : règle de portefeuille, jugée sur l'ensemble du lot et non commande par commande ; elle "
+                  "s'ajoute à {n} règle du référentiel. Ses groupes, avec toutes leurs commandes, sont dans "
+                  "results.json (« portfolio »).",
+                  "{id} : règle de portefeuille, jugée sur l'ensemble du lot et non commande par commande ; elle "
+                  "s'ajoute aux {n} règles du référentiel. Ses groupes, avec toutes leurs commandes, sont dans "
+                  "results.json (« portfolio »)."),
         "groups_text": "Nombre de groupes signalés par {id} (même acheteur, classe CPV, type de marché, année et "
                        "seuil) qui concernent la ligne ; la colonne « {id} » donne leur statut. Chaque groupe est "
                        "un constat : il compte dans les colonnes « Règles : … » et dans les scores (une ligne de "
@@ -50,8 +54,10 @@ WORDS = {
         "head": ("Rule", "Text and article", "Date of effect or decision", "Confidence", "Link"),
         "note": "Note",
         "groups": "{id}: groups",
-        "added": "{id}: portfolio rule, judged over the whole batch, not order by order; it comes on top of the "
-                 "{n} rules of the rulebook. Its groups, with all their orders, are in results.json ('portfolio').",
+        "added": ("{id}: portfolio rule, judged over the whole batch, not order by order; it comes on top of the "
+                  "{n} rule of the rulebook. Its groups, with all their orders, are in results.json ('portfolio').",
+                  "{id}: portfolio rule, judged over the whole batch, not order by order; it comes on top of the "
+                  "{n} rules of the rulebook. Its groups, with all their orders, are in results.json ('portfolio')."),
         "groups_text": "Number of groups flagged by {id} (same buyer, CPV class, contract type, year and "
                        "threshold) the row belongs to; column “{id}” gives their status. Each group is a finding: "
                        "it counts in the “Rules: …” columns and in the scores (a row of two groups counts two "
@@ -119,7 +125,8 @@ def write_legal_section(ws: Any, rules: list[Any], added: list[Any], n_rulebook:
         ws.append([])
         ws.append([styled(ws, groups_header(rule.id, lang), bold=True),
                    styled(ws, w["groups_text"].format(id=rule.id), wrap=True)])
-        ws.append([styled(ws, rule.id, bold=True), styled(ws, w["added"].format(id=rule.id, n=n_rulebook), wrap=True)])
+        text = i18n.plural(n_rulebook, *w["added"], lang).format(id=rule.id, n=n_rulebook)
+        ws.append([styled(ws, rule.id, bold=True), styled(ws, text, wrap=True)])
     ws.append([])
     ws.append([styled(ws, w["section"], bold=True, white=True, fill=HEADER_FILL)])
     ws.append([styled(ws, h, bold=True) for h in w["head"]])
