@@ -319,13 +319,17 @@ class Aggregate:
         for rid in self.rule_ids:
             c = self.rule_counts[rid]
             total = sum(c.values())
+            # A waived verdict counts as what it was: a failure was evaluated and applicable, missing data
+            # stays missing (a waiver accepts a verdict, it brings no data: scoring.py). Counted as
+            # evaluated and not applicable, PROC-02 read « 494 évaluées, 88 applicables » beside 87 + 1 + 405.
+            from_fail, from_insufficient = self.rules.waived_from.get(rid, (0, 0))
             out.append({
                 "rule": rid,
                 "orders": total,
-                "evaluated": total - c[INSUFFICIENT],
-                "applicable": c[PASS] + c[FAIL],
+                "evaluated": c[PASS] + c[FAIL] + c[NOT_APPLICABLE] + from_fail,
+                "applicable": c[PASS] + c[FAIL] + from_fail,
                 "not_applicable": c[NOT_APPLICABLE],
-                "insufficient": c[INSUFFICIENT],
+                "insufficient": c[INSUFFICIENT] + from_insufficient,
                 "missing": self.rule_missing[rid].most_common(),
             })
         return out

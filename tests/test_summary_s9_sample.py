@@ -139,3 +139,18 @@ def test_the_english_page_is_english(sample):
     assert not re.search(r"\S [:;]\s", text)  # no French spacing
     assert "45 — Construction work" in text and "Travaux de construction" not in text
     assert '<span lang="fr">SPASER' in en and "rulebook text, in French" in text
+
+
+def test_coverage_counts_a_waived_verdict_as_what_it_was(sample):
+    """PROC-02 read « 494 évaluées, 88 applicables » beside 87 conformes + 1 non conforme + 405 sans objet
+    + 1 dérogation: the waived failure counted as evaluated, not as applicable (report review)."""
+    _, agg, _, _ = sample
+    rules = {r["rule"]: r for r in agg["rules"]}
+    waived = 0
+    for cov in agg["coverage"]:
+        counts, was = rules[cov["rule"]]["counts"], rules[cov["rule"]]["waived_from"]
+        assert cov["evaluated"] + cov["insufficient"] == cov["orders"]
+        assert cov["applicable"] == counts["pass"] + counts["fail"] + was["fail"]
+        assert cov["insufficient"] == counts["insufficient_data"] + was["insufficient_data"]
+        waived += counts["waived"]
+    assert waived > 0  # the sample's waivers are in play
