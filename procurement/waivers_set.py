@@ -194,8 +194,10 @@ _TEXTS = {
     "stale": ("{where}: dérogation {order} / {rule} sans effet : aucun constat non conforme ou incomplet "
               "ne correspond",
               "{where}: waiver {order} / {rule} has no effect: no failing or incomplete finding matches it"),
-    "banner": ("Dérogation accordée par {author} le {date}{until} : {justification}",
-               "Waived by {author} on {date}{until}: {justification}"),
+    # the date before the author, whose own text often holds a comma: « par M. Dupont, Direction de la
+    # commande publique le 12/03/2026 » read as if the date belonged to the direction
+    "banner": ("Dérogation accordée le {date} par {author}{until} : {justification}",
+               "Waived on {date} by {author}{until}: {justification}"),
     "until": (", valable jusqu'au {expires}", ", valid until {expires}"),
 }
 

@@ -437,8 +437,8 @@ def test_waived_legal_failure_is_shown_and_no_longer_fails_the_check(checked, tm
     data = json.loads((tmp_path / "check.json").read_text(encoding="utf-8"))
     legal = {f["rule"]: f for f in data["tenders"][0]["legal"]}
     assert legal["LEG-01"]["status"] == "waived"
-    assert legal["LEG-01"]["message"].startswith("Dérogation accordée par Mme Martin, Direction de la commande "
-                                                 "publique le 01/09/2026 : Marché de défense et de sécurité")
+    assert legal["LEG-01"]["message"].startswith("Dérogation accordée le 01/09/2026 par Mme Martin, Direction de "
+                                                 "la commande publique : Marché de défense et de sécurité")
     assert "L2152-7" in legal["LEG-01"]["message"]  # the original finding is kept after the banner
     finding = next(f for f in data["tenders"][0]["findings"] if f["rule"] == "LEG-01")
     assert finding["waived"]["original_status"] == "fail" and finding["waived"]["author"].startswith("Mme Martin")

@@ -54,7 +54,7 @@ def test_the_waived_findings_keep_their_verdict_and_say_why(run, order, rule):
     for f in found:
         assert f["waived"]["original_status"] == "fail"
         message = f.get("message") or f["message_fr"]
-        assert message.startswith("Dérogation accordée par ") and ".." not in message
+        assert message.startswith("Dérogation accordée le ") and ".." not in message
 
 
 def test_the_readme_and_the_samples_readme_use_it():

@@ -266,10 +266,10 @@ def test_waived_finding_shows_its_justification_everywhere():
     waived = next(f for f in out if f.rule == "ENV-01")
     original = waived.finding.message("fr")
     fr, en = waived.message("fr"), waived.message("en")
-    assert fr.startswith("Dérogation accordée par M. Dupont (DCP) le 15/01/2026, valable jusqu'au 31/12/2026 : "
+    assert fr.startswith("Dérogation accordée le 15/01/2026 par M. Dupont (DCP), valable jusqu'au 31/12/2026 : "
                          "Marché reconduit, clause impossible. ")
     assert fr.endswith(original)
-    assert en.startswith("Waived by M. Dupont (DCP) on 2026-01-15, valid until 2026-12-31: ")
+    assert en.startswith("Waived on 2026-01-15 by M. Dupont (DCP), valid until 2026-12-31: ")
     d = waived.to_dict("en")
     assert d["status"] == "waived" and d["message"] == en and d["message_fr"] == fr
     assert d["waived"] == {
