@@ -333,3 +333,23 @@ def test_a_consultation_begun_in_the_template_is_checked_not_rejected(tmp_path):
     assert result.exit_code in (0, 1), result.output
     data = json.loads((tmp_path / "o" / "check.json").read_text(encoding="utf-8"))
     assert [t["id"] for t in data["tenders"]] == ["2026-X"]
+
+
+def test_the_order_pages_rules_without_object_are_named_once(tmp_path):
+    """« ENV-10 — X : Non applicable : X »: the list under « sans objet » repeated each rule's title."""
+    import re
+    from html import unescape
+
+    from click.testing import CliRunner
+
+    from procurement.cli import main
+
+    path = tmp_path / "c.csv"
+    path.write_text(HEADER + ORDERS, encoding="utf-8")
+    result = CliRunner().invoke(main, ["score", str(path), "--per-order", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    page = unescape(next((tmp_path / "o" / "orders").glob("B1-*.html")).read_text(encoding="utf-8"))
+    section = page[page.index('id="h-na"'):]
+    items = re.findall(r"<li>(.*?)</li>", section[:section.index("</section>")])
+    assert items and all("Non applicable" not in i for i in items), items[:3]
+    assert any(i.startswith("ENV-10 — ") for i in items)
