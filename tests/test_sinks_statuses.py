@@ -85,7 +85,7 @@ def test_report_rows_are_the_plain_rows(scored):
     builder = PayloadBuilder(result, lang)
     for s in [*orders, *_variants(orders, builder.layout.ids)]:
         rule_pos = builder.rule_pos
-        letters, messages = ["n"] * len(builder.rules), []
+        letters, messages = ["-"] * len(builder.rules), []  # "-": a rule with no finding (RISK-02 unflagged)
         for f in s.findings:
             pos = rule_pos[f.rule]
             letters[pos] = STATUS_LETTER.get(f.status, "f")

@@ -92,7 +92,7 @@ def test_report_rows_carry_each_fail_message(scored, lang):
     result, orders = scored
     builder = PayloadBuilder(result, lang)
     for s in orders:
-        letters, messages = ["n"] * len(builder.rules), []
+        letters, messages = ["-"] * len(builder.rules), []  # "-": a rule with no finding (RISK-02 unflagged)
         for f in s.findings:
             pos = builder.rule_pos[f.rule]
             letters[pos] = STATUS_LETTER.get(f.status, "f")
