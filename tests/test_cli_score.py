@@ -118,7 +118,7 @@ def test_english_outputs(tmp_path):
     assert "rows read" in stdout
     doc = _results(tmp_path)
     assert doc["rejected"] and all(r["message"].isascii() or "«" not in r["message"] for r in doc["rejected"])
-    assert (tmp_path / "rejected.csv").read_text(encoding="utf-8").startswith("file,sheet,row")
+    assert (tmp_path / "rejected.csv").read_text(encoding="utf-8").startswith("\ufefffile,sheet,row")  # BOM: Excel
     assert 'lang="en"' in (tmp_path / "report.html").read_text(encoding="utf-8")
 
 

@@ -15,9 +15,10 @@ HEADERS = {
 
 
 def write_rejected(run: Run, out_dir: Path, lang: str = "fr") -> Path:
-    """UTF-8 with BOM and ';' in French so that Excel opens it as columns; ',' in English."""
+    """UTF-8 with BOM (so that Excel reads the accents, in either language) and ';' in French so that Excel
+    opens it as columns; ',' in English."""
     target = out_dir / "rejected.csv"
-    delimiter, encoding = (",", "utf-8") if lang == "en" else (";", "utf-8-sig")
+    delimiter, encoding = (",", "utf-8-sig") if lang == "en" else (";", "utf-8-sig")
     with atomic_path(target) as tmp, tmp.open("w", encoding=encoding, newline="") as fh:
         writer = csv.writer(fh, delimiter=delimiter)
         writer.writerow(HEADERS["en" if lang == "en" else "fr"])

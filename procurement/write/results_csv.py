@@ -10,7 +10,9 @@ words. Why the number of groups: the scores count one RISK-02 verdict per group 
 groups counts two), and the nb_* columns must add up from the row alone.
 
 French: ';', UTF-8 with BOM and a decimal comma, so that Excel in French opens it as columns and reads
-the numbers. English: ',', UTF-8, decimal point. Every text cell goes through `neutralise`: an order id
+the numbers. English: ',', UTF-8 with BOM, decimal point: without the BOM, Excel reads a UTF-8 file in the
+system's code page, and every accented supplier name came out garbled (exports review); csv readers that
+ask for "utf-8-sig", pandas and R skip it. Every text cell goes through `neutralise`: an order id
 such as `=HYPERLINK(...)` from the input arrives as text, never as a formula.
 """
 
@@ -124,8 +126,7 @@ class CsvSink:
         tmp = stack.enter_context(atomic_path(self.target))
         # The BOM written once by hand: the utf-8-sig codec is Python code called on every write.
         self.fh = stack.enter_context(tmp.open("w", encoding="utf-8", newline="", buffering=1024 * 1024))
-        if lang != "en":
-            self.fh.write("\ufeff")
+        self.fh.write("\ufeff")  # both languages: without it Excel reads « Société » as « SociÃ©tÃ© »
         self.writer = csv.writer(self.fh, delimiter=delimiter)
         self.delimiter = delimiter
         self._tails: dict[tuple[str, ...], str] = {}  # the rules' statuses -> their part of the line
