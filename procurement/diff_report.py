@@ -90,6 +90,7 @@ FIRST = {
 }
 DETAIL_LIMIT = 2000  # orders shown on the page; --json holds them all
 TEXT_LIMIT = 20  # verdict changes listed in the console summary
+IDS_NAMED = 5  # new and removed orders named in the console summary (the page and --json list them all)
 
 
 def _w(lang: str) -> dict[str, str]:
@@ -251,6 +252,12 @@ def summary_text(result: dict[str, Any], lang: str = "fr", page: Path | None = N
             lines.append(f"{w[key]}{colon}{_inputs_line(result, lang, key)}")
     lines.append(f"{w['orders']}{colon}{orders['old']} → {orders['new']}{w['sep']}"
                  + ", ".join(_orders_counted(orders, lang)))
+    for key in ("added", "removed"):  # named, not only counted: the page was the only place that said which
+        if orders[key]:
+            ids = [r["id"] for r in orders[key][:IDS_NAMED]]
+            rest = len(orders[key]) - len(ids)
+            more = f" {w['more'].format(n=_counted(rest, 'more', lang))}" if rest else ""
+            lines.append(f"  {_counted(len(orders[key]), key, lang).split(' ', 1)[1]}{colon}{', '.join(ids)}{more}")
     lines.append(f"{w['verdicts']}{colon}{_verdicts_line(orders, lang)}")
     lines.append(f"{w['data']}{colon}{_data_line(orders, lang)}")
     agg = result["aggregate"]

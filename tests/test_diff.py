@@ -405,3 +405,24 @@ def test_a_results_json_nested_too_deep_is_one_line(tmp_path, runs):
     (deep / "results.json").write_text('{"meta": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
     res = invoke("diff", str(old), str(deep))
     assert res.exit_code == 2 and "JSON trop profondément imbriqué" in res.stderr and res.stderr.count("\n") == 1
+
+
+def test_the_console_names_the_new_and_removed_orders(tmp_path):
+    """The console counted « 4 nouvelles, 4 retirées » without saying which; only the page named them."""
+    from click.testing import CliRunner
+
+    from procurement.cli import main
+
+    head = "Référence;Direction;Montant HT;CPV\n"
+    (tmp_path / "a.csv").write_text(head + "".join(f"A{i};D;{100 + i};45000000\n" for i in range(8)), encoding="utf-8")
+    (tmp_path / "b.csv").write_text(head + "A0;D;100;45000000\n" + "".join(f"N{i};D;1;45000000\n" for i in range(7)),
+                                    encoding="utf-8")
+    for name in ("a", "b"):
+        r = CliRunner().invoke(main, ["score", str(tmp_path / f"{name}.csv"), "--out", str(tmp_path / name),
+                                      "--format", "json"])
+        assert r.exit_code == 0, r.output
+    fr = CliRunner().invoke(main, ["diff", str(tmp_path / "a"), str(tmp_path / "b")]).output
+    assert "  nouvelles : N0, N1, N2, N3, N4 et 2 autres" in fr, fr
+    assert "  retirées : A1, A2, A3, A4, A5 et 2 autres" in fr
+    en = CliRunner().invoke(main, ["diff", str(tmp_path / "a"), str(tmp_path / "b"), "--lang", "en"]).output
+    assert "  new: N0, N1, N2, N3, N4 and 2 more" in en, en
