@@ -24,6 +24,9 @@ CHANTIERS = tuple(range(1, 9))
 STATUS_CODES = {"pass": "P", "fail": "F", "insufficient_data": "I", "not_applicable": "N", "waived": "W"}
 CODE_STATUS = {v: k for k, v in STATUS_CODES.items()}
 ABSENT = "-"  # the rule is not in this run's rulebook (or not in this order's findings)
+# A rule with several findings on one order (RISK-02, one per group) is compared by its worst: the last one
+# read stood for all, so a waived group could hide a failing one.
+_SEVERITY = {"F": 5, "?": 4, "I": 3, "W": 2, "P": 1, "N": 0, ABSENT: -1}
 EPSILON = 1e-9
 _STREAMED = {"orders", "rejected", "directory_rejected"}
 DATA_DETAIL_LIMIT = 10_000  # orders whose changed fields are read again and listed; the others are counted
@@ -274,7 +277,9 @@ def _row(order: dict, index: dict[str, int], rules: list[str], seen: Counter[str
             i = index[rule] = len(rules)
             rules.append(rule)
             letters.append(ABSENT)
-        letters[i] = STATUS_CODES.get(str(f.get("status")), "?")
+        code = STATUS_CODES.get(str(f.get("status")), "?")
+        if _SEVERITY[code] > _SEVERITY[letters[i]]:
+            letters[i] = code
     scores = order.get("scores") if isinstance(order.get("scores"), dict) else {}
     by = scores.get("by_chantier") if isinstance(scores.get("by_chantier"), dict) else {}
     label = data.get("object") or data.get("supplier_name") or ""

@@ -426,3 +426,18 @@ def test_the_console_names_the_new_and_removed_orders(tmp_path):
     assert "  retirées : A1, A2, A3, A4, A5 et 2 autres" in fr
     en = CliRunner().invoke(main, ["diff", str(tmp_path / "a"), str(tmp_path / "b"), "--lang", "en"]).output
     assert "  new: N0, N1, N2, N3, N4 and 2 more" in en, en
+
+
+def test_a_rule_with_several_findings_on_an_order_is_compared_by_its_worst():
+    """RISK-02 gives an order one finding per group: the last one read stood for all, so a waived group
+    hid a failing one (exports review)."""
+    from collections import Counter
+
+    from procurement.diff_run import _row
+
+    def row(*statuses: str):
+        findings = [{"rule": "ENV-01", "status": "pass"}, *({"rule": "RISK-02", "status": s} for s in statuses)]
+        return _row({"id": "A", "findings": findings}, {"ENV-01": 0, "RISK-02": 1}, ["ENV-01", "RISK-02"], Counter())
+
+    assert row("fail", "waived").statuses == row("waived", "fail").statuses == "PF"
+    assert row("waived").statuses == "PW" and row().statuses == "P-"
