@@ -21,7 +21,8 @@ NBSP, NNBSP = "\u00a0", "\u202f"
 # times (19:24:47), links (https://) and ratios (1:2) are left alone.
 _BEFORE = re.compile(r"[ \u00a0\u202f]*([:;!?»])(?=\s|$|[),.»])")
 _AFTER = re.compile(r"«[ \u00a0\u202f]*")
-_UNIT = re.compile(r"(?<=\d)[ \u00a0\u202f]?(%|€)")  # 25 %, 5 404 000 €; « (%) » in a header is no number's
+# 25 %, 5 404 000 €; « (%) » in a header is no number's, nor « %20 » in a link (a percent-encoded byte)
+_UNIT = re.compile(r"(?<=\d)[ \u00a0\u202f]?(%(?![0-9A-Fa-f]{2})|€)")
 # Groups of three digits after one to three, not inside a decimal or a longer number: « 2025 123 » stays two.
 _THOUSANDS = re.compile(r"(?<![\d,.])\d{1,3}(?:[ \u00a0]\d{3})+(?!\d)")  # « 1 234 567,89 » whole
 _ENGLISH = re.compile(r"[ \u00a0\u202f]+(?=[:;!?](?:\s|$))|(?<=\d)[ \u00a0\u202f]+(?=%)")

@@ -108,6 +108,8 @@ def test_one_typography_for_the_check_page_and_the_summary():
 
     assert typo("part ; vu ! oui ?", "fr") == f"part{NNBSP}; vu{NNBSP}! oui{NNBSP}?"
     assert typo("Part bio (%)", "fr") == "Part bio (%)"
+    link = "https://example.org/a%20b/2%2F3"  # percent-encoded bytes are not percentages
+    assert typo(f"voir {link} : 25 %", "fr") == f"voir {link}{NBSP}: 25{NNBSP}%"
     assert typo("1 234 567,89 € et 1 234,5", "fr") == f"1{NNBSP}234{NNBSP}567,89{NNBSP}€ et 1{NNBSP}234,5"
     assert typo("en 2025 123 commandes, 1 234 567 €", "fr") == f"en 2025 123 commandes, 1{NNBSP}234{NNBSP}567{NNBSP}€"
     assert typo("really ! and ? or : and 5 %", "en") == "really! and? or: and 5%"
