@@ -12,7 +12,7 @@ groups counts two), and the nb_* columns must add up from the row alone.
 French: ';', UTF-8 with BOM and a decimal comma, so that Excel in French opens it as columns and reads
 the numbers. English: ',', UTF-8 with BOM, decimal point: without the BOM, Excel reads a UTF-8 file in the
 system's code page, and every accented supplier name came out garbled (exports review); csv readers that
-ask for "utf-8-sig", pandas and R skip it. Every text cell goes through `neutralise`: an order id
+ask for "utf-8-sig" and pandas skip it. Every text cell goes through `neutralise`: an order id
 such as `=HYPERLINK(...)` from the input arrives as text, never as a formula.
 """
 
