@@ -13,6 +13,7 @@ from itertools import chain
 
 from procurement.fields import PLACE_TYPE_OF_HEADER, normalize_header
 from procurement.model import Rejection, Source, Warning_
+from procurement.parse import ParseError, parse_number, parse_percent
 from procurement.parse.text import fold
 from procurement.read.base import Cell, InputInfo, RawRecord, ReadOptions
 from procurement.read.headers import SCAN_ROWS, NoHeaderError, column_letter, find_header, fold_mapping
@@ -32,15 +33,18 @@ _TOTAL_LABEL = re.compile(
     r"(?:(?:sous|sub) ?total|grand total)(?: [^0-9]*)?"
     r"|total(?:aux|s)?(?: (?:general|generale|generaux|ht|ttc|hors taxes|des commandes|commandes|montant|eur"
     r"|euros|cumule|annuel))*")
-# What else a total line holds: sums (« 300 », « 1 234,56 € », « 12 % »), nothing that names an order.
-_SUM_TEXT = re.compile(r"[-+]?\d[\d.,]*")
-_SUM_NOISE = str.maketrans("", "", " \u00a0\u202f€%")
-
-
 def _is_sum(value: object) -> bool:
+    """What else a total line holds: sums (« 300 », « -1 234,56 € », « 12 % ») as the cell parsers read
+    them, nothing that names an order."""
     if isinstance(value, int | float):
         return True
-    return isinstance(value, str) and _SUM_TEXT.fullmatch(value.translate(_SUM_NOISE).removesuffix("EUR")) is not None
+    for parser in (parse_number, parse_percent):
+        try:
+            if parser(value) is not None:
+                return True
+        except ParseError:
+            pass
+    return False
 
 
 def _total_label(cells: list[object], id_col: int | None) -> tuple[int, str] | None:
