@@ -345,9 +345,10 @@ def view_model(result: dict[str, Any], lang: str = "fr") -> dict[str, Any]:
         "program": program_line(result, lang),
         "rulebook_changed": book["changed"], "rules_added": book["rules_added"],
         "rules_removed": book["rules_removed"],
-        "inputs": _files(result["inputs"], w),
-        # The supplier register and the waivers file, when either run had one.
-        "files": {key: _files(result.get(key) or [], w) for key in ("suppliers", "waivers")},
+        # The files compared, each list under its label: the inputs always, the supplier register and the
+        # waivers file when either run had one.
+        "file_groups": [(w["inputs"], _files(result["inputs"], w))]
+                       + [(w[key], _files(result[key], w)) for key in ("suppliers", "waivers") if result.get(key)],
         "counts": {"old": orders["old"], "new": orders["new"], "common": orders["common"],
                    "added": len(orders["added"]), "removed": len(orders["removed"])},
         "counted": _orders_counted(orders, lang),
