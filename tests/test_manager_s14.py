@@ -164,17 +164,21 @@ def test_the_verdicts_chart_draws_a_portfolio_rule_on_the_orders_scale(tmp_path)
     assert "RISK-02 · non conforme\u00a0: 17,6\u202f%" in unescape(svg)
 
 
+def without_then_with_amounts(tmp_path: Path, lang: str, anchor: str) -> tuple[str, str]:
+    """The text of a section of the summary of the sample's first 20 orders, their amounts blanked, then kept."""
+    head, rows = sample_rows()
+    amount = head.index("Montant HT")
+    blank = text(section(summary(tmp_path, [[*r[:amount], "", *r[amount + 1:]] for r in rows[:20]], lang), anchor))
+    (tmp_path / "x").mkdir()
+    return blank, text(section(summary(tmp_path / "x", rows[:20], lang), anchor))
+
+
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_places_without_any_amount_say_why_their_charts_are_empty(tmp_path, lang):
     """20 orders without an amount: a grey ring « 0 € », six bars of « 0 € », shares « — », and no word
     on why; the section now says it."""
-    head, rows = sample_rows()
-    amount = head.index("Montant HT")
-    places = text(section(summary(tmp_path, [[*r[:amount], "", *r[amount + 1:]] for r in rows[:20]], lang),
-                          "h-places"))
+    places, with_amounts = without_then_with_amounts(tmp_path, lang, "h-places")
     assert ("Aucune commande n'a de montant notifié" if lang == "fr" else "No order has a notified amount") in places
-    (tmp_path / "x").mkdir()
-    with_amounts = text(section(summary(tmp_path / "x", rows[:20], lang), "h-places"))
     assert "Aucune commande n'a de montant" not in with_amounts and "No order has" not in with_amounts
 
 
@@ -204,11 +208,7 @@ def test_the_chantiers_orders_column_says_they_are_the_orders_scored(one_order):
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_the_months_without_any_amount_say_why_the_line_is_flat(tmp_path, lang):
-    head, rows = sample_rows()
-    amount = head.index("Montant HT")
-    months = text(section(summary(tmp_path, [[*r[:amount], "", *r[amount + 1:]] for r in rows[:20]], lang),
-                          "h-months"))
+    months, with_amounts = without_then_with_amounts(tmp_path, lang, "h-months")
     assert ("la courbe reste à zéro" if lang == "fr" else "the line stays at zero") in months
-    (tmp_path / "x").mkdir()
     flat = "la courbe reste à zéro" if lang == "fr" else "the line stays at zero"
-    assert flat not in text(section(summary(tmp_path / "x", rows[:20], lang), "h-months"))
+    assert flat not in with_amounts
