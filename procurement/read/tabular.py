@@ -177,7 +177,8 @@ def records_from_rows(
                 value = cells[col]
                 if not _is_blank(value):
                     record.cells[name] = Cell(labels[col], value)
-        if ((not record.cells or list(record.cells) == ["id"]) and options.reject_id_only
+        # len first: an order has several fields, and this runs on every row (no list made for it)
+        if (len(record.cells) <= 1 and options.reject_id_only and (not record.cells or "id" in record.cells)
                 and not (uncomputed and number in uncomputed)):
             yield _no_order_data(source, record.cells.get("id"))
             continue
