@@ -16,6 +16,11 @@ Rules that could not be evaluated are counted separately, as
 
 so that a report can say "score 80 on 60 % of the checks we could run", and the user knows which
 fields to collect. Legal failures are listed apart: a weighted mean must never hide one.
+A rule counts once per order: RISK-02 gives an order one finding per group of possible splitting it is
+in (a group may cross the dispensation threshold and the European one), and counting each of them
+weighed that rule twice in the scores and counted two verdicts of one rule in `counts` (an order of the
+sample read « 5 non conformes » where its report showed 4 rules). Several findings of one rule are
+counted under the worst of their statuses, as the batch figures count them (`aggregate_rules.WORST`).
 A status other than the engine's four (`waived`, set by procurement.waivers) is counted, not scored.
 But a waiver accepts a verdict, it does not bring the data: a waived insufficient_data finding (its
 `original_status`) still counts as insufficient in completeness, else waiving "données insuffisantes"
@@ -30,11 +35,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from procurement.engine import Finding
-from procurement.rulebook.book import FAIL, INSUFFICIENT, PASS, STATUSES
+from procurement.rulebook.book import FAIL, INSUFFICIENT, NOT_APPLICABLE, PASS, STATUSES
 
 CHANTIERS = tuple(range(1, 9))
 WAIVED = "waived"  # procurement.waivers
 KINDS = ("legal", "risk", "kpi")
+# Several findings of one rule on one order: the one counted, worst first (as procurement.aggregate_rules).
+_RANK = {status: rank for rank, status in enumerate((FAIL, WAIVED, INSUFFICIENT, PASS, NOT_APPLICABLE))}
 
 
 @dataclass(frozen=True)
@@ -104,7 +111,8 @@ def rescore(scores: OrderScore, added: Iterable[Finding]) -> OrderScore | None:
     the weight sums and counts kept in `scores.tally`; None if it has none. Why: RISK-02, decided over the
     whole batch, adds a verdict to half the orders of a large batch when they are replayed for writing,
     and scoring an order's 36 verdicts again took 30 µs in each writing process. The result is the same
-    to the last bit: sums are added in the same order, the added verdicts coming last."""
+    to the last bit: sums are added in the same order, the added verdicts coming last. `added` are verdicts
+    of rules that `scores` did not count (RISK-02's, which no worker decides); several of one rule count once."""
     if scores.tally is None:
         return None
     passed, failed, evaluated, insufficient = scores.tally
@@ -120,6 +128,7 @@ def _counted(findings: Iterable[Finding], order_id: str | None, known_missing: d
              ) -> OrderScore:
     """The findings added to a tally (updated in place), and the scores it then gives."""
     passed, failed, evaluated, insufficient = tally
+    findings = one_per_rule(findings)
     for f in findings:
         order_id = order_id if order_id is not None else f.order_id
         status, rule = f.status, f.compiled
@@ -158,6 +167,20 @@ def _counted(findings: Iterable[Finding], order_id: str | None, known_missing: d
         missing=missing,
         tally=(tuple(passed), tuple(failed), tuple(evaluated), tuple(insufficient)),
     )
+
+
+def one_per_rule(findings: Iterable[Finding]) -> list[Finding]:
+    """`findings` with one finding per rule, the worst of each rule's (`_RANK`), at its first place."""
+    findings = list(findings)
+    if len({f.compiled.id for f in findings}) == len(findings):  # the engine's own: one per rule
+        return findings
+    kept: dict[str, Finding] = {}
+    for f in findings:
+        rid = f.compiled.id
+        other = kept.get(rid)
+        if other is None or _RANK.get(f.status, 0) < _RANK.get(other.status, 0):
+            kept[rid] = f
+    return list(kept.values())
 
 
 def score_order(findings: Iterable[Finding], rulebook: Any = None,
