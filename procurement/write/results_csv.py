@@ -6,8 +6,10 @@ RISK-02 the number of its groups that concern the order, then one column per rul
 RISK-02 when the batch flagged a group: `records.batch_rules`) holding that rule's status code on the
 order (`pass`, `fail`, `insufficient_data`, `not_applicable`). Codes rather than words, so that the
 French and the English files hold the same values and a tool can filter on them; results.xlsx shows the
-words. Why the number of groups: the scores count one RISK-02 verdict per group (an order of two flagged
-groups counts two), and the nb_* columns must add up from the row alone.
+words. Why the number of groups: an order may be in several RISK-02 groups (a group crossing the
+dispensation threshold and the European one flags its orders at both), each a finding of results.json;
+the nb_* columns and the scores count the rule once, under its worst status (`scoring.one_per_rule`),
+so that they add up from the rule columns alone.
 
 French: ';', UTF-8 with BOM and a decimal comma, so that Excel in French opens it as columns and reads
 the numbers. English: ',', UTF-8 with BOM, decimal point: without the BOM, Excel reads a UTF-8 file in the
@@ -71,8 +73,8 @@ def headers(run: Run, lang: str) -> list[str]:
 
 def added_cells(findings: Any, added: Sequence[str]) -> tuple[list[str], list[str]]:
     """The cells of the rules the batch adds (RISK-02): (the number of each one's findings, each one's
-    status). Several findings of one rule (one per group) give "fail" if any fails, as each counts in the
-    scores; waivers apply to an order's rule as a whole, so they share their status anyway."""
+    status). Several findings of one rule (one per group) give "fail" if any fails, as the scores count the
+    rule once under its worst status; waivers apply to an order's rule as a whole, so they share their status anyway."""
     statuses = dict.fromkeys(added, "")
     counts = dict.fromkeys(added, 0)
     for f in findings:

@@ -40,9 +40,9 @@ WORDS = {
                   "s'ajoute aux {n} règles du référentiel. Ses groupes, avec toutes leurs commandes, sont dans "
                   "results.json (« portfolio »)."),
         "groups_text": "Nombre de groupes signalés par {id} (même acheteur, classe CPV, type de marché, année et "
-                       "seuil) qui concernent la ligne ; la colonne « {id} » donne leur statut. Chaque groupe est "
-                       "un constat : il compte dans les colonnes « Règles : … » et dans les scores (une ligne de "
-                       "deux groupes compte deux constats non conformes), et a sa ligne dans la feuille « {id} ».",
+                       "seuil) qui concernent la ligne ; la colonne « {id} » donne leur statut. La règle compte une "
+                       "fois dans les colonnes « Règles : … » et dans les scores, quel que soit le nombre de ses "
+                       "groupes (non conforme si l'un l'est) ; chaque groupe a sa ligne dans la feuille « {id} ».",
     },
     "en": {
         "legal": "Legal basis",
@@ -59,9 +59,9 @@ WORDS = {
                   "{id}: portfolio rule, judged over the whole batch, not order by order; it comes on top of the "
                   "{n} rules of the rulebook. Its groups, with all their orders, are in results.json ('portfolio')."),
         "groups_text": "Number of groups flagged by {id} (same buyer, CPV class, contract type, year and "
-                       "threshold) the row belongs to; column “{id}” gives their status. Each group is a finding: "
-                       "it counts in the “Rules: …” columns and in the scores (a row of two groups counts two "
-                       "failed findings), and has its row in sheet “{id}”.",
+                       "threshold) the row belongs to; column “{id}” gives their status. The rule counts once "
+                       "in the “Rules: …” columns and in the scores, whatever the number of its groups (failed "
+                       "if one is); each group has its row in sheet “{id}”.",
     },
 }
 
