@@ -17,6 +17,7 @@ Origins vocabulary:
     "reference:carbon:<NACE>:<confidence>"   emission factor (SDES GES.501 2023 via the CPV->NACE map)
     "computed:amount*emission_factor"        estimated_emissions
     "computed:haversine:<supplier point>-><place point>"   points are commune or postcode centroids
+    "computed:group_sum(amount)"             RISK-02's group total (procurement.portfolio_findings)
     "computed:notification_date+2months"     published_within_two_months: the essential data published on
                             or before the same day two calendar months after the notification (R2196-1;
                             the month's last day when it has no such day); unknown when either date is,

@@ -54,6 +54,11 @@ def portfolio_rule(rule_id: str) -> PortfolioRule:
     )
 
 
+# Where the evidence's value comes from: the sum of the group's amounts, not the order's own amount (the
+# writers' default origin, "order", said the group's total was read on the order).
+GROUP_SUM_ORIGIN = "computed:group_sum(amount)"
+
+
 class PortfolioOrderFinding:
     """One order's share of a portfolio finding, with the group as evidence."""
 
@@ -77,7 +82,7 @@ class PortfolioOrderFinding:
         g = self.group
         return [{
             "part": "portfolio", "field": "amount", "op": "group_sum_gte", "expected": g.threshold,
-            "actual": g.total, "result": g.total >= g.threshold,
+            "actual": g.total, "result": g.total >= g.threshold, "origin": GROUP_SUM_ORIGIN,
         }]
 
     @property

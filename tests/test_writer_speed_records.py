@@ -57,8 +57,10 @@ def test_order_json_is_the_record(scored, lang):
         assert fast(s) == orjson.dumps(order_record(s, lang, compact=True)), s.order.id
 
 
-def test_a_group_finding_kept_follows_the_origin_of_the_amount(scored):
-    """Two orders of one RISK-02 group whose amounts come from different places: each finding names its own."""
+def test_a_group_finding_names_the_group_sum_whatever_the_origin_of_the_amount(scored):
+    """Orders of one RISK-02 group whose amounts come from different places: the group's evidence is the
+    sum of the group's amounts, not the order's amount, and the fast encoder says so as the record does
+    (until 2026-11-27 it named the order's amount's origin, « order » by default)."""
     result, orders = scored
     fast = OrderJson(result.rulebook.rules, "fr")
     first = next(s for s in orders if any(type(f) is PortfolioOrderFinding for f in s.findings))
@@ -68,7 +70,7 @@ def test_a_group_finding_kept_follows_the_origin_of_the_amount(scored):
         out = fast(other)
         assert out == orjson.dumps(order_record(other, "fr", compact=True))
         group_finding = out[out.index(b'{"rule":"RISK-02"'):]
-        assert f'"origin":"{where}"'.encode() in group_finding[:group_finding.index(b'"measures"')]
+        assert b'"origin":"computed:group_sum(amount)"' in group_finding[:group_finding.index(b'"measures"')]
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

@@ -151,7 +151,7 @@ def decisive_evidence(f: Any, origins: dict[str, str]) -> list[dict[str, Any]]:
     missing = f.missing if status == INSUFFICIENT else None
     for row in decisive(f.evidence, status, missing, getattr(f, "compiled", None)):
         row = {k: jsonable(v) for k, v in row.items()}
-        if row.get("actual") is not None:
+        if row.get("actual") is not None and "origin" not in row:  # RISK-02 names its own
             row["origin"] = origin(row["field"], origins)
         evidence.append(row)
     return evidence

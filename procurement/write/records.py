@@ -87,7 +87,7 @@ def finding_dict(finding: Any, lang: str, origins: dict[str, str] | None = None,
     out = finding.to_dict(lang)
     origins = origins or {}
     for row in out["evidence"]:
-        if row.get("actual") is not None:
+        if row.get("actual") is not None and "origin" not in row:  # RISK-02 names its own
             row["origin"] = _origin(row["field"], origins)
     if compact:
         for key in RULE_KEYS:
