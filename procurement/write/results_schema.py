@@ -150,7 +150,8 @@ class Evidence(_Strict):
     actual: Any = None
     result: bool | None = Field(description="true, false, or null when the value was unknown.")
     origin: str | None = Field(
-        default=None, description="Where the actual value came from: order, reference:<table>, directory:<file>...")
+        default=None, description="Where the actual value came from: order, reference:<table>, directory:<file>, "
+                                  "computed:<how> (computed:group_sum(amount) for RISK-02's group total)...")
 
 
 class WaiverRef(_Strict):
