@@ -1,0 +1,74 @@
+"""A buyer's review of `procurement check` (session 15): what a buyer filling the template met.
+
+- A notification date typed before the launch date (two dates that contradict each other) made the
+  Climate and Resilience obligations of a consultation launched after 21/08/2026 « sans objet »: ENV-10,
+  ENV-11, ENV-12 and SOC-10 vanished from the page, and the warning said neither which dates nor what to do.
+- « NC » typed in the « Consultation » column of a bid was read as an empty cell: with one consultation the
+  bid was attached without a word, with several the page said the cell was « vide ».
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from tests.test_check import _check, _fill, _template
+
+
+def _load(out):
+    return json.loads((out / "check.json").read_text(encoding="utf-8"))
+
+
+def _add_column(path, sheet, header, values):
+    """A column the template does not have, added at the right as a buyer would (« Date de notification »)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb[sheet]
+    col = ws.max_column + 1
+    ws.cell(row=1, column=col, value=header)
+    for r, v in enumerate(values, start=2):
+        ws.cell(row=r, column=col, value=v)
+    wb.save(path)
+    return path
+
+
+TENDER = {"Identifiant": "2026-VOI-031", "Objet": "Requalification du boulevard", "Nature": "Marché",
+          "Procédure": "Appel d'offres ouvert", "Code CPV": "45233140", "Montant HT": 6_000_000,
+          "Date de lancement": dt.date(2026, 10, 1), "Considérations environnementales": "Clause environnementale",
+          "Considérations sociales": "Pas de considération sociale", "Critères d'attribution": "Prix 100 %",
+          "Pondération prix (%)": 100, "Pondération critère environnemental (%)": 0}
+
+
+def _checked(tmp_path, tenders, bids, *args, notification=None, lang="fr"):
+    workbook = _fill(_template(tmp_path / "c.xlsx", lang), tenders, bids,
+                     **({"tender_sheet": "Tender", "bid_sheet": "Bids"} if lang == "en" else {}))
+    if notification is not None:
+        _add_column(workbook, "Tender" if lang == "en" else "Consultation",
+                    "Notification date" if lang == "en" else "Date de notification", notification)
+    result = _check(str(workbook), "--out", str(tmp_path / "out"), *args)
+    return result, _load(tmp_path / "out"), (tmp_path / "out" / "check.html").read_text(encoding="utf-8")
+
+
+def _statuses(tender):
+    return {f["rule"]: f["status"] for f in tender["findings"]}
+
+
+def test_a_notification_date_before_the_launch_does_not_lift_the_climate_obligations(tmp_path):
+    result, data, _ = _checked(tmp_path, [TENDER], [], notification=[dt.date(2026, 8, 1)])
+    (tender,) = data["tenders"]
+    statuses = _statuses(tender)
+    # launched on 01/10/2026: the obligations follow the launch date, whatever the other date says
+    assert statuses["ENV-10"] == "fail"
+    assert statuses["ENV-11"] == "pass"
+    assert statuses["ENV-12"] == "fail"
+    assert statuses["SOC-10"] == "fail"
+    assert result.exit_code == 1
+
+
+def test_a_notification_date_alone_still_says_an_old_contract_is_out_of_scope(tmp_path):
+    """Without a launch date, a notification before 21/08/2026 still proves the launch was before too."""
+    tender = {**TENDER, "Date de lancement": None}
+    _, data, _ = _checked(tmp_path, [tender], [], notification=[dt.date(2026, 8, 1)])
+    statuses = _statuses(data["tenders"][0])
+    assert {statuses[r] for r in ("ENV-10", "ENV-11", "ENV-12", "SOC-10")} == {"not_applicable"}
