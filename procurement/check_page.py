@@ -34,6 +34,10 @@ CLIP = 60
 
 TENDER_FACTS = ("buyer_name", "object", "nature", "procedure", "cpv", "amount", "launch_date", "place_code", "lots",
                 "env_considerations", "social_considerations", "award_criteria", "price_weight", "env_weight")
+# Facts the template has no column for, shown after the field they follow only when the workbook gives
+# them (a column the buyer added): a warning about a notification date before the launch named a date the
+# page did not show.
+EXTRA_FACTS = {"notification_date": "launch_date"}
 
 
 class Verbatim(str):
@@ -205,13 +209,17 @@ def _tender_view(tender: dict[str, Any], rules: dict[str, Any], sheets: tuple[_S
                  ) -> dict[str, Any]:
     d, comparison, row = tender["data"], tender["comparison"], tender["source"].get("row")
     bids = [_bid_view(b, rules, sheets[1], lang) for b in tender["bids"]]
+    names = list(TENDER_FACTS)
+    for extra, after in EXTRA_FACTS.items():
+        if d.get(extra) is not None:
+            names.insert(names.index(after) + 1, extra)
     return {
         "id": Verbatim(tender["id"]),
         "heading": clip(d.get("object", ""), 2 * CLIP),
         "where": _where(tender["source"], lang),
         "facts": [(_header(n, lang), "—" if d.get(n) is None else
                    Verbatim(d[n]) if n in FIELDS_BY_NAME and FIELDS_BY_NAME[n].kind == "code" else
-                   fmt_value(d[n], n, lang)) for n in TENDER_FACTS],  # a reference as typed, a text spaced
+                   fmt_value(d[n], n, lang)) for n in names],  # a reference as typed, a text spaced
         "legal": [_summary_view(s, sheets[0], row, lang) for s in tender["legal"]],
         "indicators": [_summary_view(s, sheets[0], row, lang) for s in tender["indicators"]],
         "missing": [{"label": sheets[0].label(m["field"], row), "rules": ", ".join(m["rules"])}

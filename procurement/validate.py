@@ -36,7 +36,7 @@ from pydantic import ValidationError
 
 from procurement import parse
 from procurement.fields import FIELDS_BY_NAME, Kind
-from procurement.i18n import counted
+from procurement.i18n import counted, fmt_date
 from procurement.model import Order, Rejection, Warning_
 from procurement.parse.codes import cpv_written_seven
 from procurement.parse.errors import show
@@ -203,7 +203,7 @@ def validate(record: RawRecord, cpv_known: Callable[[str], bool] | None = None) 
         values[name] = value
     if errors:
         return _reject_all(record, errors)
-    _consistency(values, warnings)
+    _consistency(values, warnings, record.cells)
     if "id" not in values:
         cell = record.cells.get("id")
         marker = _marker(cell.value) if cell else None
@@ -285,8 +285,9 @@ def _reject_all(record: RawRecord, errors: list[tuple[parse.ParseError, str, Any
     return _reject(record, err.code, name, cell.column, cell.value, fr, en)
 
 
-def _consistency(values: dict[str, object], warnings: list[Warning_]) -> None:
-    """Cross-field checks that keep the row but tell the user something is off."""
+def _consistency(values: dict[str, object], warnings: list[Warning_], cells: dict[str, Any] | None = None) -> None:
+    """Cross-field checks that keep the row but tell the user something is off. `cells` (the row's cells)
+    lets a warning name the column of the value it is about."""
     fr, eu = values.get("origin_france"), values.get("origin_eu")
     if isinstance(fr, float) and isinstance(eu, float) and eu < fr:
         warnings.append(_warn("origin_inconsistent", "origin_eu", "", f"{eu} < {fr}",
@@ -299,9 +300,17 @@ def _consistency(values: dict[str, object], warnings: list[Warning_]) -> None:
                               "the EGAlim share is below the organic share (organic counts towards it)"))
     launch, notified = values.get("launch_date"), values.get("notification_date")
     if launch and notified and notified < launch:
-        warnings.append(_warn("dates_inconsistent", "notification_date", "", f"{notified} < {launch}",
-                              "date de notification antérieure à la date de lancement",
-                              "notification date before the launch date"))
+        # Both dates and the fix: the buyer sees neither date beside the warning, and one of them is wrong
+        # (the Climate and Resilience rules follow the launch date alone when it is given).
+        cell = (cells or {}).get("notification_date")
+        warnings.append(_warn("dates_inconsistent", "notification_date", cell.column if cell else "",
+                              f"{notified} < {launch}",
+                              f"date de notification ({fmt_date(notified, 'fr')}) antérieure à la date de lancement "
+                              f"({fmt_date(launch, 'fr')}) ; corrigez celle des deux qui est fausse (les obligations "
+                              f"liées au lancement suivent la date de lancement)",
+                              f"notification date ({fmt_date(notified, 'en')}) before the launch date "
+                              f"({fmt_date(launch, 'en')}); correct the one that is wrong (the obligations tied "
+                              f"to the launch follow the launch date)"))
     published = values.get("publication_date")
     if published and notified and published < notified:  # the essential data of a contract not yet notified
         warnings.append(_warn("publication_before_notification", "publication_date", "", f"{published} < {notified}",

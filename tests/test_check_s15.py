@@ -72,3 +72,22 @@ def test_a_notification_date_alone_still_says_an_old_contract_is_out_of_scope(tm
     _, data, _ = _checked(tmp_path, [tender], [], notification=[dt.date(2026, 8, 1)])
     statuses = _statuses(data["tenders"][0])
     assert {statuses[r] for r in ("ENV-10", "ENV-11", "ENV-12", "SOC-10")} == {"not_applicable"}
+
+
+def test_the_dates_warning_names_both_dates_and_what_to_fix(tmp_path):
+    _, data, html = _checked(tmp_path, [TENDER], [], notification=[dt.date(2026, 8, 1)])
+    (warning,) = [w for w in data["tenders"][0]["warnings"] if w["code"] == "dates_inconsistent"]
+    assert "01/08/2026" in warning["message"] and "01/10/2026" in warning["message"]
+    assert "corrigez" in warning["message"]
+    assert "01/08/2026" in html
+    assert "Date de notification" in html  # the date the warning is about is among the tender's data
+
+
+def test_the_dates_warning_in_english(tmp_path):
+    tender = {"Id": "2026-VOI-031", "Object": "Boulevard", "Procedure": "Open procedure", "CPV code": "45233140",
+              "Amount excl. VAT": 6_000_000, "Launch date": dt.date(2026, 10, 1)}
+    _, data, html = _checked(tmp_path, [tender], [], "--lang", "en", notification=[dt.date(2026, 8, 1)], lang="en")
+    (warning,) = [w for w in data["tenders"][0]["warnings"] if w["code"] == "dates_inconsistent"]
+    assert "2026-08-01" in warning["message"] and "2026-10-01" in warning["message"]
+    assert "correct" in warning["message"]
+    assert "Notification date" in html
