@@ -112,11 +112,20 @@ def _quoted(ids: Iterable[str], lang: str, limit: int = 5) -> str:
 
 
 def _unattached(given: str | None, tenders: Iterable[str], sheet: str, bid_sheet: str, column: str | None,
-                nameless: tuple[int | None, ...] = ()) -> Warning_:
+                nameless: tuple[int | None, ...] = (), marker: str | None = None) -> Warning_:
     """Why a bid is attached to no consultation, and what to type: the blank or unknown cell by its column;
     for an unknown reference, a close one (a stricter cut-off than `did_you_mean`'s: references look alike,
-    "2026-TRX-003" and "2026-RES-014" are 0.67 apart) or the rejected consultation rows without an id."""
+    "2026-TRX-003" and "2026-RES-014" are 0.67 apart) or the rejected consultation rows without an id.
+    `marker`: the text of a cell read as "not given" (« NC », « - »), which is quoted, not called blank."""
     ids = list(tenders)
+    if given is None and marker is not None:
+        return _warning(
+            "unattached_bid",
+            f"offre non rattachée : « {marker} » (colonne {column}) n'est pas une référence de consultation ; "
+            f"indiquez la consultation de l'offre ({_quoted(ids, 'fr')})",
+            f"bid not attached: “{marker}” (column {column}) is not a tender reference; give the bid's tender "
+            f"({_quoted(ids, 'en')})",
+            marker, column)
     if given is None and column is None:
         return _warning(
             "unattached_bid",
@@ -173,6 +182,9 @@ def _bid_records(records: Iterable[RawRecord | Rejection], tenders: dict[str, tu
         cells.setdefault("nature", Cell("-", "offre"))
         given = _code(cells["tender_id"].value) if "tender_id" in cells else None
         where = cells["tender_id"].column if "tender_id" in cells else column
+        # « NC », « ND », « - »: typed, but no reference (parse.blank); said as typed, never as a blank cell
+        raw = cells["tender_id"].value if "tender_id" in cells else None
+        marker = (" ".join(raw.split()) or None) if given is None and isinstance(raw, str) else None
         if given is not None and given not in tenders and given not in refused:
             same = keys.get(tender_key(given), [])
             if len(same) == 1:
@@ -196,6 +208,13 @@ def _bid_records(records: Iterable[RawRecord | Rejection], tenders: dict[str, tu
             tender_id = only
             if given is None:
                 cells["tender_id"] = Cell("-", only)
+                if marker is not None:
+                    record.warnings.append(_warning(
+                        "unknown_tender",
+                        f"« {marker} » (colonne {where}) n'est pas une référence de consultation : offre rattachée "
+                        f"à la seule consultation, « {only} »",
+                        f"“{marker}” (column {where}) is not a tender reference: bid attached to the only tender, "
+                        f"“{only}”", marker, where))
             else:
                 record.warnings.append(_warning(
                     "unknown_tender",
@@ -205,7 +224,7 @@ def _bid_records(records: Iterable[RawRecord | Rejection], tenders: dict[str, tu
                     given, where))
         else:
             tender_id = None
-            record.warnings.append(_unattached(given, tenders, sheet, bid_sheet, where, nameless))
+            record.warnings.append(_unattached(given, tenders, sheet, bid_sheet, where, nameless, marker))
         if tender_id is not None:
             raw, order = tenders[tender_id]
             names = tuple(name for name in INHERITED

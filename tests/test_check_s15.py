@@ -91,3 +91,28 @@ def test_the_dates_warning_in_english(tmp_path):
     assert "2026-08-01" in warning["message"] and "2026-10-01" in warning["message"]
     assert "correct" in warning["message"]
     assert "Notification date" in html
+
+
+BIDS = [{"Identifiant": "P01", "Fournisseur": "Routes du Sud", "Montant HT": 5_800_000},
+        {"Identifiant": "P02", "Fournisseur": "BTP Provence", "Montant HT": 5_900_000, "Consultation": "NC"}]
+
+
+def test_nc_as_the_tender_of_a_bid_is_said_when_there_is_one_tender(tmp_path):
+    _, data, _ = _checked(tmp_path, [TENDER], BIDS)
+    (tender,) = data["tenders"]
+    bids = {b["id"]: b for b in tender["bids"]}
+    assert set(bids) == {"P01", "P02"}  # the only consultation: still compared
+    assert not [w for w in bids["P01"]["warnings"] if w["field"] == "tender_id"]
+    (warning,) = [w for w in bids["P02"]["warnings"] if w["field"] == "tender_id"]
+    assert "« NC »" in warning["message"] and "2026-VOI-031" in warning["message"]
+
+
+def test_nc_as_the_tender_of_a_bid_is_not_called_blank(tmp_path):
+    tenders = [TENDER, {**TENDER, "Identifiant": "2026-VOI-032"}]
+    bids = [{**BIDS[0], "Consultation": "2026-VOI-031"}, BIDS[1]]
+    _, data, _ = _checked(tmp_path, tenders, bids)
+    (bid,) = data["unattached_bids"]
+    (warning,) = [w for w in bid["warnings"] if w["code"] == "unattached_bid"]
+    assert "« NC »" in warning["message"]
+    assert "vide" not in warning["message"]
+    assert "« 2026-VOI-031 » ou « 2026-VOI-032 »" in warning["message"]
