@@ -16,6 +16,7 @@ from typing import Any
 
 from procurement.check_result import CheckResult, UnreadColumn, first_rows, sheet_columns
 from procurement.errors import InputError
+from procurement.i18n import counted
 from procurement.model import Rejection, Warning_
 from procurement.pipeline import Run, ScoredOrder, check_balance, generated_at, process
 from procurement.read.base import Cell, RawRecord, ReadOptions
@@ -313,6 +314,17 @@ def run_check(path: Path, rulebook: Any, *, fail_on: str = "legal", options: dic
     _name_columns(rejected, columns[tender_sheet])
     tender_run = Run([info], orders, rejected, tender_book, used, stamp, directory, {}, waivers, today)
     check_balance(tender_run)
+    if not orders and not rejected:  # nothing typed under the headers (the template as written, or bids alone)
+        bids = sum(1 for _ in read_file(path, ReadOptions(sheet=bid_sheet, reject_id_only=False), "xlsx")[1])
+        with_fr = f" alors que la feuille « {bid_sheet} » a {counted(bids, 'offre', 'offres', 'fr')}" if bids else ""
+        with_en = f", while the “{bid_sheet}” sheet has {counted(bids, 'bid', 'bids', 'en')}" if bids else ""
+        raise InputError(
+            f"la feuille « {tender_sheet} » n'a aucune ligne remplie{with_fr} : remplissez-y une ligne par "
+            f"consultation (ou par lot) sous les en-têtes, au moins son identifiant, puis relancez la vérification",
+            f"the “{tender_sheet}” sheet has no filled-in row{with_en}: fill in one row per tender (or lot) under "
+            f"the headers, at least its identifier, then run the check again",
+            where=str(path),
+        )
     if not orders:
         reasons = "; ".join(r.message("fr") for r in rejected[:3])
         reasons_en = "; ".join(r.message("en") for r in rejected[:3])

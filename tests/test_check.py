@@ -334,7 +334,7 @@ def test_input_errors_exit_2(tmp_path, case):
         expected = "aucune consultation lisible"
     elif case == "empty_tender":
         path = _fill(_template(tmp_path / "c.xlsx"), [], BIDS[:1])
-        expected = "aucune consultation lisible"
+        expected = "la feuille « Consultation » n'a aucune ligne remplie alors que la feuille « Offres » a 1 offre"
     else:
         path = tmp_path / "absent.xlsx"
         expected = "absent.xlsx"

@@ -116,3 +116,17 @@ def test_nc_as_the_tender_of_a_bid_is_not_called_blank(tmp_path):
     assert "« NC »" in warning["message"]
     assert "vide" not in warning["message"]
     assert "« 2026-VOI-031 » ou « 2026-VOI-032 »" in warning["message"]
+
+
+def test_an_empty_tender_sheet_says_what_to_fill_in(tmp_path):
+    """The template as written by `procurement template`, checked before it is filled in, or bids typed
+    without their consultation: the error said « aucune consultation lisible », as for unreadable rows."""
+    empty = _check(str(_template(tmp_path / "a.xlsx")), "--out", str(tmp_path / "a"))
+    assert empty.exit_code == 2
+    assert "la feuille « Consultation » n'a aucune ligne remplie" in empty.stderr
+    assert "une ligne par consultation" in empty.stderr
+    bids_only = _check(str(_fill(_template(tmp_path / "b.xlsx"), [], BIDS)), "--out", str(tmp_path / "b"))
+    assert bids_only.exit_code == 2
+    assert "2 offres" in bids_only.stderr
+    english = _check(str(_template(tmp_path / "c.xlsx", "en")), "--out", str(tmp_path / "c"), "--lang", "en")
+    assert "the “Tender” sheet has no filled-in row" in english.stderr
