@@ -130,3 +130,21 @@ def test_an_empty_tender_sheet_says_what_to_fill_in(tmp_path):
     assert "2 offres" in bids_only.stderr
     english = _check(str(_template(tmp_path / "c.xlsx", "en")), "--out", str(tmp_path / "c"), "--lang", "en")
     assert "the “Tender” sheet has no filled-in row" in english.stderr
+
+
+def test_a_mixed_foodstuffs_tender_judges_the_meat_and_fish_share_a_bid_declares(tmp_path):
+    """CPV 15000000 (foodstuffs of every kind, the heading a crèche's supplies are often coded with): a bid
+    offering 50 % of EGAlim meat and fish was shown in the comparison and never judged (EGA-05 « sans objet »)."""
+    tender = {"Identifiant": "2026-RES-040", "Objet": "Denrées alimentaires des crèches", "Nature": "Accord-cadre",
+              "Procédure": "Appel d'offres ouvert", "Code CPV": "15000000", "Montant HT": 300_000,
+              "Date de lancement": dt.date(2026, 9, 15)}
+    share = "Part EGAlim viandes et poissons (%)"
+    bids = [{"Identifiant": "P01", "Fournisseur": "A", "Montant HT": 285_000, share: 62},
+            {"Identifiant": "P02", "Fournisseur": "B", "Montant HT": 270_000, share: 50},
+            {"Identifiant": "P03", "Fournisseur": "C", "Montant HT": 295_000}]
+    _, data, _ = _checked(tmp_path, [tender], bids)
+    (t,) = data["tenders"]
+    ega05 = {b["id"]: next(f["status"] for f in b["findings"] if f["rule"] == "EGA-05") for b in t["bids"]}
+    assert ega05 == {"P01": "pass", "P02": "fail", "P03": "not_applicable"}
+    p03 = next(b for b in t["bids"] if b["id"] == "P03")
+    assert "meat_fish_egalim_share" in p03["not_declared"]  # « déclaré par d'autres offres »
