@@ -202,6 +202,14 @@ _TEMPLATES: dict[str, tuple[str, str]] = {
         "titulaires de la modification illisibles (« {value} ») : les titulaires connus avant elle sont gardés",
         "unreadable titulaires in the modification (“{value}”): the titulaires known before it are kept",
     ),
+    "versions_merged": (
+        "versions antérieures du même marché fusionnées dans celle-ci (identifiant {base} suivi du numéro "
+        "d'ordre de la modification : {older}, lues en {where}) : la version {latest}, la plus récente, est "
+        "retenue ; le marché est évalué et compté une seule fois",
+        "earlier versions of the same contract folded into this one (id {base} followed by the modification "
+        "number: {older}, read at {where}): version {latest}, the latest, is kept; the contract is scored and "
+        "counted once",
+    ),
     "inconsistent_rows": (
         "les lignes de ce marché donnent des valeurs différentes ({values}) : la première est retenue",
         "the rows of this contract give different values ({values}): the first is kept",

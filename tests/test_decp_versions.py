@@ -1,0 +1,114 @@
+"""DECP 2019 format: the versions of one marché published as records of their own are one contract.
+
+A 2019-format id is the year, the buyer's internal number and a 2-digit modification number ('00', then
+'01' after a first modification...: arrêté du 14 avril 2017, schema v1.5). PES Marché publishes each
+version as a record: the sample's « 2019A01500 » to « 2019A01504 » (Ville de Dunkerque, 208 230,34 €
+each) were five contracts, their amount added five times to the buyer's and the month's totals.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from procurement.aggregate import aggregate
+from procurement.model import Rejection
+from procurement.pipeline import run
+from procurement.read.base import InputInfo, ReadOptions
+from procurement.read.decp_json import DecpJsonReader
+from procurement.rulebook import load_default
+
+ROOT = Path(__file__).resolve().parents[1]
+PES = ROOT / "samples" / "decp-2019-pes-extrait.json"
+BUYER = {"id": "21130055300016", "nom": "VILLE DE MARSEILLE"}
+
+
+def read(path: Path):
+    info = InputInfo(path=str(path), format="decp-json")
+    records = list(DecpJsonReader().read(path, ReadOptions(), info))
+    return [r for r in records if not isinstance(r, Rejection)], info
+
+
+def marche(ident: str, montant: float, objet: str = "Réfection de la toiture du gymnase", **extra) -> dict:
+    rec = {"id": ident, "acheteur": BUYER, "nature": "Marché", "objet": objet, "codeCPV": "45261210-9",
+           "procedure": "Procédure adaptée", "dureeMois": 6, "dateNotification": "2019-03-04",
+           "datePublicationDonnees": "2019-03-20", "montant": montant,
+           "titulaires": [{"typeIdentifiant": "SIRET", "id": "44306184100047", "denominationSociale": "X"}],
+           "modifications": []}
+    rec.update(extra)
+    return rec
+
+
+def write(tmp_path: Path, records: list[dict], envelope: str = "2019") -> Path:
+    path = tmp_path / "decp.json"
+    data = {"marches": records} if envelope == "2019" else {"marches": {"marche": records}}
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_versions_of_the_sample_are_one_contract_each():
+    records, info = read(PES)
+    ids = [r.cells["id"].value for r in records]
+    assert [i for i in ids if i.startswith("2019A015")] == ["2019A01504"]  # 00 to 03 folded into 04
+    kept = next(r for r in records if r.cells["id"].value == "2019A01504")
+    assert kept.source.merged_rows == (12, 15, 20, 22)
+    w = next(w for w in kept.warnings if w.code == "versions_merged")
+    assert "00, 01, 02, 03" in w.message_fr and "version 04" in w.message_fr and "version 04" in w.message_en
+    assert info.rows_read == len(records) + sum(len(r.source.merged_rows) for r in records) == 60
+    # Lots of one operation have different objets, and different internal numbers: never folded.
+    assert {"2018AOO0041/0200", "2018AOO0041/0300", "2018AOO0041/0400"} <= set(ids)
+
+
+def test_the_summary_counts_each_contract_once():
+    agg = aggregate(run([PES], load_default()))
+    dunkerque = next(b for b in agg["buyers"] if b["buyer"] == "VILLE DE DUNKERQUE - PRINCIPAL")
+    # 20 records, of which 7 earlier versions (2019A015 00-03, A016 00, A020 00, A021 00).
+    assert dunkerque["orders"] == 13
+    assert round(dunkerque["amount"], 2) == 1453570.72
+    assert round(agg["totals"]["amount"], 2) == 10614689.16  # was 12 170 618,44 with every version added
+
+
+def test_a_modified_amount_keeps_the_first_version_as_initial(tmp_path):
+    path = write(tmp_path, [marche("2019TX1200", 100000), marche("2019TX1201", 130000)])
+    records, info = read(path)
+    assert len(records) == 1 and info.rows_read == 2 and records[0].source.merged_rows == (1,)
+    cells = records[0].cells
+    assert cells["id"].value == "2019TX1201" and cells["amount"].value == 130000
+    assert cells["initial_amount"].value == 100000 and cells["initial_amount"].column == "marches[0].montant"
+    # Scored on the value at launch: 100 000 € of works in a MAPA, not the amended 130 000 €.
+    result = run([path], load_default())
+    assert len(result.orders) == 1
+    order = result.orders[0].order
+    assert order.amount == 130000 and order.initial_amount == 100000
+
+
+def test_versions_in_any_order_keep_the_latest(tmp_path):
+    path = write(tmp_path, [marche("2019TX1202", 140000), marche("2019TX1200", 100000),
+                            marche("2019TX1201", 130000)])
+    records, _ = read(path)
+    assert [r.cells["id"].value for r in records] == ["2019TX1202"]
+    assert records[0].source.merged_rows == (2, 3)
+    assert records[0].cells["initial_amount"].value == 100000
+
+
+def test_sequential_numbers_with_other_objets_stay_apart(tmp_path):
+    # Région Bretagne numbers its contracts 202190002, 202190003...: other contracts, other objets.
+    path = write(tmp_path, [marche("202190002", 170680.96, "MS 2021-90002 TRAVAUX PPMS LYCEE DUPUY DE LOME"),
+                            marche("202190003", 172415.51, "MS 2021-90003 TRAVAUX PPMS LYCEE COLBERT")])
+    records, _ = read(path)
+    assert len(records) == 2 and all(not r.source.merged_rows for r in records)
+
+
+def test_other_buyers_and_the_2024_format_stay_apart(tmp_path):
+    other = dict(BUYER, id="20005480700017")
+    records, _ = read(write(tmp_path, [marche("2019TX1200", 100000), marche("2019TX1201", 130000, acheteur=other)]))
+    assert len(records) == 2
+    # The 2024 format keeps its modifications inside the record: its ids follow no such convention.
+    records, _ = read(write(tmp_path, [marche("2024TX1200", 100000), marche("2024TX1201", 130000)], "2024"))
+    assert len(records) == 2
+
+
+def test_copies_of_one_version_are_left_to_the_pipeline(tmp_path):
+    # The same version published twice is a copy (`duplicate_order`), not a version.
+    records, _ = read(write(tmp_path, [marche("2019TX1200", 100000), marche("2019TX1200", 100000)]))
+    assert len(records) == 2 and all(not r.source.merged_rows for r in records)
