@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, InstanceOf
+
+from procurement.carriage import Uncarried
 
 Percent = Annotated[float, Field(ge=0, le=100)]
 NonNegative = Annotated[float, Field(ge=0)]
@@ -129,6 +131,9 @@ class Order(BaseModel):
     warnings: tuple[Warning_, ...] = ()
     # Where each enriched value came from ("order" or "reference:<table>"), for evidence.
     origins: dict[str, str] = Field(default_factory=dict)
+    # The fields its input format cannot carry (DECP, OCDS: procurement/carriage.py); None for a
+    # spreadsheet, which can carry them all. Read by the operator `reported` only.
+    uncarried: InstanceOf[Uncarried] | None = None
 
 
 class Rejection(BaseModel):

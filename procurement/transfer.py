@@ -4,8 +4,9 @@ Why: pickling a `RawRecord` as objects repeats, for every record, its source mod
 field and the user's column headers (about 1,100 bytes a record). Measured on 10,000 records of the
 100,000-order xlsx bench file: 4.3 s to pickle and 6.5 s to unpickle per 100,000 records that way,
 1.0 s and 3.5 s packed (645 bytes a record). Records of one input share their field names, column
-headers and original headers: a chunk sends each such "shape" once and each record as a tuple of
-values. Anything else (a rejection, a record with warnings, an unexpected source) travels as it is.
+headers, original headers and the fields their format cannot carry: a chunk sends each such "shape"
+once and each record as a tuple of values. Anything else (a rejection, a record with warnings, an
+unexpected source) travels as it is.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from procurement.model import Source
 from procurement.read.base import Cell, RawRecord
 
-_Shape = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...] | None]
+_Shape = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...] | None, Any]
 
 
 def pack(records: list[Any]) -> bytes:
@@ -30,7 +31,7 @@ def pack(records: list[Any]) -> bytes:
             continue
         cells, original = record.cells, record.original
         shape = (tuple(cells), tuple([c.column for c in cells.values()]),
-                 None if original is None else tuple(original))
+                 None if original is None else tuple(original), record.uncarried)
         index = shapes.get(shape)
         if index is None:
             index = shapes[shape] = len(shapes)
@@ -50,10 +51,10 @@ def unpack(data: bytes) -> list[Any]:
             append(item)
             continue
         index, file, sheet, row, path, merged, values, original = item
-        names, columns, headers = shapes[index]
+        names, columns, headers, uncarried = shapes[index]
         source = Source(file=file, sheet=sheet, row=row, path=path, merged_rows=merged)
         append(RawRecord(source, {n: Cell(c, v) for n, c, v in zip(names, columns, values, strict=True)}, [],
-                         None if headers is None else dict(zip(headers, original, strict=True))))
+                         None if headers is None else dict(zip(headers, original, strict=True)), uncarried))
     return out
 
 

@@ -219,6 +219,8 @@ def validate(record: RawRecord, cpv_known: Callable[[str], bool] | None = None) 
         values["id"] = marker
         warnings.append(_placeholder_id(cell.column, cell.value, marker))
     try:
+        if record.uncarried is not None:  # a DECP or OCDS record; a spreadsheet's order gets none
+            values["uncarried"] = record.uncarried
         return Order.model_validate({**values, "source": record.source, "warnings": tuple(warnings)})
     except ValidationError as exc:
         err = exc.errors()[0]

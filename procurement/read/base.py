@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from procurement.carriage import Uncarried
 from procurement.model import Rejection, Source, Warning_
 
 
@@ -30,6 +31,8 @@ class RawRecord:
     warnings: list[Warning_] = field(default_factory=list)
     # The user's own columns, in order, for exports that repeat them (header -> raw value).
     original: dict[str, object] | None = None
+    # The fields the input's format cannot carry (procurement/carriage.py); None: it carries them all.
+    uncarried: Uncarried | None = None
 
 
 @dataclass(slots=True)

@@ -32,6 +32,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from procurement.carriage import DECP
 from procurement.errors import InputError
 from procurement.model import Rejection, Source, Warning_
 from procurement.read.base import Cell, InputInfo, RawRecord, ReadOptions
@@ -402,5 +403,5 @@ def _record(rec: dict, base: str, source: Source, concession: bool,
                                     value=cells["id"].value, first=seen[key]))
         else:
             seen[key] = base
-    return RawRecord(source=source, cells=cells, warnings=warnings)
+    return RawRecord(source=source, cells=cells, warnings=warnings, uncarried=DECP)  # no key for bidders' figures
 

@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterator
 from itertools import chain
 from pathlib import Path
 
+from procurement.carriage import DECP, Uncarried, uncarried
 from procurement.errors import InputError
 from procurement.fields import match_header, normalize_header
 from procurement.model import Rejection, Source, Warning_
@@ -130,6 +131,10 @@ class _Layout:
             else:
                 table[target] = col
         self.slot_items = sorted(self.slots.items())
+        # What the table cannot carry: DECP's list, less a column the user added or mapped (« Émissions
+        # déclarées (kgCO2e) » beside the DECP columns carries it, and an empty cell there is a fact).
+        left = DECP.fields - self.fields.keys()
+        self.uncarried: Uncarried | None = DECP if left == DECP.fields else uncarried("DECP", left) if left else None
 
     def holders(self, number: int, row: tuple) -> list[tuple]:
         """(row number, slot, id, type, name) of each titulaire of a row, markers read, blanks skipped."""
@@ -373,7 +378,7 @@ def _order(g: _Group, layout: _Layout, file: str) -> RawRecord:
         warnings.append(warning("superseded_version", column=label(c, number), value=row[c]))
     source = Source(file=file, row=g.first, merged_rows=tuple(sorted(g.merged)))
     original = {h: (row[i] if i < len(row) else None) for i, h in enumerate(layout.headers) if h}
-    return RawRecord(source=source, cells=cells, warnings=warnings, original=original)
+    return RawRecord(source=source, cells=cells, warnings=warnings, original=original, uncarried=layout.uncarried)
 
 
 def _mod_holders(roles: dict[str, int], number: int, row: tuple, g: _Group) -> list[tuple]:

@@ -55,6 +55,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from procurement.carriage import OCDS
 from procurement.model import Rejection, Source
 from procurement.read.base import InputInfo, RawRecord, ReadOptions
 from procurement.read.decp_common import looks_like_test
@@ -124,7 +125,7 @@ class OcdsReader:
                 if obj is not None and looks_like_test(obj.value):
                     unit.warnings.append(decp_warning("test_record", field="object", column=obj.column,
                                                       value=obj.value, objet=obj.value))
-                yield RawRecord(source=source, cells=unit.cells, warnings=unit.warnings)
+                yield RawRecord(source=source, cells=unit.cells, warnings=unit.warnings, uncarried=OCDS)
             item.releases = []
             item.record = None
         info.notes += [f"{k}:{v}" for k, v in notes.items()] + [f"orders:{contracts}"]

@@ -19,7 +19,7 @@ from procurement.write.finding_parts import FindingParts
 from procurement.write.finding_rows import decisive, decisive_evidence
 from procurement.write.finding_rows import origin as _origin
 
-_ORDER_SKIP = {"source", "warnings", "origins"}
+_ORDER_SKIP = {"source", "warnings", "origins", "uncarried"}
 _GROUPS_LIMIT = 4096  # RISK-02 groups whose findings' JSON is kept (a bound, not a tuning)
 
 

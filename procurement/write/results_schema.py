@@ -212,7 +212,7 @@ class WarningRecord(_Strict):
 
 
 def _data_model() -> type[BaseModel]:
-    skip = {"source", "warnings", "origins"}
+    skip = {"source", "warnings", "origins", "uncarried"}
     fields: dict[str, Any] = {}
     for name, info in Order.model_fields.items():
         if name in skip:
