@@ -207,6 +207,8 @@ def explain_lines(book: CompiledRulebook, rule_id: str, lang: str) -> list[str]:
         out.append(w["examples"])
         for ex in src.examples:
             order = ", ".join(f"{k}={choice_value(v, k, field_kind(k), lang)}" for k, v in ex.order.items())
+            if ex.format:  # read from DECP or OCDS (schema.Example)
+                order = f"format={ex.format.upper()}" + (f", {order}" if order else "")
             out.append(f"  - {i18n.label(ex.expect, lang)}{c}{order or '{}'}")
             if ex.note:
                 out.append(f"      {note_text(ex.note, lang)}")

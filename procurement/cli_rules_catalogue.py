@@ -174,6 +174,8 @@ def _rule_section(book: CompiledRulebook, rule: Any, lang: str, other: str, w: d
         out += ["", f"**{w['examples']}**", "", f"| {w['expect']} | {w['order']} | {w['note']} |", "|---|---|---|"]
         for ex in src.examples:
             order = ", ".join(f"{k}={choice_value(v, k, field_kind(k), lang)}" for k, v in ex.order.items()) or "{}"
+            if ex.format:  # read from DECP or OCDS (schema.Example)
+                order = f"format={ex.format.upper()}" + (f", {order}" if ex.order else "")
             out.append(f"| {i18n.label(ex.expect, lang)} | {_md(order)} | {_md(ex.note or '')} |")
     return out
 

@@ -29,6 +29,12 @@ _GENERIC = {
     "en": {PASS: "Passed: {title}", NOT_APPLICABLE: "Not applicable: {title}",
            INSUFFICIENT: "Missing data to evaluate “{title}”: {missing}"},
 }
+# After a missing field that the order's input format cannot carry (a `reported` condition's): the figure
+# exists only with the bidder or the supplier, and must be collected, not looked for in the file.
+_NOT_CARRIED = {
+    "fr": " — le format {format} ne porte pas ce champ ; recueillez-le auprès du titulaire",
+    "en": " — the {format} format does not carry this field; collect it from the supplier",
+}
 
 
 class Finding:
@@ -103,6 +109,20 @@ class Finding:
         return explained[1] if explained is not None else self.compiled.missing(self._vals)
 
     @property
+    def not_carried(self) -> tuple[str | None, ...]:
+        """For each missing field, the name of the order's input format when that format cannot carry it
+        ("DECP", "OCDS"), else None; () when no `reported` condition of the rulebook tests a missing field.
+        Known only through `reported` (its derived slot holds the order's `Uncarried`)."""
+        derived = self._book.reported
+        if not derived or self.status != INSUFFICIENT:
+            return ()
+        vals, out = self._vals, []
+        for m in self.missing:
+            i = derived.get(m)
+            out.append(getattr(vals[i], "format", None) if i is not None else None)
+        return tuple(out) if any(out) else ()
+
+    @property
     def measures(self) -> dict[str, Any]:
         slot = self._book.slot
         return {name: self._vals[slot[name]] for name in self.compiled.measure}
@@ -128,7 +148,11 @@ class Finding:
             values = {p[0]: vals[slot[p[0]]] for p in parts if isinstance(p, tuple)}
             return render(parts, values, lang)
         title = getattr(rule.title, lang)
-        missing = ", ".join(f"{FIELDS_BY_NAME[m].header(lang)} ({m})" for m in self.missing)
+        names = [f"{FIELDS_BY_NAME[m].header(lang)} ({m})" for m in self.missing]
+        for k, fmt in enumerate(self.not_carried):
+            if fmt is not None:
+                names[k] += _NOT_CARRIED[lang].replace("{format}", fmt)
+        missing = ", ".join(names)
         return _GENERIC[lang][self.status].replace("{title}", title).replace("{missing}", missing)
 
     @property

@@ -29,6 +29,7 @@ from functools import cached_property
 from operator import attrgetter
 from typing import Any
 
+from procurement.rulebook.operators import REPORTED_SLOT, reported_value
 from procurement.rulebook.render import Template, parse_template, template_fields
 from procurement.rulebook.schema import Example, Rule, Target, Text
 
@@ -146,6 +147,12 @@ class CompiledRule:
         out = self.require.fields() + (self.applies.fields() if self.applies else [])
         return list(dict.fromkeys(out))
 
+    def condition_slots(self) -> list[str]:
+        """`condition_fields`, and the derived slots its `reported` conditions test (what its verdicts and
+        evidence depend on, by slot name)."""
+        out = self.require.slot_names() + (self.applies.slot_names() if self.applies else [])
+        return list(dict.fromkeys(out))
+
 
 def _unique(names: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
@@ -203,13 +210,16 @@ class CompiledRulebook:
         self.id, self.version, self.title = id, version, title
         self.rules: tuple[CompiledRule, ...] = tuple(rules)
         self.fields = fields
-        self.values = attrgetter(*fields)  # at least the two reference dates: always returns a tuple
+        self.values = values_getter(fields)
         self.tables = dict(tables)
         self.targets = dict(targets)
         self.files = files
         self.sha256 = sha256
         self.selection = selection or {}
         self.slot = {name: i for i, name in enumerate(fields)}
+        # Field -> its derived slot, for the fields some `reported` condition tests (most rulebooks: none).
+        self.reported = {name[len(REPORTED_SLOT):]: i for name, i in self.slot.items()
+                         if name.startswith(REPORTED_SLOT)}
         self._by_id = {r.id: r for r in self.rules}
         self.plan = tuple((r, r.status) for r in self.rules)  # what the engine loops over
 
@@ -233,6 +243,33 @@ class CompiledRulebook:
         return CompiledRulebook(id=self.id, version=self.version, title=self.title, rules=rules, fields=self.fields,
                                 tables=self.tables, targets=self.targets, files=self.files, sha256=self.sha256,
                                 selection=selection)
+
+
+def values_getter(fields: tuple[str, ...]) -> Any:
+    """`values(order)`: the tuple of the order's values in the slots `fields` names. One `attrgetter`
+    call (at least the two reference dates: always a tuple) — unless a `reported` condition asks for a
+    derived slot (operators.reported_value), which is then filled, when its field is not given, from the
+    order's `uncarried`. A rulebook without `reported` pays nothing for it."""
+    derived = tuple((i, name[len(REPORTED_SLOT):]) for i, name in enumerate(fields) if name.startswith(REPORTED_SLOT))
+    if not derived:
+        return attrgetter(*fields)
+    get = attrgetter(*(name[len(REPORTED_SLOT):] if name.startswith(REPORTED_SLOT) else name for name in fields))
+
+    def values(order: Any) -> tuple:
+        vals = get(order)  # a derived slot holds its field's value: right when the field is given
+        for i, _name in derived:
+            v = vals[i]
+            if v is None or v == "" or v == ():
+                break
+        else:
+            return vals
+        out = list(vals)
+        uncarried = order.uncarried
+        for i, name in derived:
+            out[i] = reported_value(out[i], name, uncarried)
+        return tuple(out)
+
+    return values
 
 
 def parse_texts(text: Text | None) -> dict[str, Template] | None:

@@ -34,7 +34,7 @@ from typing import Any, ClassVar
 
 from procurement.fields import FIELDS_BY_NAME
 from procurement.rulebook.inline import inline_leaf
-from procurement.rulebook.operators import NEGATION, OPERATORS, Tables, ValueProblem, did_you_mean
+from procurement.rulebook.operators import NEGATION, OPERATORS, REPORTED_SLOT, Tables, ValueProblem, did_you_mean
 from procurement.rulebook.render import choice_value
 from procurement.rulebook.schema import AllOf, AnyOf, Leaf, NotOf
 
@@ -74,12 +74,18 @@ class LeafNode:
     (RISK-01's `not matches_words` failing showed `matches_words -> true`). `explain` still returns the
     test's own result, which the `not` above it negates."""
 
-    __slots__ = ("expected", "fast", "field", "i", "negated", "op", "pred", "sees_unknown", "shown_op")
+    __slots__ = ("expected", "fast", "field", "i", "negated", "op", "pred", "reads", "sees_unknown", "shown",
+                 "shown_op")
 
     def __init__(self, field: str, op: str, expected: Any, i: int, pred: Callable[[Any], bool], sees_unknown: bool,
-                 inline: Fast | None = None, negated: bool = False):
+                 inline: Fast | None = None, negated: bool = False, shown: tuple[int, str] | None = None):
         self.field, self.op, self.expected, self.i, self.pred = field, op, expected, i, pred
         self.sees_unknown = sees_unknown
+        # The slot of the value its evidence row shows, and the names of the slots it reads: its field's,
+        # and for `reported` the derived one it tests too (operators.reported_value), which a row never
+        # shows (a value, or null: never the marker of an empty or uncarried field).
+        self.shown = i if shown is None else shown[0]
+        self.reads = (field,) if shown is None else (field, shown[1])
         self.negated = negated
         self.shown_op = NEGATION + op if negated else op
         if inline is not None:
@@ -97,7 +103,7 @@ class LeafNode:
     def explain(self, vals: tuple, part: str, out: list[EvidenceRow], missing: list[str] | None = None) -> bool | None:
         v = vals[self.i]
         r = self.pred(v) if (v is not None or self.sees_unknown) else None
-        out.append((part, self.field, self.shown_op, self.expected, v,
+        out.append((part, self.field, self.shown_op, self.expected, vals[self.shown],
                     (not r) if self.negated and r is not None else r))
         if r is None and missing is not None:
             missing.append(self.field)
@@ -105,6 +111,9 @@ class LeafNode:
 
     def fields(self) -> list[str]:
         return [self.field]
+
+    def slot_names(self) -> list[str]:
+        return list(self.reads)
 
     def describe(self, lang: str, depth: int = 0) -> list[str]:
         op = OPERATORS[self.op]
@@ -152,6 +161,9 @@ class _Group:
 
     def fields(self) -> list[str]:
         return [f for c in self.children for f in c.fields()]
+
+    def slot_names(self) -> list[str]:
+        return [f for c in self.children for f in c.slot_names()]
 
     def describe(self, lang: str, depth: int = 0) -> list[str]:
         lines = ["  " * depth + self.word[lang]]
@@ -316,5 +328,9 @@ def _compile_leaf(leaf: Leaf, ctx: CompileContext, path: tuple, negated: bool = 
             ctx.report(vp.code, (*path, "value"), vp.fr, vp.en)
             return None
     i = ctx.slots(field.name)
+    shown = None
+    if op.name == "reported":  # tests a slot of its own, shows its field's (LeafNode)
+        shown = (i, REPORTED_SLOT + field.name)
+        i = ctx.slots(shown[1])
     return LeafNode(field.name, op.name, leaf.value, i, op.make(prepared, field), op.sees_unknown,
-                    inline_leaf(op.name, i, prepared, field), negated)
+                    inline_leaf(op.name, i, prepared, field), negated, shown)

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from procurement.carriage import EXAMPLE_FORMATS
 from procurement.fields import FIELDS_BY_NAME
 from procurement.model import Order
 from procurement.rulebook.book import CompiledRule, CompiledRulebook
@@ -80,7 +81,8 @@ def describe_evidence(rows: list[tuple], lang: str, heads: dict[tuple, tuple[obj
     return "; ".join(parts)
 
 
-def _order(rule: CompiledRule, number: int, data: dict[str, Any], locator: Any, path: tuple) -> Order | Problem:
+def _order(rule: CompiledRule, number: int, data: dict[str, Any], locator: Any, path: tuple,
+           format: str | None = None) -> Order | Problem:
     for key in data:
         if key not in FIELDS_BY_NAME:
             return Problem("example", locator.where((*path, "order", key), key=True),
@@ -89,6 +91,8 @@ def _order(rule: CompiledRule, number: int, data: dict[str, Any], locator: Any, 
                            f"{rule.id}, example {number}: unknown field '{key}'{did_you_mean(key, FIELDS_BY_NAME)}")
     values = {"id": f"{rule.id}/example-{number}", **data,
               "source": {"file": locator.file, "row": locator.values.get(path, (None,))[0]}}
+    if format is not None:  # read from DECP or OCDS: what that format cannot carry, as its reader says
+        values["uncarried"] = EXAMPLE_FORMATS[format]
     try:
         return Order.model_validate(values)
     except ValidationError as exc:
@@ -106,7 +110,7 @@ def run_examples(book: CompiledRulebook) -> list[ExampleResult]:
         for j, example in enumerate(rule.examples):
             locator, path = rule.example_sites[j]
             where = locator.where(path)
-            order = _order(rule, j + 1, example.order, locator, path)
+            order = _order(rule, j + 1, example.order, locator, path, example.format)
             if isinstance(order, Problem):
                 results.append(ExampleResult(rule.id, j + 1, where, example.expect, None, problem=order))
                 continue

@@ -6,7 +6,8 @@ sense for, so `gt` on a date or `date_before` on an amount is refused at load ti
 coerces its YAML value once, at load time, against the field's kind and enum choices, so a typo such as
 `marchee` is reported with "did you mean 'marche'?" instead of silently never matching; (3) builds a
 plain predicate `actual -> bool` that is only ever called on a known (non-None) value — the compiler
-handles unknowns, except for `present` / `absent` whose whole point is to look at them.
+handles unknowns, except for `present` / `absent` whose whole point is to look at them. `reported` reads
+a value derived for it (`reported_value`): the field's own, or whether the input's format could carry it.
 
 Nothing here evaluates user text: values are data, and `matches_words` escapes every word it puts in a
 regular expression.
@@ -22,6 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from procurement.carriage import Uncarried
 from procurement.fields import Field, Kind
 
 Tables = Mapping[str, frozenset[str]]
@@ -233,6 +235,47 @@ def _present(v: Any) -> bool:
     return v is not None and v != "" and v != ()
 
 
+# ---------------------------------------------------------------------------------------------------------
+# `reported`: given, or not given though the format could carry it, or not carried by the format at all.
+# ---------------------------------------------------------------------------------------------------------
+
+REPORTED_SLOT = "reported:"  # prefix of the value slot `reported` reads: "reported:declared_emissions"
+
+
+class _Empty:
+    """The derived value of a field left empty by an input that could carry it: `reported` is false."""
+
+    __slots__ = ()
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "EMPTY"
+
+    def __reduce__(self) -> str:
+        return "EMPTY"  # the module's one instance, in every process
+
+
+EMPTY = _Empty()
+
+
+def reported_value(value: Any, field: str, uncarried: Any) -> Any:
+    """What `reported` reads for a field of an order: its value when given, else the order's `Uncarried`
+    (procurement/carriage.py) when its format cannot carry the field, else EMPTY."""
+    if _present(value):
+        return value
+    return uncarried if uncarried is not None and field in uncarried.fields else EMPTY
+
+
+def _reported(v: Any) -> bool | None:
+    """True on a value, False on EMPTY, unknown on an `Uncarried` (never called on None: the compiler
+    makes None unknown, as for any operator)."""
+    if v is EMPTY:
+        return False
+    return None if type(v) is Uncarried else True
+
+
 @dataclass(frozen=True, slots=True)
 class Operator:
     """One operator: where it applies, how its value is checked, what it tests, how it reads."""
@@ -280,6 +323,10 @@ OPERATORS: dict[str, Operator] = {
         _O("absent", ALL_KINDS, None, lambda c, f: lambda v: not _present(v),
            "{field}\u00a0: valeur non renseignée", "{field} is not given", "{field: launch_date, op: absent}",
            sees_unknown=True),
+        _O("reported", ALL_KINDS, None, lambda c, f: _reported,
+           "{field}\u00a0: valeur renseignée (inconnu si le format des données ne porte pas ce champ)",
+           "{field} is given (unknown if the data's format cannot carry it)",
+           "{field: declared_emissions, op: reported}"),
         _O("startswith", CODES, _prep_prefixes,
            lambda c, f: _with_norm(f, lambda v, p=tuple(c): v.startswith(p)),
            "{field} commence par {value}", "{field} starts with {value}",

@@ -52,7 +52,7 @@ def _operator_names() -> list[str]:
 
 
 class Leaf(_Strict):
-    """One test on one field of the order. `value` is omitted for `present` and `absent`."""
+    """One test on one field of the order. `value` is omitted for `present`, `absent` and `reported`."""
 
     field: str = Field(
         description="Canonical field name (see procurement/fields.py).",
@@ -128,6 +128,9 @@ class Example(_Strict):
 
     expect: Expect
     order: dict[str, Any] = Field(description="Canonical field values; `id` is optional.")
+    format: Literal["decp", "ocds"] | None = Field(
+        default=None, description="The order as read from essential data (DECP) or OCDS: the fields that "
+        "format cannot carry (procurement/carriage.py) make `reported` unknown. Omitted: a spreadsheet.")
     note: str | None = Field(default=None, description=NOTE_DOC)
 
 

@@ -73,7 +73,7 @@ class FindingParts:
         self.templated: dict[str, frozenset[str]] = {}  # statuses whose message is the rule's template
         self._rules = {}
         for rule in rules:
-            names = list(rule.condition_fields())
+            names = list(rule.condition_slots())  # with `reported`'s derived slots: they decide too
             if rule.source.since or rule.source.until:
                 names += REFERENCE_FIELDS
             self.condition[rule.id] = tuple(dict.fromkeys(names))
@@ -166,8 +166,8 @@ class FindingParts:
         if parts is not None and status in parts.templated:
             get = parts.shown
             key = None if get is None else (parts.id, status, get(self._value_keys(f.vals)))
-        else:
-            key = None if parts is None else (parts.id, status, f.missing)
+        else:  # the missing fields, and which of them the order's format cannot carry (engine._NOT_CARRIED)
+            key = None if parts is None else (parts.id, status, f.missing, f.not_carried)
         entry = None if key is None else self._messages.get(key)
         if entry is None:
             if parts is not None and status in parts.templated:  # `f.message(lang)`, values' texts kept
