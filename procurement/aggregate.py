@@ -92,8 +92,8 @@ class _Row:
 
     def add(self, amount: float | None, s: Any, legal_fails: int) -> None:
         """`s`: the order's OrderScore. Its verdicts and completeness are kept beside its score: a buyer's
-        0 / 100 resting on one rule per order (CARB-02 alone on essential data, which have no field for
-        declared emissions) read as a buyer failing everything."""
+        0 / 100 resting on one rule per order (PROC-02 alone on essential data, as CARB-02 was until
+        rulebook 1.3.5) read as a buyer failing everything."""
         self.orders += 1
         self.amount += amount or 0.0
         if s.overall is not None:

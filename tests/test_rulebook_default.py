@@ -412,8 +412,11 @@ def test_pes_2019_large_works_under_an_adapted_procedure_below_the_eu_threshold(
     # « Travaux de grosses réparations », 3 000 000 € HT of works, MAPA, notified 21/12/2018: below the
     # lowest EU works threshold since 2016 (5 225 000 €), so an adapted procedure is lawful by value.
     assert verdict(PES_2019, "2018M0800", "PROC-04") == "not_applicable"
-    # 3 M€ of works at 245 kgCO2e/k€ = 735 tCO2e by the monetary ratio, and no supplier-declared figure.
-    assert verdict(PES_2019, "2018M0800", "CARB-02") == "fail"
+    # 3 M€ of works at 245 kgCO2e/k€ = 735 tCO2e by the monetary ratio, and no supplier-declared figure:
+    # DECP has no field for one, so the indicator cannot be judged (rulebook 1.3.5; « fail » until 1.3.4).
+    carb = _scored(PES_2019)["2018M0800"]["CARB-02"]
+    assert carb.status == "insufficient_data" and carb.missing == ("declared_emissions",)
+    assert "le format DECP ne porte pas ce champ" in carb.message("fr")
 
 
 def test_pes_2019_spanish_supplier_is_measured_outside_the_metropolis():

@@ -83,7 +83,7 @@ def test_operator_true_false_unknown(field, op, value, yes, no):
 
 
 def test_every_operator_has_a_case():
-    tested = {c[1] for c in CASES} | {"present", "absent"}
+    tested = {c[1] for c in CASES} | {"present", "absent", "reported"}  # reported: test_operator_reported.py
     assert tested == set(OPERATORS)
 
 

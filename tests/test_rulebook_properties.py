@@ -10,6 +10,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from procurement.carriage import DECP, OCDS
 from procurement.engine import evaluate
 from procurement.fields import FIELDS, Kind
 from procurement.model import Order
@@ -51,9 +52,11 @@ def order_value(f):
     return st.text(max_size=30)
 
 
-orders = st.fixed_dictionaries(
-    {}, optional={f.name: st.one_of(st.none(), order_value(f)) for f in ORDER_FIELDS}
-).map(lambda d: Order.model_validate({"id": "H", "source": {"file": "h"}, **d}))
+orders = st.builds(
+    lambda d, uncarried: Order.model_validate({"id": "H", "source": {"file": "h"}, "uncarried": uncarried, **d}),
+    st.fixed_dictionaries({}, optional={f.name: st.one_of(st.none(), order_value(f)) for f in ORDER_FIELDS}),
+    st.sampled_from([None, DECP, OCDS]),  # read from a spreadsheet, DECP or OCDS: what `reported` reads
+)
 
 
 def scalar(f):
@@ -71,7 +74,7 @@ def scalar(f):
 
 
 def value_for(f, op: str):
-    if op in ("present", "absent"):
+    if op in ("present", "absent", "reported"):
         return st.none()
     if op in ("equals", "not_equals"):
         return scalar(f)
@@ -166,7 +169,7 @@ def test_unknown_required_fields_give_insufficient_data(rule_list, o):
     book = book_of(rule_list)
     for rule in book.rules:
         wanted = set(rule.require.fields())
-        uses_presence = bool({"present", "absent"} & set(_ops(rule.require)))
+        uses_presence = bool({"present", "absent", "reported"} & set(_ops(rule.require)))
         blank = o.model_copy(update=dict.fromkeys(wanted))
         status = rule.status(book.values(blank))
         if not uses_presence:
@@ -181,7 +184,8 @@ def test_a_field_not_listed_as_missing_cannot_change_an_insufficient_verdict(rul
 
     Three-valued logic is monotone, so a part already decided stays decided whatever its unknown leaves
     become. Exceptions, by design: `present` / `absent` read "unknown" as a fact, so their fields are
-    left out; and the reference date is "launch_date, else notification_date", so for a rule with a
+    left out (and `reported`'s, which reads "empty" as a fact where the format could carry the field);
+    and the reference date is "launch_date, else notification_date", so for a rule with a
     validity window either date can settle it (a launch date replaces the notification date as the
     reference, and may fall outside the window).
     """
@@ -191,7 +195,7 @@ def test_a_field_not_listed_as_missing_cannot_change_an_insufficient_verdict(rul
             continue
         rule = f.compiled
         nodes = [rule.require] + ([rule.applies] if rule.applies is not None else [])
-        presence = {leaf.field for n in nodes for leaf in _leaves(n) if leaf.op in ("present", "absent")}
+        presence = {leaf.field for n in nodes for leaf in _leaves(n) if leaf.op in ("present", "absent", "reported")}
         if rule.source.since or rule.source.until:
             presence.update(("notification_date", "launch_date"))
         unknown = {name for name in rule.condition_fields() if getattr(o, name) is None}

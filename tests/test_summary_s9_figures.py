@@ -230,7 +230,7 @@ def test_chart_texts_fit_their_viewbox():
 
 
 def test_essential_data_buyers_show_the_rules_their_score_rests_on(tmp_path):
-    """End to end on real DECP rows: a buyer judged on one rule per order reads « 0 / 100 », « 1,0 »."""
+    """End to end on real DECP rows: a buyer judged on one rule per order scored reads « 1,0 » beside its score."""
     from click.testing import CliRunner
 
     from procurement.cli import main
@@ -242,10 +242,14 @@ def test_essential_data_buyers_show_the_rules_their_score_rests_on(tmp_path):
     table = page[page.index('<h2 id="h-buyers"'):page.index('<h2 id="h-months"')]
     heads = [unescape(h) for h in re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', table)]
     assert heads[3:7] == ["Score", "Commandes notées", "Règles évaluées par commande notée", "Complétude"]
+    row = re.search(r'<th scope="row"[^>]*>BUDGET PRINCIPAL</th>(.*?)</tr>', table).group(1)
+    cells = [unescape(c) for c in re.findall(r'<td class="num">([^<]*)</td>', row)]
+    assert [cells[0], *cells[2:6]] == ["5", "50 / 100", "2", "1,0", "3\u202f%"]  # PROC-03 passed, PROC-02 failed
+    # CARB-02 alone made this buyer « 0 / 100 » until rulebook 1.3.5: DECP has no field for declared emissions.
     row = re.search(r'<th scope="row"[^>]*>EXERCICE BUDGETAIRE EAU</th>(.*?)</tr>', table).group(1)
     cells = [unescape(c) for c in re.findall(r'<td class="num">([^<]*)</td>', row)]
-    assert [cells[0], *cells[2:6]] == ["1", "0 / 100", "1", "1,0", "8\u202f%"]  # CARB-02 alone, 1 of its 13 rules
-    assert "CARB-02 ou PROC-02 y sont souvent les seules règles évaluées" in unescape(table)
+    assert [cells[0], *cells[2:6]] == ["1", "pas de score", "0", "—", "0\u202f%"]
+    assert "CARB-02 y est en données insuffisantes" in unescape(table)
 
 
 def test_the_open_data_sentence_is_said_only_under_essential_data(tmp_path):

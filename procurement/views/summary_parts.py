@@ -166,9 +166,10 @@ def target_section(agg: dict[str, Any], lang: str) -> dict[str, Any]:
 
 def row_cells(row: dict[str, Any], lang: str) -> dict[str, str]:
     """A buyer's or a month's cells. The score comes with what it rests on, the orders scored, the rules
-    evaluated per order scored and the data's completeness: on essential data, where CARB-02 or PROC-02 is
-    often the only rule a buyer's orders can be judged on, « 0 / 100 » alone read as a buyer failing
-    everything, and « 1,0 » rule per order as every order judged (1 of 3 was)."""
+    evaluated per order scored and the data's completeness: on essential data, where a procedure rule
+    (PROC-02, PROC-03; CARB-02 until rulebook 1.3.5) is often the only rule a buyer's orders can be judged
+    on, « 0 / 100 » alone read as a buyer failing everything, and « 1,0 » rule per order as every order
+    judged (1 of 3 was)."""
     per_order = row.get("verdicts_per_order")
     return {"orders": _n(row["orders"], lang), "amount": _money(row["amount"], lang),
             "score": fmt_score(row["score"], lang),

@@ -239,12 +239,14 @@ WORDS: dict[str, tuple[str, str]] = {
         "one or two rules per order, says little about the buyer."),
     # said when an input is open data (DECP, OCDS), which has few of the fields the rules read
     "buyers_open_data_note": (
-        "Les données essentielles (DECP, OCDS) n'ont ni les émissions déclarées ni le statut des fournisseurs "
-        "(ESS, SIAE), et avant le format 2024 ni les considérations sociales et environnementales : CARB-02 ou "
-        "PROC-02 y sont souvent les seules règles évaluées.",
-        "Essential data (DECP, OCDS) has neither declared emissions nor the suppliers' status (social economy, "
-        "integration), and before the 2024 format no social and environmental considerations: CARB-02 or PROC-02 "
-        "are often the only rules evaluated there."),
+        "Les données essentielles (DECP, OCDS) n'ont ni les émissions déclarées (CARB-02 y est en données "
+        "insuffisantes : le chiffre est à recueillir auprès des titulaires) ni le statut des fournisseurs (ESS, "
+        "SIAE), et avant le format 2024 ni les considérations sociales et environnementales : une règle de "
+        "procédure (PROC-02, PROC-03) y est souvent la seule évaluée.",
+        "Essential data (DECP, OCDS) has neither declared emissions (CARB-02 is insufficient data there: the "
+        "figure must be collected from the suppliers) nor the suppliers' status (social economy, integration), "
+        "and before the 2024 format no social and environmental considerations: a procedure rule (PROC-02, "
+        "PROC-03) is often the only one evaluated there."),
     "more_buyers": ("Autres acheteurs ({n})", "Other buyers ({n})"),
     "more_buyers_note": ("Le tableau montre les {shown} premiers acheteurs par montant ; la dernière ligne "
                          "additionne les {n} autres.",
