@@ -8,9 +8,10 @@ rulebook with one `operator.attrgetter`), and `all` / `any` / `not` become funct
 user text is ever passed to `eval` or `exec`.
 
 Three-valued logic, because an unknown value must never make a rule pass or fail: a leaf on an unknown
-(None) field is None, except `present` / `absent`; `all` is False if any part is False, else None if
-any is None, else True; `any` is True if any part is True, else None if any is None, else False;
-`not None` is None.
+(None) field is None, except `present` / `absent`; `reported` tests a slot of its own
+(operators.reported_value), unknown when the input's format cannot carry the field and false when it
+could but it is empty. `all` is False if any part is False, else None if any is None, else True; `any`
+is True if any part is True, else None if any is None, else False; `not None` is None.
 
 Evidence is not built on the fast path: each node also has `explain`, which re-evaluates every leaf
 (no short-circuit) and records `(part, field, op, expected, actual, result)`. Evaluation is pure, so
