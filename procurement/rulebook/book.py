@@ -248,26 +248,33 @@ class CompiledRulebook:
 def values_getter(fields: tuple[str, ...]) -> Any:
     """`values(order)`: the tuple of the order's values in the slots `fields` names. One `attrgetter`
     call (at least the two reference dates: always a tuple) — unless a `reported` condition asks for a
-    derived slot (operators.reported_value), which is then filled, when its field is not given, from the
-    order's `uncarried`. A rulebook without `reported` pays nothing for it."""
-    derived = tuple((i, name[len(REPORTED_SLOT):]) for i, name in enumerate(fields) if name.startswith(REPORTED_SLOT))
-    if not derived:
+    derived slot (operators.reported_value). Those come last (compiler.Slots) and are read as their
+    fields' values, right when the field is given; only when it is not are the last items replaced,
+    from the order's `uncarried`. A rulebook without `reported` pays nothing for it."""
+    n = sum(1 for name in fields if name.startswith(REPORTED_SLOT))
+    if not n:
         return attrgetter(*fields)
-    get = attrgetter(*(name[len(REPORTED_SLOT):] if name.startswith(REPORTED_SLOT) else name for name in fields))
+    names = tuple(name[len(REPORTED_SLOT):] for name in fields[-n:])
+    get = attrgetter(*fields[:-n], *names)
+    if n == 1:
+        (name,) = names
+
+        def values_one(order: Any) -> tuple:
+            vals = get(order)
+            v = vals[-1]
+            if v is None or v == "" or v == ():
+                return (*vals[:-1], reported_value(v, name, order.uncarried))
+            return vals
+
+        return values_one
 
     def values(order: Any) -> tuple:
-        vals = get(order)  # a derived slot holds its field's value: right when the field is given
-        for i, _name in derived:
-            v = vals[i]
-            if v is None or v == "" or v == ():
-                break
-        else:
+        vals = get(order)
+        tail = vals[-n:]
+        if all(v is not None and v != "" and v != () for v in tail):
             return vals
-        out = list(vals)
         uncarried = order.uncarried
-        for i, name in derived:
-            out[i] = reported_value(out[i], name, uncarried)
-        return tuple(out)
+        return (*vals[:-n], *(reported_value(v, name, uncarried) for v, name in zip(tail, names, strict=True)))
 
     return values
 

@@ -44,17 +44,24 @@ EvidenceRow = tuple[str, str, str, Any, Any, bool | None]  # part, field, op, ex
 
 
 class Slots:
-    """Assigns each field used by a rulebook a position in the per-order value tuple."""
+    """Assigns each field used by a rulebook a position in the per-order value tuple.
+
+    The derived slots of `reported` (operators.REPORTED_SLOT) count from the end (-1, -2...): the tuple
+    is the fields' values, then theirs, so that `values()` can read them as their fields' values and
+    replace only the last items when a field is not given (book.values_getter)."""
 
     def __init__(self, first: tuple[str, ...] = ("launch_date", "notification_date", "id")):
         self.index: dict[str, int] = {name: i for i, name in enumerate(first)}
+        self.derived: dict[str, int] = {}
 
     def __call__(self, name: str) -> int:
+        if name.startswith(REPORTED_SLOT):
+            return self.derived.setdefault(name, -1 - len(self.derived))
         return self.index.setdefault(name, len(self.index))
 
     @property
     def fields(self) -> tuple[str, ...]:
-        return tuple(self.index)
+        return tuple(self.index) + tuple(reversed(self.derived))  # the first derived slot last (-1)
 
 
 class CompileContext:
