@@ -54,6 +54,13 @@ def uncarried(format: str, fields: tuple[str, ...] | frozenset[str] | None = Non
     return found
 
 
+def less_columns(base: Uncarried, columns: object) -> Uncarried | None:
+    """`base` less the fields a table has a column for: a column the user added or mapped beside the DECP
+    columns (« Émissions déclarées (kgCO2e) ») carries its field, and an empty cell there is a fact."""
+    left = base.fields - set(columns)  # type: ignore[call-overload]
+    return base if left == base.fields else uncarried(base.format, left) if left else None
+
+
 DECP = uncarried("DECP")
 OCDS = uncarried("OCDS")
 # What an example of a rulebook may say it was read from (`format:`, procurement/rulebook/schema.py).

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from procurement.model import Warning_
@@ -161,3 +162,10 @@ def co_contractors_warning(holders: list[Holder], column: str | None = None) -> 
     shown = "; ".join(others[:10]) + (f" … (+{len(others) - 10})" if len(others) > 10 else "")
     return warning("co_contractors", field="supplier_siret", column=column or holders[1].id_column,
                    value=shown, count=len(holders), others=shown)
+
+
+def holder_in_row(parts: dict[str, int], number: int, ident: object, kind: object, name: object,
+                  label: Callable[[int, int], str]) -> Holder:
+    """A table's titulaire, each of its parts (id, type, name) named by its column at row `number`."""
+    cols = {p: label(c, number) for p, c in parts.items()}
+    return Holder(ident, kind, name, cols.get("id", "-"), cols.get("type", "-"), cols.get("name", "-"))

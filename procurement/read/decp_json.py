@@ -14,15 +14,8 @@ titulaire is the supplier, its id a SIRET only when `typeIdentifiant` says so; t
 blanks, and a marker ("NC"), a placeholder amount (0) or a duration of 0 months or less in a
 modification keeps the earlier value; control characters in strings are read.
 
-Versions (2019 format only): the id of a 2019-format marché is the year, the buyer's internal number and
-a 2-digit modification number ('00' initially, '01' after a first modification...: arrêté du 14 avril
-2017 and schema v1.5, notes §4), and producers (PES Marché) publish each version as a record of its own.
-Records of one buyer, one kind (marché or concession) and one objet whose ids differ only in those two
-last digits are ONE contract: the latest version is read, the earlier ones are folded into it (its
-Source's `merged_rows`, a `versions_merged` warning), so that the contract is scored and counted once
-and its amount is not added once per version. The objet must be the same: buyers who number contracts
-sequentially ('202190002', '202190003', Région Bretagne) break the convention, and their contracts have
-different objets. The 2024 format has no such convention (modifications stay inside the record).
+Versions (2019 format only): the versions of one marché published as records of their own are one
+contract (`decp_versions.py`).
 """
 
 from __future__ import annotations
@@ -30,6 +23,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 from procurement.carriage import DECP
@@ -46,10 +40,8 @@ from procurement.read.decp_common import (
     no_framework,
     not_given,
     note_modified,
-    placeholder_amount,
     placeholder_modification,
     placeholder_warning,
-    same_value,
     warning,
 )
 from procurement.read.decp_holders import (
@@ -59,6 +51,7 @@ from procurement.read.decp_holders import (
     holder_modified_warning,
     supplier_cells,
 )
+from procurement.read.decp_versions import fold_versions, versions
 from procurement.read.json_safe import nan_as_none, not_this_format, read_checked, too_deep, unreadable
 
 MAX_DEPTH = 200
@@ -70,8 +63,6 @@ _DETECT_LIST = re.compile(rb'"(?:acheteur|acheteur\.id|codeCPV|titulaires|dateNo
 _LOOSE_KEY = re.compile(rb'[ \t]"\s*:|[{,]\s*"[ \t]')
 _RECORD_KEYS = {"id", "acheteur", "acheteur.id", "codeCPV", "objet", "montant", "titulaires", "autoriteConcedante"}
 _FRACTIONS = {"origin_france", "origin_eu"}  # 0-1 by the DECP schema: see FractionCell
-# A 2019-format id: year, internal number (1-10 characters), modification number (2 digits).
-_VERSIONED_ID = re.compile(r"^(\d{4}.{1,10})(\d{2})$", re.DOTALL)
 
 # Top-level keys read as they are: (field, key).
 _SIMPLE = (
@@ -212,28 +203,10 @@ def _record_lists(value: object, where: str) -> tuple[str, list[tuple[str, bool 
     raise _not_decp(value, where)
 
 
-def _versions(items: list, concession: bool | None) -> dict[int, list[tuple[int, str]]]:
-    """2019 format: index of each contract's latest version -> (index, modification number) of each of its
-    earlier versions, the first version first. See the module's docstring."""
-    groups: dict[tuple, list[tuple[str, int]]] = {}
-    for i, rec in enumerate(items):
-        if not isinstance(rec, dict):
-            continue
-        ident, objet = rec.get("id"), rec.get("objet")
-        buyer = re.sub(r"\D", "", str(_get(rec, "acheteur.id") or _get(rec, "autoriteConcedante.id") or ""))
-        m = _VERSIONED_ID.match(str(ident).strip()) if isinstance(ident, str | int) else None
-        if m is None or not buyer or is_blank(objet) or not fold(objet):
-            continue
-        kind = _is_concession(rec) if concession is None else concession
-        groups.setdefault((kind, buyer, m.group(1), fold(objet)), []).append((m.group(2), i))
-    latest: dict[int, list[tuple[int, str]]] = {}
-    for members in groups.values():
-        top = max(suffix for suffix, _ in members)
-        if all(suffix == top for suffix, _ in members):
-            continue  # one version, maybe published twice: copies are the pipeline's business
-        kept = next(i for suffix, i in members if suffix == top)
-        latest[kept] = sorted(((i, suffix) for suffix, i in members if suffix != top), key=lambda x: (x[1], x[0]))
-    return latest
+def _kind_and_buyer(rec: dict, concession: bool | None) -> tuple[bool, str]:
+    """What a version must share with the others of its contract besides its id's stem and objet."""
+    kind = _is_concession(rec) if concession is None else concession
+    return kind, re.sub(r"\D", "", str(_get(rec, "acheteur.id") or _get(rec, "autoriteConcedante.id") or ""))
 
 
 def _is_concession(rec: dict) -> bool:
@@ -263,8 +236,8 @@ class DecpJsonReader:
         counts = {False: 0, True: 0}
         for prefix, concession, items in lists:
             first_row = info.rows_read + 1
-            latest = _versions(items, concession) if fmt == "2019" else {}
-            earlier = {j for versions in latest.values() for j, _ in versions}
+            latest = versions(items, partial(_kind_and_buyer, concession=concession)) if fmt == "2019" else {}
+            earlier = {j for older in latest.values() for j, _ in older}
             # The first version of each, and where each earlier version was: they are let go before their
             # latest version is read when they come first in the file.
             folded = {k: (items[v[0][0]], [(f"{prefix}[{j}]", n) for j, n in v]) for k, v in latest.items()}
@@ -288,30 +261,11 @@ class DecpJsonReader:
                 counts[is_concession] += 1
                 record = _record(rec, where, source, is_concession, seen)
                 if i in folded:
-                    _fold_versions(record, rec, *folded.pop(i), is_concession)
+                    fold_versions(record, rec, *folded.pop(i), is_concession)
                 fields_seen.update(record.cells)
                 yield record
         info.notes += [f"marches:{counts[False]}", f"concessions:{counts[True]}"]
         info.columns = {_KEYS_OF[f]: f for f in _KEYS_OF if f in fields_seen}
-
-
-def _fold_versions(record: RawRecord, rec: dict, first: dict, earlier: list[tuple[str, str]],
-                   concession: bool) -> None:
-    """The latest version `rec`, read as `record`, stands for the contract: warn of the `earlier` versions
-    ((path, modification number), the first version first) folded into it, and keep the first version's
-    amount as the initial one when the versions changed it (the value at launch, which the threshold rules
-    judge), unless the record's own modifications already set it."""
-    ident = str(rec.get("id")).strip()
-    record.warnings.append(warning(
-        "versions_merged", field="id", column=f"{record.source.path}.id", value=ident, base=ident[:-2],
-        latest=ident[-2:], older=", ".join(n for _, n in earlier), where=", ".join(p for p, _ in earlier)))
-    key = "valeurGlobale" if concession else "montant"
-    initial = first.get(key)
-    current = record.cells.get("amount")
-    if "initial_amount" in record.cells or current is None or not_given(initial) or placeholder_amount(initial):
-        return
-    if not same_value(initial, current.value):
-        record.cells["initial_amount"] = Cell(f"{earlier[0][0]}.{key}", initial)
 
 
 def _record(rec: dict, base: str, source: Source, concession: bool,

@@ -28,11 +28,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from itertools import chain
 from pathlib import Path
 
-from procurement.carriage import DECP, Uncarried, uncarried
+from procurement.carriage import DECP, Uncarried, less_columns
 from procurement.errors import InputError
 from procurement.fields import match_header, normalize_header
 from procurement.model import Rejection, Source, Warning_
@@ -59,9 +59,9 @@ from procurement.read.decp_common import (
     warning,
 )
 from procurement.read.decp_holders import (
-    Holder,
     co_contractors_warning,
     distinct,
+    holder_in_row,
     holder_modified_warning,
     holders_in_text,
     supplier_cells,
@@ -131,10 +131,7 @@ class _Layout:
             else:
                 table[target] = col
         self.slot_items = sorted(self.slots.items())
-        # What the table cannot carry: DECP's list, less a column the user added or mapped (« Émissions
-        # déclarées (kgCO2e) » beside the DECP columns carries it, and an empty cell there is a fact).
-        left = DECP.fields - self.fields.keys()
-        self.uncarried: Uncarried | None = DECP if left == DECP.fields else uncarried("DECP", left) if left else None
+        self.uncarried: Uncarried | None = less_columns(DECP, self.fields)  # what the table cannot carry
 
     def holders(self, number: int, row: tuple) -> list[tuple]:
         """(row number, slot, id, type, name) of each titulaire of a row, markers read, blanks skipped."""
@@ -354,7 +351,7 @@ def _order(g: _Group, layout: _Layout, file: str) -> RawRecord:
     if derived is not None:
         cells["nature"] = derived
 
-    holders = distinct([_holder(layout.slots[slot], n_, ident, kind, name, label)
+    holders = distinct([holder_in_row(layout.slots[slot], n_, ident, kind, name, label)
                         for n_, slot, ident, kind, name in g.holders])
     for what, (row_no, v) in g.skipped.items():  # a placeholder amount or duration, unreadable titulaires: ignored
         warnings.append(skipped_warning(what, Cell(label(layout.roles["@mod_" + what], row_no), v), cells))
@@ -362,7 +359,7 @@ def _order(g: _Group, layout: _Layout, file: str) -> RawRecord:
         id_col, type_col = layout.roles.get("@mod_holder_id"), layout.roles.get("@mod_holder_type")
         parts = {"id": id_col} if type_col is None else {"id": id_col, "type": type_col}
         initial, holders = holders[0] if holders else None, distinct(
-            [_holder(parts if c == id_col else {"id": c, "type": c, "name": c}, n_, ident, kind, name, label)
+            [holder_in_row(parts if c == id_col else {"id": c, "type": c, "name": c}, n_, ident, kind, name, label)
              for n_, c, ident, kind, name in g.mod_holders])
         if w := holder_modified_warning(initial, holders, max(n, 1)):
             warnings.append(w)
@@ -398,8 +395,3 @@ def _mod_holders(roles: dict[str, int], number: int, row: tuple, g: _Group) -> l
             out += [(number, roles["@mod_holders"], *h) for h in found]
     return out
 
-
-def _holder(parts: dict[str, int], number: int, ident: object, kind: object, name: object,
-            label: Callable[[int, int], str]) -> Holder:
-    cols = {p: label(c, number) for p, c in parts.items()}
-    return Holder(ident, kind, name, cols.get("id", "-"), cols.get("type", "-"), cols.get("name", "-"))

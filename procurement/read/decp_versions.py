@@ -1,0 +1,66 @@
+"""The versions of one 2019-format marché, published as records of their own, read as ONE contract.
+
+Why: the id of a 2019-format marché is the year, the buyer's internal number and a 2-digit modification
+number ('00' initially, '01' after a first modification...: arrêté du 14 avril 2017 and schema v1.5, notes
+§4), and producers (PES Marché) publish each version as a record of its own. Scored one by one, a
+contract was counted, and its amount added, once per version (Ville de Dunkerque's 208 230,34 € five
+times in samples/decp-2019-pes-extrait.json). Records of one buyer, one kind (marché or concession) and
+one objet whose ids differ only in those two last digits are one contract: the latest version is read,
+the earlier ones are folded into it (its Source's `merged_rows`, a `versions_merged` warning). The objet
+must be the same: buyers who number contracts sequentially ('202190002', '202190003', Région Bretagne)
+break the convention, and their contracts have different objets. The 2024 format has no such convention
+(modifications stay inside the record).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from procurement.read.base import Cell, RawRecord
+from procurement.read.decp_common import fold, is_blank, not_given, placeholder_amount, same_value, warning
+
+# A 2019-format id: year, internal number (1-10 characters), modification number (2 digits).
+_VERSIONED_ID = re.compile(r"^(\d{4}.{1,10})(\d{2})$", re.DOTALL)
+
+
+def versions(items: list, kind_and_buyer: Callable[[dict], tuple[bool, str]]) -> dict[int, list[tuple[int, str]]]:
+    """Index of each contract's latest version -> (index, modification number) of each of its earlier
+    versions, the first version first. `kind_and_buyer(record)`: concession or not, and the buyer's id."""
+    groups: dict[tuple, list[tuple[str, int]]] = {}
+    for i, rec in enumerate(items):
+        if not isinstance(rec, dict):
+            continue
+        ident, objet = rec.get("id"), rec.get("objet")
+        kind, buyer = kind_and_buyer(rec)
+        m = _VERSIONED_ID.match(str(ident).strip()) if isinstance(ident, str | int) else None
+        if m is None or not buyer or is_blank(objet) or not fold(objet):
+            continue
+        groups.setdefault((kind, buyer, m.group(1), fold(objet)), []).append((m.group(2), i))
+    latest: dict[int, list[tuple[int, str]]] = {}
+    for members in groups.values():
+        top = max(suffix for suffix, _ in members)
+        if all(suffix == top for suffix, _ in members):
+            continue  # one version, maybe published twice: copies are the pipeline's business
+        kept = next(i for suffix, i in members if suffix == top)
+        latest[kept] = sorted(((i, suffix) for suffix, i in members if suffix != top), key=lambda x: (x[1], x[0]))
+    return latest
+
+
+def fold_versions(record: RawRecord, rec: dict, first: dict, earlier: list[tuple[str, str]],
+                  concession: bool) -> None:
+    """The latest version `rec`, read as `record`, stands for the contract: warn of the `earlier` versions
+    ((path, modification number), the first version first) folded into it, and keep the first version's
+    amount as the initial one when the versions changed it (the value at launch, which the threshold rules
+    judge), unless the record's own modifications already set it."""
+    ident = str(rec.get("id")).strip()
+    record.warnings.append(warning(
+        "versions_merged", field="id", column=f"{record.source.path}.id", value=ident, base=ident[:-2],
+        latest=ident[-2:], older=", ".join(n for _, n in earlier), where=", ".join(p for p, _ in earlier)))
+    key = "valeurGlobale" if concession else "montant"
+    initial = first.get(key)
+    current = record.cells.get("amount")
+    if "initial_amount" in record.cells or current is None or not_given(initial) or placeholder_amount(initial):
+        return
+    if not same_value(initial, current.value):
+        record.cells["initial_amount"] = Cell(f"{earlier[0][0]}.{key}", initial)
