@@ -47,6 +47,10 @@ from procurement.read.xlsx_calamine_scan import (
 )
 
 Row = tuple[int, list[object], bool]
+# Cells of a sheet's range (rows x columns) calamine is given at most: it allocates the whole range at once,
+# 32 bytes a cell (1.6 GB here; a value at XFD1048576 asked 550 GB and aborted the process). A larger range
+# is read by openpyxl's streaming mode, which refuses what exceeds `xlsx_reader.MAX_SHEET_CELLS`.
+MAX_CELLS = 50_000_000
 
 
 def available() -> bool:
@@ -96,6 +100,8 @@ class CalamineSheet:
                 self.title = pick(names, visible, wanted, where)
                 self.dates = date_styles(zf)
                 self.scan = scan_sheet(zf, sheet_part(zf, names.index(self.title)), self.dates[1])
+                if self.scan.last_cell_row * self.scan.columns > MAX_CELLS:
+                    raise NeedsOpenpyxl  # calamine would allocate every cell of the range at once
                 self.sheet = self.workbook.get_sheet_by_name(self.title)
                 merged = self.sheet.merged_cell_ranges or []
         except (InputError, NeedsOpenpyxl):

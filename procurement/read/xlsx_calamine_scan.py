@@ -55,6 +55,12 @@ _FAST_NEGATIVE = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*>(?:<f\b[^>]*/>|<f\b
 _WIDE = re.compile(rb"<v>(?:-\d{6}|\d{7}|[\d.]+[eE])")
 _STYLE = re.compile(rb"""\ss\s*=\s*["'](\d+)["']""")
 _COLUMNS: dict[bytes, int] = {}
+# A cell in column AA or beyond, as the usual layout writes it, 3 letters (AAA and beyond) looked for first: one
+# such cell decides the width. Past WIDE_COLUMNS (rare), a closer look leaves out the formatted empty cells
+# (`<c r="XFD9" s="1"/>`), which calamine leaves out of its range.
+_WIDE_REF = {n: re.compile(rb'<c r="([A-Z]{%d})\d' % n) for n in (3, 2)}
+_WIDE_CELL = {n: re.compile(rb'<c r="([A-Z]{%d})\d+"[^>]*?(/?)>' % n) for n in (3, 2)}
+WIDE_COLUMNS = 256
 
 
 class NeedsOpenpyxl(Exception):
@@ -142,6 +148,8 @@ class SheetScan:
     wide: dict[int, dict[int, int]] = field(default_factory=dict)
     # row -> 0-based column -> formula text, of formulas saved without a computed value (`_uncomputed`)
     uncomputed: dict[int, dict[int, str]] = field(default_factory=dict)
+    # at least the number of columns calamine's range spans (it allocates last_cell_row x columns cells)
+    columns: int = 0
 
 
 def _ref(attrs: bytes) -> tuple[int, int] | None:
@@ -282,8 +290,35 @@ def _formula_text(raw: bytes | None) -> str:
     return "=" + html.unescape(raw.decode("utf-8", "replace")) if raw else ""
 
 
+def _columns(seg: bytes, standard: bool) -> int:
+    """At least the number of columns up to the segment's rightmost cell holding something (a formatted
+    empty cell is left out, as calamine leaves it out of its range). In the usual layout, searches for
+    cells of 3 letters, then 2; otherwise every cell is looked at, one without its reference counted as
+    one more column."""
+    if standard:
+        if b'<c r="' not in seg:
+            return 0
+        for n, pattern in _WIDE_REF.items():
+            letters = set(pattern.findall(seg))
+            widest = max(map(_col_index, letters), default=-1) + 1
+            if widest > WIDE_COLUMNS:
+                widest = max((_col_index(m[1]) + 1 for m in _WIDE_CELL[n].finditer(seg) if not m[2]), default=0)
+            if widest:
+                return widest
+        return 26
+    widest = unplaced = 0
+    for m in _CELL.finditer(seg):
+        ref = _ref(m[1])
+        if ref is None or ref[1] < 0:
+            unplaced += 1
+        else:
+            widest = max(widest, ref[1] + 1)
+    return widest + unplaced
+
+
 def _scan_segment(seg: bytes, scan: SheetScan, dated: frozenset[int]) -> None:
     standard = _standard_layout(seg)  # the usual layout: searches that assume it may be used
+    scan.columns = max(scan.columns, _columns(seg, standard))
     _uncomputed(seg, scan.uncomputed, standard)
     _float_texts(seg, scan, standard)
     _negatives(seg, scan, standard)
@@ -368,3 +403,38 @@ def uncomputed_formulas(path: Any, index: int) -> dict[int, dict[int, str]]:
     except (NeedsOpenpyxl, OSError, zipfile.BadZipFile, KeyError):
         return {}
     return found
+
+
+_MERGE = re.compile(rb"<" + _NS + rb"mergeCell\b[^>]*?\sref\s*=\s*[\"']"
+                    rb"\$?([A-Za-z]{1,3})\$?(\d+)(?::\$?([A-Za-z]{1,3})\$?(\d+))?[\"']")
+
+
+def merged_cells(path: Any, limit: int) -> int:
+    """The cells the merged ranges of every sheet cover, counted up to `limit` (then returned at once).
+    openpyxl's full mode makes an object for each of them when it opens the workbook, every sheet's: a
+    5 KB workbook merging E5:Z1048576 took minutes and gigabytes before any row was read."""
+    total = 0
+    with zipfile.ZipFile(path) as zf:
+        for item in zf.infolist():
+            name = item.filename.lower()
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            carry = b""
+            with zf.open(item) as fh:
+                while chunk := fh.read(CHUNK):
+                    buf = carry + chunk
+                    if b"ergeCell" in buf:
+                        for m in _MERGE.finditer(buf):
+                            if m[3] is None:
+                                continue
+                            rows = abs(int(m[4]) - int(m[2])) + 1
+                            columns = abs(_col_index(m[3]) - _col_index(m[1])) + 1
+                            total += rows * columns
+                            if total > limit:
+                                return total
+                        cut = buf.rfind(b">")
+                        carry = buf[cut + 1 :][-512:]
+                    else:
+                        carry = buf[-512:]
+    return total
+

@@ -27,7 +27,7 @@ from procurement.read import xlsx_calamine
 from procurement.read.base import InputInfo, RawRecord, ReadOptions
 from procurement.read.headers import NoHeaderError
 from procurement.read.tabular import Row, records_from_rows
-from procurement.read.xlsx_calamine_scan import uncomputed_formulas
+from procurement.read.xlsx_calamine_scan import merged_cells, uncomputed_formulas
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 FULL_MODE_MAX_BYTES = 8 * 1024 * 1024  # above this, openpyxl reads in read-only mode (no merged, no hidden rows)
@@ -38,6 +38,12 @@ CALAMINE_MIN_BYTES = 1024 * 1024
 # (samples and bench files). A workbook that expands more counts as its XML / this: a 1 MB file of
 # repetitive cells expanding 197 times (under the zip-bomb ratio) took openpyxl's full mode to 6 GB.
 TYPICAL_RATIO = 10
+# A sheet's extent (rows x columns, from A1 to its last cell) read at most, and the cells its merged ranges
+# cover: every row is made as wide as the widest, so one value typed at XFD1048576 of a 5 KB workbook made
+# 17 billion cells to walk (hours; calamine aborted on a 550 GB allocation). Formatted empty cells past the
+# table (a whole column formatted) do not count when the values alone fit.
+MAX_SHEET_CELLS = 200_000_000
+MAX_MERGED_CELLS = 5_000_000
 ENGINES = ("openpyxl", "calamine")
 ENGINE_VARIABLE = "PROCUREMENT_XLSX_READER"
 
@@ -135,6 +141,14 @@ def _unreadable(exc: Exception, where: str) -> InputError:
     )
 
 
+def _merged_cells(path: Path, where: str) -> int:
+    """`merged_cells` of the workbook (up to just past MAX_MERGED_CELLS), damage reported as `_open` does."""
+    try:
+        return merged_cells(path, MAX_MERGED_CELLS)
+    except Exception as exc:
+        raise _unreadable(exc, where) from None
+
+
 def _open(path: Path, read_only: bool, where: str):
     import openpyxl  # imported here: it costs start-up time that CSV-only runs should not pay
 
@@ -174,15 +188,52 @@ def _pick_sheet(wb, wanted: str | None, where: str):
     return wb[pick_sheet(names, [wb[n].sheet_state == "visible" for n in names], wanted, where)]
 
 
-def _full_rows(ws) -> Iterator[Row]:
+def too_large(rows: int, columns: int, where: str, limit: int = MAX_SHEET_CELLS) -> InputError:
+    """The refusal of a sheet whose extent (rows x columns) exceeds `limit` cells."""
+    from procurement.read.headers import column_letter
+
+    corner = f"{column_letter(columns - 1)}{rows}"
+    fr_limit = f"{limit:,}".replace(",", "\u202f")
+    return InputError(
+        f"feuille trop étendue : elle va jusqu'à la cellule {corner} ({rows} lignes × {columns} colonnes, plus de "
+        f"{fr_limit} cellules) ; supprimez les valeurs ou les fusions éloignées du tableau "
+        "(Ctrl+Fin dans Excel montre la dernière cellule)",
+        f"sheet too large: it extends to cell {corner} ({rows} rows × {columns} columns, over {limit:,} cells); "
+        "delete the values or merged cells far from the table (Ctrl+End in Excel shows the last cell)",
+        where=where,
+    )
+
+
+def _extent(cells_of: dict, ranges: list) -> tuple[int, int]:
+    """(last row, last column) of the cells and merged ranges given."""
+    last = max([r for r, _ in cells_of] + [rng.max_row for rng in ranges], default=0)
+    width = max([c for _, c in cells_of] + [rng.max_col for rng in ranges], default=0)
+    return last, width
+
+
+def _full_rows(ws, where: str = "") -> Iterator[Row]:
     """The rows `ws.iter_rows()` gives (every row from 1 to the last, each as wide as the widest), made
     from the cells the sheet holds. `iter_rows` creates a cell object for every position it passes: one
-    formatted empty cell at row 1,048,576 of a 24 KB workbook made 31 million of them (105 s, 6.9 GB)."""
+    formatted empty cell at row 1,048,576 of a 24 KB workbook made 31 million of them (105 s, 6.9 GB).
+    A sheet whose extent exceeds MAX_SHEET_CELLS is read to its last value (formatted empty cells and
+    merged ranges without a value left out), and refused if that is still too large."""
     cells_of = ws._cells  # openpyxl's own {(row, col): cell}: the cells the file has, nothing created
     if not cells_of:
         return
+    ranges = list(ws.merged_cells.ranges)
+    last, width = _extent(cells_of, ranges)
+    if last * width > MAX_SHEET_CELLS:
+        cells_of = {rc: cell for rc, cell in cells_of.items() if cell.value is not None}
+        ranges = [rng for rng in ranges if (rng.min_row, rng.min_col) in cells_of]
+        last, width = _extent(cells_of, ranges)
+        if last * width > MAX_SHEET_CELLS:
+            raise too_large(last, width, where)
+        if not cells_of:
+            return
+    if sum(rng.size["rows"] * rng.size["columns"] for rng in ranges) > MAX_MERGED_CELLS:
+        raise too_large(last, width, where, MAX_MERGED_CELLS)
     merged: dict[tuple[int, int], object] = {}
-    for rng in ws.merged_cells.ranges:
+    for rng in ranges:
         value = cells_of[rng.min_row, rng.min_col].value if (rng.min_row, rng.min_col) in cells_of else None
         for r in range(rng.min_row, rng.max_row + 1):
             for c in range(rng.min_col, rng.max_col + 1):
@@ -192,9 +243,6 @@ def _full_rows(ws) -> Iterator[Row]:
         by_row.setdefault(r, []).append((c, cell.value))
     for r, _c in merged:  # a merged range may cover positions the file has no cell for
         by_row.setdefault(r, [])
-    width = max(c for _, c in cells_of)
-    width = max([width] + [c for _, c in merged])
-    last = max(by_row)
     dims = ws.row_dimensions
     blank: list[object] = [None] * width  # shared by the rows without cells: read, never changed
     for number in range(1, last + 1):
@@ -214,8 +262,17 @@ def _full_rows(ws) -> Iterator[Row]:
         yield number, cells, hidden
 
 
-def _streamed_rows(ws) -> Iterator[Row]:
+def _streamed_rows(ws, where: str = "") -> Iterator[Row]:
+    """Read-only mode makes every row as wide as the sheet's declared dimension, and the rows it skips too:
+    a dimension beyond MAX_SHEET_CELLS (one far formatted cell, or a false one) is dropped, the rows are
+    then as long as their own cells, and their cells are counted against the same limit."""
+    if (ws.max_row or 0) * (ws.max_column or 0) > MAX_SHEET_CELLS:
+        ws.reset_dimensions()
+    seen = 0
     for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        seen += len(row)
+        if seen > MAX_SHEET_CELLS:
+            raise too_large(number, max(len(row), 1), where)
         yield number, list(row), False
 
 
@@ -280,6 +337,15 @@ class XlsxReader:
                     sheet.close()
                 return
         read_only = size > FULL_MODE_MAX_BYTES
+        if not read_only and _merged_cells(path, where) > MAX_MERGED_CELLS:
+            limit = f"{MAX_MERGED_CELLS:,}".replace(",", "\u202f")
+            raise InputError(
+                f"classeur refusé : ses cellules fusionnées en couvrent plus de {limit} ; défusionnez les plages "
+                "qui débordent du tableau",
+                f"workbook refused: its merged cells cover more than {MAX_MERGED_CELLS:,}; unmerge the ranges that "
+                "overflow the table",
+                where=where,
+            )
         wb = _open(path, read_only, where)
         try:
             ws = _pick_sheet(wb, wanted, where)
@@ -289,7 +355,7 @@ class XlsxReader:
             info.rows_estimate = ws.max_row
             if read_only:
                 info.notes.append("streamed:merged_and_hidden_not_detected")
-            rows = _guard(_streamed_rows(ws) if read_only else _full_rows(ws), where)
+            rows = _guard(_streamed_rows(ws, where) if read_only else _full_rows(ws, where), where)
             yield from records_from_rows(
                 rows, file=options.file_label or path.name, sheet=ws.title, options=options, info=info,
                 where=f"{where} [{ws.title}]", uncomputed=uncomputed_formulas(path, wb.sheetnames.index(ws.title)),
