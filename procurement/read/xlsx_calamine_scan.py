@@ -19,14 +19,14 @@ from typing import Any
 from procurement.errors import InputError
 
 CHUNK = 1 << 20
-_NS = rb"(?:[\w.-]+:)?"
-_ROW_TAG = re.compile(rb"<" + _NS + rb"row\b([^>]*)>")
-_CELL = re.compile(rb"<" + _NS + rb"c\b([^>]*?)(?:/>|>(.*?)</" + _NS + rb"c>)", re.S)
-_HAS_CELL = re.compile(rb"<" + _NS + rb"c[\s/>]")
+XML_NS = rb"(?:[\w.-]+:)?"
+_ROW_TAG = re.compile(rb"<" + XML_NS + rb"row\b([^>]*)>")
+_CELL = re.compile(rb"<" + XML_NS + rb"c\b([^>]*?)(?:/>|>(.*?)</" + XML_NS + rb"c>)", re.S)
+_HAS_CELL = re.compile(rb"<" + XML_NS + rb"c[\s/>]")
 _REF = re.compile(rb"""(?:^|\s)r\s*=\s*["']\$?([A-Za-z]{0,3})\$?(\d+)["']""")
 _HIDDEN = re.compile(rb"""(?:^|\s)hidden\s*=\s*["'](?:1|true)["']""")
 _T_ERROR = re.compile(rb"""(?:^|\s)t\s*=\s*["']e["']""")
-_VALUE = re.compile(rb"<" + _NS + rb"v>([^<]*)</" + _NS + rb"v>")
+_VALUE = re.compile(rb"<" + XML_NS + rb"v>([^<]*)</" + XML_NS + rb"v>")
 # A whole number stored with a decimal point or an exponent ("8.0", "1E+20"): openpyxl reads a float.
 # Two searches with a literal first byte (fast), the exponent one only where an exponent may be.
 _DOT_END = re.compile(rb"\.0*</(?:[\w.-]+:)?v>")
@@ -39,12 +39,12 @@ _FAST_FLOAT = re.compile(
     rb'<c r="([A-Z]{1,3})(\d+)"[^>]*>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?'
     rb"<v>(?:-?\d+\.0*|-?(?:\d+\.?\d*|\.\d+)[eE][-+]?\d+)</v>"
 )
-_FORMULA = re.compile(rb"<" + _NS + rb"f[\s/>]")
+_FORMULA = re.compile(rb"<" + XML_NS + rb"f[\s/>]")
 _FAST_UNCOMPUTED = re.compile(
     rb'<c r="([A-Z]{1,3})(\d+)"([^>]*)>(?:<f\b[^>]*/>|<f\b[^>]*>([^<]*)</f>)(<v\s*/>|<v></v>)?</c>')
 _TYPED = re.compile(rb"""\st\s*=\s*["']""")
-_ANY_VALUE = re.compile(rb"<" + _NS + rb"v\b")
-_FORMULA_TEXT = re.compile(rb"<" + _NS + rb"f\b[^>]*>([^<]*)</")
+_ANY_VALUE = re.compile(rb"<" + XML_NS + rb"v\b")
+_FORMULA_TEXT = re.compile(rb"<" + XML_NS + rb"f\b[^>]*>([^<]*)</")
 _ENTITY_HEAD = 64 * 1024
 FORBIDDEN_FR = "classeur illisible : il contient des entités XML interdites (bombe XML ou entité externe possible)"
 FORBIDDEN_EN = "unreadable workbook: it holds forbidden XML entities (possible XML bomb or external entity)"
@@ -67,7 +67,8 @@ class NeedsOpenpyxl(Exception):
     """This workbook has a layout the fast path cannot map exactly: read it with openpyxl."""
 
 
-def _col_index(letters: bytes) -> int:
+def column_index(letters: bytes) -> int:
+    """0-based index of a column given by its letters (b"A" 0, b"AA" 26)."""
     n = 0
     for ch in letters.upper():
         n = n * 26 + ch - 64
@@ -156,7 +157,7 @@ def _ref(attrs: bytes) -> tuple[int, int] | None:
     m = _REF.search(attrs)
     if m is None:
         return None
-    return int(m[2]), (_col_index(m[1]) if m[1] else -1)
+    return int(m[2]), (column_index(m[1]) if m[1] else -1)
 
 
 def _cell_start(seg: bytes, pos: int) -> int:
@@ -184,7 +185,7 @@ def _mark(masks: dict[int, int], matches) -> None:
         letters, row = m[1], int(m[2])
         col = columns.get(letters)
         if col is None:
-            col = columns[letters] = _col_index(letters)
+            col = columns[letters] = column_index(letters)
         masks[row] = masks.get(row, 0) | (1 << col)
 
 
@@ -213,7 +214,7 @@ def _wide_numbers(seg: bytes, scan: SheetScan, dated: frozenset[int], standard: 
         letters, row = at[1], int(at[2])
         col = _COLUMNS.get(letters)
         if col is None:
-            col = _COLUMNS[letters] = _col_index(letters)
+            col = _COLUMNS[letters] = column_index(letters)
         scan.wide.setdefault(row, {})[col] = style
 
 
@@ -238,7 +239,7 @@ def _float_texts(seg: bytes, scan: SheetScan, standard: bool) -> None:
             letters, row = at[1], int(at[2])
             col = columns.get(letters)
             if col is None:
-                col = columns[letters] = _col_index(letters)
+                col = columns[letters] = column_index(letters)
         else:
             ref = _ref(seg[start : seg.find(b">", start)])
             if ref is None or ref[1] < 0:
@@ -266,7 +267,7 @@ def _uncomputed(seg: bytes, found: dict[int, dict[int, str]], standard: bool) ->
             letters, formula = m[1], m[4]
             col = _COLUMNS.get(letters)
             if col is None:
-                col = _COLUMNS[letters] = _col_index(letters)
+                col = _COLUMNS[letters] = column_index(letters)
             found.setdefault(int(m[2]), {})[col] = _formula_text(formula)
         return
     for m in _CELL.finditer(seg):
@@ -300,9 +301,9 @@ def _columns(seg: bytes, standard: bool) -> int:
             return 0
         for n, pattern in _WIDE_REF.items():
             letters = set(pattern.findall(seg))
-            widest = max(map(_col_index, letters), default=-1) + 1
+            widest = max(map(column_index, letters), default=-1) + 1
             if widest > WIDE_COLUMNS:
-                widest = max((_col_index(m[1]) + 1 for m in _WIDE_CELL[n].finditer(seg) if not m[2]), default=0)
+                widest = max((column_index(m[1]) + 1 for m in _WIDE_CELL[n].finditer(seg) if not m[2]), default=0)
             if widest:
                 return widest
         return 26
@@ -403,38 +404,4 @@ def uncomputed_formulas(path: Any, index: int) -> dict[int, dict[int, str]]:
     except (NeedsOpenpyxl, OSError, zipfile.BadZipFile, KeyError):
         return {}
     return found
-
-
-_MERGE = re.compile(rb"<" + _NS + rb"mergeCell\b[^>]*?\sref\s*=\s*[\"']"
-                    rb"\$?([A-Za-z]{1,3})\$?(\d+)(?::\$?([A-Za-z]{1,3})\$?(\d+))?[\"']")
-
-
-def merged_cells(path: Any, limit: int) -> int:
-    """The cells the merged ranges of every sheet cover, counted up to `limit` (then returned at once).
-    openpyxl's full mode makes an object for each of them when it opens the workbook, every sheet's: a
-    5 KB workbook merging E5:Z1048576 took minutes and gigabytes before any row was read."""
-    total = 0
-    with zipfile.ZipFile(path) as zf:
-        for item in zf.infolist():
-            name = item.filename.lower()
-            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
-                continue
-            carry = b""
-            with zf.open(item) as fh:
-                while chunk := fh.read(CHUNK):
-                    buf = carry + chunk
-                    if b"ergeCell" in buf:
-                        for m in _MERGE.finditer(buf):
-                            if m[3] is None:
-                                continue
-                            rows = abs(int(m[4]) - int(m[2])) + 1
-                            columns = abs(_col_index(m[3]) - _col_index(m[1])) + 1
-                            total += rows * columns
-                            if total > limit:
-                                return total
-                        cut = buf.rfind(b">")
-                        carry = buf[cut + 1 :][-512:]
-                    else:
-                        carry = buf[-512:]
-    return total
 

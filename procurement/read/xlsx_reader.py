@@ -27,7 +27,8 @@ from procurement.read import xlsx_calamine
 from procurement.read.base import InputInfo, RawRecord, ReadOptions
 from procurement.read.headers import NoHeaderError
 from procurement.read.tabular import Row, records_from_rows
-from procurement.read.xlsx_calamine_scan import merged_cells, uncomputed_formulas
+from procurement.read.xlsx_calamine_scan import uncomputed_formulas
+from procurement.read.xlsx_merges import merged_cells
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 FULL_MODE_MAX_BYTES = 8 * 1024 * 1024  # above this, openpyxl reads in read-only mode (no merged, no hidden rows)
