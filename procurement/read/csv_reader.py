@@ -14,12 +14,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from procurement.errors import InputError
+from procurement.i18n import fmt_number
 from procurement.model import Rejection
 from procurement.read.base import InputInfo, RawRecord, ReadOptions
 from procurement.read.tabular import Row, records_from_rows
 
 DELIMITERS = ";,|\t"
 MAX_FIELD = 1024 * 1024  # a single cell above 1 MiB is not a spreadsheet value
+# One line of the file, and the cells it holds: MAX_FIELD bounds a cell, not how many a row has, and a
+# line was read whole before any limit applied (a 30 MB line of « ab; » took 880 MB and 30 s, a 2 GB one
+# would have taken tens of GB). Both far above any export: 16,384 columns (Excel's) of 1 KB each.
+MAX_LINE = 64 * 1024 * 1024  # characters
+MAX_COLUMNS = 65_536  # four times Excel's widest sheet
 
 
 def sniff_encoding(path: Path) -> str:
@@ -74,6 +80,8 @@ class LineDecoded:
     _BLOCK = 1 << 20
 
     def __init__(self, path: Path):
+        self._path = path
+        self._lines = 0  # lines yielded, for the message of one too long
         self._fh = path.open("rb")
         self._start = 3 if self._fh.read(3) == codecs.BOM_UTF8 else 0  # a UTF-8 BOM, then other lines
         self.utf8_lines = 0  # lines with non-ASCII text that were UTF-8
@@ -89,18 +97,32 @@ class LineDecoded:
         return text
 
     def __iter__(self) -> Iterator[str]:
+        """Lines of at most MAX_LINE bytes (then `_too_long`). A block without a line end is kept aside,
+        not joined to what came before: joined at each block, a 100 MB line was copied a hundred times."""
         self._fh.seek(self._start)
-        held = b""
+        held: list[bytes] = []
+        size = 0
         while block := self._fh.read(self._BLOCK):
-            lines = (held + block).splitlines(keepends=True)
-            held = lines.pop() if lines else b""
-            if held.endswith(b"\n"):  # complete; a line ending "\r" may be half a \r\n: held for the next block
-                lines.append(held)
-                held = b""
+            if b"\n" not in block and b"\r" not in block and not (held and held[-1].endswith(b"\r")):
+                held.append(block)
+                size += len(block)
+                if size > MAX_LINE:
+                    raise _too_long(self._lines + 1, str(self._path))
+                continue
+            lines = b"".join((*held, block)).splitlines(keepends=True)
+            last = lines.pop() if lines else b""
+            if last.endswith(b"\n"):  # complete; a line ending "\r" may be half a \r\n: held for the next block
+                lines.append(last)
+                last = b""
             for raw in lines:
+                self._lines += 1
+                if len(raw) > MAX_LINE:
+                    raise _too_long(self._lines, str(self._path))
                 yield self._decode(raw)
+            held, size = ([last], len(last)) if last else ([], 0)
         if held:
-            yield self._decode(held)
+            self._lines += 1
+            yield self._decode(b"".join(held))
 
     def read(self, size: int = -1) -> str:
         """The first `size` bytes' text, for sniffing the delimiter."""
@@ -136,8 +158,7 @@ def open_text(path: Path) -> tuple[io.TextIOBase | LineDecoded, str, str]:
 def iter_csv_rows(fh: io.TextIOBase, delimiter: str, where: str) -> Iterator[Row]:
     """Rows with the line number a spreadsheet would show (first line = 1), NUL bytes removed."""
     csv.field_size_limit(MAX_FIELD)
-    cleaned = (line.replace("\0", "") for line in fh)
-    reader = csv.reader(cleaned, delimiter=delimiter)
+    reader = csv.reader(_bounded_lines(fh, delimiter, where), delimiter=delimiter)
     number = 0
     try:
         for cells in reader:
@@ -150,6 +171,35 @@ def iter_csv_rows(fh: io.TextIOBase, delimiter: str, where: str) -> Iterator[Row
             f"unreadable CSV after line {number}: {exc}",
             where=where,
         ) from None
+
+
+def _bounded_lines(fh: io.TextIOBase, delimiter: str, where: str) -> Iterator[str]:
+    """The file's lines, NUL bytes removed, refused past MAX_LINE characters or MAX_COLUMNS cells before
+    the csv module parses them (a line's delimiters counted: one inside a quoted cell counts too, which
+    only a line of 65,536 of them could mistake)."""
+    readline = getattr(fh, "readline", None)
+    lines = iter(lambda: readline(MAX_LINE + 1), "") if readline is not None else iter(fh)
+    for number, line in enumerate(lines, 1):
+        if len(line) > MAX_LINE:
+            raise _too_long(number, where)
+        if len(line) >= MAX_COLUMNS and line.count(delimiter) >= MAX_COLUMNS:  # counted on long lines only
+            raise InputError(
+                f"ligne {number} : plus de {fmt_number(MAX_COLUMNS)} cellules (séparateur « {delimiter} ») : ce "
+                "n'est pas un tableau qu'un tableur ouvre ; vérifiez le séparateur et les sauts de ligne du fichier",
+                f"line {number}: more than {fmt_number(MAX_COLUMNS, 'en')} cells (delimiter '{delimiter}'): not a "
+                "table a spreadsheet opens; check the file's delimiter and line breaks",
+                where=where)
+        yield line.replace("\0", "")
+
+
+def _too_long(number: int, where: str) -> InputError:
+    mib = MAX_LINE // (1024 * 1024)
+    return InputError(
+        f"ligne {number} de plus de {mib} Mio : ce n'est pas une ligne de tableau ; vérifiez que le fichier est "
+        "bien un CSV et que ses lignes finissent par un saut de ligne",
+        f"line {number} longer than {mib} MiB: not a table's line; check that the file is a CSV and that its "
+        "lines end with a line break",
+        where=where)
 
 
 def estimate_rows(path: Path) -> int | None:
