@@ -360,24 +360,24 @@ def _last_cell_row(seg: bytes) -> int:
 
 
 def _segments(zf: zipfile.ZipFile, part: str) -> Iterator[bytes]:
-    """The sheet XML streamed in segments of whole rows."""
-    carry = b""
+    """The sheet XML streamed in segments of whole rows. What follows the last row's end waits as a list
+    of chunks, each searched once: joined to each new chunk, a stretch of XML without a row's end (a
+    hostile or damaged sheet) was copied and searched again once per megabyte."""
+    pending: list[bytes] = []  # read since the last "row>", which none of it holds
+    tail = b""  # the last 3 bytes of `pending`: "row>" may begin there
     with zf.open(part) as fh:
-        while True:
-            chunk = fh.read(CHUNK)
-            buf = carry + chunk
-            if not chunk:
-                seg, carry = buf, b""
-            else:
-                cut = buf.rfind(b"row>")
-                if cut < 0:
-                    carry = buf
-                    continue
-                seg, carry = buf[: cut + 4], buf[cut + 4 :]
-            if seg:
-                yield seg
-            if not chunk:
-                break
+        while chunk := fh.read(CHUNK):
+            cut = (tail + chunk).rfind(b"row>")
+            if cut < 0:
+                pending.append(chunk)
+                tail = chunk[-3:] if len(chunk) >= 3 else (tail + chunk)[-3:]
+                continue
+            end = cut - len(tail) + 4  # where the segment ends in `chunk` (at least 1)
+            yield b"".join((*pending, chunk[:end]))
+            pending = [chunk[end:]] if end < len(chunk) else []
+            tail = chunk[end:][-3:]
+    if pending:
+        yield b"".join(pending)
 
 
 def scan_sheet(zf: zipfile.ZipFile, part: str, dated: frozenset[int] = frozenset()) -> SheetScan:

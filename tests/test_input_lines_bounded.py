@@ -1,4 +1,5 @@
-"""A CSV's lines and cells are bounded before the csv module parses them (security review s15).
+"""A CSV's lines and cells are bounded before the csv module parses them, and neither a CSV nor a sheet's XML
+without line or row ends is copied once per block (security review s15).
 
 MAX_FIELD bounded a cell, not how many cells a line holds, and a line was read whole before any limit
 applied: a 30 MB line of « ab; » (10 million cells) took 880 MB and 30 s, a 2 GB one would have taken tens
@@ -75,3 +76,47 @@ def test_lines_across_blocks_are_the_lines_of_the_whole(tmp_path_factory, pieces
         decoded.close()
     start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     assert got == [decoded._decode(raw) for raw in _reference(data[start:])]
+
+
+def _segments_before(data: bytes, chunk: int) -> list[bytes]:
+    """`xlsx_calamine_scan._segments` before the change, on bytes: the whole carry joined to each chunk."""
+    out, carry, at = [], b"", 0
+    while True:
+        piece = data[at:at + chunk]
+        at += chunk
+        buf = carry + piece
+        if not piece:
+            seg, carry = buf, b""
+        else:
+            cut = buf.rfind(b"row>")
+            if cut < 0:
+                carry = buf
+                continue
+            seg, carry = buf[: cut + 4], buf[cut + 4:]
+        if seg:
+            out.append(seg)
+        if not piece:
+            return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([b"<row r=\"1\">", b"</row>", b"row>", b"ro", b"w>", b"<c/>", b"x" * 5]), max_size=40),
+       st.integers(1, 12))
+def test_sheet_segments_are_the_same_without_the_quadratic_carry(tmp_path_factory, pieces, chunk):
+    """A sheet XML without a row's end for a long stretch was copied once per chunk (security review s15)."""
+    import zipfile
+
+    from procurement.read import xlsx_calamine_scan as scan
+
+    data = b"".join(pieces)
+    path = tmp_path_factory.mktemp("seg") / "s.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", data)
+    old = scan.CHUNK
+    scan.CHUNK = chunk
+    try:
+        with zipfile.ZipFile(path) as zf:
+            got = list(scan._segments(zf, "xl/worksheets/sheet1.xml"))
+    finally:
+        scan.CHUNK = old
+    assert got == _segments_before(data, chunk)
