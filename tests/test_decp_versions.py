@@ -112,3 +112,52 @@ def test_copies_of_one_version_are_left_to_the_pipeline(tmp_path):
     # The same version published twice is a copy (`duplicate_order`), not a version.
     records, _ = read(write(tmp_path, [marche("2019TX1200", 100000), marche("2019TX1200", 100000)]))
     assert len(records) == 2 and all(not r.source.merged_rows for r in records)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# DECP tables: a version marked superseded (donneesActuelles = non) under an id of its own
+# ---------------------------------------------------------------------------------------------------------
+
+TABLE_HEAD = "id;acheteur_id;objet;codeCPV;montant;dateNotification;donneesActuelles\n"
+
+
+def _table(tmp_path: Path, rows: list[str]) -> tuple[list, InputInfo]:
+    from procurement.read.decp_tabular import DecpTabularReader
+
+    path = tmp_path / "decp.csv"
+    path.write_text(TABLE_HEAD + "".join(r + "\n" for r in rows), encoding="utf-8")
+    info = InputInfo(path=str(path), format="decp-csv")
+    return list(DecpTabularReader().read(path, ReadOptions(), info)), info
+
+
+def test_a_superseded_version_is_folded_into_the_latest_the_table_holds(tmp_path):
+    records, info = _table(tmp_path, [
+        "2019A01500;21590183000012;Maintenance des ascenseurs;50700000;208230,34;2019-01-10;non",
+        "2019A01501;21590183000012;Maintenance des ascenseurs;50700000;208230,34;2019-01-10;non",
+        "2019A01502;21590183000012;Maintenance des ascenseurs;50700000;215000,00;2019-01-10;oui",
+    ])
+    assert info.rows_read == 3 and len(records) == 1
+    (kept,) = records
+    assert kept.cells["id"].value == "2019A01502" and kept.source.merged_rows == (2, 3)
+    assert kept.cells["initial_amount"].value == "208230,34"  # the first version's: the value at launch
+    folded = next(w for w in kept.warnings if w.code == "versions_merged")
+    assert "00, 01" in folded.message_fr
+
+
+def test_a_superseded_version_whose_latest_is_not_in_the_table_stays_with_its_warning(tmp_path):
+    records, _ = _table(tmp_path, [
+        "2019A01500;21590183000012;Maintenance des ascenseurs;50700000;208230,34;2019-01-10;non",
+        "2019A01700;21590183000012;Nettoyage des locaux;50700000;12000,00;2019-02-10;oui",
+    ])
+    assert [r.cells["id"].value for r in records] == ["2019A01500", "2019A01700"]
+    assert "superseded_version" in [w.code for w in records[0].warnings]
+
+
+def test_unmarked_ids_ending_alike_stay_apart(tmp_path):
+    """A 2022-format id may end in two digits by chance: only versions the table marks are folded."""
+    records, _ = _table(tmp_path, [
+        "202300012;21590183000012;Fourniture de repas;50700000;50000,00;2023-01-10;oui",
+        "202300013;21590183000012;Fourniture de repas;50700000;60000,00;2023-02-10;oui",
+        "202300014;21590183000012;Fourniture de repas;50700000;70000,00;2023-03-10;",
+    ])
+    assert len(records) == 3

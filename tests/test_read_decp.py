@@ -427,12 +427,17 @@ def test_augmente_2019_co_contractors_and_montant_modification():
 
 
 def test_table_schema_example_versions_and_co_contractors():
+    """Version 00 (marked donneesActuelles = non) and version 01 of one marché: one contract since
+    2026-11-27 (decp_versions.superseded_into), where both were counted, the first with a warning only."""
     records, info = read_csv(DATA / "table-schema_exemple-valide.csv")
-    assert info.rows_read == 4 and len(records) == 2 and balance(records, info)
-    old, current = records
-    assert old.source.row == 2 and old.source.merged_rows == (3,)
-    assert current.source.row == 4 and current.source.merged_rows == (5,)
-    assert "superseded_version" in codes(old) and "superseded_version" not in codes(current)
+    assert info.rows_read == 4 and len(records) == 1 and balance(records, info)
+    (current,) = records
+    assert current.source.row == 4 and current.source.merged_rows == (2, 3, 5)
+    assert "superseded_version" not in codes(current)
+    folded = next(w for w in current.warnings if w.code == "versions_merged")
+    assert "2019000564623 suivi du numéro d'ordre de la modification : 00, lues en A2 (id)" in folded.message_fr
+    modified = next(w for w in current.warnings if w.code == "modified")  # the first version's 3 months: initial
+    assert "initial 3, actuel 6" in modified.message_fr
     assert values(current)["duration_months"] == "6" and values(current)["supplier_name"] == "Colin Maudry"
     assert current.cells["duration_months"].column == "V4 (dureeMois)"  # grouped: the label names the row
     assert "Datactivist" in next(w.value for w in current.warnings if w.code == "co_contractors")

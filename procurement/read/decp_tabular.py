@@ -6,8 +6,9 @@ These tables have one row per (contract × titulaire × version): a contract wit
 modifications is 252 rows. Rows are grouped by `uid`, else by (acheteur id, id) — and the notification date
 and object when the id is a marker (« NC »), lest all such contracts of a buyer become one —, into ONE order:
 * the current version is the rows with `donneesActuelles` true, else the highest modification id, else
-  the latest notification date; its first row gives the cells and its first titulaire the supplier; the
-  other titulaires of that version are listed in a "co_contractors" warning;
+  the latest notification date (a version under an id of its own that the table marks superseded is folded
+  into its contract's latest: `decp_table_rows.fold_superseded`); its first row gives the cells and its first
+  titulaire the supplier; the other titulaires of that version are listed in a "co_contractors" warning;
 * montant is NEVER summed across rows: the current amount is the latest `montantModification` if the
   export has one, else the current row's `montant` or, if a placeholder (0...), the latest version's that is
   not; notification and publication dates are the initial version's (decp.info rewrites them per version);
@@ -66,31 +67,13 @@ from procurement.read.decp_holders import (
     holders_in_text,
     supplier_cells,
 )
+from procurement.read.decp_table_rows import Group, clean_marker, fold_superseded, read_flag
 from procurement.read.headers import SCAN_ROWS, column_letter, fold_mapping
 
-_TRUE = {"oui", "true", "vrai", "1", "yes"}
-_FALSE = {"non", "false", "faux", "0", "no"}
-_MARKER_START = frozenset("MCI \t")
 _SLOT_PARTS = {"id": "id", "nom": "name", "denominationsociale": "name"}
 _MAX_VALUES = 5
 # decp.info rewrites dateNotification with each modification's: these come from the initial version.
 _INITIAL_FIELDS = ("notification_date", "publication_date")
-
-
-def _clean(value: object, kept: bool = False) -> tuple[object, bool]:
-    """(value, INX?) with the Ministry's markers read: MQ/CDL -> None (`kept` for an amount, an id), 'INX x' -> 'x'."""
-    if isinstance(value, str) and value[:1] in _MARKER_START:
-        s = value.strip()
-        if s in ("MQ", "CDL"):
-            return s if kept else None, False
-        if s.startswith("INX "):
-            return s[4:].strip(), True
-    return value, False
-
-
-def _flag(value: object) -> int | None:
-    f = str(value).strip().lower() if value is not None else ""
-    return 1 if f in _TRUE else 0 if f in _FALSE else None
 
 
 class _Layout:
@@ -137,7 +120,7 @@ class _Layout:
         """(row number, slot, id, type, name) of each titulaire of a row, markers read, blanks skipped."""
         out = []
         for slot, parts in self.slot_items:
-            v = [_clean(row[parts[p]])[0] if p in parts and parts[p] < len(row) else None
+            v = [clean_marker(row[parts[p]])[0] if p in parts and parts[p] < len(row) else None
                  for p in ("id", "type", "name")]
             if not is_blank(v[0]) or not is_blank(v[2]):
                 out.append((number, slot, *v))
@@ -167,29 +150,6 @@ def _find_layout(rows: list[tuple[int, list[object], bool]], mapping: dict[str, 
         "« montant » (ou « dateNotification ») dans les 30 premières lignes",
         "not a DECP table: expected columns 'uid' or 'id', 'acheteur_id', 'codeCPV' and 'montant' "
         "(or 'dateNotification') in the first 30 rows", where=where)
-
-
-class _Group:
-    """One contract while its rows are being read: only what the final order needs."""
-
-    __slots__ = ("amounts", "cur", "cur_key", "first", "holders", "init", "init_key", "last_amount", "merged",
-                 "mod_amount", "mod_duration", "mod_holders", "mod_key", "skipped", "versions")
-
-    def __init__(self, number: int, vkey: tuple, row: tuple):
-        self.first = number
-        self.merged: list[int] = []
-        self.cur_key = self.init_key = vkey
-        self.cur = self.init = (number, row)
-        self.holders: list[tuple] = []  # (row number, slot, id, type, name) of the current version's titulaires
-        self.amounts: set[str] = set()
-        self.mod_amount: tuple[tuple, int, object] | None = None  # (version, row number, value)
-        self.mod_duration: tuple[tuple, int, object] | None = None
-        # (row number, column, id, type, name) of the titulaires the latest modification (version mod_key) names.
-        self.mod_holders: list[tuple[int, int, object, object, object]] = []
-        self.mod_key: tuple | None = None
-        self.last_amount: tuple[tuple, int, object] | None = None  # latest version's montant not a placeholder
-        self.skipped: dict[str, tuple[int, object]] = {}  # first placeholder / unreadable titulaires ignored
-        self.versions = {vkey}
 
 
 class DecpTabularReader:
@@ -224,20 +184,21 @@ class DecpTabularReader:
             info.ignored_columns = layout.ignored
             if layout.duplicates:
                 info.notes.append("duplicate_columns:" + ", ".join(layout.duplicates))
-            groups = self._group(layout, head[index + 1 :], rows, info)
+            groups = fold_superseded(self._group(layout, head[index + 1 :], rows, info), layout.fields,
+                                     layout.roles.get("@current"))
         merged = sum(len(g.merged) for g in groups.values())
         info.notes += [f"contracts:{len(groups)}", f"merged_rows:{merged}"]
         for group in groups.values():
             yield _order(group, layout, options.file_label or path.name)
 
-    def _group(self, layout: _Layout, head: list, rows: Iterator, info: InputInfo) -> dict[tuple, _Group]:
-        groups: dict[tuple, _Group] = {}
+    def _group(self, layout: _Layout, head: list, rows: Iterator, info: InputInfo) -> dict[tuple, Group]:
+        groups: dict[tuple, Group] = {}
         col = layout.roles.get
         f = layout.fields.get
         blank = 0
 
         def value(row: tuple, c: int | None, kept: bool = False) -> object:
-            return _clean(row[c], kept)[0] if c is not None and c < len(row) else None
+            return clean_marker(row[c], kept)[0] if c is not None and c < len(row) else None
 
         for number, row, _hidden in chain(head, rows):
             if not "".join(row).strip():
@@ -254,12 +215,12 @@ class DecpTabularReader:
             else:
                 key = ("row", number)
             mod = value(row, col("@mod_id"))
-            vkey = (_flag(value(row, col("@current"))) or 0,
+            vkey = (read_flag(value(row, col("@current"))) or 0,
                     int(str(mod).strip()) if not is_blank(mod) and str(mod).strip().isdigit() else 0,
                     date_sort_key(value(row, col("@mod_date")) or value(row, f("notification_date"))))
             g = groups.get(key)
             if g is None:
-                g = groups[key] = _Group(number, vkey, row)
+                g = groups[key] = Group(number, vkey, row)
             else:
                 g.merged.append(number)
                 g.versions.add(vkey)
@@ -293,7 +254,7 @@ class DecpTabularReader:
         return groups
 
 
-def _order(g: _Group, layout: _Layout, file: str) -> RawRecord:
+def _order(g: Group, layout: _Layout, file: str) -> RawRecord:
     grouped = bool(g.merged)
     warnings: list[Warning_] = []
     cells: dict[str, Cell] = {}
@@ -305,7 +266,7 @@ def _order(g: _Group, layout: _Layout, file: str) -> RawRecord:
         """The cell of a column in a row, markers read; an INX value is kept and flagged."""
         if c is None or c >= len(row):
             return None
-        v, inx = _clean(row[c], field in ("amount", "initial_amount", "id"))
+        v, inx = clean_marker(row[c], field in ("amount", "initial_amount", "id"))
         if is_blank(v):
             return None
         cell = (FractionCell if field in ("origin_france", "origin_eu") else Cell)(label(c, number), v)
@@ -371,19 +332,24 @@ def _order(g: _Group, layout: _Layout, file: str) -> RawRecord:
         warnings.append(warning("test_record", field="object", column=cells["object"].column,
                                 value=cells["object"].value, objet=cells["object"].value))
     c = layout.roles.get("@current")
-    if c is not None and c < len(row) and _flag(_clean(row[c])[0]) == 0:
+    if c is not None and c < len(row) and read_flag(clean_marker(row[c])[0]) == 0:
         warnings.append(warning("superseded_version", column=label(c, number), value=row[c]))
+    if g.folded and "id" in cells:
+        ident, c = str(cells["id"].value).strip(), layout.fields["id"]
+        warnings.append(warning("versions_merged", field="id", column=cells["id"].column, value=ident, base=ident[:-2],
+                                latest=ident[-2:], older=", ".join(i[-2:] for _, i in sorted(g.folded)),
+                                where=", ".join(label(c, n) for n, _ in sorted(g.folded))))
     source = Source(file=file, row=g.first, merged_rows=tuple(sorted(g.merged)))
     original = {h: (row[i] if i < len(row) else None) for i, h in enumerate(layout.headers) if h}
     return RawRecord(source=source, cells=cells, warnings=warnings, original=original, uncarried=layout.uncarried)
 
 
-def _mod_holders(roles: dict[str, int], number: int, row: tuple, g: _Group) -> list[tuple]:
+def _mod_holders(roles: dict[str, int], number: int, row: tuple, g: Group) -> list[tuple]:
     """(row number, column, id, type, name) of the titulaires a row's modification columns name: the 2022
     export's idTitulaireModification (one per row), the 2019 export's titulairesModification (a list)."""
     def get(role: str) -> object:
         c = roles.get(role)
-        return _clean(row[c])[0] if c is not None and c < len(row) else None
+        return clean_marker(row[c])[0] if c is not None and c < len(row) else None
 
     out: list[tuple] = []
     if not not_given(v := get("@mod_holder_id")):

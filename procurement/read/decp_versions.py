@@ -10,6 +10,12 @@ the earlier ones are folded into it (its Source's `merged_rows`, a `versions_mer
 must be the same: buyers who number contracts sequentially ('202190002', '202190003', Région Bretagne)
 break the convention, and their contracts have different objets. The 2024 format has no such convention
 (modifications stay inside the record).
+
+DECP tables (decp.info's consolidated export, the decp-table-schema CSV) hold those versions as rows of
+their own, under ids of their own, the earlier ones marked `donneesActuelles` false: both were counted,
+the earlier with a warning only. A version so marked is folded into the latest version of the same
+buyer, id stem and objet that the table holds and does not mark (`superseded_into`); only the marked
+ones, since a 2022-format id may end in two digits by chance, and a table mixes the formats.
 """
 
 from __future__ import annotations
@@ -64,3 +70,21 @@ def fold_versions(record: RawRecord, rec: dict, first: dict, earlier: list[tuple
         return
     if not same_value(initial, current.value):
         record.cells["initial_amount"] = Cell(f"{earlier[0][0]}.{key}", initial)
+
+
+def superseded_into(items: list[tuple[str, str, object, bool]]) -> dict[int, int]:
+    """For table rows grouped by contract, given (buyer id, id, objet, marked superseded) of each group:
+    index of each marked group -> index of the group that replaces it, the version of the highest
+    modification number of its contract, when the table holds it unmarked (else it is left as it is)."""
+    groups: dict[tuple, list[tuple[str, int, bool]]] = {}
+    for i, (buyer, ident, objet, superseded) in enumerate(items):
+        m = _VERSIONED_ID.match(ident.strip())
+        if m is None or not buyer or is_blank(objet) or not fold(objet):
+            continue
+        groups.setdefault((buyer, m.group(1), fold(objet)), []).append((m.group(2), i, superseded))
+    into: dict[int, int] = {}
+    for members in groups.values():
+        top, kept, marked = max(members)
+        if not marked:
+            into.update((i, kept) for suffix, i, superseded in members if superseded and suffix < top)
+    return into
