@@ -18,11 +18,13 @@ from procurement.errors import EXIT_OK
 
 DIFF_HELP = help_text(
     "Comparer deux analyses : commandes ajoutées ou retirées, verdicts changés règle par règle, scores "
-    "par chantier, données modifiées champ par champ, référentiel et fichiers d'entrée modifiés.\n\n"
+    "par chantier, données modifiées champ par champ, groupes de fractionnement possible (RISK-02) nouveaux, "
+    "disparus ou modifiés, référentiel et fichiers d'entrée modifiés.\n\n"
     "OLD_DIR et NEW_DIR sont des dossiers écrits par « procurement score --out ». Affiche un résumé et "
     "écrit NEW_DIR/diff.html.",
     "Compare two runs: orders added or removed, verdicts changed rule by rule, scores per chantier, "
-    "data changed field by field, rulebook and input files changed.\n\n"
+    "data changed field by field, groups of possible splitting (RISK-02) new, gone or changed, rulebook and "
+    "input files changed.\n\n"
     "OLD_DIR and NEW_DIR are directories written by 'procurement score --out'. Prints a summary and "
     "writes NEW_DIR/diff.html.",
     ("procurement diff rapports/2025-11 rapports/2025-12",),

@@ -21,6 +21,10 @@ missing rule is involved. Score changes are reported per order (overall and each
 moved) and in aggregate: the mean score of each run's orders, per chantier, and the status counts of
 each rule.
 
+Groups of possible splitting (RISK-02, `portfolio`): new, gone and changed, apart from the orders
+(`diff_groups`): an order counts RISK-02 once however many groups it is in, so a group change may move
+no verdict and no score.
+
 Provenance: each run's tool version, rulebook (id, version, sha256), inputs (path, sha256), supplier
 register and waivers file are set side by side, so the reader knows whether a verdict changed because the
 data, the rules, the register or a waiver did.
@@ -35,6 +39,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from procurement.diff_groups import compare_groups
 from procurement.diff_report import render_html as render_html
 from procurement.diff_report import summary_text as summary_text
 from procurement.diff_report import view_model as view_model
@@ -221,6 +226,7 @@ def compare(old: RunSummary, new: RunSummary) -> dict[str, Any]:
             "better": totals["better"], "worse": totals["worse"], "other": totals["other"],
         },
         "aggregate": _aggregate(old, new, rules),
+        "groups": compare_groups(old.groups, new.groups),
     }
 
 

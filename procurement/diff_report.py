@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from procurement import diff_groups
 from procurement.diff_run import DATA_DETAIL_LIMIT, EPSILON, STATUS_CODES, shorten
 from procurement.i18n import counted, fmt_timestamp, plural
 
@@ -260,6 +261,7 @@ def summary_text(result: dict[str, Any], lang: str = "fr", page: Path | None = N
             lines.append(f"  {_counted(len(orders[key]), key, lang).split(' ', 1)[1]}{colon}{', '.join(ids)}{more}")
     lines.append(f"{w['verdicts']}{colon}{_verdicts_line(orders, lang)}")
     lines.append(f"{w['data']}{colon}{_data_line(orders, lang)}")
+    lines += diff_groups.summary_lines(result.get("groups"), lang)
     agg = result["aggregate"]
     o = agg["overall"]
     lines.append(f"{w['mean_score']}{colon}{_num(o['before'], lang)} → {_num(o['after'], lang)} "
@@ -361,6 +363,9 @@ def view_model(result: dict[str, Any], lang: str = "fr") -> dict[str, Any]:
         "hidden": {k: w["hidden"].format(n=_counted(len(orders[k]) - DETAIL_LIMIT, "hidden", lang))
                    if len(orders[k]) > DETAIL_LIMIT else ""
                    for k in ("added", "removed", "changed")},
+        "groups": diff_groups.view_rows(result.get("groups"), lang)[:DETAIL_LIMIT],
+        "groups_shown": bool((result.get("groups") or {}).get("old") or (result.get("groups") or {}).get("new")),
+        "g": diff_groups.words(lang),
     }
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from procurement.diff_groups import group_brief, group_key
 from procurement.errors import InputError
 
 RESULTS = "results.json"
@@ -28,7 +29,7 @@ ABSENT = "-"  # the rule is not in this run's rulebook (or not in this order's f
 # read stood for all, so a waived group could hide a failing one.
 _SEVERITY = {"F": 5, "?": 4, "I": 3, "W": 2, "P": 1, "N": 0, ABSENT: -1}
 EPSILON = 1e-9
-_STREAMED = {"orders", "rejected", "directory_rejected"}
+_STREAMED = {"orders", "rejected", "directory_rejected", "portfolio"}
 DATA_DETAIL_LIMIT = 10_000  # orders whose changed fields are read again and listed; the others are counted
 
 
@@ -111,7 +112,8 @@ SCORE_OUTPUTS = frozenset({"results.csv", "results.jsonl", "results.xlsx", "repo
 
 
 def iter_results(path: Path) -> Iterator[tuple[str, Any]]:
-    """('meta', dict), then ('order', dict) for each order, ('rejected', count)... in file order."""
+    """('meta', dict), then ('order', dict) for each order, ('rejected', count), ('group', dict) for each
+    group of possible splitting... in file order."""
     where = str(path)
     try:
         fh = path.open(encoding="utf-8")
@@ -137,10 +139,12 @@ def iter_results(path: Path) -> Iterator[tuple[str, Any]]:
                         n += 1
                         if key == "orders":
                             yield "order", item
+                        elif key == "portfolio":
+                            yield "group", item
                         if s.peek() == ",":
                             s.expect(",")
                     s.expect("]")
-                    if key != "orders":
+                    if key not in ("orders", "portfolio"):
                         yield key, n
                 else:
                     yield key, s.value()
@@ -172,6 +176,7 @@ class RunSummary:
     rules: list[str] = field(default_factory=list)
     orders: dict[str, OrderRow] = field(default_factory=dict)
     rejected: int = 0
+    groups: dict[tuple, dict[str, Any]] = field(default_factory=dict)  # RISK-02's, by `diff_groups.group_key`
 
     def status(self, row: OrderRow, rule: str, index: dict[str, int] | None = None) -> str | None:
         i = (index or {r: n for n, r in enumerate(self.rules)}).get(rule)
@@ -220,6 +225,8 @@ def load_run(directory: Path) -> RunSummary:
             run.orders[row.key] = row
         elif kind == "rejected" and isinstance(value, int):
             run.rejected = value
+        elif kind == "group" and isinstance(value, dict):
+            run.groups[group_key(value)] = group_brief(value)
     if not run.meta:
         raise InputError(f"{RESULTS} sans bloc « meta » : ce n'est pas un résultat de procurement score",
                          f"{RESULTS} without a 'meta' block: not a procurement score result", where=str(path))
