@@ -29,8 +29,8 @@ _GENERIC = {
     "en": {PASS: "Passed: {title}", NOT_APPLICABLE: "Not applicable: {title}",
            INSUFFICIENT: "Missing data to evaluate “{title}”: {missing}"},
 }
-# After a missing field that the order's input format cannot carry (a `reported` condition's): the figure
-# exists only with the bidder or the supplier, and must be collected, not looked for in the file.
+# After a missing field that the order's input format cannot carry (procurement/carriage.py: what a bidder or
+# a supplier declares): the figure exists only with them, and must be collected, not looked for in the file.
 _NOT_CARRIED = {
     "fr": " — le format {format} ne porte pas ce champ ; recueillez-le auprès du titulaire",
     "en": " — the {format} format does not carry this field; collect it from the supplier",
@@ -111,16 +111,14 @@ class Finding:
     @property
     def not_carried(self) -> tuple[str | None, ...]:
         """For each missing field, the name of the order's input format when that format cannot carry it
-        ("DECP", "OCDS"), else None; () when no `reported` condition of the rulebook tests a missing field.
-        Known only through `reported` (its derived slot holds the order's `Uncarried`)."""
-        derived = self._book.reported
-        if not derived or self.status != INSUFFICIENT:
+        ("DECP", "OCDS": procurement/carriage.py), else None; () when none is. Why: « Données manquantes :
+        Intermédiaires » sent a DECP user looking for a column their file cannot have."""
+        i = self._book.uncarried_slot
+        uncarried = self._vals[i] if i is not None and self.status == INSUFFICIENT else None
+        if uncarried is None:
             return ()
-        vals, out = self._vals, []
-        for m in self.missing:
-            i = derived.get(m)
-            out.append(getattr(vals[i], "format", None) if i is not None else None)
-        return tuple(out) if any(out) else ()
+        out = tuple(uncarried.format if m in uncarried.fields else None for m in self.missing)
+        return out if any(out) else ()
 
     @property
     def measures(self) -> dict[str, Any]:

@@ -139,6 +139,23 @@ def test_every_rule_but_carb02_reads_decp_and_ocds_as_before(book):
     assert changed >= 3
 
 
+def test_any_missing_field_the_format_cannot_carry_is_said_so(book):
+    """CIRC-01 on DECP lacks the recycled share, which no DECP format has: « Données manquantes » sent the user
+    looking for a column their file cannot have; the same verdict from a spreadsheet keeps the plain words."""
+    said = 0
+    for s in run([ROOT / "samples" / "decp-2019-pes-extrait.json"], book).orders:
+        for f in s.findings:
+            if f.status == "insufficient_data" and "recycled_share" in f.missing:
+                said += 1
+                assert "(recycled_share) — le format DECP ne porte pas ce champ" in f.message("fr")
+                plain = evaluate(s.order.model_copy(update={"uncarried": None}), book)
+                other = next(g for g in plain if g.rule == f.rule)
+                assert other.status == f.status and "ne porte pas" not in other.message("fr")
+            elif f.status == "insufficient_data" and not set(f.missing) & s.order.uncarried.fields:
+                assert "ne porte pas" not in f.message("fr"), f  # a field DECP has: the plain words
+    assert said >= 3
+
+
 # --- the operator ------------------------------------------------------------------------------------------
 
 def _book(require: dict):

@@ -50,7 +50,9 @@ class Slots:
     is the fields' values, then theirs, so that `values()` can read them as their fields' values and
     replace only the last items when a field is not given (book.values_getter)."""
 
-    def __init__(self, first: tuple[str, ...] = ("launch_date", "notification_date", "id")):
+    # The reference dates, the id (Finding.order_id), and the fields the order's format cannot carry
+    # (Order.uncarried: what a missing field's message says, engine.Finding.not_carried).
+    def __init__(self, first: tuple[str, ...] = ("launch_date", "notification_date", "id", "uncarried")):
         self.index: dict[str, int] = {name: i for i, name in enumerate(first)}
         self.derived: dict[str, int] = {}
 
