@@ -34,10 +34,11 @@ CLIP = 60
 
 TENDER_FACTS = ("buyer_name", "object", "nature", "procedure", "cpv", "amount", "launch_date", "place_code", "lots",
                 "env_considerations", "social_considerations", "award_criteria", "price_weight", "env_weight")
-# Facts the template has no column for, shown after the field they follow only when the workbook gives
-# them (a column the buyer added): a warning about a notification date before the launch named a date the
-# page did not show.
-EXTRA_FACTS = {"notification_date": "launch_date"}
+# Facts shown after the field they follow only when the workbook gives them: a column the template has
+# not (a warning about a notification date before the launch named a date the page did not show), or the
+# kind of the place's code, without which 13001 reads as Aix-en-Provence's INSEE code or Marseille 1er's
+# postcode alike.
+EXTRA_FACTS = {"notification_date": "launch_date", "place_type": "place_code"}
 
 
 class Verbatim(str):

@@ -148,3 +148,15 @@ def test_a_mixed_foodstuffs_tender_judges_the_meat_and_fish_share_a_bid_declares
     assert ega05 == {"P01": "pass", "P02": "fail", "P03": "not_applicable"}
     p03 = next(b for b in t["bids"] if b["id"] == "P03")
     assert "meat_fish_egalim_share" in p03["not_declared"]  # « déclaré par d'autres offres »
+
+
+def test_the_place_code_shows_its_kind_when_the_buyer_chose_it(tmp_path):
+    """« 13001 » is Aix-en-Provence's INSEE code and Marseille 1er's postcode: the tender's data showed the
+    code without the « Type de code du lieu » the buyer chose, which decides the distances."""
+    tender = {**TENDER, "Lieu d'exécution": "13001", "Type de code du lieu": "Code postal"}
+    _, _, page = _checked(tmp_path, [tender], [])
+    row = '<tr><th scope="row">Type de code du lieu</th><td>'
+    assert row + "Code postal</td>" in page
+    (tmp_path / "plain").mkdir()
+    _, _, plain = _checked(tmp_path / "plain", [{**TENDER, "Lieu d'exécution": "13001"}], [])
+    assert row not in plain
