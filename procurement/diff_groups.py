@@ -20,7 +20,7 @@ WORDS = {
     "fr": {"title": "Fractionnements possibles (RISK-02)", "state": "Groupe", "orders": "Commandes",
            "total": "Montant HT", "message": "Message", "added": "nouveau", "removed": "disparu",
            "changed": "modifié", "none": "aucun groupe nouveau, disparu ou modifié",
-           "none_page": "Aucun groupe nouveau, disparu ou modifié.",
+           "none_page": "Aucun groupe nouveau, disparu ou modifié.", "more": "et {n} autres (page et --json)",
            "counts": {"added": ("nouveau", "nouveaux"), "removed": ("disparu", "disparus"),
                       "changed": ("modifié", "modifiés")},
            "explain": "Un groupe (même acheteur, classe CPV, type de marché, année et seuil) compte pour RISK-02 "
@@ -29,7 +29,7 @@ WORDS = {
     "en": {"title": "Possible splitting (RISK-02)", "state": "Group", "orders": "Orders",
            "total": "Amount excl. VAT", "message": "Message", "added": "new", "removed": "gone",
            "changed": "changed", "none": "no group new, gone or changed",
-           "none_page": "No group new, gone or changed.",
+           "none_page": "No group new, gone or changed.", "more": "and {n} more (page and --json)",
            "counts": {"added": ("new", "new"), "removed": ("gone", "gone"), "changed": ("changed", "changed")},
            "explain": "A group (same buyer, CPV class, contract type, year and threshold) counts for RISK-02 once "
                       "per order, whatever the number of its groups: an order entering a second group changes "
@@ -81,8 +81,8 @@ def summary_lines(groups: dict[str, Any] | None, lang: str) -> list[str]:
     listed = [(s, g) for s in ("added", "removed", "changed") for g in groups[s]]
     for state, g in listed[:SHOWN]:
         lines.append(f"  {w[state]}{colon}{_change(g, lang)}{g['message_' + ('en' if lang == 'en' else 'fr')]}")
-    if len(listed) > SHOWN:
-        lines.append(f"  … {len(listed) - SHOWN}")
+    if len(listed) > SHOWN:  # « et 3 autres », "and 3 more": the page and --json list them all
+        lines.append("  " + w["more"].format(n=len(listed) - SHOWN))
     return lines
 
 

@@ -76,3 +76,17 @@ def test_groups_are_matched_by_their_key_and_compared_by_size_and_total():
     assert [(g["before"]["count"], g["after"]["count"]) for g in out["changed"]] == [(4, 5)]
     assert out["removed"] == [] and (out["old"], out["new"]) == (2, 3)
     assert compare_groups(new, old)["removed"][0]["level"] == "eu"
+
+
+def test_the_console_names_five_groups_then_counts_the_others():
+    from procurement.diff_groups import summary_lines
+
+    def brief(n: int) -> dict:
+        return {"count": 2, "total": 50000.0 + n, "message_fr": f"groupe {n}", "message_en": f"group {n}"}
+
+    new = {("RISK-02", "B", str(n), "fournitures", "2025", "dispensation"): brief(n) for n in range(8)}
+    lines = summary_lines(compare_groups({}, new), "fr")
+    assert lines[0] == "Fractionnements possibles (RISK-02) : 8 nouveaux"
+    assert lines[1:6] == [f"  nouveau : groupe {n}" for n in range(5)]
+    assert lines[6] == "  et 3 autres (page et --json)"
+    assert summary_lines(compare_groups({}, new), "en")[6] == "  and 3 more (page and --json)"
