@@ -1,8 +1,9 @@
 """The one-way flow: read -> validate -> enrich -> evaluate -> score, as a library call.
 
 `run()` is what the CLI calls and what a Python user can call directly. It accounts for every input
-row: each becomes a scored order, a rejection, or (DECP tabular exports only) a row merged into the
-order it duplicates; `Run.counts` states the balance and `check_balance` enforces it.
+row: each becomes a scored order, a rejection, or (DECP only) a row merged into the order or the
+rejection it duplicates (a contract's other rows or earlier versions); `Run.counts` states the
+balance and `check_balance` enforces it.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ class Run:
     waivers: Any = None  # procurement.waivers.WaiverSet, when --waivers was given
     today: dt.date | None = None  # the run's day, for waiver expiry
     portfolio: list[Any] = field(default_factory=list)  # batch-level findings (procurement.portfolio)
-    merged: int | None = None  # DECP rows merged into orders, counted while streaming
+    merged: int | None = None  # DECP rows merged into orders and rejections, counted while streaming
 
     def rules(self) -> list[Any]:
         """The rulebook's rules, then any other rule a finding names (RISK-02, added over the batch)."""
@@ -91,14 +92,20 @@ class Run:
     @property
     def counts(self) -> dict[str, int]:
         merged = self.merged
-        if merged is None:
-            merged = sum(len(s.order.source.merged_rows) for s in self.orders)
+        if merged is None:  # a rejected contract's other rows are merged into its rejection
+            merged = sum(len(s.order.source.merged_rows) for s in self.orders) + rejected_merged(self.rejected)
         return {
             "rows_read": sum(i.rows_read for i in self.inputs),
             "orders": len(self.orders),
             "rejected": len(self.rejected),
             "merged": merged,
         }
+
+
+def rejected_merged(rejected: Any) -> int:
+    """The rows merged into rejections: a DECP contract whose current version is rejected (a negative
+    amount) took its other rows and earlier versions with it, and the balance failed on them."""
+    return sum(len(r.source.merged_rows) for r in rejected)
 
 
 def generated_at() -> str:
@@ -208,6 +215,7 @@ def _absorb(chunk: ChunkResult, from_worker: bool, spool: Spool, rejected: list[
     for item in chunk.items:
         if isinstance(item, Rejection):
             rejected.append(item)
+            tally.merged += len(item.source.merged_rows)
             continue
         position = tally.ledger.add(item.key, item.copy, item.id, item.file, item.row, item.path,
                                     item.has_duplicate_warning)

@@ -161,3 +161,21 @@ def test_unmarked_ids_ending_alike_stay_apart(tmp_path):
         "202300014;21590183000012;Fourniture de repas;50700000;70000,00;2023-03-10;",
     ])
     assert len(records) == 3
+
+
+def test_a_rejected_latest_version_keeps_the_row_balance(tmp_path):
+    """The latest version rejected (a negative amount) takes its earlier versions with it: they are merged
+    into the rejection. The balance check raised « row accounting broken » (2 = 0 + 1 + 0)."""
+    path = write(tmp_path, [marche("2019TX1200", 100000), marche("2019TX1201", -5)])
+    result = run([path], load_default())
+    assert result.counts == {"rows_read": 2, "orders": 0, "rejected": 1, "merged": 1}
+
+
+def test_a_rejected_contract_of_a_table_keeps_the_row_balance(tmp_path):
+    path = tmp_path / "decp.csv"
+    path.write_text(TABLE_HEAD + "".join(r + "\n" for r in [
+        "2019A01500;21590183000012;Maintenance des ascenseurs;50700000;208230,34;2019-01-10;non",
+        "2019A01501;21590183000012;Maintenance des ascenseurs;50700000;-1,00;2019-01-10;oui",
+    ]), encoding="utf-8")
+    result = run([path], load_default())
+    assert result.counts == {"rows_read": 2, "orders": 0, "rejected": 1, "merged": 1}
