@@ -92,3 +92,21 @@ def test_calamine_is_not_given_a_range_it_would_allocate_whole(tmp_path):
     with zipfile.ZipFile(_workbook(tmp_path / "far.xlsx", far)) as zf:
         scan = scan_sheet(zf, "xl/worksheets/sheet1.xml")
     assert scan.columns == 702 and scan.last_cell_row == 900_000
+
+
+def test_a_merged_range_cut_by_a_chunk_is_counted_once(tmp_path, monkeypatch):
+    """A chunk ending between a range's ref and its tag's « > »: the range was carried to the next chunk and
+    counted again (2, 3 times the cells, whatever the chunk size), so a workbook near the limit was refused."""
+    import zipfile
+
+    from procurement.read import xlsx_merges
+
+    xml = b'<worksheet><sheetData/><mergeCells count="1"><mergeCell ref="A1:B1000"/></mergeCells></worksheet>'
+    path = tmp_path / "m.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", xml)
+    counted = set()
+    for chunk in range(1, len(xml) + 1):
+        monkeypatch.setattr(xlsx_merges, "CHUNK", chunk)
+        counted.add(xlsx_merges.merged_cells(path, 10**9))
+    assert counted == {2000}

@@ -32,7 +32,9 @@ def merged_cells(path: Any, limit: int) -> int:
                 while chunk := fh.read(CHUNK):
                     buf = carry + chunk
                     if b"ergeCell" in buf:
+                        done = 0  # where the last range counted ends: never carried, lest it count twice
                         for m in _MERGE.finditer(buf):
+                            done = m.end()
                             if m[3] is None:
                                 continue
                             rows = abs(int(m[4]) - int(m[2])) + 1
@@ -40,8 +42,8 @@ def merged_cells(path: Any, limit: int) -> int:
                             total += rows * columns
                             if total > limit:
                                 return total
-                        cut = buf.rfind(b">")
-                        carry = buf[cut + 1 :][-512:]
+                        cut = max(buf.rfind(b">") + 1, done)  # a chunk may end between a ref and its tag's ">"
+                        carry = buf[cut:][-512:]
                     else:
                         carry = buf[-512:]
     return total
