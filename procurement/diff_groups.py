@@ -23,17 +23,17 @@ WORDS = {
            "none_page": "Aucun groupe nouveau, disparu ou modifié.", "more": "et {n} autres (page et --json)",
            "counts": {"added": ("nouveau", "nouveaux"), "removed": ("disparu", "disparus"),
                       "changed": ("modifié", "modifiés")},
-           "explain": "Un groupe (même acheteur, classe CPV, type de marché, année et seuil) compte pour RISK-02 "
-                      "une fois par commande, quel que soit le nombre de ses groupes : qu'une commande entre dans "
-                      "un second groupe ne change ni son verdict ni son score, d'où cette liste."},
+           "explain": "Une commande compte une seule fois pour RISK-02, quel que soit le nombre de ses groupes "
+                      "(même acheteur, classe CPV, type de marché, année et seuil) : qu'elle entre dans un second "
+                      "groupe ne change ni son verdict ni son score, d'où cette liste."},
     "en": {"title": "Possible splitting (RISK-02)", "state": "Group", "orders": "Orders",
            "total": "Amount excl. VAT", "message": "Message", "added": "new", "removed": "gone",
            "changed": "changed", "none": "no group new, gone or changed",
            "none_page": "No group new, gone or changed.", "more": "and {n} more (page and --json)",
            "counts": {"added": ("new", "new"), "removed": ("gone", "gone"), "changed": ("changed", "changed")},
-           "explain": "A group (same buyer, CPV class, contract type, year and threshold) counts for RISK-02 once "
-                      "per order, whatever the number of its groups: an order entering a second group changes "
-                      "neither its verdict nor its score, hence this list."},
+           "explain": "An order counts once for RISK-02, whatever the number of its groups (same buyer, CPV "
+                      "class, contract type, year and threshold): its entering a second group changes neither its "
+                      "verdict nor its score, hence this list."},
 }
 
 

@@ -90,3 +90,13 @@ def test_the_console_names_five_groups_then_counts_the_others():
     assert lines[1:6] == [f"  nouveau : groupe {n}" for n in range(5)]
     assert lines[6] == "  et 3 autres (page et --json)"
     assert summary_lines(compare_groups({}, new), "en")[6] == "  and 3 more (page and --json)"
+
+
+def test_the_page_says_an_order_counts_risk02_once():
+    """The explanation made the group count « une fois par commande, quel que soit le nombre de ses
+    groupes » (a group's groups): it is the order that counts the rule once, whatever its groups."""
+    from procurement.diff_groups import words
+
+    assert words("fr")["explain"].startswith("Une commande compte une seule fois pour RISK-02, quel que soit "
+                                             "le nombre de ses groupes")
+    assert words("en")["explain"].startswith("An order counts once for RISK-02, whatever the number of its groups")
