@@ -43,7 +43,10 @@ def group_key(group: dict[str, Any]) -> tuple:
 
 def group_brief(group: dict[str, Any]) -> dict[str, Any]:
     """What a comparison keeps of a group: its size, its total and its message in both languages."""
+    orders = group.get("orders") if isinstance(group.get("orders"), list) else []
     return {"count": group.get("count"), "total": group.get("total"), "threshold": group.get("threshold"),
+            # which orders: one swapped for another of the same amount changes neither count nor total
+            "orders": hash(tuple(sorted(map(str, orders)))),
             "message_fr": group.get("message_fr") or group.get("message"),
             "message_en": group.get("message_en") or group.get("message")}
 
@@ -62,9 +65,12 @@ def compare_groups(old: dict[tuple, dict], new: dict[tuple, dict]) -> dict[str, 
         "old": len(old), "new": len(new),
         "added": [item(k, None, g) for k, g in new.items() if k not in old],
         "removed": [item(k, g, None) for k, g in old.items() if k not in new],
-        "changed": [item(k, old[k], g) for k, g in new.items()
-                    if k in old and (old[k]["count"], old[k]["total"]) != (g["count"], g["total"])],
+        "changed": [item(k, old[k], g) for k, g in new.items() if k in old and _moved(old[k], g)],
     }
+
+
+def _moved(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    return any(before.get(k) != after.get(k) for k in ("count", "total", "orders"))
 
 
 def words(lang: str) -> dict[str, Any]:

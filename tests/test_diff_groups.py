@@ -100,3 +100,16 @@ def test_the_page_says_an_order_counts_risk02_once():
     assert words("fr")["explain"].startswith("Une commande compte une seule fois pour RISK-02, quel que soit "
                                              "le nombre de ses groupes")
     assert words("en")["explain"].startswith("An order counts once for RISK-02, whatever the number of its groups")
+
+
+def test_a_group_whose_orders_changed_but_not_their_number_nor_total_is_changed():
+    """An order swapped for another of the same amount: the group is not the same (session review)."""
+    from procurement.diff_groups import group_brief, group_key
+
+    group = {"rule": "RISK-02", "buyer": "B", "cpv_class": "30213", "contract_type": "fournitures", "year": 2025,
+             "level": "dispensation", "count": 2, "total": 70000.0, "orders": ["BC-1", "BC-2"], "message_fr": "m"}
+    swapped = {**group, "orders": ["BC-1", "BC-3"]}
+    out = compare_groups({group_key(group): group_brief(group)}, {group_key(swapped): group_brief(swapped)})
+    assert len(out["changed"]) == 1
+    same = compare_groups({group_key(group): group_brief(group)}, {group_key(group): group_brief(dict(group))})
+    assert same["changed"] == []

@@ -49,7 +49,8 @@ from procurement.read.xlsx_calamine_scan import (
 Row = tuple[int, list[object], bool]
 # Cells of a sheet's range (rows x columns) calamine is given at most: it allocates the whole range at once,
 # 32 bytes a cell (1.6 GB here; a value at XFD1048576 asked 550 GB and aborted the process). A larger range
-# is read by openpyxl's streaming mode, which refuses what exceeds `xlsx_reader.MAX_SHEET_CELLS`.
+# is read by openpyxl (its full mode up to FULL_MODE_MAX_BYTES, its streaming mode above), which reads to
+# the last value and refuses what still exceeds `xlsx_reader.MAX_SHEET_CELLS`.
 MAX_CELLS = 50_000_000
 
 
