@@ -5,8 +5,9 @@ A review found its fails counted in the nb_* columns and the scores of results.c
 where nb_* differed from the rule columns) with no column of its own, nor a sheet, nor a word in
 « Lisez-moi ». Each order now has its RISK-02 status and the number of its groups (since 2026-11-27 the scores
 and the counts take the rule once, under its worst status: an order of two groups, dispensation and EU
-threshold, counts one failure), and every row's counts by status add up from its own columns. `fractionnement.csv`: eight orders of one buyer in both
-groups, a MAPA order in the EU group only, an order of another buyer in none.
+threshold, counts one failure), and every row's counts by status add up from its own columns.
+`fractionnement.csv`: eight orders of one buyer in both groups, a MAPA order in the EU group only, an order of
+another buyer in none.
 """
 
 from __future__ import annotations
