@@ -31,9 +31,12 @@ _GENERIC = {
 }
 # After a missing field that the order's input format cannot carry (procurement/carriage.py: what a bidder or
 # a supplier declares): the figure exists only with them, and must be collected, not looked for in the file.
+# Said once after those fields, gathered last (one field, then several).
 _NOT_CARRIED = {
-    "fr": " — le format {format} ne porte pas ce champ ; recueillez-le auprès du titulaire",
-    "en": " — the {format} format does not carry this field; collect it from the supplier",
+    "fr": (" — le format {format} ne porte pas ce champ ; recueillez-le auprès du titulaire",
+           " — le format {format} ne porte pas ces champs ; recueillez-les auprès du titulaire"),
+    "en": (" — the {format} format does not carry this field; collect it from the supplier",
+           " — the {format} format does not carry these fields; collect them from the supplier"),
 }
 
 
@@ -147,10 +150,15 @@ class Finding:
             return render(parts, values, lang)
         title = getattr(rule.title, lang)
         names = [f"{FIELDS_BY_NAME[m].header(lang)} ({m})" for m in self.missing]
-        for k, fmt in enumerate(self.not_carried):
-            if fmt is not None:
-                names[k] += _NOT_CARRIED[lang].replace("{format}", fmt)
-        missing = ", ".join(names)
+        formats = self.not_carried
+        if formats:  # the fields the file has first, then those its format cannot carry, said once
+            lacking = [n for n, f in zip(names, formats, strict=True) if f is not None]
+            kept = [n for n, f in zip(names, formats, strict=True) if f is None]
+            fmt = next(f for f in formats if f is not None)
+            said = ", ".join(lacking) + _NOT_CARRIED[lang][len(lacking) > 1].replace("{format}", fmt)
+            missing = ("; " if lang == "en" else " ; ").join(part for part in (", ".join(kept), said) if part)
+        else:
+            missing = ", ".join(names)
         return _GENERIC[lang][self.status].replace("{title}", title).replace("{missing}", missing)
 
     @property

@@ -261,3 +261,23 @@ def test_jobs_and_spool_give_the_single_process_files(tmp_path, monkeypatch):
     for name in one:
         assert one[name] == two[name] == spilled[name], name
     assert WORDING_FR.format("DECP").encode() in one["results.json"]
+
+
+def test_several_fields_the_format_cannot_carry_are_said_once():
+    """A verdict lacking two such fields repeated « — le format DECP ne porte pas ce champ » after each
+    (session review): the fields the file has come first, then the others, and the format is said once."""
+    book = _book({"all": [{"field": "amount", "op": "gte", "value": 0},
+                          {"field": "intermediaries", "op": "lte", "value": 1},
+                          {"field": "organic_share", "op": "gte", "value": 20}]})
+    (f,) = evaluate(_order(DECP), book)
+    assert f.status == "insufficient_data" and len(f.missing) == 3
+    fr, en = f.message("fr"), f.message("en")
+    assert fr.count("ne porte pas") == 1 and en.count("does not carry") == 1
+    assert "(amount) ; " in fr and "(amount); " in en  # the field the file has, before the others
+    assert fr.endswith("(organic_share) — le format DECP ne porte pas ces champs ; recueillez-les auprès du "
+                       "titulaire")
+    assert en.endswith("(organic_share) — the DECP format does not carry these fields; collect them from the "
+                       "supplier")
+    (one,) = evaluate(_order(DECP, amount=10, intermediaries=0), book)
+    assert one.message("fr").endswith("(organic_share) — le format DECP ne porte pas ce champ ; recueillez-le "
+                                      "auprès du titulaire")
