@@ -36,13 +36,13 @@ from pathlib import Path
 from typing import Any
 
 from procurement.errors import InputError
-from procurement.read.xlsx_calamine_scan import (
+from procurement.read.xlsx_calamine_scan import scan_sheet
+from procurement.read.xlsx_parts import (
     FORBIDDEN_EN,
     FORBIDDEN_FR,
     NeedsOpenpyxl,
     date_styles,
     refuse_entities,
-    scan_sheet,
     sheet_part,
 )
 
