@@ -281,3 +281,22 @@ def test_several_fields_the_format_cannot_carry_are_said_once():
     (one,) = evaluate(_order(DECP, amount=10, intermediaries=0), book)
     assert one.message("fr").endswith("(organic_share) — le format DECP ne porte pas ce champ ; recueillez-le "
                                       "auprès du titulaire")
+
+
+def test_a_findings_json_keeps_the_format_wording_apart_for_any_rule():
+    """Any rule lacking a field DECP cannot carry says so (engine.Finding.not_carried), so a finding's whole
+    JSON, kept by its rule's condition and message values, must be kept apart by the order's format too: a
+    spreadsheet order with the same values as a DECP order met before got the DECP wording."""
+    from procurement.write.finding_parts import FindingParts
+
+    book = _book({"field": "recycled_share", "op": "gte", "value": 20})
+    decp, sheet = _order(DECP), _order(None)
+    for lang in ("fr", "en"):
+        parts = FindingParts(book.rules, lang)
+        for order in (decp, sheet, decp, sheet):
+            (f,) = evaluate(order, book)
+            assert f.status == "insufficient_data"
+            encoded = b"".join(parts.findings_json([f], {}, None)).decode("utf-8")
+            fresh = b"".join(FindingParts(book.rules, lang).findings_json([f], {}, None)).decode("utf-8")
+            assert encoded == fresh
+            assert ("DECP" in encoded) == (order is decp), (lang, encoded)

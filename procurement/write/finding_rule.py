@@ -31,8 +31,11 @@ class RuleParts:
         self.measure_get = _getter(rule.measure, slots)
         rid = orjson.dumps(rule.id)
         self.heads = {s: b'{"rule":' + rid + b',"status":' + orjson.dumps(s) for s in (PASS, FAIL, INSUFFICIENT)}
-        # Everything a finding's JSON and texts depend on but its measures: conditions and shown values.
-        keyed = tuple(dict.fromkeys((*condition, *shown)))
+        # Everything a finding's JSON and texts depend on but its measures: conditions, shown values, and the
+        # order's format, which a missing field's message names when the format cannot carry it
+        # (engine.Finding.not_carried): kept apart, or a spreadsheet order met the DECP wording.
+        fmt = ("uncarried",) if "uncarried" in slots else ()
+        keyed = tuple(dict.fromkeys((*condition, *shown, *fmt)))
         self.key_get = None if self.condition is None or self.shown is None else _getter(keyed, slots)
         # Measures among those values: the whole JSON is kept, none is encoded per finding.
         self.measures_keyed = self.measure_get is not None and set(rule.measure) <= set(keyed)
