@@ -26,11 +26,8 @@ from operator import add
 from typing import Any
 
 from procurement.rule_statuses import STATUS_LETTER, RuleStatuses
-from procurement.rulebook.book import FAIL, INSUFFICIENT, NOT_APPLICABLE, PASS
-
-WAIVED = "waived"  # set by procurement.waivers
-# Several findings of one rule on one order: the status counted, worst first (any other status reads as fail).
-WORST = (FAIL, WAIVED, INSUFFICIENT, PASS, NOT_APPLICABLE)
+from procurement.rulebook.book import FAIL, INSUFFICIENT
+from procurement.scoring import WAIVED, WORST
 
 _PENDING = 4096  # orders whose statuses wait to be summed (a bound on memory, not a tuning)
 

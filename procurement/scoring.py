@@ -20,7 +20,7 @@ A rule counts once per order: RISK-02 gives an order one finding per group of po
 in (a group may cross the dispensation threshold and the European one), and counting each of them
 weighed that rule twice in the scores and counted two verdicts of one rule in `counts` (an order of the
 sample read « 5 non conformes » where its report showed 4 rules). Several findings of one rule are
-counted under the worst of their statuses, as the batch figures count them (`aggregate_rules.WORST`).
+counted under the worst of their statuses (`WORST`), as the batch figures count them.
 A status other than the engine's four (`waived`, set by procurement.waivers) is counted, not scored.
 But a waiver accepts a verdict, it does not bring the data: a waived insufficient_data finding (its
 `original_status`) still counts as insufficient in completeness, else waiving "données insuffisantes"
@@ -40,8 +40,10 @@ from procurement.rulebook.book import FAIL, INSUFFICIENT, NOT_APPLICABLE, PASS, 
 CHANTIERS = tuple(range(1, 9))
 WAIVED = "waived"  # procurement.waivers
 KINDS = ("legal", "risk", "kpi")
-# Several findings of one rule on one order: the one counted, worst first (as procurement.aggregate_rules).
-_RANK = {status: rank for rank, status in enumerate((FAIL, WAIVED, INSUFFICIENT, PASS, NOT_APPLICABLE))}
+# Several findings of one rule on one order (RISK-02, one per group): the status counted, worst first, here and
+# in the batch figures (procurement.aggregate_rules); any other status reads as a failure.
+WORST = (FAIL, WAIVED, INSUFFICIENT, PASS, NOT_APPLICABLE)
+_RANK = {status: rank for rank, status in enumerate(WORST)}
 
 
 @dataclass(frozen=True)
