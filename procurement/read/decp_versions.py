@@ -21,7 +21,7 @@ ones, since a 2022-format id may end in two digits by chance, and a table mixes 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from procurement.read.base import Cell, RawRecord
 from procurement.read.decp_common import fold, is_blank, not_given, placeholder_amount, same_value, warning
@@ -30,21 +30,25 @@ from procurement.read.decp_common import fold, is_blank, not_given, placeholder_
 _VERSIONED_ID = re.compile(r"^(\d{4}.{1,10})(\d{2})$", re.DOTALL)
 
 
+def _contracts(entries: Iterable[tuple[int, tuple, object, object]]) -> list[list[tuple[str, int]]]:
+    """The versions of each contract, (modification number, index), from (index, owner, id, objet) of each
+    record: same owner (kind and buyer, or buyer), id stem and objet. A record with an id outside the
+    convention, no buyer or no objet belongs to none."""
+    groups: dict[tuple, list[tuple[str, int]]] = {}
+    for i, owner, ident, objet in entries:
+        m = _VERSIONED_ID.match(str(ident).strip()) if isinstance(ident, str | int) else None
+        if m is None or not owner[-1] or is_blank(objet) or not fold(objet):
+            continue
+        groups.setdefault((owner, m.group(1), fold(objet)), []).append((m.group(2), i))
+    return list(groups.values())
+
+
 def versions(items: list, kind_and_buyer: Callable[[dict], tuple[bool, str]]) -> dict[int, list[tuple[int, str]]]:
     """Index of each contract's latest version -> (index, modification number) of each of its earlier
     versions, the first version first. `kind_and_buyer(record)`: concession or not, and the buyer's id."""
-    groups: dict[tuple, list[tuple[str, int]]] = {}
-    for i, rec in enumerate(items):
-        if not isinstance(rec, dict):
-            continue
-        ident, objet = rec.get("id"), rec.get("objet")
-        kind, buyer = kind_and_buyer(rec)
-        m = _VERSIONED_ID.match(str(ident).strip()) if isinstance(ident, str | int) else None
-        if m is None or not buyer or is_blank(objet) or not fold(objet):
-            continue
-        groups.setdefault((kind, buyer, m.group(1), fold(objet)), []).append((m.group(2), i))
     latest: dict[int, list[tuple[int, str]]] = {}
-    for members in groups.values():
+    for members in _contracts((i, kind_and_buyer(rec), rec.get("id"), rec.get("objet"))
+                              for i, rec in enumerate(items) if isinstance(rec, dict)):
         top = max(suffix for suffix, _ in members)
         if all(suffix == top for suffix, _ in members):
             continue  # one version, maybe published twice: copies are the pipeline's business
@@ -76,15 +80,10 @@ def superseded_into(items: list[tuple[str, str, object, bool]]) -> dict[int, int
     """For table rows grouped by contract, given (buyer id, id, objet, marked superseded) of each group:
     index of each marked group -> index of the group that replaces it, the version of the highest
     modification number of its contract, when the table holds it unmarked (else it is left as it is)."""
-    groups: dict[tuple, list[tuple[str, int, bool]]] = {}
-    for i, (buyer, ident, objet, superseded) in enumerate(items):
-        m = _VERSIONED_ID.match(ident.strip())
-        if m is None or not buyer or is_blank(objet) or not fold(objet):
-            continue
-        groups.setdefault((buyer, m.group(1), fold(objet)), []).append((m.group(2), i, superseded))
+    marked = {i for i, item in enumerate(items) if item[3]}
     into: dict[int, int] = {}
-    for members in groups.values():
-        top, kept, marked = max(members)
-        if not marked:
-            into.update((i, kept) for suffix, i, superseded in members if superseded and suffix < top)
+    for members in _contracts((i, (buyer,), ident, objet) for i, (buyer, ident, objet, _) in enumerate(items)):
+        top, kept = max(members)
+        if kept not in marked:
+            into.update((i, kept) for suffix, i in members if i in marked and suffix < top)
     return into
