@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from procurement.errors import InputError
+from procurement.i18n import fmt_number
 from procurement.model import Rejection
 from procurement.read import xlsx_calamine
 from procurement.read.base import InputInfo, RawRecord, ReadOptions
@@ -189,18 +190,29 @@ def _pick_sheet(wb, wanted: str | None, where: str):
     return wb[pick_sheet(names, [wb[n].sheet_state == "visible" for n in names], wanted, where)]
 
 
-def too_large(rows: int, columns: int, where: str, limit: int = MAX_SHEET_CELLS) -> InputError:
-    """The refusal of a sheet whose extent (rows x columns) exceeds `limit` cells."""
+def too_large(rows: int, columns: int, where: str) -> InputError:
+    """The refusal of a sheet whose extent (rows x columns) exceeds MAX_SHEET_CELLS cells."""
     from procurement.read.headers import column_letter
 
     corner = f"{column_letter(columns - 1)}{rows}"
-    fr_limit = f"{limit:,}".replace(",", "\u202f")
     return InputError(
         f"feuille trop étendue : elle va jusqu'à la cellule {corner} ({rows} lignes × {columns} colonnes, plus de "
-        f"{fr_limit} cellules) ; supprimez les valeurs ou les fusions éloignées du tableau "
+        f"{fmt_number(MAX_SHEET_CELLS)} cellules) ; supprimez les valeurs ou les fusions éloignées du tableau "
         "(Ctrl+Fin dans Excel montre la dernière cellule)",
-        f"sheet too large: it extends to cell {corner} ({rows} rows × {columns} columns, over {limit:,} cells); "
+        f"sheet too large: it extends to cell {corner} ({rows} rows × {columns} columns, over "
+        f"{fmt_number(MAX_SHEET_CELLS, 'en')} cells); "
         "delete the values or merged cells far from the table (Ctrl+End in Excel shows the last cell)",
+        where=where,
+    )
+
+
+def _too_merged(where: str) -> InputError:
+    """The refusal of a workbook whose merged ranges cover more than MAX_MERGED_CELLS cells."""
+    return InputError(
+        f"classeur refusé : ses cellules fusionnées en couvrent plus de {fmt_number(MAX_MERGED_CELLS)} ; "
+        "défusionnez les plages qui débordent du tableau",
+        f"workbook refused: its merged cells cover more than {fmt_number(MAX_MERGED_CELLS, 'en')}; unmerge the "
+        "ranges that overflow the table",
         where=where,
     )
 
@@ -232,7 +244,7 @@ def _full_rows(ws, where: str = "") -> Iterator[Row]:
         if not cells_of:
             return
     if sum(rng.size["rows"] * rng.size["columns"] for rng in ranges) > MAX_MERGED_CELLS:
-        raise too_large(last, width, where, MAX_MERGED_CELLS)
+        raise _too_merged(where)  # the byte count before opening (`_merged_cells`) should have said so
     merged: dict[tuple[int, int], object] = {}
     for rng in ranges:
         value = cells_of[rng.min_row, rng.min_col].value if (rng.min_row, rng.min_col) in cells_of else None
@@ -339,14 +351,7 @@ class XlsxReader:
                 return
         read_only = size > FULL_MODE_MAX_BYTES
         if not read_only and _merged_cells(path, where) > MAX_MERGED_CELLS:
-            limit = f"{MAX_MERGED_CELLS:,}".replace(",", "\u202f")
-            raise InputError(
-                f"classeur refusé : ses cellules fusionnées en couvrent plus de {limit} ; défusionnez les plages "
-                "qui débordent du tableau",
-                f"workbook refused: its merged cells cover more than {MAX_MERGED_CELLS:,}; unmerge the ranges that "
-                "overflow the table",
-                where=where,
-            )
+            raise _too_merged(where)
         wb = _open(path, read_only, where)
         try:
             ws = _pick_sheet(wb, wanted, where)
