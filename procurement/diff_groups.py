@@ -77,9 +77,15 @@ def words(lang: str) -> dict[str, Any]:
     return WORDS["en" if lang == "en" else "fr"]
 
 
+def shown(groups: dict[str, Any] | None) -> bool:
+    """Whether either run had a group (a comparison made before groups were compared has none): else the
+    console and the page say nothing of them."""
+    return bool(groups and (groups["old"] or groups["new"]))
+
+
 def summary_lines(groups: dict[str, Any] | None, lang: str) -> list[str]:
     """The console's lines: the counts, then the first groups by their message."""
-    if groups is None or not (groups["old"] or groups["new"]):  # no group in either run: nothing to say
+    if not shown(groups):
         return []
     w, colon = words(lang), ": " if lang == "en" else " : "
     parts = [counted(len(groups[s]), *w["counts"][s], lang) for s in ("added", "removed", "changed") if groups[s]]

@@ -364,7 +364,7 @@ def view_model(result: dict[str, Any], lang: str = "fr") -> dict[str, Any]:
                    if len(orders[k]) > DETAIL_LIMIT else ""
                    for k in ("added", "removed", "changed")},
         "groups": diff_groups.view_rows(result.get("groups"), lang)[:DETAIL_LIMIT],
-        "groups_shown": bool((result.get("groups") or {}).get("old") or (result.get("groups") or {}).get("new")),
+        "groups_shown": diff_groups.shown(result.get("groups")),
         "g": diff_groups.words(lang),
     }
 
