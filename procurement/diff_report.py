@@ -77,10 +77,12 @@ COUNTED = {
     "fr": {"change": ("changement", "changements"), "order": ("commande", "commandes"),
            "better": ("meilleur", "meilleurs"), "worse": ("moins bon", "moins bons"), "other": ("autre", "autres"),
            "more": ("autre", "autres"), "hidden": ("commande de plus", "commandes de plus"),
-           "added": ("nouvelle", "nouvelles"), "removed": ("retirée", "retirées"), "common": ("commune", "communes")},
+           "hidden_groups": ("groupe de plus", "groupes de plus"), "added": ("nouvelle", "nouvelles"),
+           "removed": ("retirée", "retirées"), "common": ("commune", "communes")},
     "en": {"change": ("change", "changes"), "order": ("order", "orders"), "better": ("better", "better"),
            "worse": ("worse", "worse"), "other": ("other", "other"), "more": ("more", "more"),
-           "hidden": ("more order", "more orders"), "added": ("new", "new"), "removed": ("removed", "removed"),
+           "hidden": ("more order", "more orders"),
+           "hidden_groups": ("more group", "more groups"), "added": ("new", "new"), "removed": ("removed", "removed"),
            "common": ("in both", "in both")},
 }
 # (one, more) of the heading of a list cut at a limit: « Changements (le premier) », « Données modifiées
@@ -342,6 +344,7 @@ def view_model(result: dict[str, Any], lang: str = "fr") -> dict[str, Any]:
                                 for i in m["inputs"]]
                      + [{"path": f"{w[key]}{w['colon']}{i['path']}", "sha": i["sha256"] or "—", "rows": None}
                         for key in ("suppliers", "waivers") for i in m.get(key) or ()]})
+    group_rows = diff_groups.view_rows(result.get("groups"), lang)
     return {
         "lang": lang, "t": w, "runs": runs,
         "program": program_line(result, lang),
@@ -363,7 +366,10 @@ def view_model(result: dict[str, Any], lang: str = "fr") -> dict[str, Any]:
         "hidden": {k: w["hidden"].format(n=_counted(len(orders[k]) - DETAIL_LIMIT, "hidden", lang))
                    if len(orders[k]) > DETAIL_LIMIT else ""
                    for k in ("added", "removed", "changed")},
-        "groups": diff_groups.view_rows(result.get("groups"), lang)[:DETAIL_LIMIT],
+        "groups": group_rows[:DETAIL_LIMIT],
+        # the page cuts the groups' list as it cuts the orders', and says so
+        "groups_hidden": w["hidden"].format(n=_counted(len(group_rows) - DETAIL_LIMIT, "hidden_groups", lang))
+                         if len(group_rows) > DETAIL_LIMIT else "",
         "groups_shown": diff_groups.shown(result.get("groups")),
         "g": diff_groups.words(lang),
     }

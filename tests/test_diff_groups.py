@@ -113,3 +113,19 @@ def test_a_group_whose_orders_changed_but_not_their_number_nor_total_is_changed(
     assert len(out["changed"]) == 1
     same = compare_groups({group_key(group): group_brief(group)}, {group_key(group): group_brief(dict(group))})
     assert same["changed"] == []
+
+
+def test_the_page_says_how_many_groups_it_leaves_to_the_json_output(tmp_path, monkeypatch):
+    """The page cut the groups' list at its limit and said nothing of the rest (session 16)."""
+    from procurement import diff_report
+
+    before = _score(tmp_path, "before", ["35 000"] * 6)
+    after = _score(tmp_path, "after", ["39 000"] * 6)
+    result = diff_dirs(before, after)  # one group new, one changed
+    monkeypatch.setattr(diff_report, "DETAIL_LIMIT", 1)
+    fr = diff_report.render_html(result, "fr")
+    assert fr.count(">nouveau</span>") + fr.count(">modifié</span>") == 1
+    assert '<p class="muted">1 groupe de plus dans la sortie --json</p>' in fr
+    assert "1 more group in the --json output" in diff_report.render_html(result, "en")
+    monkeypatch.setattr(diff_report, "DETAIL_LIMIT", 2)
+    assert "groupe de plus" not in diff_report.render_html(result, "fr")
