@@ -217,9 +217,6 @@ class CompiledRulebook:
         self.sha256 = sha256
         self.selection = selection or {}
         self.slot = {name: i for i, name in enumerate(fields)}
-        # Field -> its derived slot, for the fields some `reported` condition tests (most rulebooks: none).
-        self.reported = {name[len(REPORTED_SLOT):]: i for name, i in self.slot.items()
-                         if name.startswith(REPORTED_SLOT)}
         self.uncarried_slot = self.slot.get("uncarried")  # None for a rulebook compiled without it
         self._by_id = {r.id: r for r in self.rules}
         self.plan = tuple((r, r.status) for r in self.rules)  # what the engine loops over
