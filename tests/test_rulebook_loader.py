@@ -327,3 +327,15 @@ def test_french_messages_say_referentiel(write):
     assert problem.fr.startswith("un référentiel est une table de clés") and "rulebook" not in problem.fr
     (problem,) = problems_of(write("id: !!python/name:os.system x\n"))
     assert "un référentiel ne contient que" in problem.fr
+
+
+def test_a_list_items_problem_names_its_list_and_quotes_in_french(write):
+    """pydantic's place of a list item ends in its bare index: « 0 = 9 : doit être ≤ 8 » named neither the
+    key nor the item; French sentences quoted values with Python's straight quotes (session 16)."""
+    text = book(rule().replace("chantiers: [1]", "chantiers: [1, 9]"))
+    (problem,) = problems_of(write(text))
+    assert problem.fr == "chantiers, élément 2 = 9 : doit être ≤ 8", problem.fr
+    assert problem.en == "chantiers, item 2 = 9: must be ≤ 8"
+    (problem,) = problems_of(write(book(rule(extra="weight: lourd\n"))))
+    assert problem.fr.startswith("valeur « lourd » pour weight : "), problem.fr
+    assert "'" not in problem.fr

@@ -58,11 +58,24 @@ def _quoted(expected: str) -> list[str]:
     return re.findall(r"'([^']*)'", expected)
 
 
+def _named(loc: tuple, lang: str) -> str:
+    """The name a sentence gives the value: the key, or for a list's item its list and its number from 1
+    (« chantiers, élément 2 »), where pydantic's `loc` ends in the bare index (« 1 = 9 : doit être ≤ 8 »)."""
+    if not loc:
+        return ""
+    last = loc[-1]
+    if not isinstance(last, int):
+        return str(last)
+    owner = next((str(p) for p in reversed(loc[:-1]) if isinstance(p, str)), "")
+    item = f"{'élément' if lang == 'fr' else 'item'} {last + 1}"
+    return f"{owner}, {item}" if owner else item
+
+
 def _sentences(err: dict[str, Any]) -> tuple[str, str, str]:
     """(code, fr, en) for one pydantic error."""
     kind, loc, ctx = err["type"], err["loc"], err.get("ctx") or {}
     value = err.get("input")
-    last = str(loc[-1]) if loc else ""
+    last, last_en = _named(loc, "fr"), _named(loc, "en")
     if kind == "extra_forbidden":
         return ("unknown-key", f"clé inconnue « {last} »{did_you_mean(last, KNOWN_KEYS, 'fr')}",
                 f"unknown key '{last}'{did_you_mean(last, KNOWN_KEYS)}")
@@ -73,7 +86,7 @@ def _sentences(err: dict[str, Any]) -> tuple[str, str, str]:
         text = ", ".join(choices)
         return ("schema",
                 f"valeur « {value} » invalide pour {last} : attendu {text}{did_you_mean(value, choices, 'fr')}",
-                f"invalid value '{value}' for {last}: expected {text}{did_you_mean(value, choices)}")
+                f"invalid value '{value}' for {last_en}: expected {text}{did_you_mean(value, choices)}")
     if kind == "string_pattern_mismatch":
         pattern = ctx.get("pattern", "")
         hint = " (ex. ENV-01)" if pattern == schema.RULE_ID_PATTERN else ""
@@ -82,17 +95,18 @@ def _sentences(err: dict[str, Any]) -> tuple[str, str, str]:
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         sign = {"greater_than": ">", "greater_than_equal": "≥", "less_than": "<", "less_than_equal": "≤"}[kind]
         bound = next(iter(ctx.values()), "")
-        return ("schema", f"{last} = {value} : doit être {sign} {bound}", f"{last} = {value}: must be {sign} {bound}")
+        return ("schema", f"{last} = {value} : doit être {sign} {bound}",
+                f"{last_en} = {value}: must be {sign} {bound}")
     if kind in ("too_short", "too_long"):
         return ("schema", f"{last} : {'trop peu' if kind == 'too_short' else 'trop'} d'éléments",
-                f"{last}: too {'few' if kind == 'too_short' else 'many'} items")
+                f"{last_en}: too {'few' if kind == 'too_short' else 'many'} items")
     if kind == "value_error":
         msg = str(ctx.get("error", err["msg"])).removeprefix("Value error, ")
         en, _, fr = msg.partition(" / ")
         return "schema", fr or en, en
     if kind.startswith("date"):
-        return ("schema", f"date invalide {value!r} pour {last} (format AAAA-MM-JJ)",
-                f"invalid date {value!r} for {last} (format YYYY-MM-DD)")
+        return ("schema", f"date invalide « {value} » pour {last} (format AAAA-MM-JJ)",
+                f"invalid date {value!r} for {last_en} (format YYYY-MM-DD)")
     type_fr = {"string_type": "un texte", "int_type": "un entier", "float_type": "un nombre", "bool_type": "true/false",
                "list_type": "une liste", "dict_type": "une table de clés", "model_type": "une table de clés",
                "int_parsing": "un entier", "float_parsing": "un nombre", "bool_parsing": "true/false",
@@ -100,11 +114,11 @@ def _sentences(err: dict[str, Any]) -> tuple[str, str, str]:
     if kind == "string_type" and isinstance(value, bool):
         return ("schema", f"{last} : YAML lit ce texte comme le booléen {str(value).lower()} (yes, no, on, off…) : "
                 "mettez-le entre guillemets",
-                f"{last}: YAML reads this text as the boolean {str(value).lower()} (yes, no, on, off...): quote it")
+                f"{last_en}: YAML reads this text as the boolean {str(value).lower()} (yes, no, on, off...): quote it")
     if kind in type_fr:
-        return ("schema", f"valeur {value!r} pour {last} : {type_fr[kind]} attendu",
-                f"value {value!r} for {last}: {err['msg'].removeprefix('Input should be ').lower()}")
-    return "schema", f"valeur invalide pour {last} : {err['msg']}", f"invalid value for {last}: {err['msg']}"
+        return ("schema", f"valeur « {value} » pour {last} : {type_fr[kind]} attendu",
+                f"value {value!r} for {last_en}: {err['msg'].removeprefix('Input should be ').lower()}")
+    return "schema", f"valeur invalide pour {last} : {err['msg']}", f"invalid value for {last_en}: {err['msg']}"
 
 
 def translate(exc: ValidationError, data: Any, locator: Locator, prefix: tuple = ()) -> list[Problem]:
