@@ -339,3 +339,10 @@ def test_a_list_items_problem_names_its_list_and_quotes_in_french(write):
     (problem,) = problems_of(write(book(rule(extra="weight: lourd\n"))))
     assert problem.fr.startswith("valeur « lourd » pour weight : "), problem.fr
     assert "'" not in problem.fr
+
+
+def test_operator_values_and_yaml_keys_are_quoted_in_french(write):
+    problems = problems_of(write(book(rule(require="{field: amount, op: gte, value: beaucoup}"))))
+    assert any("valeur « beaucoup » invalide pour le champ amount" in p.fr for p in problems), problems
+    problems = problems_of(write(book(rule(extra="12: x\n"))))
+    assert any("la clé « 12 » n'est pas un texte pour YAML" in p.fr for p in problems), problems

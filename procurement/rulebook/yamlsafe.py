@@ -115,7 +115,7 @@ class _Loader(yaml.SafeLoader):
             if not isinstance(key, str):
                 raw = getattr(key_node, "value", "?")
                 raise YamlProblem(line, col,
-                                  f"la clé {raw!r} n'est pas un texte pour YAML : mettez-la entre guillemets",
+                                  f"la clé « {raw} » n'est pas un texte pour YAML : mettez-la entre guillemets",
                                   f"key {raw!r} is not text to YAML: quote it")
             if key in seen:
                 first = seen[key]
