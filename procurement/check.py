@@ -27,7 +27,8 @@ exit status; expired and unused waivers are reported.
 Where each part is: `check_read` reads and scores the two sheets (`find_sheets`, `run_check`),
 `check_result` holds what a run found (`CheckResult`), `check_json` computes everything as plain
 JSON-ready data (`check_data`, written as check.json) and `check_page` formats it for check.html
-(`view_model`, `render_html`), whose template only lays it out. This module writes both files and keeps
+(`view_model`, `render_html`), whose template only lays it out; both name a value by its column and cell
+(`check_labels`). This module writes both files and keeps
 every name importable from `procurement.check`.
 """
 

@@ -11,6 +11,11 @@ conditions that decided it; a rule that does not apply to the bid is its id and 
 (`inherited`, whose values are in the consultation's `data`). With 300 bids and 2 KB texts, each bid
 weighed about 36 KB, most of it those copies; it now weighs 6.5 KB, 2 of them its bidder's name.
 
+A message names a missing value as the page does, by its column's header and its cell ("Considérations
+environnementales (cellule L2)", `check_labels`), never by the field's code, which `missing` keeps for a
+program: the engine's "Considérations environnementales (env_considerations)" is for a batch whose columns
+it does not know.
+
 What the buyer must act on is data too: `meta.columns` (where each field is on each sheet), `meta.
 unread_columns` (the columns not read, with the header to give them) and `unchecked_tenders` (the
 consultations whose row was rejected, so no rule ran on them).
@@ -19,8 +24,10 @@ consultations whose row was rejected, so no rule ran on them).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
+from procurement.check_labels import Sheet
 from procurement.check_result import CheckResult
 from procurement.pipeline import ScoredOrder, meta
 from procurement.scoring import CHANTIERS
@@ -56,7 +63,29 @@ def _text(text: Any, lang: str) -> str | None:
     return None if text is None else (text.en if lang == "en" else text.fr)
 
 
-def _finding_summary(f: Any, lang: str) -> dict[str, object]:
+Label = Callable[[str], str]
+
+
+def _labels(sheet: Sheet, row: int | None) -> dict[str, Label]:
+    """How a finding of the row names a missing value, in each language: its column's header and its cell, as
+    the page does (`check_labels`), never the field's code, which only `missing` keeps."""
+    return {lang: (lambda name, lang=lang: sheet.label(name, lang, row)) for lang in ("fr", "en")}
+
+
+def _message(f: Any, lang: str, labels: dict[str, Label]) -> str:
+    return f.message(lang, labels[lang]) if f.missing else f.message(lang)
+
+
+def _relabel(record: dict[str, Any], f: Any, lang: str, labels: dict[str, Label]) -> dict[str, Any]:
+    """A finding's record (`write.records.finding_dict`) with its messages naming a missing value by its cell."""
+    if f.missing:
+        for key, in_lang in (("message", lang), ("message_fr", "fr"), ("message_en", "en")):
+            if key in record:
+                record[key] = _message(f, in_lang, labels)
+    return record
+
+
+def _finding_summary(f: Any, lang: str, labels: dict[str, Label]) -> dict[str, object]:
     rule = f.compiled
     return {
         "rule": f.rule,
@@ -65,7 +94,7 @@ def _finding_summary(f: Any, lang: str) -> dict[str, object]:
         "chantiers": list(f.chantiers),
         "status": f.status,
         "title": _title(rule, lang),
-        "message": f.message(lang),
+        "message": _message(f, lang, labels),
         "missing": list(f.missing),
         "why": _text(rule.source.why, lang),
         "advice": _text(rule.source.advice, lang),
@@ -82,32 +111,34 @@ def _missing_fields(scored: ScoredOrder) -> dict[str, list[str]]:
     return out
 
 
-def _tender_record(scored: ScoredOrder, lang: str) -> dict[str, object]:
+def _tender_record(scored: ScoredOrder, lang: str, sheet: Sheet) -> dict[str, object]:
     from procurement.write.records import finding_dict, order_data, source_dict, warning_dict
 
     order = scored.order
+    labels = _labels(sheet, order.source.row)
     applicable = [f for f in scored.findings if f.status != "not_applicable"]
     return {
         "id": order.id,
         "source": source_dict(order.source),
         "data": order_data(order),
         "scores": scored.scores.to_dict(),
-        "legal": [_finding_summary(f, lang) for f in applicable if f.kind in ("legal", "risk")],
-        "indicators": [_finding_summary(f, lang) for f in applicable if f.kind == "kpi"],
+        "legal": [_finding_summary(f, lang, labels) for f in applicable if f.kind in ("legal", "risk")],
+        "indicators": [_finding_summary(f, lang, labels) for f in applicable if f.kind == "kpi"],
         "not_applicable": [f.rule for f in scored.findings if f.status == "not_applicable"],
         "missing": [{"field": k, "rules": v} for k, v in _missing_fields(scored).items()],
         "warnings": [warning_dict(w, lang) for w in order.warnings],
-        "findings": [finding_dict(f, lang, order.origins) for f in scored.findings],
+        "findings": [_relabel(finding_dict(f, lang, order.origins), f, lang, labels) for f in scored.findings],
     }
 
 
-def _bid_record(scored: ScoredOrder, tender_id: str | None, lang: str, inherited: tuple[str, ...] = (),
+def _bid_record(scored: ScoredOrder, tender_id: str | None, lang: str, sheet: Sheet, inherited: tuple[str, ...] = (),
                 tender_data: dict[str, object] | None = None) -> dict[str, object]:
     """A bid, stating each thing once (see the module's docstring): `failed` and `met` are rule ids, their
     texts in check.json's `rules`, their messages and evidence in `findings`."""
     from procurement.write.records import finding_dict, order_data, source_dict, warning_dict
 
     order = scored.order
+    labels = _labels(sheet, order.source.row)
     data = order_data(order)
     data.pop("supplier_name", None)  # it is the record's `supplier`
     for name in inherited:
@@ -127,7 +158,8 @@ def _bid_record(scored: ScoredOrder, tender_id: str | None, lang: str, inherited
         "not_declared": [],  # filled per tender: values other bids declared and this one did not
         "identity_missing": identity_missing(order),
         "warnings": [warning_dict(w, lang) for w in order.warnings],
-        "findings": [finding_dict(f, lang, order.origins, compact=True) for f in scored.findings],
+        "findings": [_relabel(finding_dict(f, lang, order.origins, compact=True), f, lang, labels)
+                     for f in scored.findings],
     }
 
 
@@ -206,19 +238,22 @@ def check_data(result: CheckResult, lang: str = "fr") -> dict[str, object]:
         bids_by_tender.setdefault(tender_id, []).append(index)
     bid_orders = result.bid_run.orders
     can_hold = holdable(result)
+    unread = [u.to_dict(lang) for u in result.unread]
+    tender_sheet, bid_sheet = (Sheet(name, result.columns.get(name, {}), unread)
+                               for name in (str(m["inputs"][0]["sheet"] or "") for m in (tender_meta, bid_meta)))
     for scored in result.tender_run.orders:
-        record = _tender_record(scored, lang)
+        record = _tender_record(scored, lang, tender_sheet)
         indices = bids_by_tender.pop(scored.order.id, [])  # a repeated tender id gets its bids once
         bids = [bid_orders[i] for i in indices]
         tender_data = record["data"]
-        bid_records = [_bid_record(bid_orders[i], scored.order.id, lang, result.inherited.get(i, ()), tender_data)
-                       for i in indices]
+        bid_records = [_bid_record(bid_orders[i], scored.order.id, lang, bid_sheet, result.inherited.get(i, ()),
+                                   tender_data) for i in indices]
         record["comparison"] = _comparison(bids, bid_records, can_hold)
         record["bids"] = bid_records
         record["rejected_bids"] = [rejection_record(result.bid_run.rejected[i], lang)
                                    for i, to in result.rejected_to.items() if to == scored.order.id]
         tenders.append(record)
-    unattached = [_bid_record(bid_orders[i], None, lang) for i in bids_by_tender.pop(None, [])]
+    unattached = [_bid_record(bid_orders[i], None, lang, bid_sheet) for i in bids_by_tender.pop(None, [])]
     unchecked = [{"id": tid, **rejection_record(result.tender_run.rejected[i], lang),
                   "bids": [b["id"] for b in unattached if tid is not None and any(
                       w["code"] == "unattached_bid" and w["value"] == tid for w in b["warnings"])]}
@@ -244,7 +279,7 @@ def check_data(result: CheckResult, lang: str = "fr") -> dict[str, object]:
             "counts": {"tender": tender_meta["counts"], "bids": bid_meta["counts"]},
             "options": result.options,
             "columns": result.columns,
-            "unread_columns": [u.to_dict(lang) for u in result.unread],
+            "unread_columns": unread,
             **(
                 {"directory": {**result.directory.summary(), "rules_made_evaluable": result.directory_gain}}
                 if result.directory is not None

@@ -11,8 +11,9 @@ labels a row or a heading; the whole text is one link away, in the bid's details
 or the tender's facts, and in the title of an unattached bid's name, which has no details.
 
 The page speaks the buyer's workbook, not the tool: a missing value is named by its column's header and
-its cell (`_Sheet`), a column the reader dropped is said at the top and where its value is missing, and
-a consultation whose row was rejected has a section of its own saying it was not checked. Its French
+its cell (`check_labels.Sheet`, as in check.json's messages), a column the reader dropped is said at the
+top and where its value is missing, and a consultation whose row was rejected has a section of its own
+saying it was not checked. Its French
 typography is applied once, at render time (`typo`, Jinja's `finalize`), to every text but the workbook's
 references and names (`Verbatim`).
 """
@@ -22,6 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from procurement import i18n
+from procurement.check_labels import Sheet, header
 from procurement.check_words import WORDS
 from procurement.fields import FIELDS_BY_NAME
 from procurement.i18n import plural
@@ -70,49 +72,11 @@ def _score(value: float | None, lang: str) -> str:
     return "—" if value is None else i18n.fmt_number(value, lang, 0)
 
 
-def _header(name: str, lang: str) -> str:
-    """A field as the template names it: a derived one names the columns it comes from."""
-    from procurement.enrich import DERIVED_FROM
-
-    text = FIELDS_BY_NAME[name].header(lang) if name in FIELDS_BY_NAME else name
-    sources = DERIVED_FROM.get(name)
-    if sources:
-        named = ", ".join(FIELDS_BY_NAME[f].header(lang) for f in sources)
-        text += f" (deduced from: {named})" if lang == "en" else f" (déduit de : {named})"
-    return text
-
-
-class _Sheet:
-    """A sheet as the buyer sees it, to name a missing value by its header and its cell ("Montant HT (cellule
-    G3)"), or the unread column that should have held it, rather than by the tool's field name."""
-
-    def __init__(self, data: dict[str, Any], index: int, lang: str) -> None:
-        inputs = data["meta"]["inputs"]
-        self.name = str(inputs[index]["sheet"]) if len(inputs) > index else ""
-        self.columns = data["meta"].get("columns", {}).get(self.name, {})
-        self.unread = {u["field"]: u for u in data["meta"].get("unread_columns", [])
-                       if u["sheet"] == self.name and u["field"] and not u["duplicate_of"]}
-        self.lang = lang
-
-    def label(self, name: str, row: int | None = None) -> str:
-        t = WORDS[self.lang]
-        column = self.columns.get(name)
-        if column:  # "G (Montant HT)": the header the buyer typed, and the cell on the row
-            letter, _, header = column.partition(" (")
-            return f"{header[:-1]} ({t['cell'].format(cell=f'{letter}{row}')})" if row else header[:-1]
-        text = _header(name, self.lang)
-        if name in self.unread:
-            u = self.unread[name]
-            return f"{text} ({t['unread_for'].format(column=u['column'], header=u['header'])})"
-        if name in FIELDS_BY_NAME and not FIELDS_BY_NAME[name].derived and self.name:
-            return f"{text} ({t['absent'].format(sheet=self.name)})"
-        return text
-
-
-def _summary_view(s: dict[str, Any], sheet: _Sheet, row: int | None, lang: str) -> dict[str, Any]:
-    """A finding of the consultation as its table shows it. A reference the rulebook recalled rather than
-    read (`confidence: recalled`) is marked « [cité de mémoire, à vérifier] », in the words of results.xlsx
-    and the order pages: a buyer who quotes an article to a bidder must know it is to be checked."""
+def _summary_view(s: dict[str, Any], lang: str) -> dict[str, Any]:
+    """A finding of the consultation as its table shows it, its message check.json's (a missing value named by
+    its column and cell: `check_json`). A reference the rulebook recalled rather than read (`confidence:
+    recalled`) is marked « [cité de mémoire, à vérifier] », in the words of results.xlsx and the order pages:
+    a buyer who quotes an article to a bidder must know it is to be checked."""
     from procurement.views.words import words
 
     recalled = f"[{words(lang)['recalled']}]"
@@ -121,12 +85,8 @@ def _summary_view(s: dict[str, Any], sheet: _Sheet, row: int | None, lang: str) 
         text = ref["text"] + (f", art. {ref['article']}" if ref.get("article") else "")
         refs.append({"text": text, "url": Verbatim(ref["url"]) if ref.get("url") else None,
                      "recalled": recalled if ref.get("confidence") == "recalled" else ""})
-    labels = [sheet.label(m, row) for m in s["missing"]]
-    message = s["message"]
-    if s["status"] == "insufficient_data":  # the engine's names fields "Procédure (procedure)"
-        message = WORDS[lang]["insufficient"].format(title=s["title"], missing=", ".join(labels))
     return {**s, "status_label": i18n.label(s["status"], lang), "kind_label": i18n.label(s["kind"], lang),
-            "missing_labels": labels, "refs": refs, "message": message}
+            "refs": refs}
 
 
 def clip(text: str | None, limit: int = CLIP) -> dict[str, Any]:
@@ -143,15 +103,15 @@ def clip(text: str | None, limit: int = CLIP) -> dict[str, Any]:
     return {"text": Verbatim(cut.rstrip(" ,;:.-") + "…"), "full": Verbatim(full)}
 
 
-def _bid_view(b: dict[str, Any], rules: dict[str, Any], sheet: _Sheet, lang: str) -> dict[str, Any]:
+def _bid_view(b: dict[str, Any], rules: dict[str, Any], sheet: Sheet, lang: str) -> dict[str, Any]:
     row = b["source"].get("row")
-    lacks = [{"label": _header(m["field"], lang), "cell": sheet.label(m["field"], row), "rules": m["rules"],
+    lacks = [{"label": header(m["field"], lang), "cell": sheet.label(m["field"], lang, row), "rules": m["rules"],
               "blocking": True} for m in b["missing"]]
     blocking = {m["field"] for m in b["missing"]}
-    lacks += [{"label": _header(n, lang), "cell": sheet.label(n, row), "rules": [], "blocking": False}
+    lacks += [{"label": header(n, lang), "cell": sheet.label(n, lang, row), "rules": [], "blocking": False}
               for n in b["not_declared"] if n not in blocking]
     # who the bidder is: asked of every bid, though no indicator reads it (check_json.identity_missing)
-    lacks += [{"label": _header(n, lang), "cell": sheet.label(n, row), "rules": [], "blocking": False,
+    lacks += [{"label": header(n, lang), "cell": sheet.label(n, lang, row), "rules": [], "blocking": False,
                "why": WORDS[lang]["identity"][n]} for n in b.get("identity_missing", [])]
     messages = {f["rule"]: f.get("message", "") for f in b["findings"]}
     scores = b["scores"]
@@ -200,13 +160,13 @@ def _comparison(comparison: dict[str, Any], bids: list[dict[str, Any]], lang: st
         })
     return {
         "header_rows": 2 if values or chantiers else 1,  # a second row names the grouped columns, if any
-        "value_columns": [_header(v["field"], lang) for v in values],
+        "value_columns": [header(v["field"], lang) for v in values],
         "chantier_columns": [f"{c['chantier']}. {i18n.chantier_name(c['chantier'], lang)}" for c in chantiers],
         "rows": rows,
     }
 
 
-def _tender_view(tender: dict[str, Any], rules: dict[str, Any], sheets: tuple[_Sheet, _Sheet], lang: str
+def _tender_view(tender: dict[str, Any], rules: dict[str, Any], sheets: tuple[Sheet, Sheet], lang: str
                  ) -> dict[str, Any]:
     d, comparison, row = tender["data"], tender["comparison"], tender["source"].get("row")
     bids = [_bid_view(b, rules, sheets[1], lang) for b in tender["bids"]]
@@ -218,12 +178,12 @@ def _tender_view(tender: dict[str, Any], rules: dict[str, Any], sheets: tuple[_S
         "id": Verbatim(tender["id"]),
         "heading": clip(d.get("object", ""), 2 * CLIP),
         "where": _where(tender["source"], lang),
-        "facts": [(_header(n, lang), "—" if d.get(n) is None else
+        "facts": [(header(n, lang), "—" if d.get(n) is None else
                    Verbatim(d[n]) if n in FIELDS_BY_NAME and FIELDS_BY_NAME[n].kind == "code" else
                    fmt_value(d[n], n, lang)) for n in names],  # a reference as typed, a text spaced
-        "legal": [_summary_view(s, sheets[0], row, lang) for s in tender["legal"]],
-        "indicators": [_summary_view(s, sheets[0], row, lang) for s in tender["indicators"]],
-        "missing": [{"label": sheets[0].label(m["field"], row), "rules": ", ".join(m["rules"])}
+        "legal": [_summary_view(s, lang) for s in tender["legal"]],
+        "indicators": [_summary_view(s, lang) for s in tender["indicators"]],
+        "missing": [{"label": sheets[0].label(m["field"], lang, row), "rules": ", ".join(m["rules"])}
                     for m in tender["missing"]],
         "missing_hint": WORDS[lang]["missing_hint"].format(sheet=sheets[0].name),
         "warnings": _notes(tender["warnings"], lang),
@@ -233,7 +193,7 @@ def _tender_view(tender: dict[str, Any], rules: dict[str, Any], sheets: tuple[_S
         "table": _comparison(comparison, bids, lang),
         "has_bid_rules": bool(comparison["chantiers"]),
         "uncovered": ", ".join(str(c) for c in comparison["chantiers_without_indicator"]),
-        "not_declared_any": ", ".join(sheets[1].label(n) for n in comparison["not_declared_by_any"]),
+        "not_declared_any": ", ".join(sheets[1].label(n, lang) for n in comparison["not_declared_by_any"]),
     }
 
 
@@ -265,7 +225,7 @@ def view_model(data: dict[str, Any]) -> dict[str, Any]:
     lang = data["lang"]
     t = WORDS[lang]
     rules = data["rules"]
-    sheets = (_Sheet(data, 0, lang), _Sheet(data, 1, lang))
+    sheets = (Sheet.of(data, 0), Sheet.of(data, 1))
     verdict = data["verdict"]
     failures = verdict["failures"]
     unchecked = data.get("unchecked_tenders", [])

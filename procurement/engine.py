@@ -14,7 +14,7 @@ produced the status, so the explanation is the verdict's own, whatever happens t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from procurement.fields import FIELDS_BY_NAME
@@ -140,7 +140,9 @@ class Finding:
     def value(self, field: str) -> Any:
         return self._vals[self._book.slot[field]]
 
-    def message(self, lang: str = "fr") -> str:
+    def message(self, lang: str = "fr", label: Callable[[str], str] | None = None) -> str:
+        """The finding in words. A missing field is named "Header (field)" (a batch's columns are its own), or
+        by `label(field)` when the caller knows where the value goes (`check`: its column and cell)."""
         lang = "en" if lang == "en" else "fr"
         rule = self.compiled
         template = rule.message if self.status == FAIL else rule.message_pass if self.status == PASS else None
@@ -149,7 +151,7 @@ class Finding:
             values = {p[0]: vals[slot[p[0]]] for p in parts if isinstance(p, tuple)}
             return render(parts, values, lang)
         title = getattr(rule.title, lang)
-        names = [f"{FIELDS_BY_NAME[m].header(lang)} ({m})" for m in self.missing]
+        names = [label(m) if label else f"{FIELDS_BY_NAME[m].header(lang)} ({m})" for m in self.missing]
         formats = self.not_carried
         if formats:  # the fields the file has first, then those its format cannot carry, said once
             lacking = [n for n, f in zip(names, formats, strict=True) if f is not None]

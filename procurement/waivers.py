@@ -93,11 +93,13 @@ class WaivedFinding:
             until = waiver_text(lang, "until", expires=expires)
         return waiver_text(lang, "banner", author=e.author, date=date, until=until, justification=e.justification)
 
-    def message(self, lang: str = "fr") -> str:
+    def message(self, lang: str = "fr", label: Any = None) -> str:
+        """`label`: how the original message names a missing field (`engine.Finding.message`)."""
         banner = self.banner(lang).rstrip()
         # a justification that ends its own sentence (« …note DCP-2025-118. ») takes no second period
         end = " " if banner.endswith(SENTENCE_ENDS) else ". "
-        return f"{banner}{end}{self._finding.message(lang)}"
+        original = self._finding.message(lang, label) if label is not None else self._finding.message(lang)
+        return f"{banner}{end}{original}"
 
     @property
     def message_fr(self) -> str:

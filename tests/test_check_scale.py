@@ -64,15 +64,19 @@ def test_each_bid_says_its_texts_once(big):
 
 
 def test_nothing_a_program_needs_was_dropped(big):
-    """Every bid's values, verdicts and rule texts can be read back from check.json as they were computed."""
+    """Every bid's values, verdicts and rule texts can be read back from check.json as they were computed (a
+    missing value named by its cell, as on the page: `check_labels`)."""
+    from procurement.check_labels import Sheet
     from procurement.write.records import order_data
 
     result, data, _, _ = big
     (tender,) = data["tenders"]
     by_id = {s.order.id: s for s in result.bid_run.orders}
     rules = data["rules"]
+    sheet = Sheet.of(data, 1)
     for bid in tender["bids"]:
         scored = by_id[bid["id"]]
+        row = scored.order.source.row
         # The bid's values: its own, its bidder's name, and those it took from its consultation.
         values = {**{n: tender["data"][n] for n in bid["inherited"]}, **bid["data"], "supplier_name": bid["supplier"]}
         assert values == order_data(scored.order), bid["id"]
@@ -82,7 +86,8 @@ def test_nothing_a_program_needs_was_dropped(big):
         assert {r: f["status"] for r, f in findings.items()} == {f.rule: f.status for f in scored.findings}
         for f in scored.findings:
             if f.status != "not_applicable":
-                assert findings[f.rule]["message"] == f.message("fr") and findings[f.rule]["evidence"]
+                message = f.message("fr", lambda name, row=row: sheet.label(name, "fr", row))
+                assert findings[f.rule]["message"] == message and findings[f.rule]["evidence"]
         assert bid["failed"] == [f.rule for f in scored.findings if f.status == "fail"]
         # A failed rule's title, advice and legal basis: once, in `rules`.
         for rule in bid["failed"]:

@@ -33,16 +33,17 @@ def test_the_engine_s_insufficient_data_message_quotes_the_rule_s_title():
 
 
 def test_the_check_page_s_insufficient_data_message_quotes_the_rule_s_title():
-    from procurement.check_page import _Sheet, _summary_view
+    """The check page (and check.json) say the engine's message, a missing value named by its column and cell
+    (`check_labels.Sheet`) instead of its code."""
+    from procurement.check_labels import Sheet
 
-    data = {"meta": {"inputs": [{"sheet": "Tender"}]}}
-    s = {"status": "insufficient_data", "kind": "legal", "title": "Award criteria", "message": "",
-         "missing": ["launch_date"], "legal_ref": []}
-    view = _summary_view(s, _Sheet(data, 0, "en"), None, "en")
-    assert view["message"].startswith("Missing data to evaluate “Award criteria”: Launch date")
-    s["title"] = "Critères"
-    view = _summary_view(s, _Sheet(data | {"meta": {"inputs": [{"sheet": "Consultation"}]}}, 0, "fr"), None, "fr")
-    assert view["message"].startswith("Données manquantes pour évaluer « Critères » : ")
+    f = _insufficient_finding()
+    en = f.message("en", lambda name: Sheet("Tender", {}, []).label(name, "en"))
+    assert en.startswith(f"Missing data to evaluate “{f.compiled.title.en}”: ")
+    assert "no column in the “Tender” sheet" in en
+    fr = f.message("fr", lambda name: Sheet("Consultation", {}, []).label(name, "fr"))
+    assert fr.startswith(f"Données manquantes pour évaluer « {f.compiled.title.fr} » : ")
+    assert "aucune colonne dans la feuille « Consultation »" in fr
 
 
 def test_the_diff_page_s_explanation_quotes_the_verdict_words():
