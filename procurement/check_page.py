@@ -27,6 +27,7 @@ from procurement.check_labels import Sheet, header
 from procurement.check_words import WORDS
 from procurement.fields import FIELDS_BY_NAME
 from procurement.i18n import plural
+from procurement.model import without_column
 from procurement.typography import typo
 from procurement.views.common import fixed_assets, fmt_value
 
@@ -268,8 +269,9 @@ def view_model(data: dict[str, Any]) -> dict[str, Any]:
                       for u in unchecked],
         "tenders": [_tender_view(tender, rules, sheets, lang) for tender in data["tenders"]],
         "unattached": [_bid_view(b, rules, sheets[1], lang) for b in data["unattached_bids"]],
-        "rejected": [{**r, "value": Verbatim(r["value"] or ""), "where": _where(r["source"], lang)}
-                     for r in data["rejected"]],
+        # the column has a cell of its own: the reason is the message without it
+        "rejected": [{**r, "value": Verbatim(r["value"] or ""), "where": _where(r["source"], lang),
+                      "message": without_column(r["message"], r["column"], lang)} for r in data["rejected"]],
     }
 
 

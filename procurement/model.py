@@ -151,3 +151,15 @@ class Rejection(BaseModel):
 
     def message(self, lang: str) -> str:
         return self.message_en if lang == "en" else self.message_fr
+
+
+def in_column(column: str, lang: str) -> str:
+    """How a rejection's message starts when the reader knows the cell's column (« colonne G (Montant HT) : »)."""
+    return f"column {column}: " if lang == "en" else f"colonne {column} : "
+
+
+def without_column(message: str, column: str | None, lang: str) -> str:
+    """A rejection's message without the column it starts with (`in_column`), for a table that shows the column
+    in a cell of its own: « H (Montant HT) | colonne H (Montant HT) : … » said it twice."""
+    prefix = in_column(column, lang) if column else None
+    return message[len(prefix):] if prefix and message.startswith(prefix) else message

@@ -37,7 +37,7 @@ from pydantic import ValidationError
 from procurement import parse
 from procurement.fields import FIELDS_BY_NAME, Kind
 from procurement.i18n import counted, fmt_date
-from procurement.model import Order, Rejection, Warning_
+from procurement.model import Order, Rejection, Warning_, in_column
 from procurement.parse.codes import cpv_written_seven
 from procurement.parse.errors import show
 from procurement.parse.numeric import is_placeholder_amount, percent_is_ambiguous
@@ -114,8 +114,8 @@ def _marker(value: object) -> str | None:
 
 def _reject(record: RawRecord, code: str, field: str | None, column: str | None, value: object,
             fr: str, en: str) -> Rejection:
-    where_fr = f"colonne {column} : " if column else ""
-    where_en = f"column {column}: " if column else ""
+    where_fr = in_column(column, "fr") if column else ""
+    where_en = in_column(column, "en") if column else ""
     return Rejection(
         source=record.source, code=code, field=field, column=column,
         value=None if value is None else _show(value),

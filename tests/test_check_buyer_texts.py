@@ -3,6 +3,8 @@
 - check.json's messages named a missing value by its field code (« Considérations environnementales
   (env_considerations) »), where the page names its column and cell (« Considérations environnementales
   (cellule L2) »); a waived « données insuffisantes » kept the code on the page too.
+- The page's « Lignes rejetées » table said the column twice: in its « Colonne » cell and again at the start
+  of the « Motif » (« H (Montant HT) | cent mille | colonne H (Montant HT) : « cent mille » n'est pas… »).
 """
 
 from __future__ import annotations
@@ -86,3 +88,43 @@ def test_a_waived_missing_value_is_named_by_its_cell(tmp_path, monkeypatch):
     assert env10["message"].endswith(f"(cellule {column}2)"), env10["message"]
     assert "(env_considerations)" not in html
     assert json.dumps(data, ensure_ascii=False).count("(env_considerations)") == 0
+
+
+# ---- a rejected row's reason -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def rejected(tmp_path_factory):
+    """A launch date that is no date (the consultation is rejected) and a text in a bid's amount."""
+    base = tmp_path_factory.mktemp("rejected")
+    tenders = [*TENDERS,
+               {"id": "2026-BAD-001", "object": "Date illisible", "launch_date": "32/13/2026", "amount": 1000}]
+    bids = [dict(W.BIDS[0], amount="cent mille"), W.BIDS[1]]
+    workbook = W.build(base / "c.xlsx", tenders, bids)
+    return {lang: W.check(workbook, base / lang, "--lang", lang) for lang in ("fr", "en")}
+
+
+def _rejected_rows(html: str) -> list[list[str]]:
+    """The cells of the page's « Lignes rejetées » table, row by row."""
+    table = html[html.index('id="h-rejected"'):]
+    table = table[table.index("<tbody>"):table.index("</tbody>")]
+    return [[W.text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)] for row in table.split("</tr>")[:-1]]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_rejected_rows_reason_names_its_column_once(rejected, lang):
+    result, data, html = rejected[lang]
+    rows = _rejected_rows(html)
+    date, amount = W.letter("launch_date", "Consultation"), W.letter("amount")
+    assert [r[1] for r in rows] == [f"{date} (Date de lancement)", f"{amount} (Montant HT)"], rows
+    for _where, column, value, reason in rows:
+        assert column not in reason, (column, reason)  # in its own cell, beside the reason
+        assert reason.startswith(f"« {value} »" if lang == "fr" else f"“{value}”"), reason
+    # Where the message stands alone, it still says its column, once: check.json, the tender's section,
+    # the section of the consultation not checked and the terminal.
+    for r in data["rejected"]:
+        assert r["message"].count(r["column"]) == 1, r["message"]
+    page = W.text(html)
+    said = "colonne" if lang == "fr" else "column"
+    assert f"{said} {amount} (Montant HT)" in page and page.count(f"{amount} (Montant HT)") == 2  # section, table
+    assert result.output.count(f"{date} (Date de lancement)") == 1, result.output

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from itertools import chain
 
 from procurement.fields import PLACE_TYPE_OF_HEADER, normalize_header
-from procurement.model import Rejection, Source, Warning_
+from procurement.model import Rejection, Source, Warning_, in_column
 from procurement.parse import ParseError, parse_number, parse_percent
 from procurement.parse.text import fold
 from procurement.read.base import Cell, InputInfo, RawRecord, ReadOptions
@@ -97,10 +97,10 @@ def _no_order_data(source: Source, cell: Cell | None) -> Rejection:
     text = str(cell.value) if len(str(cell.value)) <= 200 else str(cell.value)[:197] + "..."
     return Rejection(
         source=source, code="no_order_data", field="id", column=cell.column, value=text,
-        message_fr=f"colonne {cell.column} : ligne sans donnée de commande, seul l'identifiant est rempli "
+        message_fr=f"{in_column(cell.column, 'fr')}ligne sans donnée de commande, seul l'identifiant est rempli "
                    f"(« {text} ») : une note ou un pied de tableau, pas une commande",
-        message_en=f"column {cell.column}: row without order data, only the identifier is filled in (“{text}”): "
-                   "a note or a table footer, not an order")
+        message_en=f"{in_column(cell.column, 'en')}row without order data, only the identifier is filled in "
+                   f"(“{text}”): a note or a table footer, not an order")
 
 
 def records_from_rows(
@@ -164,9 +164,9 @@ def records_from_rows(
             column = labels.get(col) or column_letter(col)
             yield Rejection(
                 source=source, code="total_row", column=column, field=dict(columns).get(col), value=text,
-                message_fr=f"colonne {column} : ligne de total (« {text} »), pas une commande : évaluée, elle "
+                message_fr=f"{in_column(column, 'fr')}ligne de total (« {text} »), pas une commande : évaluée, elle "
                            "aurait compté deux fois le montant des commandes qu'elle additionne",
-                message_en=f"column {column}: a total line (“{text}”), not an order: scored, it would have "
+                message_en=f"{in_column(column, 'en')}a total line (“{text}”), not an order: scored, it would have "
                            "counted twice the amount of the orders it adds up",
             )
             continue
