@@ -84,46 +84,70 @@ def write_check(result: CheckResult, out_dir: Path, lang: str = "fr") -> tuple[P
 
 
 def summary_line(result: CheckResult, out_dir: Path, lang: str) -> str:
-    """The terminal's one line: the counts of the page's summary, and the legal obligations and risks left
-    unchecked for want of data, by rule, after the failures (a "0 obligation légale non respectée" alone
+    """The terminal's one line: what concerns the consultations, then what concerns the bids, with the counts of
+    the page's summary (one figure for the indicators of both, and for the rows rejected on both sheets, said
+    neither which consultation nor which bid to look at). The consultations' legal obligations and risks left
+    unchecked for want of data follow their failures, by rule (a "0 obligation légale non respectée" alone
     passed them off as met)."""
-    f = result.failures()
-    tenders, bids = len(result.tender_run.orders), len(result.bid_run.orders)
-    rejected = len(result.tender_run.rejected) + len(result.bid_run.rejected)
+    en = lang == "en"
+    words = _LINE_WORDS["en" if en else "fr"]
     counted = _counted_words(lang)
-    unattached = sum(1 for tender in result.attached.values() if tender is None)
-    bids_text = counted(bids, "bid")
-    if unattached:  # said where the buyer counts the bids: the page names them, the line only summed them
-        bids_text += f" {_LINE_WORDS['en' if lang == 'en' else 'fr']['of_which']} {counted(unattached, 'unattached')}"
-    parts = [counted(tenders, "tender"), bids_text, counted(rejected, "rejected")]
-    legal, risk, kpi = counted(f["legal"], "legal"), counted(f["risk"], "risk"), counted(f["kpi"], "kpi")
-    waived = f", {counted(result.waived(), 'waived')}" if result.waivers is not None else ""
-    colon, semi = (": ", "; ") if lang == "en" else (" : ", " ; ")
-    unchecked, insufficient = "", result.insufficient()
+    colon, semi = (": ", "; ") if en else (" : ", " ; ")
+    waivers = result.waivers is not None
+
+    failed = result.failures("tender")
+    counts = [counted(len(result.tender_run.orders), "checked")]
+    if result.tender_run.rejected:  # their rules never ran: said apart from those checked, as on the page
+        counts.append(counted(len(result.tender_run.rejected), "unchecked"))
+    verdicts = [counted(failed["legal"], "legal"), counted(failed["risk"], "risk"), counted(failed["kpi"], "kpi")]
+    if waivers:
+        verdicts.append(counted(result.waived("tender"), "waived"))
+    tender = f"{words['tenders']}{colon}{', '.join(counts)}{semi}{', '.join(verdicts)}"
+    insufficient = result.insufficient()
     for kind in ("legal", "risk"):
-        items = [(tender, rule) for tender, rule, k in insufficient if k == kind]
+        items = [(tender_id, rule) for tender_id, rule, k in insufficient if k == kind]
         if items:
-            unchecked += f"{semi}{counted(len(items), 'insufficient_' + kind)}{colon}{rule_list(items, lang)}"
-    return (f"{', '.join(parts)}{colon}{legal}, {risk}, {kpi}{waived}{unchecked}. "
-            f"{'Page' + colon}{out_dir / 'check.html'}")
+            tender += f"{semi}{counted(len(items), 'insufficient_' + kind)}{colon}{rule_list(items, lang)}"
+
+    bid_run = result.bid_run
+    if not bid_run.orders and not bid_run.rejected:
+        bids = f"{words['bids']}{colon}{words['none']}"
+    else:
+        unattached = sum(1 for tender_id in result.attached.values() if tender_id is None)
+        counts = [counted(len(bid_run.orders) - unattached, "compared")]
+        if unattached:  # compared nowhere: the page lists them, with what to type
+            counts.append(counted(unattached, "unattached"))
+        counts.append(counted(len(bid_run.rejected), "rejected"))
+        verdicts = [counted(result.failures("bids")["kpi"], "kpi")]  # a bid is scored on indicators only
+        if waivers:
+            verdicts.append(counted(result.waived("bids"), "waived"))
+        bids = f"{words['bids']}{colon}{', '.join(counts)}{semi}{', '.join(verdicts)}"
+    return f"{tender}. {bids}. Page{colon}{out_dir / 'check.html'}"
 
 
-# (singular, plural) of what the summary line counts; French 0 and 1 take the singular (i18n.plural).
+# (singular, plural) of what the summary line counts; French 0 and 1 take the singular (i18n.plural). After
+# « Consultations : » and « Offres : », both feminine, the counts of each agree with it.
 _LINE_WORDS = {
-    "fr": {"tender": ("consultation", "consultations"), "bid": ("offre", "offres"),
-           "rejected": ("ligne rejetée", "lignes rejetées"),
+    "fr": {"tenders": "Consultations", "bids": "Offres", "none": "aucune",
+           "checked": ("vérifiée", "vérifiées"),
+           "unchecked": ("non vérifiée (ligne rejetée)", "non vérifiées (lignes rejetées)"),
+           "compared": ("comparée", "comparées"),
+           "unattached": ("rattachée à aucune consultation", "rattachées à aucune consultation"),
+           "rejected": ("rejetée (ligne à corriger)", "rejetées (lignes à corriger)"),
            "legal": ("obligation légale non respectée", "obligations légales non respectées"),
            "risk": ("risque", "risques"), "kpi": ("indicateur non atteint", "indicateurs non atteints"),
            "waived": ("constat couvert par une dérogation", "constats couverts par une dérogation"),
            "insufficient_legal": WORDS["fr"]["insufficient_legal"],
-           "insufficient_risk": WORDS["fr"]["insufficient_risk"],
-           "of_which": "dont", "unattached": ("rattachée à aucune consultation", "rattachées à aucune consultation")},
-    "en": {"tender": ("tender", "tenders"), "bid": ("bid", "bids"), "rejected": ("row rejected", "rows rejected"),
+           "insufficient_risk": WORDS["fr"]["insufficient_risk"]},
+    "en": {"tenders": "Tenders", "bids": "Bids", "none": "none",
+           "checked": ("checked", "checked"),
+           "unchecked": ("not checked (row rejected)", "not checked (rows rejected)"),
+           "compared": ("compared", "compared"), "unattached": ("attached to no tender", "attached to no tender"),
+           "rejected": ("rejected (row to fix)", "rejected (rows to fix)"),
            "legal": ("legal obligation not met", "legal obligations not met"), "risk": ("risk", "risks"),
            "kpi": ("indicator not met", "indicators not met"), "waived": ("finding waived", "findings waived"),
            "insufficient_legal": WORDS["en"]["insufficient_legal"],
-           "insufficient_risk": WORDS["en"]["insufficient_risk"],
-           "of_which": "of which", "unattached": ("attached to no tender", "attached to no tender")},
+           "insufficient_risk": WORDS["en"]["insufficient_risk"]},
 }
 
 

@@ -230,12 +230,17 @@ def view_model(data: dict[str, Any]) -> dict[str, Any]:
     verdict = data["verdict"]
     failures = verdict["failures"]
     unchecked = data.get("unchecked_tenders", [])
+    tender, bids = verdict["by_part"]["tender"], verdict["by_part"]["bids"]
+    waivers = "waivers" in data["meta"]
+    # What concerns the consultations, then what concerns the bids, as the terminal line says them: one figure
+    # for the indicators (or the rejected rows) of both said neither where to look nor what to do.
     summary = [
         _item(failures["legal"], "legal_failures", "fail" if failures["legal"] else "pass", lang),
         *_insufficient(data["tenders"], "legal", lang),
         _item(failures["risk"], "risk_failures", "fail" if failures["risk"] else "pass", lang),
         *_insufficient(data["tenders"], "risk", lang),
-        _item(failures["kpi"], "kpi_failures", "info", lang),
+        _item(tender["failures"]["kpi"], "kpi_tender", "info", lang),
+        *([_item(tender["waived"], "waived_tender", "waived", lang)] if waivers else []),
         _item(verdict["tenders"], "tenders", "info", lang),
         *([_item(len(unchecked), "unchecked_count", "fail", lang, "#unchecked-1")] if unchecked else []),
         _item(verdict["bids"], "bids", "info", lang),
@@ -243,8 +248,10 @@ def view_model(data: dict[str, Any]) -> dict[str, Any]:
         # the summary's bids add up to the terminal's, and linked to the list that says what to type
         *([_item(verdict["unattached_bids"], "unattached_count", "fail", lang, "#unattached")]
           if verdict.get("unattached_bids") else []),
-        _item(verdict["rejected"], "rejected", "fail" if verdict["rejected"] else "info", lang),
-        *([_item(verdict["waived"], "waived", "waived", lang)] if "waivers" in data["meta"] else []),
+        _item(bids["rejected"], "rejected_bid_count", "fail" if bids["rejected"] else "info", lang,
+              "#h-rejected" if bids["rejected"] else None),
+        _item(bids["failures"]["kpi"], "kpi_bids", "info", lang),
+        *([_item(bids["waived"], "waived_bids", "waived", lang)] if waivers else []),
     ]
     exit_line = t["exit"].format(code=verdict["exit_status"], level=verdict["fail_on"])
     if any(s["cls"] == "insufficient_data" for s in summary):

@@ -155,10 +155,15 @@ class CheckResult:
     # which the page says where the buyer looks for its verdict
     unchecked: dict[int, str | None] = field(default_factory=dict)
 
-    def failures(self) -> dict[str, int]:
-        """Failed rules by kind: the tender's legal/risk/kpi failures and the bids' kpi failures."""
+    def _runs(self, part: str | None) -> tuple[Run, ...]:
+        return {"tender": (self.tender_run,), "bids": (self.bid_run,)}.get(part or "", (self.tender_run, self.bid_run))
+
+    def failures(self, part: str | None = None) -> dict[str, int]:
+        """Failed rules by kind: the tender's legal/risk/kpi failures and the bids' kpi failures; those of the
+        consultations only with `part="tender"`, of the bids only with `part="bids"` (the terminal and the
+        page count them apart: a buyer cannot tell a tender's unmet indicator from a bid's in one figure)."""
         counts = {"legal": 0, "risk": 0, "kpi": 0}
-        for run in (self.tender_run, self.bid_run):
+        for run in self._runs(part):
             for scored in run.orders:
                 for f in scored.findings:
                     if f.status == "fail" and f.kind in counts:
@@ -173,9 +178,10 @@ class CheckResult:
         return [(scored.order.id, f.rule, f.kind) for scored in self.tender_run.orders for f in scored.findings
                 if f.status == "insufficient_data" and f.kind in ("legal", "risk")]
 
-    def waived(self) -> int:
-        """Findings an active waiver covers (tender and bids): shown, never counted as failures."""
-        return sum(1 for run in (self.tender_run, self.bid_run) for scored in run.orders
+    def waived(self, part: str | None = None) -> int:
+        """Findings an active waiver covers (tender and bids, or one `part` as in `failures`): shown, never
+        counted as failures."""
+        return sum(1 for run in self._runs(part) for scored in run.orders
                    for f in scored.findings if f.status == "waived")
 
     def exit_status(self) -> int:

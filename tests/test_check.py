@@ -114,7 +114,8 @@ def checked(tmp_path_factory):
 def test_exit_status_follows_the_tender_legal_failure(checked):
     _, result, data, _ = checked
     assert result.exit_code == 1, result.output
-    assert "1 consultation, 4 offres, 1 ligne rejetée : 1 obligation légale non respectée, " in result.output
+    assert result.output.startswith("Consultations : 1 vérifiée ; 1 obligation légale non respectée, "), result.output
+    assert ". Offres : 4 comparées, 1 rejetée (ligne à corriger) ; " in result.output
     assert data["verdict"]["exit_status"] == 1
     assert data["verdict"]["failures"]["legal"] == 1
     assert data["verdict"]["fail_on"] == "legal"
@@ -458,7 +459,7 @@ def test_waived_legal_failure_is_shown_and_no_longer_fails_the_check(checked, tm
     assert "expirée le 30/06/2026" in result.stderr and "MON-01 sans effet" in result.stderr
     html = (tmp_path / "check.html").read_text(encoding="utf-8")
     assert 'data-rule="LEG-01" data-status="waived"' in html
-    assert "Marché de défense et de sécurité" in html and "constat couvert par une dérogation" in html
+    assert "Marché de défense et de sécurité" in html and "constat de consultation couvert par une dérogation" in html
 
 
 def test_waivers_do_not_hide_kpi_failures_at_fail_on_kpi(checked, tmp_path, on_2026_10_01):
@@ -818,25 +819,29 @@ def test_a_rejected_bid_is_shown_in_its_consultations_section(checked, tmp_path)
 
 
 def test_the_summary_line_agrees_its_words_with_the_counts(tmp_path):
-    """« 0 risque », « 2 risques » in French, « 0 risks », « 1 risk » in English: no « (s) »."""
+    """« 0 risque », « 2 risques » in French, « 0 risks », « 1 risk » in English: no « (s) »; the consultations'
+    counts, then the bids'."""
     from types import SimpleNamespace
 
     from procurement.check import summary_line
 
     def result(tenders, bids, rejected, legal, risk, kpi, waived=None):
         run = SimpleNamespace
+        counts = {"tender": {"legal": legal, "risk": risk, "kpi": kpi}, "bids": {"legal": 0, "risk": 0, "kpi": kpi}}
         return SimpleNamespace(
             tender_run=run(orders=[0] * tenders, rejected=[0] * rejected), bid_run=run(orders=[0] * bids, rejected=[]),
-            failures=lambda: {"legal": legal, "risk": risk, "kpi": kpi},
-            waivers=None if waived is None else object(), waived=lambda: waived, insufficient=lambda: [],
+            failures=lambda part=None: counts[part],
+            waivers=None if waived is None else object(), waived=lambda part=None: waived, insufficient=lambda: [],
             attached=dict.fromkeys(range(bids), "T1"))
 
     fr = summary_line(result(1, 2, 0, 0, 2, 1, waived=1), tmp_path, "fr")
-    assert fr.startswith("1 consultation, 2 offres, 0 ligne rejetée : 0 obligation légale non respectée, 2 risques, "
-                         "1 indicateur non atteint, 1 constat couvert par une dérogation. Page : ")
+    assert fr.startswith("Consultations : 1 vérifiée ; 0 obligation légale non respectée, 2 risques, 1 indicateur non "
+                         "atteint, 1 constat couvert par une dérogation. Offres : 2 comparées, 0 rejetée (ligne à "
+                         "corriger) ; 1 indicateur non atteint, 1 constat couvert par une dérogation. Page : "), fr
     en = summary_line(result(2, 1, 1, 1, 0, 3, waived=0), tmp_path, "en")
-    assert en.startswith("2 tenders, 1 bid, 1 row rejected: 1 legal obligation not met, 0 risks, 3 indicators not met, "
-                         "0 findings waived. Page: ")
+    assert en.startswith("Tenders: 2 checked, 1 not checked (row rejected); 1 legal obligation not met, 0 risks, "
+                         "3 indicators not met, 0 findings waived. Bids: 1 compared, 0 rejected (rows to fix); "
+                         "3 indicators not met, 0 findings waived. Page: "), en
     assert "(s)" not in fr + en
 
 

@@ -3,6 +3,9 @@
 - check.json's messages named a missing value by its field code (« Considérations environnementales
   (env_considerations) »), where the page names its column and cell (« Considérations environnementales
   (cellule L2) »); a waived « données insuffisantes » kept the code on the page too.
+- The terminal's line counted the indicators not met (« 3 indicateurs non atteints ») and the rows rejected of
+  the consultations and of the bids as one figure; the page too (« (consultation et offres) »). Each now says
+  what concerns the consultations, then what concerns the bids.
 - The page's « Lignes rejetées » table said the column twice: in its « Colonne » cell and again at the start
   of the « Motif » (« H (Montant HT) | cent mille | colonne H (Montant HT) : « cent mille » n'est pas… »).
 """
@@ -128,3 +131,64 @@ def test_a_rejected_rows_reason_names_its_column_once(rejected, lang):
     said = "colonne" if lang == "fr" else "column"
     assert f"{said} {amount} (Montant HT)" in page and page.count(f"{amount} (Montant HT)") == 2  # section, table
     assert result.output.count(f"{date} (Date de lancement)") == 1, result.output
+
+
+# ---- the terminal's counts: the consultations' and the bids' apart ------------------------------------------
+
+
+def _summary(html: str) -> str:
+    start = html.index('<ul class="summary">')
+    return W.text(html[start:html.index("</ul>", start)])
+
+
+def test_the_terminal_says_the_consultations_and_the_bids_apart(rejected):
+    """« 3 indicateurs non atteints » and « 2 lignes rejetées » summed the consultations' and the bids': the
+    office-supplies consultation meets neither ENV-01 nor SOC-01, bid P02 is no short chain (FOOD-02); the
+    consultation 2026-BAD-001 and bid P01 are rejected."""
+    result, data, html = rejected["fr"]
+    line = result.stdout
+    assert line.startswith("Consultations : 2 vérifiées, 1 non vérifiée (ligne rejetée) ; 0 obligation légale non "
+                           "respectée, 0 risque, 2 indicateurs non atteints ; "), line
+    assert ". Offres : 1 comparée, 1 rejetée (ligne à corriger) ; 1 indicateur non atteint. Page : " in line, line
+    by_part = data["verdict"]["by_part"]
+    assert by_part["tender"] == {"failures": {"legal": 0, "risk": 0, "kpi": 2}, "waived": 0, "rejected": 1}
+    assert by_part["bids"] == {"failures": {"legal": 0, "risk": 0, "kpi": 1}, "waived": 0, "rejected": 1}
+    assert data["verdict"]["failures"]["kpi"] == 3 and data["verdict"]["rejected"] == 2  # the totals stay
+    # The page's summary says the same figures, in the same words.
+    summary = _summary(html)
+    for said in ("2 indicateurs de consultation non atteints", "2 consultations vérifiées",
+                 "1 consultation non vérifiée (ligne rejetée)", "1 offre comparée",
+                 "1 offre rejetée (ligne à corriger)", "1 indicateur d'offre non atteint"):
+        assert said in summary, (said, summary)
+    assert "consultation et offres" not in summary and "lignes rejetées" not in summary
+
+    result, _, html = rejected["en"]
+    line = result.stdout
+    assert line.startswith("Tenders: 2 checked, 1 not checked (row rejected); 0 legal obligations not met, 0 risks, "
+                           "2 indicators not met; "), line
+    assert ". Bids: 1 compared, 1 rejected (row to fix); 1 indicator not met. Page: " in line, line
+    summary = _summary(html)
+    for said in ("2 tender indicators not met", "1 bid rejected (row to fix)", "1 bid indicator not met"):
+        assert said in summary, (said, summary)
+
+
+def test_waived_findings_are_counted_where_they_are(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790812800")  # 2026-10-01
+    waivers = tmp_path / "w.yaml"
+    waivers.write_text('waivers:\n  - order: "P02"\n    rule: FOOD-02\n    justification: Livraison groupée.\n'
+                       "    author: Mme Martin\n    date: 2026-09-01\n", encoding="utf-8")
+    workbook = W.build(tmp_path / "c.xlsx", TENDERS, BIDS)
+    result, data, html = W.check(workbook, tmp_path / "o", "--waivers", str(waivers))
+    assert data["verdict"]["by_part"]["bids"]["waived"] == 1 and data["verdict"]["by_part"]["tender"]["waived"] == 0
+    assert "non atteints, 0 constat couvert par une dérogation ; " in result.stdout, result.stdout
+    assert "; 0 indicateur non atteint, 1 constat couvert par une dérogation. Page" in result.stdout, result.stdout
+    summary = _summary(html)
+    assert "0 constat de consultation couvert par une dérogation" in summary
+    assert "1 constat d'offre couvert par une dérogation" in summary
+
+
+@pytest.mark.parametrize("lang, said", [("fr", ". Offres : aucune. Page : "), ("en", ". Bids: none. Page: ")])
+def test_a_workbook_without_bids_says_so(tmp_path, lang, said):
+    workbook = W.build(tmp_path / "c.xlsx", TENDERS[1:], [])
+    result, _, _ = W.check(workbook, tmp_path / "o", "--lang", lang)
+    assert said in result.stdout, result.stdout

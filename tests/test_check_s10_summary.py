@@ -72,10 +72,10 @@ def test_legal_obligations_left_unchecked_for_want_of_data_are_in_the_verdict(re
 def test_the_terminal_line_names_them(review):
     _, out = review
     fr, en = out["fr"][0].output, out["en"][0].output
-    assert ("0 obligation légale non respectée, 0 risque, 2 indicateurs non atteints ; 2 obligations légales non "
-            "vérifiables (données manquantes) : ENV-10, ENV-11. Page : ") in fr, fr
-    assert ("0 legal obligations not met, 0 risks, 2 indicators not met; 2 legal obligations unverifiable (missing "
-            "data): ENV-10, ENV-11. Page: ") in en, en
+    assert ("0 obligation légale non respectée, 0 risque, 0 indicateur non atteint ; 2 obligations légales non "
+            "vérifiables (données manquantes) : ENV-10, ENV-11. Offres : ") in fr, fr
+    assert ("0 legal obligations not met, 0 risks, 0 indicators not met; 2 legal obligations unverifiable (missing "
+            "data): ENV-10, ENV-11. Bids: ") in en, en
 
 
 def test_the_summary_at_the_top_of_the_page_names_them(review):
@@ -104,11 +104,11 @@ def test_one_unverifiable_obligation_takes_the_singular(tmp_path):
     tender = {k: v for k, v in TENDER.items() if k != "Date de lancement"}
     workbook = _fill(_template(tmp_path / "c.xlsx"), [tender], BIDS[:1])
     result = _check(str(workbook), "--out", str(tmp_path / "o"), "--rules", str(RULES))
-    assert "; 1 obligation légale non vérifiable (données manquantes) : LEG-01. Page" in result.output, result.output
+    assert "; 1 obligation légale non vérifiable (données manquantes) : LEG-01. Offres" in result.output, result.output
     html = (tmp_path / "o" / "check.html").read_text(encoding="utf-8")
     assert "1 obligation légale non vérifiable (données manquantes) : LEG-01" in _text(_summary(html))
     en = _check(str(workbook), "--out", str(tmp_path / "e"), "--rules", str(RULES), "--lang", "en")
-    assert "; 1 legal obligation unverifiable (missing data): LEG-01. Page" in en.output, en.output
+    assert "; 1 legal obligation unverifiable (missing data): LEG-01. Bids" in en.output, en.output
 
 
 def test_several_tenders_each_name_their_unverifiable_rules(tmp_path):
@@ -145,15 +145,16 @@ def test_an_unverifiable_risk_is_said_after_the_obligations():
     run = SimpleNamespace(orders=[0], rejected=[])
     result = SimpleNamespace(
         tender_run=run, bid_run=SimpleNamespace(orders=[], rejected=[]), waivers=None, attached={},
-        failures=lambda: {"legal": 0, "risk": 0, "kpi": 0},
+        failures=lambda part=None: {"legal": 0, "risk": 0, "kpi": 0},
         insufficient=lambda: [("T1", "ENV-10", "legal"), ("T1", "RISK-01", "risk")])
     fr = summary_line(result, Path("o"), "fr")
-    assert fr.startswith("1 consultation, 0 offre, 0 ligne rejetée : 0 obligation légale non respectée, 0 risque, "
+    assert fr.startswith("Consultations : 1 vérifiée ; 0 obligation légale non respectée, 0 risque, "
                          "0 indicateur non atteint ; 1 obligation légale non vérifiable (données manquantes) : "
-                         "ENV-10 ; 1 risque juridique non vérifiable (données manquantes) : RISK-01. Page : "), fr
+                         "ENV-10 ; 1 risque juridique non vérifiable (données manquantes) : RISK-01. Offres : "
+                         "aucune. Page : "), fr
     en = summary_line(result, Path("o"), "en")
     assert "; 1 legal obligation unverifiable (missing data): ENV-10; 1 legal risk unverifiable (missing data): " \
-           "RISK-01. Page: " in en, en
+           "RISK-01. Bids: none. Page: " in en, en
 
 
 def test_bids_attached_to_no_consultation_are_counted_in_the_summary(review):
@@ -162,8 +163,8 @@ def test_bids_attached_to_no_consultation_are_counted_in_the_summary(review):
     _, out = review
     result, data, html = out["fr"]
     # The terminal line says it too, in the count of bids (it summed them with the bids compared).
-    assert "2 consultations, 6 offres dont 1 rattachée à aucune consultation, 0 ligne rejetée" in result.output
-    assert "6 bids of which 1 attached to no tender, 0 rows rejected" in out["en"][0].output
+    assert "Offres : 5 comparées, 1 rattachée à aucune consultation, 0 rejetée (ligne à corriger)" in result.output
+    assert "Bids: 5 compared, 1 attached to no tender, 0 rejected (rows to fix)" in out["en"][0].output
     assert data["verdict"]["bids"] == 5 and data["verdict"]["unattached_bids"] == 1
     summary = _text(_summary(html))
     assert "5 offres comparées" in summary and "1 offre rattachée à aucune consultation" in summary, summary
@@ -186,4 +187,4 @@ def test_several_unattached_bids_take_the_plural(tmp_path):
     summary = _text(_summary((tmp_path / "o" / "check.html").read_text(encoding="utf-8")))
     assert "1 offre comparée" in summary and "3 offres rattachées à aucune consultation" in summary, summary
     line = _check(str(workbook), "--out", str(tmp_path / "o")).output
-    assert "4 offres dont 3 rattachées à aucune consultation" in line, line
+    assert "Offres : 1 comparée, 3 rattachées à aucune consultation, " in line, line
