@@ -272,6 +272,21 @@ def _name_duplicates(orders: list[ScoredOrder], column: str | None) -> None:
         order.warnings = tuple(kept)
 
 
+def _said_on_the_tender(bids: list[ScoredOrder], attached: dict[int, str | None],
+                        inherited: dict[int, tuple[str, ...]], tenders: dict[str, tuple[RawRecord, Any]]) -> None:
+    """A bid's warnings about a value it took from its consultation (a place code without its type), which the
+    consultation says already: the consultation's cell is the one to fix, and each bid repeated it (300 bids,
+    300 copies, asking for a column the bids sheet has not)."""
+    for i, scored in enumerate(bids):
+        names, tender_id = inherited.get(i, ()), attached.get(i)
+        if not names or tender_id is None:
+            continue
+        said = {(w.code, w.field, w.value) for w in tenders[tender_id][1].warnings}
+        order = scored.order
+        order.warnings = tuple(w for w in order.warnings
+                               if w.field not in names or (w.code, w.field, w.value) not in said)
+
+
 def _scoped(book: Any, kinds: tuple[str, ...]) -> Any:
     rules = [r for r in book.rules if "pre_award" in r.source.scopes and r.kind in kinds]
     return book.replace_rules(rules, dict(book.selection))
@@ -372,5 +387,6 @@ def run_check(path: Path, rulebook: Any, *, fail_on: str = "legal", options: dic
     rejected_to = {i: links.get((r.source.sheet, r.source.row)) for i, r in enumerate(bid_rejected)}
     inherited = {i: taken[(s.order.source.sheet, s.order.source.row)] for i, s in enumerate(bid_orders)
                  if (s.order.source.sheet, s.order.source.row) in taken}
+    _said_on_the_tender(bid_orders, attached, inherited, tenders)
     return CheckResult(path, tender_run, bid_run, attached, fail_on, used, directory, dict(sorted(gain.items())),
                        waivers, today, rejected_to, inherited, columns, unread, unchecked)

@@ -8,6 +8,8 @@
   what concerns the consultations, then what concerns the bids.
 - The page's « Lignes rejetées » table said the column twice: in its « Colonne » cell and again at the start
   of the « Motif » (« H (Montant HT) | cent mille | colonne H (Montant HT) : « cent mille » n'est pas… »).
+- A warning about a value every bid takes from its consultation (a place code without its type) was repeated
+  under every bid.
 """
 
 from __future__ import annotations
@@ -192,3 +194,20 @@ def test_a_workbook_without_bids_says_so(tmp_path, lang, said):
     workbook = W.build(tmp_path / "c.xlsx", TENDERS[1:], [])
     result, _, _ = W.check(workbook, tmp_path / "o", "--lang", lang)
     assert said in result.stdout, result.stdout
+
+
+# ---- a warning about the consultation's cell, said once ------------------------------------------------------
+
+
+def test_a_warning_about_an_inherited_value_is_said_on_the_consultation_only(tmp_path):
+    """The catering consultation's place « 13001 » has no type: its warning (INSEE code of Aix or postcode of
+    Marseille?) was repeated under every bid, which takes the place from its consultation, and asked the buyer to
+    fix a column the bids sheet does not have; with 300 bids, 300 copies."""
+    workbook = W.build(tmp_path / "c.xlsx", W.TENDERS[:1], W.BIDS[:2])
+    _, data, html = W.check(workbook, tmp_path / "o")
+    (tender,) = data["tenders"]
+    assert [w["code"] for w in tender["warnings"]] == ["ambiguous_place"]
+    for bid in tender["bids"]:
+        assert "place_code" in bid["inherited"]
+        assert not any(w["code"] == "ambiguous_place" for w in bid["warnings"]), bid["warnings"]
+    assert W.text(html).count("code de lieu 13001 sans type") == 1
