@@ -26,6 +26,7 @@ from procurement import i18n
 from procurement.engine import Finding
 from procurement.fields import FIELDS
 from procurement.i18n import plural
+from procurement.model import without_column
 from procurement.pipeline import Run
 from procurement.rule_statuses import STATUS_LETTER, RuleStatuses
 from procurement.views.common import STATUS_ORDER, field_label, fmt_ratio, legal_refs, text_of, where
@@ -304,8 +305,11 @@ def coverage_rows(run: Run, agg: dict[str, Any], lang: str) -> list[dict[str, An
 
 
 def rejected_rows(run: Run, lang: str) -> list[dict[str, str]]:
+    """The table's rows: the reason without the column its own cell gives (« G (Montant HT) | … | colonne G
+    (Montant HT) : … » said it twice)."""
     return [
-        {"where": where(r.source, lang), "column": r.column or "", "value": r.value or "", "reason": r.message(lang)}
+        {"where": where(r.source, lang), "column": r.column or "", "value": r.value or "",
+         "reason": without_column(r.message(lang), r.column, lang)}
         for r in run.rejected[:REJECTED_LIMIT]
     ]
 
