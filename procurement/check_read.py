@@ -122,9 +122,9 @@ def _unattached(given: str | None, tenders: Iterable[str], sheet: str, bid_sheet
     if given is None and marker is not None:
         return _warning(
             "unattached_bid",
-            f"offre non rattachée : « {marker} » (colonne {column}) n'est pas une référence de consultation ; "
+            f"offre non rattachée : « {marker} », colonne {column}, n'est pas une référence de consultation ; "
             f"indiquez la consultation de l'offre ({_quoted(ids, 'fr')})",
-            f"bid not attached: “{marker}” (column {column}) is not a tender reference; give the bid's tender "
+            f"bid not attached: “{marker}”, column {column}, is not a tender reference; give the bid's tender "
             f"({_quoted(ids, 'en')})",
             marker, column)
     if given is None and column is None:
@@ -149,9 +149,9 @@ def _unattached(given: str | None, tenders: Iterable[str], sheet: str, bid_sheet
                f"; the tender on row {rows}, without an identifier, was rejected" if rows else "")
     return _warning(
         "unattached_bid",
-        f"offre non rattachée : consultation « {given} » (colonne {column or 'Consultation'}) introuvable dans la "
+        f"offre non rattachée : consultation « {given} », colonne {column or 'Consultation'}, introuvable dans la "
         f"feuille « {sheet} »{hint_fr}",
-        f"bid not attached: tender “{given}” (column {column or 'Tender'}) not found in the “{sheet}” sheet{hint_en}",
+        f"bid not attached: tender “{given}”, column {column or 'Tender'}, not found in the “{sheet}” sheet{hint_en}",
         given, column)
 
 
@@ -212,9 +212,9 @@ def _bid_records(records: Iterable[RawRecord | Rejection], tenders: dict[str, tu
                 if marker is not None:
                     record.warnings.append(_warning(
                         "unknown_tender",
-                        f"« {marker} » (colonne {where}) n'est pas une référence de consultation : offre rattachée "
+                        f"« {marker} », colonne {where}, n'est pas une référence de consultation : offre rattachée "
                         f"à la seule consultation, « {only} »",
-                        f"“{marker}” (column {where}) is not a tender reference: bid attached to the only tender, "
+                        f"“{marker}”, column {where}, is not a tender reference: bid attached to the only tender, "
                         f"“{only}”", marker, where))
             else:
                 record.warnings.append(_warning(

@@ -160,3 +160,14 @@ def test_the_place_code_shows_its_kind_when_the_buyer_chose_it(tmp_path):
     (tmp_path / "plain").mkdir()
     _, _, plain = _checked(tmp_path / "plain", [{**TENDER, "Lieu d'exécution": "13001"}], [])
     assert row not in plain
+
+
+def test_an_unattached_bids_column_is_not_in_brackets_within_brackets(tmp_path):
+    """« (colonne S (Consultation)) »: the column's name carries its header in brackets, so the message names
+    it between commas (session 16)."""
+    tenders = [TENDER, {**TENDER, "Identifiant": "2026-VOI-032"}]
+    bids = [{**BIDS[0], "Consultation": "2026-VOI-099"}, BIDS[1]]
+    _, data, _ = _checked(tmp_path, tenders, bids)
+    messages = [w["message"] for b in data["unattached_bids"] for w in b["warnings"] if w["code"] == "unattached_bid"]
+    assert len(messages) == 2, messages
+    assert all("(Consultation))" not in m and ", colonne " in m for m in messages), messages
