@@ -61,8 +61,11 @@ def test_recalled_references_are_marked_as_in_results_xlsx(pages, lang):
     for ref, text in zip(refs, basis, strict=True):
         assert text.endswith(mark) == (ref["confidence"] == "recalled"), (ref, text)
     assert basis[0] == f"Code de la commande publique, art. L2124-1, R2124-1 {mark}"
-    # ENV-10's references are all verified: none is marked.
-    assert not any(mark in t for t in _basis(html, "ENV-10"))
+    # ENV-10's references: only the concession article L3124-5, read in an amendment (rulebook 1.3.6), is marked.
+    env10 = legal["ENV-10"]["legal_ref"]
+    basis = _basis(html, "ENV-10")
+    assert [mark in t for t in basis] == [ref["confidence"] == "recalled" for ref in env10]
+    assert [ref["article"] for ref in env10 if ref["confidence"] == "recalled"] == ["L3124-5"]
     # The words are results.xlsx's (procurement.write.xlsx_legal), brackets included.
     from procurement.write.xlsx_legal import words
 
