@@ -1,4 +1,4 @@
-"""Concession contracts under the Climate and Resilience rules (rulebook 1.3.6).
+"""Concession contracts under the Climate and Resilience rules (rulebook 1.3.6) and DECP-01 (1.3.7).
 
 The code gives concessions articles of their own (third part): the environmental award criterion is
 R3124-4 (for L3124-5), the environmental performance condition L3114-2, the social condition above the EU
@@ -69,3 +69,47 @@ def test_a_concession_below_the_concessions_threshold_owes_no_social_condition()
     small = findings(**{**CONCESSION, "amount": 5_000_000})
     assert small["SOC-10"].status == "not_applicable"
     assert findings(**{**CONCESSION, "amount": 5_404_000})["SOC-10"].status == "fail"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# DECP-01: a concession's essential data follow R3131-1, not R2196-1
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _concession(valeur: float) -> dict:
+    """A 2024-format concession record (official example's shape): signed 01/03/2024, executed from 01/06/2024,
+    published 20/05/2024 — before its execution, as R3131-1 asks, but 2.6 months after its signature."""
+    return {
+        "id": "DSP2024-07", "autoriteConcedante": {"id": "20005480700017"},
+        "nature": "Délégation de service public", "objet": "Exploitation du réseau de bus",
+        "procedure": "Procédure négociée ouverte", "dureeMois": 84, "dateSignature": "2024-03-01",
+        "datePublicationDonnees": "2024-05-20", "dateDebutExecution": "2024-06-01", "valeurGlobale": valeur,
+        "montantSubventionPublique": 0,
+        "concessionnaires": [{"concessionnaire": {"typeIdentifiant": "SIRET", "id": "44306184100047"}}],
+        "considerationsSociales": {"considerationSociale": ["Clause sociale"]},
+        "considerationsEnvironnementales": {"considerationEnvironnementale": ["Clause environnementale"]},
+    }
+
+
+@pytest.mark.parametrize("valeur", [2_000_000, 30_000])
+def test_decp01_does_not_judge_a_concession_on_the_public_contracts_two_months(tmp_path, valeur):
+    """Until 1.3.6 the concession above failed DECP-01 (published more than two months after its signature),
+    though R3131-1 only asks for publication before execution begins, a date no order carries; at 30 000 € it
+    was outside the check only because of R2196-1's 40 000 €, which concessions do not have."""
+    import json
+
+    from procurement.pipeline import run
+
+    path = tmp_path / "decp.json"
+    path.write_text(json.dumps({"marches": {"contrat-concession": [_concession(valeur)]}}), encoding="utf-8")
+    result = run([path], BOOK)
+    (scored,) = result.orders
+    assert (scored.order.nature, scored.order.amount) == ("concession", valeur)
+    decp01 = {f.rule: f for f in scored.findings}["DECP-01"]
+    assert decp01.status == "not_applicable"
+    # A public contract with the same dates still fails: notified 01/03/2024, published after 01/05/2024.
+    contract = findings(nature="marche", amount=valeur, notification_date="2024-03-01",
+                        publication_date="2024-05-20", published_within_two_months=False)
+    assert contract["DECP-01"].status == ("fail" if valeur >= 40_000 else "not_applicable")
+    refs = {ref.article: ref for ref in RULES["DECP-01"].source.legal_ref}
+    assert refs["R3131-1"].confidence == "recalled" and "avant le début d'exécution" in refs["R3131-1"].note
