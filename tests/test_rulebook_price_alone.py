@@ -1,0 +1,49 @@
+"""A price weighing 100 % leaves no room for any other criterion, hence for no environmental one (rulebook 1.3.8).
+
+Until 1.3.7 a consultation launched after 21/08/2026 with « Pondération prix (%) » at 100 and the
+environmental-considerations cell empty was insufficient_data for ENV-10 (environmental award criterion
+required) while ENV-12 (price alone) failed it: the checker asked for a cell whose answer the price weight
+already gave. ENV-13, the same obligation brought forward for renewable-energy installations, had the same gap.
+"""
+
+from __future__ import annotations
+
+from procurement.engine import evaluate
+from procurement.model import Order
+from procurement.rulebook import load_default
+
+BOOK = load_default()
+
+
+def findings(**values) -> dict:
+    order = Order.model_validate({"id": "CONS-1", "source": {"file": "t"}, "nature": "marche", **values})
+    return {f.rule: f for f in evaluate(order, BOOK)}
+
+
+def test_a_100_percent_price_fails_env10_and_says_why():
+    found = findings(launch_date="2026-09-15", price_weight=100, award_criteria="Prix (100 %)")
+    assert (found["ENV-10"].status, found["ENV-12"].status) == ("fail", "fail")
+    fr, en = found["ENV-10"].message("fr"), found["ENV-10"].message("en")
+    assert "pondération du prix : 100\u202f%" in fr and "le prix exclut tout autre critère" in fr, fr
+    assert "price weight: 100%" in en and "price leaves no room for any other criterion" in en, en
+    assert found["ENV-10"].measures["price_weight"] == 100
+
+
+def test_a_price_below_100_percent_leaves_the_criterion_unknown():
+    found = findings(launch_date="2026-09-15", price_weight=60)
+    assert found["ENV-10"].status == "insufficient_data"
+    assert found["ENV-10"].missing == ("env_considerations",)
+
+
+def test_declared_considerations_still_decide():
+    # A declared criterion beside a 100 % price is the contradiction ENV-12 reports; ENV-10 keeps the declaration.
+    declared = findings(launch_date="2026-09-15", price_weight=100, env_considerations=["criterion"])
+    assert (declared["ENV-10"].status, declared["ENV-12"].status) == ("pass", "fail")
+    assert findings(launch_date="2026-09-15", price_weight=40, env_considerations=["clause"])["ENV-10"].status == "fail"
+
+
+def test_the_renewables_rule_reads_the_price_the_same_way():
+    solar = findings(launch_date="2025-03-01", cpv="09331200", price_weight=100)
+    assert solar["ENV-13"].status == "fail"
+    assert "le prix exclut tout autre critère" in solar["ENV-13"].message("fr")
+    assert findings(launch_date="2025-03-01", cpv="09331200", price_weight=70)["ENV-13"].status == "insufficient_data"
