@@ -24,9 +24,18 @@ def test_a_100_percent_price_fails_env10_and_says_why():
     found = findings(launch_date="2026-09-15", price_weight=100, award_criteria="Prix (100 %)")
     assert (found["ENV-10"].status, found["ENV-12"].status) == ("fail", "fail")
     fr, en = found["ENV-10"].message("fr"), found["ENV-10"].message("en")
-    assert "pondération du prix : 100\u202f%" in fr and "le prix exclut tout autre critère" in fr, fr
-    assert "price weight: 100%" in en and "price leaves no room for any other criterion" in en, en
+    assert "pondération du prix : 100\u202f%" in fr, fr
+    assert "price weight: 100%" in en, en
     assert found["ENV-10"].measures["price_weight"] == 100
+
+
+def test_the_message_of_a_failure_without_a_100_percent_price_says_nothing_of_one():
+    """The message said « pondération du prix : 60 % — à 100 %, le prix exclut tout autre critère » on every
+    failure, whatever the weight (1.3.8); it gives the weight, the rule's « why » gives the reasoning."""
+    found = findings(launch_date="2026-09-15", price_weight=60, env_considerations=["clause"])
+    fr = found["ENV-10"].message("fr")
+    assert found["ENV-10"].status == "fail" and "pondération du prix : 60\u202f%)" in fr, fr
+    assert "100" not in fr, fr
 
 
 def test_a_price_below_100_percent_leaves_the_criterion_unknown():
@@ -45,5 +54,5 @@ def test_declared_considerations_still_decide():
 def test_the_renewables_rule_reads_the_price_the_same_way():
     solar = findings(launch_date="2025-03-01", cpv="09331200", price_weight=100)
     assert solar["ENV-13"].status == "fail"
-    assert "le prix exclut tout autre critère" in solar["ENV-13"].message("fr")
+    assert "pondération du prix : 100\u202f%)" in solar["ENV-13"].message("fr")
     assert findings(launch_date="2025-03-01", cpv="09331200", price_weight=70)["ENV-13"].status == "insufficient_data"
