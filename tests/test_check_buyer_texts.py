@@ -25,7 +25,8 @@ from tests.data.check_s9 import workbook as W
 # it) and the office-supplies one without its procedure (PROC-02 lacks it); P03 cites the catering tender and
 # declares no meat-and-fish share (EGA-05 lacks it); P04 cites no tender, so it has no CPV (its food
 # indicators lack it).
-TENDERS = [{k: v for k, v in W.TENDERS[0].items() if k != "env_considerations"}, W.TENDERS[2]]
+# (Its environmental weight, 0, would otherwise say there is no environmental criterion: ENV-10 would fail.)
+TENDERS = [{k: v for k, v in W.TENDERS[0].items() if k not in ("env_considerations", "env_weight")}, W.TENDERS[2]]
 BIDS = [W.BIDS[0], W.BIDS[1], W.BIDS[3],
         {"id": "P04", "supplier_name": "Orphelin", "amount": 1000, "tender_id": "2026-XXX-999"}]
 

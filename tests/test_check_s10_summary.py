@@ -21,7 +21,8 @@ import pytest
 from tests.test_check import BIDS, FURNITURE, TENDER, _check, _fill, _load, _template
 
 NBSP, NNBSP = "\u00a0", "\u202f"
-NO_ENV = {k: v for k, v in TENDER.items() if k != "Considérations environnementales"}
+NO_ENV = {k: v for k, v in TENDER.items()
+          if k not in ("Considérations environnementales", "Pondération critère environnemental (%)")}
 # Four bids for the food consultation, one for the furniture one, one citing a reference that is neither
 # (« 2026-RES-071 » for « 2026-RES-017 »: a typo the page answers with « vouliez-vous dire »).
 REVIEW_BIDS = [*({**b, "Consultation": "2026-RES-017"} for b in BIDS[:4]),

@@ -78,12 +78,16 @@ def test_the_rules_the_issue_asks_for_exist_with_their_meaning():
     assert RULES["ENV-01"].source.require.value == ["clause", "criterion"]
     assert RULES["SOC-01"].source.require.value == ["clause", "criterion", "reserved"]
     assert RULES["LOC-01"].source.require.value == "amp"
-    # ENV-10 still requires a declared environmental criterion; since 1.3.8 a 100 % price also decides the
-    # failure when the considerations are not given (the second part of its `all`).
-    criterion, price_alone = RULES["ENV-10"].source.require.all_
-    assert (criterion.field, criterion.value) == ("env_considerations", ["criterion"])
-    assert [(leaf.field, leaf.op, leaf.value) for leaf in price_alone.any_] == [
+    # ENV-10 still requires a declared environmental criterion; when the considerations are not given, a
+    # 100 % price (1.3.8) or an environmental criterion weighted 0 % decides the failure, one weighted above
+    # 0 % the pass (1.3.10): the three parts of its `all`.
+    criterion, price_alone, weighted_none = RULES["ENV-10"].source.require.all_
+    declared = criterion.any_[0]
+    assert (declared.field, declared.op, declared.value) == ("env_considerations", "contains_any", ["criterion"])
+    assert [(leaf.field, leaf.op, leaf.value) for leaf in price_alone.any_[:2]] == [
         ("env_considerations", "present", None), ("price_weight", "lt", 100)]
+    assert [(leaf.field, leaf.op, leaf.value) for leaf in weighted_none.any_] == [
+        ("env_considerations", "present", None), ("env_weight", "absent", None), ("env_weight", "gt", 0)]
 
 
 def test_every_legal_rule_cites_its_source_and_says_how_sure_it_is():
