@@ -53,14 +53,16 @@ def test_recalled_references_are_marked_as_in_results_xlsx(pages, lang):
     (tender,) = data["tenders"]
     legal = {f["rule"]: f for f in tender["legal"]}
     # The Métropole's rulebook: PROC-03 (formalised procedure above the EU thresholds, a pass here) cites its
-    # articles L2124-1, R2124-1 from memory and its annex of thresholds verified.
+    # articles L2124-1, R2124-1 verified (rulebook 1.3.7) and the annex XIV list of specific services, its
+    # last reference, from memory.
     refs = legal["PROC-03"]["legal_ref"]
-    assert refs[0]["confidence"] == "recalled" and refs[1]["confidence"] == "verified"
+    assert refs[0]["confidence"] == "verified" and refs[-1]["confidence"] == "recalled"
     basis = _basis(html, "PROC-03")
     assert len(basis) == len(refs), basis
     for ref, text in zip(refs, basis, strict=True):
         assert text.endswith(mark) == (ref["confidence"] == "recalled"), (ref, text)
-    assert basis[0] == f"Code de la commande publique, art. L2124-1, R2124-1 {mark}"
+    assert basis[0] == "Code de la commande publique, art. L2124-1, R2124-1"
+    assert basis[-1].startswith("Directive 2014/24/UE, annexe XIV") and basis[-1].endswith(mark)
     # ENV-10's references: only the concession article L3124-5, read in an amendment (rulebook 1.3.6), is marked.
     env10 = legal["ENV-10"]["legal_ref"]
     basis = _basis(html, "ENV-10")

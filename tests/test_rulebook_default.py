@@ -110,12 +110,32 @@ def test_recalled_facts_are_marked_recalled():
                    for ref in RULES[rule_id].source.legal_ref)
 
     assert recalled("SOC-10", "Exceptions")                 # L2112-2-1 exceptions (notes: recalled)
-    assert recalled("PROC-01", "70 000")                    # pre-2026 works thresholds
-    assert recalled("PROC-02", "25 000")                    # pre-2020 supplies threshold
-    assert recalled("PROC-03", "209 000")                   # EU thresholds before 2024
     assert recalled("PROC-03", "annexe XIV")                # the specific-services CPV list
-    assert recalled("SOC-03", "L2113-15")                   # ESS reservation numbering (notes: recalled)
-    assert recalled("TRANS-01", "350 M€")                   # the plan text was not found
+    assert recalled("TRANS-01", "350 M€")                   # the plan's chantier 5 was not found
+
+
+def test_facts_checked_against_a_source_say_where():
+    """Rulebook 1.3.7: what was recalled and is now verified names the page that states it, and no verified
+    reference still says it was written from memory."""
+    def verified(rule_id: str, needle: str) -> list:
+        return [ref for ref in RULES[rule_id].source.legal_ref
+                if ref.confidence == "verified" and needle in f"{ref.text} {ref.article} {ref.note}"]
+
+    for rule_id, needle in [("PROC-01", "70 000"), ("PROC-01", "R2122-1 à R2122-11"), ("PROC-02", "25 000"),
+                            ("PROC-03", "209 000"), ("PROC-03", "418 000"), ("PROC-03", "L2124-1"),
+                            ("PROC-03", "R2123-1"), ("PROC-04", "5 225 000"), ("SOC-03", "L2113-15"),
+                            ("SANTE-01", "chantier 2")]:
+        refs = verified(rule_id, needle)
+        assert refs, (rule_id, needle)
+        assert all("http" in f"{ref.url} {ref.note}" for ref in refs), (rule_id, needle)
+    # The estimated value is taken at launch by R2121-3 (R2121-1 says how it is computed).
+    for rule_id in ("PROC-03", "PROC-04"):
+        assert [ref.article for ref in RULES[rule_id].source.legal_ref if "R2121" in (ref.article or "")] \
+            == ["R2121-1, R2121-3"]
+    for rule_id in ("PROC-01", "PROC-02", "PROC-03", "PROC-04", "SANTE-01", "SOC-03", "TRANS-01"):
+        for ref in RULES[rule_id].source.legal_ref:
+            if ref.confidence == "verified":
+                assert "mémoire" not in (ref.note or ""), (rule_id, ref.text)
 
 
 def _nature_leaves(node) -> list:
