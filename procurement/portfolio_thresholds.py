@@ -3,9 +3,10 @@
 Thresholds: why in Python. The rulebook schema (procurement/rulebook/schema.py) has no place for them
 (`targets` are portfolio targets that summaries measure against, not thresholds), so they are built
 here: the 2026 values and the 2024-2025 EU thresholds from procurement.reference.thresholds() (the
-packaged legal_thresholds_2026.json, "verified"), the earlier history hard-coded below with its source
-and `confidence: recalled`. The per-order PROC-01 to PROC-04 rules of rules/relance-renouveau.yaml use
-the same numbers; tests/test_portfolio.py checks that the two agree.
+packaged legal_thresholds_2026.json, "verified"), the earlier history hard-coded below with the page
+that states it (verified in rulebook 1.3.7, the same sources as the legal_ref of PROC-01 to PROC-04). The
+per-order PROC-01 to PROC-04 rules of rules/relance-renouveau.yaml use the same numbers;
+tests/test_portfolio.py checks that the two agree.
 
 Also here, what each level judges: the procedures lighter than the level requires (`LIGHT`) and the
 services the EU level leaves out (`is_specific_service`).
@@ -49,37 +50,48 @@ def _thresholds() -> tuple[Threshold, ...]:
     src26 = disp["source"]
     w26 = disp["travaux"][0]
     fs_until, fs_from = disp["fournitures_services"]
-    recalled_disp = "décret 2015-1163 (25 000 € dès le 01/10/2015), décret 2019-1344 (40 000 € dès le 01/01/2020)"
+    d2015 = "décret 2015-1163 (25 000 € dès le 01/10/2015), http://www.affaires-publiques.org/textof/TO/15/10333-0915.htm"
+    d2019 = ("décret 2019-1344 (40 000 € dès le 01/01/2020), "
+             "https://www.sictiam.fr/publication-des-nouveaux-seuils-de-procedure-de-passation-des-marches/")
     rows = [
         # Dispensation (R2122-8), by launch date.
-        Threshold("dispensation", "fournitures_services", 25000, _d("2015-10-01"), _d("2019-12-31"),
-                  recalled_disp, "recalled"),
+        Threshold("dispensation", "fournitures_services", 25000, _d("2015-10-01"), _d("2019-12-31"), d2015,
+                  "verified"),
         Threshold("dispensation", "fournitures_services", fs_until["threshold_lt"], _d("2020-01-01"),
-                  _d("2025-12-31"), "décret 2019-1344", "recalled"),
+                  _d("2025-12-31"), d2019, "verified"),
         Threshold("dispensation", "fournitures_services", fs_until["threshold_lt"], _d("2026-01-01"),
                   _d(fs_until["until"]), src26, disp["confidence"]),
         Threshold("dispensation", "fournitures_services", fs_from["threshold_lt"], _d(fs_from["from"]), None,
                   src26, disp["confidence"]),
-        Threshold("dispensation", "travaux", 25000, _d("2015-10-01"), _d("2019-12-31"), recalled_disp, "recalled"),
-        Threshold("dispensation", "travaux", 40000, _d("2020-01-01"), _d("2020-07-23"), "décret 2019-1344",
-                  "recalled"),
+        Threshold("dispensation", "travaux", 25000, _d("2015-10-01"), _d("2019-12-31"), d2015, "verified"),
+        Threshold("dispensation", "travaux", 40000, _d("2020-01-01"), _d("2020-07-23"), d2019, "verified"),
         Threshold("dispensation", "travaux", 70000, _d("2020-07-24"), _d("2020-12-08"),
-                  "décret 2020-893 du 22/07/2020 (70 000 € pour les travaux)", "recalled"),
+                  "décret 2020-893 du 22/07/2020 (70 000 € pour les travaux, en vigueur le 24/07/2020), "
+                  "https://consultation.avocat.fr/blog/goulven-le-ny/article-35988-relevement-temporaire-du-seuil-"
+                  "des-marches-publics-passes-sans-publicite-ni-mise-en-concurrence.html", "verified"),
         Threshold("dispensation", "travaux", w26["threshold_lt"], _d("2020-12-09"), _d("2025-12-31"),
-                  "loi ASAP 2020-1525 art. 142, décrets 2022-1683 et 2024-1217 (" + disp["history_travaux"] + ")",
-                  "recalled"),
+                  "loi ASAP 2020-1525 art. 142 (en vigueur le 09/12/2020), décrets 2022-1683 et 2024-1217 ("
+                  + disp["history_travaux"] + "), https://cna2c.fr/nos-dossier-du-mois/loi-asap-impact-en-droit-des-affaires",
+                  "verified"),
         Threshold("dispensation", "travaux", w26["threshold_lt"], _d(w26["from"]), None, src26, disp["confidence"]),
     ]
-    eu_history = (  # (start, end, supplies/services of local authorities, works): Commission regulations
-        ("2016-01-01", "2017-12-31", 209000, 5225000),
-        ("2018-01-01", "2019-12-31", 221000, 5548000),
-        ("2020-01-01", "2021-12-31", 214000, 5350000),
-        ("2022-01-01", "2023-12-31", 215000, 5382000),
+    eu_history = (  # (start, end, supplies/services of local authorities, works, delegated regulation, a page)
+        ("2016-01-01", "2017-12-31", 209000, 5225000, "2015/2170",
+         "https://www.gerantdesarl.com/actualite/marches-publics-les-seuils-de-la-procedure-formalisee-sont-releves"),
+        ("2018-01-01", "2019-12-31", 221000, 5548000, "2017/2365",
+         "https://binimelis-avocats.fr/actualite-3222-publication-des-nouveaux-seuils-europeens-de-passation-des-"
+         "marches-publics-et-concessions"),
+        ("2020-01-01", "2021-12-31", 214000, 5350000, "2019/1828",
+         "https://sensei-avocats.fr/flash/marches-publication-des-nouveaux-seuils-de-passation-des-marches-publics-"
+         "et-des-concessions/"),
+        ("2022-01-01", "2023-12-31", 215000, 5382000, "2021/1952",
+         "https://lgp-avocats.fr/commande-publique/les-nouveaux-seuils-de-procedures-formalisees-pour-les-marches-"
+         "publics-et-concessions-applicables-depuis-le-1er-janvier-2022"),
     )
-    for start, end, fs, works in eu_history:
+    for start, end, fs, works, regulation, page in eu_history:
         for kind, amount in (("fournitures_services", fs), ("travaux", works)):
-            source = "règlements délégués (UE) de la Commission, seuils européens " + start[:4]
-            rows.append(Threshold("eu", kind, amount, _d(start), _d(end), source, "recalled"))
+            source = f"règlement délégué (UE) {regulation}, seuils européens {start[:4]}-{end[:4]}, {page}"
+            rows.append(Threshold("eu", kind, amount, _d(start), _d(end), source, "verified"))
     for kind, amount, start, end, source in (
         ("fournitures_services", prev["FS_collectivites"], "2024-01-01", "2025-12-31", "seuils européens 2024-2025"),
         ("travaux", prev["travaux"], "2024-01-01", "2025-12-31", "seuils européens 2024-2025"),
