@@ -53,7 +53,7 @@ def test_recalled_references_are_marked_as_in_results_xlsx(pages, lang):
     (tender,) = data["tenders"]
     legal = {f["rule"]: f for f in tender["legal"]}
     # The Métropole's rulebook: PROC-03 (formalised procedure above the EU thresholds, a pass here) cites its
-    # articles L2124-1, R2124-1 verified (rulebook 1.3.7) and the annex XIV list of specific services, its
+    # articles L2124-1, R2124-1 verified (rulebook 1.3.11) and the annex XIV list of specific services, its
     # last reference, from memory.
     refs = legal["PROC-03"]["legal_ref"]
     assert refs[0]["confidence"] == "verified" and refs[-1]["confidence"] == "recalled"

@@ -174,7 +174,7 @@ def test_thresholds_come_from_the_packaged_legal_thresholds():
     assert thresholds_on("services", D("2025-06-01"))["eu"] == eu["previous_2024_2025"]["FS_collectivites"]
     assert thresholds_on("travaux", D("2018-06-01")) == {"dispensation": 25000, "eu": 5548000}
     assert thresholds_on("services", D("2015-01-01")) == {}
-    # What the JSON says is verified stays verified; the history before 2024, verified in rulebook 1.3.7,
+    # What the JSON says is verified stays verified; the history before 2024, verified in rulebook 1.3.11,
     # names the page that states it.
     for t in threshold_table():
         assert t.confidence == "verified", t

@@ -115,7 +115,7 @@ def test_recalled_facts_are_marked_recalled():
 
 
 def test_facts_checked_against_a_source_say_where():
-    """Rulebook 1.3.7: what was recalled and is now verified names the page that states it, and no verified
+    """Rulebook 1.3.11: what was recalled and is now verified names the page that states it, and no verified
     reference still says it was written from memory."""
     def verified(rule_id: str, needle: str) -> list:
         return [ref for ref in RULES[rule_id].source.legal_ref
