@@ -25,7 +25,7 @@ Origins vocabulary:
                             validation flags)
     "order:initial_amount" / "order:amount"
                             threshold_amount: the initial amount when the order gives it (a modified
-                            contract's procedure was chosen on its value at launch, R2121-1), else the
+                            contract's procedure was chosen on its value at launch, R2121-3), else the
                             amount. The rules test the same two fields in their conditions (so that their
                             examples need no enrichment); their messages quote this one, so that a message
                             shows the amount its verdict was decided on.

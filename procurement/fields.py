@@ -128,7 +128,7 @@ FIELDS: tuple[Field, ...] = (
        help_fr="Montant hors taxes en euros (maximum pour un accord-cadre).",
        help_en="Amount excluding VAT in euros (maximum for a framework agreement)."),
     # A modified contract's amount is its current one; its procedure was chosen on the initial one
-    # (R2121-1: the estimated value at launch), which procedure and threshold rules judge when it is known.
+    # (R2121-3: the estimated value at launch), which procedure and threshold rules judge when it is known.
     _F("initial_amount", Kind.MONEY, "Montant initial HT", "Initial amount excl. VAT",
        ("montant initial", "montant initial ht", "montantinitial", "montant initial du marché",
         "montant à la notification", "montant d'origine", "initial amount",

@@ -3,7 +3,7 @@
 RISK-02, possible splitting of a need (fractionnement, « saucissonnage »): the value of a need is
 estimated over all the supplies or services that can be considered homogeneous (CCP R2121-6) or all the
 works of one operation (R2121-5), not order by order; cutting it into orders that each stay under a
-threshold avoids the procedure the whole need requires (R2121-1 forbids it). The engine evaluates one
+threshold avoids the procedure the whole need requires (R2121-4 forbids it). The engine evaluates one
 order at a time, so this rule lives here, over the batch:
 
     same buyer (SIREN of the buyer's SIRET, else its name) × same CPV class (first 5 digits)
@@ -43,8 +43,9 @@ them in its message; a copy of the same order carries the finding (procurement.s
 
 A finding is a *risk to review*, not a breach: homogeneity is a judgement (a CPV class is a proxy), the legal
 buyer may have autonomous functional units (R2121-2), orders may be call-offs of a framework the file omits.
-Grouping by SIREN treats all the services of the Métropole as one buyer, which is what R2121-1 does; without a
-SIRET the buyer's name (a direction, a service) is used, which is finer and so misses splits across services.
+Grouping by SIREN treats all the services of the Métropole as one buyer, which is what R2121-1 does (the
+need's value is the buyer's, all its services together); without a SIRET the buyer's name (a direction, a
+service) is used, which is finer and so misses splits across services.
 
 Thresholds (the levels' amounts by date, with their sources): procurement/portfolio_thresholds.py.
 

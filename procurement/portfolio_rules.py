@@ -21,7 +21,7 @@ RULES: Mapping[str, Mapping[str, Any]] = {
         "why": {
             "fr": "La valeur d'un besoin s'apprécie sur l'ensemble des fournitures ou services homogènes, ou des "
                   "travaux d'une même opération, et non commande par commande (R2121-5 et R2121-6). Découper un "
-                  "besoin pour rester sous un seuil est interdit (R2121-1) : les entreprises perdent la "
+                  "besoin pour rester sous un seuil est interdit (R2121-4) : les entreprises perdent la "
                   "publicité et la mise en concurrence auxquelles elles avaient droit. La règle regroupe les "
                   "commandes d'un même acheteur, d'une même classe CPV et d'une même année, passées selon une "
                   "procédure plus légère que ce que leur somme exige, chacune sous le seuil. Une commande lue "
@@ -30,7 +30,7 @@ RULES: Mapping[str, Mapping[str, Any]] = {
                   "commande) ; les copies écartées sont nommées.",
             "en": "The value of a need is assessed over all homogeneous supplies or services, or all the works "
                   "of one operation, not order by order (R2121-5 and R2121-6). Splitting a need to stay under "
-                  "a threshold is forbidden (R2121-1): firms lose the publicity and competition they were "
+                  "a threshold is forbidden (R2121-4): firms lose the publicity and competition they were "
                   "entitled to. The rule groups the orders of one buyer, one CPV class and one year that were "
                   "passed under a lighter procedure than their sum requires, each below the threshold. An order "
                   "read twice (same buyer, id, amount and date) counts once, as does a contract published under "
@@ -68,9 +68,10 @@ RULES: Mapping[str, Mapping[str, Any]] = {
                   "autonomous functional units) in a waiver.",
         },
         "legal_ref": (
-            {"text": "Code de la commande publique", "article": "R2121-1",
+            {"text": "Code de la commande publique", "article": "R2121-1, R2121-4",
              "url": "https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000037701019", "confidence": "verified",
-             "note": "Valeur estimée du besoin ; l'acheteur ne peut se soustraire aux règles en scindant ses achats."},
+             "note": "Valeur estimée du besoin (R2121-1) ; l'acheteur ne peut se soustraire aux règles en scindant "
+                     "ses achats (R2121-4)."},
             {"text": "Code de la commande publique", "article": "R2121-2, R2121-5, R2121-6",
              "url": "https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000037701019", "confidence": "recalled",
              "note": "Unités fonctionnelles ; travaux d'une même opération ; fournitures et services homogènes "

@@ -1,5 +1,5 @@
 """DECP-01 (R2196-1) binds « marchés répondant à un besoin dont la valeur est égale ou supérieure à 40 000 €
-HT »: the value of the need at launch (R2121-1), i.e. a modified contract's initial amount, as the procedure
+HT »: the value of the need at launch (R2121-1, R2121-3), i.e. a modified contract's initial amount, as the procedure
 rules judge it. On the current amount, a 35 000 € contract raised to 45 000 € by avenant failed for a
 publication it never owed, and a 45 000 € contract cut to 35 000 € escaped the check."""
 

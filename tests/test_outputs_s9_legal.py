@@ -72,7 +72,7 @@ def test_results_jsonl_meta_line_gives_it_too(outs):
     meta = json.loads((outs["en"] / "results.jsonl").read_text(encoding="utf-8").splitlines()[0])
     doc = json.loads((outs["en"] / "results.json").read_text(encoding="utf-8"))
     assert meta["type"] == "meta" and meta["rules"] == doc["meta"]["rules"]
-    assert meta["rules"]["RISK-02"]["legal_ref"][0]["article"] == "R2121-1"
+    assert meta["rules"]["RISK-02"]["legal_ref"][0]["article"] == "R2121-1, R2121-4"
 
 
 def test_the_published_schema_requires_the_legal_basis():
@@ -106,7 +106,7 @@ def test_each_rule_sheet_names_its_legal_basis_and_read_me_gives_the_links(outs)
         assert heading.count("[cité de mémoire, à vérifier]") == recalled
         assert ws.freeze_panes == "A3"  # the heading stays in view
     en = openpyxl.load_workbook(outs["en"] / "results.xlsx")
-    assert en["RISK-02"]["F1"].value.startswith("Legal basis: Code de la commande publique, art. R2121-1")
+    assert en["RISK-02"]["F1"].value.startswith("Legal basis: Code de la commande publique, art. R2121-1, R2121-4")
 
 
 def test_report_gives_each_rules_legal_basis_once_in_its_rules_table(book, monkeypatch):

@@ -11,7 +11,7 @@ from procurement.cli import main
 from procurement.write.results_schema import Results
 
 # Five laptop orders of one service in 2025, each under the 40 000 € dispensation threshold of the time,
-# together 175 000 €: a need split into purchase orders without publicity (R2121-1, R2122-8).
+# together 175 000 €: a need split into purchase orders without publicity (R2121-4, R2122-8).
 ROWS = "\n".join(
     f"PC-{i};Direction des Systèmes d'information;Ordinateurs portables lot {i};30213100;35000;"
     f"{10 + i:02d}/03/2025;Bon de commande;Marché passé sans publicité ni mise en concurrence préalable"

@@ -248,7 +248,7 @@ def modified_warning(field: str, initial: Cell | None, current: Cell, n: int) ->
 def note_modified(cells: dict[str, Cell], field: str, initial: Cell | None, current: Cell, n: int
                   ) -> Warning_ | None:
     """`modified_warning`; a changed amount also keeps the initial one as `initial_amount`: a procedure was
-    chosen on the value at launch, which the threshold rules judge (R2121-1), not the amended one."""
+    chosen on the value at launch, which the threshold rules judge (R2121-3), not the amended one."""
     w = modified_warning(field, initial, current, n)
     if w is not None and field == "amount" and initial is not None:
         cells["initial_amount"] = initial
