@@ -113,8 +113,12 @@ def test_alias_bomb_is_refused():
     pairs = zip("abcdefgh", "bcdefghi", strict=True)
     bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n" for p, c in pairs)
-    with pytest.raises(InputError):
+    with pytest.raises(InputError) as exc:
         parse_waivers(bomb.encode(), "w.yaml")
+    # Refused for its aliases, at the 51st: without the budget the file is refused anyway (it does not start
+    # with `waivers:`), so the error type alone would not tell whether the budget is there.
+    assert "more than 50 YAML aliases" in exc.value.message("en") and "alias YAML" in exc.value.message("fr")
+    assert exc.value.where == "w.yaml:7:28"
 
 
 def test_bare_list_and_empty_file():
