@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import json
 import os
 import signal
 import subprocess
@@ -56,27 +55,35 @@ def test_disk_full_keeps_previous_outputs(tmp_path, monkeypatch):
     assert _leftovers(out) == []
 
 
+def _temporary_files(out: Path) -> list[Path]:
+    return [p for p in out.rglob(".*") if p.name.endswith(".tmp")] if out.is_dir() else []
+
+
 def test_sigint_and_sigterm_leave_no_partial_file(tmp_path):
-    big = _big_csv(tmp_path / "big.csv", 60_000)
+    """The signal is sent once the outputs are being written (a temporary file is there): sent after a fixed
+    delay, it reached the run while it was still reading, before the output folder existed, and the test
+    checked nothing about partial files."""
+    big = _big_csv(tmp_path / "big.csv", 20_000)
     for sig in (signal.SIGINT, signal.SIGTERM):
         out = tmp_path / f"out-{sig.name}"
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "procurement", "score", str(big), "--out", str(out)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-        time.sleep(2.0)
-        proc.send_signal(sig)
-        _, stderr = proc.communicate(timeout=60)
-        if proc.returncode == 0:  # the machine was fast enough to finish: outputs must then be complete
-            json.loads((out / "results.json").read_text(encoding="utf-8"))
-            continue
+        err = tmp_path / f"stderr-{sig.name}.txt"
+        with err.open("w", encoding="utf-8") as stderr_file:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "procurement", "score", str(big), "--out", str(out)],
+                stdout=subprocess.DEVNULL, stderr=stderr_file, cwd=ROOT,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            )
+            deadline = time.monotonic() + 120
+            while not _temporary_files(out) and proc.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.005)
+            writing = [p.name for p in _temporary_files(out)]
+            proc.send_signal(sig)
+            proc.wait(timeout=60)
+        stderr = err.read_text(encoding="utf-8")
+        assert writing, f"the run ended (status {proc.returncode}) before writing any output: {stderr}"
         assert proc.returncode == 130, stderr
         assert "interrompu" in stderr
         assert "Traceback" not in stderr
-        if out.exists():
-            assert _leftovers(out) == []
-            for name in ("results.json", "report.html"):
-                if (out / name).exists():  # a file present is a complete one
-                    text = (out / name).read_text(encoding="utf-8")
-                    assert text.rstrip().endswith(("}", "</html>"))
+        # Interrupted while writing: every temporary file removed, none of the new outputs put in place.
+        assert _temporary_files(out) == [], (writing, _temporary_files(out))
+        assert sorted(p.name for p in out.iterdir()) == [], writing
