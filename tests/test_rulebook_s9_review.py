@@ -99,9 +99,11 @@ def test_soc10_and_proc03_agree_on_the_social_mapa_case():
     assert (statuses["PROC-03"], statuses["SOC-10"]) == ("not_applicable", "not_applicable")
 
 
-def test_soc10_cites_the_specific_services_threshold_as_recalled():
+def test_soc10_cites_the_specific_services_threshold():
+    # Rulebook 1.3.13: art. 4 d) of directive 2014/24 read on a page the reference names (recalled before).
     refs = RULES["SOC-10"].source.legal_ref
-    assert any(ref.confidence == "recalled" and "750 000" in (ref.note or "") for ref in refs)
+    assert any(ref.confidence == "verified" and ref.article == "4 d)" and "750 000" in (ref.note or "")
+               and ref.url for ref in refs)
     assert "750 000" in RULES["SOC-10"].source.why.fr and "750,000" in RULES["SOC-10"].source.why.en
 
 
