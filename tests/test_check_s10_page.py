@@ -63,11 +63,12 @@ def test_recalled_references_are_marked_as_in_results_xlsx(pages, lang):
         assert text.endswith(mark) == (ref["confidence"] == "recalled"), (ref, text)
     assert basis[0] == "Code de la commande publique, art. L2124-1, R2124-1"
     assert basis[-1].startswith("Directive 2014/24/UE, annexe XIV") and basis[-1].endswith(mark)
-    # ENV-10's references: only the concession article L3124-5, read in an amendment (rulebook 1.3.6), is marked.
+    # ENV-10's references: none is marked since rulebook 1.3.13 (the concession article L3124-5, recalled from
+    # 1.3.6, now read in two amendments).
     env10 = legal["ENV-10"]["legal_ref"]
     basis = _basis(html, "ENV-10")
     assert [mark in t for t in basis] == [ref["confidence"] == "recalled" for ref in env10]
-    assert [ref["article"] for ref in env10 if ref["confidence"] == "recalled"] == ["L3124-5"]
+    assert [ref["article"] for ref in env10 if ref["confidence"] == "recalled"] == []
     # The words are results.xlsx's (procurement.write.xlsx_legal), brackets included.
     from procurement.write.xlsx_legal import words
 

@@ -199,7 +199,7 @@ def test_rule_sheet_heading_joins_references_with_an_english_semicolon():
     assert legal_line(rule, "en").startswith(
         "Legal basis: Code de la commande publique, art. L2152-7 (2026-08-21); Code de la commande publique "
         "(contrats de concession), art. R3124-4 (2026-08-21); Code de la commande publique (contrats de "
-        "concession), art. L3124-5 [recalled, to be checked]; Loi")
+        "concession), art. L3124-5 (2026-08-22); Loi")
     assert " ; Loi" in legal_line(rule, "fr")
 
 

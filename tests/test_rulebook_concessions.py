@@ -112,4 +112,4 @@ def test_decp01_does_not_judge_a_concession_on_the_public_contracts_two_months(t
                         publication_date="2024-05-20", published_within_two_months=False)
     assert contract["DECP-01"].status == ("fail" if valeur >= 40_000 else "not_applicable")
     refs = {ref.article: ref for ref in RULES["DECP-01"].source.legal_ref}
-    assert refs["R3131-1"].confidence == "recalled" and "avant le début d'exécution" in refs["R3131-1"].note
+    assert refs["R3131-1"].confidence == "verified" and "avant le début d'exécution" in refs["R3131-1"].note
