@@ -62,10 +62,10 @@ RULES: Mapping[str, Mapping[str, Any]] = {
         "advice": {
             "fr": "Recensez les besoins homogènes de l'année avant de commander ; au-delà du seuil, passez un "
                   "accord-cadre à bons de commande après publicité, ou justifiez l'absence d'homogénéité "
-                  "(besoins distincts, unités fonctionnelles autonomes) dans une dérogation.",
+                  "(besoins distincts, unités opérationnelles autonomes, R2121-2) dans une dérogation.",
             "en": "List the year's homogeneous needs before ordering; above the threshold, award a framework "
                   "agreement after publicity, or record why the needs are not homogeneous (distinct needs, "
-                  "autonomous functional units) in a waiver.",
+                  "autonomous operational units, R2121-2) in a waiver.",
         },
         "legal_ref": (
             {"text": "Code de la commande publique", "article": "R2121-1, R2121-4",
@@ -73,18 +73,28 @@ RULES: Mapping[str, Mapping[str, Any]] = {
              "note": "Valeur estimée du besoin (R2121-1) ; l'acheteur ne peut se soustraire aux règles en scindant "
                      "ses achats (R2121-4)."},
             {"text": "Code de la commande publique", "article": "R2121-2, R2121-5, R2121-6",
-             "url": "https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000037701019", "confidence": "recalled",
-             "note": "Unités fonctionnelles ; travaux d'une même opération ; fournitures et services homogènes "
-                     "(numéros d'articles de mémoire)."},
+             "url": "https://weka.fr/base-juridique-weka/code_CCP_LEGISCTA000037730901.html", "confidence": "verified",
+             "note": "Unités opérationnelles distinctes : la valeur totale des marchés de leurs besoins est prise en "
+                     "compte ; une unité « responsable de manière autonome de ses marchés » peut l'estimer à son "
+                     "niveau (R2121-2, "
+                     "https://marche-public.info/code-commande-publique-calcul-valeur-estimee-besoin) ; travaux : "
+                     "la valeur totale des travaux d'une opération, « un ensemble de travaux caractérisé par son "
+                     "unité fonctionnelle, technique ou économique » (R2121-5, https://marche-public.fr/ccp/"
+                     "R2121-05-valeur-estimee-besoin-marches-travaux-operation.htm) ; fournitures et services : la "
+                     "valeur totale de ceux « qui peuvent être considérés comme homogènes soit en raison de leurs "
+                     "caractéristiques propres, soit parce qu'ils constituent une unité fonctionnelle » (R2121-6, "
+                     "page citée), quels que soient le nombre d'opérateurs et le nombre de marchés."},
             {"text": "Code de la commande publique", "article": "R2122-8", "date": "2026-01-01",
              "url": "https://kohenavocats.fr/2025/12/30/decret-n-2025-1386-du-29-decembre-2025-modifiant-certains-"
                     "seuils-relatifs-aux-marches-publics", "confidence": "verified",
-             "note": "Seuils de dispense 2026 (décret 2025-1386) ; seuils antérieurs à 2026 : de mémoire."},
+             "note": "Seuils de dispense 2026 (décret 2025-1386) ; seuils antérieurs à 2026 : vérifiés, chacun avec "
+                     "sa source dans procurement/portfolio_thresholds.py (ceux de PROC-01 et PROC-02)."},
             {"text": "Code de la commande publique", "article": "R2124-1, annexe 2", "date": "2026-01-01",
              "url": "https://www.weka.fr/actualite/appel-doffres/article/les-nouveaux-seuils-europeens-pour-2026-2027-"
                     "integres-au-sein-du-code-de-la-commande-publique-208873", "confidence": "verified",
-             "note": "Seuils européens 2026-2027 et 2024-2025 (vérifiés) ; seuils antérieurs à 2024 et numéro "
-                     "R2124-1 (procédure formalisée au-delà des seuils) : de mémoire."},
+             "note": "Seuils européens 2026-2027 et 2024-2025 ; seuils antérieurs à 2024 : vérifiés, chacun avec sa "
+                     "source dans procurement/portfolio_thresholds.py (ceux de PROC-03 et PROC-04). R2124-1 : "
+                     "procédure formalisée au-delà des seuils européens (vérifié, voir PROC-03)."},
         ),
         "fields": ("buyer_siret", "buyer_name", "cpv", "contract_type", "amount", "procedure", "launch_date",
                    "notification_date", "nature", "framework_id"),

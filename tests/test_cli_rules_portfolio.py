@@ -36,19 +36,21 @@ def _table_ids(output: str) -> list[str]:
             "règle de portefeuille, évaluée par procurement score sur le lot entier",
             "Pourquoi", "Base légale", "art. R2121-1, R2121-4", "Regroupement", "classe CPV", "Seuils",
             "dispense (R2122-8)", "fournitures et services", "40\u202f000\u202f€", "depuis le 01/01/2026",
-            "de mémoire, à vérifier", "Données nécessaires", "Conseil"]),
+            "art. R2121-2, R2121-5, R2121-6", "Données nécessaires", "Conseil"]),
     ("en", ["RISK-02 — Possible splitting of a need (portfolio rule)",
             "legal risk · severity warning · Chantiers 1, 3",
             "portfolio rule, run by procurement score over the whole batch",
             "Why", "Legal basis", "art. R2121-1, R2121-4", "Groups", "CPV class", "Thresholds",
             "dispensation (R2122-8)", "supplies and services", "€40,000", "from 2026-01-01",
-            "recalled, to be checked", "Data needed", "Advice"]),
+            "art. R2121-2, R2121-5, R2121-6", "Data needed", "Advice"]),
 ])
 def test_explain_risk_02(lang, words):
     result = invoke("--lang", lang, "explain", "risk-02")
     assert result.exit_code == 0, result.output
     for w in words:
         assert w in result.output, w
+    # Rulebook 1.3.13: R2121-2, R2121-5, R2121-6 read, so no reference of RISK-02 is marked recalled.
+    assert "de mémoire" not in result.output and "recalled, to be checked" not in result.output
     assert "fournitures_services" not in result.output and "dispensation " not in result.output.replace(
         "dispensation (R2122-8)", "")
 

@@ -61,7 +61,7 @@ def test_results_json_gives_each_rules_legal_basis_once(outs, book):
     for rid, refs in expected.items():
         assert refs, rid
         assert [r.model_dump(mode="json", exclude_none=True) for r in rules[rid].legal_ref] == refs, rid
-    assert any(r["confidence"] == "recalled" for r in expected["RISK-02"])
+    assert all(r["confidence"] == "verified" for r in expected["RISK-02"])  # R2121-2/5/6 read (1.3.13)
     # Once per rule: no finding repeats it.
     raw = json.loads(text)
     assert all("legal_ref" not in f for o in raw["orders"] for f in o["findings"])
