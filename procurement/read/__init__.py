@@ -14,7 +14,7 @@ from pathlib import Path
 
 from procurement.errors import InputError
 from procurement.model import Rejection
-from procurement.read.base import InputInfo, RawRecord, Reader, ReadOptions
+from procurement.read.base import InputInfo, RawRecord, Reader, ReadOptions, check_size
 from procurement.read.csv_reader import CsvReader
 from procurement.read.xlsx_reader import XlsxReader
 
@@ -134,13 +134,7 @@ def read_file(
     options = options or ReadOptions()
     if not path.is_file():
         raise InputError("fichier introuvable", "file not found", where=str(path))
-    size = path.stat().st_size
-    if size > options.max_bytes:
-        raise InputError(
-            f"fichier de {size // 1024**2} Mo refusé (limite {options.max_bytes // 1024**2} Mo)",
-            f"file of {size // 1024**2} MB refused (limit {options.max_bytes // 1024**2} MB)",
-            where=str(path),
-        )
+    check_size(path, options.max_bytes)
     reader = choose_reader(path, forced_format)
     info = InputInfo(path=str(path), format=reader.name, sha256=sha256_of(path))
     if options.sheet is not None and reader.name != "xlsx":  # said, not silently dropped: a CSV has no sheets

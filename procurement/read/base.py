@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Protocol
 
 from procurement.carriage import Uncarried
+from procurement.errors import InputError
+from procurement.i18n import fmt_number
 from procurement.model import Rejection, Source, Warning_
 
 
@@ -85,3 +87,15 @@ class Reader(Protocol):
     def detect(self, path: Path, head: bytes) -> bool: ...
 
     def read(self, path: Path, options: ReadOptions, info: InputInfo) -> Iterator[RawRecord | Rejection]: ...
+
+
+def check_size(path: Path, limit: int) -> None:
+    """Refuse a file larger than `limit` bytes (`--max-size`) before reading it. Sizes in MB with a decimal:
+    whole megabytes said « fichier de 1 Mo refusé (limite 1 Mo) » for a 1.6 MB file."""
+    size = path.stat().st_size
+    if size > limit:
+        mb = 1024**2
+        fr = (fmt_number(size / mb, "fr", 1), fmt_number(limit / mb, "fr", 0 if limit % mb == 0 else 1))
+        en = (fmt_number(size / mb, "en", 1), fmt_number(limit / mb, "en", 0 if limit % mb == 0 else 1))
+        raise InputError(f"fichier de {fr[0]} Mo refusé (limite {fr[1]} Mo, option --max-size)",
+                         f"file of {en[0]} MB refused (limit {en[1]} MB, option --max-size)", where=str(path))

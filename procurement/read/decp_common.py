@@ -13,9 +13,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 
-from procurement.errors import InputError
 from procurement.i18n import plural
 from procurement.model import Warning_
 from procurement.parse.blank import is_blank as is_marker
@@ -28,14 +26,6 @@ from procurement.read.base import Cell
 class FractionCell(Cell):
     """A share DECP defines as 0-1 (`origineFrance`, `origineUE`, notes §3 rows 28-29): a bare 1 is 100 %,
     so the validator does not ask whether 1 % was meant, as it does for a share typed in a spreadsheet."""
-
-
-def check_size(path: Path, limit: int) -> None:
-    size = path.stat().st_size
-    if size > limit:
-        raise InputError(
-            f"fichier de {size / 1024**2:.1f} Mo refusé (limite {limit / 1024**2:.1f} Mo)",
-            f"file of {size / 1024**2:.1f} MB refused (limit {limit / 1024**2:.1f} MB)", where=str(path))
 
 
 def fold(text: object) -> str:

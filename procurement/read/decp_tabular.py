@@ -37,13 +37,12 @@ from procurement.carriage import DECP, Uncarried, less_columns
 from procurement.errors import InputError
 from procurement.fields import match_header, normalize_header
 from procurement.model import Rejection, Source, Warning_
-from procurement.read.base import Cell, InputInfo, RawRecord, ReadOptions
+from procurement.read.base import Cell, InputInfo, RawRecord, ReadOptions, check_size
 from procurement.read.csv_reader import iter_csv_rows, open_text, sniff_delimiter
 from procurement.read.decp_common import (
     TABULAR_COLUMNS,
     TITULAIRE_COLUMN,
     FractionCell,
-    check_size,
     date_sort_key,
     derive_nature,
     fold,

@@ -15,7 +15,7 @@ from itertools import accumulate
 from pathlib import Path
 
 from procurement.errors import InputError
-from procurement.read.decp_common import check_size
+from procurement.read.base import check_size
 
 # Keep only brackets and quotes to measure nesting without parsing.
 _DELETE = bytes(b for b in range(256) if b not in b'[]{}"')
