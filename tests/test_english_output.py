@@ -195,9 +195,10 @@ def test_template_comments_list_values_with_an_english_semicolon():
 def test_rule_sheet_heading_joins_references_with_an_english_semicolon():
     from procurement.write.xlsx_legal import legal_line
 
-    rule = load_default().rule("ENV-10")  # five references (a concession's two since rulebook 1.3.6)
+    rule = load_default().rule("ENV-10")  # six references (a concession's two since 1.3.6, R2152-7 since 1.3.14)
     assert legal_line(rule, "en").startswith(
-        "Legal basis: Code de la commande publique, art. L2152-7 (2026-08-21); Code de la commande publique "
+        "Legal basis: Code de la commande publique, art. R2152-7 (2026-08-21); Code de la commande publique, art. "
+        "L2152-7 (2026-08-22); Code de la commande publique "
         "(contrats de concession), art. R3124-4 (2026-08-21); Code de la commande publique (contrats de "
         "concession), art. L3124-5 (2026-08-22); Loi")
     assert " ; Loi" in legal_line(rule, "fr")

@@ -41,7 +41,9 @@ def test_the_message_of_a_failure_without_a_100_percent_price_says_nothing_of_on
 def test_a_price_below_100_percent_leaves_the_criterion_unknown():
     found = findings(launch_date="2026-09-15", price_weight=60)
     assert found["ENV-10"].status == "insufficient_data"
-    assert found["ENV-10"].missing == ("env_considerations",)
+    # Both cells that would decide are asked for: the considerations, and the environmental weight (> 0 passes,
+    # 0 fails); the weight's `present` leaf once hid it (session 16 review).
+    assert found["ENV-10"].missing == ("env_considerations", "env_weight")
 
 
 def test_declared_considerations_still_decide():
