@@ -246,7 +246,8 @@ def check_data(result: CheckResult, lang: str = "fr") -> dict[str, object]:
         indices = bids_by_tender.pop(scored.order.id, [])  # a repeated tender id gets its bids once
         bids = [bid_orders[i] for i in indices]
         tender_data = record["data"]
-        bid_records = [_bid_record(bid_orders[i], scored.order.id, lang, bid_sheet, result.inherited.get(i, ()),
+        its_bids = bid_sheet.of_bids_of(tender_sheet, scored.order.source.row)  # inherited values: its cells
+        bid_records = [_bid_record(bid_orders[i], scored.order.id, lang, its_bids, result.inherited.get(i, ()),
                                    tender_data) for i in indices]
         record["comparison"] = _comparison(bids, bid_records, can_hold)
         record["bids"] = bid_records

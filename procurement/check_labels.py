@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from procurement.check_read import INHERITED
 from procurement.check_words import WORDS
 from procurement.fields import FIELDS_BY_NAME
 
@@ -38,6 +39,16 @@ class Sheet:
         self.name = name
         self.columns = columns
         self.unread = {u["field"]: u for u in unread if u["sheet"] == name and u["field"] and not u["duplicate_of"]}
+        self.tender: tuple[Sheet, int | None] | None = None  # see `of_bids_of`
+
+    def of_bids_of(self, tender_sheet: Sheet, tender_row: int | None) -> Sheet:
+        """This bids sheet for the bids of one consultation: a value a bid takes from its consultation
+        (`check_read.INHERITED`) and for which the bids sheet has no column is named by the consultation's
+        cell (« Code CPV (cellule F2 de la feuille « Consultation ») »), where the buyer types it, not as
+        missing from the bids sheet."""
+        sheet = Sheet(self.name, self.columns, ())
+        sheet.unread, sheet.tender = self.unread, (tender_sheet, tender_row)
+        return sheet
 
     @classmethod
     def of(cls, data: dict[str, Any], index: int) -> Sheet:
@@ -49,6 +60,13 @@ class Sheet:
     def label(self, name: str, lang: str, row: int | None = None) -> str:
         t = WORDS["en" if lang == "en" else "fr"]
         column = self.columns.get(name)
+        if not column and self.tender is not None and name in INHERITED:
+            tender, tender_row = self.tender
+            typed_in = tender.columns.get(name)
+            if typed_in and tender_row:
+                letter, _, typed = typed_in.partition(" (")
+                return f"{typed[:-1]} ({t['cell_in'].format(cell=f'{letter}{tender_row}', sheet=tender.name)})"
+            return tender.label(name, lang, tender_row)
         if column:  # "G (Montant HT)": the header the buyer typed, and the cell on the row
             letter, _, typed = column.partition(" (")
             return f"{typed[:-1]} ({t['cell'].format(cell=f'{letter}{row}')})" if row else typed[:-1]

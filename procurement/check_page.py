@@ -170,7 +170,8 @@ def _comparison(comparison: dict[str, Any], bids: list[dict[str, Any]], lang: st
 def _tender_view(tender: dict[str, Any], rules: dict[str, Any], sheets: tuple[Sheet, Sheet], lang: str
                  ) -> dict[str, Any]:
     d, comparison, row = tender["data"], tender["comparison"], tender["source"].get("row")
-    bids = [_bid_view(b, rules, sheets[1], lang) for b in tender["bids"]]
+    its_bids = sheets[1].of_bids_of(sheets[0], row)  # a value a bid inherits is named by the consultation's cell
+    bids = [_bid_view(b, rules, its_bids, lang) for b in tender["bids"]]
     names = list(TENDER_FACTS)
     for extra, after in EXTRA_FACTS.items():
         if d.get(extra) is not None:

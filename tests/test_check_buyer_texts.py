@@ -216,3 +216,20 @@ def test_a_warning_about_an_inherited_value_is_said_on_the_consultation_only(tmp
         assert "place_code" in bid["inherited"]
         assert not any(w["code"] == "ambiguous_place" for w in bid["warnings"]), bid["warnings"]
     assert W.text(html).count("code de lieu 13001 sans type") == 1
+
+
+def test_a_value_a_bid_takes_from_its_consultation_is_named_by_the_consultations_cell(tmp_path):
+    """A consultation without its CPV: each bid's CIRC-01, FOOD-01... said « Code CPV (aucune colonne dans la
+    feuille « Offres ») », on the page and in check.json, though the value goes in the consultation's cell
+    (session 16 review)."""
+    tender = {k: v for k, v in W.TENDERS[0].items() if k != "cpv"}
+    for lang, words in (("fr", "cellule {cell} de la feuille « Consultation »"),
+                        ("en", "cell {cell} of the \u201cConsultation\u201d sheet")):
+        workbook = W.build(tmp_path / f"{lang}.xlsx", [tender], [W.BIDS[0]])
+        _, data, html = W.check(workbook, tmp_path / lang, "--lang", lang)
+        cell = words.format(cell=f"{W.letter('cpv', 'Consultation')}2")
+        (bid,) = data["tenders"][0]["bids"]
+        lacking = [f["message"] for f in bid["findings"] if "cpv" in f.get("missing", [])]
+        assert lacking and all(m.endswith(f"({cell})") for m in lacking), lacking
+        page = W.text(html)
+        assert f"({cell})" in page and "Offres »)" not in page and "Offres” sheet)" not in page
