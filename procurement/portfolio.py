@@ -42,7 +42,8 @@ Copies set aside are never silent: each finding lists those of its level in `dup
 them in its message; a copy of the same order carries the finding (procurement.store.Members).
 
 A finding is a *risk to review*, not a breach: homogeneity is a judgement (a CPV class is a proxy), the legal
-buyer may have autonomous functional units (R2121-2), orders may be call-offs of a framework the file omits.
+buyer may have distinct operational units responsible for their own contracts (R2121-2), orders may be
+call-offs of a framework the file omits.
 Grouping by SIREN treats all the services of the Métropole as one buyer, which is what R2121-1 does (the
 need's value is the buyer's, all its services together); without a SIRET the buyer's name (a direction, a
 service) is used, which is finer and so misses splits across services.

@@ -74,6 +74,11 @@ def test_check_json_messages_name_columns_not_field_codes(runs, lang):
     p01 = next(b for b in food["bids"] if b["id"] == "P01")
     ega = next(f for f in p01["findings"] if f["rule"] == "EGA-05")
     assert ega["message"].endswith(f"({cell} {W.letter('meat_fish_egalim_share')}2)"), ega["message"]
+    (p04,) = [b for b in data["unattached_bids"] if b["id"] == "P04"]
+    no_cpv = [f["message"] for f in p04["findings"] if f.get("missing") == ["cpv"]]
+    absent = ("aucune colonne dans la feuille « Offres »" if lang == "fr" else
+              "no column in the \u201cOffres\u201d sheet")
+    assert no_cpv and all(m.endswith(f"{W.header_of('cpv', lang)} ({absent})") for m in no_cpv), no_cpv
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

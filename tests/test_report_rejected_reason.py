@@ -24,5 +24,7 @@ def test_a_rejected_rows_reason_in_the_report_does_not_repeat_its_column(tmp_pat
         row = html[html.index("<td>cent mille</td>"):]
         row = row[:row.index("</tr>")]
         assert "cent mille" in row and f"{column} C (" not in row, row
+        reason = "n&#39;est pas un nombre lisible" if lang == "fr" else "is not a readable number"
+        assert reason in row, row  # the reason itself stays
     # the rejection itself keeps its whole sentence (rejected.csv, results.json, the terminal)
     assert "colonne C (Montant HT (€)) : " in (tmp_path / "fr" / "rejected.csv").read_text(encoding="utf-8-sig")

@@ -346,3 +346,13 @@ def test_operator_values_and_yaml_keys_are_quoted_in_french(write):
     assert any("valeur « beaucoup » invalide pour le champ amount" in p.fr for p in problems), problems
     problems = problems_of(write(book(rule(extra="12: x\n"))))
     assert any("la clé « 12 » n'est pas un texte pour YAML" in p.fr for p in problems), problems
+
+
+def test_the_expected_kind_agrees_with_its_noun_in_french(write):
+    """« une liste attendu », « une date AAAA-MM-JJ attendu » (session 16 review)."""
+    problems = problems_of(write(book(rule().replace("chantiers: [1]", "chantiers: 2"))))
+    assert any(p.fr.endswith("une liste attendue") for p in problems), problems
+    problems = problems_of(write(book(rule(require="{field: launch_date, op: date_on_or_after, value: demain}"))))
+    assert any("une date AAAA-MM-JJ attendue" in p.fr for p in problems), problems
+    problems = problems_of(write(book(rule(require="{field: amount, op: gte, value: beaucoup}"))))
+    assert any("un nombre attendu" in p.fr for p in problems), problems

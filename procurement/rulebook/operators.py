@@ -68,7 +68,8 @@ _CODE_LIKE = frozenset({Kind.CODE, Kind.CPV, Kind.NAF, Kind.SIRET})
 
 def _bad(field: Field, value: Any, fr_expected: str, en_expected: str, hint_fr: str = "", hint_en: str = ""):
     return ValueProblem(
-        f"valeur « {value} » invalide pour le champ {field.name} ({field.kind}) : {fr_expected} attendu{hint_fr}",
+        f"valeur « {value} » invalide pour le champ {field.name} ({field.kind}) : {fr_expected} "
+        f"attendu{'e' if fr_expected.startswith('une ') else ''}{hint_fr}",  # « une date … attendue »
         f"value {value!r} is not valid for field {field.name} ({field.kind}): expected {en_expected}{hint_en}",
     )
 

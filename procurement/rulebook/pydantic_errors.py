@@ -116,7 +116,8 @@ def _sentences(err: dict[str, Any]) -> tuple[str, str, str]:
                 "mettez-le entre guillemets",
                 f"{last_en}: YAML reads this text as the boolean {str(value).lower()} (yes, no, on, off...): quote it")
     if kind in type_fr:
-        return ("schema", f"valeur « {value} » pour {last} : {type_fr[kind]} attendu",
+        agreed = "attendue" if type_fr[kind].startswith("une ") else "attendu"  # « une liste attendue »
+        return ("schema", f"valeur « {value} » pour {last} : {type_fr[kind]} {agreed}",
                 f"value {value!r} for {last_en}: {err['msg'].removeprefix('Input should be ').lower()}")
     return "schema", f"valeur invalide pour {last} : {err['msg']}", f"invalid value for {last_en}: {err['msg']}"
 
