@@ -356,3 +356,25 @@ def test_the_expected_kind_agrees_with_its_noun_in_french(write):
     assert any("une date AAAA-MM-JJ attendue" in p.fr for p in problems), problems
     problems = problems_of(write(book(rule(require="{field: amount, op: gte, value: beaucoup}"))))
     assert any("un nombre attendu" in p.fr for p in problems), problems
+
+
+def test_an_impossible_date_is_a_problem_at_its_place_not_a_traceback(write):
+    """« 2026-13-20 » looks like a date to YAML, and PyYAML's constructor raised a bare ValueError: `rules
+    validate` stopped with a traceback (session 16 review)."""
+    text = book(rule(extra="since: 2026-13-20\n"))
+    (problem,) = problems_of(write(text))
+    assert problem.where == f"book.yaml:{at(text, '2026-13-20')}"
+    assert problem.fr.startswith("date impossible « 2026-13-20 »") and "AAAA-MM-JJ" in problem.fr
+    assert problem.en.startswith("impossible date '2026-13-20'")
+
+
+def test_an_impossible_date_in_a_waivers_file_is_refused_in_one_line(tmp_path):
+    from procurement.errors import InputError
+    from procurement.waivers_file import parse_waivers
+
+    raw = b"waivers:\n  - order: A\n    rule: ENV-10\n    justification: x\n    author: y\n    date: 2026-02-30\n"
+    with pytest.raises(InputError) as info:
+        parse_waivers(raw, "w.yaml")
+    assert info.value.where == "w.yaml:6:11"
+    assert info.value.message("fr").endswith("date impossible « 2026-02-30 » (mois ou jour hors du calendrier) : "
+                                             "écrivez AAAA-MM-JJ"), info.value.message("fr")

@@ -129,6 +129,22 @@ for _tag in ("binary", "set", "omap", "pairs"):
     _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse_tag)
 
 
+def _timestamp(loader: yaml.SafeLoader, node: Node) -> Any:
+    """A date as PyYAML reads it, or a problem at its place: « 2026-13-20 » looks like a date to YAML's
+    resolver, and PyYAML's constructor then raised a bare ValueError, which stopped `rules validate` with a
+    traceback."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)  # type: ignore[arg-type]
+    except ValueError as exc:
+        mark = node.start_mark
+        raise YamlProblem(mark.line + 1, mark.column + 1,
+                          f"date impossible « {node.value} » (mois ou jour hors du calendrier) : écrivez AAAA-MM-JJ",
+                          f"impossible date '{node.value}' ({exc}): write YYYY-MM-DD") from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
 def _index(root: Node, locator: Locator) -> None:
     """Record positions; count nodes with aliases expanded (a recursive alias never ends: refused too)."""
     stack: list[tuple[Node, Path_]] = [(root, ())]
