@@ -97,8 +97,11 @@ def summary_line(result: CheckResult, out_dir: Path, lang: str) -> str:
 
     failed = result.failures("tender")
     counts = [counted(len(result.tender_run.orders), "checked")]
-    if result.tender_run.rejected:  # their rules never ran: said apart from those checked, as on the page
-        counts.append(counted(len(result.tender_run.rejected), "unchecked"))
+    to_fix, ignored = result.rejected("tender")
+    if to_fix:  # their rules never ran: said apart from those checked, as on the page
+        counts.append(counted(to_fix, "unchecked"))
+    if ignored:  # a total line, a note: no consultation
+        counts.append(counted(ignored, "ignored"))
     verdicts = [counted(failed["legal"], "legal"), counted(failed["risk"], "risk"), counted(failed["kpi"], "kpi")]
     if waivers:
         verdicts.append(counted(result.waived("tender"), "waived"))
@@ -117,7 +120,10 @@ def summary_line(result: CheckResult, out_dir: Path, lang: str) -> str:
         counts = [counted(len(bid_run.orders) - unattached, "compared")]
         if unattached:  # compared nowhere: the page lists them, with what to type
             counts.append(counted(unattached, "unattached"))
-        counts.append(counted(len(bid_run.rejected), "rejected"))
+        to_fix, ignored = result.rejected("bids")
+        counts.append(counted(to_fix, "rejected"))
+        if ignored:
+            counts.append(counted(ignored, "ignored_row"))
         verdicts = [counted(result.failures("bids")["kpi"], "kpi")]  # a bid is scored on indicators only
         if waivers:
             verdicts.append(counted(result.waived("bids"), "waived"))
@@ -134,6 +140,8 @@ _LINE_WORDS = {
            "compared": ("comparée", "comparées"),
            "unattached": ("rattachée à aucune consultation", "rattachées à aucune consultation"),
            "rejected": ("rejetée (ligne à corriger)", "rejetées (lignes à corriger)"),
+           "ignored": ("ligne ignorée (total ou note)", "lignes ignorées (total ou note)"),
+           "ignored_row": ("ligne ignorée (total ou note)", "lignes ignorées (total ou note)"),
            "legal": ("obligation légale non respectée", "obligations légales non respectées"),
            "risk": ("risque", "risques"), "kpi": ("indicateur non atteint", "indicateurs non atteints"),
            "waived": ("constat couvert par une dérogation", "constats couverts par une dérogation"),
@@ -144,6 +152,8 @@ _LINE_WORDS = {
            "unchecked": ("not checked (row rejected)", "not checked (rows rejected)"),
            "compared": ("compared", "compared"), "unattached": ("attached to no tender", "attached to no tender"),
            "rejected": ("rejected (row to fix)", "rejected (rows to fix)"),
+           "ignored": ("row ignored (total or note)", "rows ignored (total or note)"),
+           "ignored_row": ("row ignored (total or note)", "rows ignored (total or note)"),
            "legal": ("legal obligation not met", "legal obligations not met"), "risk": ("risk", "risks"),
            "kpi": ("indicator not met", "indicators not met"), "waived": ("finding waived", "findings waived"),
            "insufficient_legal": WORDS["en"]["insufficient_legal"],

@@ -294,9 +294,10 @@ def check_data(result: CheckResult, lang: str = "fr") -> dict[str, object]:
             "failures": failures,
             # the same, for the consultations and for the bids apart, with the rows each sheet had rejected: the
             # page and the terminal say what concerns each, as one figure for both could not be acted on
+            # `rejected`: rows to fix; `ignored`: a total line or a note, no consultation nor bid
             "by_part": {part: {"failures": result.failures(part), "waived": result.waived(part),
-                               "rejected": len(run.rejected)}
-                        for part, run in (("tender", result.tender_run), ("bids", result.bid_run))},
+                               **dict(zip(("rejected", "ignored"), result.rejected(part), strict=True))}
+                        for part in ("tender", "bids")},
             # the consultations' legal obligations and risks not evaluable for want of data: not failures
             # (the exit status ignores them), said beside them so that none passes for met
             "insufficient_data": {kind: sum(1 for *_, k in insufficient if k == kind) for kind in ("legal", "risk")},

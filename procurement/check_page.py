@@ -253,6 +253,9 @@ def view_model(data: dict[str, Any]) -> dict[str, Any]:
               "#h-rejected" if bids["rejected"] else None),
         _item(bids["failures"]["kpi"], "kpi_bids", "info", lang),
         *([_item(bids["waived"], "waived_bids", "waived", lang)] if waivers else []),
+        # a total line or a note on either sheet: listed with the rejected rows, counted as neither
+        *([_item(tender["ignored"] + bids["ignored"], "ignored_rows", "info", lang, "#h-rejected")]
+          if tender["ignored"] + bids["ignored"] else []),
     ]
     exit_line = t["exit"].format(code=verdict["exit_status"], level=verdict["fail_on"])
     if any(s["cls"] == "insufficient_data" for s in summary):

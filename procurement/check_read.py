@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from procurement.check_result import CheckResult, UnreadColumn, first_rows, sheet_columns
+from procurement.check_result import IGNORED_ROWS, CheckResult, UnreadColumn, first_rows, sheet_columns
 from procurement.errors import InputError
 from procurement.i18n import counted
 from procurement.model import Rejection, Warning_
@@ -364,6 +364,8 @@ def run_check(path: Path, rulebook: Any, *, fail_on: str = "legal", options: dic
     refused: dict[str, int | None] = {}
     unchecked: dict[int, str | None] = {}  # index in `rejected` -> the id of the consultation left unchecked
     for i, r in enumerate(rejected):
+        if r.code in IGNORED_ROWS:  # a total line or a note: no consultation was left unchecked
+            continue
         raw = by_row.get((r.source.sheet, r.source.row))
         code = _code(raw.cells["id"].value) if raw is not None and "id" in raw.cells else None
         unchecked[i] = code

@@ -18,6 +18,9 @@ from typing import Any
 from procurement.pipeline import Run
 
 _UNITS = re.compile(r"\([^)]{0,40}\)|€")
+# Rejections of rows that are no consultation nor bid: a total line, a note typed in the id column alone.
+# Counted as ignored, not as rows to fix or consultations left unchecked: their reason says « pas une commande ».
+IGNORED_ROWS = frozenset({"total_row", "no_order_data"})
 SCAN_LIMIT = 1000  # rows looked at for a sheet's header (the reader takes the first 30 non-blank ones)
 
 
@@ -177,6 +180,13 @@ class CheckResult:
         passes an unchecked obligation off as met (new-user review: ENV-10 and ENV-11 behind an empty cell)."""
         return [(scored.order.id, f.rule, f.kind) for scored in self.tender_run.orders for f in scored.findings
                 if f.status == "insufficient_data" and f.kind in ("legal", "risk")]
+
+    def rejected(self, part: str) -> tuple[int, int]:
+        """(rows to fix, rows ignored) of the consultations' sheet (`part="tender"`) or the bids' (`"bids"`):
+        a total line is not a bid to correct (`IGNORED_ROWS`)."""
+        (run,) = self._runs(part)
+        ignored = sum(1 for r in run.rejected if r.code in IGNORED_ROWS)
+        return len(run.rejected) - ignored, ignored
 
     def waived(self, part: str | None = None) -> int:
         """Findings an active waiver covers (tender and bids, or one `part` as in `failures`): shown, never

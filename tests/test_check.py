@@ -832,6 +832,7 @@ def test_the_summary_line_agrees_its_words_with_the_counts(tmp_path):
             tender_run=run(orders=[0] * tenders, rejected=[0] * rejected), bid_run=run(orders=[0] * bids, rejected=[]),
             failures=lambda part=None: counts[part],
             waivers=None if waived is None else object(), waived=lambda part=None: waived, insufficient=lambda: [],
+            rejected=lambda part: (rejected if part == "tender" else 0, 0),
             attached=dict.fromkeys(range(bids), "T1"))
 
     fr = summary_line(result(1, 2, 0, 0, 2, 1, waived=1), tmp_path, "fr")

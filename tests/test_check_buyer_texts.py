@@ -163,8 +163,9 @@ def test_the_terminal_says_the_consultations_and_the_bids_apart(rejected):
                            "respectée, 0 risque, 2 indicateurs non atteints ; "), line
     assert ". Offres : 1 comparée, 1 rejetée (ligne à corriger) ; 1 indicateur non atteint. Page : " in line, line
     by_part = data["verdict"]["by_part"]
-    assert by_part["tender"] == {"failures": {"legal": 0, "risk": 0, "kpi": 2}, "waived": 0, "rejected": 1}
-    assert by_part["bids"] == {"failures": {"legal": 0, "risk": 0, "kpi": 1}, "waived": 0, "rejected": 1}
+    assert by_part["tender"] == {"failures": {"legal": 0, "risk": 0, "kpi": 2}, "waived": 0, "rejected": 1,
+                                 "ignored": 0}
+    assert by_part["bids"] == {"failures": {"legal": 0, "risk": 0, "kpi": 1}, "waived": 0, "rejected": 1, "ignored": 0}
     assert data["verdict"]["failures"]["kpi"] == 3 and data["verdict"]["rejected"] == 2  # the totals stay
     # The page's summary says the same figures, in the same words.
     summary = _summary(html)
@@ -238,3 +239,17 @@ def test_a_value_a_bid_takes_from_its_consultation_is_named_by_the_consultations
         assert lacking and all(m.endswith(f"({cell})") for m in lacking), lacking
         page = W.text(html)
         assert f"({cell})" in page and "Offres »)" not in page and "Offres” sheet)" not in page
+
+
+def test_a_total_row_is_counted_as_ignored_not_as_a_row_to_fix(tmp_path):
+    """A « Total » row under the consultations or the bids: its reason says « pas une commande », yet the terminal
+    counted it as « 1 non vérifiée (ligne rejetée) » or « 1 rejetée (ligne à corriger) » (session 16 review)."""
+    workbook = W.build(tmp_path / "c.xlsx", [W.TENDERS[0], {"id": "Total"}],
+                       [W.BIDS[0], {"id": "Total", "amount": 1000}])
+    result, data, html = W.check(workbook, tmp_path / "o")
+    assert "Consultations : 1 vérifiée, 1 ligne ignorée (total ou note) ;" in result.output, result.output
+    assert "Offres : 1 comparée, 0 rejetée (ligne à corriger), 1 ligne ignorée (total ou note) ;" in result.output
+    parts = data["verdict"]["by_part"]
+    assert [(parts[p]["rejected"], parts[p]["ignored"]) for p in ("tender", "bids")] == [(0, 1), (0, 1)]
+    assert data["unchecked_tenders"] == [] and len(data["rejected"]) == 2  # still listed, with their reason
+    assert "2 lignes ignorées (totaux ou notes, ni consultations ni offres)" in W.text(html)

@@ -146,7 +146,7 @@ def test_an_unverifiable_risk_is_said_after_the_obligations():
     run = SimpleNamespace(orders=[0], rejected=[])
     result = SimpleNamespace(
         tender_run=run, bid_run=SimpleNamespace(orders=[], rejected=[]), waivers=None, attached={},
-        failures=lambda part=None: {"legal": 0, "risk": 0, "kpi": 0},
+        failures=lambda part=None: {"legal": 0, "risk": 0, "kpi": 0}, rejected=lambda part: (0, 0),
         insufficient=lambda: [("T1", "ENV-10", "legal"), ("T1", "RISK-01", "risk")])
     fr = summary_line(result, Path("o"), "fr")
     assert fr.startswith("Consultations : 1 vérifiée ; 0 obligation légale non respectée, 0 risque, "
