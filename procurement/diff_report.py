@@ -11,127 +11,35 @@ from typing import Any
 
 from procurement import diff_groups
 from procurement.diff_run import DATA_DETAIL_LIMIT, EPSILON, STATUS_CODES, shorten
-from procurement.i18n import counted, fmt_timestamp, plural
+from procurement.diff_words import counted_noun, first_heading, words
+from procurement.i18n import fmt_timestamp
 
-WORDS = {
-    "fr": {
-        "title": "Comparaison de deux analyses", "colon": " : ", "sep": " ; ",
-        "before": "avant", "after": "après", "generated": "généré le",
-        "rulebook": "Référentiel", "unchanged": "inchangé", "changed": "modifié", "rules_added": "règles ajoutées",
-        "rules_removed": "règles retirées", "inputs": "Fichiers", "same": "inchangé", "added": "ajouté",
-        "replaced": "remplacé par", "removed": "retiré",
-        "orders": "Commandes", "verdicts": "Verdicts",
-        "verdicts_line": "{n} sur {orders} : {better}, {worse}, {other}",
-        "no_change": "aucun verdict changé", "mean_score": "Score moyen", "chantier": "chantier",
-        "changes": "Changements", "page": "Page", "absent": "—", "more": "et {n}",
-        "id": "Identifiant", "label": "Objet", "where": "Origine", "rule": "Règle", "score": "Score",
-        "overall": "global", "delta": "écart", "status_counts": "Verdicts par règle",
-        "added_orders": "Commandes nouvelles", "removed_orders_title": "Commandes retirées",
-        "changed_orders": "Commandes dont les données, un verdict ou le score ont changé", "none": "Aucune.",
-        "data": "Données", "data_line": "{n} aux données modifiées, dont {only} sans verdict ni score changé",
-        "no_data_change": "aucune donnée modifiée",
-        "data_changes": "Données modifiées", "data_unread": "champs non relus (au-delà de {limit} commandes)",
-
-        "hidden": "{n} dans la sortie --json", "better": "meilleur", "worse": "moins bon",
-        "other": "autre", "scores": "Scores", "provenance": "Provenance", "tool": "outil", "file": "fichier",
-        "sha": "empreinte sha256", "rows": "lignes", "inputs_unchanged": "tous inchangés",
-        "suppliers": "Référentiel fournisseurs", "waivers": "Fichier des dérogations",
-        "program": "Programme", "unknown": "inconnu (une analyse ne donne pas les empreintes du programme)",
-        "part_version": "version", "part_code": "code", "part_data": "données de référence",
-        "explain": "Un verdict « meilleur » monte l'échelle non conforme < données insuffisantes < dérogation < "
-                   "conforme ; une nouvelle non-conformité est toujours « moins bonne » ; « autre » fait "
-                   "intervenir « sans objet » ou une règle absente d'un référentiel. "
-                   "Les commandes sont rapprochées par acheteur et identifiant.",
-    },
-    "en": {
-        "title": "Comparison of two runs", "colon": ": ", "sep": "; ",
-        "before": "before", "after": "after", "generated": "generated on",
-        "rulebook": "Rulebook", "unchanged": "unchanged", "changed": "changed", "rules_added": "rules added",
-        "rules_removed": "rules removed", "inputs": "Files", "same": "unchanged", "added": "added",
-        "replaced": "replaced by", "removed": "removed",
-        "orders": "Orders", "verdicts": "Verdicts",
-        "verdicts_line": "{n} on {orders}: {better}, {worse}, {other}",
-        "no_change": "no verdict changed", "mean_score": "Mean score", "chantier": "workstream",
-        "changes": "Changes", "page": "Page", "absent": "—", "more": "and {n}",
-        "id": "Id", "label": "Object", "where": "Source", "rule": "Rule", "score": "Score",
-        "overall": "overall", "delta": "change", "status_counts": "Verdicts by rule",
-        "added_orders": "New orders", "removed_orders_title": "Removed orders",
-        "changed_orders": "Orders whose data, a verdict or the score changed", "none": "None.",
-        "data": "Data", "data_line": "{n} whose data changed, {only} of them with no verdict or score change",
-        "no_data_change": "no data changed",
-        "data_changes": "Data changed", "data_unread": "fields not read again (past {limit} orders)",
-
-        "hidden": "{n} in the --json output", "better": "better", "worse": "worse",
-        "other": "other", "scores": "Scores", "provenance": "Provenance", "tool": "tool", "file": "file",
-        "sha": "sha256 digest", "rows": "rows", "inputs_unchanged": "all unchanged",
-        "suppliers": "Supplier register", "waivers": "Waivers file",
-        "program": "Program", "unknown": "unknown (a run does not give the program's digests)",
-        "part_version": "version", "part_code": "code", "part_data": "reference data",
-        "explain": "A “better” verdict moves up the scale fail < insufficient data < waived < pass; “other” "
-                   "involves “not applicable” or a rule missing from one rulebook; a new failure is always "
-                   "“worse”. Orders are matched by buyer and id.",
-    },
-}
-# (singular, plural) of what the lines above count, chosen by `_counted`: « 1 changement », « 0 autre »
-COUNTED = {
-    "fr": {"change": ("changement", "changements"), "order": ("commande", "commandes"),
-           "better": ("meilleur", "meilleurs"), "worse": ("moins bon", "moins bons"), "other": ("autre", "autres"),
-           "more": ("autre", "autres"), "hidden": ("commande de plus", "commandes de plus"),
-           "hidden_groups": ("groupe de plus", "groupes de plus"), "added": ("nouvelle", "nouvelles"),
-           "removed": ("retirée", "retirées"), "common": ("commune", "communes")},
-    "en": {"change": ("change", "changes"), "order": ("order", "orders"), "better": ("better", "better"),
-           "worse": ("worse", "worse"), "other": ("other", "other"), "more": ("more", "more"),
-           "hidden": ("more order", "more orders"),
-           "hidden_groups": ("more group", "more groups"), "added": ("new", "new"), "removed": ("removed", "removed"),
-           "common": ("in both", "in both")},
-}
-# (one, more) of the heading of a list cut at a limit: « Changements (le premier) », « Données modifiées
-# (les 2 premières) », "Changes (the first 2)"; `{n}` is how many are listed
-FIRST = {
-    "fr": {"changes": ("le premier", "les {n} premiers"), "data_changes": ("la première", "les {n} premières")},
-    "en": {"changes": ("the first", "the first {n}"), "data_changes": ("the first", "the first {n}")},
-}
 DETAIL_LIMIT = 2000  # orders shown on the page; --json holds them all
 TEXT_LIMIT = 20  # verdict changes listed in the console summary
 IDS_NAMED = 5  # new and removed orders named in the console summary (the page and --json list them all)
 
 
-def _w(lang: str) -> dict[str, str]:
-    return WORDS["en" if lang == "en" else "fr"]
-
-
-def _counted(n: int, what: str, lang: str) -> str:
-    """`n` and its noun agreeing with it (French: 0 and 1 take the singular; English: only 1)."""
-    return counted(n, *COUNTED["en" if lang == "en" else "fr"][what], lang)
-
-
-def _first(n: int, what: str, lang: str) -> str:
-    """The heading of the first `n` items of a list: « Changements (les 2 premiers) », "Changes (the first)"."""
-    words = _w(lang)[what]
-    return f"{words} ({plural(n, *FIRST['en' if lang == 'en' else 'fr'][what], lang).format(n=n)})"
-
-
 def _orders_counted(orders: dict[str, Any], lang: str) -> list[str]:
     """The new, removed and common orders counted, each in agreed words: « 1 nouvelle », « 2 communes »."""
-    return [_counted(n, k, lang) for k, n in (("added", len(orders["added"])), ("removed", len(orders["removed"])),
+    return [counted_noun(n, k, lang) for k, n in (("added", len(orders["added"])), ("removed", len(orders["removed"])),
                                               ("common", orders["common"]))]
 
 
 def _verdicts_line(orders: dict[str, Any], lang: str) -> str:
-    w = _w(lang)
+    w = words(lang)
     if not orders["verdicts_changed"]:
         return w["no_change"]
     return w["verdicts_line"].format(
-        n=_counted(orders["verdicts_changed"], "change", lang),
-        orders=_counted(orders["orders_with_verdict_changes"], "order", lang),
-        better=_counted(orders["better"], "better", lang), worse=_counted(orders["worse"], "worse", lang),
-        other=_counted(orders["other"], "other", lang))
+        n=counted_noun(orders["verdicts_changed"], "change", lang),
+        orders=counted_noun(orders["orders_with_verdict_changes"], "order", lang),
+        better=counted_noun(orders["better"], "better", lang), worse=counted_noun(orders["worse"], "worse", lang),
+        other=counted_noun(orders["other"], "other", lang))
 
 
 def _status(status: str | None, lang: str) -> str:
     from procurement import i18n
 
-    return _w(lang)["absent"] if status is None else i18n.label(status, lang)
+    return words(lang)["absent"] if status is None else i18n.label(status, lang)
 
 
 def _num(value: float | None, lang: str, signed: bool = False) -> str:
@@ -166,7 +74,7 @@ def data_lines(change: dict[str, Any], lang: str) -> list[str]:
     """"Montant HT : 8 400 → 9 000" for each field of an order's data that changed."""
     from procurement.views.common import field_label
 
-    w = _w(lang)
+    w = words(lang)
     if change.get("data") is None:
         return []
     if not change.get("data_detailed", True):
@@ -176,10 +84,10 @@ def data_lines(change: dict[str, Any], lang: str) -> list[str]:
 
 
 def _data_line(orders: dict[str, Any], lang: str) -> str:
-    w = _w(lang)
+    w = words(lang)
     if not orders.get("orders_with_data_changes"):
         return w["no_data_change"]
-    return w["data_line"].format(n=_counted(orders["orders_with_data_changes"], "order", lang),
+    return w["data_line"].format(n=counted_noun(orders["orders_with_data_changes"], "order", lang),
                                  only=orders["data_changes_only"])
 
 
@@ -194,7 +102,7 @@ def _book(b: dict[str, Any]) -> str:
 
 def program_line(result: dict[str, Any], lang: str) -> tuple[str, str]:
     """(what changed in the program, a class for the page: ok, flag or unknown)."""
-    w, tool = _w(lang), result["tool"]
+    w, tool = words(lang), result["tool"]
     if tool["changed"] is None:
         return w["unknown"], "unknown"
     if not tool["changed"]:
@@ -208,7 +116,7 @@ def program_line(result: dict[str, Any], lang: str) -> tuple[str, str]:
 def _inputs_line(result: dict[str, Any], lang: str, key: str = "inputs") -> str:
     """The files of `key` (inputs, suppliers, waivers) that moved; « tous inchangés » for the inputs, and
     « inchangé » for the supplier register or the waivers file."""
-    w = _w(lang)
+    w = words(lang)
     moved = [i for i in result[key] if i["status"] != "same"]
     if not moved:
         return w["inputs_unchanged" if key == "inputs" else "unchanged"]
@@ -221,7 +129,7 @@ def _inputs_line(result: dict[str, Any], lang: str, key: str = "inputs") -> str:
             parts.append(f"{Path(str(i['old_path'])).name} {w['replaced']} {name}")
         else:
             parts.append(f"{name} {w[i['status']]}")
-    return _w(lang)["sep"].join(parts)
+    return words(lang)["sep"].join(parts)
 
 
 def _when(generated_at: str | None, lang: str) -> str:
@@ -233,7 +141,7 @@ def summary_text(result: dict[str, Any], lang: str = "fr", page: Path | None = N
     """The console summary: provenance, counts, mean scores by chantier, the first verdict changes."""
     from procurement import i18n
 
-    w = _w(lang)
+    w = words(lang)
     colon = ": " if lang == "en" else " : "
     old, new, book, orders = result["old"], result["new"], result["rulebook"], result["orders"]
     lines = [w["title"],
@@ -259,8 +167,8 @@ def summary_text(result: dict[str, Any], lang: str = "fr", page: Path | None = N
         if orders[key]:
             ids = [r["id"] for r in orders[key][:IDS_NAMED]]
             rest = len(orders[key]) - len(ids)
-            more = f" {w['more'].format(n=_counted(rest, 'more', lang))}" if rest else ""
-            lines.append(f"  {_counted(len(orders[key]), key, lang).split(' ', 1)[1]}{colon}{', '.join(ids)}{more}")
+            more = f" {w['more'].format(n=counted_noun(rest, 'more', lang))}" if rest else ""
+            lines.append(f"  {counted_noun(len(orders[key]), key, lang).split(' ', 1)[1]}{colon}{', '.join(ids)}{more}")
     lines.append(f"{w['verdicts']}{colon}{_verdicts_line(orders, lang)}")
     lines.append(f"{w['data']}{colon}{_data_line(orders, lang)}")
     lines += diff_groups.summary_lines(result.get("groups"), lang)
@@ -276,17 +184,17 @@ def summary_text(result: dict[str, Any], lang: str = "fr", page: Path | None = N
                      f"{_num(c['after'], lang)} ({_num(c['delta'], lang, True)})")
     changes = [(c["id"], v) for c in orders["changed"] for v in c["verdicts"]]
     if changes:
-        lines.append(f"{_first(min(limit, len(changes)), 'changes', lang)}{colon.rstrip()}")
+        lines.append(f"{first_heading(min(limit, len(changes)), 'changes', lang)}{colon.rstrip()}")
         for oid, v in changes[:limit]:
             lines.append(f"  {oid} {v['rule']}{colon}{_status(v['before'], lang)} → {_status(v['after'], lang)}")
         if len(changes) > limit:
-            lines.append("  " + w["more"].format(n=_counted(len(changes) - limit, "more", lang)))
+            lines.append("  " + w["more"].format(n=counted_noun(len(changes) - limit, "more", lang)))
     edits = [(c["id"], line) for c in orders["changed"] for line in data_lines(c, lang)]
     if edits:
-        lines.append(f"{_first(min(limit, len(edits)), 'data_changes', lang)}{colon.rstrip()}")
+        lines.append(f"{first_heading(min(limit, len(edits)), 'data_changes', lang)}{colon.rstrip()}")
         lines += [f"  {oid} {line}" for oid, line in edits[:limit]]
         if len(edits) > limit:
-            lines.append("  " + w["more"].format(n=_counted(len(edits) - limit, "more", lang)))
+            lines.append("  " + w["more"].format(n=counted_noun(len(edits) - limit, "more", lang)))
     if page is not None:
         lines.append(f"{w['page']}{colon}{page}")
     return "\n".join(lines)
@@ -296,7 +204,7 @@ def view_model(result: dict[str, Any], lang: str = "fr") -> dict[str, Any]:
     """Everything the page shows, formatted: the template only lays it out."""
     from procurement import i18n
 
-    w = _w(lang)
+    w = words(lang)
     orders = result["orders"]
     book = result["rulebook"]
 
@@ -363,12 +271,12 @@ def view_model(result: dict[str, Any], lang: str = "fr") -> dict[str, Any]:
                     "delta": _num(agg["overall"]["delta"], lang, True)},
         "chantiers": chantiers, "rules": rules, "statuses": [i18n.label(s, lang) for s in statuses],
         "added": brief(orders["added"]), "removed": brief(orders["removed"]), "changed": changed,
-        "hidden": {k: w["hidden"].format(n=_counted(len(orders[k]) - DETAIL_LIMIT, "hidden", lang))
+        "hidden": {k: w["hidden"].format(n=counted_noun(len(orders[k]) - DETAIL_LIMIT, "hidden", lang))
                    if len(orders[k]) > DETAIL_LIMIT else ""
                    for k in ("added", "removed", "changed")},
         "groups": group_rows[:DETAIL_LIMIT],
         # the page cuts the groups' list as it cuts the orders', and says so
-        "groups_hidden": w["hidden"].format(n=_counted(len(group_rows) - DETAIL_LIMIT, "hidden_groups", lang))
+        "groups_hidden": w["hidden"].format(n=counted_noun(len(group_rows) - DETAIL_LIMIT, "hidden_groups", lang))
                          if len(group_rows) > DETAIL_LIMIT else "",
         "groups_shown": diff_groups.shown(result.get("groups")),
         "g": diff_groups.words(lang),

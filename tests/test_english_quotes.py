@@ -47,7 +47,7 @@ def test_the_check_page_s_insufficient_data_message_quotes_the_rule_s_title():
 
 
 def test_the_diff_page_s_explanation_quotes_the_verdict_words():
-    from procurement.diff_report import WORDS
+    from procurement.diff_words import WORDS
 
     en, fr = WORDS["en"]["explain"], WORDS["fr"]["explain"]
     for word in ("better", "other", "not applicable", "worse"):
