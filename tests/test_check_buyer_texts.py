@@ -90,13 +90,18 @@ def test_the_page_and_check_json_say_the_same_message(runs, lang):
             assert W.text(finding["message"]) in page, finding["message"]
 
 
-def test_a_waived_missing_value_is_named_by_its_cell(tmp_path, monkeypatch):
+def _checked_with_waiver(tmp_path, monkeypatch, order: str, rule: str, justification: str):
+    """The review's workbook checked on 2026-10-01 with one waiver, granted by Mme Martin on 2026-09-01."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790812800")  # 2026-10-01
     waivers = tmp_path / "w.yaml"
-    waivers.write_text('waivers:\n  - order: "2026-RES-014"\n    rule: ENV-10\n    justification: Marché de '
-                       "défense.\n    author: Mme Martin\n    date: 2026-09-01\n", encoding="utf-8")
+    waivers.write_text(f'waivers:\n  - order: "{order}"\n    rule: {rule}\n    justification: {justification}\n'
+                       "    author: Mme Martin\n    date: 2026-09-01\n", encoding="utf-8")
     workbook = W.build(tmp_path / "c.xlsx", TENDERS, BIDS)
-    _, data, html = W.check(workbook, tmp_path / "o", "--waivers", str(waivers))
+    return W.check(workbook, tmp_path / "o", "--waivers", str(waivers))
+
+
+def test_a_waived_missing_value_is_named_by_its_cell(tmp_path, monkeypatch):
+    _, data, html = _checked_with_waiver(tmp_path, monkeypatch, "2026-RES-014", "ENV-10", "Marché de défense.")
     env10 = next(f for f in data["tenders"][0]["legal"] if f["rule"] == "ENV-10")
     assert env10["status"] == "waived"
     column = W.letter("env_considerations", "Consultation")
@@ -186,12 +191,7 @@ def test_the_terminal_says_the_consultations_and_the_bids_apart(rejected):
 
 
 def test_waived_findings_are_counted_where_they_are(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790812800")  # 2026-10-01
-    waivers = tmp_path / "w.yaml"
-    waivers.write_text('waivers:\n  - order: "P02"\n    rule: FOOD-02\n    justification: Livraison groupée.\n'
-                       "    author: Mme Martin\n    date: 2026-09-01\n", encoding="utf-8")
-    workbook = W.build(tmp_path / "c.xlsx", TENDERS, BIDS)
-    result, data, html = W.check(workbook, tmp_path / "o", "--waivers", str(waivers))
+    result, data, html = _checked_with_waiver(tmp_path, monkeypatch, "P02", "FOOD-02", "Livraison groupée.")
     assert data["verdict"]["by_part"]["bids"]["waived"] == 1 and data["verdict"]["by_part"]["tender"]["waived"] == 0
     assert "non atteints, 0 constat couvert par une dérogation ; " in result.stdout, result.stdout
     assert "; 0 indicateur non atteint, 1 constat couvert par une dérogation. Page" in result.stdout, result.stdout
