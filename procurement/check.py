@@ -123,7 +123,7 @@ def summary_line(result: CheckResult, out_dir: Path, lang: str) -> str:
         to_fix, ignored = result.rejected("bids")
         counts.append(counted(to_fix, "rejected"))
         if ignored:
-            counts.append(counted(ignored, "ignored_row"))
+            counts.append(counted(ignored, "ignored"))
         verdicts = [counted(result.failures("bids")["kpi"], "kpi")]  # a bid is scored on indicators only
         if waivers:
             verdicts.append(counted(result.waived("bids"), "waived"))
@@ -141,7 +141,6 @@ _LINE_WORDS = {
            "unattached": ("rattachée à aucune consultation", "rattachées à aucune consultation"),
            "rejected": ("rejetée (ligne à corriger)", "rejetées (lignes à corriger)"),
            "ignored": ("ligne ignorée (total ou note)", "lignes ignorées (total ou note)"),
-           "ignored_row": ("ligne ignorée (total ou note)", "lignes ignorées (total ou note)"),
            "legal": ("obligation légale non respectée", "obligations légales non respectées"),
            "risk": ("risque", "risques"), "kpi": ("indicateur non atteint", "indicateurs non atteints"),
            "waived": ("constat couvert par une dérogation", "constats couverts par une dérogation"),
@@ -153,7 +152,6 @@ _LINE_WORDS = {
            "compared": ("compared", "compared"), "unattached": ("attached to no tender", "attached to no tender"),
            "rejected": ("rejected (row to fix)", "rejected (rows to fix)"),
            "ignored": ("row ignored (total or note)", "rows ignored (total or note)"),
-           "ignored_row": ("row ignored (total or note)", "rows ignored (total or note)"),
            "legal": ("legal obligation not met", "legal obligations not met"), "risk": ("risk", "risks"),
            "kpi": ("indicator not met", "indicators not met"), "waived": ("finding waived", "findings waived"),
            "insufficient_legal": WORDS["en"]["insufficient_legal"],
