@@ -8,6 +8,7 @@ same way: the page once rewrote them and check.json kept "Considérations enviro
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from typing import Any
 
@@ -46,8 +47,8 @@ class Sheet:
         (`check_read.INHERITED`) and for which the bids sheet has no column is named by the consultation's
         cell (« Code CPV (cellule F2 de la feuille « Consultation ») »), where the buyer types it, not as
         missing from the bids sheet."""
-        sheet = Sheet(self.name, self.columns, ())
-        sheet.unread, sheet.tender = self.unread, (tender_sheet, tender_row)
+        sheet = copy.copy(self)
+        sheet.tender = (tender_sheet, tender_row)
         return sheet
 
     @classmethod
@@ -57,19 +58,20 @@ class Sheet:
         name = str(inputs[index]["sheet"]) if len(inputs) > index else ""
         return cls(name, data["meta"].get("columns", {}).get(name, {}), data["meta"].get("unread_columns", []))
 
-    def label(self, name: str, lang: str, row: int | None = None) -> str:
+    def label(self, name: str, lang: str, row: int | None = None, sheet_named: bool = False) -> str:
+        """`sheet_named`: the cell is said with its sheet's name (a bid's value typed on the consultation's)."""
         t = WORDS["en" if lang == "en" else "fr"]
         column = self.columns.get(name)
         if not column and self.tender is not None and name in INHERITED:
             tender, tender_row = self.tender
-            typed_in = tender.columns.get(name)
-            if typed_in and tender_row:
-                letter, _, typed = typed_in.partition(" (")
-                return f"{typed[:-1]} ({t['cell_in'].format(cell=f'{letter}{tender_row}', sheet=tender.name)})"
-            return tender.label(name, lang, tender_row)
+            return tender.label(name, lang, tender_row, sheet_named=True)
         if column:  # "G (Montant HT)": the header the buyer typed, and the cell on the row
             letter, _, typed = column.partition(" (")
-            return f"{typed[:-1]} ({t['cell'].format(cell=f'{letter}{row}')})" if row else typed[:-1]
+            if not row:
+                return typed[:-1]
+            cell = (t["cell_in"].format(cell=f"{letter}{row}", sheet=self.name) if sheet_named
+                    else t["cell"].format(cell=f"{letter}{row}"))
+            return f"{typed[:-1]} ({cell})"
         text = header(name, lang)
         if name in self.unread:
             u = self.unread[name]
