@@ -95,7 +95,10 @@ def check_size(path: Path, limit: int) -> None:
     size = path.stat().st_size
     if size > limit:
         mb = 1024**2
-        fr = (fmt_number(size / mb, "fr", 1), fmt_number(limit / mb, "fr", 0 if limit % mb == 0 else 1))
-        en = (fmt_number(size / mb, "en", 1), fmt_number(limit / mb, "en", 0 if limit % mb == 0 else 1))
-        raise InputError(f"fichier de {fr[0]} Mo refusé (limite {fr[1]} Mo, option --max-size)",
-                         f"file of {en[0]} MB refused (limit {en[1]} MB, option --max-size)", where=str(path))
+
+        def sizes(lang: str) -> tuple[str, str]:
+            return fmt_number(size / mb, lang, 1), fmt_number(limit / mb, lang, 0 if limit % mb == 0 else 1)
+
+        (fr_size, fr_limit), (en_size, en_limit) = sizes("fr"), sizes("en")
+        raise InputError(f"fichier de {fr_size} Mo refusé (limite {fr_limit} Mo, option --max-size)",
+                         f"file of {en_size} MB refused (limit {en_limit} MB, option --max-size)", where=str(path))
