@@ -4,7 +4,8 @@
 supplier_departement, supplier_region, supplier_band, supplier_distance_km, place_commune,
 place_departement, place_in_amp, contract_type, emission_factor, estimated_emissions,
 published_within_two_months and threshold_amount set (None when
-unknown: an unknown value must never look like a known one), and `origins[field]` for every value set.
+unknown: an unknown value must never look like a known one), env_considerations filled in from a positive
+environmental criterion weight when the order declares none, and `origins[field]` for every value set.
 
 Origins vocabulary:
     "reference:commune"     from an INSEE commune code (COG 2026; arrondissements and delegated communes
@@ -30,6 +31,14 @@ Origins vocabulary:
                             examples need no enrichment); their messages quote this one, so that a message
                             shows the amount its verdict was decided on.
     origins["place_type"] = "guessed:<type>" when the place type used is not the declared one.
+    "computed:env_weight>0" env_considerations = (criterion,) when the order declares none but weights an
+                            environmental award criterion above 0 % (the template's column « Pondération
+                            critère environnemental »): that weight is the criterion. Every rule asking for a
+                            consideration then agrees with ENV-10, which read the weight alone, where ENV-01,
+                            CARB-01, CARB-03 and SANTE-01 asked the buyer to fill in a cell the weight answers.
+                            Declared considerations are kept as declared (ENV-10 judges a contradiction), and
+                            a weight of 0 % fills nothing: it says there is no criterion, not that there is no
+                            clause.
 
 Supplier band ("amp" > "region_sud" > "france" > "eu" > "outside", most specific first):
 - From the INSEE commune code when given, else from the postcode. A postcode gives a band only when all
@@ -99,6 +108,7 @@ _ORIGIN_KEYS = frozenset((*DERIVED, "place_type"))
 _UNKNOWN: dict[str, Any] = dict.fromkeys(DERIVED)
 _EMISSIONS_ORIGIN = "computed:amount*emission_factor"
 _PUBLISHED_ORIGIN = "computed:notification_date+2months"
+_CRITERION_ORIGIN = "computed:env_weight>0"
 _AMP_DEPARTEMENTS = frozenset({"13", "83", "84"})  # départements holding AMP communes
 _AMP_REGION = "93"
 _FIVE = re.compile(r"[0-9AB]{5}")  # INSEE commune codes include Corsica's 2A/2B
@@ -319,6 +329,8 @@ def enrich(order: Order) -> Order:
         if value is not None:
             update["threshold_amount"], origins["threshold_amount"] = value, "order:" + name
             break
+    if order.env_considerations is None and order.env_weight is not None and order.env_weight > 0:
+        update["env_considerations"], origins["env_considerations"] = ("criterion",), _CRITERION_ORIGIN
     update["origins"] = origins
     guessed = p_origins.get("place_type")
     if guessed is not None and p_kind is not None:

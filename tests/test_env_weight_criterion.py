@@ -1,0 +1,96 @@
+"""An environmental criterion weighted above 0 % is an environmental award criterion, for every rule.
+
+ENV-10 read the template's « Pondération critère environnemental » when the considerations cell was empty
+(rulebook 1.3.10), but ENV-01, CARB-01, CARB-03 and SANTE-01 asked for the considerations cell whatever the
+weight: a buyer who weighted an environmental criterion at 20 % read ENV-10 « conforme » and, on the same
+consultation, ENV-01 « données manquantes : Considérations environnementales ». Enrichment now fills the
+considerations in from the weight (origin `computed:env_weight>0`); declared considerations stay as declared,
+and a weight of 0 % fills nothing (there is no criterion, but there may be a clause).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from procurement.enrich import enrich
+from procurement.model import Order, Source
+from tests.data.check_s9 import workbook as W
+
+
+def _order(**values) -> Order:
+    return Order(id="C1", source=Source(file="c.csv", row=2), **values)
+
+
+def test_positive_weight_fills_the_criterion_in():
+    o = enrich(_order(env_weight=20))
+    assert o.env_considerations == ("criterion",)
+    assert o.origins["env_considerations"] == "computed:env_weight>0"
+    assert enrich(o) == o  # enriching again changes nothing
+
+
+@pytest.mark.parametrize("values", [
+    {"env_weight": 0},
+    {},
+    {"env_weight": 20, "env_considerations": ("clause",)},
+    {"env_weight": 0, "env_considerations": ("none",)},
+])
+def test_declared_considerations_and_zero_weights_are_kept(values):
+    o = enrich(_order(**values))
+    assert o.env_considerations == values.get("env_considerations")
+    assert "env_considerations" not in o.origins
+
+
+# The catering tender: considerations cell empty, environmental criterion weighted 20 %; health and works
+# tenders too, for SANTE-01 and CARB-03 (and CARB-01: the works' estimated emissions are above 100 t).
+TENDER = {k: v for k, v in W.TENDERS[0].items() if k != "env_considerations"} | {"env_weight": 20, "price_weight": 60}
+WORKS = {k: v for k, v in W.TENDERS[1].items() if k != "env_considerations"} | {"env_weight": 15}
+HEALTH = {"id": "2026-SAN-002", "buyer_name": "Direction de la santé", "nature": "Marché",
+          "object": "Dispositifs médicaux", "procedure": "Procédure adaptée", "cpv": "33140000", "amount": 90_000,
+          "launch_date": dt.date(2026, 9, 20), "place_code": "13001", "lots": 1, "env_weight": 10,
+          "price_weight": 50}
+
+
+@pytest.fixture(scope="module")
+def checked(tmp_path_factory):
+    base = tmp_path_factory.mktemp("envw")
+    workbook = W.build(base / "c.xlsx", [TENDER, WORKS, HEALTH], [])
+    return W.check(workbook, base / "out")
+
+
+def _findings(tender: dict) -> dict[str, dict]:
+    return {f["rule"]: f for part in ("legal", "indicators", "findings") for f in tender.get(part, [])
+            if isinstance(f, dict) and "rule" in f}
+
+
+def test_check_agrees_with_env10_on_a_weighted_criterion(checked):
+    _, data, _ = checked
+    tenders = {t["id"]: t for t in data["tenders"]}
+    statuses = {tid: {r: f["status"] for r, f in _findings(t).items()} for tid, t in tenders.items()}
+    food, works, health = statuses["2026-RES-014"], statuses["2026-TRX-003"], statuses["2026-SAN-002"]
+    assert food["ENV-10"] == "pass" and food["ENV-01"] == "pass", food
+    assert works["ENV-01"] == "pass" and works["CARB-03"] == "pass" and works["CARB-01"] == "pass", works
+    assert health["SANTE-01"] == "pass", health
+    for tender in tenders.values():
+        for rule, f in _findings(tender).items():
+            assert "env_considerations" not in f.get("missing", []), (tender["id"], rule, f)
+
+
+def test_the_page_says_the_criterion_came_from_the_weight(tmp_path):
+    from procurement.cli import main
+
+    csv = tmp_path / "c.csv"
+    csv.write_text("Référence;Nature;Pondération critère environnemental (%);Montant HT\n"
+                   "C1;Marché;20;50000\nC2;Marché;0;50000\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as done:
+        main(["score", str(csv), "--out", str(tmp_path / "out"), "-q", "--format", "json"])
+    assert done.value.code == 0
+    orders = {o["id"]: o for o in json.loads((tmp_path / "out" / "results.json").read_text())["orders"]}
+    env01 = {i: next(f for f in o["findings"] if f["rule"] == "ENV-01") for i, o in orders.items()}
+    assert env01["C1"]["status"] == "pass"
+    assert env01["C1"]["evidence"][0]["origin"] == "computed:env_weight>0"
+    assert env01["C1"]["message"] == "Considération environnementale : critère environnemental."
+    assert env01["C2"]["status"] == "insufficient_data"
+    assert env01["C2"]["missing"] == ["env_considerations"]
