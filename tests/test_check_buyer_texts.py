@@ -253,3 +253,18 @@ def test_a_total_row_is_counted_as_ignored_not_as_a_row_to_fix(tmp_path):
     assert [(parts[p]["rejected"], parts[p]["ignored"]) for p in ("tender", "bids")] == [(0, 1), (0, 1)]
     assert data["unchecked_tenders"] == [] and len(data["rejected"]) == 2  # still listed, with their reason
     assert "2 lignes ignorées (totaux ou notes, ni consultations ni offres)" in W.text(html)
+
+
+def test_a_note_in_the_id_column_is_ignored_but_a_begun_consultation_is_checked(tmp_path):
+    """A note typed alone in the id column (« Note : les montants sont HT ») was checked as a consultation
+    « Note:lesmontantssontHT » whose every indicator lacked data; a reference typed alone (« AO 2026 lot 2 »)
+    is a consultation begun, and the page lists what it lacks (8d8bd15)."""
+    workbook = W.build(tmp_path / "c.xlsx",
+                       [W.TENDERS[0], {"id": "Note : les montants sont HT"}, {"id": "AO 2026 lot 2"}],
+                       [W.BIDS[0], {"id": "Montants en euros hors taxes"}])
+    result, data, _ = W.check(workbook, tmp_path / "o")
+    assert "Consultations : 2 vérifiées, 1 ligne ignorée (total ou note) ;" in result.output, result.output
+    assert "Offres : 1 comparée, 0 rejetée (ligne à corriger), 1 ligne ignorée (total ou note) ;" in result.output
+    assert [t["id"] for t in data["tenders"]] == ["2026-RES-014", "AO2026lot2"]
+    notes = [r for r in data["rejected"] if r["code"] == "no_order_data"]
+    assert len(notes) == 2 and "une note ou un pied de tableau" in notes[0]["message"], notes

@@ -86,6 +86,18 @@ def _uncomputed(formulas: dict[int, str], columns: list[tuple[int, str]], labels
     return out
 
 
+def _is_prose(cell: Cell | None) -> bool:
+    """A sentence, not a reference: three words or more, two of them lower-case words (« Note : les montants
+    sont HT », « Montants en euros HT »). Where a row holding only its id is checked (`check`'s template:
+    a consultation begun), a note typed in the id column was checked as a consultation
+    « Note:lesmontantssontHT » (ids lose their spaces); references (« MAPA 2025 TRAV 003 », « AO 2026 lot
+    2 ») have at most one such word. None (no id cell): a row with nothing read, kept."""
+    if cell is None or not isinstance(cell.value, str):
+        return False
+    words = cell.value.split()
+    return len(words) >= 3 and sum(1 for w in words if len(w) > 1 and w.isalpha() and w.islower()) >= 2
+
+
 def _no_order_data(source: Source, cell: Cell | None) -> Rejection:
     """A row whose only field read is its id, or none: a note or a table's footer (« Nombre de lignes : 200 »,
     « Édité le 01/12/2025 par SAP »), which was scored as an order whose rules all lacked data and counted
@@ -178,7 +190,8 @@ def records_from_rows(
                 if not _is_blank(value):
                     record.cells[name] = Cell(labels[col], value)
         # len first: an order has several fields, and this runs on every row (no list made for it)
-        if (len(record.cells) <= 1 and options.reject_id_only and (not record.cells or "id" in record.cells)
+        if (len(record.cells) <= 1 and (not record.cells or "id" in record.cells)
+                and (options.reject_id_only or _is_prose(record.cells.get("id")))
                 and not (uncomputed and number in uncomputed)):
             yield _no_order_data(source, record.cells.get("id"))
             continue
