@@ -207,3 +207,25 @@ def test_targets_default_when_rulebook_names_none():
                                           (149.9, "50_150"), (150, "150_500"), (500, "gt500"), (12000, "gt500")])
 def test_distance_bands(km, band):
     assert distance_band(km) == band
+
+
+def test_a_consultation_not_notified_is_neither_a_contract_notified_nor_spend():
+    """The SPASER shares count « marchés notifiés »: the samples' 35 consultations launched in 2026 and not
+    notified (CONS26-…) were 35 of the « 412 marchés (… notifiés) », and their estimated amounts spend."""
+    agg = Aggregate(BOOK)
+    consultation = dict(A, id="D", notification_date=None, launch_date=dt.date(2026, 9, 1),
+                        env_considerations=("none",))
+    undated = dict(A, id="E", notification_date=None)  # neither date: counted as its nature says
+    for values in (A, B, C, consultation, undated):
+        agg.add(_scored(**values))
+    t = {m["measure"]: m for m in agg.result()["targets"]}
+    env = t["env_share"]
+    assert (env["numerator"], env["denominator"], env["population"]) == (2, 3, 3)
+    assert {"nature": "not_notified", "orders": 1, "amount": 1000.0} in env["aside"]
+    ess = t["ess_spend_share"]
+    assert ess["denominator"] == 2000.0 and ess["orders"] == 2
+    assert {"nature": "not_notified", "orders": 1, "amount": 1000.0} in ess["aside"]
+    assert env["aside"][-1]["nature"] == "not_notified"  # said after the natures, as « unknown » is
+    tr = t["transport_alternatives_spend"]
+    assert tr["numerator"] == 1000.0 and tr["undated_orders"] == 1
+    assert {"nature": "not_notified", "orders": 1, "amount": 1000.0} in tr["aside"]

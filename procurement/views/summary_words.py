@@ -195,6 +195,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "n_offre": ("offres", "bids"),
     "n_concession": ("concessions", "concessions"),
     "n_unknown": ("nature non renseignée", "nature not given"),
+    "n_not_notified": ("consultations non encore notifiées", "consultations not notified yet"),
     "n_marche": ("marchés", "contracts"),
     "n_marche_defense_securite": ("marchés de défense ou de sécurité", "defence or security contracts"),
     "n_marche_subsequent": ("marchés subséquents", "call-off contracts"),
