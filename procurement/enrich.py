@@ -31,14 +31,16 @@ Origins vocabulary:
                             examples need no enrichment); their messages quote this one, so that a message
                             shows the amount its verdict was decided on.
     origins["place_type"] = "guessed:<type>" when the place type used is not the declared one.
-    "computed:env_weight>0" env_considerations = (criterion,) when the order declares none but weights an
-                            environmental award criterion above 0 % (the template's column « Pondération
-                            critère environnemental »): that weight is the criterion. Every rule asking for a
-                            consideration then agrees with ENV-10, which read the weight alone, where ENV-01,
-                            CARB-01, CARB-03 and SANTE-01 asked the buyer to fill in a cell the weight answers.
-                            Declared considerations are kept as declared (ENV-10 judges a contradiction), and
-                            a weight of 0 % fills nothing: it says there is no criterion, not that there is no
-                            clause.
+    "computed:env_weight>0" env_considerations with « criterion » when the order weights an environmental
+                            award criterion above 0 % (the template's column « Pondération critère
+                            environnemental ») and its considerations cell is empty or names no criterion:
+                            that weight is the criterion. Every rule asking for a consideration then agrees
+                            with ENV-10, where ENV-01, CARB-01, CARB-03 and SANTE-01 asked for a cell the
+                            weight answers, and ENV-10 failed « Clause environnementale » beside a criterion
+                            weighted 20 % (review). A cell that names another consideration keeps it (« none »
+                            aside), and the order is warned that its cells disagree (the cell is what the
+                            essential data publish). A weight of 0 % changes nothing: it says there is no
+                            criterion, not that there is no clause.
 
 Supplier band ("amp" > "region_sud" > "france" > "eu" > "outside", most specific first):
 - From the INSEE commune code when given, else from the postcode. A postcode gives a band only when all
@@ -71,6 +73,7 @@ import re
 from functools import cache
 from typing import Any
 
+from procurement.fields import Kind
 from procurement.model import Order, Warning_
 from procurement.reference import carbon, countries, cpv, geo
 
@@ -329,15 +332,34 @@ def enrich(order: Order) -> Order:
         if value is not None:
             update["threshold_amount"], origins["threshold_amount"] = value, "order:" + name
             break
-    if order.env_considerations is None and order.env_weight is not None and order.env_weight > 0:
-        update["env_considerations"], origins["env_considerations"] = ("criterion",), _CRITERION_ORIGIN
+    declared, weight = order.env_considerations, order.env_weight
+    if weight is not None and weight > 0 and (declared is None or "criterion" not in declared):
+        update["env_considerations"] = (*(d for d in declared or () if d != "none"), "criterion")
+        origins["env_considerations"] = _CRITERION_ORIGIN
+        if declared is not None:
+            update["warnings"] = (*order.warnings, _criterion_undeclared(declared, weight))
     update["origins"] = origins
     guessed = p_origins.get("place_type")
     if guessed is not None and p_kind is not None:
         warning = ambiguous_place(_place_code(order.place_code), p_kind)  # type: ignore[arg-type]
         if warning is not None and not any(w.code == "ambiguous_place" for w in order.warnings):
-            update["warnings"] = (*order.warnings, warning)
+            update["warnings"] = (*update.get("warnings", order.warnings), warning)
     return order.model_copy(update=update)
+
+
+def _criterion_undeclared(declared: tuple[str, ...], weight: float) -> Warning_:
+    from procurement.rulebook.render import choice_value, format_percent
+
+    said_fr = choice_value(declared, "env_considerations", Kind.ENUM_SET, "fr")
+    said_en = choice_value(declared, "env_considerations", Kind.ENUM_SET, "en")
+    return Warning_(
+        code="env_criterion_undeclared", field="env_considerations", value=said_fr,
+        message_fr=f"critère environnemental pondéré à {format_percent(weight, 'fr')}, mais les considérations "
+                   f"environnementales déclarées n'en citent pas (« {said_fr} ») : le critère est compté ; "
+                   "ajoutez « Critère environnemental » à la cellule, que publient les données essentielles",
+        message_en=f"environmental criterion weighted {format_percent(weight, 'en')}, but the environmental "
+                   f"considerations declared name none (“{said_en}”): the criterion is counted; add "
+                   "“Environmental criterion” to the cell, which the essential data publish")
 
 
 def _two_months_after(day: dt.date) -> dt.date:

@@ -3,9 +3,11 @@
 ENV-10 read the template's « Pondération critère environnemental » when the considerations cell was empty
 (rulebook 1.3.10), but ENV-01, CARB-01, CARB-03 and SANTE-01 asked for the considerations cell whatever the
 weight: a buyer who weighted an environmental criterion at 20 % read ENV-10 « conforme » and, on the same
-consultation, ENV-01 « données manquantes : Considérations environnementales ». Enrichment now fills the
-considerations in from the weight (origin `computed:env_weight>0`); declared considerations stay as declared,
-and a weight of 0 % fills nothing (there is no criterion, but there may be a clause).
+consultation, ENV-01 « données manquantes : Considérations environnementales ». And ENV-10 failed a cell saying
+« Clause environnementale » beside a criterion weighted 20 % (« sans critère d'attribution environnemental
+déclaré … pondération du critère environnemental : 20 % », the message contradicting itself; review). The
+enrichment now adds the criterion from the weight (origin `computed:env_weight>0`), warning when the cell
+said otherwise; a weight of 0 % changes nothing (there is no criterion, but there may be a clause).
 """
 
 from __future__ import annotations
@@ -34,19 +36,34 @@ def test_positive_weight_fills_the_criterion_in():
 @pytest.mark.parametrize("values", [
     {"env_weight": 0},
     {},
-    {"env_weight": 20, "env_considerations": ("clause",)},
+    {"env_weight": 20, "env_considerations": ("criterion", "clause")},
     {"env_weight": 0, "env_considerations": ("none",)},
+    {"env_considerations": ("clause",)},
 ])
-def test_declared_considerations_and_zero_weights_are_kept(values):
+def test_declared_criteria_and_zero_weights_are_kept(values):
     o = enrich(_order(**values))
     assert o.env_considerations == values.get("env_considerations")
-    assert "env_considerations" not in o.origins
+    assert "env_considerations" not in o.origins and o.warnings == ()
+
+
+@pytest.mark.parametrize(("declared", "kept"), [(("clause",), ("clause", "criterion")), (("none",), ("criterion",))])
+def test_a_weighted_criterion_the_cell_does_not_name_is_added_with_a_warning(declared, kept):
+    o = enrich(_order(env_weight=20, env_considerations=declared))
+    assert o.env_considerations == kept and o.origins["env_considerations"] == "computed:env_weight>0"
+    (w,) = o.warnings
+    assert w.code == "env_criterion_undeclared" and w.field == "env_considerations"
+    assert w.message_fr.startswith("critère environnemental pondéré à 20\u202f%, mais les considérations")
+    assert "ajoutez « Critère environnemental » à la cellule" in w.message_fr
+    assert "add “Environmental criterion” to the cell" in w.message_en
+    assert enrich(o) == o
 
 
 # The catering tender: considerations cell empty, environmental criterion weighted 20 %; health and works
 # tenders too, for SANTE-01 and CARB-03 (and CARB-01: the works' estimated emissions are above 100 t).
 TENDER = {k: v for k, v in W.TENDERS[0].items() if k != "env_considerations"} | {"env_weight": 20, "price_weight": 60}
 WORKS = {k: v for k, v in W.TENDERS[1].items() if k != "env_considerations"} | {"env_weight": 15}
+CLAUSE = W.TENDERS[2] | {"id": "2026-FOU-022", "env_considerations": "Clause environnementale", "env_weight": 20,
+                         "price_weight": 60, "launch_date": dt.date(2026, 9, 2)}
 HEALTH = {"id": "2026-SAN-002", "buyer_name": "Direction de la santé", "nature": "Marché",
           "object": "Dispositifs médicaux", "procedure": "Procédure adaptée", "cpv": "33140000", "amount": 90_000,
           "launch_date": dt.date(2026, 9, 20), "place_code": "13001", "lots": 1, "env_weight": 10,
@@ -56,7 +73,7 @@ HEALTH = {"id": "2026-SAN-002", "buyer_name": "Direction de la santé", "nature"
 @pytest.fixture(scope="module")
 def checked(tmp_path_factory):
     base = tmp_path_factory.mktemp("envw")
-    workbook = W.build(base / "c.xlsx", [TENDER, WORKS, HEALTH], [])
+    workbook = W.build(base / "c.xlsx", [TENDER, WORKS, HEALTH, CLAUSE], [])
     return W.check(workbook, base / "out")
 
 
@@ -73,6 +90,10 @@ def test_check_agrees_with_env10_on_a_weighted_criterion(checked):
     assert food["ENV-10"] == "pass" and food["ENV-01"] == "pass", food
     assert works["ENV-01"] == "pass" and works["CARB-03"] == "pass" and works["CARB-01"] == "pass", works
     assert health["SANTE-01"] == "pass", health
+    clause = statuses["2026-FOU-022"]
+    assert clause["ENV-10"] == "pass" and clause["ENV-01"] == "pass", clause
+    warned = json.dumps(tenders["2026-FOU-022"], ensure_ascii=False)
+    assert "mais les considérations environnementales déclarées n'en citent pas (« Clause environnementale »)" in warned
     for tender in tenders.values():
         for rule, f in _findings(tender).items():
             assert "env_considerations" not in f.get("missing", []), (tender["id"], rule, f)
