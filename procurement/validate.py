@@ -36,7 +36,7 @@ from pydantic import ValidationError
 
 from procurement import parse
 from procurement.fields import FIELDS_BY_NAME, Kind
-from procurement.i18n import counted, fmt_date
+from procurement.i18n import counted, fmt_date, fmt_percent
 from procurement.model import Order, Rejection, Warning_, in_column
 from procurement.parse.codes import cpv_written_seven
 from procurement.parse.errors import show
@@ -313,6 +313,19 @@ def _consistency(values: dict[str, object], warnings: list[Warning_], cells: dic
                               f"notification date ({fmt_date(notified, 'en')}) before the launch date "
                               f"({fmt_date(launch, 'en')}); correct the one that is wrong (the obligations tied "
                               f"to the launch follow the launch date)"))
+    price, env = values.get("price_weight"), values.get("env_weight")
+    if isinstance(price, float) and isinstance(env, float) and price + env > 100:
+        # The award criteria weigh 100 % in all: one of the two is wrong, and ENV-12 (price alone) and ENV-10
+        # (criterion) read them as given.
+        cell = (cells or {}).get("env_weight")
+        p, e, t = ({lang: fmt_percent(x, lang, 0 if x.is_integer() else 1) for lang in ("fr", "en")}
+                   for x in (price, env, price + env))
+        warnings.append(_warn("weights_over_100", "env_weight", cell.column if cell else "", f"{price} + {env}",
+                              f"pondérations du prix ({p['fr']}) et du critère environnemental ({e['fr']}) "
+                              f"au-delà de {fmt_percent(100, 'fr')} ensemble ({t['fr']}) : corrigez celle qui "
+                              "est fausse",
+                              f"price ({p['en']}) and environmental criterion ({e['en']}) weights above 100% "
+                              f"together ({t['en']}): correct the one that is wrong"))
     published = values.get("publication_date")
     if published and notified and published < notified:  # the essential data of a contract not yet notified
         warnings.append(_warn("publication_before_notification", "publication_date", "", f"{published} < {notified}",
