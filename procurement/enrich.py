@@ -3,7 +3,7 @@
 `enrich(order)` is pure: no file, no network, only the cached reference lookups. It returns a copy with
 supplier_departement, supplier_region, supplier_band, supplier_distance_km, place_commune,
 place_departement, place_in_amp, contract_type, emission_factor, estimated_emissions,
-published_within_two_months and threshold_amount set (None when
+published_within_two_months, published_before_execution and threshold_amount set (None when
 unknown: an unknown value must never look like a known one), env_considerations filled in from a positive
 environmental criterion weight when the order declares none, and `origins[field]` for every value set.
 
@@ -24,6 +24,10 @@ Origins vocabulary:
                             the month's last day when it has no such day); unknown when either date is,
                             or when the publication comes before the notification (a wrong date, which
                             validation flags)
+    "computed:publication_date<=execution_start_date"
+                            published_before_execution: a concession's essential data published on or
+                            before the day its execution began (R3131-1, DECP-02); unknown when either date
+                            is, or when the publication comes before the notification (signature), as above
     "order:initial_amount" / "order:amount"
                             threshold_amount: the initial amount when the order gives it (a modified
                             contract's procedure was chosen on its value at launch, R2121-3), else the
@@ -89,6 +93,7 @@ DERIVED = (
     "estimated_emissions",
     "contract_type",
     "published_within_two_months",
+    "published_before_execution",
     "threshold_amount",
 )
 # The fields each derived one is computed from: what to fill in when it is missing (a buyer was asked for
@@ -105,6 +110,7 @@ DERIVED_FROM: dict[str, tuple[str, ...]] = {
     "estimated_emissions": ("cpv", "amount"),
     "contract_type": ("cpv",),
     "published_within_two_months": ("notification_date", "publication_date"),
+    "published_before_execution": ("publication_date", "execution_start_date"),
     "threshold_amount": ("initial_amount", "amount"),
 }
 _ORIGIN_KEYS = frozenset((*DERIVED, "place_type"))
@@ -112,6 +118,7 @@ _UNKNOWN: dict[str, Any] = dict.fromkeys(DERIVED)
 _EMISSIONS_ORIGIN = "computed:amount*emission_factor"
 _PUBLISHED_ORIGIN = "computed:notification_date+2months"
 _CRITERION_ORIGIN = "computed:env_weight>0"
+_BEFORE_EXECUTION_ORIGIN = "computed:publication_date<=execution_start_date"
 _AMP_DEPARTEMENTS = frozenset({"13", "83", "84"})  # départements holding AMP communes
 _AMP_REGION = "93"
 _FIVE = re.compile(r"[0-9AB]{5}")  # INSEE commune codes include Corsica's 2A/2B
@@ -327,6 +334,10 @@ def enrich(order: Order) -> Order:
     if published is not None and notified is not None and published >= notified:
         update["published_within_two_months"] = published <= _two_months_after(notified)
         origins["published_within_two_months"] = _PUBLISHED_ORIGIN
+    started = order.execution_start_date
+    if published is not None and started is not None and (notified is None or published >= notified):
+        update["published_before_execution"] = published <= started
+        origins["published_before_execution"] = _BEFORE_EXECUTION_ORIGIN
     for name in ("initial_amount", "amount"):
         value = getattr(order, name)
         if value is not None:

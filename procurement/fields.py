@@ -147,6 +147,13 @@ FIELDS: tuple[Field, ...] = (
        help_en="Date the contract was notified or the order issued."),
     _F("publication_date", Kind.DATE, "Date de publication des données", "Data publication date",
        ("datepublicationdonnees", "date de publication", "date publication données", "publication date")),
+    # A concession's essential data are due before its execution begins (R3131-1 CCP, DECP-02): DECP gives the
+    # day as `dateDebutExecution`, in the concession records of the 2019 and 2022/2024 formats.
+    _F("execution_start_date", Kind.DATE, "Date de début d'exécution", "Start of execution",
+       ("datedebutexecution", "date de début d'exécution", "date début d'exécution", "début d'exécution",
+        "date de commencement d'exécution", "start of execution", "execution start date", "execution start"),
+       help_fr="Date à laquelle l'exécution du contrat a commencé (dateDebutExecution d'une concession DECP).",
+       help_en="Date the performance of the contract began (dateDebutExecution of a DECP concession)."),
     _F("duration_months", Kind.INTEGER, "Durée (mois)", "Duration (months)",
        ("dureemois", "durée (mois)", "duree (mois)", "durée", "duree", "durée en mois", "duration",
         "duration (months)", "duration months")),
@@ -269,6 +276,8 @@ FIELDS: tuple[Field, ...] = (
        derived=True, group="derived"),
     _F("published_within_two_months", Kind.BOOL, "Données publiées dans les deux mois",
        "Data published within two months", derived=True, group="derived"),
+    _F("published_before_execution", Kind.BOOL, "Données publiées avant le début d'exécution",
+       "Data published before the start of execution", derived=True, group="derived"),
     _F("threshold_amount", Kind.MONEY, "Montant jugé par les seuils (initial, sinon actuel)",
        "Amount judged by the thresholds (initial, else current)", derived=True, group="derived"),
 )

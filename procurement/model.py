@@ -82,6 +82,7 @@ class Order(BaseModel):
     launch_date: dt.date | None = None
     notification_date: dt.date | None = None
     publication_date: dt.date | None = None
+    execution_start_date: dt.date | None = None  # a concession's essential data are due before it (R3131-1)
     duration_months: NonNegativeInt | None = None
     place_code: str | None = None
     place_type: PlaceType | None = None
@@ -125,6 +126,7 @@ class Order(BaseModel):
     estimated_emissions: NonNegative | None = None
     contract_type: ContractType | None = None
     published_within_two_months: bool | None = None  # essential data, R2196-1 (DECP-01)
+    published_before_execution: bool | None = None  # a concession's essential data, R3131-1 (DECP-02)
     threshold_amount: NonNegative | None = None  # initial_amount, else amount: what thresholds judge
 
     source: Source

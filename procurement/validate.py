@@ -4,11 +4,11 @@ Policy, so that a user can predict what happens to a row:
 - a value that cannot be read in a field that rules rely on (id, amount, dates, numbers, shares,
   enumerations, CPV) rejects the row, with the column, the value and the reason (and the other
   unreadable cells of the row, so that one run lists them all); but a canton as place type (allowed by
-  DECP), an unreadable date of publication of the essential data, a date whose year is impossible
-  (0218, 5021: typing slips of real DECP data) or whose day its month does not have (31/02, 31/09:
-  `impossible_date`) and a 7-digit CPV code that did not merely lose its
-  leading zero are set aside with a warning: the rules then see the value as missing, and the rest of
-  the contract still counts;
+  DECP), an unreadable date of publication of the essential data or of start of execution, a date
+  whose year is impossible (0218, 5021: typing slips of real DECP data) or whose day its month does not
+  have (31/02, 31/09: `impossible_date`) and a 7-digit CPV code that did not merely lose its leading
+  zero are set aside with a warning: the rules then see the value as missing, and the rest of the
+  contract still counts;
 - an identifier that is merely suspicious (SIRET checksum, unknown CPV code, NAF, country) keeps the
   row and adds a warning, because real DECP data carries thousands of them and the rest of the row is
   sound; a SIRET that is not 14 digits is set aside (unknown) with a warning; an order id typed as a
@@ -55,12 +55,13 @@ LENIENT = {Kind.SIRET, Kind.NAF}
 # entered as an order, not a purchase.
 LENIENT_CODES = {"unsupported_place_type", "implausible_date", "impossible_date", "cpv_short"}
 # Fields whose unreadable value is set aside with a warning, the row kept: the date the essential data were
-# published only serves DECP-01, and a typo there (5021-02-18 in real DECP) cost the whole contract.
+# published only serves DECP-01 and DECP-02, the start of execution DECP-02 only, and a typo there (5021-02-18
+# in real DECP) cost the whole contract.
 # An impossible year ("implausible_date"), a day the month lacks ("impossible_date": 31/02) and a CPV
 # code short of a digit ("cpv_short", in LENIENT_CODES
 # above) likewise: such a slip in a notification or launch date, or in the CPV, cost the whole contract,
 # although the rules that need the value can only say it is missing, as for a blank cell.
-LENIENT_FIELDS = {"supplier_country", "publication_date"}
+LENIENT_FIELDS = {"supplier_country", "publication_date", "execution_start_date"}
 # Before 2015 a date is kept but flagged (notes §8.6.4: "flag years below 2015"): DECP only exist since
 # 2018-10, and a finance export dated earlier is far more likely a typing slip than a purchase to check.
 EARLIEST_PLAUSIBLE_DATE = dt.date(2015, 1, 1)
