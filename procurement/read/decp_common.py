@@ -276,6 +276,7 @@ TABULAR_COLUMNS: dict[str, str] = {
     "objet": "object", "nature": "nature", "procedure": "procedure", "codecpv": "cpv",
     "montant": "amount", "dureemois": "duration_months",
     "datenotification": "notification_date", "datepublicationdonnees": "publication_date",
+    "datedebutexecution": "execution_start_date",
     "lieuexecutioncode": "place_code", "lieuexecutiontypecode": "place_type",
     "considerationssociales": "social_considerations",
     "considerationsenvironnementales": "env_considerations",

@@ -8,7 +8,8 @@ modification.montant` when a modification set the current amount). Values are pa
 gives them (numbers, strings, booleans, the wrapped considerations dicts); `procurement.parse` reads them.
 
 What the reader decides (notes §8.6): the current montant / valeurGlobale, dureeMois and titulaires are
-the initial ones replaced by each modification in id (else date, else document) order; the first
+the initial ones replaced by each modification in id (else date, else document) order (a concession's
+`dateDebutExecution` is read as it is: no modification carries one, and DECP-02 judges it); the first
 titulaire is the supplier, its id a SIRET only when `typeIdentifiant` says so; the nature comes from
 `techniques` / `idAccordCadre` in 2024 (a marker or "Sans objet" there is no accord-cadre); NaN literals are
 blanks, and a marker ("NC"), a placeholder amount (0) or a duration of 0 months or less in a
@@ -67,7 +68,8 @@ _FRACTIONS = {"origin_france", "origin_eu"}  # 0-1 by the DECP schema: see Fract
 # Top-level keys read as they are: (field, key).
 _SIMPLE = (
     ("object", "objet"), ("procedure", "procedure"), ("cpv", "codeCPV"),
-    ("publication_date", "datePublicationDonnees"), ("env_considerations", "considerationsEnvironnementales"),
+    ("publication_date", "datePublicationDonnees"), ("execution_start_date", "dateDebutExecution"),
+    ("env_considerations", "considerationsEnvironnementales"),
     ("social_considerations", "considerationsSociales"), ("origin_france", "origineFrance"),
     ("origin_eu", "origineUE"), ("offers_received", "offresRecues"), ("innovative", "marcheInnovant"),
     ("framework_id", "idAccordCadre"),

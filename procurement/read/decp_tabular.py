@@ -11,7 +11,8 @@ and object when the id is a marker (« NC »), lest all such contracts of a buye
   titulaire the supplier; the other titulaires of that version are listed in a "co_contractors" warning;
 * montant is NEVER summed across rows: the current amount is the latest `montantModification` if the
   export has one, else the current row's `montant` or, if a placeholder (0...), the latest version's that is
-  not; notification and publication dates are the initial version's (decp.info rewrites them per version);
+  not; notification, publication and start-of-execution dates are the initial version's (decp.info rewrites
+  them per version);
 * accounting: `rows_read` counts every non-blank data row, and rows_read = orders + merged rows +
   rejected rows, where an order's Source has `row` = the first row of its group and `merged_rows` = the
   others; then every column label names its row ("F7 (montant)"): a value may come from another row.
@@ -71,8 +72,9 @@ from procurement.read.headers import SCAN_ROWS, column_letter, fold_mapping
 
 _SLOT_PARTS = {"id": "id", "nom": "name", "denominationsociale": "name"}
 _MAX_VALUES = 5
-# decp.info rewrites dateNotification with each modification's: these come from the initial version.
-_INITIAL_FIELDS = ("notification_date", "publication_date")
+# decp.info rewrites dateNotification with each modification's: these come from the initial version (a
+# concession's start of execution too, which no modification changes).
+_INITIAL_FIELDS = ("notification_date", "publication_date", "execution_start_date")
 
 
 class _Layout:
