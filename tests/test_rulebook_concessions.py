@@ -1,4 +1,4 @@
-"""Concession contracts under the Climate and Resilience rules (rulebook 1.3.6) and DECP-01 (1.3.7).
+"""Concession contracts under the Climate and Resilience rules (rulebook 1.3.6), DECP-01 (1.3.7) and DECP-02 (1.3.16).
 
 The code gives concessions articles of their own (third part): the environmental award criterion is
 R3124-4 (for L3124-5), the environmental performance condition L3114-2, the social condition above the EU
@@ -72,7 +72,7 @@ def test_a_concession_below_the_concessions_threshold_owes_no_social_condition()
 
 
 # ---------------------------------------------------------------------------------------------------------
-# DECP-01: a concession's essential data follow R3131-1, not R2196-1
+# DECP-01 and DECP-02: a concession's essential data follow R3131-1, not R2196-1
 # ---------------------------------------------------------------------------------------------------------
 
 
@@ -94,8 +94,9 @@ def _concession(valeur: float) -> dict:
 @pytest.mark.parametrize("valeur", [2_000_000, 30_000])
 def test_decp01_does_not_judge_a_concession_on_the_public_contracts_two_months(tmp_path, valeur):
     """Until 1.3.6 the concession above failed DECP-01 (published more than two months after its signature),
-    though R3131-1 only asks for publication before execution begins, a date no order carries; at 30 000 € it
-    was outside the check only because of R2196-1's 40 000 €, which concessions do not have."""
+    though R3131-1 only asks for publication before execution begins; at 30 000 € it was outside the check only
+    because of R2196-1's 40 000 €, which concessions do not have. From 1.3.16 DECP-02 judges it on the start of
+    execution it gives (tests/test_decp_concessions_execution.py), whatever its value."""
     import json
 
     from procurement.pipeline import run
@@ -105,11 +106,12 @@ def test_decp01_does_not_judge_a_concession_on_the_public_contracts_two_months(t
     result = run([path], BOOK)
     (scored,) = result.orders
     assert (scored.order.nature, scored.order.amount) == ("concession", valeur)
-    decp01 = {f.rule: f for f in scored.findings}["DECP-01"]
-    assert decp01.status == "not_applicable"
+    found = {f.rule: f for f in scored.findings}
+    assert found["DECP-01"].status == "not_applicable"
+    assert found["DECP-02"].status == "pass"  # published 20/05/2024, execution from 01/06/2024
     # A public contract with the same dates still fails: notified 01/03/2024, published after 01/05/2024.
     contract = findings(nature="marche", amount=valeur, notification_date="2024-03-01",
                         publication_date="2024-05-20", published_within_two_months=False)
     assert contract["DECP-01"].status == ("fail" if valeur >= 40_000 else "not_applicable")
-    refs = {ref.article: ref for ref in RULES["DECP-01"].source.legal_ref}
-    assert refs["R3131-1"].confidence == "verified" and "avant le début d'exécution" in refs["R3131-1"].note
+    refs = {ref.article: ref for ref in RULES["DECP-02"].source.legal_ref}
+    assert "avant le début d'exécution" in refs["R3131-1"].note
