@@ -1,4 +1,4 @@
-"""Concession contracts under the Climate and Resilience rules (rulebook 1.3.6), DECP-01 (1.3.7) and DECP-02 (1.3.16).
+"""Concession contracts under the Climate and Resilience rules (rulebook 1.3.6), DECP-01 (1.3.7) and DECP-02 (1.3.17).
 
 The code gives concessions articles of their own (third part): the environmental award criterion is
 R3124-4 (for L3124-5), the environmental performance condition L3114-2, the social condition above the EU
@@ -95,7 +95,7 @@ def _concession(valeur: float) -> dict:
 def test_decp01_does_not_judge_a_concession_on_the_public_contracts_two_months(tmp_path, valeur):
     """Until 1.3.6 the concession above failed DECP-01 (published more than two months after its signature),
     though R3131-1 only asks for publication before execution begins; at 30 000 € it was outside the check only
-    because of R2196-1's 40 000 €, which concessions do not have. From 1.3.16 DECP-02 judges it on the start of
+    because of R2196-1's 40 000 €, which concessions do not have. From 1.3.17 DECP-02 judges it on the start of
     execution it gives (tests/test_decp_concessions_execution.py), whatever its value."""
     import json
 
