@@ -11,6 +11,12 @@ What a target counts, by the order's nature (the targets' own words):
   not a contract notified: counted, it made 249 orders of one framework weigh as 249 contracts. Bids,
   concessions (not a marché) and orders of unknown nature are not contracts either; the page says how
   many were set aside.
+- « 50 % de produits durables et de qualité, dont 20 % bio » (EGAlim, L230-5-1 of the Code rural): the
+  law's own measure, in value over a calendar year's food purchases, which a per-order verdict (EGA-01,
+  EGA-02: one order under 50 % is not irregular by itself) cannot give. SPEND on the CPV codes of the
+  rulebook's table `cpv_egalim` (the codes EGA-01 applies to), each order's share weighted by its amount,
+  over the orders that give the share; `coverage` is the amount that gives it, `by_year` the same per
+  notification year (the law counts each year apart). No table: no measure.
 - « X % des achats » (ESS) and « 350 M€ par an » (transport): SPEND, i.e. marchés, marchés subséquents
   and bons de commande. An accord-cadre's amount is its MAXIMUM, not spend, and its spend is in its
   call-offs: counting both counted the same euros twice (AC25-0008's 36,994,000 € maximum and its
@@ -27,22 +33,33 @@ from __future__ import annotations
 
 from typing import Any
 
+from procurement.rulebook.operators import prefix_matcher
+
 _SPASER = "SPASER de la Métropole Aix-Marseille-Provence 2021-2026, objectifs 2025"
 _PLAN = "Plan Relance et Renouveau de la Métropole, chantier 5 : 350 M€ par an"
+_EGALIM = ("Code rural et de la pêche maritime, art. L230-5-1 et R230-30-1 (loi EGAlim) : en valeur HT, par année "
+           "civile, 50 % de produits durables et de qualité, dont 20 % issus de l'agriculture biologique")
 # measure -> (value, unit, source) used when the rulebook names no such target.
 DEFAULTS: dict[str, tuple[float, str, str]] = {
     "env_share": (100.0, "%", _SPASER),
     "social_share": (30.0, "%", _SPASER),
     "ess_spend_share": (5.0, "%", _SPASER),
     "transport_alternatives_spend": (350.0, "M€/an", _PLAN),
+    "egalim_spend_share": (50.0, "%", _EGALIM),
+    "organic_spend_share": (20.0, "%", _EGALIM),
 }
+# measure -> (the order's field, its values' sums in TargetTallies.food): the EGAlim shares.
+FOOD_SHARES = {"egalim_spend_share": "egalim_share", "organic_spend_share": "organic_share"}
+FOOD_TABLE = "cpv_egalim"
 # measure -> rulebook target names accepted for it, most specific first.
 TARGET_KEYS: dict[str, tuple[str, ...]] = {
     "env_share": ("spaser_env_share", "env_share"),
     "social_share": ("spaser_social_share", "social_share"),
     "ess_spend_share": ("spaser_ess_spend_share", "spaser_ess_share", "ess_spend_share", "ess_share"),
     "transport_alternatives_spend": ("transport_alternatives_spend", "plan_transport_alternatives",
-                                     "transport_alternatives", "plan_transport_spend")}
+                                     "transport_alternatives", "plan_transport_spend"),
+    "egalim_spend_share": ("egalim_spend_share", "egalim_share"),
+    "organic_spend_share": ("organic_spend_share", "egalim_organic_share", "organic_share")}
 # CPV groups of purchases for alternatives to the private car, used when the rulebook has no table whose
 # name is in TRANSPORT_TABLES. Buses and coaches (3412, electric 34144910), rail and tram rolling stock
 # (346), bicycles (3443), rail and cable transport works (45234), cycle and foot paths (45233161/2),
@@ -142,6 +159,13 @@ class TargetTallies:
         self.transport_by_year: dict[str, list[float]] = {}  # year or "unknown" -> [orders, amount]
         self.transport_aside: dict[str, list[float]] = {}  # transport orders outside SPEND_NATURES
         self.years: set[str] = set()
+        food = (getattr(rulebook, "tables", None) or {}).get(FOOD_TABLE)
+        self._food = prefix_matcher(list(food)) if food else None
+        self._food_cpv: dict[str, bool] = {}
+        # food spend: [orders, amount]; per EGAlim measure and year ("all" too): [orders given, amount given,
+        # amount × share / 100]
+        self.food_spend = [0, 0.0]
+        self.food: dict[str, dict[str, list[float]]] = {m: {} for m in FOOD_SHARES}
 
     def _is_transport(self, cpv: str | None) -> bool:
         if not cpv:
@@ -196,6 +220,27 @@ class TargetTallies:
             acc = self.transport_by_year.setdefault(year, [0, 0.0])
             acc[0] += 1
             acc[1] += money
+        if self._food is not None and self._is_food(o.cpv):
+            self.food_spend[0] += 1
+            self.food_spend[1] += money
+            for measure, name in FOOD_SHARES.items():
+                share = getattr(o, name)
+                if share is not None:
+                    for key in ("all", year):
+                        acc = self.food[measure].get(key) or self.food[measure].setdefault(key, [0, 0.0, 0.0])
+                        acc[0] += 1
+                        acc[1] += money
+                        acc[2] += money * share / 100
+
+    def _is_food(self, cpv: str | None) -> bool:
+        if not cpv:
+            return False
+        food = self._food_cpv.get(cpv)
+        if food is None:
+            if len(self._food_cpv) >= 65536:
+                self._food_cpv.clear()
+            food = self._food_cpv[cpv] = bool(self._food(cpv))  # type: ignore[misc]
+        return food
 
     def result(self) -> list[dict[str, Any]]:
         t = self.targets
@@ -240,4 +285,18 @@ class TargetTallies:
                     "cpv_origin": self.transport_origin, "cpv_prefixes": sorted(self._transport),
                     "years": years, "basis": "spend_per_year", "withheld": None if years else "none_evaluated",
                     "natures": sorted(SPEND_NATURES), "aside": _aside(self.transport_aside)})
+        for measure in FOOD_SHARES:
+            sums = self.food[measure]
+            given, amount, weighted = sums.get("all", [0, 0.0, 0.0])
+            coverage = _share(amount, self.food_spend[1]) if self.food_spend[0] else None
+            out.append({"measure": measure, **t[measure], "measured": _share(100.0 * weighted, amount),
+                        "numerator": weighted, "denominator": amount, "population": self.food_spend[1],
+                        "orders": self.food_spend[0], "orders_given": int(given), "coverage": coverage,
+                        "by_year": [{"year": y, "orders": int(v[0]), "amount": v[1],
+                                     "measured": _share(100.0 * v[2], v[1])}
+                                    for y, v in sorted(sums.items(), key=lambda kv: (kv[0] == UNKNOWN, kv[0]))
+                                    if y != "all"],
+                        "cpv_table": FOOD_TABLE if self._food is not None else None, "basis": "food_spend",
+                        "withheld": rate_withheld(given, coverage) if self._food is not None else "no_table",
+                        "natures": sorted(SPEND_NATURES), "aside": []})
         return out

@@ -198,7 +198,8 @@ def test_targets_default_when_rulebook_names_none():
     t = resolve_targets(book)
     assert {k: (v["value"], v["origin"]) for k, v in t.items()} == {
         "env_share": (100.0, "default"), "social_share": (30.0, "default"),
-        "ess_spend_share": (5.0, "default"), "transport_alternatives_spend": (350.0, "default")}
+        "ess_spend_share": (5.0, "default"), "transport_alternatives_spend": (350.0, "default"),
+        "egalim_spend_share": (50.0, "default"), "organic_spend_share": (20.0, "default")}
     # the default rulebook names the SPASER targets itself
     assert resolve_targets(load_default())["env_share"]["origin"] == "rulebook:spaser_env_share"
 
@@ -229,3 +230,34 @@ def test_a_consultation_not_notified_is_neither_a_contract_notified_nor_spend():
     tr = t["transport_alternatives_spend"]
     assert tr["numerator"] == 1000.0 and tr["undated_orders"] == 1
     assert {"nature": "not_notified", "orders": 1, "amount": 1000.0} in tr["aside"]
+
+
+def test_the_egalim_shares_are_measured_by_value_over_the_food_purchases():
+    """EGA-01 fails each food order under 50 %, yet the law (L230-5-1) measures the year's purchases by
+    value: 25 orders under 50 % counted as « commandes avec un manquement légal » beside an annual share of
+    51,7 % (review). The summary now gives that share, weighted by amount, over the orders that give it."""
+    book = loads_rulebook("id: t\nversion: 1.0.0\ntitle: {fr: T, en: T}\nrules: []\n",
+                          tables={"cpv_egalim": ["151", "15811000", "55523"]})
+    agg = Aggregate(book)
+    food = dict(A, cpv="15811000", supplier_status=None, egalim_share=80.0, organic_share=30.0, amount=3000.0)
+    orders = [food,
+              dict(food, id="F2", egalim_share=20.0, organic_share=None, amount=1000.0),
+              dict(food, id="F3", egalim_share=None, organic_share=None, amount=1000.0),  # coverage, not share
+              dict(food, id="F4", cpv="15112000", egalim_share=50.0, organic_share=10.0, amount=1000.0,
+                   notification_date=dt.date(2024, 6, 1)),
+              dict(food, id="F5", nature="accord_cadre", egalim_share=0.0, amount=50_000.0),  # a maximum
+              dict(A, id="F6", egalim_share=0.0)]  # buses: not food
+    for values in orders:
+        agg.add(_scored(**values))
+    t = {m["measure"]: m for m in agg.result()["targets"]}
+    egalim, organic = t["egalim_spend_share"], t["organic_spend_share"]
+    assert egalim["denominator"] == 5000.0 and egalim["population"] == 6000.0 and egalim["orders"] == 4
+    assert egalim["measured"] == pytest.approx(100 * (2400 + 200 + 500) / 5000)  # 62 %
+    assert egalim["coverage"] == pytest.approx(5 / 6) and egalim["orders_given"] == 3
+    assert egalim["by_year"] == [{"year": "2024", "orders": 1, "amount": 1000.0, "measured": 50.0},
+                                 {"year": "2025", "orders": 2, "amount": 4000.0, "measured": 65.0}]
+    assert organic["measured"] == pytest.approx(100 * (900 + 100) / 4000) and organic["orders_given"] == 2
+    assert (egalim["value"], organic["value"], egalim["withheld"]) == (50.0, 20.0, "few_evaluated")
+    none = Aggregate(BOOK)  # no cpv_egalim table: no measure, and said why
+    none.add(_scored(**food))
+    assert {m["measure"]: m["withheld"] for m in none.result()["targets"]}["egalim_spend_share"] == "no_table"

@@ -282,6 +282,19 @@ def test_the_targets_chart_says_the_measure_and_the_target_not_only_the_share_re
     given = [o for o in contracts if o.get("env_considerations")]
     env = 100 * sum(1 for o in given if {"clause", "criterion"} & set(o["env_considerations"])) / len(given)
     assert (round(ess, 1), round(env, 1)) == (1.0, 73.2)
+    # EGAlim: the shares weighted by amount, over the food purchases (EGA-01's CPV codes) that give them
+    from procurement.rulebook import load_default
+    from procurement.rulebook.operators import prefix_matcher
+
+    food = prefix_matcher(list(load_default().tables["cpv_egalim"]))
+    foods = [o for o in spend if o.get("cpv") and food(o["cpv"])]
+
+    def weighted(name: str) -> float:
+        given = [o for o in foods if o.get(name) is not None]
+        return sum((o.get("amount") or 0) * o[name] for o in given) / sum(o.get("amount") or 0 for o in given)
+
+    egalim, organic = weighted("egalim_share"), weighted("organic_share")
+    assert 50 < egalim < 60 and 20 < organic < 25, (egalim, organic)
 
     def pct(x: float, decimals: int = 0) -> str:
         return f"{x:.{decimals}f}".replace(".", ",") + "\u202f%"
@@ -298,6 +311,11 @@ def test_the_targets_chart_says_the_measure_and_the_target_not_only_the_share_re
         # no « (table cpv_transport_alternatives) » in the name
         "Achats pour les alternatives à la voiture individuelle":
             "41,5\u202fM€ / an (objectif 350\u202fM€ / an) — 12\u202f% de l'objectif",
+        # the law's own measure of EGA-01 and EGA-02, where an order under 50 % is not a breach by itself
+        "Achats alimentaires durables et de qualité (EGAlim)":
+            f"{pct(egalim, 1)} (objectif 50\u202f%) — {pct(egalim / 50 * 100)} de l'objectif",
+        "Achats alimentaires bio (EGAlim)":
+            f"{pct(organic, 1)} (objectif 20\u202f%) — {pct(organic / 20 * 100)} de l'objectif",
     }
     html = (out / "summary.html").read_text(encoding="utf-8")
     assert "Part de chaque objectif atteinte (100\u202f%\u00a0: objectif atteint), avec la valeur mesurée" in html

@@ -70,6 +70,14 @@ def _basis(m: dict[str, Any], lang: str) -> tuple[str, str]:
             basis += ("; " if lang == "en" else "\u202f; ") + t["undated_transport"].format(
                 amount=_money(m["undated_amount"], lang), orders=_orders(m["undated_orders"], lang))
         return basis, _aside(m["aside"], "aside_spend", lang)
+    if m["basis"] == "food_spend":
+        years = m["by_year"]
+        shown = "" if len(years) < 2 else t["food_years"].format(items=", ".join(
+            f"{y['year'] if y['year'] != 'unknown' else t['n_unknown_year']} {i18n.fmt_percent(y['measured'], lang, 1)}"
+            for y in years))
+        basis = t["basis_food"].format(den=_money(m["denominator"], lang), cov=fmt_ratio(m["coverage"], lang),
+                                       pop=_money(m["population"], lang), years=shown)
+        return basis, ""
     if m["basis"] == "contracts":
         def contracts(n: int) -> str:
             return t[plural(n, "contracts_one", "contracts_n", lang)].format(n=_n(n, lang))
@@ -111,6 +119,10 @@ def _label_room(labels: list[str]) -> int:
     return int(min(500.0, max(330.0, max((charts.text_width(x) for x in labels), default=0.0) + 14)))
 
 
+_SOURCES = {"transport_alternatives_spend": "src_plan", "egalim_spend_share": "src_egalim",
+            "organic_spend_share": "src_egalim"}
+
+
 def target_section(agg: dict[str, Any], lang: str) -> dict[str, Any]:
     """The targets' table and chart. The chart's bars are the share of each target reached (100 % = reached:
     the targets have different units, % of contracts, % of spend, € a year), and each bar says the value
@@ -141,8 +153,7 @@ def target_section(agg: dict[str, Any], lang: str) -> dict[str, Any]:
         basis, aside = _basis(m, lang)
         if withheld and not (m["basis"] == "spend" and m["measured"] is None):  # that basis says why itself
             basis = withheld_text(withheld, lang, "wt_") + ("; " if lang == "en" else "\u202f; ") + basis
-        source = typo(m["source"], "fr") if from_book else \
-            t["src_plan" if m["measure"] == "transport_alternatives_spend" else "src_spaser"]
+        source = typo(m["source"], "fr") if from_book else t[_SOURCES.get(m["measure"], "src_spaser")]
         reached = i18n.fmt_percent(attainment, lang, 0) if attainment is not None else t["no_data"]
         if withheld and m["measured"] is not None:
             reached = "—"  # measured on too little, not without data: « pas de donnée » beside « 3 sur 3 renseignés »

@@ -123,6 +123,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "wt_none_evaluated": ("pas de mesure : donnée jamais renseignée", "no measure: the data is never given"),
     "wt_few_evaluated": ("pas de mesure : donnée renseignée pour moins de {min} commandes",
                          "no measure: the data is given for fewer than {min} orders"),
+    "wt_no_table": ("pas de mesure : le référentiel n'a pas de table cpv_egalim des achats alimentaires",
+                    "no measure: the rulebook has no cpv_egalim table of food purchases"),
     "wt_low_coverage": ("pas de mesure : donnée renseignée pour moins de {cov} de l'assiette",
                         "no measure: the data is given for under {cov} of the basis"),
     "w_flagged_only": ("pas de part : la règle ne juge que les commandes qu'elle signale",
@@ -180,6 +182,14 @@ WORDS: dict[str, tuple[str, str]] = {
                    "codes CPV : {cpv}",
                    "{num} of dated purchases (contracts, call-off contracts and purchase orders) over {years}; "
                    "CPV codes: {cpv}"),
+    "basis_food": ("part pondérée par le montant, sur {den} d'achats alimentaires (codes CPV d'EGA-01 : marchés, "
+                   "marchés subséquents et bons de commande) qui la donnent, soit {cov} de {pop}{years} ; la loi "
+                   "la mesure par restaurant et par année civile",
+                   "share weighted by amount, over {den} of food purchases (EGA-01's CPV codes: contracts, "
+                   "call-off contracts and purchase orders) that give it, i.e. {cov} of {pop}{years}; the law "
+                   "measures it per restaurant and per calendar year"),
+    "n_unknown_year": ("sans date", "undated"),
+    "food_years": (" ; par année de notification : {items}", "; per notification year: {items}"),
     "years_n": ("{n} années de notification", "{n} notification years"),
     "years_one": ("{n} année de notification", "{n} notification year"),
     "undated_transport": ("{amount} d'achats sans date de notification ({orders}) : sans année, non comptés "

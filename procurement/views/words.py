@@ -222,6 +222,13 @@ WORDS: dict[str, tuple[str, str]] = {
                           "Amount awarded to ESS, SIAE, EA or ESAT suppliers"),
     "t_transport_alternatives_spend": ("Achats pour les alternatives à la voiture individuelle, par an",
                                        "Purchases for alternatives to the private car, per year"),
+    "t_egalim_spend_share": ("Achats alimentaires durables et de qualité (EGAlim)",
+                             "Sustainable and quality food purchases (EGAlim)"),
+    "t_organic_spend_share": ("Achats alimentaires bio (EGAlim)", "Organic food purchases (EGAlim)"),
+    "src_egalim": ("Code rural et de la pêche maritime, art. L230-5-1 (loi EGAlim) : 50 % de produits durables "
+                   "et de qualité, dont 20 % bio, en valeur, par année civile",
+                   "Code rural et de la pêche maritime, art. L230-5-1 (EGAlim law): 50% sustainable and quality "
+                   "products, of which 20% organic, by value, per calendar year"),
     "src_spaser": ("SPASER de la Métropole Aix-Marseille-Provence 2021-2026, objectifs 2025",
                    "SPASER of the Aix-Marseille-Provence Metropolis 2021-2026, 2025 goals"),
     "src_plan": ("Plan Relance et Renouveau de la Métropole, chantier 5 : 350 M€ par an",
