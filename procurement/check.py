@@ -8,7 +8,10 @@ pre-award indicators (kind `kpi`) only: a bid carries no legal obligation of the
 
 A bid inherits from its consultation the values that describe the purchase, not the bid (object, CPV,
 procedure, launch date, place of performance, buyer), so that an indicator that depends on the CPV
-(food, works) applies to the bid as to the contract. Its own values always win.
+(food, works) applies to the bid as to the contract. The consultation's value prevails over a bid's own:
+a bid answers the consultation, and a bid judged on its own CPV escaped the food indicators its rivals were
+judged on. A differing value is said on the bid (`check_inherit`); a finer CPV code of the same family is
+kept.
 
 What the page compares: the declared values of the bids (price, delivery distance, intermediaries,
 shares, emissions, insertion hours), their scores per chantier, what each bid lacks — values the
@@ -37,9 +40,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from procurement.check_inherit import DIFFERS, INHERITED
 from procurement.check_json import KEY_FIELDS, NOTICE, check_data
 from procurement.check_page import TENDER_FACTS, render_html, rule_list, view_model
-from procurement.check_read import BID_SHEETS, INHERITED, TENDER_SHEETS, find_sheets, run_check
+from procurement.check_read import BID_SHEETS, TENDER_SHEETS, find_sheets, run_check
 from procurement.check_result import FAIL_KINDS, CheckResult
 from procurement.check_words import WORDS
 from procurement.i18n import counted
@@ -65,6 +69,7 @@ __all__ = [
     "view_model",
     "write_check",
 ]
+DIFFERS_SHOWN = 10  # bids' values set aside for their consultation's, named on the terminal (`notes`)
 
 
 def write_check(result: CheckResult, out_dir: Path, lang: str = "fr") -> tuple[Path, Path]:
@@ -166,8 +171,10 @@ def _counted_words(lang: str):
 
 def notes(result: CheckResult, lang: str) -> list[str]:
     """What the buyer must know before reading the page, for the terminal: the columns that were not read
-    (their values would be missing without a word) and the consultations whose rules never ran (a rejected
-    row, whose missing verdict must not pass for compliance)."""
+    (their values would be missing without a word), the consultations whose rules never ran (a rejected
+    row, whose missing verdict must not pass for compliance) and the bids' values set aside for their
+    consultation's (a bid judged on another purchase than the one it answers: the page says it under the
+    bid, check.json in its warnings; DIFFERS_SHOWN of them here, the others counted)."""
     en = lang == "en"
     lines = [u.message(lang) for u in result.unread]
     for i, tender_id in result.unchecked.items():
@@ -177,4 +184,14 @@ def notes(result: CheckResult, lang: str) -> list[str]:
         lines.append(f"Warning: tender{name} ({where}) not checked, its row was rejected: {r.message(lang)}" if en
                      else f"Attention : consultation{name} ({where}) non vérifiée, sa ligne a été rejetée : "
                      f"{r.message(lang)}")
+    differing = [(s.order, w) for s in result.bid_run.orders for w in s.order.warnings if w.code == DIFFERS]
+    for order, w in differing[:DIFFERS_SHOWN]:
+        where = f"{order.source.sheet}, {'row' if en else 'ligne'} {order.source.row}"
+        lines.append(f"Warning: bid “{order.id}” ({where}): {w.message_en}" if en
+                     else f"Attention : offre « {order.id} » ({where}) : {w.message_fr}")
+    if len(differing) > DIFFERS_SHOWN:
+        more = len(differing) - DIFFERS_SHOWN
+        lines.append(f"Warning: {more} more bid values differ from their tender's (see the page)" if en else
+                     f"Attention : {counted(more, 'autre valeur', 'autres valeurs', 'fr')} d'offres "
+                     f"{'diffère' if more == 1 else 'diffèrent'} de celle de leur consultation (voir la page)")
     return lines

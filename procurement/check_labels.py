@@ -12,7 +12,7 @@ import copy
 from collections.abc import Iterable
 from typing import Any
 
-from procurement.check_read import INHERITED
+from procurement.check_inherit import INHERITED
 from procurement.check_words import WORDS
 from procurement.fields import FIELDS_BY_NAME
 
@@ -44,7 +44,7 @@ class Sheet:
 
     def of_bids_of(self, tender_sheet: Sheet, tender_row: int | None) -> Sheet:
         """This bids sheet for the bids of one consultation: a value a bid takes from its consultation
-        (`check_read.INHERITED`) and for which the bids sheet has no column is named by the consultation's
+        (`check_inherit.INHERITED`) and for which the bids sheet has no column is named by the consultation's
         cell (« Code CPV (cellule F2 de la feuille « Consultation ») »), where the buyer types it, not as
         missing from the bids sheet."""
         sheet = copy.copy(self)

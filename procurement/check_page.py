@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from procurement import i18n
+from procurement.check_inherit import DIFFERS
 from procurement.check_labels import Sheet, header
 from procurement.check_words import WORDS
 from procurement.fields import FIELDS_BY_NAME
@@ -132,9 +133,13 @@ def _bid_view(b: dict[str, Any], rules: dict[str, Any], sheet: Sheet, lang: str)
 
 def _notes(warnings: list[dict[str, Any]], lang: str) -> list[str]:
     """Warnings as sentences, each after its column unless it names it already (or says why a bid is
-    attached to nothing, a sentence of its own)."""
-    return [w["message"] if not w.get("column") or w["column"] in w["message"] or w["code"] == "unattached_bid"
+    attached to nothing, or names its cells: a bid's value set aside for its consultation's, sentences of
+    their own)."""
+    return [w["message"] if not w.get("column") or w["column"] in w["message"] or w["code"] in _OWN_SENTENCE
             else f"{w['column']}{WORDS[lang]['colon']}{w['message']}" for w in warnings]
+
+
+_OWN_SENTENCE = ("unattached_bid", DIFFERS)
 
 
 def _where(source: dict[str, Any], lang: str) -> str:

@@ -2,8 +2,8 @@
 
 The consultation sheet is read and scored like any order against the pre-award rules (legal, risk, kpi);
 the bids sheet the same way against the pre-award indicators only, each bid of nature `offre` taking from
-its consultation what describes the purchase (INHERITED) when it does not say it. Why a bid inherits and
-never the bidder's traits: see `procurement.check`.
+its consultation what describes the purchase (`check_inherit.INHERITED`), the consultation's value
+prevailing over a bid's own. Why a bid inherits and never the bidder's traits: see `procurement.check`.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from procurement.check_inherit import inherit
 from procurement.check_result import IGNORED_ROWS, CheckResult, UnreadColumn, first_rows, sheet_columns
 from procurement.errors import InputError
 from procurement.i18n import counted
@@ -23,8 +24,6 @@ from procurement.read.base import Cell, RawRecord, ReadOptions
 
 TENDER_SHEETS = ("consultation", "tender", "consultations", "tenders")
 BID_SHEETS = ("offres", "bids", "offre", "bid")
-# What a bid takes from its consultation when it does not say otherwise: the purchase, not the bid.
-INHERITED = ("object", "cpv", "procedure", "launch_date", "place_code", "place_type", "buyer_name", "buyer_siret")
 
 
 # Dashes a keyboard or a word processor puts in a reference ("2026‑RES‑014" with non-breaking hyphens).
@@ -227,12 +226,7 @@ def _bid_records(records: Iterable[RawRecord | Rejection], tenders: dict[str, tu
             tender_id = None
             record.warnings.append(_unattached(given, tenders, sheet, bid_sheet, where, nameless, marker))
         if tender_id is not None:
-            raw, order = tenders[tender_id]
-            names = tuple(name for name in INHERITED
-                          if name not in cells and name in raw.cells and getattr(order, name) is not None)
-            for name in names:
-                source = raw.cells[name]
-                cells[name] = Cell(f"{sheet}!{source.column}", source.value)
+            names = inherit(record, *tenders[tender_id], sheet, bid_sheet)
             if names:
                 taken[(record.source.sheet, record.source.row)] = names
         attached[(record.source.sheet, record.source.row)] = tender_id

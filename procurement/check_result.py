@@ -145,7 +145,7 @@ class CheckResult:
     # index in bid_run.rejected -> the tender its row cites: a rejected bid is shown in its consultation's
     # section too, not only at the bottom of the page
     rejected_to: dict[int, str | None] = field(default_factory=dict)
-    # index in bid_run.orders -> the fields the bid took from its consultation (check_read.INHERITED): check.json
+    # index in bid_run.orders -> the fields the bid took from its consultation (check_inherit.INHERITED): check.json
     # names them instead of repeating the consultation's values in every bid
     inherited: dict[int, tuple[str, ...]] = field(default_factory=dict)
     # sheet -> field -> its column as the buyer finds it ("R (Consultation)"): messages and the page name the
