@@ -18,8 +18,9 @@ from typing import Any
 from procurement.pipeline import Run
 
 _UNITS = re.compile(r"\([^)]{0,40}\)|€")
-# Rejections of rows that are no consultation nor bid: a total line, a note typed in the id column alone.
-# Counted as ignored, not as rows to fix or consultations left unchecked: their reason says « pas une commande ».
+# Rejections of rows that are no consultation nor bid: a total line, a note (a sentence alone on its row, in
+# whatever column). Counted as ignored, not as rows to fix or consultations left unchecked: their reason says
+# « pas une ligne de données ».
 IGNORED_ROWS = frozenset({"total_row", "no_order_data"})
 SCAN_LIMIT = 1000  # rows looked at for a sheet's header (the reader takes the first 30 non-blank ones)
 

@@ -267,4 +267,4 @@ def test_a_note_in_the_id_column_is_ignored_but_a_begun_consultation_is_checked(
     assert "Offres : 1 comparée, 0 rejetée (ligne à corriger), 1 ligne ignorée (total ou note) ;" in result.output
     assert [t["id"] for t in data["tenders"]] == ["2026-RES-014", "AO2026lot2"]
     notes = [r for r in data["rejected"] if r["code"] == "no_order_data"]
-    assert len(notes) == 2 and "une note ou un pied de tableau" in notes[0]["message"], notes
+    assert len(notes) == 2 and "une note, pas une ligne de données" in notes[0]["message"], notes

@@ -52,7 +52,8 @@ class ReadOptions:
     file_label: str | None = None
     # A row whose only field read is its id is a note or a table's footer in an export (« Nombre de lignes :
     # 200 »), rejected as no_order_data; in `check`'s template it is a consultation or a bid the buyer has
-    # begun, checked so that the page lists what it lacks (check_read passes False).
+    # begun, checked so that the page lists what it lacks (check_read passes False), unless the row's only
+    # filled cell, in whatever column, is a sentence: a note (tabular._note).
     reject_id_only: bool = True
 
 

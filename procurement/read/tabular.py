@@ -86,16 +86,40 @@ def _uncomputed(formulas: dict[int, str], columns: list[tuple[int, str]], labels
     return out
 
 
-def _is_prose(cell: Cell | None) -> bool:
-    """A sentence, not a reference: three words or more, two of them lower-case words (« Note : les montants
-    sont HT », « Montants en euros HT »). Where a row holding only its id is checked (`check`'s template:
-    a consultation begun), a note typed in the id column was checked as a consultation
-    « Note:lesmontantssontHT » (ids lose their spaces); references (« MAPA 2025 TRAV 003 », « AO 2026 lot
-    2 ») have at most one such word. None (no id cell): a row with nothing read, kept."""
-    if cell is None or not isinstance(cell.value, str):
+def _is_prose(value: object) -> bool:
+    """A sentence, not a reference nor a name: three words or more, two of them lower-case words (« Note : les
+    montants sont HT », « NB : montants estimés, à confirmer »). Where a row holding only its id is checked
+    (`check`'s template: a consultation begun), a note typed in the id column was checked as a consultation
+    « Note:lesmontantssontHT » (ids lose their spaces), and one typed in another column as a consultation
+    without an id; references (« MAPA 2025 TRAV 003 », « AO 2026 lot 2 ») and names (« Colas Méditerranée »)
+    have at most one such word."""
+    if not isinstance(value, str):
         return False
-    words = cell.value.split()
+    words = value.split()
     return len(words) >= 3 and sum(1 for w in words if len(w) > 1 and w.isalpha() and w.islower()) >= 2
+
+
+def _note(source: Source, cells: list[object], labels: dict[int, str], headers: list[str], id_col: int | None
+          ) -> Rejection | None:
+    """Where a row holding only its id is checked (`ReadOptions.reject_id_only` False), the rejection of a row
+    whose only filled cell, in whatever column (read or not), is a sentence: a note, not a consultation begun
+    nor one whose id is missing. None for any other row."""
+    filled = [(col, v) for col, v in enumerate(cells) if not _is_blank(v)]
+    if len(filled) != 1 or not _is_prose(filled[0][1]):
+        return None
+    col, value = filled[0]
+    typed = headers[col] if col < len(headers) else None
+    column = labels.get(col) or (f"{column_letter(col)} ({typed})" if typed else column_letter(col))
+    text = " ".join(str(value).split())
+    text = text if len(text) <= 200 else text[:197] + "..."
+    hint_fr, hint_en = ("", "") if col == id_col else (" ; si la ligne est à vérifier, remplissez son identifiant",
+                                                       "; if the row is to be checked, fill in its identifier")
+    return Rejection(
+        source=source, code="no_order_data", field="id" if col == id_col else None, column=column, value=text,
+        message_fr=f"{in_column(column, 'fr')}seule cellule remplie de la ligne, une phrase (« {text} ») : une note, "
+                   f"pas une ligne de données{hint_fr}",
+        message_en=f"{in_column(column, 'en')}the row's only filled cell, a sentence (“{text}”): a note, not a data "
+                   f"row{hint_en}")
 
 
 def _no_order_data(source: Source, cell: Cell | None) -> Rejection:
@@ -190,11 +214,13 @@ def records_from_rows(
                 if not _is_blank(value):
                     record.cells[name] = Cell(labels[col], value)
         # len first: an order has several fields, and this runs on every row (no list made for it)
-        if (len(record.cells) <= 1 and (not record.cells or "id" in record.cells)
-                and (options.reject_id_only or _is_prose(record.cells.get("id")))
-                and not (uncomputed and number in uncomputed)):
-            yield _no_order_data(source, record.cells.get("id"))
-            continue
+        if len(record.cells) <= 1 and not (uncomputed and number in uncomputed):
+            if options.reject_id_only and (not record.cells or "id" in record.cells):
+                yield _no_order_data(source, record.cells.get("id"))
+                continue
+            if not options.reject_id_only and (note := _note(source, cells, labels, header.headers, id_col)):
+                yield note
+                continue
         if implied is not None and "place_code" in record.cells:
             record.cells["place_type"] = implied
         if id_label is None:
