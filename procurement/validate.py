@@ -40,7 +40,7 @@ from procurement.i18n import counted, fmt_date, fmt_percent
 from procurement.model import Order, Rejection, Warning_, in_column
 from procurement.parse.codes import cpv_written_seven
 from procurement.parse.errors import show
-from procurement.parse.numeric import is_placeholder_amount, percent_is_ambiguous
+from procurement.parse.numeric import UNITS, in_unit, is_placeholder_amount, percent_is_ambiguous
 from procurement.read.base import RawRecord
 from procurement.read.decp_common import FractionCell
 from procurement.reference import cpv_check_digit, cpv_label
@@ -69,6 +69,8 @@ MORE_ERRORS = 5  # other unreadable cells of a rejected row named in its message
 
 
 def _parser_for(name: str, kind: Kind) -> Callable[[object], object]:
+    if name in UNITS:  # « 35 km » in « Distance de livraison (km) »: the unit its header names, tried away
+        return in_unit(name, _parser_for("", kind))
     if name == "supplier_country":
         return parse.parse_country
     if kind is Kind.ENUM:

@@ -21,11 +21,15 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from numbers import Real
+from typing import TypeVar
 
 from procurement.parse.blank import is_blank
 from procurement.parse.errors import ParseError, fail
+
+T = TypeVar("T")
 
 # Every width of space becomes a plain space; the Unicode minus and the dashes Word puts before numbers
 # become "-".
@@ -153,6 +157,39 @@ def _parse(value: object) -> float | None:
 def parse_number(value: object) -> float | None:
     """A finite float, or None for a blank marker. See the module docstring for the separator rule."""
     return _parse(value)
+
+
+def _unit(words: str) -> re.Pattern[str]:
+    """A unit after a number (« 35 km », « 35km », « 500 heures. »): digits or a separator just before it."""
+    return re.compile(rf"(?<=[0-9.,])\s*(?:{words})\.?\s*$", re.IGNORECASE)
+
+
+# The unit a field's header names (« Distance de livraison (km) », « Heures d'insertion », « Émissions
+# déclarées (kgCO2e) », « Durée (mois) »), accepted after a number of that field only, as « € » is after an
+# amount and « % » after a share: « 35 km » rejected a whole bid. Never converted: « 12 t » of emissions
+# counted in kg, or « 35 km » in an amount column, stay unreadable (tests/test_parse_units.py checks that
+# each field's header names its unit).
+UNITS: dict[str, re.Pattern[str]] = {
+    "delivery_km": _unit(r"km|kms|kilom[eè]tres?|kilometers?"),
+    "insertion_hours": _unit(r"h|hrs?|heures?|hours?"),
+    "declared_emissions": _unit(r"kg(?:\s*(?:[ée]q\.?\s*)?co[2₂](?:\s*(?:e|[ée]q|equivalent|équivalent))?)?"),
+    "duration_months": _unit(r"mois|months?"),
+}
+
+
+def in_unit(field: str, parser: Callable[[object], T]) -> Callable[[object], T]:
+    """`parser` for a field of UNITS: the cell's text read without its unit, an error quoting it as typed."""
+    unit = UNITS[field]
+
+    def parse(value: object) -> T:
+        m = unit.search(value) if isinstance(value, str) and len(value) <= MAX_NUMBER_TEXT else None
+        if m is None:
+            return parser(value)
+        try:
+            return parser(value[: m.start()])
+        except ParseError as err:
+            raise fail(err.code, value) from None
+    return parse
 
 
 # Amounts real DECP data writes for "unknown" (notes §8.1: 0, 99 999 999, 999 999 999; nationally up to
