@@ -155,13 +155,19 @@ class Rejection(BaseModel):
         return self.message_en if lang == "en" else self.message_fr
 
 
-def in_column(column: str, lang: str) -> str:
-    """How a rejection's message starts when the reader knows the cell's column (« colonne G (Montant HT) : »)."""
+def in_column(column: str, lang: str, json: bool = False) -> str:
+    """How a rejection's message starts when the reader knows the cell's column (« colonne G (Montant HT) : »);
+    in a JSON input (`json`: its source has a `path`) the value's field, a path that no one calls a column
+    (« champ marches.marche[2].montant : »)."""
+    if json:
+        return f"field {column}: " if lang == "en" else f"champ {column} : "
     return f"column {column}: " if lang == "en" else f"colonne {column} : "
 
 
 def without_column(message: str, column: str | None, lang: str) -> str:
-    """A rejection's message without the column it starts with (`in_column`), for a table that shows the column
-    in a cell of its own: « H (Montant HT) | colonne H (Montant HT) : … » said it twice."""
-    prefix = in_column(column, lang) if column else None
-    return message[len(prefix):] if prefix and message.startswith(prefix) else message
+    """A rejection's message without the column (or JSON field) it starts with (`in_column`), for a table that
+    shows it in a cell of its own: « H (Montant HT) | colonne H (Montant HT) : … » said it twice."""
+    for prefix in (in_column(column, lang), in_column(column, lang, json=True)) if column else ():
+        if message.startswith(prefix):
+            return message[len(prefix):]
+    return message

@@ -117,8 +117,9 @@ def _marker(value: object) -> str | None:
 
 def _reject(record: RawRecord, code: str, field: str | None, column: str | None, value: object,
             fr: str, en: str) -> Rejection:
-    where_fr = in_column(column, "fr") if column else ""
-    where_en = in_column(column, "en") if column else ""
+    json = record.source.path is not None  # a DECP or OCDS JSON record: a field's path, not a column
+    where_fr = in_column(column, "fr", json) if column else ""
+    where_en = in_column(column, "en", json) if column else ""
     return Rejection(
         source=record.source, code=code, field=field, column=column,
         value=None if value is None else _show(value),
@@ -280,9 +281,11 @@ def _reject_all(record: RawRecord, errors: list[tuple[parse.ParseError, str, Any
     err, name, cell = errors[0]
     fr, en = err.message_fr, err.message_en
     others = errors[1:1 + MORE_ERRORS]
+    json = record.source.path is not None
     if others:
-        fr += " — à corriger aussi : " + " ; ".join(f"colonne {c.column} : {e.message_fr}" for e, _, c in others)
-        en += " — also to fix: " + "; ".join(f"column {c.column}: {e.message_en}" for e, _, c in others)
+        fr += " — à corriger aussi : " + " ; ".join(f"{in_column(c.column, 'fr', json)}{e.message_fr}"
+                                                      for e, _, c in others)
+        en += " — also to fix: " + "; ".join(f"{in_column(c.column, 'en', json)}{e.message_en}" for e, _, c in others)
         if len(errors) > 1 + MORE_ERRORS:
             rest = len(errors) - 1 - MORE_ERRORS
             fr += f" ; et {counted(rest, 'autre', 'autres', 'fr')}"

@@ -99,8 +99,8 @@ def test_unknown_choice_lists_accepted_values(field, value):
         parse_choice(field, value)
     err = exc.value
     assert err.code == "unknown_choice"
-    assert "Valeurs acceptées" in err.message_fr
-    assert "Accepted values" in err.message_en
+    assert " ; valeurs acceptées : " in err.message_fr
+    assert "; accepted values: " in err.message_en
     assert FIELDS_BY_NAME[field].fr in err.message_fr
 
 
@@ -108,8 +108,8 @@ def test_unknown_choice_message_example():
     with pytest.raises(ParseError) as exc:
         parse_choice("nature", "Machin")
     assert exc.value.message_fr == (
-        "« Machin » n'est pas une valeur reconnue pour « Nature ». Valeurs acceptées : Marché, Marché de défense "
-        "ou de sécurité, Accord-cadre, Marché subséquent, Bon de commande, Offre, Concession."
+        "« Machin » n'est pas une valeur reconnue pour « Nature » ; valeurs acceptées : Marché, Marché de défense "
+        "ou de sécurité, Accord-cadre, Marché subséquent, Bon de commande, Offre, Concession"
     )
 
 

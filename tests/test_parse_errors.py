@@ -10,7 +10,7 @@ def test_parse_error_is_a_value_error_with_code_and_both_messages():
     err = fail("not_a_number", "12,34,56")
     assert isinstance(err, ValueError)
     assert err.code == "not_a_number"
-    assert err.message_fr == "« 12,34,56 » n'est pas un nombre lisible (exemple attendu : 1 234,56)."
+    assert err.message_fr == "« 12,34,56 » n'est pas un nombre lisible (exemple attendu : 1 234,56)"
     assert "12,34,56" in err.message_en
     assert str(err) == err.message_en
     assert err.message("fr") == err.message_fr

@@ -100,7 +100,7 @@ def test_parse_number_errors(value, code):
 def test_parse_number_message_quotes_the_value():
     with pytest.raises(ParseError) as exc:
         parse_number("12,34,56")
-    assert exc.value.message_fr == "« 12,34,56 » n'est pas un nombre lisible (exemple attendu : 1 234,56)."
+    assert exc.value.message_fr == "« 12,34,56 » n'est pas un nombre lisible (exemple attendu : 1 234,56)"
 
 
 @pytest.mark.parametrize(

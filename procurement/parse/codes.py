@@ -132,10 +132,10 @@ def _siret_from_text(s: str, raw: object) -> str:
         if len(mantissa.rstrip("0")) <= exponent + 1 and len(mantissa) >= 13 and exponent in (12, 13):
             return (mantissa + "0" * (exponent + 1 - len(mantissa))).zfill(14)
         raise fail("siret_format", raw,
-                    hint_fr=" Il est écrit en notation scientifique et des chiffres ont été perdus : "
-                            "mettez la colonne au format Texte et ressaisissez-le.",
-                    hint_en=" It is written in scientific notation and digits were lost: format the "
-                            "column as Text and re-enter it.")
+                    hint_fr=" ; il est écrit en notation scientifique et des chiffres ont été perdus : "
+                            "mettez la colonne au format Texte et ressaisissez-le",
+                    hint_en="; it is written in scientific notation and digits were lost: format the "
+                            "column as Text and re-enter it")
     digits = _SIRET_SEPARATORS.sub("", s).translate(_INVISIBLE)
     if not (digits.isascii() and digits.isdigit()):
         raise fail("siret_format", raw)
@@ -166,11 +166,11 @@ def parse_siret(value: object) -> tuple[str, bool] | None:
     if len(siret) != 14:
         hint_fr = hint_en = ""
         if len(siret) == 9:
-            hint_fr = " Cela ressemble à un SIREN (9 chiffres) : ajoutez les 5 chiffres de l'établissement (NIC)."
-            hint_en = " It looks like a SIREN (9 digits): add the 5 digits of the establishment (NIC)."
+            hint_fr = " ; cela ressemble à un SIREN (9 chiffres) : ajoutez les 5 chiffres de l'établissement (NIC)"
+            hint_en = "; it looks like a SIREN (9 digits): add the 5 digits of the establishment (NIC)"
         elif len(siret) == 13:
-            hint_fr = " Un zéro initial a peut-être été perdu : mettez la colonne au format Texte."
-            hint_en = " A leading zero may have been lost: format the column as Text."
+            hint_fr = " ; un zéro initial a peut-être été perdu : mettez la colonne au format Texte"
+            hint_en = "; a leading zero may have been lost: format the column as Text"
         raise fail("siret_length", value, count=len(siret), hint_fr=hint_fr, hint_en=hint_en)
     return siret, siret_checksum_ok(siret)
 

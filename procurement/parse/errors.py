@@ -35,93 +35,95 @@ def show(value: object) -> str:
 
 # code -> (French template, English template). Placeholders: {value} plus the code's own context.
 MESSAGES: dict[str, tuple[str, str]] = {
+    # Each a clause that follows « colonne H (Montant HT) : » or precedes « (valeur ignorée) »: lower-case, no
+    # full stop, its parts joined by « ; » as the other messages of a row.
     "not_a_number": (
-        "« {value} » n'est pas un nombre lisible (exemple attendu : 1 234,56).",
-        "“{value}” is not a readable number (expected for example 1,234.56 or 1234.56).",
+        "« {value} » n'est pas un nombre lisible (exemple attendu : 1 234,56)",
+        "“{value}” is not a readable number (expected for example 1,234.56 or 1234.56)",
     ),
     "not_finite": (
-        "« {value} » n'est pas un nombre fini.",
-        "“{value}” is not a finite number.",
+        "« {value} » n'est pas un nombre fini",
+        "“{value}” is not a finite number",
     ),
     "negative_amount": (
-        "Le montant « {value} » est négatif : un montant doit être positif ou nul.",
-        "The amount “{value}” is negative: an amount must be zero or more.",
+        "le montant « {value} » est négatif : un montant doit être positif ou nul",
+        "the amount “{value}” is negative: an amount must be zero or more",
     ),
     "not_integer": (
-        "« {value} » n'est pas un nombre entier (exemple attendu : 36).",
-        "“{value}” is not a whole number (expected for example 36).",
+        "« {value} » n'est pas un nombre entier (exemple attendu : 36)",
+        "“{value}” is not a whole number (expected for example 36)",
     ),
     "percent_range": (
         "« {value} » n'est pas un pourcentage entre 0 et 100 (écrire par exemple « 25 % » ; "
-        "pour un pour cent, écrire « 1 % »).",
+        "pour un pour cent, écrire « 1 % »)",
         "“{value}” is not a percentage between 0 and 100 (write for example “25%”; "
-        "for one percent, write “1%”).",
+        "for one percent, write “1%”)",
     ),
     "bad_date": (
-        "« {value} » n'est pas une date valide (exemple attendu : 31/12/2025).",
-        "“{value}” is not a valid date (expected for example 2025-12-31 or 31/12/2025).",
+        "« {value} » n'est pas une date valide (exemple attendu : 31/12/2025)",
+        "“{value}” is not a valid date (expected for example 2025-12-31 or 31/12/2025)",
     ),
     "impossible_date": (
-        "La date « {value} » n'existe pas : le mois n'a pas de jour {day_only}.",
-        "The date “{value}” does not exist: the month has no day {day_only}.",
+        "la date « {value} » n'existe pas : le mois n'a pas de jour {day_only}",
+        "the date “{value}” does not exist: the month has no day {day_only}",
     ),
     "implausible_date": (
-        "La date « {value} » est invraisemblable : l'année {year} n'est pas comprise entre 1990 et 2100.",
-        "The date “{value}” is implausible: the year {year} is not between 1990 and 2100.",
+        "la date « {value} » est invraisemblable : l'année {year} n'est pas comprise entre 1990 et 2100",
+        "the date “{value}” is implausible: the year {year} is not between 1990 and 2100",
     ),
     "not_a_bool": (
-        "« {value} » n'est pas une réponse oui/non (valeurs acceptées : oui, non, vrai, faux, 1, 0, x).",
-        "“{value}” is not a yes/no answer (accepted: yes, no, true, false, 1, 0, x, oui, non).",
+        "« {value} » n'est pas une réponse oui/non (valeurs acceptées : oui, non, vrai, faux, 1, 0, x)",
+        "“{value}” is not a yes/no answer (accepted: yes, no, true, false, 1, 0, x, oui, non)",
     ),
     "not_text": (
-        "« {value} » n'est pas un texte.",
-        "“{value}” is not text.",
+        "« {value} » n'est pas un texte",
+        "“{value}” is not text",
     ),
     "not_a_code": (
-        "« {value} » n'est pas un code ou un identifiant lisible.",
-        "“{value}” is not a readable code or identifier.",
+        "« {value} » n'est pas un code ou un identifiant lisible",
+        "“{value}” is not a readable code or identifier",
     ),
     "code_is_date": (
-        "La cellule contient une date ({value}) au lieu d'un code : mettez la colonne au format Texte "
-        "et ressaisissez la valeur.",
-        "The cell holds a date ({value}) instead of a code: format the column as Text and re-enter the value.",
+        "la cellule contient une date ({value}) au lieu d'un code : mettez la colonne au format Texte "
+        "et ressaisissez la valeur",
+        "the cell holds a date ({value}) instead of a code: format the column as Text and re-enter the value",
     ),
     "siret_length": (
-        "« {value} » n'est pas un SIRET : il faut 14 chiffres, il y en a {count}.{hint_fr}",
-        "“{value}” is not a SIRET: 14 digits are needed, it has {count}.{hint_en}",
+        "« {value} » n'est pas un SIRET : il faut 14 chiffres, il y en a {count}{hint_fr}",
+        "“{value}” is not a SIRET: 14 digits are needed, it has {count}{hint_en}",
     ),
     "siret_format": (
-        "« {value} » n'est pas un SIRET : 14 chiffres sont attendus, sans lettres.{hint_fr}",
-        "“{value}” is not a SIRET: 14 digits are expected, without letters.{hint_en}",
+        "« {value} » n'est pas un SIRET : 14 chiffres sont attendus, sans lettres{hint_fr}",
+        "“{value}” is not a SIRET: 14 digits are expected, without letters{hint_en}",
     ),
     "cpv_format": (
         "« {value} » n'est pas un code CPV (8 chiffres, chiffre de contrôle facultatif, "
-        "par exemple 45112500-9).",
-        "“{value}” is not a CPV code (8 digits, optional check digit, for example 45112500-9).",
+        "par exemple 45112500-9)",
+        "“{value}” is not a CPV code (8 digits, optional check digit, for example 45112500-9)",
     ),
     "cpv_short": (
         "« {value} » n'a que 7 chiffres, un code CPV en a 8 ; ce n'est pas un zéro initial effacé par le "
-        "tableur (seules les divisions 03 et 09 commencent par 0) : un chiffre manque, corrigez le code.",
+        "tableur (seules les divisions 03 et 09 commencent par 0) : un chiffre manque, corrigez le code",
         "“{value}” has only 7 digits, a CPV code has 8; it is not a leading zero dropped by a spreadsheet "
-        "(only divisions 03 and 09 start with 0): a digit is missing, please correct the code.",
+        "(only divisions 03 and 09 start with 0): a digit is missing, please correct the code",
     ),
     "naf_format": (
-        "« {value} » n'est pas un code NAF (4 chiffres et une lettre, par exemple 56.10A).",
-        "“{value}” is not a NAF code (4 digits and a letter, for example 56.10A).",
+        "« {value} » n'est pas un code NAF (4 chiffres et une lettre, par exemple 56.10A)",
+        "“{value}” is not a NAF code (4 digits and a letter, for example 56.10A)",
     ),
     "unknown_country": (
-        "« {value} » n'est pas un pays reconnu (exemples acceptés : FR, France, IT, Italie, 99127).",
-        "“{value}” is not a recognised country (accepted for example: FR, France, IT, Italy, 99127).",
+        "« {value} » n'est pas un pays reconnu (exemples acceptés : FR, France, IT, Italie, 99127)",
+        "“{value}” is not a recognised country (accepted for example: FR, France, IT, Italy, 99127)",
     ),
     "unknown_choice": (
-        "« {value} » n'est pas une valeur reconnue pour « {field_fr} ». Valeurs acceptées : {choices_fr}.",
-        "“{value}” is not a recognised value for “{field_en}”. Accepted values: {choices_en}.",
+        "« {value} » n'est pas une valeur reconnue pour « {field_fr} » ; valeurs acceptées : {choices_fr}",
+        "“{value}” is not a recognised value for “{field_en}”; accepted values: {choices_en}",
     ),
     "unsupported_place_type": (
-        "Le type de lieu « {value} » n'est pas pris en charge : un canton ne permet pas de situer "
-        "l'exécution ; indiquez un code commune, un code postal ou un code département.",
-        "The place type “{value}” is not supported: a canton does not locate the performance; "
-        "give a commune code, a postcode or a département code instead.",
+        "le type de lieu « {value} » n'est pas pris en charge : un canton ne permet pas de situer "
+        "l'exécution ; indiquez un code commune, un code postal ou un code département",
+        "the place type “{value}” is not supported: a canton does not locate the performance; "
+        "give a commune code, a postcode or a département code instead",
     ),
 }
 

@@ -200,10 +200,11 @@ def records_from_rows(
             column = labels.get(col) or column_letter(col)
             yield Rejection(
                 source=source, code="total_row", column=column, field=dict(columns).get(col), value=text,
-                message_fr=f"{in_column(column, 'fr')}ligne de total (« {text} »), pas une commande : évaluée, elle "
-                           "aurait compté deux fois le montant des commandes qu'elle additionne",
-                message_en=f"{in_column(column, 'en')}a total line (“{text}”), not an order: scored, it would have "
-                           "counted twice the amount of the orders it adds up",
+                # words that fit score's orders and check's consultations and bids alike
+                message_fr=f"{in_column(column, 'fr')}ligne de total (« {text} »), pas une ligne de données : évaluée, "
+                           "elle aurait compté deux fois le montant des lignes qu'elle additionne",
+                message_en=f"{in_column(column, 'en')}a total line (“{text}”), not a data row: scored, it would have "
+                           "counted twice the amount of the rows it adds up",
             )
             continue
         record = RawRecord(source=source, cells={})
