@@ -50,6 +50,20 @@ def test_a_note_in_any_column_is_ignored_not_a_consultation_left_unchecked(tmp_p
     assert "3 lignes ignorées (totaux ou notes, ni consultations ni offres)" in page and "non vérifi" not in page
 
 
+def test_a_note_merged_over_the_row_is_one_note(tmp_path):
+    """Merged cells give their text to every cell they cover: a note merged over A3:Q3 filled every column."""
+
+    def merge(wb):
+        ws = wb["Consultation"]
+        ws.cell(row=3, column=1, value=NOTE)
+        ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=ws.max_column)
+
+    result, data, _ = W.check(W.build(tmp_path / "c.xlsx", [W.TENDERS[0]], [W.BIDS[0]], edit=merge), tmp_path / "o")
+    assert "Consultations : 1 vérifiée, 1 ligne ignorée (total ou note) ;" in result.output, result.output
+    (note,) = data["rejected"]
+    assert (note["code"], note["column"], note["value"]) == ("no_order_data", "A (Identifiant)", NOTE)
+
+
 def test_a_name_or_a_word_alone_is_still_a_row_to_fix(tmp_path):
     """A bidder's name (« Colas Méditerranée ») or a word (« travaux ») alone is a row begun without its id:
     still a row to fix, said with its missing identifier."""

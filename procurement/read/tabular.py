@@ -103,9 +103,10 @@ def _note(source: Source, cells: list[object], labels: dict[int, str], headers: 
           ) -> Rejection | None:
     """Where a row holding only its id is checked (`ReadOptions.reject_id_only` False), the rejection of a row
     whose only filled cell, in whatever column (read or not), is a sentence: a note, not a consultation begun
-    nor one whose id is missing. None for any other row."""
+    nor one whose id is missing. A note merged over several columns is one cell (the reader gives its text
+    to each). None for any other row."""
     filled = [(col, v) for col, v in enumerate(cells) if not _is_blank(v)]
-    if len(filled) != 1 or not _is_prose(filled[0][1]):
+    if not _is_prose(filled[0][1]) or any(v != filled[0][1] for _, v in filled):  # a blank row is never read here
         return None
     col, value = filled[0]
     typed = headers[col] if col < len(headers) else None
@@ -215,13 +216,14 @@ def records_from_rows(
                 if not _is_blank(value):
                     record.cells[name] = Cell(labels[col], value)
         # len first: an order has several fields, and this runs on every row (no list made for it)
-        if len(record.cells) <= 1 and not (uncomputed and number in uncomputed):
-            if options.reject_id_only and (not record.cells or "id" in record.cells):
-                yield _no_order_data(source, record.cells.get("id"))
-                continue
-            if not options.reject_id_only and (note := _note(source, cells, labels, header.headers, id_col)):
-                yield note
-                continue
+        if (options.reject_id_only and len(record.cells) <= 1 and (not record.cells or "id" in record.cells)
+                and not (uncomputed and number in uncomputed)):
+            yield _no_order_data(source, record.cells.get("id"))
+            continue
+        if (not options.reject_id_only and not (uncomputed and number in uncomputed)
+                and (note := _note(source, cells, labels, header.headers, id_col))):
+            yield note
+            continue
         if implied is not None and "place_code" in record.cells:
             record.cells["place_type"] = implied
         if id_label is None:
