@@ -43,6 +43,7 @@ from procurement.aggregate_targets import (  # noqa: F401  (re-exported: tests a
     TRANSPORT_TABLES,
     TargetTallies,
     _unit_factor,
+    not_notified,
     rate_withheld,
     resolve_targets,
     transport_prefixes,
@@ -126,6 +127,7 @@ class Aggregate:
         self.targets = self.goals.targets
         self.n = self.amount_known = 0
         self.duplicates = [0, 0.0]  # later copies of an id set aside: [rows, amount]
+        self.not_notified = [0, 0.0]  # consultations launched and not notified: [orders, estimated amount]
         self.amount = 0.0
         self.by_nature: dict[str, list[float]] = {}  # nature -> [orders, amount]
         self.score_sum = self.completeness_sum = 0.0
@@ -162,6 +164,9 @@ class Aggregate:
         nat = self.by_nature.setdefault(o.nature or UNKNOWN, [0, 0.0])
         nat[0] += 1
         nat[1] += amount or 0.0
+        if o.launch_date is not None and not_notified(o):
+            self.not_notified[0] += 1
+            self.not_notified[1] += amount or 0.0
         if s.overall is not None:
             self.score_sum += s.overall
             self.score_n += 1
@@ -243,6 +248,9 @@ class Aggregate:
             "amount_framework": fw[1],
             "orders_framework": fw[0],
             "amount_excluding_framework": self.amount - fw[1],
+            # consultations launched and not notified: their amounts are estimates (aggregate_targets)
+            "orders_not_notified": self.not_notified[0],
+            "amount_not_notified": self.not_notified[1],
             "by_nature": {k: {"orders": v[0], "amount": v[1]} for k, v in sorted(self.by_nature.items())},
             "score": None if not self.score_n else self.score_sum / self.score_n,
             "orders_scored": self.score_n,

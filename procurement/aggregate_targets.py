@@ -14,9 +14,11 @@ What a target counts, by the order's nature (the targets' own words):
 - « 50 % de produits durables et de qualité, dont 20 % bio » (EGAlim, L230-5-1 of the Code rural): the
   law's own measure, in value over a calendar year's food purchases, which a per-order verdict (EGA-01,
   EGA-02: one order under 50 % is not irregular by itself) cannot give. SPEND on the CPV codes of the
-  rulebook's table `cpv_egalim` (the codes EGA-01 applies to), each order's share weighted by its amount,
-  over the orders that give the share; `coverage` is the amount that gives it, `by_year` the same per
-  notification year (the law counts each year apart). No table: no measure.
+  rulebook's table `cpv_egalim` (the codes EGA-01 applies to), notified in a year from 2022 (the
+  obligation's first), each order's share weighted by its amount, over the orders that give the share and
+  an amount. The measure is the latest year's (the law counts each year apart; pooled, 2020's 90 % made
+  2023's 20 % « objectif atteint »); `by_year` gives every year, and the orders undated or notified before
+  2022 are counted apart (`outside`). No table: no measure.
 - « X % des achats » (ESS) and « 350 M€ par an » (transport): SPEND, i.e. marchés, marchés subséquents
   and bons de commande. An accord-cadre's amount is its MAXIMUM, not spend, and its spend is in its
   call-offs: counting both counted the same euros twice (AC25-0008's 36,994,000 € maximum and its
@@ -37,8 +39,8 @@ from procurement.rulebook.operators import prefix_matcher
 
 _SPASER = "SPASER de la Métropole Aix-Marseille-Provence 2021-2026, objectifs 2025"
 _PLAN = "Plan Relance et Renouveau de la Métropole, chantier 5 : 350 M€ par an"
-_EGALIM = ("Code rural et de la pêche maritime, art. L230-5-1 et R230-30-1 (loi EGAlim) : en valeur HT, par année "
-           "civile, 50 % de produits durables et de qualité, dont 20 % issus de l'agriculture biologique")
+_EGALIM = ("Code rural et de la pêche maritime, art. L230-5-1 (loi EGAlim) : 50 % de produits durables et de "
+           "qualité, dont 20 % bio, en valeur, par année civile")  # as the page's words say it (src_egalim)
 # measure -> (value, unit, source) used when the rulebook names no such target.
 DEFAULTS: dict[str, tuple[float, str, str]] = {
     "env_share": (100.0, "%", _SPASER),
@@ -51,6 +53,7 @@ DEFAULTS: dict[str, tuple[float, str, str]] = {
 # measure -> (the order's field, its values' sums in TargetTallies.food): the EGAlim shares.
 FOOD_SHARES = {"egalim_spend_share": "egalim_share", "organic_spend_share": "organic_share"}
 FOOD_TABLE = "cpv_egalim"
+EGALIM_FROM = 2022  # L230-5-1's shares bind the purchases of 2022 and after
 # measure -> rulebook target names accepted for it, most specific first.
 TARGET_KEYS: dict[str, tuple[str, ...]] = {
     "env_share": ("spaser_env_share", "env_share"),
@@ -130,6 +133,14 @@ UNKNOWN = "unknown"
 NOT_NOTIFIED = "not_notified"  # a consultation launched and not notified, whatever its nature
 
 
+def not_notified(o: Any) -> bool:
+    """A consultation launched and not yet notified: a launch date, no notification date, and not a bid (a
+    bid is set aside as one) nor a contract whose notification date was given but set aside as unreadable
+    (« 31/02/2025 »: notified, the day unknown)."""
+    return (o.notification_date is None and o.launch_date is not None and o.nature != "offre"
+            and not (o.warnings and any(w.field == "notification_date" for w in o.warnings)))
+
+
 def _share(part: float, whole: float) -> float | None:
     return None if not whole else part / whole
 
@@ -162,25 +173,30 @@ class TargetTallies:
         food = (getattr(rulebook, "tables", None) or {}).get(FOOD_TABLE)
         self._food = prefix_matcher(list(food)) if food else None
         self._food_cpv: dict[str, bool] = {}
-        # food spend: [orders, amount]; per EGAlim measure and year ("all" too): [orders given, amount given,
-        # amount × share / 100]
-        self.food_spend = [0, 0.0]
+        # per notification year: food spend [orders, amount]; per EGAlim measure, [orders given, amount
+        # given, amount × share / 100]; and the food orders undated or notified before 2022 [orders, amount]
+        self.food_spend: dict[str, list[float]] = {}
         self.food: dict[str, dict[str, list[float]]] = {m: {} for m in FOOD_SHARES}
+        self.food_outside = [0, 0.0]
 
     def _is_transport(self, cpv: str | None) -> bool:
+        return self._matches(lambda c: any(c[:n] in self._transport for n in self._transport_lengths),
+                             self._transport_cpv, cpv)
+
+    @staticmethod
+    def _matches(match: Any, cache: dict[str, bool], cpv: str | None) -> bool:
+        """`match(cpv)`, kept per code (codes repeat over a batch; bounded)."""
         if not cpv:
             return False
-        transport = self._transport_cpv.get(cpv)
-        if transport is None:  # a code met for the first time (codes repeat over a batch)
-            if len(self._transport_cpv) >= 65536:
-                self._transport_cpv.clear()
-            transport = self._transport_cpv[cpv] = any(cpv[:n] in self._transport for n in self._transport_lengths)
-        return transport
+        found = cache.get(cpv)
+        if found is None:
+            if len(cache) >= 65536:
+                cache.clear()
+            found = cache[cpv] = bool(match(cpv))
+        return found
 
     def add(self, o: Any, amount: float | None) -> None:
-        nature = o.nature or UNKNOWN
-        if o.notification_date is None and o.launch_date is not None:
-            nature = NOT_NOTIFIED
+        nature = NOT_NOTIFIED if not_notified(o) else o.nature or UNKNOWN
         money = amount or 0.0
         if nature in CONTRACT_NATURES:
             for acc, values, yes in ((self.env, o.env_considerations, ENV_YES),
@@ -220,27 +236,22 @@ class TargetTallies:
             acc = self.transport_by_year.setdefault(year, [0, 0.0])
             acc[0] += 1
             acc[1] += money
-        if self._food is not None and self._is_food(o.cpv):
-            self.food_spend[0] += 1
-            self.food_spend[1] += money
-            for measure, name in FOOD_SHARES.items():
-                share = getattr(o, name)
-                if share is not None:
-                    for key in ("all", year):
-                        acc = self.food[measure].get(key) or self.food[measure].setdefault(key, [0, 0.0, 0.0])
+        if self._food is not None and self._matches(self._food, self._food_cpv, o.cpv):
+            if date is None or date.year < EGALIM_FROM:
+                self.food_outside[0] += 1
+                self.food_outside[1] += money
+                return
+            spend = self.food_spend.get(year) or self.food_spend.setdefault(year, [0, 0.0])
+            spend[0] += 1
+            spend[1] += money
+            if money > 0:  # a share without an amount weighs nothing: not counted as given
+                for measure, name in FOOD_SHARES.items():
+                    share = getattr(o, name)
+                    if share is not None:
+                        acc = self.food[measure].get(year) or self.food[measure].setdefault(year, [0, 0.0, 0.0])
                         acc[0] += 1
                         acc[1] += money
                         acc[2] += money * share / 100
-
-    def _is_food(self, cpv: str | None) -> bool:
-        if not cpv:
-            return False
-        food = self._food_cpv.get(cpv)
-        if food is None:
-            if len(self._food_cpv) >= 65536:
-                self._food_cpv.clear()
-            food = self._food_cpv[cpv] = bool(self._food(cpv))  # type: ignore[misc]
-        return food
 
     def result(self) -> list[dict[str, Any]]:
         t = self.targets
@@ -285,18 +296,23 @@ class TargetTallies:
                     "cpv_origin": self.transport_origin, "cpv_prefixes": sorted(self._transport),
                     "years": years, "basis": "spend_per_year", "withheld": None if years else "none_evaluated",
                     "natures": sorted(SPEND_NATURES), "aside": _aside(self.transport_aside)})
+        years = sorted(self.food_spend)
+        latest = years[-1] if years else None
         for measure in FOOD_SHARES:
             sums = self.food[measure]
-            given, amount, weighted = sums.get("all", [0, 0.0, 0.0])
-            coverage = _share(amount, self.food_spend[1]) if self.food_spend[0] else None
+            given, amount, weighted = sums.get(latest, [0, 0.0, 0.0]) if latest else (0, 0.0, 0.0)
+            population = self.food_spend[latest][1] if latest else 0.0
+            coverage = _share(amount, population) if latest else None
             out.append({"measure": measure, **t[measure], "measured": _share(100.0 * weighted, amount),
-                        "numerator": weighted, "denominator": amount, "population": self.food_spend[1],
-                        "orders": self.food_spend[0], "orders_given": int(given), "coverage": coverage,
-                        "by_year": [{"year": y, "orders": int(v[0]), "amount": v[1],
-                                     "measured": _share(100.0 * v[2], v[1])}
-                                    for y, v in sorted(sums.items(), key=lambda kv: (kv[0] == UNKNOWN, kv[0]))
-                                    if y != "all"],
+                        "year": latest, "numerator": weighted, "denominator": amount, "population": population,
+                        "orders": int(self.food_spend[latest][0]) if latest else 0, "orders_given": int(given),
+                        "coverage": coverage,
+                        "by_year": [{"year": y, "orders": int(sums.get(y, [0])[0]),
+                                     "amount": sums.get(y, [0, 0.0])[1], "food_amount": self.food_spend[y][1],
+                                     "measured": _share(100.0 * sums[y][2], sums[y][1]) if y in sums else None}
+                                    for y in years],
+                        "outside": {"orders": int(self.food_outside[0]), "amount": self.food_outside[1]},
                         "cpv_table": FOOD_TABLE if self._food is not None else None, "basis": "food_spend",
-                        "withheld": rate_withheld(given, coverage) if self._food is not None else "no_table",
+                        "withheld": "no_table" if self._food is None else rate_withheld(given, coverage),
                         "natures": sorted(SPEND_NATURES), "aside": []})
         return out

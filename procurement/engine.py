@@ -20,7 +20,7 @@ from typing import Any
 from procurement.fields import FIELDS_BY_NAME
 from procurement.model import Order
 from procurement.rulebook.book import FAIL, INSUFFICIENT, NOT_APPLICABLE, PASS, CompiledRule, CompiledRulebook
-from procurement.rulebook.render import render
+from procurement.rulebook.render import render, template_fields
 
 # Messages for statuses the rule gives no template for. Filled by str.format with our own values only.
 _GENERIC = {
@@ -148,7 +148,7 @@ class Finding:
         template = rule.message if self.status == FAIL else rule.message_pass if self.status == PASS else None
         if template is not None:
             slot, vals, parts = self._book.slot, self._vals, template[lang]
-            values = {p[0]: vals[slot[p[0]]] for p in parts if isinstance(p, tuple)}
+            values = {name: vals[slot[name]] for name in template_fields(parts)}
             return render(parts, values, lang)
         title = getattr(rule.title, lang)
         names = [label(m) if label else f"{FIELDS_BY_NAME[m].header(lang)} ({m})" for m in self.missing]

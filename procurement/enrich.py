@@ -4,8 +4,9 @@
 supplier_departement, supplier_region, supplier_band, supplier_distance_km, place_commune,
 place_departement, place_in_amp, contract_type, emission_factor, estimated_emissions,
 published_within_two_months, published_before_execution and threshold_amount set (None when
-unknown: an unknown value must never look like a known one), env_considerations filled in from a positive
-environmental criterion weight when the order declares none, and `origins[field]` for every value set.
+unknown: an unknown value must never look like a known one), « criterion » added to declared
+env_considerations that a positive environmental criterion weight contradicts, and `origins[field]` for every
+value set.
 
 Origins vocabulary:
     "reference:commune"     from an INSEE commune code (COG 2026; arrondissements and delegated communes
@@ -35,16 +36,15 @@ Origins vocabulary:
                             examples need no enrichment); their messages quote this one, so that a message
                             shows the amount its verdict was decided on.
     origins["place_type"] = "guessed:<type>" when the place type used is not the declared one.
-    "computed:env_weight>0" env_considerations with « criterion » when the order weights an environmental
-                            award criterion above 0 % (the template's column « Pondération critère
-                            environnemental ») and its considerations cell is empty or names no criterion:
-                            that weight is the criterion. Every rule asking for a consideration then agrees
-                            with ENV-10, where ENV-01, CARB-01, CARB-03 and SANTE-01 asked for a cell the
-                            weight answers, and ENV-10 failed « Clause environnementale » beside a criterion
-                            weighted 20 % (review). A cell that names another consideration keeps it (« none »
-                            aside), and the order is warned that its cells disagree (the cell is what the
-                            essential data publish). A weight of 0 % changes nothing: it says there is no
-                            criterion, not that there is no clause.
+    "computed:env_weight>0" env_considerations with « criterion » added when the order weights an
+                            environmental award criterion above 0 % (the template's column « Pondération
+                            critère environnemental ») and its considerations cell names other considerations
+                            but no criterion: that weight is the criterion. ENV-10 failed « Clause
+                            environnementale » beside a criterion weighted 20 % (review); the order is warned
+                            that its two cells disagree (the cell is what the essential data publish). An
+                            empty cell is not filled: the weight says there is a criterion, not whether there is
+                            a clause (ENV-11 and LAND-01 read one), so the rules that accept a criterion read
+                            the weight themselves. A weight of 0 % changes nothing.
 
 Supplier band ("amp" > "region_sud" > "france" > "eu" > "outside", most specific first):
 - From the INSEE commune code when given, else from the postcode. A postcode gives a band only when all
@@ -344,10 +344,10 @@ def enrich(order: Order) -> Order:
             update["threshold_amount"], origins["threshold_amount"] = value, "order:" + name
             break
     declared, weight = order.env_considerations, order.env_weight
-    if weight is not None and weight > 0 and (declared is None or "criterion" not in declared):
-        update["env_considerations"] = (*(d for d in declared or () if d != "none"), "criterion")
+    if weight is not None and weight > 0 and declared and "criterion" not in declared:
+        update["env_considerations"] = (*(d for d in declared if d != "none"), "criterion")
         origins["env_considerations"] = _CRITERION_ORIGIN
-        if declared is not None:
+        if order.nature != "offre":  # a bid takes both cells from its consultation, warned once
             update["warnings"] = (*order.warnings, _criterion_undeclared(declared, weight))
     update["origins"] = origins
     guessed = p_origins.get("place_type")
@@ -364,7 +364,7 @@ def _criterion_undeclared(declared: tuple[str, ...], weight: float) -> Warning_:
     said_fr = choice_value(declared, "env_considerations", Kind.ENUM_SET, "fr")
     said_en = choice_value(declared, "env_considerations", Kind.ENUM_SET, "en")
     return Warning_(
-        code="env_criterion_undeclared", field="env_considerations", value=said_fr,
+        code="env_criterion_undeclared", field="env_considerations", value=", ".join(declared),
         message_fr=f"critère environnemental pondéré à {format_percent(weight, 'fr')}, mais les considérations "
                    f"environnementales déclarées n'en citent pas (« {said_fr} ») : le critère est compté ; "
                    "ajoutez « Critère environnemental » à la cellule, que publient les données essentielles",

@@ -217,25 +217,34 @@ def test_a_consultation_not_notified_is_neither_a_contract_notified_nor_spend():
     consultation = dict(A, id="D", notification_date=None, launch_date=dt.date(2026, 9, 1),
                         env_considerations=("none",))
     undated = dict(A, id="E", notification_date=None)  # neither date: counted as its nature says
-    for values in (A, B, C, consultation, undated):
+    # a bid with a launch date is a bid; a contract whose « 31/02/2025 » was set aside was notified
+    bid = dict(C, id="O1", launch_date=dt.date(2026, 9, 1))
+    unreadable = dict(A, id="M1", notification_date=None, launch_date=dt.date(2024, 9, 1), warnings=[
+        {"code": "invalid_date", "field": "notification_date", "message_fr": "x", "message_en": "x"}])
+    for values in (A, B, C, consultation, undated, bid, unreadable):
         agg.add(_scored(**values))
-    t = {m["measure"]: m for m in agg.result()["targets"]}
+    result = agg.result()
+    t = {m["measure"]: m for m in result["targets"]}
+    assert (result["totals"]["orders_not_notified"], result["totals"]["amount_not_notified"]) == (1, 1000.0)
     env = t["env_share"]
-    assert (env["numerator"], env["denominator"], env["population"]) == (2, 3, 3)
+    assert (env["numerator"], env["denominator"], env["population"]) == (3, 4, 4)
     assert {"nature": "not_notified", "orders": 1, "amount": 1000.0} in env["aside"]
     ess = t["ess_spend_share"]
-    assert ess["denominator"] == 2000.0 and ess["orders"] == 2
+    assert ess["denominator"] == 3000.0 and ess["orders"] == 3
+    assert {"nature": "offre", "orders": 2, "amount": 0.0} in ess["aside"]
     assert {"nature": "not_notified", "orders": 1, "amount": 1000.0} in ess["aside"]
     assert env["aside"][-1]["nature"] == "not_notified"  # said after the natures, as « unknown » is
     tr = t["transport_alternatives_spend"]
-    assert tr["numerator"] == 1000.0 and tr["undated_orders"] == 1
+    assert tr["numerator"] == 1000.0 and tr["undated_orders"] == 2
     assert {"nature": "not_notified", "orders": 1, "amount": 1000.0} in tr["aside"]
 
 
-def test_the_egalim_shares_are_measured_by_value_over_the_food_purchases():
-    """EGA-01 fails each food order under 50 %, yet the law (L230-5-1) measures the year's purchases by
-    value: 25 orders under 50 % counted as « commandes avec un manquement légal » beside an annual share of
-    51,7 % (review). The summary now gives that share, weighted by amount, over the orders that give it."""
+def test_the_egalim_shares_are_measured_by_value_over_a_year_of_food_purchases():
+    """EGA-01 fails each food order under 50 %, yet the law (L230-5-1) measures a calendar year's purchases by
+    value: 25 orders under 50 % counted as « commandes avec un manquement légal » beside a share of 51,7 %
+    over the year (review). The summary gives that share for the latest year, weighted by amount, over the
+    orders that give it with an amount; 2020's orders (before the obligation) and undated ones are apart,
+    and another year is shown, not pooled (pooled, 2020's 90 % made 2023's 20 % « atteint »)."""
     book = loads_rulebook("id: t\nversion: 1.0.0\ntitle: {fr: T, en: T}\nrules: []\n",
                           tables={"cpv_egalim": ["151", "15811000", "55523"]})
     agg = Aggregate(book)
@@ -246,17 +255,22 @@ def test_the_egalim_shares_are_measured_by_value_over_the_food_purchases():
               dict(food, id="F4", cpv="15112000", egalim_share=50.0, organic_share=10.0, amount=1000.0,
                    notification_date=dt.date(2024, 6, 1)),
               dict(food, id="F5", nature="accord_cadre", egalim_share=0.0, amount=50_000.0),  # a maximum
-              dict(A, id="F6", egalim_share=0.0)]  # buses: not food
+              dict(food, id="F6", egalim_share=90.0, amount=9000.0, notification_date=dt.date(2020, 5, 1)),
+              dict(food, id="F7", egalim_share=90.0, amount=500.0, notification_date=None),
+              dict(food, id="F8", egalim_share=0.0, amount=None),  # a share without an amount weighs nothing
+              dict(A, id="F9", egalim_share=0.0)]  # buses: not food
     for values in orders:
         agg.add(_scored(**values))
     t = {m["measure"]: m for m in agg.result()["targets"]}
     egalim, organic = t["egalim_spend_share"], t["organic_spend_share"]
-    assert egalim["denominator"] == 5000.0 and egalim["population"] == 6000.0 and egalim["orders"] == 4
-    assert egalim["measured"] == pytest.approx(100 * (2400 + 200 + 500) / 5000)  # 62 %
-    assert egalim["coverage"] == pytest.approx(5 / 6) and egalim["orders_given"] == 3
-    assert egalim["by_year"] == [{"year": "2024", "orders": 1, "amount": 1000.0, "measured": 50.0},
-                                 {"year": "2025", "orders": 2, "amount": 4000.0, "measured": 65.0}]
-    assert organic["measured"] == pytest.approx(100 * (900 + 100) / 4000) and organic["orders_given"] == 2
+    assert egalim["year"] == "2025" and egalim["orders"] == 4 and egalim["orders_given"] == 2
+    assert (egalim["denominator"], egalim["population"]) == (4000.0, 5000.0) and egalim["coverage"] == 0.8
+    assert egalim["measured"] == pytest.approx(100 * (2400 + 200) / 4000)  # 65 %
+    assert egalim["by_year"] == [
+        {"year": "2024", "orders": 1, "amount": 1000.0, "food_amount": 1000.0, "measured": 50.0},
+        {"year": "2025", "orders": 2, "amount": 4000.0, "food_amount": 5000.0, "measured": 65.0}]
+    assert egalim["outside"] == {"orders": 2, "amount": 9500.0}
+    assert organic["measured"] == pytest.approx(30.0) and organic["orders_given"] == 1
     assert (egalim["value"], organic["value"], egalim["withheld"]) == (50.0, 20.0, "few_evaluated")
     none = Aggregate(BOOK)  # no cpv_egalim table: no measure, and said why
     none.add(_scored(**food))

@@ -3,11 +3,15 @@
 ENV-10 read the template's « Pondération critère environnemental » when the considerations cell was empty
 (rulebook 1.3.10), but ENV-01, CARB-01, CARB-03 and SANTE-01 asked for the considerations cell whatever the
 weight: a buyer who weighted an environmental criterion at 20 % read ENV-10 « conforme » and, on the same
-consultation, ENV-01 « données manquantes : Considérations environnementales ». And ENV-10 failed a cell saying
-« Clause environnementale » beside a criterion weighted 20 % (« sans critère d'attribution environnemental
-déclaré … pondération du critère environnemental : 20 % », the message contradicting itself; review). The
-enrichment now adds the criterion from the weight (origin `computed:env_weight>0`), warning when the cell
-said otherwise; a weight of 0 % changes nothing (there is no criterion, but there may be a clause).
+consultation, ENV-01 « données manquantes : Considérations environnementales ». They now read the weight too
+(rulebook 1.3.19), their messages showing it only when it is given (a `[[…]]` part). And ENV-10 failed a cell
+saying « Clause environnementale » beside a criterion weighted 20 % (« sans critère d'attribution
+environnemental déclaré … pondération du critère environnemental : 20 % », the message contradicting itself;
+review): the enrichment adds the criterion to such a cell (origin `computed:env_weight>0`) and warns.
+
+An empty cell is NOT filled in from the weight: the weight says there is a criterion, not whether there is a
+clause, and a cell made « Critère environnemental » made ENV-11 (a clause) fail, and `check` exit 1, on an
+obligation the buyer had said nothing about (session review). A weight of 0 % changes nothing.
 """
 
 from __future__ import annotations
@@ -26,16 +30,15 @@ def _order(**values) -> Order:
     return Order(id="C1", source=Source(file="c.csv", row=2), **values)
 
 
-def test_positive_weight_fills_the_criterion_in():
+def test_an_empty_cell_is_not_filled_from_the_weight():
     o = enrich(_order(env_weight=20))
-    assert o.env_considerations == ("criterion",)
-    assert o.origins["env_considerations"] == "computed:env_weight>0"
-    assert enrich(o) == o  # enriching again changes nothing
+    assert o.env_considerations is None and "env_considerations" not in o.origins and o.warnings == ()
 
 
 @pytest.mark.parametrize("values", [
     {"env_weight": 0},
     {},
+    {"env_weight": 20},
     {"env_weight": 20, "env_considerations": ("criterion", "clause")},
     {"env_weight": 0, "env_considerations": ("none",)},
     {"env_considerations": ("clause",)},
@@ -95,11 +98,15 @@ def test_check_agrees_with_env10_on_a_weighted_criterion(checked):
     warned = json.dumps(tenders["2026-FOU-022"], ensure_ascii=False)
     assert "mais les considérations environnementales déclarées n'en citent pas (« Clause environnementale »)" in warned
     for tender in tenders.values():
-        for rule, f in _findings(tender).items():
+        for rule in ("ENV-01", "CARB-01", "CARB-03", "SANTE-01", "ENV-10"):
+            f = _findings(tender).get(rule, {})
             assert "env_considerations" not in f.get("missing", []), (tender["id"], rule, f)
+    # The weight says nothing of a clause: ENV-11 still asks for the cell, and check does not fail on it.
+    assert food["ENV-11"] == "insufficient_data", food
+    assert _findings(tenders["2026-RES-014"])["ENV-11"]["missing"] == ["env_considerations"]
 
 
-def test_the_page_says_the_criterion_came_from_the_weight(tmp_path):
+def test_a_weighted_criterion_passes_env01_and_says_so(tmp_path):
     from procurement.cli import main
 
     csv = tmp_path / "c.csv"
@@ -111,10 +118,11 @@ def test_the_page_says_the_criterion_came_from_the_weight(tmp_path):
     orders = {o["id"]: o for o in json.loads((tmp_path / "out" / "results.json").read_text())["orders"]}
     env01 = {i: next(f for f in o["findings"] if f["rule"] == "ENV-01") for i, o in orders.items()}
     assert env01["C1"]["status"] == "pass"
-    assert env01["C1"]["evidence"][0]["origin"] == "computed:env_weight>0"
-    assert env01["C1"]["message"] == "Considération environnementale : critère environnemental."
+    assert [(e["field"], e["op"], e["result"]) for e in env01["C1"]["evidence"]][-1] == ("env_weight", "gt", True)
+    assert env01["C1"]["message"] == "Considération environnementale (critère environnemental pondéré à 20\u202f%)."
     assert env01["C2"]["status"] == "insufficient_data"
     assert env01["C2"]["missing"] == ["env_considerations"]
+    assert env01["C2"]["message"].startswith("Données manquantes")
 
 
 def test_weights_above_100_percent_together_are_warned(tmp_path):

@@ -75,7 +75,7 @@ def test_the_rules_the_issue_asks_for_exist_with_their_meaning():
     }
     assert {rid: RULES[rid].kind for rid in expected} == expected
     # The ids of 0.1.0 keep their meaning.
-    assert RULES["ENV-01"].source.require.value == ["clause", "criterion"]
+    assert RULES["ENV-01"].source.require.any_[0].value == ["clause", "criterion"]  # or a weighted criterion
     assert RULES["SOC-01"].source.require.value == ["clause", "criterion", "reserved"]
     assert RULES["LOC-01"].source.require.value == "amp"
     # ENV-10 still requires a declared environmental criterion; when the considerations are not given, a
@@ -297,6 +297,8 @@ def test_portfolio_targets_are_named_for_the_summaries():
         "social_share": (30.0, "%", "rulebook:spaser_social_share"),
         "ess_spend_share": (5.0, "%", "rulebook:spaser_ess_spend_share"),
         "transport_alternatives_spend": (350.0, "M€/an", "rulebook:transport_alternatives_spend"),
+        "egalim_spend_share": (50.0, "%", "rulebook:egalim_spend_share"),
+        "organic_spend_share": (20.0, "%", "rulebook:organic_spend_share"),
     }
     assert all("SPASER" in BOOK.targets[n].source for n in ("spaser_env_share", "spaser_social_share",
                                                             "spaser_ess_spend_share"))

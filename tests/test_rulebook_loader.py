@@ -181,6 +181,18 @@ def test_unknown_placeholder_in_message(write):
     assert p.where == f"book.yaml:{line}:{int(col) - 1}"  # the opening quote
 
 
+@pytest.mark.parametrize("message", ['"Amount [[{amount}"', '"Amount [[no field]]"', '"[[a [[{amount}]]]]"',
+                                     '"Amount ]] {amount}"'])
+def test_a_malformed_optional_part_is_a_problem_at_its_place(write, message):
+    """`[[…]]` parts of a message (rulebook 1.3.19) close, do not nest and quote a field."""
+    text = book(rule().replace('"Amount {amount}"', message))
+    p = only(write(text))
+    assert p.code == "bad-template" and "a [[…]] part of a message is closed" in p.en, p
+    assert "une partie [[…]] du message" in p.fr
+    line, col = at(text, message[1:]).split(":")
+    assert p.where == f"book.yaml:{line}:{int(col) - 1}"
+
+
 def test_format_string_attribute_access_is_not_a_placeholder(write):
     text = book(rule().replace('"Amount {amount}"', '"{amount.__class__}"'))
     p = only(write(text))

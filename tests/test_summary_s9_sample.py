@@ -52,7 +52,8 @@ def _targets(agg: dict) -> dict:
 def _notified(o: Order) -> bool:
     """Not a consultation launched and not notified (the sample's CONS26-…): neither a contract notified nor
     spend, whatever its nature."""
-    return o.notification_date is not None or o.launch_date is None
+    return (o.notification_date is not None or o.launch_date is None
+            or any(w.field == "notification_date" for w in o.warnings))
 
 
 def test_the_social_target_counts_contracts_not_purchase_orders(sample):

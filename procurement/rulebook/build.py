@@ -61,6 +61,15 @@ def _compile_rule(rule: Rule, origin: Mapping[str, Any], slots: Slots, tables: M
         try:
             messages[key] = parse_texts(getattr(rule, key))
         except TemplateProblem as tp:
+            if tp.code == "bad-template":
+                lang = "fr" if tp.name in getattr(rule, key).fr else "en"
+                problems.append(Problem(
+                    "bad-template", where(key, lang),
+                    f"{rule.id} : « {tp.name} » : une partie [[…]] du message se ferme, ne s'emboîte pas dans "
+                    "une autre et cite au moins un champ {champ}",
+                    f"{rule.id}: “{tp.name}”: a [[…]] part of a message is closed, does not nest in another "
+                    "and quotes at least one field {field}"))
+                continue
             lang = "fr" if _bad_in(getattr(rule, key).fr, tp.name) else "en"
             problems.append(Problem(
                 "unknown-placeholder", where(key, lang),

@@ -25,6 +25,7 @@ CODES = (
     "bad-value",
     "unknown-table",
     "unknown-placeholder",
+    "bad-template",  # a [[…]] part of a message that nests, is not closed, or quotes no field
     "duplicate-rule",
     "unknown-rule",  # override/disable/select of a rule that does not exist
     "extends",  # missing file or cycle

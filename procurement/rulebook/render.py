@@ -5,6 +5,11 @@ template written in a YAML file would be code. Here a template is text with `{fi
 only, parsed once at load time into literal parts and canonical field names (an unknown name is a
 load-time error), and rendered by joining strings.
 
+A part between `[[` and `]]` is shown only when every field it quotes is given: « Considération
+environnementale[[ : {env_considerations}]][[ ; critère pondéré à {env_weight}]]. » reads the same on an
+export without weights as before, where a weight read « non renseigné » beside every verdict. Such parts
+do not nest, and each quotes at least one field (load-time errors, `TemplateProblem.code`).
+
 Values are formatted the way each audience reads them: 1 234 567,89 € and 31/12/2025 in French,
 €1,234,567.89 and 2025-12-31 in English. French uses a narrow no-break space (U+202F) between
 thousands and before € and %, as `procurement.i18n` does for the reports.
@@ -28,18 +33,23 @@ _BOOL = {"fr": ("non", "oui"), "en": ("no", "yes")}
 
 
 class TemplateProblem(ValueError):
-    """A placeholder that names no canonical field."""
+    """A placeholder that names no canonical field (code "unknown-placeholder"), or a `[[…]]` part that
+    nests, is not closed or quotes no field (code "bad-template"; `name` is then the part as written)."""
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, code: str = "unknown-placeholder"):
         super().__init__(name)
         self.name = name
+        self.code = code
 
 
-Template = tuple[str | tuple[str], ...]  # literal text, or (field name,)
+# literal text, (field name,), or ("?", parts shown only when each of their fields is given)
+Template = tuple[Any, ...]
+_OPTIONAL = re.compile(r"\[\[(.*?)\]\]", re.S)
 
 
-def parse_template(text: str) -> Template:
-    """Split a template into literals and placeholders; raise TemplateProblem on an unknown name."""
+def _placeholders(text: str) -> list[str | tuple[str]]:
+    if "[[" in text or "]]" in text:
+        raise TemplateProblem(text, "bad-template")
     parts: list[str | tuple[str]] = []
     pos = 0
     for m in _PLACEHOLDER.finditer(text):
@@ -52,11 +62,36 @@ def parse_template(text: str) -> Template:
         pos = m.end()
     if pos < len(text):
         parts.append(text[pos:])
+    return parts
+
+
+def parse_template(text: str) -> Template:
+    """Split a template into literals, placeholders and optional parts; raise TemplateProblem on an
+    unknown name or a malformed `[[…]]`."""
+    parts: list[Any] = []
+    pos = 0
+    for m in _OPTIONAL.finditer(text):
+        parts += _placeholders(text[pos : m.start()])
+        inner = _placeholders(m.group(1))
+        if not any(isinstance(p, tuple) for p in inner):
+            raise TemplateProblem(m.group(0), "bad-template")
+        parts.append(("?", tuple(inner)))
+        pos = m.end()
+    parts += _placeholders(text[pos:])
     return tuple(parts)
 
 
 def template_fields(template: Template) -> list[str]:
-    return [p[0] for p in template if isinstance(p, tuple)]
+    """The fields a template quotes, those of its optional parts included, in order."""
+    out: list[str] = []
+    for p in template:
+        if isinstance(p, tuple):
+            out.extend(p[:1] if len(p) == 1 else template_fields(p[1]))
+    return out
+
+
+def _given(value: Any) -> bool:
+    return value is not None and value != "" and value != ()
 
 
 def choice_text(field: str, code: str, lang: str) -> str:
@@ -116,6 +151,10 @@ def render(template: Template, values: Mapping[str, Any], lang: str) -> str:
     out = []
     for part in template:
         if isinstance(part, tuple):
+            if len(part) == 2:  # an optional part
+                if all(_given(values.get(n)) for n in template_fields(part[1])):
+                    out.append(render(part[1], values, lang))
+                continue
             name = part[0]
             out.append(_field_text(values.get(name), name, FIELDS_BY_NAME[name].kind, lang))
         else:
@@ -130,6 +169,10 @@ def render_kept(template: Template, vals: Sequence[Any], slot: Mapping[str, int]
     out = []
     for part in template:
         if isinstance(part, tuple):
+            if len(part) == 2:  # an optional part
+                if all(_given(vals[slot[n]]) for n in template_fields(part[1])):
+                    out.append(render_kept(part[1], vals, slot, lang, kept))
+                continue
             name = part[0]
             kind, value = FIELDS_BY_NAME[name].kind, vals[slot[name]]
             if kind in _CHOICES:  # a label depends on the field ("none": which consideration), not the kind

@@ -57,6 +57,7 @@ def headline(run: Run, agg: dict[str, Any], lang: str) -> dict[str, Any]:
         (_n(tot["orders"], lang), label("h_orders", tot["orders"])),
         (_money(tot["amount"], lang), amount_label),
         (_money(tot["amount_framework"], lang), t["h_framework"]),
+        *([(_money(tot["amount_not_notified"], lang), t["h_not_notified"])] if tot.get("orders_not_notified") else []),
         (fmt_score(tot["score"], lang), t["h_score"]),
         (fmt_ratio(tot["completeness"], lang), t["h_completeness"]),
         (_n(tot["legal_fail_orders"], lang), label("h_legal", tot["legal_fail_orders"])),

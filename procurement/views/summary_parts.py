@@ -71,12 +71,18 @@ def _basis(m: dict[str, Any], lang: str) -> tuple[str, str]:
                 amount=_money(m["undated_amount"], lang), orders=_orders(m["undated_orders"], lang))
         return basis, _aside(m["aside"], "aside_spend", lang)
     if m["basis"] == "food_spend":
-        years = m["by_year"]
-        shown = "" if len(years) < 2 else t["food_years"].format(items=", ".join(
-            f"{y['year'] if y['year'] != 'unknown' else t['n_unknown_year']} {i18n.fmt_percent(y['measured'], lang, 1)}"
-            for y in years))
-        basis = t["basis_food"].format(den=_money(m["denominator"], lang), cov=fmt_ratio(m["coverage"], lang),
-                                       pop=_money(m["population"], lang), years=shown)
+        if m["year"] is None:
+            return t["basis_food_none"], ""
+        others = [y for y in m["by_year"] if y["year"] != m["year"]]
+        shown = "" if not others else t["food_years"].format(items=", ".join(
+            f"{y['year']} {i18n.fmt_percent(y['measured'], lang, 1) if y['measured'] is not None else '—'}"
+            for y in others))
+        basis = t["basis_food"].format(year=m["year"], den=_money(m["denominator"], lang),
+                                       cov=fmt_ratio(m["coverage"], lang), pop=_money(m["population"], lang),
+                                       years=shown)
+        if m["outside"]["orders"]:
+            basis += t["food_outside"].format(amount=_money(m["outside"]["amount"], lang),
+                                              orders=_orders(m["outside"]["orders"], lang))
         return basis, ""
     if m["basis"] == "contracts":
         def contracts(n: int) -> str:

@@ -194,6 +194,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "h_orders": ("commandes évaluées", "orders scored"),
     "h_amount": ("montant notifié HT", "notified amount excl. VAT"),
     "h_framework": ("dont accords-cadres (montants maximums)", "of which framework agreements (maximum amounts)"),
+    "h_not_notified": ("dont consultations non encore notifiées (montants estimés)",
+                       "of which consultations not notified yet (estimated amounts)"),
     "h_score": ("score moyen", "average score"),
     "h_completeness": ("complétude moyenne des données", "average data completeness"),
     "h_legal": ("commandes avec un manquement légal", "orders with a legal failure"),
