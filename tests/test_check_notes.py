@@ -29,7 +29,7 @@ def _remarks(values: dict[int, str], sheet: str = "Consultation"):
 
 def test_a_note_in_any_column_is_ignored_not_a_consultation_left_unchecked(tmp_path):
     workbook = W.build(tmp_path / "c.xlsx", [W.TENDERS[0], {"object": NOTE}, {}],
-                       [W.BIDS[0], {"supplier_name": "Les offres arrivées après la date limite ne sont pas lues"}],
+                       [W.BIDS[0], {"supplier_name": "Les offres arrivées après la date limite ne sont pas lues."}],
                        edit=_remarks({4: "Les montants sont estimés hors taxes"}))
     result, data, html = W.check(workbook, tmp_path / "o")
     assert "Consultations : 1 vérifiée, 2 lignes ignorées (total ou note) ;" in result.output, result.output
@@ -41,9 +41,8 @@ def test_a_note_in_any_column_is_ignored_not_a_consultation_left_unchecked(tmp_p
     note = notes[("Consultation", 3)]
     column = f"{W.letter('object', 'Consultation')} (Objet)"
     assert (note["code"], note["column"]) == ("no_order_data", column)
-    assert note["message"] == (f"colonne {column} : seule cellule remplie de la ligne, une phrase (« {NOTE} ») : "
-                               "une note, pas une ligne de données ; si la ligne est à vérifier, remplissez son "
-                               "identifiant")
+    assert note["message"] == (f"colonne {column} : seule cellule remplie de la ligne (« {NOTE} ») : une note, pas "
+                               "une ligne de données ; si la ligne est à vérifier, remplissez son identifiant")
     assert notes[("Consultation", 4)]["column"].endswith(" (Remarques)")  # a column the tool does not read
     assert notes[("Offres", 3)]["code"] == "no_order_data"
     page = W.text(html)
@@ -82,7 +81,7 @@ def test_the_note_in_both_languages(tmp_path, lang):
     (note,) = data["rejected"]
     assert note["code"] == "no_order_data" and data["verdict"]["by_part"]["tender"]["ignored"] == 1
     if lang == "en":
-        assert note["message"] == (f"column {note['column']}: the row's only filled cell, a sentence (“{NOTE}”): "
+        assert note["message"] == (f"column {note['column']}: the row's only filled cell (“{NOTE}”): "
                                    "a note, not a data row; if the row is to be checked, fill in its identifier")
 
 
@@ -96,3 +95,23 @@ def test_score_still_says_a_row_without_an_id_is_missing_one(tmp_path):
     path.write_text(f"Référence;Objet;Montant HT\nB1;Travaux;100\n;{NOTE};\n", encoding="utf-8")
     result = run([path], load_default())
     assert [r.code for r in result.rejected] == ["missing_id"]
+
+
+@pytest.mark.parametrize("title", ["Fourniture de denrées 2026", "Lot 2 - nettoyage des locaux",
+                                   "Maintenance des ascenseurs", "AO travaux de voirie 2026"])
+def test_a_title_typed_alone_is_a_consultation_begun_not_a_note(tmp_path, title):
+    """Any sentence was taken for a note (session review): a consultation begun with only its title in the id
+    column was set aside, and check stopped with « aucune consultation lisible » (exit 2)."""
+    workbook = W.build(tmp_path / "c.xlsx", [{"id": title}], [])
+    result, data, _ = W.check(workbook, tmp_path / "o")
+    assert result.exit_code in (0, 1), result.output
+    assert [t["id"] for t in data["tenders"]] == ["".join(title.split())] and data["rejected"] == []
+
+
+@pytest.mark.parametrize("note", ["N.B. montants HT", "Amounts excl. VAT", "* hors lots infructueux",
+                                  "Les montants sont exprimés hors taxes."])
+def test_notes_are_told_by_their_opening_words_or_their_full_stop(tmp_path, note):
+    workbook = W.build(tmp_path / "c.xlsx", [W.TENDERS[0], {"id": note}], [])
+    _, data, _ = W.check(workbook, tmp_path / "o")
+    assert [t["id"] for t in data["tenders"]] == [W.TENDERS[0]["id"]]
+    assert [r["code"] for r in data["rejected"]] == ["no_order_data"]

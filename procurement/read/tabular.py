@@ -86,27 +86,41 @@ def _uncomputed(formulas: dict[int, str], columns: list[tuple[int, str]], labels
     return out
 
 
-def _is_prose(value: object) -> bool:
-    """A sentence, not a reference nor a name: three words or more, two of them lower-case words (« Note : les
-    montants sont HT », « NB : montants estimés, à confirmer »). Where a row holding only its id is checked
-    (`check`'s template: a consultation begun), a note typed in the id column was checked as a consultation
-    « Note:lesmontantssontHT » (ids lose their spaces), and one typed in another column as a consultation
-    without an id; references (« MAPA 2025 TRAV 003 », « AO 2026 lot 2 ») and names (« Colas Méditerranée »)
-    have at most one such word."""
+_NOTE_OPENING = re.compile(
+    r"(?:notes?|nota|n ?b|remarques?|rq|attention|avertissement|commentaires?|sources?|legende|mise a jour|"
+    r"edite|extrait|montants|les montants|tous les montants|amounts|all amounts|prices|les prix|"
+    r"nombre de lignes)\b")
+
+
+def _is_note(value: object) -> bool:
+    """A note, not a reference nor a title: words that open a note (« Note : les montants sont HT », « NB :
+    montants estimés, à confirmer », « Montants en euros HT », "Amounts excl. VAT"), a footnote's « * », or a
+    sentence ending with a full stop (four words or more, two of them lower-case words). Where a row holding
+    only its id is checked (`check`'s template: a consultation begun), a note typed in the id column was
+    checked as a consultation « Note:lesmontantssontHT » (ids lose their spaces), and one typed in another
+    column as a consultation without an id. A title typed alone is a consultation begun, asked for what it
+    lacks: « Fourniture de denrées 2026 », « Lot 2 - nettoyage des locaux » were taken for notes when any
+    sentence was (session review), and check stopped with « aucune consultation lisible »."""
     if not isinstance(value, str):
         return False
-    words = value.split()
-    return len(words) >= 3 and sum(1 for w in words if len(w) > 1 and w.isalpha() and w.islower()) >= 2
+    text = value.strip()
+    words = text.split()
+    if len(words) < 2:
+        return False
+    if text.startswith("*") or _NOTE_OPENING.match(fold(text)):
+        return True
+    return (text.endswith(".") and len(words) >= 4
+            and sum(1 for w in words if len(w) > 1 and w.isalpha() and w.islower()) >= 2)
 
 
 def _note(source: Source, cells: list[object], labels: dict[int, str], headers: list[str], id_col: int | None
           ) -> Rejection | None:
     """Where a row holding only its id is checked (`ReadOptions.reject_id_only` False), the rejection of a row
-    whose only filled cell, in whatever column (read or not), is a sentence: a note, not a consultation begun
+    whose only filled cell, in whatever column (read or not), is a note (`_is_note`), not a consultation begun
     nor one whose id is missing. A note merged over several columns is one cell (the reader gives its text
     to each). None for any other row."""
     filled = [(col, v) for col, v in enumerate(cells) if not _is_blank(v)]
-    if not _is_prose(filled[0][1]) or any(v != filled[0][1] for _, v in filled):  # a blank row is never read here
+    if not _is_note(filled[0][1]) or any(v != filled[0][1] for _, v in filled):  # a blank row is never read here
         return None
     col, value = filled[0]
     typed = headers[col] if col < len(headers) else None
@@ -117,9 +131,9 @@ def _note(source: Source, cells: list[object], labels: dict[int, str], headers: 
                                                        "; if the row is to be checked, fill in its identifier")
     return Rejection(
         source=source, code="no_order_data", field="id" if col == id_col else None, column=column, value=text,
-        message_fr=f"{in_column(column, 'fr')}seule cellule remplie de la ligne, une phrase (« {text} ») : une note, "
-                   f"pas une ligne de données{hint_fr}",
-        message_en=f"{in_column(column, 'en')}the row's only filled cell, a sentence (“{text}”): a note, not a data "
+        message_fr=f"{in_column(column, 'fr')}seule cellule remplie de la ligne (« {text} ») : une note, pas une "
+                   f"ligne de données{hint_fr}",
+        message_en=f"{in_column(column, 'en')}the row's only filled cell (“{text}”): a note, not a data "
                    f"row{hint_en}")
 
 
