@@ -28,7 +28,8 @@ Origins vocabulary:
     "computed:publication_date<=execution_start_date"
                             published_before_execution: a concession's essential data published on or
                             before the day its execution began (R3131-1, DECP-02); unknown when either date
-                            is, or when the publication comes before the notification (signature), as above
+                            is, or when the publication or the start comes before the notification
+                            (signature): one of the dates is wrong, which validation flags
     "order:initial_amount" / "order:amount"
                             threshold_amount: the initial amount when the order gives it (a modified
                             contract's procedure was chosen on its value at launch, R2121-3), else the
@@ -335,7 +336,8 @@ def enrich(order: Order) -> Order:
         update["published_within_two_months"] = published <= _two_months_after(notified)
         origins["published_within_two_months"] = _PUBLISHED_ORIGIN
     started = order.execution_start_date
-    if published is not None and started is not None and (notified is None or published >= notified):
+    if (published is not None and started is not None
+            and (notified is None or (published >= notified and started >= notified))):
         update["published_before_execution"] = published <= started
         origins["published_before_execution"] = _BEFORE_EXECUTION_ORIGIN
     for name in ("initial_amount", "amount"):

@@ -332,6 +332,13 @@ def _consistency(values: dict[str, object], warnings: list[Warning_], cells: dic
                               "est fausse",
                               f"price ({p['en']}) and environmental criterion ({e['en']}) weights above 100% "
                               f"together ({t['en']}): correct the one that is wrong"))
+    started = values.get("execution_start_date")
+    if started and notified and started < notified:  # a concession executed before it was signed
+        warnings.append(_warn("execution_before_signature", "execution_start_date", "", f"{started} < {notified}",
+                              f"début d'exécution ({fmt_date(started, 'fr')}) antérieur à la date de signature ou de "
+                              f"notification ({fmt_date(notified, 'fr')}) : l'une des deux dates est fausse",
+                              f"start of execution ({fmt_date(started, 'en')}) before the signature or notification "
+                              f"date ({fmt_date(notified, 'en')}): one of the two dates is wrong"))
     published = values.get("publication_date")
     if published and notified and published < notified:  # the essential data of a contract not yet notified
         warnings.append(_warn("publication_before_notification", "publication_date", "", f"{published} < {notified}",

@@ -135,6 +135,7 @@ def test_a_workbook_column_date_de_debut_d_execution(tmp_path, suffix):
     ("2024-02-15", "2024-06-01", None),  # published before its signature (01/03): a wrong date, no verdict
     (None, "2024-06-01", None),
     ("2024-05-20", None, None),
+    ("2024-03-15", "2024-01-01", None),  # executed before its signature (01/03): a wrong date (session review)
 ])
 def test_published_before_execution(published, started, before):
     order = enrich(Order.model_validate({"id": "x", "source": {"file": "t"}, **CONCESSION,
@@ -229,3 +230,21 @@ def test_score_a_decp_file_of_concessions(tmp_path):
     late = next(o for o in doc["orders"] if o["id"] == "DSP24-TARD")
     assert late["data"]["execution_start_date"] == "2024-06-01"
     assert "DECP-02" in late["scores"]["legal_failures"]
+
+
+def test_a_start_before_the_signature_is_warned_and_judged_on_nothing(tmp_path):
+    """2024DSP01 of the session review: signed 01/06/2024, executed from 01/01/2024, published 15/06/2024 failed
+    DECP-02 « publiées … après le début de son exécution le 01/01/2024 » without a word on the dates."""
+    from procurement.model import Source
+    from procurement.read.base import Cell, RawRecord
+    from procurement.validate import validate
+
+    cells = {"id": Cell("id", "2024DSP01"), "nature": Cell("nature", "Concession de service public"),
+             "notification_date": Cell("dateSignature", "2024-06-01"),
+             "execution_start_date": Cell("dateDebutExecution", "2024-01-01"),
+             "publication_date": Cell("datePublicationDonnees", "2024-06-15")}
+    order = validate(RawRecord(source=Source(file="t.json", row=1), cells=cells), lambda code: True)
+    assert [w.code for w in order.warnings] == ["execution_before_signature"]
+    assert order.warnings[0].message_fr == ("début d'exécution (01/01/2024) antérieur à la date de signature ou de "
+                                            "notification (01/06/2024) : l'une des deux dates est fausse")
+    assert enrich(order).published_before_execution is None
