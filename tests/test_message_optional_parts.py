@@ -49,3 +49,4 @@ def test_env01_says_the_weight_only_when_there_is_one():
         "pass: Considération environnementale : clause environnementale (critère environnemental pondéré à 0\u202f%).")
     assert _env01(env_considerations=("none",)) == (
         "fail: Aucune considération environnementale déclarée (valeur : pas de considération environnementale).")
+

@@ -200,13 +200,19 @@ def _prep_table(value: Any, field: Field, tables: Tables) -> Any:
     return list(entries) if field.kind == Kind.CPV else frozenset(entries)
 
 
+# `#` in a word list stands for a number (« à moins de # km » for any distance; « 4,5 » and « 30 000 » fold to
+# « 4 5 » and « 30 000 »): a word that folding keeps, put in its place and made a pattern after escaping.
+_NUMBER = "qqnumberqq"
+_NUMBER_RX = r"\d+(?: \d{3})*(?: \d+)?"
+
+
 def _prep_words(value: Any, field: Field, tables: Tables) -> Any:
     words = value if isinstance(value, list) else [value]
     if not words or not all(isinstance(w, str) and w.strip() for w in words):
         raise ValueProblem("liste de mots (textes non vides) attendue", "expected a list of words (non-empty texts)")
     if field.kind == Kind.ENUM_SET:
         return frozenset(scalar(w, field) for w in words)
-    return tuple(fold(w.strip()) for w in words)
+    return tuple(" ".join(fold(w.strip().replace("#", _NUMBER)).split()) for w in words)
 
 
 def _prep_date(value: Any, field: Field, tables: Tables) -> Any:
@@ -228,7 +234,7 @@ def _make_contains(c: Any, field: Field, every: bool) -> Predicate:
 
 
 def _make_words(c: Any, field: Field) -> Predicate:
-    rx = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in c) + r")\b")
+    rx = re.compile(r"\b(?:" + "|".join(re.escape(w).replace(_NUMBER, _NUMBER_RX) for w in c) + r")\b")
     return lambda v: rx.search(fold(v)) is not None
 
 
