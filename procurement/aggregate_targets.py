@@ -26,8 +26,8 @@ What a target counts, by the order's nature (the targets' own words):
 
 A consultation launched and not notified (a launch date, no notification date: the buyer's tenders in
 progress beside a year's contracts) is neither a contract notified nor spend, its amount an estimate: it
-is set aside as « not_notified » from every target, whatever its nature. Counted, the 35 consultations of
-the samples were 35 of the « 412 marchés notifiés ». A record with neither date is counted as its nature
+is set aside as « not_notified » from every target, whatever its nature. Counted, the 25 consultations of
+the sample workbook were 25 of its « 245 marchés notifiés ». A record with neither date is counted as its nature
 says: most exports give no launch date, and their contracts were notified.
 """
 

@@ -44,6 +44,7 @@ from procurement.parse.numeric import UNITS, in_unit, is_placeholder_amount, per
 from procurement.read.base import RawRecord
 from procurement.read.decp_common import FractionCell
 from procurement.reference import cpv_check_digit, cpv_label
+from procurement.rulebook.render import format_percent
 
 # Above a billion euros an amount is kept but flagged: the national DECP holds 2,197 of them in 3.28 M
 # rows, few of them believable for one contract (the data notes recommend flagging values above 1e9).
@@ -324,8 +325,8 @@ def _consistency(values: dict[str, object], warnings: list[Warning_], cells: dic
         # The award criteria weigh 100 % in all: one of the two is wrong, and ENV-12 (price alone) and ENV-10
         # (criterion) read them as given.
         cell = (cells or {}).get("env_weight")
-        p, e, t = ({lang: fmt_percent(x, lang, 0 if x.is_integer() else 1) for lang in ("fr", "en")}
-                   for x in (price, env, price + env))
+        # to the hundredth: 87,55 % and 12,46 % read « ensemble (100,0 %) » at one decimal
+        p, e, t = ({lang: format_percent(x, lang) for lang in ("fr", "en")} for x in (price, env, price + env))
         warnings.append(_warn("weights_over_100", "env_weight", cell.column if cell else "", f"{price} + {env}",
                               f"pondérations du prix ({p['fr']}) et du critère environnemental ({e['fr']}) "
                               f"au-delà de {fmt_percent(100, 'fr')} ensemble ({t['fr']}) : corrigez celle qui "

@@ -211,8 +211,8 @@ def test_distance_bands(km, band):
 
 
 def test_a_consultation_not_notified_is_neither_a_contract_notified_nor_spend():
-    """The SPASER shares count « marchés notifiés »: the samples' 35 consultations launched in 2026 and not
-    notified (CONS26-…) were 35 of the « 412 marchés (… notifiés) », and their estimated amounts spend."""
+    """The SPASER shares count « marchés notifiés »: the sample workbook's 25 consultations launched in 2026 and
+    not notified (CONS26-…) were 25 of its « 245 marchés (… notifiés) », and their estimated amounts spend."""
     agg = Aggregate(BOOK)
     consultation = dict(A, id="D", notification_date=None, launch_date=dt.date(2026, 9, 1),
                         env_considerations=("none",))

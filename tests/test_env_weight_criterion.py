@@ -132,13 +132,15 @@ def test_weights_above_100_percent_together_are_warned(tmp_path):
 
     csv = tmp_path / "c.csv"
     csv.write_text("Référence;Pondération prix (%);Pondération critère environnemental (%);Montant HT\n"
-                   "C1;80;40;50000\nC2;80;20;50000\nC3;87,5;12,5;50000\nC4;90;12,5;50000\n", encoding="utf-8")
+                   "C1;80;40;50000\nC2;80;20;50000\nC3;87,5;12,5;50000\nC4;90;12,5;50000\n"
+                   "C5;87,55;12,46;50000\n", encoding="utf-8")
     with pytest.raises(SystemExit) as done:
         main(["score", str(csv), "--out", str(tmp_path / "out"), "-q", "--format", "json"])
     assert done.value.code == 0
     orders = {o["id"]: o for o in json.loads((tmp_path / "out" / "results.json").read_text())["orders"]}
     warned = {i: [w for w in o["warnings"] if w["code"] == "weights_over_100"] for i, o in orders.items()}
-    assert [i for i, w in warned.items() if w] == ["C1", "C4"]
+    assert [i for i, w in warned.items() if w] == ["C1", "C4", "C5"]
+    assert "ensemble (100,01\u202f%)" in warned["C5"][0]["message"]  # not « (100,0 %) » beside « au-delà »
     (c1,), (c4,) = warned["C1"], warned["C4"]
     assert c1["message"] == ("pondérations du prix (80\u202f%) et du critère environnemental (40\u202f%) au-delà de "
                              "100\u202f% ensemble (120\u202f%) : corrigez celle qui est fausse"), c1
