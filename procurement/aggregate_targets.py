@@ -205,6 +205,9 @@ class TargetTallies:
                 if values is not None and len(values):
                     acc[1] += 1
                     acc[2] += 1 if yes.intersection(values) else 0
+                elif acc is self.env and o.env_weight:  # an environmental criterion weighted above 0 %, as ENV-01
+                    acc[1] += 1
+                    acc[2] += 1
         else:
             aside = self.contracts_aside.get(nature) or self.contracts_aside.setdefault(nature, [0, 0.0])
             aside[0] += 1

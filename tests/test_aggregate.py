@@ -275,3 +275,14 @@ def test_the_egalim_shares_are_measured_by_value_over_a_year_of_food_purchases()
     none = Aggregate(BOOK)  # no cpv_egalim table: no measure, and said why
     none.add(_scored(**food))
     assert {m["measure"]: m["withheld"] for m in none.result()["targets"]}["egalim_spend_share"] == "no_table"
+
+
+def test_a_weighted_criterion_counts_in_the_environmental_share():
+    """ENV-01 passes a contract whose only evidence is an environmental criterion weighted 20 % (rulebook
+    1.3.19); the SPASER share read the considerations cell alone and said « pas de mesure » (session review)."""
+    agg = Aggregate(BOOK)
+    for i in range(3):
+        agg.add(_scored(**dict(A, id=f"W{i}", env_considerations=None, env_weight=20.0)))
+    agg.add(_scored(**dict(A, id="Z", env_considerations=None, env_weight=0.0)))  # no criterion, maybe a clause
+    env = {m["measure"]: m for m in agg.result()["targets"]}["env_share"]
+    assert (env["numerator"], env["denominator"], env["population"]) == (3, 3, 4)

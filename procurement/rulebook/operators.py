@@ -200,10 +200,12 @@ def _prep_table(value: Any, field: Field, tables: Tables) -> Any:
     return list(entries) if field.kind == Kind.CPV else frozenset(entries)
 
 
-# `#` in a word list stands for a number (« à moins de # km » for any distance; « 4,5 » and « 30 000 » fold to
-# « 4 5 » and « 30 000 »): a word that folding keeps, put in its place and made a pattern after escaping.
+# `<n>` in a word list stands for a number (« à moins de <n> km » for any distance: « 45 », « 4,5 », « 30 000 »
+# with any space between thousands): a word that folding keeps, put in its place and made a pattern after
+# escaping.
+# Not `#`, which starts a YAML comment after a space: « - moins de # km » was read « moins de ».
 _NUMBER = "qqnumberqq"
-_NUMBER_RX = r"\d+(?: \d{3})*(?: \d+)?"
+_NUMBER_RX = r"\d+(?:[\s\u00a0\u202f.]\d{3})*(?:[,.]\d+)?"
 
 
 def _prep_words(value: Any, field: Field, tables: Tables) -> Any:
@@ -212,7 +214,7 @@ def _prep_words(value: Any, field: Field, tables: Tables) -> Any:
         raise ValueProblem("liste de mots (textes non vides) attendue", "expected a list of words (non-empty texts)")
     if field.kind == Kind.ENUM_SET:
         return frozenset(scalar(w, field) for w in words)
-    return tuple(" ".join(fold(w.strip().replace("#", _NUMBER)).split()) for w in words)
+    return tuple(" ".join(fold(w.strip().replace("<n>", _NUMBER)).split()) for w in words)
 
 
 def _prep_date(value: Any, field: Field, tables: Tables) -> Any:
