@@ -193,5 +193,6 @@ def notes(result: CheckResult, lang: str) -> list[str]:
         more = len(differing) - DIFFERS_SHOWN
         lines.append(f"Warning: {more} more bid values differ from their tender's (see the page)" if en else
                      f"Attention : {counted(more, 'autre valeur', 'autres valeurs', 'fr')} d'offres "
-                     f"{'diffère' if more == 1 else 'diffèrent'} de celle de leur consultation (voir la page)")
+                     f"{'diffère de celle' if more == 1 else 'diffèrent de celles'} de leur consultation "
+                     "(voir la page)")
     return lines

@@ -52,8 +52,8 @@ def refines(name: str, own: object, tender: object) -> bool:
     and a finer code only lets the indicators of that finer purchase apply."""
     if name != "cpv" or not isinstance(own, str) or not isinstance(tender, str) or own == tender:
         return False
-    family = tender.rstrip("0")
-    return len(family) >= 2 and own.startswith(family)
+    family = tender.rstrip("0").ljust(2, "0")  # a division ending in 0 (90000000, 30000000) keeps its two digits
+    return own.startswith(family)
 
 
 def _cell(column: str, row: int | None) -> tuple[str, str]:
@@ -81,8 +81,12 @@ def _differs(name: str, own: Cell, theirs: Cell, read: tuple[object, object], bi
     texts = {}
     for lang in ("fr", "en"):
         cell_in = WORDS[lang]["cell_in"]
-        mine = f"{_shown(name, own.value, read[0], lang)} ({cell_in.format(cell=bid_cell, sheet=bid_sheet)})"
-        its = f"{_shown(name, theirs.value, read[1], lang)} ({cell_in.format(cell=tender_cell, sheet=tender_sheet)})"
+        # quoted: « Procédure Appel d'offres ouvert (cellule …) » ran the header into the value
+        q = ("« ", " »") if lang == "fr" else ("“", "”")
+        mine = f"{q[0]}{_shown(name, own.value, read[0], lang)}{q[1]} " \
+               f"({cell_in.format(cell=bid_cell, sheet=bid_sheet)})"
+        its = f"{q[0]}{_shown(name, theirs.value, read[1], lang)}{q[1]} " \
+              f"({cell_in.format(cell=tender_cell, sheet=tender_sheet)})"
         texts[lang] = (f"{header} {mine} diffère de la valeur de la consultation, {its} : la consultation fait foi"
                        if lang == "fr" else f"{header} {mine} differs from the tender's, {its}: the tender prevails")
     return Warning_(code=DIFFERS, field=name, column=own.column, value=show(own.value),
@@ -100,6 +104,8 @@ def inherit(record: RawRecord, tender: RawRecord, order: Any, tender_sheet: str,
     for name in INHERITED:
         theirs = tender.cells.get(name)
         if theirs is None or getattr(order, name, None) is None:
+            if name == "place_type" and "place_code" in taken:  # a code and its type go together: the
+                cells.pop(name, None)  # bid's « Code département » beside the consultation's commune 13055
             continue
         own = cells.get(name)
         if own is not None:

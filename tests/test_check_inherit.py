@@ -67,11 +67,11 @@ def test_the_bids_differing_value_is_said_with_both_cells_everywhere(works_cpv, 
     result, data, html = runs[lang]
     letter = _letter(path, "Code CPV")
     tender_letter = W.letter("cpv", "Consultation")
-    expected = (f"Code CPV 45000000 (cellule {letter}2 de la feuille « Offres ») diffère de la valeur de la "
-                f"consultation, 15800000 (cellule {tender_letter}2 de la feuille « Consultation ») : la consultation "
-                "fait foi" if lang == "fr" else
-                f"Code CPV 45000000 (cell {letter}2 of the “Offres” sheet) differs from the tender's, 15800000 (cell "
-                f"{tender_letter}2 of the “Consultation” sheet): the tender prevails")
+    expected = (f"Code CPV « 45000000 » (cellule {letter}2 de la feuille « Offres ») diffère de la valeur de la "
+                f"consultation, « 15800000 » (cellule {tender_letter}2 de la feuille « Consultation ») : la "
+                "consultation fait foi" if lang == "fr" else
+                f"Code CPV “45000000” (cell {letter}2 of the “Offres” sheet) differs from the tender's, “15800000” "
+                f"(cell {tender_letter}2 of the “Consultation” sheet): the tender prevails")
     (warning,) = [w for w in _bid(data, "P01")["warnings"] if w["code"] == "differs_from_tender"]
     assert (warning["message"], warning["field"], warning["value"]) == (expected, "cpv", "45000000")
     assert not [w for w in _bid(data, "P02")["warnings"] if w["code"] == "differs_from_tender"]
@@ -115,14 +115,14 @@ def test_a_date_a_procedure_and_an_unreadable_value_are_said_as_the_page_says_th
     _, data, _ = W.check(path, tmp_path / "o")
     assert data["tenders"][0]["rejected_bids"] == []
     messages = {w["field"]: w["message"] for w in _bid(data, "P01")["warnings"] if w["code"] == "differs_from_tender"}
-    assert messages["launch_date"].startswith("Date de lancement 01/10/2026 (cellule ")
-    assert ", 15/09/2026 (cellule " in messages["launch_date"]
-    assert messages["procedure"].startswith("Procédure Appel d'offres ouvert (cellule ")
-    assert ", Procédure adaptée (cellule " in messages["procedure"]
-    assert messages["cpv"].startswith("Code CPV travaux (cellule ")
+    assert messages["launch_date"].startswith("Date de lancement « 01/10/2026 » (cellule ")
+    assert ", « 15/09/2026 » (cellule " in messages["launch_date"]
+    assert messages["procedure"].startswith("Procédure « Appel d'offres ouvert » (cellule ")
+    assert ", « Procédure adaptée » (cellule " in messages["procedure"]
+    assert messages["cpv"].startswith("Code CPV « travaux » (cellule ")
     _, data_en, _ = W.check(path, tmp_path / "en", "--lang", "en")
     messages = {w["field"]: w["message"] for w in _bid(data_en, "P01")["warnings"] if w["field"] == "procedure"}
-    assert messages["procedure"].startswith("Procédure Open procedure (cell "), messages
+    assert messages["procedure"].startswith("Procédure “Open procedure” (cell "), messages
 
 
 def test_the_terminal_names_ten_differing_values_and_counts_the_others(tmp_path):
@@ -131,7 +131,38 @@ def test_the_terminal_names_ten_differing_values_and_counts_the_others(tmp_path)
                                                                                                    "45000000")))
     result, data, _ = W.check(path, tmp_path / "o")
     named = [line for line in result.output.splitlines() if line.startswith("Attention : offre « P")]
-    assert len(named) == 10 and named[0].startswith("Attention : offre « P01 » (Offres, ligne 2) : Code CPV 45000000")
-    assert ("Attention : 2 autres valeurs d'offres diffèrent de celle de leur consultation (voir la page)"
+    assert len(named) == 10
+    assert named[0].startswith("Attention : offre « P01 » (Offres, ligne 2) : Code CPV « 45000000 »")
+    assert ("Attention : 2 autres valeurs d'offres diffèrent de celles de leur consultation (voir la page)"
             in result.output.splitlines())
     assert sum(w["code"] == "differs_from_tender" for b in data["tenders"][0]["bids"] for w in b["warnings"]) == 12
+
+
+@pytest.mark.parametrize(("own", "tender", "kept"), [
+    ("90910000", "90000000", True), ("30192000", "30000000", True), ("45210000", "45000000", True),
+    ("15810000", "15800000", True), ("45000000", "90000000", False), ("90000000", "90910000", False),
+])
+def test_a_finer_code_of_a_division_ending_in_0_is_the_bids_to_say(own, tender, kept):
+    """« 90000000 ».rstrip("0") is « 9 »: a cleaning bid 90910000 under a 90000000 consultation was replaced
+    and warned, where 45210000 under 45000000 was kept (session review)."""
+    from procurement.check_inherit import refines
+
+    assert refines("cpv", own, tender) is kept
+
+
+def test_a_place_code_and_its_type_go_together():
+    """The consultation gives « Lieu d'exécution » 13055 without a type; a bid's own « Code département » was
+    kept beside it (place_type departement, place_commune 13055)."""
+    from types import SimpleNamespace
+
+    from procurement.check_inherit import inherit
+    from procurement.model import Source
+    from procurement.read.base import Cell, RawRecord
+
+    tender = RawRecord(source=Source(file="c.xlsx", sheet="Consultation", row=2),
+                       cells={"id": Cell("A (Référence)", "T1"), "place_code": Cell("J (Lieu)", "13055")})
+    bid = RawRecord(source=Source(file="c.xlsx", sheet="Offres", row=2),
+                    cells={"id": Cell("A (Référence)", "B1"), "place_type": Cell("K (Type)", "Code département")})
+    order = SimpleNamespace(place_code="13055", place_type=None)
+    taken = inherit(bid, tender, order, "Consultation", "Offres")
+    assert taken == ("place_code",) and "place_type" not in bid.cells and bid.cells["place_code"].value == "13055"
