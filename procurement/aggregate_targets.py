@@ -16,9 +16,11 @@ What a target counts, by the order's nature (the targets' own words):
   EGA-02: one order under 50 % is not irregular by itself) cannot give. SPEND on the CPV codes of the
   rulebook's table `cpv_egalim` (the codes EGA-01 applies to), notified in a year from 2022 (the
   obligation's first), each order's share weighted by its amount, over the orders that give the share and
-  an amount. The measure is the latest year's (the law counts each year apart; pooled, 2020's 90 % made
-  2023's 20 % « objectif atteint »); `by_year` gives every year, and the orders undated or notified before
-  2022 are counted apart (`outside`). No table: no measure.
+  an amount. The measure is one year's (the law counts each year apart; pooled, 2020's 90 % made 2023's
+  20 % « objectif atteint »): the latest whose measure stands (enough orders and coverage, so that a
+  January alone does not hide last year), else the latest; the undated purchases when no year is dated (an
+  export without dates). `by_year` gives every year; orders notified before 2022 are counted apart
+  (`outside`). No table: no measure.
 - « X % des achats » (ESS) and « 350 M€ par an » (transport): SPEND, i.e. marchés, marchés subséquents
   and bons de commande. An accord-cadre's amount is its MAXIMUM, not spend, and its spend is in its
   call-offs: counting both counted the same euros twice (AC25-0008's 36,994,000 € maximum and its
@@ -240,7 +242,7 @@ class TargetTallies:
             acc[0] += 1
             acc[1] += money
         if self._food is not None and self._matches(self._food, self._food_cpv, o.cpv):
-            if date is None or date.year < EGALIM_FROM:
+            if date is not None and date.year < EGALIM_FROM:
                 self.food_outside[0] += 1
                 self.food_outside[1] += money
                 return
@@ -255,6 +257,13 @@ class TargetTallies:
                         acc[0] += 1
                         acc[1] += money
                         acc[2] += money * share / 100
+
+    def _food_year(self, sums: dict[str, list[float]], y: str | None) -> tuple[Any, ...]:
+        """(orders given, amount given, amount × share, food spend, coverage, withheld) of a year's EGAlim share."""
+        given, amount, weighted = sums.get(y, [0, 0.0, 0.0]) if y else (0, 0.0, 0.0)
+        population = self.food_spend[y][1] if y else 0.0
+        coverage = _share(amount, population) if y else None
+        return int(given), amount, weighted, population, coverage, rate_withheld(given, coverage)
 
     def result(self) -> list[dict[str, Any]]:
         t = self.targets
@@ -299,16 +308,18 @@ class TargetTallies:
                     "cpv_origin": self.transport_origin, "cpv_prefixes": sorted(self._transport),
                     "years": years, "basis": "spend_per_year", "withheld": None if years else "none_evaluated",
                     "natures": sorted(SPEND_NATURES), "aside": _aside(self.transport_aside)})
-        years = sorted(self.food_spend)
-        latest = years[-1] if years else None
+        # the year measured: the latest whose measure stands (a January alone does not hide last year's),
+        # else the latest; undated purchases only when no year is dated (an export without dates)
+        years = sorted(self.food_spend, key=lambda y: (y == UNKNOWN, y))
+        dated = [y for y in years if y != UNKNOWN] or years
         for measure in FOOD_SHARES:
             sums = self.food[measure]
-            given, amount, weighted = sums.get(latest, [0, 0.0, 0.0]) if latest else (0, 0.0, 0.0)
-            population = self.food_spend[latest][1] if latest else 0.0
-            coverage = _share(amount, population) if latest else None
+            year = next((y for y in reversed(dated) if self._food_year(sums, y)[5] is None),
+                        dated[-1] if dated else None)
+            given, amount, weighted, population, coverage, withheld = self._food_year(sums, year)
             out.append({"measure": measure, **t[measure], "measured": _share(100.0 * weighted, amount),
-                        "year": latest, "numerator": weighted, "denominator": amount, "population": population,
-                        "orders": int(self.food_spend[latest][0]) if latest else 0, "orders_given": int(given),
+                        "year": year, "numerator": weighted, "denominator": amount, "population": population,
+                        "orders": int(self.food_spend[year][0]) if year else 0, "orders_given": given,
                         "coverage": coverage,
                         "by_year": [{"year": y, "orders": int(sums.get(y, [0])[0]),
                                      "amount": sums.get(y, [0, 0.0])[1], "food_amount": self.food_spend[y][1],
@@ -316,6 +327,6 @@ class TargetTallies:
                                     for y in years],
                         "outside": {"orders": int(self.food_outside[0]), "amount": self.food_outside[1]},
                         "cpv_table": FOOD_TABLE if self._food is not None else None, "basis": "food_spend",
-                        "withheld": "no_table" if self._food is None else rate_withheld(given, coverage),
+                        "withheld": "no_table" if self._food is None else withheld,
                         "natures": sorted(SPEND_NATURES), "aside": []})
         return out

@@ -268,8 +268,9 @@ def test_the_egalim_shares_are_measured_by_value_over_a_year_of_food_purchases()
     assert egalim["measured"] == pytest.approx(100 * (2400 + 200) / 4000)  # 65 %
     assert egalim["by_year"] == [
         {"year": "2024", "orders": 1, "amount": 1000.0, "food_amount": 1000.0, "measured": 50.0},
-        {"year": "2025", "orders": 2, "amount": 4000.0, "food_amount": 5000.0, "measured": 65.0}]
-    assert egalim["outside"] == {"orders": 2, "amount": 9500.0}
+        {"year": "2025", "orders": 2, "amount": 4000.0, "food_amount": 5000.0, "measured": 65.0},
+        {"year": "unknown", "orders": 1, "amount": 500.0, "food_amount": 500.0, "measured": 90.0}]
+    assert egalim["outside"] == {"orders": 1, "amount": 9000.0}  # 2020: before the obligation
     assert organic["measured"] == pytest.approx(30.0) and organic["orders_given"] == 1
     assert (egalim["value"], organic["value"], egalim["withheld"]) == (50.0, 20.0, "few_evaluated")
     none = Aggregate(BOOK)  # no cpv_egalim table: no measure, and said why
@@ -286,3 +287,24 @@ def test_a_weighted_criterion_counts_in_the_environmental_share():
     agg.add(_scored(**dict(A, id="Z", env_considerations=None, env_weight=0.0)))  # no criterion, maybe a clause
     env = {m["measure"]: m for m in agg.result()["targets"]}["env_share"]
     assert (env["numerator"], env["denominator"], env["population"]) == (3, 3, 4)
+
+
+def test_the_egalim_year_measured_is_the_latest_that_stands_else_the_undated_purchases():
+    """12 orders of January 2025, 2 giving a share, made « pas de mesure » beside a complete 2024 (52 %); an
+    export without notification dates had no measure at all (« aucun achat alimentaire notifié depuis
+    2022 »), where its purchases give one (session review)."""
+    book = loads_rulebook("id: t\nversion: 1.0.0\ntitle: {fr: T, en: T}\nrules: []\n",
+                          tables={"cpv_egalim": ["158"]})
+    food = dict(A, cpv="15811000", supplier_status=None, amount=1000.0)
+    agg = Aggregate(book)
+    for i in range(12):
+        agg.add(_scored(**dict(food, id=f"A{i}", egalim_share=52.0, notification_date=dt.date(2024, 3, 1))))
+        agg.add(_scored(**dict(food, id=f"B{i}", egalim_share=10.0 if i < 2 else None,
+                               notification_date=dt.date(2025, 1, 10))))
+    egalim = {m["measure"]: m for m in agg.result()["targets"]}["egalim_spend_share"]
+    assert (egalim["year"], egalim["measured"], egalim["withheld"]) == ("2024", 52.0, None)
+    undated = Aggregate(book)
+    for i in range(12):
+        undated.add(_scored(**dict(food, id=f"U{i}", egalim_share=60.0, notification_date=None)))
+    egalim = {m["measure"]: m for m in undated.result()["targets"]}["egalim_spend_share"]
+    assert (egalim["year"], egalim["measured"], egalim["withheld"]) == ("unknown", 60.0, None)

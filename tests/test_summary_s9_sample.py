@@ -163,3 +163,14 @@ def test_coverage_counts_a_waived_verdict_as_what_it_was(sample):
         assert cov["insufficient"] == counts["insufficient_data"] + was["insufficient_data"]
         waived += counts["waived"]
     assert waived > 0  # the sample's waivers are in play
+
+
+def test_the_key_figures_say_the_consultations_estimated_amounts_apart(sample):
+    """« 409 353 922 € montant notifié HT » then « 40 166 151 € dont consultations non encore notifiées »: the
+    second contradicted the first (session review)."""
+    result, agg, fr, _ = sample
+    pending = sum(o.amount or 0.0 for o in (s.order for s in result.orders) if not _notified(o))
+    assert agg["totals"]["amount_not_notified"] == pytest.approx(pending) and pending > 0
+    text = _text(fr)
+    assert "montant notifié ou estimé HT" in text and "montant notifié HT" not in text
+    assert "dont consultations non encore notifiées (montants estimés)" in text

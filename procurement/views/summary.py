@@ -49,6 +49,8 @@ def headline(run: Run, agg: dict[str, Any], lang: str) -> dict[str, Any]:
     missing = tot["orders_without_amount"]
     amount_label = t["h_amount"] if not missing else \
         t[plural(missing, "h_amount_missing_one", "h_amount_missing", lang)].format(n=_n(missing, lang))
+    if tot.get("orders_not_notified"):  # « montant notifié » beside « dont … non encore notifiées » (review)
+        amount_label = amount_label.replace(t["h_amount_notified"], t["h_amount_estimated"])
 
     def label(key: str, n: float) -> str:
         return t[plural(n, key + "_one", key, lang)]

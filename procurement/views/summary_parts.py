@@ -71,13 +71,14 @@ def _basis(m: dict[str, Any], lang: str) -> tuple[str, str]:
                 amount=_money(m["undated_amount"], lang), orders=_orders(m["undated_orders"], lang))
         return basis, _aside(m["aside"], "aside_spend", lang)
     if m["basis"] == "food_spend":
-        if m["year"] is None:
-            return t["basis_food_none"], ""
+        if m["withheld"] == "no_table" or m["year"] is None:
+            return ("" if m["withheld"] == "no_table" else t["basis_food_none"]), ""
         others = [y for y in m["by_year"] if y["year"] != m["year"]]
         shown = "" if not others else t["food_years"].format(items=", ".join(
-            f"{y['year']} {i18n.fmt_percent(y['measured'], lang, 1) if y['measured'] is not None else '—'}"
-            for y in others))
-        basis = t["basis_food"].format(year=m["year"], den=_money(m["denominator"], lang),
+            f"{t['food_undated'] if y['year'] == 'unknown' else y['year']} "
+            f"{i18n.fmt_percent(y['measured'], lang, 1) if y['measured'] is not None else '—'}" for y in others))
+        year = t["food_undated"] if m["year"] == "unknown" else t["food_in"].format(year=m["year"])
+        basis = t["basis_food"].format(year=year, den=_money(m["denominator"], lang),
                                        cov=fmt_ratio(m["coverage"], lang), pop=_money(m["population"], lang),
                                        years=shown)
         if m["outside"]["orders"]:
@@ -158,7 +159,8 @@ def target_section(agg: dict[str, Any], lang: str) -> dict[str, Any]:
         attainment = None if measured is None or not target_value else 100 * measured / target_value
         basis, aside = _basis(m, lang)
         if withheld and not (m["basis"] == "spend" and m["measured"] is None):  # that basis says why itself
-            basis = withheld_text(withheld, lang, "wt_") + ("; " if lang == "en" else "\u202f; ") + basis
+            basis = withheld_text(withheld, lang, "wt_") + (("; " if lang == "en" else "\u202f; ") + basis
+                                                            if basis else "")
         source = typo(m["source"], "fr") if from_book else t[_SOURCES.get(m["measure"], "src_spaser")]
         reached = i18n.fmt_percent(attainment, lang, 0) if attainment is not None else t["no_data"]
         if withheld and m["measured"] is not None:

@@ -182,17 +182,19 @@ WORDS: dict[str, tuple[str, str]] = {
                    "codes CPV : {cpv}",
                    "{num} of dated purchases (contracts, call-off contracts and purchase orders) over {years}; "
                    "CPV codes: {cpv}"),
-    "basis_food": ("en {year}, part pondérée par le montant, sur {den} d'achats alimentaires (codes CPV d'EGA-01 : "
+    "food_in": ("en {year}", "in {year}"),
+    "food_undated": ("sans date de notification", "without a notification date"),
+    "basis_food": ("{year}, part pondérée par le montant, sur {den} d'achats alimentaires (codes CPV d'EGA-01 : "
                    "marchés, marchés subséquents et bons de commande) qui la donnent avec leur montant, soit {cov} "
                    "de {pop}{years} ; la loi la mesure par restaurant et par année civile",
-                   "in {year}, share weighted by amount, over {den} of food purchases (EGA-01's CPV codes: "
+                   "{year}, share weighted by amount, over {den} of food purchases (EGA-01's CPV codes: "
                    "contracts, call-off contracts and purchase orders) that give it with their amount, i.e. {cov} "
                    "of {pop}{years}; the law measures it per restaurant and per calendar year"),
-    "basis_food_none": ("pas de mesure : aucun achat alimentaire notifié depuis 2022",
-                        "no measure: no food purchase notified since 2022"),
+    "basis_food_none": ("aucun achat alimentaire notifié depuis 2022 ni sans date",
+                        "no food purchase notified since 2022 nor undated"),
     "food_years": (" ; autres années : {items}", "; other years: {items}"),
-    "food_outside": (" ; {amount} d'achats alimentaires ({orders}) sans date de notification ou d'avant 2022, hors "
-                     "mesure", "; {amount} of food purchases ({orders}) undated or from before 2022, not measured"),
+    "food_outside": (" ; {amount} d'achats alimentaires ({orders}) notifiés avant 2022, hors mesure",
+                     "; {amount} of food purchases ({orders}) notified before 2022, not measured"),
     "years_n": ("{n} années de notification", "{n} notification years"),
     "years_one": ("{n} année de notification", "{n} notification year"),
     "undated_transport": ("{amount} d'achats sans date de notification ({orders}) : sans année, non comptés "

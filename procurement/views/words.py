@@ -193,6 +193,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "headline": ("Chiffres clés", "Key figures"),
     "h_orders": ("commandes évaluées", "orders scored"),
     "h_amount": ("montant notifié HT", "notified amount excl. VAT"),
+    "h_amount_notified": ("montant notifié", "notified amount"),
+    "h_amount_estimated": ("montant notifié ou estimé", "notified or estimated amount"),
     "h_framework": ("dont accords-cadres (montants maximums)", "of which framework agreements (maximum amounts)"),
     "h_not_notified": ("dont consultations non encore notifiées (montants estimés)",
                        "of which consultations not notified yet (estimated amounts)"),
