@@ -98,7 +98,9 @@ def test_score_still_says_a_row_without_an_id_is_missing_one(tmp_path):
 
 
 @pytest.mark.parametrize("title", ["Fourniture de denrées 2026", "Lot 2 - nettoyage des locaux",
-                                   "Maintenance des ascenseurs", "AO travaux de voirie 2026"])
+                                   "Maintenance des ascenseurs", "AO travaux de voirie 2026",
+                                   "Mise à jour du logiciel de gestion financière", "Entretien des espaces verts.",
+                                   "Source Vive Traiteur SARL"])
 def test_a_title_typed_alone_is_a_consultation_begun_not_a_note(tmp_path, title):
     """Any sentence was taken for a note (session review): a consultation begun with only its title in the id
     column was set aside, and check stopped with « aucune consultation lisible » (exit 2)."""
@@ -109,7 +111,8 @@ def test_a_title_typed_alone_is_a_consultation_begun_not_a_note(tmp_path, title)
 
 
 @pytest.mark.parametrize("note", ["N.B. montants HT", "Amounts excl. VAT", "* hors lots infructueux",
-                                  "Les montants sont exprimés hors taxes."])
+                                  "Les montants sont exprimés hors taxes.", "Source : export SAP du 01/12",
+                                  "Mise à jour : 01/12/2025"])
 def test_notes_are_told_by_their_opening_words_or_their_full_stop(tmp_path, note):
     workbook = W.build(tmp_path / "c.xlsx", [W.TENDERS[0], {"id": note}], [])
     _, data, _ = W.check(workbook, tmp_path / "o")

@@ -86,31 +86,42 @@ def _uncomputed(formulas: dict[int, str], columns: list[tuple[int, str]], labels
     return out
 
 
+# Words that open a note whatever follows; those that also open a title (« Mise à jour du logiciel »,
+# « Source Vive Traiteur SARL », « Attention portée aux… ») only before a colon (« Source : SAP »).
 _NOTE_OPENING = re.compile(
-    r"(?:notes?|nota|n ?b|remarques?|rq|attention|avertissement|commentaires?|sources?|legende|mise a jour|"
-    r"edite|extrait|montants|les montants|tous les montants|amounts|all amounts|prices|les prix|"
-    r"nombre de lignes)\b")
+    r"(?:notes?|nota|n ?b|remarques?|rq|commentaires?|legende|montants|les montants|tous les montants|amounts|"
+    r"all amounts|les prix|nombre de lignes)\b")
+_NOTE_BEFORE_COLON = re.compile(
+    r"(?:sources?|attention|avertissement|extrait|mise a jour|mis a jour|edite|export|info|informations?)\s*:",
+    re.IGNORECASE)
 
 
 def _is_note(value: object) -> bool:
     """A note, not a reference nor a title: words that open a note (« Note : les montants sont HT », « NB :
-    montants estimés, à confirmer », « Montants en euros HT », "Amounts excl. VAT"), a footnote's « * », or a
-    sentence ending with a full stop (four words or more, two of them lower-case words). Where a row holding
-    only its id is checked (`check`'s template: a consultation begun), a note typed in the id column was
-    checked as a consultation « Note:lesmontantssontHT » (ids lose their spaces), and one typed in another
-    column as a consultation without an id. A title typed alone is a consultation begun, asked for what it
-    lacks: « Fourniture de denrées 2026 », « Lot 2 - nettoyage des locaux » were taken for notes when any
-    sentence was (session review), and check stopped with « aucune consultation lisible »."""
+    montants estimés, à confirmer », « Montants en euros HT », "Amounts excl. VAT", « Source : SAP »), a
+    footnote's « * », or a sentence ending with a full stop (five words or more, three of them lower-case).
+    Where a row holding only its id is checked (`check`'s template: a consultation begun), a note typed in
+    the id column was checked as a consultation « Note:lesmontantssontHT » (ids lose their spaces), and one
+    typed in another column as a consultation without an id. A title typed alone is a consultation begun,
+    asked for what it lacks: « Fourniture de denrées 2026 », « Mise à jour du logiciel… », « Source Vive
+    Traiteur SARL » or « Entretien des espaces verts. » were taken for notes (session reviews), and check
+    stopped with « aucune consultation lisible »."""
     if not isinstance(value, str):
         return False
     text = value.strip()
     words = text.split()
     if len(words) < 2:
         return False
-    if text.startswith("*") or _NOTE_OPENING.match(fold(text)):
+    if text.startswith("*") or _NOTE_OPENING.match(fold(text)) or _NOTE_BEFORE_COLON.match(_fold_colon(text)):
         return True
-    return (text.endswith(".") and len(words) >= 4
-            and sum(1 for w in words if len(w) > 1 and w.isalpha() and w.islower()) >= 2)
+    # a sentence: « Entretien des espaces verts. », a title with a full stop, is not one
+    return (text.endswith(".") and len(words) >= 5
+            and sum(1 for w in words if len(w) > 1 and w.isalpha() and w.islower()) >= 3)
+
+
+def _fold_colon(text: str) -> str:
+    """`fold`, the colons kept (« Source : SAP » is a note, « Source Vive Traiteur » a name)."""
+    return ":".join(fold(part) for part in text.split(":"))
 
 
 def _note(source: Source, cells: list[object], labels: dict[int, str], headers: list[str], id_col: int | None
