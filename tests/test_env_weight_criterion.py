@@ -119,7 +119,8 @@ def test_a_weighted_criterion_passes_env01_and_says_so(tmp_path):
     env01 = {i: next(f for f in o["findings"] if f["rule"] == "ENV-01") for i, o in orders.items()}
     assert env01["C1"]["status"] == "pass"
     assert [(e["field"], e["op"], e["result"]) for e in env01["C1"]["evidence"]][-1] == ("env_weight", "gt", True)
-    assert env01["C1"]["message"] == "Considération environnementale (critère environnemental pondéré à 20\u202f%)."
+    assert env01["C1"]["message"] == \
+        "Considération environnementale ; pondération du critère environnemental : 20\u202f%."
     assert env01["C2"]["status"] == "insufficient_data"
     assert env01["C2"]["missing"] == ["env_considerations"]
     assert env01["C2"]["message"].startswith("Données manquantes")

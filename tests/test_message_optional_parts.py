@@ -44,9 +44,10 @@ def _env01(**values) -> str:
 def test_env01_says_the_weight_only_when_there_is_one():
     assert _env01(env_considerations=("clause",)) == "pass: Considération environnementale : clause environnementale."
     assert _env01(env_weight=20) == (
-        "pass: Considération environnementale (critère environnemental pondéré à 20\u202f%).")
+        "pass: Considération environnementale ; pondération du critère environnemental : 20\u202f%.")
     assert _env01(env_considerations=("clause",), env_weight=0) == (
-        "pass: Considération environnementale : clause environnementale (critère environnemental pondéré à 0\u202f%).")
+        "pass: Considération environnementale : clause environnementale ; pondération du critère environnemental : "
+        "0\u202f%.")  # the weight said as given, not « critère pondéré à 0 % », which says there is one
     assert _env01(env_considerations=("none",)) == (
         "fail: Aucune considération environnementale déclarée (valeur : pas de considération environnementale).")
 
