@@ -349,8 +349,7 @@ def enrich(order: Order) -> Order:
     if weight is not None and weight > 0 and declared and "criterion" not in declared:
         update["env_considerations"] = (*(d for d in declared if d != "none"), "criterion")
         origins["env_considerations"] = _CRITERION_ORIGIN
-        if order.nature != "offre":  # a bid takes both cells from its consultation, warned once
-            update["warnings"] = (*order.warnings, _criterion_undeclared(declared, weight))
+        update["warnings"] = (*order.warnings, _criterion_undeclared(declared, weight))
     update["origins"] = origins
     guessed = p_origins.get("place_type")
     if guessed is not None and p_kind is not None:
