@@ -44,7 +44,7 @@ from procurement.parse.numeric import UNITS, in_unit, is_placeholder_amount, per
 from procurement.read.base import RawRecord
 from procurement.read.decp_common import FractionCell
 from procurement.reference import cpv_check_digit, cpv_label
-from procurement.rulebook.render import format_percent
+from procurement.rulebook.render import format_number, format_percent
 
 # Above a billion euros an amount is kept but flagged: the national DECP holds 2,197 of them in 3.28 M
 # rows, few of them believable for one contract (the data notes recommend flagging values above 1e9).
@@ -232,8 +232,20 @@ def validate(record: RawRecord, cpv_known: Callable[[str], bool] | None = None) 
         field = str(err["loc"][0]) if err["loc"] else None
         cell = record.cells.get(field) if field else None
         return _reject(record, "invalid_value", field, cell.column if cell else None,
-                       cell.value if cell else None,
-                       f"valeur refusée ({err['msg']})", f"value refused ({err['msg']})")
+                       cell.value if cell else None, *_refused(err))
+
+
+def _refused(err: Any) -> tuple[str, str]:
+    """A model's bound in words (« -5 » km of delivery read « valeur refusée (Input should be greater than or
+    equal to 0) » in a French report); pydantic's own English for any other refusal."""
+    bound = err.get("ctx") or {}
+    for kind, key, fr, en in (("greater_than_equal", "ge", "inférieure au minimum", "below the minimum"),
+                              ("less_than_equal", "le", "supérieure au maximum", "above the maximum")):
+        if err["type"] == kind and isinstance(bound.get(key), int | float):
+            n = bound[key]
+            return (f"valeur refusée, {fr} de {format_number(n, 'fr')}",
+                    f"value refused, {en} of {format_number(n, 'en')}")
+    return f"valeur refusée ({err['msg']})", f"value refused ({err['msg']})"
 
 
 def _placeholder_id(column: str, raw: object, marker: str) -> Warning_:

@@ -146,3 +146,4 @@ def test_weights_above_100_percent_together_are_warned(tmp_path):
     assert c1["message"] == ("pondérations du prix (80\u202f%) et du critère environnemental (40\u202f%) au-delà de "
                              "100\u202f% ensemble (120\u202f%) : corrigez celle qui est fausse"), c1
     assert c1["column"].startswith("C ") and "(12,5\u202f%)" in c4["message"] and "(102,5\u202f%)" in c4["message"]
+
