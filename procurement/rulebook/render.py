@@ -6,8 +6,9 @@ only, parsed once at load time into literal parts and canonical field names (an 
 load-time error), and rendered by joining strings.
 
 A part between `[[` and `]]` is shown only when every field it quotes is given: « Considération
-environnementale[[ : {env_considerations}]][[ ; critère pondéré à {env_weight}]]. » reads the same on an
-export without weights as before, where a weight read « non renseigné » beside every verdict. Such parts
+environnementale[[ : {env_considerations}]][[ ; pondération du critère environnemental : {env_weight}]]. »
+(ENV-01) reads the same on an export without weights as before, where a weight read « non renseigné »
+beside every verdict. Such parts
 do not nest, and each quotes at least one field (load-time errors, `TemplateProblem.code`).
 
 Values are formatted the way each audience reads them: 1 234 567,89 € and 31/12/2025 in French,
