@@ -164,7 +164,8 @@ class Aggregate:
         nat = self.by_nature.setdefault(o.nature or UNKNOWN, [0, 0.0])
         nat[0] += 1
         nat[1] += amount or 0.0
-        if o.launch_date is not None and not_notified(o):
+        pending = not_notified(o)
+        if pending:
             self.not_notified[0] += 1
             self.not_notified[1] += amount or 0.0
         if s.overall is not None:
@@ -179,7 +180,7 @@ class Aggregate:
             self.legal_fail_amount += amount or 0.0
         self.rules.add(scored, s, amount)
         self._add_chantiers(s, amount)
-        self.goals.add(o, amount)
+        self.goals.add(o, amount, pending)
         self._add_places(o, amount)
         buyer = o.buyer_name or o.buyer_siret or UNKNOWN
         (self.buyers.get(buyer) or self.buyers.setdefault(buyer, _Row())).add(amount, s, legal_fails)

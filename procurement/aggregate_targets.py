@@ -160,7 +160,7 @@ class TargetTallies:
         self.targets = resolve_targets(rulebook)
         prefixes, self.transport_origin = transport_prefixes(rulebook)
         self._transport = frozenset(prefixes)
-        self._transport_lengths = sorted({len(p) for p in prefixes})
+        self._transport_match = prefix_matcher(list(prefixes))
         self._transport_cpv: dict[str, bool] = {}  # CPV code -> whether it is a transport alternative
         # considerations: [contracts, given, with one]; orders set aside by nature: [orders, amount]
         self.env = [0, 0, 0]
@@ -182,8 +182,7 @@ class TargetTallies:
         self.food_outside = [0, 0.0]
 
     def _is_transport(self, cpv: str | None) -> bool:
-        return self._matches(lambda c: any(c[:n] in self._transport for n in self._transport_lengths),
-                             self._transport_cpv, cpv)
+        return self._matches(self._transport_match, self._transport_cpv, cpv)
 
     @staticmethod
     def _matches(match: Any, cache: dict[str, bool], cpv: str | None) -> bool:
@@ -197,8 +196,9 @@ class TargetTallies:
             found = cache[cpv] = bool(match(cpv))
         return found
 
-    def add(self, o: Any, amount: float | None) -> None:
-        nature = NOT_NOTIFIED if not_notified(o) else o.nature or UNKNOWN
+    def add(self, o: Any, amount: float | None, pending: bool) -> None:
+        """`pending`: `not_notified(o)`, which the caller has asked already (`Aggregate.add`)."""
+        nature = NOT_NOTIFIED if pending else o.nature or UNKNOWN
         money = amount or 0.0
         if nature in CONTRACT_NATURES:
             for acc, values, yes in ((self.env, o.env_considerations, ENV_YES),

@@ -92,8 +92,7 @@ _NOTE_OPENING = re.compile(
     r"(?:notes?|nota|n ?b|remarques?|rq|commentaires?|legende|montants|les montants|tous les montants|amounts|"
     r"all amounts|les prix|nombre de lignes)\b")
 _NOTE_BEFORE_COLON = re.compile(
-    r"(?:sources?|attention|avertissement|extrait|mise a jour|mis a jour|edite|export|info|informations?)\s*:",
-    re.IGNORECASE)
+    r"(?:sources?|attention|avertissement|extrait|mise a jour|mis a jour|edite|export|info|informations?)\s*:")
 
 
 def _is_note(value: object) -> bool:
