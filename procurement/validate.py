@@ -36,7 +36,7 @@ from pydantic import ValidationError
 
 from procurement import parse
 from procurement.fields import FIELDS_BY_NAME, Kind
-from procurement.i18n import counted, fmt_date, fmt_percent
+from procurement.i18n import counted, fmt_date
 from procurement.model import Order, Rejection, Warning_, in_column
 from procurement.parse.codes import cpv_written_seven
 from procurement.parse.errors import show
@@ -341,7 +341,7 @@ def _consistency(values: dict[str, object], warnings: list[Warning_], cells: dic
         p, e, t = ({lang: format_percent(x, lang) for lang in ("fr", "en")} for x in (price, env, price + env))
         warnings.append(_warn("weights_over_100", "env_weight", cell.column if cell else "", f"{price} + {env}",
                               f"pondérations du prix ({p['fr']}) et du critère environnemental ({e['fr']}) "
-                              f"au-delà de {fmt_percent(100, 'fr')} ensemble ({t['fr']}) : corrigez celle qui "
+                              f"au-delà de {format_percent(100, 'fr')} ensemble ({t['fr']}) : corrigez celle qui "
                               "est fausse",
                               f"price ({p['en']}) and environmental criterion ({e['en']}) weights above 100% "
                               f"together ({t['en']}): correct the one that is wrong"))
