@@ -111,6 +111,24 @@ def fmt_percent(value: float | None, lang: str = "fr", decimals: int = 0) -> str
     return f"{number}%" if lang == "en" else f"{number}{NNBSP}%"
 
 
+def fmt_percent_short_of(value: float | None, lang: str = "fr", decimals: int = 0) -> str:
+    """`fmt_percent`, except that a value strictly above 0 or strictly below 100 never reads as 0 % or
+    100 %: « < 1 % », « > 99 % » (« < 0,1 % », « > 99,9 % » with one decimal). Why: a rule passed by
+    99.88 % of the amount read « 100 % » beside its two failing orders, and 1.2 M€ a year read « 0 % » of
+    a 350 M€ target. Values above 100 (a target exceeded) are shown as they round."""
+    if value is None:
+        return fmt_percent(None, lang)
+    step = 10.0 ** -decimals
+    bound = None
+    if 0 < value and round(value, decimals) == 0:
+        bound, sign = step, "<"
+    elif value < 100 and round(value, decimals) >= 100:
+        bound, sign = 100 - step, ">"
+    if bound is None:
+        return fmt_percent(value, lang, decimals)
+    return f"{sign}\u00a0{fmt_percent(bound, lang, decimals)}"
+
+
 def fmt_date(value: dt.date | None, lang: str = "fr") -> str:
     if value is None:
         return "—"

@@ -194,8 +194,8 @@ def fmt_score(value: float | None, lang: str) -> str:
 
 
 def fmt_ratio(value: float | None, lang: str) -> str:
-    """A 0-1 fraction as a percentage."""
-    return i18n.fmt_percent(None if value is None else 100 * value, lang)
+    """A 0-1 fraction as a whole percentage, never rounded to 0 % or 100 % unless it is (`fmt_percent_short_of`)."""
+    return i18n.fmt_percent_short_of(None if value is None else 100 * value, lang)
 
 
 def where(source: dict[str, Any] | Any, lang: str) -> str:

@@ -76,7 +76,8 @@ def _basis(m: dict[str, Any], lang: str) -> tuple[str, str]:
         others = [y for y in m["by_year"] if y["year"] != m["year"]]
         shown = "" if not others else t["food_years"].format(items=", ".join(
             f"{t['food_undated'] if y['year'] == 'unknown' else y['year']} "
-            f"{i18n.fmt_percent(y['measured'], lang, 1) if y['measured'] is not None else '—'}" for y in others))
+            f"{i18n.fmt_percent_short_of(y['measured'], lang, 1) if y['measured'] is not None else '—'}"
+            for y in others))
         year = t["food_undated"] if m["year"] == "unknown" else t["food_in"].format(year=m["year"])
         basis = t["basis_food"].format(year=year, den=_money(m["denominator"], lang),
                                        cov=fmt_ratio(m["coverage"], lang), pop=_money(m["population"], lang),
@@ -152,8 +153,9 @@ def target_section(agg: dict[str, Any], lang: str) -> dict[str, Any]:
         else:
             target_value = m["value"]
             target_text = i18n.fmt_percent(target_value, lang, 0)
-            measured_text = i18n.fmt_percent(m["measured"], lang, 1) if m["measured"] is not None else t["no_data"]
-            short = (i18n.fmt_percent(measured, lang, 1) if measured is not None else "", target_text)
+            measured_text = i18n.fmt_percent_short_of(m["measured"], lang, 1) if m["measured"] is not None \
+                else t["no_data"]
+            short = (i18n.fmt_percent_short_of(measured, lang, 1) if measured is not None else "", target_text)
         if withheld and m["measured"] is not None:
             measured_text = "—"
         attainment = None if measured is None or not target_value else 100 * measured / target_value
@@ -162,7 +164,7 @@ def target_section(agg: dict[str, Any], lang: str) -> dict[str, Any]:
             basis = withheld_text(withheld, lang, "wt_") + (("; " if lang == "en" else "\u202f; ") + basis
                                                             if basis else "")
         source = typo(m["source"], "fr") if from_book else t[_SOURCES.get(m["measure"], "src_spaser")]
-        reached = i18n.fmt_percent(attainment, lang, 0) if attainment is not None else t["no_data"]
+        reached = i18n.fmt_percent_short_of(attainment, lang, 0) if attainment is not None else t["no_data"]
         if withheld and m["measured"] is not None:
             reached = "—"  # measured on too little, not without data: « pas de donnée » beside « 3 sur 3 renseignés »
         rows.append({"label": label, "target": target_text, "measured": measured_text, "basis": basis,
