@@ -120,7 +120,7 @@ def fmt_percent_short_of(value: float | None, lang: str = "fr", decimals: int = 
         return fmt_percent(None, lang)
     step = 10.0 ** -decimals
     bound = None
-    if 0 < value and round(value, decimals) == 0:
+    if value > 0 and round(value, decimals) == 0:
         bound, sign = step, "<"
     elif value < 100 and round(value, decimals) >= 100:
         bound, sign = 100 - step, ">"

@@ -312,7 +312,7 @@ def test_the_targets_chart_says_the_measure_and_the_target_not_only_the_share_re
             f"{pct(ess, 1)} (objectif 5\u202f%) — {pct(ess / 5 * 100)} de l'objectif",
         # no « (table cpv_transport_alternatives) » in the name
         "Achats pour les alternatives à la voiture individuelle":
-            "41,5\u202fM€ / an (objectif 350\u202fM€ / an) — 12\u202f% de l'objectif",
+            "166\u202fM€ / an (objectif 350\u202fM€ / an) — 47\u202f% de l'objectif",
         # the law's own measure of EGA-01 and EGA-02, where an order under 50 % is not a breach by itself
         "Achats alimentaires durables et de qualité (EGAlim)":
             f"{pct(egalim, 1)} (objectif 50\u202f%) — {pct(egalim / 50 * 100)} de l'objectif",
@@ -332,7 +332,7 @@ def test_the_english_targets_chart(samples):
     assert bars["Share of spend with solidarity-economy suppliers (ESS, SIAE, EA, ESAT)"] == \
         "1.0% (target 5%) — 20% of the target"
     assert bars["Purchases for alternatives to the private car"] == \
-        "€41.5M / year (target €350M / year) — 12% of the target"
+        "€166M / year (target €350M / year) — 47% of the target"
 
 
 def test_a_value_text_starts_past_the_target_line():

@@ -2,14 +2,21 @@
 
 1. Rounding hid what failed: a rule passed by 99.88 % of the amount read « 100 % » beside its two failing
    orders, and 1.2 M€ a year of transport spend read « 0 % de l'objectif ».
+2. The spend on alternatives to the car (350 M€ a year) was divided by every year with an order notified:
+   the four samples together read 41.5 M€ a year where their 166 M€ of transport spend are all of 2025.
+   It is now one calendar year's spend, the latest with enough purchases, the other years beside it.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 
 from procurement import i18n
 from procurement.views.common import fmt_ratio
+from procurement.views.summary_parts import target_section
+from tests.test_summary_s9_figures import _figures, _target
 
 NB = "\u00a0"
 NNB = "\u202f"
@@ -37,3 +44,35 @@ def test_a_pass_share_of_the_amount_with_failures_is_not_100_percent():
     passing, failing = 1_302_388, 1_624  # EGA-03 on the sample workbook
     assert fmt_ratio(passing / (passing + failing), "fr") == f">{NB}99{NNB}%"
     assert fmt_ratio(1.0, "fr") == f"100{NNB}%"
+
+
+def _purchases(year: int, n: int, **values) -> list[dict]:
+    return [dict(id=f"{year}-{i}", nature="bon_de_commande", cpv="30192000", amount=100.0,
+                 notification_date=dt.date(year, 3, 1), **values) for i in range(n)]
+
+
+def test_the_transport_spend_is_one_years_the_latest_with_enough_purchases():
+    bus = dict(nature="marche", cpv="60112000")  # public road transport
+    orders = [*_purchases(2019, 12),  # another buyer's old contracts: no transport spend
+              dict(id="T25", amount=1_000_000.0, notification_date=dt.date(2025, 5, 1), **bus), *_purchases(2025, 11),
+              dict(id="T26", amount=50_000.0, notification_date=dt.date(2026, 1, 5), **bus)]  # a January alone
+    tr = _target(_figures(*orders), "transport_alternatives_spend")
+    assert (tr["year"], tr["measured"], tr["orders"]) == ("2025", 1_000_000.0, 1)  # 350,000 a year over 3 years
+    assert [(y["year"], y["amount"]) for y in tr["by_year"]] == [("2019", 0.0), ("2025", 1_000_000.0),
+                                                                ("2026", 50_000.0)]
+    row = next(r for r in target_section({"targets": [tr]}, "fr")["rows"])
+    assert "1\u202f000\u202f000\u202f€ d'achats notifiés en 2025" in row["basis"]
+    assert "la dernière année d'au moins 10 achats datés\u202f; autres années\u00a0: 2026 50\u202f000\u202f€, " \
+           "2019 0\u202f€" in row["basis"]
+    english = next(r for r in target_section({"targets": [tr]}, "en")["rows"])
+    assert "notified in 2025" in english["basis"] and "other years: 2026 €50,000, 2019 €0" in english["basis"]
+
+
+def test_without_a_year_of_enough_purchases_the_latest_is_measured_and_said():
+    bus = dict(nature="marche", cpv="60112000")
+    tr = _target(_figures(dict(id="A", amount=500.0, notification_date=dt.date(2024, 2, 1), **bus),
+                          dict(id="B", amount=70.0, notification_date=dt.date(2025, 2, 1), **bus)),
+                 "transport_alternatives_spend")
+    assert (tr["year"], tr["measured"]) == ("2025", 70.0)
+    row = target_section({"targets": [tr]}, "fr")["rows"][0]
+    assert "la dernière année datée (aucune n'a 10 achats datés)" in row["basis"]

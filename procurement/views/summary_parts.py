@@ -14,6 +14,7 @@ from typing import Any
 
 from procurement import charts, i18n
 from procurement.aggregate import UNKNOWN
+from procurement.aggregate_targets import RATE_MIN_EVALUATED
 from procurement.i18n import plural
 from procurement.typography import colon, typo
 from procurement.views.common import fmt_ratio, fmt_score
@@ -61,10 +62,13 @@ def _basis(m: dict[str, Any], lang: str) -> tuple[str, str]:
     t = summary_words(lang)
     if m["basis"] == "spend_per_year":
         cpv = t["cpv_default"] if m["cpv_origin"] == "default" else t["cpv_rulebook"]
-        years = t[plural(m["denominator"], "years_one", "years_n", lang)].format(n=_n(m["denominator"], lang))
-        if m["years"]:
-            years += f" ({', '.join(m['years'])})"
-        basis = t["basis_year"].format(num=_money(m["numerator"], lang), years=years,
+        others = [y for y in m["by_year"] if y["year"] != m["year"]]
+        shown = "" if not others else t["food_years"].format(items=", ".join(
+            f"{y['year']} {_money(y['amount'], lang)}" for y in reversed(others)))
+        which = t["year_stands" if m["year_purchases"] >= RATE_MIN_EVALUATED else "year_latest"].format(
+            n=_n(RATE_MIN_EVALUATED, lang))
+        basis = t["basis_year"].format(num=_money(m["numerator"], lang), year=m["year"] or "—", years=shown,
+                                       which=which,
                                        cpv=f"{cpv} ({', '.join(m['cpv_prefixes'])})")
         if m["undated_orders"]:
             basis += ("; " if lang == "en" else "\u202f; ") + t["undated_transport"].format(

@@ -178,10 +178,14 @@ WORDS: dict[str, tuple[str, str]] = {
                          "subséquents et bons de commande)",
                          "no supplier status given: no measure ({den} of purchases: contracts, call-off contracts "
                          "and purchase orders)"),
-    "basis_year": ("{num} d'achats datés (marchés, marchés subséquents et bons de commande) sur {years} ; "
-                   "codes CPV : {cpv}",
-                   "{num} of dated purchases (contracts, call-off contracts and purchase orders) over {years}; "
-                   "CPV codes: {cpv}"),
+    "basis_year": ("{num} d'achats notifiés en {year} (marchés, marchés subséquents et bons de commande), {which}"
+                   "{years} ; codes CPV : {cpv}",
+                   "{num} of purchases notified in {year} (contracts, call-off contracts and purchase orders), "
+                   "{which}{years}; CPV codes: {cpv}"),
+    "year_stands": ("la dernière année d'au moins {n} achats datés",
+                    "the latest year with at least {n} dated purchases"),
+    "year_latest": ("la dernière année datée (aucune n'a {n} achats datés)",
+                    "the latest dated year (none has {n} dated purchases)"),
     "food_in": ("en {year}", "in {year}"),
     "food_undated": ("sans date de notification", "without a notification date"),
     "basis_food": ("{year}, part pondérée par le montant, sur {den} d'achats alimentaires (codes CPV d'EGA-01 : "
@@ -195,8 +199,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "food_years": (" ; autres années : {items}", "; other years: {items}"),
     "food_outside": (" ; {amount} d'achats alimentaires ({orders}) notifiés avant 2022, hors mesure",
                      "; {amount} of food purchases ({orders}) notified before 2022, not measured"),
-    "years_n": ("{n} années de notification", "{n} notification years"),
-    "years_one": ("{n} année de notification", "{n} notification year"),
     "undated_transport": ("{amount} d'achats sans date de notification ({orders}) : sans année, non comptés "
                           "dans le montant par an",
                           "{amount} of purchases without a notification date ({orders}): no year, not counted in "
