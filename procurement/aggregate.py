@@ -133,6 +133,12 @@ class Aggregate:
         self.score_sum = self.completeness_sum = 0.0
         self.score_n = self.completeness_n = 0
         self.legal_fail_orders, self.legal_fail_amount = 0, 0.0
+        # legal rules binding a year's purchases (`binds: year`, EGAlim's shares): an order failing one is
+        # below the share, not in breach by itself, so it is counted apart from the legal failures: 30 of
+        # the sample workbook's 38 « commandes avec un manquement légal » failed EGA-01..03 alone, while the
+        # year's EGAlim share stood at 51.7 % (manager review, 2026-11-27).
+        self.by_year_rules = frozenset(r.id for r in rulebook.rules if getattr(r.source, "binds", "order") == "year")
+        self.below_share = [0, 0.0]  # orders whose only legal failures bind a year's purchases: [orders, amount]
         # rule -> orders then amounts by status, and the missing fields of its insufficient verdicts
         # (procurement/aggregate_rules.py); `result()` reads them as rule_counts and rule_amounts.
         self.rules = RuleTallies(rulebook, STATUSES)
@@ -175,6 +181,11 @@ class Aggregate:
             self.completeness_sum += s.completeness
             self.completeness_n += 1
         legal_fails = len(s.legal_failures)
+        if legal_fails and self.by_year_rules:
+            legal_fails -= sum(1 for r in s.legal_failures if r in self.by_year_rules)
+            if not legal_fails:
+                self.below_share[0] += 1
+                self.below_share[1] += amount or 0.0
         if legal_fails:
             self.legal_fail_orders += 1
             self.legal_fail_amount += amount or 0.0
@@ -258,6 +269,10 @@ class Aggregate:
             "completeness": None if not self.completeness_n else self.completeness_sum / self.completeness_n,
             "legal_fail_orders": self.legal_fail_orders,
             "legal_fail_amount": self.legal_fail_amount,
+            # orders failing only legal rules that bind a year's purchases (`binds: year`): not breaches
+            "below_annual_share_orders": self.below_share[0],
+            "below_annual_share_amount": self.below_share[1],
+            "annual_share_rules": sorted(self.by_year_rules),
             # orders whose only legal failures were waived (they are not in legal_fail_orders): never hidden
             "waived_legal_orders": self.rules.waived_legal[0],
             "waived_legal_amount": self.rules.waived_legal[1],

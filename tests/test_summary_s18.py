@@ -5,6 +5,9 @@
 2. The spend on alternatives to the car (350 M€ a year) was divided by every year with an order notified:
    the four samples together read 41.5 M€ a year where their 166 M€ of transport spend are all of 2025.
    It is now one calendar year's spend, the latest with enough purchases, the other years beside it.
+3. « Commandes avec un manquement légal » counted orders under EGAlim's shares, which bind a year's purchases
+   (30 of the sample workbook's 38, beside a year's share of 51.7 %): rules say `binds: year` and the summary
+   counts those orders apart (tests/test_summary_s9_sample.py pins the sample's figures).
 """
 
 from __future__ import annotations
@@ -76,3 +79,19 @@ def test_without_a_year_of_enough_purchases_the_latest_is_measured_and_said():
     assert (tr["year"], tr["measured"]) == ("2025", 70.0)
     row = target_section({"targets": [tr]}, "fr")["rows"][0]
     assert "la dernière année datée (aucune n'a 10 achats datés)" in row["basis"]
+
+
+def test_binds_year_is_for_legal_rules_only():
+    from pydantic import ValidationError
+
+    from procurement.rulebook.schema import Rule
+
+    text = {"fr": "x", "en": "x"}
+    rule = dict(id="EGA-09", title=text, message=text, why=text, advice=text, chantiers=[8], severity="warning",
+                require={"field": "egalim_share", "op": "gte", "value": 50})
+    legal = Rule.model_validate({**rule, "kind": "legal", "binds": "year",
+                                 "legal_ref": [{"text": "Code rural", "confidence": "verified"}]})
+    assert legal.binds == "year"
+    with pytest.raises(ValidationError, match="binds: year"):
+        Rule.model_validate({**rule, "kind": "kpi", "binds": "year"})
+    assert Rule.model_validate({**rule, "kind": "kpi"}).binds == "order"

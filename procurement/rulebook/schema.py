@@ -24,6 +24,7 @@ Kind_ = Literal["legal", "risk", "kpi"]
 Scope = Literal["pre_award", "execution", "monitoring"]
 Severity = Literal["error", "warning", "info"]
 Imperative = Literal["emploi", "inclusion", "transition_ecologique"]
+Binds = Literal["order", "year"]
 Expect = Literal["pass", "fail", "not_applicable", "insufficient_data"]
 
 
@@ -153,6 +154,9 @@ class _RuleParts(_Strict):
     since: dt.date | None = None
     until: dt.date | None = Field(default=None, description="Last day of validity (inclusive).")
     measure: list[str] | None = Field(default=None, description="Fields whose values the finding reports.")
+    binds: Binds | None = Field(
+        default=None, description="What a legal obligation binds: each order (default), or a buyer's purchases "
+        "over a calendar year (EGAlim's shares): an order failing it is not a breach by itself.")
     examples: list[Example] | None = None
 
 
@@ -173,6 +177,7 @@ class Rule(_RuleParts):
     why: Text
     advice: Text
     measure: list[str] = []
+    binds: Binds = "order"
     examples: list[Example] = []
 
     @model_validator(mode="after")
@@ -183,6 +188,8 @@ class Rule(_RuleParts):
             raise ValueError("a legal rule needs a legal_ref / une règle légale exige un legal_ref")
         if len(set(self.chantiers)) != len(self.chantiers):
             raise ValueError("chantiers are repeated / chantiers répétés")
+        if self.binds == "year" and self.kind != "legal":
+            raise ValueError("binds: year is for a legal rule / binds: year ne vaut que pour une règle légale")
         return self
 
     @property

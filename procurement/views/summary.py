@@ -66,6 +66,9 @@ def headline(run: Run, agg: dict[str, Any], lang: str) -> dict[str, Any]:
         (_money(tot["legal_fail_amount"], lang),
          t["h_legal_amount_one" if tot["legal_fail_orders"] == 1 else "h_legal_amount"]),
     ]
+    if tot.get("below_annual_share_orders"):
+        cards.append((_n(tot["below_annual_share_orders"], lang), label("h_below_share", tot[
+            "below_annual_share_orders"]).format(rules=", ".join(tot["annual_share_rules"]))))
     if tot.get("waived_legal_orders"):
         cards.append((_n(tot["waived_legal_orders"], lang), label("h_waived_legal", tot["waived_legal_orders"])))
     cards += [

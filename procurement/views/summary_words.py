@@ -76,6 +76,14 @@ WORDS: dict[str, tuple[str, str]] = {
                          "notified amount excl. VAT ({n} without an amount, not counted)"),
     "h_amount_missing_one": ("montant notifié HT (1 commande sans montant, non comptée)",
                              "notified amount excl. VAT (1 order without an amount, not counted)"),
+    "h_below_share_one": ("commande sous une part légale annuelle ({rules}) : pas un manquement à elle seule, la "
+                          "part de l'année est dans les objectifs (non comptée ci-dessus)",
+                          "order below an annual legal share ({rules}): not a breach by itself, the year's share "
+                          "is in the targets (not counted above)"),
+    "h_below_share": ("commandes sous une part légale annuelle ({rules}) : pas un manquement à elles seules, la "
+                      "part de l'année est dans les objectifs (non comptées ci-dessus)",
+                      "orders below an annual legal share ({rules}): not a breach by themselves, the year's share "
+                      "is in the targets (not counted above)"),
     "h_waived_legal": ("commandes dont les manquements légaux sont couverts par une dérogation (non comptées "
                        "ci-dessus)", "orders whose legal failures are all waived (not counted above)"),
     "duplicates_note": ("{n} lignes en double ({amount}) sont écartées de tous les chiffres de cette page : "
