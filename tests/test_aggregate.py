@@ -140,9 +140,12 @@ def test_bands_distances_emissions(result):
     dist = {d["band"]: d["orders"] for d in result["distances"]}
     assert dist == {"lt10": 1, "10_50": 0, "50_150": 1, "150_500": 0, "gt500": 0, "unknown": 1}
     e = result["emissions"]
-    assert e["total"] == 400.0
-    assert [(d["division"], d["emissions"]) for d in e["divisions"]] == [("45", 300.0), ("34", 100.0),
-                                                                          ("unknown", 0.0)]
+    # B's 300 kg are estimated on a framework agreement's maximum, C is a bid: neither is spend, both are
+    # given apart (400 kg, and C in the « unknown » division, until 2026-11-27)
+    assert e["total"] == 100.0
+    assert [(d["division"], d["emissions"]) for d in e["divisions"]] == [("34", 100.0)]
+    assert e["aside"] == [{"nature": "accord_cadre", "orders": 1, "amount": 3000.0, "emissions": 300.0},
+                          {"nature": "offre", "orders": 1, "amount": 0.0, "emissions": 0.0}]
 
 
 def test_buyers_months_coverage(result):

@@ -179,3 +179,21 @@ def test_the_key_figures_say_the_consultations_estimated_amounts_apart(sample):
     text = _text(fr)
     assert "montant notifié ou estimé HT" in text and "montant notifié HT" not in text
     assert "dont consultations non encore notifiées (montants estimés)" in text
+
+
+def test_emissions_are_estimated_on_spend_and_what_is_not_spend_is_given_apart(sample):
+    """Framework agreements' maximums (their call-offs are counted), bids and consultations not notified made
+    60,000 of the 156,000 tCO2e (manager review, 2026-11-27); they are given apart, and a consultation not
+    notified, which has no supplier yet, is not in the place bands either."""
+    result, agg, fr, _ = sample
+    orders = [s.order for s in result.orders if not any(w.code == "duplicate_order" for w in s.order.warnings)]
+    spend = [o for o in orders if _notified(o) and o.nature not in ("accord_cadre", "offre")]
+    e = agg["emissions"]
+    assert e["total"] == pytest.approx(sum(o.estimated_emissions or 0.0 for o in spend))
+    pending = [o for o in orders if not _notified(o)]
+    frameworks = [o for o in orders if _notified(o) and o.nature == "accord_cadre"]
+    aside = {a["nature"]: a for a in e["aside"]}
+    assert aside["not_notified"]["orders"] == len(pending) == 25
+    assert aside["accord_cadre"]["emissions"] == pytest.approx(sum(o.estimated_emissions or 0.0 for o in frameworks))
+    assert sum(b["orders"] for b in agg["bands"]) == len(orders) - len(pending)
+    assert "Non comptés (pas une dépense)\u00a0: accords-cadres (montants maximums)" in _text(fr)

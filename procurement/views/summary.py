@@ -211,8 +211,13 @@ def emission_section(agg: dict[str, Any], lang: str) -> dict[str, Any]:
                              desc=desc([(r["label"], r["tonnes"] + " t") for r in charted], lang),
                              chart_id="c-emissions", colour=charts.PALETTE[1], label_width=300,
                              colon=colon(lang)) if charted else None
+    items = [t["emissions_aside_item"].format(nature=t.get("n_" + a["nature"], a["nature"]),
+                                              orders=orders_text(a["orders"], lang), amount=_money(a["amount"], lang),
+                                              tonnes=i18n.fmt_number(a["emissions"] / 1000, lang, 0))
+             for a in e.get("aside", ()) if a["amount"] or a["emissions"]]  # bids without amounts: nothing to say
+    aside = t["emissions_aside"].format(items=("; " if lang == "en" else "\u202f; ").join(items)) if items else ""
     return {"rows": rows, "chart": chart, "total": i18n.fmt_number(e["total"] / 1000, lang, 0),
-            "not_estimated": _money(e["amount_not_estimated"], lang), "colon": colon(lang)}
+            "not_estimated": _money(e["amount_not_estimated"], lang), "colon": colon(lang), "aside": aside}
 
 
 def summary_view(run: Run, agg: dict[str, Any], lang: str) -> dict[str, Any]:

@@ -84,6 +84,9 @@ WORDS: dict[str, tuple[str, str]] = {
                       "part de l'année est dans les objectifs (non comptées ci-dessus)",
                       "orders below an annual legal share ({rules}): not a breach by themselves, the year's share "
                       "is in the targets (not counted above)"),
+    "emissions_aside": ("Non comptés (pas une dépense) : {items}", "Not counted (not spend): {items}"),
+    "emissions_aside_item": ("{nature}, {orders}, {amount}, {tonnes} tCO2e estimées sur ce montant",
+                             "{nature}, {orders}, {amount}, {tonnes} tCO2e estimated on that amount"),
     "h_waived_legal": ("commandes dont les manquements légaux sont couverts par une dérogation (non comptées "
                        "ci-dessus)", "orders whose legal failures are all waived (not counted above)"),
     "duplicates_note": ("{n} lignes en double ({amount}) sont écartées de tous les chiffres de cette page : "
