@@ -306,3 +306,65 @@ def test_is_placeholder_amount(x, placeholder):
     from procurement.parse.numeric import is_placeholder_amount
 
     assert is_placeholder_amount(x) is placeholder
+
+
+# --- amounts that read two ways (auditor's review: « 45.000 » read as 45 €, silently) ------------------
+
+
+@pytest.mark.parametrize("value", ["45.000", "250.000", "45,000", "€45,000", "1,250", "1.250", "45,000 € HT",
+                                   f"45.000{NBSP}€", "EUR 999.999", "+45.000"])
+def test_an_amount_with_one_separator_then_three_digits_is_ambiguous(value):
+    with pytest.raises(ParseError) as exc:
+        parse_money(value)
+    assert exc.value.code == "ambiguous_thousands"
+
+
+def test_the_ambiguous_amount_message_gives_both_readings_and_how_to_write_it():
+    with pytest.raises(ParseError) as exc:
+        parse_money("45.000")
+    assert exc.value.message_fr == (
+        f"« 45.000 » se lit de deux façons, 45{NNBSP}000 ou 45 : écrivez le montant sans ambiguïté, par exemple "
+        f"« 45000 » ou « 45{NNBSP}000,00 » (ou « 45.000,00 »)")
+    assert exc.value.message_en == ("“45.000” can be read two ways, 45,000 or 45: write the amount "
+                                    "unambiguously, for example “45000” or “45,000.00”")
+    with pytest.raises(ParseError) as exc:
+        parse_money("1,250")
+    assert f"1{NNBSP}250 ou 1,25" in exc.value.message_fr and "1,250 or 1.25" in exc.value.message_en
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("45.000,00", 45000.0), ("45,000.00", 45000.0), ("1.250.000", 1250000.0), ("45 000", 45000.0),
+    ("45000", 45000.0), ("45.00", 45.0), ("45,5", 45.5), ("0,500", 0.5), ("1234.567", 1234.57),
+    ("1 234,567", 1234.57), (45.0, 45.0), ("45.0000", 45.0),
+])
+def test_amounts_that_read_one_way_only_are_kept(value, expected):
+    assert parse_money(value) == expected
+
+
+def test_a_negative_ambiguous_amount_is_refused_as_negative():
+    with pytest.raises(ParseError) as exc:
+        parse_money("-45.000")
+    assert exc.value.code == "negative_amount"
+
+
+@pytest.mark.parametrize("value", ["1,250", "45.000", "12,345"])
+def test_numbers_and_shares_keep_three_decimals(value):
+    """A distance, hours or a share may have three decimals: only amounts refuse the form."""
+    assert parse_number(value) == float(value.replace(",", "."))
+
+
+@settings(max_examples=300)
+@given(st.integers(min_value=1, max_value=999), st.integers(min_value=0, max_value=999), st.sampled_from(".,"),
+       st.sampled_from(["", "€", " €", " EUR HT"]))
+def test_every_amount_with_one_group_of_three_is_refused(whole, frac, sep, suffix):
+    text = f"{whole}{sep}{frac:03d}{suffix}"
+    with pytest.raises(ParseError) as exc:
+        parse_money(text)
+    assert exc.value.code == "ambiguous_thousands"
+    assert parse_number(f"{whole}{sep}{frac:03d}") == float(f"{whole}.{frac:03d}")
+
+
+@settings(max_examples=200)
+@given(st.integers(min_value=0, max_value=10**15), st.sampled_from([NBSP, NNBSP, " ", "."]))
+def test_french_formatted_amounts_with_cents_are_never_ambiguous(cents, sep):
+    assert parse_money(format_fr(cents, sep)) == cents / 100

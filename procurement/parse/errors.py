@@ -41,6 +41,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "« {value} » n'est pas un nombre lisible (exemple attendu : 1 234,56)",
         "“{value}” is not a readable number (expected for example 1,234.56 or 1234.56)",
     ),
+    "ambiguous_thousands": (
+        "« {value} » se lit de deux façons, {thousands_fr} ou {decimal_fr} : écrivez le montant sans "
+        "ambiguïté, par exemple « {plain} » ou « {thousands_fr},00 » (ou « {dotted},00 »)",
+        "“{value}” can be read two ways, {thousands_en} or {decimal_en}: write the amount unambiguously, "
+        "for example “{plain}” or “{thousands_en}.00”",
+    ),
     "not_finite": (
         "« {value} » n'est pas un nombre fini",
         "“{value}” is not a finite number",

@@ -10,8 +10,13 @@ Separator rule (decided once, here):
 * Spaces of any width and apostrophes ("1'234.50", Swiss) only ever group thousands.
 * When a comma and a dot both appear, the rightmost one is the decimal separator and the other groups
   thousands: "1.234,56" and "1,234.56" are both 1234.56.
-* A single comma is ALWAYS the decimal separator (French convention): "1,234" is 1.234, never 1234.
+* A single comma is the decimal separator (French convention): "1,234" is 1.234, never 1234.
 * A single dot is the decimal separator too: "1.234" is 1.234.
+* Except in an amount: there "45.000", "45,000" or "€1,250" (one separator, then exactly three digits,
+  after 1-3 digits not starting with 0) is refused as "ambiguous_thousands". Three decimals of a euro
+  are never written, thousands are, and reading "45.000" as 45 € judged a 45 000 € purchase by the
+  wrong thresholds, silently. A distance, a number of hours or a share may have three decimals, so
+  `parse_number` and `parse_percent` keep the rule above.
 * Several commas, or several dots, group thousands and need valid groups: "1.234.567" is 1234567 but
   "12,34,56" is rejected.
 * Thousands groups must be 1-3 digits then exactly 3: "12 34" is two numbers, rejected.
@@ -62,6 +67,13 @@ _NUMBER = re.compile(
 # and the regexes' backtracking grows with the cube of a run of spaces: "1" + 2,000 spaces + "x" in one
 # amount cell took 11 s, 4,000 about 90 s. Longer text is "not_a_number" at once.
 MAX_NUMBER_TEXT = 100
+# An amount that reads two ways (see the separator rule): its integer part, separator and three digits.
+# No minus: « -45.000 » is refused as a negative amount, whichever way it reads.
+_AMBIGUOUS = re.compile(
+    r"\+?\s*(?:(?:€|eur)\s*)?(?P<whole>[1-9][0-9]{0,2})(?P<sep>[.,])(?P<frac>[0-9]{3})"
+    r"\s*(?:€|eur(?:os?)?)?(?:\s*h\.?\s?t\.?)?",
+    re.IGNORECASE,
+)
 _GROUPS = re.compile(r"[0-9]{1,3}(?:[ '][0-9]{3})*|[0-9]{1,3}(?:\.[0-9]{3})*|[0-9]{1,3}(?:,[0-9]{3})*", re.ASCII)
 
 
@@ -211,12 +223,26 @@ def parse_money(value: object) -> float | None:
     of a purchase, so it is refused here ("negative_amount"). Zero passes: flagging placeholder amounts
     (0, 99 999 999) is the validator's job, with the context to explain it.
     """
+    if isinstance(value, str) and len(value) <= MAX_NUMBER_TEXT:
+        m = _AMBIGUOUS.fullmatch(value.translate(_NORMALISE).strip())
+        if m:
+            raise _ambiguous(value, m["whole"], m["frac"])
     x = _parse(value)
     if x is None:
         return None
     if x < 0:
         raise fail("negative_amount", value)
     return round(x, 2) + 0.0
+
+
+def _ambiguous(value: str, whole: str, frac: str) -> ParseError:
+    """The error for an amount that reads as thousands or as three decimals, both readings spelt out."""
+    small = f"{whole}.{frac}".rstrip("0").rstrip(".")
+    return fail(
+        "ambiguous_thousands", value, plain=whole + frac, dotted=f"{whole}.{frac}",
+        thousands_fr=f"{whole}\u202f{frac}", thousands_en=f"{whole},{frac}",
+        decimal_fr=small.replace(".", ","), decimal_en=small,
+    )
 
 
 def parse_integer(value: object) -> int | None:
