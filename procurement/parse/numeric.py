@@ -223,13 +223,13 @@ def parse_money(value: object) -> float | None:
     of a purchase, so it is refused here ("negative_amount"). Zero passes: flagging placeholder amounts
     (0, 99 999 999) is the validator's job, with the context to explain it.
     """
-    if isinstance(value, str) and len(value) <= MAX_NUMBER_TEXT:
-        m = _AMBIGUOUS.fullmatch(value.translate(_NORMALISE).strip())
-        if m:
-            raise _ambiguous(value, m["whole"], m["frac"])
     x = _parse(value)
     if x is None:
         return None
+    if 1 <= x < 1000 and isinstance(value, str):  # the bulk of amounts never reach the regex
+        m = _AMBIGUOUS.fullmatch(value.translate(_NORMALISE).strip())
+        if m:
+            raise _ambiguous(value, m["whole"], m["frac"])
     if x < 0:
         raise fail("negative_amount", value)
     return round(x, 2) + 0.0
