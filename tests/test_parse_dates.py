@@ -54,9 +54,21 @@ def test_parse_date(value, expected):
     assert parse_date(value) == expected
 
 
-@pytest.mark.parametrize("value", [None, "", "NC", "MQ", "CDL", "null", "-", float("nan")])
+@pytest.mark.parametrize("value", [None, "", "NC", "MQ", "CDL", "null", "-", float("nan"),
+                                   "00/00/0000", "0000-00-00", "00/00/00", " 00.00.0000 ", "0/0/0000",
+                                   "0000-00-00 00:00:00", "0000/00/00"])
 def test_parse_date_blank(value):
+    """« 00/00/0000 » and « 0000-00-00 » are the "no date" of ERP and database exports: unknown, as « NC »."""
     assert parse_date(value) is None
+
+
+@pytest.mark.parametrize(("value", "code"), [("00/01/2025", "bad_date"), ("01/00/2025", "bad_date"),
+                                             ("0000-01-01", "implausible_date"), ("000/00/0000", "bad_date"),
+                                             ("0000/00-00", "bad_date")])
+def test_only_an_all_zero_date_is_blank(value, code):
+    with pytest.raises(ParseError) as exc:
+        parse_date(value)
+    assert exc.value.code == code
 
 
 @pytest.mark.parametrize(
@@ -68,7 +80,6 @@ def test_parse_date_blank(value):
         ("32/01/2025", "bad_date"),  # no month has it: not a date
         ("12/31/2025", "bad_date"),  # US order is refused, not swapped
         ("2025-13-01", "bad_date"),
-        ("0000-00-00", "bad_date"),
         ("2025-12-31/2026", "bad_date"),
         ("31/12-2025", "bad_date"),  # mixed separators
         ("Travaux", "bad_date"),

@@ -141,3 +141,10 @@ def test_a_marker_amount_in_the_ministry_table(tmp_path):
     w = _warning(order, "placeholder_amount")
     assert w.column == "D (montant)" and w.value == "MQ"
     assert [x.code for x in order.warnings] == ["placeholder_amount"]  # « CDL » in dureeMois: a blank
+
+
+@pytest.mark.parametrize("typed", ["00/00/0000", "0000-00-00", "00/00/00"])
+def test_an_erp_zero_date_keeps_the_row_with_the_date_unknown(typed):
+    """« 00/00/0000 » rejected the whole row as « n'est pas une date valide » (auditor's review)."""
+    order = _validate(id="D1", amount="45 000", notification_date=typed, launch_date="01/03/2025")
+    assert isinstance(order, Order) and order.notification_date is None and order.amount == 45000.0

@@ -4,6 +4,7 @@ The DECP pipelines write `NC` (decp-processing), `MQ` (manquant) and `CDL` (cond
 values; pandas and JSON exports leave `NaN`/`null`; buyers type `-`, `N/A` or `ND`. All of them mean
 "we do not know", which is not the same as zero or "no": a rule needing the value must report
 insufficient data, so every parser turns these markers into None before looking at the value.
+A date has one more, its own: the zero date « 00/00/0000 » of ERP exports (parse.dates).
 """
 
 from __future__ import annotations

@@ -30,6 +30,9 @@ _TIME = r"(?:[T ]\s*[0-9]{1,2}[:h][0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?)?"
 _ZONE = r"(?:\s*(?:Z|UTC|[+-][0-9]{2}(?::?[0-9]{2})?))?"
 _ISO = re.compile(rf"([0-9]{{4}})([-/.])([0-9]{{1,2}})\2([0-9]{{1,2}}){_TIME}{_ZONE}", re.ASCII)
 _DMY = re.compile(rf"([0-9]{{1,2}})([-/.])([0-9]{{1,2}})\2([0-9]{{4}}|[0-9]{{2}}){_TIME}{_ZONE}", re.ASCII)
+# The "no date" of ERP and database exports: « 00/00/0000 », « 00/00/00 », MySQL's « 0000-00-00 » (with
+# its « 00:00:00 »). Unknown, as « NC » is: refused as a date, it cost the whole row.
+_NO_DATE = re.compile(rf"(?:00?([-/.])00?\1(?:0000|00)|0000([-/.])00?(?:\2)00?){_TIME}{_ZONE}", re.ASCII)
 _SERIAL = re.compile(r"[0-9]{1,8}(?:[.,][0-9]+)?", re.ASCII)
 _CLOCK = re.compile(r"\b[0-9]{1,2}[:h][0-9]{2}(?::[0-9]{2})?\b")
 
@@ -114,7 +117,9 @@ def _verbose(s: str, raw: object) -> dt.date | None:
 
 
 @lru_cache(maxsize=16384)  # a file holds few distinct dates, each repeated on many rows
-def _parse_str(s: str, raw: object) -> dt.date:
+def _parse_str(s: str, raw: object) -> dt.date | None:
+    if s[0] == "0" and _NO_DATE.fullmatch(s):
+        return None
     if _SERIAL.fullmatch(s):
         return _from_serial(float(s.replace(",", ".")), raw)
     if m := _ISO.fullmatch(s):
@@ -128,7 +133,7 @@ def _parse_str(s: str, raw: object) -> dt.date:
 
 
 def parse_date(value: object) -> dt.date | None:
-    """A date between 1990 and 2100, or None when blank.
+    """A date between 1990 and 2100, or None when blank or the zero date (« 00/00/0000 », « 0000-00-00 »).
 
     Accepts date and datetime objects, Excel serial numbers (as numbers or digit strings: "45658" is
     2025-01-01), ISO dates with or without time and timezone (the timezone is dropped: the date is the
