@@ -237,7 +237,8 @@ def validate(record: RawRecord, cpv_known: Callable[[str], bool] | None = None) 
 
 def _refused(err: Any) -> tuple[str, str]:
     """A model's bound in words (« -5 » km of delivery read « valeur refusée (Input should be greater than or
-    equal to 0) » in a French report); pydantic's own English for any other refusal."""
+    equal to 0) », a 300-character id « valeur refusée (String should have at most 200 characters) », in a
+    French report); pydantic's own English for any other refusal."""
     bound = err.get("ctx") or {}
     for kind, key, fr, en in (("greater_than_equal", "ge", "inférieure au minimum", "below the minimum"),
                               ("less_than_equal", "le", "supérieure au maximum", "above the maximum")):
@@ -245,6 +246,16 @@ def _refused(err: Any) -> tuple[str, str]:
             n = bound[key]
             return (f"valeur refusée, {fr} de {format_number(n, 'fr')}",
                     f"value refused, {en} of {format_number(n, 'en')}")
+    if isinstance(n := bound.get("max_length"), int) and err["type"] in ("string_too_long", "too_long"):
+        fr, en = ("caractères", "characters") if err["type"] == "string_too_long" else ("éléments", "items")
+        return (f"valeur refusée : plus de {format_number(n, 'fr')} {fr}",
+                f"value refused: more than {format_number(n, 'en')} {en}")
+    if isinstance(n := bound.get("min_length"), int) and err["type"] in ("string_too_short", "too_short"):
+        if n <= 1:
+            return "valeur refusée : vide", "value refused: empty"
+        fr, en = ("caractères", "characters") if err["type"] == "string_too_short" else ("éléments", "items")
+        return (f"valeur refusée : moins de {format_number(n, 'fr')} {fr}",
+                f"value refused: fewer than {format_number(n, 'en')} {en}")
     return f"valeur refusée ({err['msg']})", f"value refused ({err['msg']})"
 
 

@@ -20,3 +20,36 @@ def test_a_value_below_a_fields_minimum_is_refused_in_the_reports_language(tmp_p
             main(["score", str(csv), "--out", str(tmp_path / lang), "-q", "--format", "json", "--lang", lang])
         (rejected,) = json.loads((tmp_path / lang / "results.json").read_text())["rejected"]
         assert rejected["message"].endswith(expected), rejected
+
+
+def test_an_id_too_long_is_refused_in_the_reports_language(tmp_path):
+    """A 300-character id read « valeur refusée (String should have at most 200 characters) » (auditor's
+    review): pydantic's English again, for a length this time."""
+    from procurement.cli import main
+
+    csv = tmp_path / "c.csv"
+    csv.write_text(f"Référence;Montant HT\n{'R' * 300};100\nR2;100\n", encoding="utf-8")
+    for lang, expected in (("fr", "valeur refusée : plus de 200 caractères"),
+                           ("en", "value refused: more than 200 characters")):
+        with pytest.raises(SystemExit):
+            main(["score", str(csv), "--out", str(tmp_path / lang), "-q", "--format", "json", "--lang", lang])
+        (rejected,) = json.loads((tmp_path / lang / "results.json").read_text())["rejected"]
+        assert rejected["message"].endswith(expected), rejected
+
+
+@pytest.mark.parametrize(("err", "fr", "en"), [
+    ({"type": "string_too_long", "ctx": {"max_length": 1000}, "msg": "x"},
+     "valeur refusée : plus de 1\u202f000 caractères", "value refused: more than 1,000 characters"),
+    ({"type": "too_long", "ctx": {"max_length": 3, "field_type": "Tuple"}, "msg": "x"},
+     "valeur refusée : plus de 3 éléments", "value refused: more than 3 items"),
+    ({"type": "string_too_short", "ctx": {"min_length": 1}, "msg": "x"},
+     "valeur refusée : vide", "value refused: empty"),
+    ({"type": "string_too_short", "ctx": {"min_length": 8}, "msg": "x"},
+     "valeur refusée : moins de 8 caractères", "value refused: fewer than 8 characters"),
+    ({"type": "too_short", "ctx": {"min_length": 2, "field_type": "List"}, "msg": "x"},
+     "valeur refusée : moins de 2 éléments", "value refused: fewer than 2 items"),
+])
+def test_a_length_bound_is_said_in_both_languages(err, fr, en):
+    from procurement.validate import _refused
+
+    assert _refused(err) == (fr, en)
