@@ -65,7 +65,7 @@ def test_modifications_are_applied_however_wrapped(tmp_path, mods, amount, colum
     assert values(record)["amount"] == amount
     assert record.cells["amount"].column == "marches.marche[0]." + column
     w = modified(record)["amount"]
-    assert "initial 100000" in w.message_fr and f"current {amount}" in w.message_en
+    assert "initial 100\u202f000\u202f€" in w.message_fr and f"current €{amount:,}" in w.message_en
 
 
 def test_wrapped_modification_replaces_the_titulaire(tmp_path):
@@ -213,7 +213,8 @@ def test_a_modified_value_counts_its_modifications_in_agreed_words(n, fr, en):
 
     w = modified_warning("amount", Cell("montant", 1000.0), Cell("montant", 1200.0), n)
     assert w.message_fr.startswith(fr) and w.message_en.startswith(en)
-    assert w.message_fr.endswith("initial 1000.0, actuel 1200.0")
+    assert w.message_fr.endswith("initial 1\u202f000\u202f€, actuel 1\u202f200\u202f€")
+    assert w.message_en.endswith("initial €1,000, current €1,200")
 
 
 @pytest.mark.parametrize(("field", "fr", "en"), [
@@ -227,3 +228,14 @@ def test_a_modified_value_s_participle_agrees_with_its_noun(field, fr, en):
 
     w = modified_warning(field, Cell("c", "12"), Cell("c", "24"), 1)
     assert w.message_fr.startswith(fr) and w.message_en.startswith(en)
+
+
+def test_a_modified_amount_is_written_as_an_amount_in_each_language():
+    """« initial 35000.0, actuel 120000.0 »: the file's floats in a French sentence (auditor's review)."""
+    from procurement.read.decp_common import modified_warning
+
+    w = modified_warning("amount", Cell("montant", 35000.0), Cell("montant", "120000.50"), 1)
+    assert w.message_fr.endswith("initial 35\u202f000\u202f€, actuel 120\u202f000,50\u202f€")
+    assert w.message_en.endswith("initial €35,000, current €120,000.50")
+    w = modified_warning("amount", None, Cell("montant", "beaucoup"), 1)  # unreadable: as typed, row rejected later
+    assert w.message_fr.endswith("initial —, actuel beaucoup") and w.message_en.endswith("current beaucoup")

@@ -20,6 +20,7 @@ from procurement.parse.blank import is_blank as is_marker
 from procurement.parse.errors import ParseError
 from procurement.parse.numeric import is_placeholder_amount, parse_integer, parse_money
 from procurement.read.base import Cell
+from procurement.rulebook.render import format_money
 
 
 @dataclass(slots=True)
@@ -162,7 +163,7 @@ _TEMPLATES: dict[str, tuple[str, str]] = {
     ),
     "modified": (
         "{what} ({n} {published}) : initial {initial}, actuel {current}",
-        "{what_en} ({n} {published_en}): initial {initial}, current {current}",
+        "{what_en} ({n} {published_en}): initial {initial_en}, current {current_en}",
     ),
     "test_record": (
         "l'objet ressemble à un enregistrement de test (« {objet} ») : vérifiez qu'il s'agit d'un vrai achat",
@@ -222,6 +223,8 @@ def warning(code: str, *, field: str | None = None, column: str | None = None, v
         params.setdefault("what_en", _CHANGED[str(field)][1])
         params["published"] = plural(params["n"], "modification publiée", "modifications publiées", "fr")
         params["published_en"] = plural(params["n"], "modification published", "modifications published", "en")
+        params.setdefault("initial_en", params["initial"])
+        params.setdefault("current_en", params["current"])
     shown = None if value is None else str(value)
     return Warning_(code=code, field=field, column=column, value=shown,
                     message_fr=fr.format(value=shown, **params), message_en=en.format(value=shown, **params))
@@ -231,8 +234,22 @@ def modified_warning(field: str, initial: Cell | None, current: Cell, n: int) ->
     """A 'modified' warning when a modification changed the value, else None."""
     if initial is not None and same_value(initial.value, current.value):
         return None
+    before = "—" if initial is None else initial.value
+    if field == "amount":  # « initial 35000.0, actuel 120000.0 »: the file's floats, not amounts
+        return warning("modified", field=field, column=current.column, value=current.value, n=n,
+                       initial=_money(before, "fr"), current=_money(current.value, "fr"),
+                       initial_en=_money(before, "en"), current_en=_money(current.value, "en"))
     return warning("modified", field=field, column=current.column, value=current.value, n=n,
-                   initial="—" if initial is None else initial.value, current=current.value)
+                   initial=before, current=current.value)
+
+
+def _money(value: object, lang: str) -> str:
+    """An amount as the rules' messages write it (« 35 000 € », "€35,000"); as typed when unreadable."""
+    try:
+        x = parse_money(value)
+    except ParseError:
+        x = None
+    return str(value) if x is None else format_money(x, lang)
 
 
 def note_modified(cells: dict[str, Cell], field: str, initial: Cell | None, current: Cell, n: int
