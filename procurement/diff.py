@@ -21,6 +21,10 @@ missing rule is involved. Score changes are reported per order (overall and each
 moved) and in aggregate: the mean score of each run's orders, per chantier, and the status counts of
 each rule.
 
+Each order is counted once, as the summary counts it: a later copy of an order (the `duplicate_order` warning:
+same buyer, id, amount and date as a row read before it) is left out of the counts, the lists, the verdict
+changes and the means, and the number of copies of each run is given apart (`orders.copies`).
+
 Groups of possible splitting (RISK-02, `portfolio`): new, gone and changed, apart from the orders
 (`diff_groups`): an order counts RISK-02 once however many groups it is in, so a group change may move
 no verdict and no score.
@@ -108,7 +112,8 @@ def _run_meta(run: RunSummary) -> dict[str, Any]:
                       for i in _dict(m.get("directory")).get("inputs") or () if isinstance(i, dict)],
         "waivers": [{"path": w.get("file"), "sha256": w.get("sha256")} for w in [_dict(m.get("waivers"))] if w],
         "counts": m.get("counts") or {},
-        "orders": len(run.orders),
+        "orders": len(counted_orders(run)),  # as its summary counts them, and the copies apart
+        "copies": len(run.orders) - len(counted_orders(run)),
         "rejected": run.rejected,
     }
 
@@ -163,18 +168,26 @@ def _order_brief(row: OrderRow) -> dict[str, Any]:
     return {"id": row.id, "label": row.label, "where": row.where, "overall": row.overall}
 
 
+def counted_orders(run: RunSummary) -> dict[str, OrderRow]:
+    """The run's orders as its summary counts them: without the later copies of an order (`duplicate_order`:
+    same buyer, id, amount and date as a row read before). Counting rows, the diff said « Commandes : 7 → 7 »
+    and a mean score of 44,8 where both summaries said 6 orders and 52,3."""
+    return {k: r for k, r in run.orders.items() if not r.copy}
+
+
 def compare(old: RunSummary, new: RunSummary) -> dict[str, Any]:
     """The whole comparison as a JSON-ready dict (what `--json` prints and the page shows)."""
     old_meta, new_meta = _run_meta(old), _run_meta(new)
     old_index = {r: i for i, r in enumerate(old.rules)}
     new_index = {r: i for i, r in enumerate(new.rules)}
     rules = list(dict.fromkeys([*new.rules, *old.rules]))
-    added = [_order_brief(r) for k, r in new.orders.items() if k not in old.orders]
-    removed = [_order_brief(r) for k, r in old.orders.items() if k not in new.orders]
+    old_orders, new_orders = counted_orders(old), counted_orders(new)
+    added = [_order_brief(r) for k, r in new_orders.items() if k not in old_orders]
+    removed = [_order_brief(r) for k, r in old_orders.items() if k not in new_orders]
     changed: list[dict[str, Any]] = []
     totals = Counter()
-    for key, after in new.orders.items():
-        before = old.orders.get(key)
+    for key, after in new_orders.items():
+        before = old_orders.get(key)
         if before is None:
             continue
         verdicts = []
@@ -199,7 +212,7 @@ def compare(old: RunSummary, new: RunSummary) -> dict[str, Any]:
                             "data": [] if before.data != after.data else None, "key": key})
     _fill_data(old, new, changed)
     changed = [c for c in changed if c["verdicts"] or c["scores"] or c["data"] is not None]
-    common = sum(1 for k in new.orders if k in old.orders)
+    common = sum(1 for k in new_orders if k in old_orders)
     return {
         "old": old_meta,
         "new": new_meta,
@@ -216,7 +229,9 @@ def compare(old: RunSummary, new: RunSummary) -> dict[str, Any]:
         "suppliers": _inputs(old_meta["suppliers"], new_meta["suppliers"]),
         "waivers": _inputs(old_meta["waivers"], new_meta["waivers"]),
         "orders": {
-            "old": len(old.orders), "new": len(new.orders), "common": common,
+            "old": len(old_orders), "new": len(new_orders), "common": common,
+            # the later copies of an order each run set aside, as its summary did (`counted_orders`)
+            "copies": {"old": len(old.orders) - len(old_orders), "new": len(new.orders) - len(new_orders)},
             "added": added, "removed": removed, "changed": changed,
             "verdicts_changed": sum(len(c["verdicts"]) for c in changed),
             "orders_with_verdict_changes": sum(1 for c in changed if c["verdicts"]),
@@ -252,7 +267,7 @@ def _fill_data(old: RunSummary, new: RunSummary, changed: list[dict[str, Any]]) 
 
 def _aggregate(old: RunSummary, new: RunSummary, rules: list[str]) -> dict[str, Any]:
     def means(run: RunSummary) -> tuple[float | None, list[float | None]]:
-        rows = list(run.orders.values())
+        rows = list(counted_orders(run).values())
         overall = _mean([r.overall for r in rows])
         return overall, [_mean([r.by_chantier[i] for r in rows]) for i in range(len(CHANTIERS))]
 
@@ -263,7 +278,7 @@ def _aggregate(old: RunSummary, new: RunSummary, rules: list[str]) -> dict[str, 
     def counts(run: RunSummary) -> dict[str, Counter]:
         index = {r: i for i, r in enumerate(run.rules)}
         out: dict[str, Counter] = {r: Counter() for r in run.rules}
-        for row in run.orders.values():
+        for row in counted_orders(run).values():
             for rule, i in index.items():
                 status = CODE_STATUS.get(row.statuses[i]) if i < len(row.statuses) else None
                 if status:

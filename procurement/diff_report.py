@@ -25,6 +25,16 @@ def _orders_counted(orders: dict[str, Any], lang: str) -> list[str]:
                                               ("common", orders["common"]))]
 
 
+def copies_line(orders: dict[str, Any], lang: str) -> str:
+    """The later copies of an order each run left out of the counts (« 1 → 1 »), or "" when neither has any:
+    without it, a reader comparing with the summary could not tell whether the diff counted rows or orders."""
+    copies = orders.get("copies") or {}
+    if not copies.get("old") and not copies.get("new"):
+        return ""
+    w = words(lang)
+    return f"{w['copies']}{w['colon']}{copies.get('old', 0)} → {copies.get('new', 0)}"
+
+
 def _verdicts_line(orders: dict[str, Any], lang: str) -> str:
     w = words(lang)
     if not orders["verdicts_changed"]:
@@ -163,6 +173,8 @@ def summary_text(result: dict[str, Any], lang: str = "fr", page: Path | None = N
             lines.append(f"{w[key]}{colon}{_inputs_line(result, lang, key)}")
     lines.append(f"{w['orders']}{colon}{orders['old']} → {orders['new']}{w['sep']}"
                  + ", ".join(_orders_counted(orders, lang)))
+    if copies_line(orders, lang):
+        lines.append(f"  {copies_line(orders, lang)}")
     for key in ("added", "removed"):  # named, not only counted: the page was the only place that said which
         if orders[key]:
             ids = [r["id"] for r in orders[key][:IDS_NAMED]]
@@ -265,6 +277,7 @@ def view_model(result: dict[str, Any], lang: str = "fr") -> dict[str, Any]:
         "counts": {"old": orders["old"], "new": orders["new"], "common": orders["common"],
                    "added": len(orders["added"]), "removed": len(orders["removed"])},
         "counted": _orders_counted(orders, lang),
+        "copies_line": copies_line(orders, lang),
         "verdicts_line": _verdicts_line(orders, lang),
         "data_line": _data_line(orders, lang),
         "overall": {"before": _num(agg["overall"]["before"], lang), "after": _num(agg["overall"]["after"], lang),

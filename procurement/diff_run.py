@@ -19,6 +19,7 @@ from typing import Any, TextIO
 
 from procurement.diff_groups import group_brief, group_key
 from procurement.errors import InputError
+from procurement.order_identity import DUPLICATE_ORDER
 
 RESULTS = "results.json"
 CHANTIERS = tuple(range(1, 9))
@@ -165,6 +166,7 @@ class OrderRow:
     overall: float | None
     by_chantier: tuple[float | None, ...]
     data: int = 0  # digest of the order's data (`data_digest`): equal digests, equal data
+    copy: bool = False  # a later copy of an order (`duplicate_order`), which the summary counts once
 
 
 @dataclass
@@ -290,6 +292,8 @@ def _row(order: dict, index: dict[str, int], rules: list[str], seen: Counter[str
     scores = order.get("scores") if isinstance(order.get("scores"), dict) else {}
     by = scores.get("by_chantier") if isinstance(scores.get("by_chantier"), dict) else {}
     label = data.get("object") or data.get("supplier_name") or ""
+    copy = any(isinstance(w, dict) and w.get("code") == DUPLICATE_ORDER for w in order.get("warnings") or ())
     return OrderRow(key=key, id=oid, label=shorten(label), where=_where(order.get("source") or {}),
                     statuses="".join(letters), overall=_score(scores.get("overall")),
-                    by_chantier=tuple(_score(by.get(str(c))) for c in CHANTIERS), data=data_digest(data))
+                    by_chantier=tuple(_score(by.get(str(c))) for c in CHANTIERS), data=data_digest(data),
+                    copy=copy)

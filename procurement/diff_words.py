@@ -14,6 +14,8 @@ WORDS = {
         "rules_removed": "règles retirées", "inputs": "Fichiers", "same": "inchangé", "added": "ajouté",
         "replaced": "remplacé par", "removed": "retiré",
         "orders": "Commandes", "verdicts": "Verdicts",
+        "copies": "Lignes en double, comptées une fois comme dans la synthèse (mêmes acheteur, identifiant, "
+                  "montant et date qu'une ligne lue avant) et écartées des chiffres",
         "verdicts_line": "{n} sur {orders} : {better}, {worse}, {other}",
         "no_change": "aucun verdict changé", "mean_score": "Score moyen", "chantier": "chantier",
         "changes": "Changements", "page": "Page", "absent": "—", "more": "et {n}",
@@ -43,6 +45,8 @@ WORDS = {
         "rules_removed": "rules removed", "inputs": "Files", "same": "unchanged", "added": "added",
         "replaced": "replaced by", "removed": "removed",
         "orders": "Orders", "verdicts": "Verdicts",
+        "copies": "Duplicate rows, counted once as in the summary (same buyer, id, amount and date as a row "
+                  "read before) and left out of the figures",
         "verdicts_line": "{n} on {orders}: {better}, {worse}, {other}",
         "no_change": "no verdict changed", "mean_score": "Mean score", "chantier": "workstream",
         "changes": "Changes", "page": "Page", "absent": "—", "more": "and {n}",

@@ -361,7 +361,8 @@ class XlsxSink:
         rules = batch_rules(run)
         canonical = list(zip(columns.canonical, columns.canonical_headers(lang), strict=True))
         write_readme(self.wb, Listed(run, rules), lang, columns.originals, canonical, columns.statuses,
-                     builder.rule_counts, truncated, limit, index=1, left_out=columns.left_out)
+                     builder.rule_counts, truncated, limit, index=1, left_out=columns.left_out,
+                     order_counts=builder.order_counts, copies=builder.copies)
         write_legal_section(self.wb.worksheets[1], rules, added_rules(run), len(run.rulebook.rules), lang)
         splices = {}
         if self.fast:

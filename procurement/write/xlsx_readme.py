@@ -26,8 +26,11 @@ def recognised(run: Run) -> dict[str, str]:
 
 def write_readme(wb: Any, run: Run, lang: str, originals: list[str], canonical: list[tuple[str, str]],
                  statuses: list[str], rule_counts: dict[str, Counter], truncated: bool, limit: int,
-                 index: int | None = None, left_out: int = 0) -> None:
-    """The sheet, created at `index` (last by default)."""
+                 index: int | None = None, left_out: int = 0, order_counts: dict[str, Counter] | None = None,
+                 copies: int = 0) -> None:
+    """The sheet, created at `index` (last by default). `rule_counts` are findings, the rule sheets' rows
+    (each sheet says how many « sans objet » it leaves out); the rules' table gives `order_counts`, the
+    orders as the summary and the report count them, without the `copies` of an order, which it names."""
     w = words(lang)
     names = {k: v[lang] for k, v in SHEETS.items()}
     na_counts = Counter({rid: c.get("not_applicable", 0) for rid, c in rule_counts.items()})
@@ -125,9 +128,12 @@ def write_readme(wb: Any, run: Run, lang: str, originals: list[str], canonical: 
         w["id"], w["rules"], w["kind"], w["chantiers"], *(i18n.label(s, lang) for s in statuses))])
     for rule in run.rulebook.rules:
         title = rule.title.en if lang == "en" else rule.title.fr
-        counts = rule_counts.get(rule.id, Counter())
+        counts = (rule_counts if order_counts is None else order_counts).get(rule.id, Counter())
         ws.append([rule.id, safe_value(ws, title), i18n.label(rule.kind, lang),
                    ", ".join(str(c) for c in rule.chantiers), *(counts.get(s, 0) for s in statuses)])
+    if copies:
+        ws.append([styled(ws, i18n.plural(copies, *w["copies"], lang).format(n=i18n.fmt_number(copies, lang)),
+                          wrap=True)])
 
     section(w["chantiers_title"])
     for n in CHANTIERS:

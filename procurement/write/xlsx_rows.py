@@ -17,11 +17,12 @@ from typing import Any
 from procurement import i18n
 from procurement.engine import Finding
 from procurement.fields import FIELDS_BY_NAME, INPUT_FIELDS, Kind
+from procurement.order_identity import DUPLICATE_ORDER
 from procurement.pipeline import Run, ScoredOrder
 from procurement.portfolio_findings import PortfolioOrderFinding
 from procurement.rulebook.book import INSUFFICIENT
 from procurement.rulebook.render import format_kept
-from procurement.scoring import CHANTIERS
+from procurement.scoring import CHANTIERS, WORST
 from procurement.write.finding_parts import EVIDENCE_KEYS, FindingParts, evidence_texts
 from procurement.write.finding_rows import decisive_rows
 from procurement.write.records import added_rules, batch_rules
@@ -30,6 +31,7 @@ from procurement.write.xlsx_cells import cell_value, score_cell
 
 _GROUPS_LIMIT = 4096  # RISK-02 groups whose texts are kept (a bound, not a tuning)
 _CHOICE_FIELDS = frozenset(f.name for f in INPUT_FIELDS if f.kind in (Kind.ENUM, Kind.ENUM_SET))
+_RANK = {status: rank for rank, status in enumerate(WORST)}  # any other status ranks as a failure (0)
 
 
 class Columns:
@@ -174,6 +176,10 @@ class RowBuilder:
         self._blank: list[object] = [None] * len(self.rules) + [0] * self.n_added
         self.labels = {s: i18n.label(s, lang) for s in (*columns.statuses, "waived")}
         self._counts: dict[str, dict[str, int]] = {}  # plain dicts: a Counter's += costs 3 times a dict's
+        # Findings counted in `_counts` that the summary's figures do not count (`order_counts`), and the
+        # later copies of an order (`duplicate_order`) among the rows.
+        self._surplus: dict[str, Counter] = {}
+        self.copies = 0
         self.texts = FindingTexts(run.rulebook.rules, lang)
         self._choice_texts: dict[tuple, str] = {}  # see `canonical`
 
@@ -190,6 +196,35 @@ class RowBuilder:
     def rule_counts(self) -> dict[str, Counter]:
         """Findings by rule and status so far, each in the order first met."""
         return {rid: Counter(c) for rid, c in self._counts.items()}
+
+    @property
+    def order_counts(self) -> dict[str, Counter]:
+        """ORDERS by rule and status, as the summary and the report count them (procurement.aggregate):
+        a later copy of an order (`duplicate_order`) is left out, and an order with several findings of a
+        rule (RISK-02, one per group) counts once, under the worst. The read-me sheet's table gave the
+        findings, rows of the sheets: 2 failing orders where the report said 1, with nothing saying why."""
+        out = {}
+        for rid, c in self._counts.items():
+            surplus = self._surplus.get(rid) or {}
+            out[rid] = Counter({s: n - surplus.get(s, 0) for s, n in c.items()})
+        return out
+
+    def _set_aside(self, findings: Any, copy: bool) -> None:
+        """The findings of one order that `order_counts` does not count: all of a copy's; of a rule with
+        several findings on the order, all but its worst (as procurement.aggregate_rules keeps it)."""
+        surplus = self._surplus
+        if copy:
+            self.copies += 1
+            for f in findings:
+                (surplus.get(f.rule) or surplus.setdefault(f.rule, Counter()))[f.status] += 1
+            return
+        by_rule: dict[str, list[str]] = {}
+        for f in findings:
+            by_rule.setdefault(f.rule, []).append(f.status)
+        for rid, statuses in by_rule.items():
+            if len(statuses) > 1:
+                statuses.remove(min(statuses, key=lambda s: _RANK.get(s, 0)))
+                surplus.setdefault(rid, Counter()).update(statuses)
 
     def source(self, scored: ScoredOrder) -> list[object]:
         order = scored.order
@@ -245,6 +280,7 @@ class RowBuilder:
         if scored.texts is not None and scored.texts[0] == lang:
             done = scored.texts[1]
         n_done = len(done)
+        several = False  # an added rule with several findings on the order (`_set_aside`)
         for k, f in enumerate(scored.findings):
             rid, status = f.rule, f.status
             c = counts.get(rid)
@@ -260,12 +296,17 @@ class RowBuilder:
                     continue
                 label = labels.get(status) or i18n.label(status, lang)
                 by_rule[i + n_added] += 1  # type: ignore[operator] - its number, after the labels
+                several = several or by_rule[i + n_added] > 1  # type: ignore[operator]
                 if by_rule[i] != fail:  # one of several findings: the rule fails if one does
                     by_rule[i] = label
             if status == "not_applicable" or rule_room[i] <= 0:
                 continue
             message, evidence, missing = done[k] if k < n_done and done[k] is not None else texts(f)
             rule_rows.append((i, (label, message, evidence, missing)))
+        warnings = scored.order.warnings
+        copy = bool(warnings) and any(w.code == DUPLICATE_ORDER for w in warnings)
+        if copy or several:
+            self._set_aside(scored.findings, copy)
         return (self.results_row(scored, source, by_rule) if with_results else None), source, rule_rows
 
     def rule_rows_at(self, scored: ScoredOrder, indexes: list[int], rule_room: list[int]

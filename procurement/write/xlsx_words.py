@@ -62,6 +62,15 @@ WORDS: dict[str, dict[str, str]] = {
                                                      "et preuves ({na})",
         # (one, many) of the not-applicable rows a rule sheet leaves out: « 0 ligne sans objet non listée »
         "na_rows": ("ligne sans objet non listée", "lignes sans objet non listées"),
+        # (one, many) later copies of an order left out of the rules' table, as the summary leaves them out
+        "copies": ("Chaque commande est comptée une fois dans ce tableau, comme dans la synthèse et le rapport : "
+                   "{n} ligne en double (mêmes acheteur, identifiant, montant et date qu'une ligne lue avant "
+                   "elle) n'y est pas comptée. Elle reste évaluée et figure dans les autres feuilles, avec "
+                   "l'avertissement « copie de la commande ».",
+                   "Chaque commande est comptée une fois dans ce tableau, comme dans la synthèse et le rapport : "
+                   "{n} lignes en double (mêmes acheteur, identifiant, montant et date qu'une ligne lue avant "
+                   "elles) n'y sont pas comptées. Elles restent évaluées et figurent dans les autres feuilles, "
+                   "avec l'avertissement « copie de la commande »."),
         "sheet_rejected": "lignes non évaluées, avec la colonne, la valeur et le motif",
         "rules": "Règles", "kind": "Nature", "severity": "Gravité", "chantiers": "Chantiers",
         "chantiers_title": "Chantiers du plan Relance et Renouveau",
@@ -122,6 +131,12 @@ WORDS: dict[str, dict[str, str]] = {
         "sheets": "Sheets", "sheet_results": "your rows with scores and statuses", "sheet_readme": "this notice",
         "sheet_rule": "{title}: rows the rule applies to, status, message and evidence ({na})",
         "na_rows": ("not-applicable row not listed", "not-applicable rows not listed"),
+        "copies": ("Each order is counted once in this table, as in the summary and the report: {n} duplicate "
+                   "row (same buyer, id, amount and date as a row read before it) is not counted. It is still "
+                   "scored and listed in the other sheets, with the warning “copy of the order”.",
+                   "Each order is counted once in this table, as in the summary and the report: {n} duplicate "
+                   "rows (same buyer, id, amount and date as a row read before them) are not counted. They are "
+                   "still scored and listed in the other sheets, with the warning “copy of the order”."),
         "sheet_rejected": "rows not scored, with the column, the value and the reason",
         "rules": "Rules", "kind": "Kind", "severity": "Severity", "chantiers": "Chantiers",
         "chantiers_title": "Chantiers of the Relance et Renouveau plan",
