@@ -95,3 +95,12 @@ def test_binds_year_is_for_legal_rules_only():
     with pytest.raises(ValidationError, match="binds: year"):
         Rule.model_validate({**rule, "kind": "kpi", "binds": "year"})
     assert Rule.model_validate({**rule, "kind": "kpi"}).binds == "order"
+
+
+def test_a_rules_share_passing_is_said_of_orders_not_contracts():
+    """It counts every order (purchase orders, consultations, frameworks); « Part conforme (marchés) » beside
+    the SPASER's « marchés notifiés » read as a share of contracts (manager review)."""
+    from procurement.views.words import words
+
+    assert words("fr")["pass_share"] == "Part conforme (commandes)"
+    assert words("en")["pass_share"] == "Share passing (orders)"

@@ -140,7 +140,8 @@ WORDS: dict[str, tuple[str, str]] = {
                              "1 duplicate row ({amount}) is not counted in this table: same buyer, id, amount "
                              "and date as a row read before it. It is still scored and listed among the "
                              "orders, with the warning “copy of the order”."),
-    "pass_share": ("Part conforme (marchés)", "Share passing (contracts)"),
+    # of the orders, whatever their nature: « (marchés) » was read as the contracts of the SPASER targets
+    "pass_share": ("Part conforme (commandes)", "Share passing (orders)"),
     "pass_amount_share": ("Part conforme (montant)", "Share passing (amount)"),
     "measured_on": ("Mesurée sur (évaluées / concernées)", "Measured on (evaluated / concerned)"),
     "explorer": ("Commandes", "Orders"),
