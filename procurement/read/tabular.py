@@ -25,14 +25,16 @@ def _is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-# A spreadsheet's total line (« Total », « TOTAL GÉNÉRAL », « Sous-total Direction X », "Grand total"),
-# folded: no digit, so that an order numbered « TOTAL-2025-01 » stays an order; a plain « Total » takes only
-# the qualifiers of a total, so that a supplier « TOTAL ENERGIES MARKETING » stays a supplier.
-_TOTAL_INITIALS = frozenset("TtSsGg")
+# A spreadsheet's total line (« Total », « Totaux généraux », « TOTAL GÉNÉRAL », « Montant total », « Sous-total
+# Direction X », "Grand total"), folded: no digit, so that an order numbered « TOTAL-2025-01 » stays an order; a
+# plain « Total » takes only the qualifiers of a total, so that a supplier « TOTAL ENERGIES MARKETING » stays a
+# supplier. The plural is « totaux » (« totalaux » was matched instead, and « Totaux » was scored as an order).
+_TOTAL_INITIALS = frozenset("TtSsGgMm")
+_TOTAL_WORD = r"tota(?:ls?|ux)"
 _TOTAL_LABEL = re.compile(
-    r"(?:(?:sous|sub) ?total|grand total)(?: [^0-9]*)?"
-    r"|total(?:aux|s)?(?: (?:general|generale|generaux|ht|ttc|hors taxes|des commandes|commandes|montant|eur"
-    r"|euros|cumule|annuel))*")
+    rf"(?:(?:sous|sub) ?{_TOTAL_WORD}|grands? {_TOTAL_WORD})(?: [^0-9]*)?"
+    rf"|(?:montants? )?{_TOTAL_WORD}(?: (?:general|generale|generaux|generales|ht|ttc|hors taxes|des commandes"
+    r"|commandes|montant|eur|euros|cumule|cumules|annuel|annuels))*")
 def _is_sum(value: object) -> bool:
     """What else a total line holds: sums (« 300 », « -1 234,56 € », « 12 % ») as the cell parsers read
     them, nothing that names an order."""

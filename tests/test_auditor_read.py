@@ -1,0 +1,50 @@
+"""Auditor review of reading: total lines, a field's second column, unread sheets, rows of the wrong width."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from procurement.model import Rejection
+from procurement.read import read_file
+from procurement.read.base import RawRecord, ReadOptions
+
+HEADER = "Référence;Direction;Libellé;Nature du marché;CPV;Montant HT;Date de notification\n"
+ORDERS = "B1;DirA;obj;Marché;45000000;100;02/01/2025\nB2;DirA;obj;Marché;45000000;200;02/01/2025\n"
+
+
+def _read(path: Path) -> list[RawRecord | Rejection]:
+    _, records = read_file(path, ReadOptions())
+    return list(records)
+
+
+# --- total lines: « Totaux », « Totaux généraux », « Montant total » ----------------------------------
+
+
+@pytest.mark.parametrize("label", ["Totaux", "TOTAUX", "Totaux généraux", "Totals", "Montant total",
+                                   "Montant total HT", "Montants totaux", "Sous-totaux DirA", "Grand total",
+                                   "Total général", "Sous-total"])
+def test_a_total_line_in_the_plural_or_as_an_amount_is_rejected(tmp_path, label):
+    """« Totaux » was scored as an order (the pattern matched « totalaux »), doubling every amount."""
+    path = tmp_path / "c.csv"
+    path.write_text(HEADER + ORDERS + f"{label};;;;;300;\n", encoding="utf-8")
+    *orders, total = _read(path)
+    assert [r.cells["id"].value for r in orders] == ["B1", "B2"]
+    assert isinstance(total, Rejection) and total.code == "total_row" and total.value == label
+
+
+@pytest.mark.parametrize("order_id", ["TOTO-1", "Totem-2025", "Totaux-3", "TOTAL-2025-01", "Montant-4"])
+def test_an_order_whose_id_starts_like_a_total_is_still_read(tmp_path, order_id):
+    path = tmp_path / "c.csv"
+    path.write_text(HEADER + ORDERS + f"{order_id};;;;;300;\n", encoding="utf-8")
+    records = _read(path)
+    assert all(isinstance(r, RawRecord) for r in records)
+    assert records[-1].cells["id"].value == order_id
+
+
+def test_total_2025_stays_an_order_as_documented(tmp_path):
+    """README: a total line's label has no digit, so that an order numbered with a year stays an order."""
+    path = tmp_path / "c.csv"
+    path.write_text(HEADER + ORDERS + "Total 2025;;;;;300;\n", encoding="utf-8")
+    assert isinstance(_read(path)[-1], RawRecord)
