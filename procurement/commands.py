@@ -12,7 +12,7 @@ from pathlib import Path
 
 from procurement.cli_support import say
 from procurement.errors import EXIT_FINDINGS, EXIT_OK
-from procurement.i18n import counted, plural
+from procurement.i18n import counted
 from procurement.pipeline import Run, run
 from procurement.read.base import ReadOptions
 from procurement.read.mapping import load_mapping
@@ -63,28 +63,11 @@ def summary_line(result: Run, out_dir: Path, lang: str) -> str:
 
 
 def sheet_lines(result: Run, lang: str) -> list[str]:
-    """What the run says of a workbook's sheets it did not read: the ones before the data (no header
-    row) and the visible ones after it, which the user may have wanted too. Its words agree with the
-    number of sheets named ("autre feuille non lue : T2", "other sheets not read: T2, T3")."""
-    out = []
-    for info in result.inputs:
-        name = Path(info.path).name
-        if skipped := info.sheets_skipped:
-            n, names = len(skipped), ", ".join(skipped)
-            out.append(f"{name}: {plural(n, 'sheet', 'sheets', lang)} without a header row skipped: {names}; "
-                       f"read: {info.sheet}" if lang == "en" else
-                       f"{name} : {plural(n, 'feuille', 'feuilles', lang)} sans ligne d'en-tête "
-                       f"{plural(n, 'passée', 'passées', lang)} : {names} ; lu : {info.sheet}")
-        if ignored := [n.split(":", 1)[1] for n in info.notes if n.startswith("sheet_ignored:")]:
-            out.append(f"{name}: --sheet {ignored[0]} ignored, a {info.format} file has no sheets" if lang == "en"
-                       else f"{name} : --sheet {ignored[0]} sans effet, un fichier {info.format} n'a pas de feuilles")
-        if other := info.sheets_other:
-            n, names = len(other), ", ".join(other)
-            out.append(f"{name}: {plural(n, 'other sheet', 'other sheets', lang)} not read: {names} "
-                       f"(--sheet, repeatable, to read them)" if lang == "en" else
-                       f"{name} : {plural(n, 'autre feuille non lue', 'autres feuilles non lues', lang)} : {names} "
-                       f"(--sheet, répétable, pour les lire)")
-    return out
+    """What the run says on the terminal of how it read its inputs (`input_notes`): the report pages say it
+    too."""
+    from procurement.input_notes import input_lines
+
+    return input_lines(result.inputs, lang)
 
 
 @dataclass(slots=True)

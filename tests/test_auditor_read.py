@@ -48,3 +48,43 @@ def test_total_2025_stays_an_order_as_documented(tmp_path):
     path = tmp_path / "c.csv"
     path.write_text(HEADER + ORDERS + "Total 2025;;;;;300;\n", encoding="utf-8")
     assert isinstance(_read(path)[-1], RawRecord)
+
+
+# --- a second column recognised as the same field --------------------------------------------------
+
+DUP_HEADER = "N° de commande;Objet;Montant HT;Montant HT (€);Procédure;Code CPV;Date de notification\n"
+
+
+def test_a_field_empty_in_its_column_is_read_from_its_duplicate_with_a_warning(tmp_path):
+    """« Montant HT » empty and « Montant HT (€) » filled: the amount was None, and nothing said so."""
+    path = tmp_path / "d.csv"
+    path.write_text(DUP_HEADER + "K-1;x;;50 000,00;Procédure adaptée;30200000;01/04/2025\n"
+                    "K-2;y;100;200;Procédure adaptée;30200000;01/04/2025\n", encoding="utf-8")
+    info, records = read_file(path, ReadOptions())
+    first, second = list(records)
+    assert first.cells["amount"].value == "50 000,00" and first.cells["amount"].column == "D (Montant HT (€))"
+    [warning] = first.warnings
+    assert warning.code == "value_from_duplicate_column" and warning.field == "amount"
+    assert "colonne D (Montant HT (€))" in warning.message_fr and "C (Montant HT)" in warning.message_fr
+    assert "column D (Montant HT (€))" in warning.message_en and "C (Montant HT)" in warning.message_en
+    # the first column wins where it is filled, silently: the file-level note says the second is a spare
+    assert second.cells["amount"].value == "100" and not second.warnings
+    assert "duplicate_columns:Montant HT (€)" in info.notes
+    assert info.duplicate_columns == [("Montant HT (€)", "Montant HT")]
+
+
+def test_a_duplicate_column_is_said_on_the_terminal_in_both_languages(tmp_path):
+    from procurement.commands import sheet_lines
+    from procurement.pipeline import run
+    from procurement.rulebook import load_default
+
+    path = tmp_path / "d.csv"
+    path.write_text(DUP_HEADER + "K-1;x;;50 000,00;Procédure adaptée;30200000;01/04/2025\n", encoding="utf-8")
+    result = run([path], load_default())
+    assert [s.order.amount for s in result.orders] == [50000.0]
+    assert sheet_lines(result, "fr") == [
+        "d.csv : colonne reconnue comme un champ déjà lu, utilisée seulement sur les lignes où la première colonne "
+        "est vide : « Montant HT (€) » (même champ que « Montant HT »)"]
+    assert sheet_lines(result, "en") == [
+        "d.csv: column recognised as a field already read, used only on the rows where the first column is empty: "
+        "“Montant HT (€)” (same field as “Montant HT”)"]

@@ -183,7 +183,8 @@ def test_the_sheet_lines_agree_with_the_number_of_sheets_named(lang, one, two):
     from procurement.commands import sheet_lines
 
     def lines(skipped: list[str], other: list[str]) -> list[str]:
-        info = SimpleNamespace(path="/in/t.xlsx", sheet="T1", sheets_skipped=skipped, sheets_other=other, notes=[])
+        info = SimpleNamespace(path="/in/t.xlsx", sheet="T1", sheets_skipped=skipped, sheets_other=other, notes=[],
+                               duplicate_columns=[])
         return sheet_lines(SimpleNamespace(inputs=[info]), lang)
 
     assert lines(["Notice"], ["T2"]) == one

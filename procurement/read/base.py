@@ -75,6 +75,9 @@ class InputInfo:
     # with ", ", which a sheet's own name may contain.
     sheets_skipped: list[str] = field(default_factory=list)
     sheets_other: list[str] = field(default_factory=list)
+    # Columns whose header names a field an earlier column reads, as (its header, that column's header): read
+    # only on a row where that column is empty (tabular.records_from_rows), said on the terminal and the report.
+    duplicate_columns: list[tuple[str, str]] = field(default_factory=list)
 
 
 class Reader(Protocol):

@@ -24,6 +24,9 @@ class HeaderMap:
     columns: dict[int, str] = field(default_factory=dict)  # column index -> canonical field
     ignored: list[str] = field(default_factory=list)  # user headers we did not recognise
     duplicates: list[str] = field(default_factory=list)  # headers naming a field already taken
+    # column index of such a header -> the column that reads its field: a row whose first column is empty
+    # takes the value of its duplicate (« Montant HT » empty, « Montant HT (€) » filled)
+    duplicate_of: dict[int, int] = field(default_factory=dict)
 
 
 def _field_for(text: object, mapping: dict[str, str] | None) -> str | None:
@@ -70,7 +73,7 @@ def find_header(rows: Sequence[Sequence[object]], mapping: dict[str, str] | None
         )
     header_cells = rows[best_index]
     result = HeaderMap(row_index=best_index, headers=[_header_text(c) for c in header_cells])
-    taken: set[str] = set()
+    taken: dict[str, int] = {}
     for col, cell in enumerate(header_cells):
         name = _field_for(cell, mapping)
         text = _header_text(cell)
@@ -80,8 +83,9 @@ def find_header(rows: Sequence[Sequence[object]], mapping: dict[str, str] | None
             continue
         if name in taken:
             result.duplicates.append(text)
+            result.duplicate_of[col] = taken[name]
             continue
-        taken.add(name)
+        taken[name] = col
         result.columns[col] = name
     return result
 

@@ -205,8 +205,13 @@ def records_from_rows(
     info.ignored_columns = header.ignored
     if header.duplicates:
         info.notes.append("duplicate_columns:" + ", ".join(header.duplicates))
+        info.duplicate_columns = [(header.headers[c], header.headers[f]) for c, f in header.duplicate_of.items()]
     columns = sorted(header.columns.items())
     labels = {c: f"{column_letter(c)} ({header.headers[c]})" for c, _ in columns}
+    # field -> [(column read, its duplicate)], for the rows where the first is empty
+    spares: dict[str, list[tuple[int, int]]] = {}
+    for dup, first in header.duplicate_of.items():
+        spares.setdefault(header.columns[first], []).append((first, dup))
     # An empty id cell is kept (value None) so that its rejection names the column (`missing_id`).
     id_label = next((labels[c] for c, name in columns if name == "id"), None)
     id_col = next((c for c, name in columns if name == "id"), None)
@@ -241,6 +246,8 @@ def records_from_rows(
                 value = cells[col]
                 if not _is_blank(value):
                     record.cells[name] = Cell(labels[col], value)
+        if spares:
+            _fill_from_duplicates(record, cells, spares, labels, header.headers)
         # len first: an order has several fields, and this runs on every row (no list made for it)
         if (options.reject_id_only and len(record.cells) <= 1 and (not record.cells or "id" in record.cells)
                 and not (uncomputed and number in uncomputed)):
@@ -278,6 +285,31 @@ def records_from_rows(
         yield record
     if blank:
         info.notes.append(f"blank_rows:{blank}")
+
+
+def _fill_from_duplicates(record: RawRecord, cells: list[object], spares: dict[str, list[tuple[int, int]]],
+                          labels: dict[int, str], headers: list[str]) -> None:
+    """A field whose column is empty on the row takes the value of a second column recognised as the same
+    field, with a warning naming both: « Montant HT » empty and « Montant HT (€) » filled read no amount,
+    and said nothing of it (auditor review)."""
+    width = len(cells)
+    for name, pairs in spares.items():
+        if name in record.cells:
+            continue
+        for first, dup in pairs:
+            if dup >= width or _is_blank(cells[dup]):
+                continue
+            column = f"{column_letter(dup)} ({headers[dup]})"
+            record.cells[name] = Cell(column, cells[dup])
+            shown = " ".join(str(cells[dup]).split())
+            shown = shown if len(shown) <= 200 else shown[:197] + "..."
+            record.warnings.append(Warning_(
+                code="value_from_duplicate_column", field=name, column=column, value=shown,
+                message_fr=f"{in_column(column, 'fr')}valeur lue ici, la colonne {labels[first]}, reconnue comme le "
+                           "même champ, étant vide sur cette ligne : vérifiez laquelle des deux colonnes est la bonne",
+                message_en=f"{in_column(column, 'en')}value read here, column {labels[first]}, recognised as the "
+                           "same field, being empty on this row: check which of the two columns is right"))
+            break
 
 
 def _implied_place_type(header, labels: dict[int, str]) -> Cell | None:
