@@ -88,3 +88,47 @@ def test_a_duplicate_column_is_said_on_the_terminal_in_both_languages(tmp_path):
     assert sheet_lines(result, "en") == [
         "d.csv: column recognised as a field already read, used only on the rows where the first column is empty: "
         "“Montant HT (€)” (same field as “Montant HT”)"]
+
+
+# --- a workbook's sheets left unread are said in the report pages -----------------------------------
+
+
+def _months(path: Path) -> Path:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for n, title in enumerate(("Janvier", "Février", "Mars")):
+        ws = wb.active if n == 0 else wb.create_sheet(title)
+        ws.title = title
+        ws.append(["N° de commande", "Objet", "Montant HT", "Code CPV", "Date de notification"])
+        ws.append([f"M-{n}", "Serveurs", 1000 * (n + 1), "30200000", "01/04/2025"])
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("fr", "months.xlsx : autres feuilles non lues : Février, Mars (--sheet, répétable, pour les lire)"),
+    ("en", "months.xlsx: other sheets not read: Février, Mars (--sheet, repeatable, to read them)"),
+])
+def test_the_sheets_left_unread_are_said_in_the_report_and_the_summary(tmp_path, lang, text):
+    """They were said only on the terminal and in results.json: the pages read later gave no hint."""
+    from procurement.pipeline import run
+    from procurement.rulebook import load_default
+    from procurement.write.html_report import report_html
+    from procurement.write.html_summary import summary_html
+
+    result = run([_months(tmp_path / "months.xlsx")], load_default())
+    assert result.counts["orders"] == 1
+    assert text in report_html(result, lang)
+    assert text in summary_html(result, lang)
+
+
+def test_a_duplicate_column_is_said_in_the_report(tmp_path):
+    from procurement.pipeline import run
+    from procurement.rulebook import load_default
+    from procurement.write.html_report import report_html
+
+    path = tmp_path / "d.csv"
+    path.write_text(DUP_HEADER + "K-1;x;;50 000,00;Procédure adaptée;30200000;01/04/2025\n", encoding="utf-8")
+    html = report_html(run([path], load_default()), "fr")
+    assert "« Montant HT (€) » (même champ que « Montant HT »)" in html

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from procurement import i18n
 from procurement.fields import FIELDS_BY_NAME, Kind
+from procurement.input_notes import input_lines
 from procurement.pipeline import Run, meta
 from procurement.rulebook.render import choice_text, note_text
 from procurement.typography import colon
@@ -95,7 +96,9 @@ def figures(run: Run) -> dict[str, Any]:
 def base_context(run: Run, lang: str) -> dict[str, Any]:
     lang = "en" if lang == "en" else "fr"
     # colon: between a label and its value, « Score : 72 » with a no-break space in French, "Score: 72" in English
-    return {"lang": lang, "t": words(lang), "footer": footer(run, lang), "colon": colon(lang)}
+    # read_notes: how the inputs were read (sheets left unread, spare columns), said by the terminal too
+    return {"lang": lang, "t": words(lang), "footer": footer(run, lang), "colon": colon(lang),
+            "read_notes": input_lines(run.inputs, lang)}
 
 
 def quoted(text: str, lang: str) -> str:
