@@ -50,6 +50,9 @@ from procurement.rulebook.render import format_number, format_percent
 # rows, few of them believable for one contract (the data notes recommend flagging values above 1e9).
 IMPLAUSIBLE_AMOUNT = 1_000_000_000.0
 LENIENT = {Kind.SIRET, Kind.NAF}
+# A CSV row with fewer or more fields than its header (read.tabular._field_count): its rejection says that
+# first, the cause of the shifted values it names after.
+ROW_SHAPE_WARNINGS = frozenset({"row_fields_short", "row_fields_long"})
 # Failures that set the value aside with a warning instead of rejecting the row: a canton is a place type
 # DECP allows (« Code canton ») that locates nothing we can use; the rest of the row (amount, supplier,
 # dates) still counts. A negative amount still rejects its row: in a finance export it is a credit note
@@ -121,10 +124,12 @@ def _reject(record: RawRecord, code: str, field: str | None, column: str | None,
     json = record.source.path is not None  # a DECP or OCDS JSON record: a field's path, not a column
     where_fr = in_column(column, "fr", json) if column else ""
     where_en = in_column(column, "en", json) if column else ""
+    shape = next((w for w in record.warnings if w.code in ROW_SHAPE_WARNINGS), None)
+    before_fr, before_en = (f"{shape.message_fr} — ", f"{shape.message_en} — ") if shape else ("", "")
     return Rejection(
         source=record.source, code=code, field=field, column=column,
         value=None if value is None else _show(value),
-        message_fr=where_fr + fr, message_en=where_en + en,
+        message_fr=before_fr + where_fr + fr, message_en=before_en + where_en + en,
     )
 
 

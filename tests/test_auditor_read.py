@@ -132,3 +132,62 @@ def test_a_duplicate_column_is_said_in_the_report(tmp_path):
     path.write_text(DUP_HEADER + "K-1;x;;50 000,00;Procédure adaptée;30200000;01/04/2025\n", encoding="utf-8")
     html = report_html(run([path], load_default()), "fr")
     assert "« Montant HT (€) » (même champ que « Montant HT »)" in html
+
+
+# --- a CSV row with fewer or more fields than its header --------------------------------------------
+
+WIDE = "N° de commande;Objet;Fournisseur;Montant HT;Procédure;Code CPV;Date de notification\n"
+
+
+def test_a_short_csv_row_is_kept_with_a_warning(tmp_path):
+    """« G-03;DSI;Serveurs;Marché » under a header of 20 columns was scored and nothing said."""
+    path = tmp_path / "r.csv"
+    path.write_text(WIDE + "G-01;Serveurs;X SA;100;Procédure adaptée;30200000;01/04/2025\nG-03;Serveurs;X SA\n",
+                    encoding="utf-8")
+    full, short = _read(path)
+    assert not full.warnings
+    [warning] = short.warnings
+    assert warning.code == "row_fields_short"
+    assert warning.message_fr.startswith(
+        "la ligne a 3 champs pour 7 colonnes : un séparateur manque ou une cellule contient un retour à la ligne "
+        "non protégé")
+    assert warning.message_en.startswith("the row has 3 fields for 7 columns: a delimiter is missing")
+
+
+def test_trailing_empty_headers_do_not_make_rows_short(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text(WIDE.rstrip("\n") + ";;\n" + "G-01;Serveurs;X SA;100;Procédure adaptée;30200000;01/04/2025\n",
+                    encoding="utf-8")
+    [record] = _read(path)
+    assert not record.warnings
+
+
+def test_a_long_csv_row_is_rejected_saying_first_it_has_more_fields_than_the_header(tmp_path):
+    """An unquoted « ; » in the object shifted every cell after it: the row was rejected for « X SA » not
+    being an amount, and the warning saying cells were beyond the header was lost with the row."""
+    from procurement.validate import validate
+
+    path = tmp_path / "r.csv"
+    path.write_text(WIDE + "G-10;Logiciels; maintenance 3 ans;X SA;80 000,00;Procédure adaptée;48000000;01/04/2025\n",
+                    encoding="utf-8")
+    [record] = _read(path)
+    rejection = validate(record)
+    assert isinstance(rejection, Rejection) and rejection.code == "not_a_number"
+    assert rejection.message_fr.startswith(
+        "la ligne a 8 champs pour 7 colonnes : une cellule contient sans doute un séparateur « ; » non protégé")
+    assert "— colonne D (Montant HT) : « X SA »" in rejection.message_fr
+    assert rejection.message_en.startswith("the row has 8 fields for 7 columns: a cell likely holds an unquoted "
+                                           "delimiter “;”")
+
+
+def test_a_workbook_row_has_no_field_count(tmp_path):
+    """A workbook's row ends where its last filled cell does: a short one is not a CSV's missing delimiter."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["N° de commande", "Objet", "Montant HT", "Code CPV"])
+    ws.append(["X1", "Travaux", 100, "45000000"])
+    ws.append(["X2", "Travaux", 200])
+    wb.save(tmp_path / "w.xlsx")
+    assert all(not r.warnings for r in _read(tmp_path / "w.xlsx"))

@@ -231,4 +231,5 @@ class CsvReader:
                 options=options,
                 info=info,
                 where=str(path),
+                delimiter=delimiter,
             )

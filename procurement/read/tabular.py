@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from itertools import chain
 
 from procurement.fields import PLACE_TYPE_OF_HEADER, normalize_header
+from procurement.i18n import fmt_number
 from procurement.model import Rejection, Source, Warning_, in_column
 from procurement.parse import ParseError, parse_number, parse_percent
 from procurement.parse.text import fold
@@ -175,9 +176,11 @@ def records_from_rows(
     info: InputInfo,
     where: str,
     uncomputed: dict[int, dict[int, str]] | None = None,
+    delimiter: str | None = None,
 ) -> Iterator[RawRecord | Rejection]:
     """`uncomputed`: row -> 0-based column -> formula, of a workbook's formulas saved without a value
-    (`xlsx_calamine_scan`), said on their rows where a field reads them."""
+    (`xlsx_calamine_scan`), said on their rows where a field reads them. `delimiter`: a CSV's, whose rows
+    should have as many fields as its header (`_field_count`); a workbook's rows have no such count."""
     rows = iter(rows)
     # Buffer rows until SCAN_ROWS non-blank ones are seen: the header is among them, whatever blank
     # lines precede it.
@@ -220,6 +223,8 @@ def records_from_rows(
     original_headers = [(i, h) for i, h in enumerate(header.headers) if h]
     implied = _implied_place_type(header, labels)
     blank = 0
+    # a CSV row is short if it ends before the header's last named column (trailing empty headers aside)
+    named_width = max((i + 1 for i, h in enumerate(header.headers) if h), default=0) if delimiter else 0
 
     for number, cells, hidden in chain(head[header.row_index + 1 :], rows):
         if all(_is_blank(v) for v in cells):
@@ -274,7 +279,10 @@ def records_from_rows(
                     message_en="row hidden in the workbook: it is read like the others",
                 )
             )
-        if width > len(header.headers) and any(not _is_blank(v) for v in cells[len(header.headers) :]):
+        if delimiter is not None and (width < named_width or (
+                width > len(header.headers) and any(not _is_blank(v) for v in cells[len(header.headers):]))):
+            record.warnings.append(_field_count(width, len(header.headers), delimiter))
+        elif width > len(header.headers) and any(not _is_blank(v) for v in cells[len(header.headers) :]):
             record.warnings.append(
                 Warning_(
                     code="cells_beyond_header",
@@ -285,6 +293,30 @@ def records_from_rows(
         yield record
     if blank:
         info.notes.append(f"blank_rows:{blank}")
+
+
+def _field_count(width: int, columns: int, delimiter: str) -> Warning_:
+    """A CSV row with fewer or more fields than its header: its cells are not where the header says. Fewer,
+    it was scored with its last columns empty; more, its cells shifted by an unquoted delimiter made it
+    rejected for values in the wrong columns, the cause unsaid (`validate` puts this first in a rejection)."""
+    shown = "tabulation" if delimiter == "\t" else f"« {delimiter} »"
+    shown_en = "tab" if delimiter == "\t" else f"“{delimiter}”"
+    counts_fr = f"la ligne a {fmt_number(width)} champs pour {fmt_number(columns)} colonnes"
+    counts_en = f"the row has {fmt_number(width, 'en')} fields for {fmt_number(columns, 'en')} columns"
+    if width < columns:
+        return Warning_(
+            code="row_fields_short", value=str(width),
+            message_fr=f"{counts_fr} : un séparateur manque ou une cellule contient un retour à la ligne non "
+                       "protégé (entre guillemets) ; les colonnes manquantes sont lues vides",
+            message_en=f"{counts_en}: a delimiter is missing or a cell holds an unquoted line break; the "
+                       "missing columns are read as empty")
+    return Warning_(
+        code="row_fields_long", value=str(width),
+        message_fr=f"{counts_fr} : une cellule contient sans doute un séparateur {shown} non protégé (entre "
+                   "guillemets), qui décale les cellules suivantes ; les champs en trop sont ignorés",
+        message_en=f"{counts_en}: a cell likely holds an unquoted delimiter {shown_en}, which shifts the cells "
+                   "after it; the extra fields are ignored")
+
 
 
 def _fill_from_duplicates(record: RawRecord, cells: list[object], spares: dict[str, list[tuple[int, int]]],
