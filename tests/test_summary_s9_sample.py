@@ -197,3 +197,20 @@ def test_emissions_are_estimated_on_spend_and_what_is_not_spend_is_given_apart(s
     assert aside["accord_cadre"]["emissions"] == pytest.approx(sum(o.estimated_emissions or 0.0 for o in frameworks))
     assert sum(b["orders"] for b in agg["bands"]) == len(orders) - len(pending)
     assert "Non comptés (pas une dépense)\u00a0: accords-cadres (montants maximums)" in _text(fr)
+
+
+def test_the_headline_amounts_do_not_overlap_and_estimates_are_said(sample):
+    """« dont accords-cadres » counted the 11 consultations for framework agreements not yet notified that
+    « dont consultations non encore notifiées » counts too: 5.1 M€ subtracted twice by a reader; and the
+    amount of the orders with a legal failure, estimates included, read « montant notifié » (manager review)."""
+    result, agg, fr, en = sample
+    orders = [s.order for s in result.orders if not any(w.code == "duplicate_order" for w in s.order.warnings)]
+    tot = agg["totals"]
+    frameworks = [o for o in orders if o.nature == "accord_cadre" and _notified(o)]
+    assert (tot["orders_framework"], tot["amount_framework"]) == (len(frameworks),
+                                                                  pytest.approx(sum(o.amount or 0 for o in frameworks)))
+    pending_frameworks = [o for o in orders if o.nature == "accord_cadre" and not _notified(o)]
+    assert pending_frameworks  # the sample has some: the case the test is about
+    assert tot["legal_fail_not_notified"] > 0
+    assert "montant notifié ou estimé de ces commandes" in _text(fr)
+    assert "notified or estimated amount of these orders" in _text(en)

@@ -55,6 +55,10 @@ def headline(run: Run, agg: dict[str, Any], lang: str) -> dict[str, Any]:
     def label(key: str, n: float) -> str:
         return t[plural(n, key + "_one", key, lang)]
 
+    legal_amount = t["h_legal_amount_one" if tot["legal_fail_orders"] == 1 else "h_legal_amount"]
+    if tot.get("legal_fail_not_notified"):  # consultations' estimates among them (manager review)
+        legal_amount = legal_amount.replace(t["h_amount_notified"], t["h_amount_estimated"])
+
     cards = [
         (_n(tot["orders"], lang), label("h_orders", tot["orders"])),
         (_money(tot["amount"], lang), amount_label),
@@ -63,8 +67,7 @@ def headline(run: Run, agg: dict[str, Any], lang: str) -> dict[str, Any]:
         (fmt_score(tot["score"], lang), t["h_score"]),
         (fmt_ratio(tot["completeness"], lang), t["h_completeness"]),
         (_n(tot["legal_fail_orders"], lang), label("h_legal", tot["legal_fail_orders"])),
-        (_money(tot["legal_fail_amount"], lang),
-         t["h_legal_amount_one" if tot["legal_fail_orders"] == 1 else "h_legal_amount"]),
+        (_money(tot["legal_fail_amount"], lang), legal_amount),
     ]
     if tot.get("below_annual_share_orders"):
         cards.append((_n(tot["below_annual_share_orders"], lang), label("h_below_share", tot[
