@@ -314,7 +314,11 @@ class TargetTallies:
                     "by_year": [{"year": y, "orders": int(v[0]), "amount": v[1]} for y, v in
                                 ((y, self.transport_by_year.get(y, [0, 0.0])) for y in years)],
                     "cpv_origin": self.transport_origin, "cpv_prefixes": sorted(self._transport),
-                    "years": years, "basis": "spend_per_year", "withheld": None if years else "none_evaluated",
+                    "years": years, "basis": "spend_per_year",
+                    # a year of fewer purchases is too little to judge a year's spend: 5 Breton works contracts
+                    # read « 0 € / an — 0 % de l'objectif » (manager review)
+                    "withheld": "none_evaluated" if not years
+                    else "few_evaluated" if self.spend_years[year] < RATE_MIN_EVALUATED else None,
                     "natures": sorted(SPEND_NATURES), "aside": _aside(self.transport_aside)})
         # the year measured: the latest whose measure stands (a January alone does not hide last year's),
         # else the latest; undated purchases only when no year is dated (an export without dates)

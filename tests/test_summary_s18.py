@@ -76,9 +76,10 @@ def test_without_a_year_of_enough_purchases_the_latest_is_measured_and_said():
     tr = _target(_figures(dict(id="A", amount=500.0, notification_date=dt.date(2024, 2, 1), **bus),
                           dict(id="B", amount=70.0, notification_date=dt.date(2025, 2, 1), **bus)),
                  "transport_alternatives_spend")
-    assert (tr["year"], tr["measured"]) == ("2025", 70.0)
+    assert (tr["year"], tr["measured"], tr["withheld"]) == ("2025", 70.0, "few_evaluated")
     row = target_section({"targets": [tr]}, "fr")["rows"][0]
     assert "la dernière année datée (aucune n'a 10 achats datés)" in row["basis"]
+    assert (row["measured"], row["attainment"]) == ("—", "—")  # too little for a year: 5 Breton contracts read 0 %
 
 
 def test_binds_year_is_for_legal_rules_only():
@@ -104,3 +105,26 @@ def test_a_rules_share_passing_is_said_of_orders_not_contracts():
 
     assert words("fr")["pass_share"] == "Part conforme (commandes)"
     assert words("en")["pass_share"] == "Share passing (orders)"
+
+
+def test_a_chantier_scored_on_too_few_orders_has_no_score_drawn():
+    """The five Breton DECP contracts drew chantiers 1 and 3 at 100 / 100 from one order each (manager
+    review); under RATE_MIN_EVALUATED orders scored, the page says so and draws no bar."""
+    from pathlib import Path
+
+    from procurement.aggregate import RATE_MIN_EVALUATED, aggregate
+    from procurement.pipeline import run
+    from procurement.rulebook import load_default
+    from procurement.views.summary import chantier_section
+
+    result = run([Path(__file__).resolve().parents[1] / "samples" / "decp-2024-bretagne.json"], load_default())
+    agg = aggregate(result)
+    few = [c for c in agg["chantiers"] if c["score"] is not None and c["orders_scored"] < RATE_MIN_EVALUATED]
+    assert few  # the case the test is about
+    section = chantier_section(result, agg, "fr")
+    rows = {r["name"].split(" — ")[0]: r for r in section["rows"]}
+    for c in few:
+        assert rows[str(c["chantier"])]["score"] == "pas de score\u00a0: moins de 10 commandes notées"
+    assert "100 / 100" not in str(section["chart"])
+    english = chantier_section(result, agg, "en")["rows"]
+    assert any(r["score"] == "no score: fewer than 10 orders scored" for r in english)

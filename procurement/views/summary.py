@@ -147,11 +147,15 @@ def chantier_section(run: Run, agg: dict[str, Any], lang: str) -> dict[str, Any]
     rows, bars = [], []
     for c in agg["chantiers"]:
         name = f"{c['chantier']} — {i18n.chantier_name(c['chantier'], lang)}"
-        bars.append((name, c["score"] or 0.0, fmt_score(c["score"], lang)))
+        # scored on fewer orders than a rate needs (aggregate.RATE_MIN_EVALUATED): said, not drawn. One DECP
+        # order drew chantiers 1 and 3 at 100 / 100 (manager review)
+        few = c["score"] is not None and c["orders_scored"] < RATE_MIN_EVALUATED
+        score = t["few_scored"].format(n=_n(RATE_MIN_EVALUATED, lang)) if few else fmt_score(c["score"], lang)
+        bars.append((name, 0.0 if few else c["score"] or 0.0, score))
         rows.append({
             "name": name,
-            "score": fmt_score(c["score"], lang),
-            "weighted": fmt_score(c["score_spend_weighted"], lang),
+            "score": score,
+            "weighted": "—" if few else fmt_score(c["score_spend_weighted"], lang),
             "completeness": fmt_ratio(c["completeness"], lang),
             "orders": _n(c["orders_scored"], lang),
             "fails": drivers(c["drivers_fail"]),

@@ -127,6 +127,7 @@ WORDS: dict[str, tuple[str, str]] = {
                    "ones have it. A waived finding counts as neither; the “waived” column says what it covered."),
     "measured_on_cell": ("{n} sur {of} ({cov})", "{n} of {of} ({cov})"),
     "w_none_evaluated": ("pas de part : aucune commande évaluée", "no share: no order evaluated"),
+    "few_scored": ("pas de score : moins de {n} commandes notées", "no score: fewer than {n} orders scored"),
     "w_few_evaluated": ("pas de part : moins de {min} commandes évaluées",
                         "no share: fewer than {min} orders evaluated"),
     "w_low_coverage": ("pas de part : moins de {cov} des commandes concernées évaluées (données insuffisantes)",
