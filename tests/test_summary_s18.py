@@ -128,3 +128,20 @@ def test_a_chantier_scored_on_too_few_orders_has_no_score_drawn():
     assert "100 / 100" not in str(section["chart"])
     english = chantier_section(result, agg, "en")["rows"]
     assert any(r["score"] == "no score: fewer than 10 orders scored" for r in english)
+
+
+def test_loc01_names_the_commune_only_when_it_is_known():
+    """A zone read from the postcode, the commune unknown, read « Fournisseur établi dans la Métropole (non
+    renseigné) », which an auditor reads as "not established" (auditor review; rulebook 1.3.24)."""
+    from procurement.engine import evaluate
+    from procurement.model import Order
+    from procurement.rulebook import load_default
+
+    book = load_default()
+
+    def message(**values) -> str:
+        o = Order.model_validate({"source": {"file": "t.csv", "row": 2}, "id": "A", "nature": "marche", **values})
+        return next(f for f in evaluate(o, book) if f.rule == "LOC-01").message("fr")
+
+    assert message(supplier_band="amp") == "Fournisseur établi dans la Métropole."
+    assert message(supplier_band="amp", supplier_commune="13055") == "Fournisseur établi dans la Métropole (13055)."
