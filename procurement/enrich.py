@@ -350,6 +350,8 @@ def enrich(order: Order) -> Order:
         update["env_considerations"] = (*(d for d in declared if d != "none"), "criterion")
         origins["env_considerations"] = _CRITERION_ORIGIN
         update["warnings"] = (*order.warnings, _criterion_undeclared(declared, weight))
+    elif weight == 0 and declared and "criterion" in declared:
+        update["warnings"] = (*order.warnings, _criterion_unweighted(declared))
     update["origins"] = origins
     guessed = p_origins.get("place_type")
     if guessed is not None and p_kind is not None:
@@ -372,6 +374,21 @@ def _criterion_undeclared(declared: tuple[str, ...], weight: float) -> Warning_:
         message_en=f"environmental criterion weighted {format_percent(weight, 'en')}, but the environmental "
                    f"considerations declared name none (“{said_en}”): the criterion is counted; add "
                    "“Environmental criterion” to the cell, which the essential data publish")
+
+
+def _criterion_unweighted(declared: tuple[str, ...]) -> Warning_:
+    """The mirror of `_criterion_undeclared`: a criterion declared and weighted 0 % is no criterion (ENV-10 and
+    ENV-13 fail it since the rulebook 1.3.25; it passed beside a price weighted 100 %, which ENV-12 failed)."""
+    from procurement.rulebook.render import choice_value
+
+    said_fr = choice_value(declared, "env_considerations", Kind.ENUM_SET, "fr")
+    said_en = choice_value(declared, "env_considerations", Kind.ENUM_SET, "en")
+    return Warning_(
+        code="env_criterion_unweighted", field="env_weight", value="0",
+        message_fr=f"les considérations environnementales déclarent un critère (« {said_fr} »), mais il est pondéré "
+                   "à 0 % : un critère sans poids n'en est pas un ; corrigez la pondération ou la cellule",
+        message_en=f"the environmental considerations declare a criterion (“{said_en}”), but it is weighted 0%: a "
+                   "criterion without weight is none; fix the weight or the cell")
 
 
 def _two_months_after(day: dt.date) -> dt.date:

@@ -145,3 +145,24 @@ def test_loc01_names_the_commune_only_when_it_is_known():
 
     assert message(supplier_band="amp") == "Fournisseur établi dans la Métropole."
     assert message(supplier_band="amp", supplier_commune="13055") == "Fournisseur établi dans la Métropole (13055)."
+
+
+def test_a_criterion_weighted_zero_is_none_and_said():
+    """A cell « Critère environnemental » beside a weight of 0 % and a price of 100 %: ENV-10 passed while ENV-12
+    failed the same order (auditor review). ENV-10 fails it now, and the order is warned that its cells
+    disagree (rulebook 1.3.25)."""
+    from procurement.engine import evaluate
+    from procurement.enrich import enrich
+    from procurement.model import Order
+    from procurement.rulebook import load_default
+
+    book = load_default()
+    o = enrich(Order.model_validate({"source": {"file": "t.csv", "row": 2}, "id": "A", "nature": "marche",
+                                     "launch_date": dt.date(2026, 9, 1), "env_considerations": ("criterion",),
+                                     "env_weight": 0, "price_weight": 100}))
+    statuses = {f.rule: f.status for f in evaluate(o, book)}
+    assert (statuses["ENV-10"], statuses["ENV-12"]) == ("fail", "fail")
+    warning = next(w for w in o.warnings if w.code == "env_criterion_unweighted")
+    assert "pondéré à 0 %" in warning.message_fr and "weighted 0%" in warning.message_en
+    kept = enrich(o.model_copy(update={"env_weight": 15.0, "warnings": ()}))
+    assert not any(w.code == "env_criterion_unweighted" for w in kept.warnings)
