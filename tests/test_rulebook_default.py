@@ -82,8 +82,10 @@ def test_the_rules_the_issue_asks_for_exist_with_their_meaning():
     # 100 % price (1.3.8) or an environmental criterion weighted 0 % decides the failure, one weighted above
     # 0 % the pass (1.3.10): the three parts of its `all`.
     criterion, price_alone, weighted_none = RULES["ENV-10"].source.require.all_
-    declared = criterion.any_[0]
+    declared, weighted = criterion.any_[0].all_  # a declared criterion, unless weighted 0 % (1.3.25)
     assert (declared.field, declared.op, declared.value) == ("env_considerations", "contains_any", ["criterion"])
+    assert [(leaf.field, leaf.op, leaf.value) for leaf in weighted.any_] == [("env_weight", "absent", None),
+                                                                             ("env_weight", "gt", 0)]
     assert [(leaf.field, leaf.op, leaf.value) for leaf in price_alone.any_[:2]] == [
         ("env_considerations", "present", None), ("price_weight", "lt", 100)]
     assert [(leaf.field, leaf.op, leaf.value) for leaf in weighted_none.any_] == [
