@@ -5,7 +5,8 @@ the rulebook's own values when it names them, else the defaults below, and what 
 What a target counts, by the order's nature (the targets' own words):
 
 - « marchés notifiés avec une considération environnementale / sociale » (SPASER, after the national
-  plan for sustainable procurement, which counts contracts notified in the year): CONTRACTS, i.e.
+  plan for sustainable procurement, which counts contracts notified in the year; measured in one year, as
+  the ESS share, like EGAlim's below): CONTRACTS, i.e.
   marchés (defence and security ones included), accords-cadres and marchés subséquents, each counted
   once when notified. A purchase order (bon de commande) is the execution of a framework agreement,
   not a contract notified: counted, it made 249 orders of one framework weigh as 249 contracts. Bids,
@@ -152,6 +153,24 @@ def _share(part: float, whole: float) -> float | None:
     return None if not whole else part / whole
 
 
+ESS_SUMS = ("amount_ess", "amount_status_known", "orders_ess", "orders_status_known", "amount_spend", "orders_spend")
+
+
+def _year_measured(by_year: dict[str, Any], stands: Any) -> str | None:
+    """The year a share is measured in: the latest whose measure stands (so that a January alone does not
+    hide last year), else the latest; the undated ("unknown") only when no year is dated (an export without
+    notification dates). None when there is nothing."""
+    years = sorted(by_year, key=lambda y: (y == UNKNOWN, y))
+    dated = [y for y in years if y != UNKNOWN] or years
+    return next((y for y in reversed(dated) if stands(by_year[y])), dated[-1] if dated else None)
+
+
+def _by_year(by_year: dict[str, Any], share: Any, count: Any) -> list[dict[str, Any]]:
+    """Each year's share and count (`count`: an index or a key of the year's sums), undated last."""
+    return [{"year": y, "measured": share(by_year[y]), "count": int(by_year[y][count])}
+            for y in sorted(by_year, key=lambda y: (y == UNKNOWN, y))]
+
+
 def _aside(table: dict[str, list[float]]) -> list[dict[str, Any]]:
     return [{"nature": k, "orders": int(v[0]), "amount": v[1]}
             for k, v in sorted(table.items(), key=lambda kv: (kv[0] in (UNKNOWN, NOT_NOTIFIED), kv[0]))]
@@ -168,11 +187,11 @@ class TargetTallies:
         self._transport_match = prefix_matcher(list(prefixes))
         self._transport_cpv: dict[str, bool] = {}  # CPV code -> whether it is a transport alternative
         # considerations: [contracts, given, with one]; orders set aside by nature: [orders, amount]
-        self.env = [0, 0, 0]
-        self.social = [0, 0, 0]
+        # per notification year (or "unknown"): [contracts, given, with one]
+        self.env: dict[str, list[int]] = {}
+        self.social: dict[str, list[int]] = {}
         self.contracts_aside: dict[str, list[float]] = {}
-        self.ess = {"amount_ess": 0.0, "amount_status_known": 0.0, "orders_ess": 0, "orders_status_known": 0,
-                    "amount_spend": 0.0, "orders_spend": 0}
+        self.ess: dict[str, dict[str, float]] = {}  # per notification year (or "unknown"): the sums of ESS_SUMS
         self.spend_aside: dict[str, list[float]] = {}
         self.transport_by_year: dict[str, list[float]] = {}  # year or "unknown" -> [orders, amount]
         self.transport_aside: dict[str, list[float]] = {}  # transport orders outside SPEND_NATURES
@@ -205,22 +224,23 @@ class TargetTallies:
         """`pending`: `not_notified(o)`, which the caller has asked already (`Aggregate.add`)."""
         nature = NOT_NOTIFIED if pending else o.nature or UNKNOWN
         money = amount or 0.0
+        date = o.notification_date
+        year = str(date.year) if date is not None else UNKNOWN
         if nature in CONTRACT_NATURES:
-            for acc, values, yes in ((self.env, o.env_considerations, ENV_YES),
-                                     (self.social, o.social_considerations, SOCIAL_YES)):
+            for by_year, values, yes in ((self.env, o.env_considerations, ENV_YES),
+                                         (self.social, o.social_considerations, SOCIAL_YES)):
+                acc = by_year.get(year) or by_year.setdefault(year, [0, 0, 0])
                 acc[0] += 1
                 if values is not None and len(values):
                     acc[1] += 1
                     acc[2] += 1 if yes.intersection(values) else 0
-                elif acc is self.env and o.env_weight:  # an environmental criterion weighted above 0 %, as ENV-01
+                elif by_year is self.env and o.env_weight:  # an environmental criterion weighted above 0 %, as ENV-01
                     acc[1] += 1
                     acc[2] += 1
         else:
             aside = self.contracts_aside.get(nature) or self.contracts_aside.setdefault(nature, [0, 0.0])
             aside[0] += 1
             aside[1] += money
-        date = o.notification_date
-        year = str(date.year) if date is not None else UNKNOWN
         transport = self._is_transport(o.cpv)
         if nature not in SPEND_NATURES:
             aside = self.spend_aside.get(nature) or self.spend_aside.setdefault(nature, [0, 0.0])
@@ -233,7 +253,7 @@ class TargetTallies:
             return
         if date is not None:
             self.spend_years[year] = self.spend_years.get(year, 0) + 1
-        ess = self.ess
+        ess = self.ess.get(year) or self.ess.setdefault(year, dict.fromkeys(ESS_SUMS, 0))
         ess["orders_spend"] += 1
         ess["amount_spend"] += money
         if o.supplier_status is not None:
@@ -272,7 +292,6 @@ class TargetTallies:
 
     def result(self) -> list[dict[str, Any]]:
         t = self.targets
-        ess = self.ess
         years = sorted(self.spend_years)
         year = next((y for y in reversed(years) if self.spend_years[y] >= RATE_MIN_EVALUATED),
                     years[-1] if years else None)
@@ -282,25 +301,38 @@ class TargetTallies:
         contracts_aside = _aside(self.contracts_aside)
         spend_aside = _aside(self.spend_aside)
         out = []
-        for measure, (contracts, known, yes) in (("env_share", self.env), ("social_share", self.social)):
-            out.append({"measure": measure, **t[measure], "measured": _share(100.0 * yes, known),
+        # The SPASER's shares are a year's, as its targets (« objectifs 2025 ») are: pooled, the four samples'
+        # 2018-2025 contracts of several buyers read as the Métropole's 2025 (manager review, 2026-11-27).
+        for measure, by_year in (("env_share", self.env), ("social_share", self.social)):
+            def share(v: list[int]) -> float | None:
+                return _share(100.0 * v[2], v[1])
+
+            y = _year_measured(by_year, lambda v: rate_withheld(v[1], _share(v[1], v[0])) is None)
+            contracts, known, yes = by_year.get(y, [0, 0, 0]) if y else (0, 0, 0)
+            out.append({"measure": measure, **t[measure], "measured": _share(100.0 * yes, known), "year": y,
                         "numerator": yes, "denominator": known, "population": contracts,
                         "coverage": _share(known, contracts), "basis": "contracts",
                         "withheld": rate_withheld(known, _share(known, contracts)),
+                        "by_year": _by_year(by_year, share, 0),
                         "natures": sorted(CONTRACT_NATURES), "aside": contracts_aside})
         # Spend with identified ESS/SIAE/EA/ESAT suppliers over all spend: a supplier whose status is not
         # given is not counted as ESS (as in SPASER reporting); `coverage` says how much was given, and
         # with no status given at all there is no measure (None), not 0 %.
-        out.append({"measure": "ess_spend_share", **t["ess_spend_share"],
-                    "measured": _share(100.0 * ess["amount_ess"], ess["amount_spend"])
-                    if ess["orders_status_known"] else None,
+        def ess_share(e: dict[str, float]) -> float | None:
+            return _share(100.0 * e["amount_ess"], e["amount_spend"]) if e["orders_status_known"] else None
+
+        def ess_withheld(e: dict[str, float]) -> str | None:
+            return rate_withheld(e["orders_status_known"], _share(e["amount_status_known"], e["amount_spend"]))
+
+        y = _year_measured(self.ess, lambda e: ess_withheld(e) is None)
+        ess = self.ess[y] if y else dict.fromkeys(ESS_SUMS, 0)
+        out.append({"measure": "ess_spend_share", **t["ess_spend_share"], "measured": ess_share(ess), "year": y,
                     "numerator": ess["amount_ess"], "denominator": ess["amount_spend"],
                     "population": ess["amount_spend"], "orders": ess["orders_spend"],
                     "coverage": _share(ess["amount_status_known"], ess["amount_spend"]),
                     "orders_status_known": ess["orders_status_known"],
-                    "orders_ess": ess["orders_ess"], "basis": "spend",
-                    "withheld": rate_withheld(ess["orders_status_known"],
-                                              _share(ess["amount_status_known"], ess["amount_spend"])),
+                    "orders_ess": ess["orders_ess"], "basis": "spend", "withheld": ess_withheld(ess),
+                    "by_year": _by_year(self.ess, ess_share, "orders_spend"),
                     "natures": sorted(SPEND_NATURES), "aside": spend_aside})
         # One year's spend (the module's docstring); an undated order's spend has no year to be counted in,
         # so it is given apart, never added to a year's figure.

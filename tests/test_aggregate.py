@@ -230,10 +230,13 @@ def test_a_consultation_not_notified_is_neither_a_contract_notified_nor_spend():
     t = {m["measure"]: m for m in result["targets"]}
     assert (result["totals"]["orders_not_notified"], result["totals"]["amount_not_notified"]) == (1, 1000.0)
     env = t["env_share"]
-    assert (env["numerator"], env["denominator"], env["population"]) == (3, 4, 4)
+    # the year measured, 2025: A and B (a year's share since 2026-11-27); the undated E and M1 are in `by_year`
+    assert (env["year"], env["numerator"], env["denominator"], env["population"]) == ("2025", 1, 2, 2)
+    assert sum(y["count"] for y in env["by_year"]) == 4  # A, B, E, M1: not the consultation
     assert {"nature": "not_notified", "orders": 1, "amount": 1000.0} in env["aside"]
     ess = t["ess_spend_share"]
-    assert ess["denominator"] == 3000.0 and ess["orders"] == 3
+    assert (ess["year"], ess["denominator"], ess["orders"]) == ("2025", 1000.0, 1)  # A (B is a framework)
+    assert sum(y["count"] for y in ess["by_year"]) == 3  # A, E, M1: not the consultation
     assert {"nature": "offre", "orders": 2, "amount": 0.0} in ess["aside"]
     assert {"nature": "not_notified", "orders": 1, "amount": 1000.0} in ess["aside"]
     assert env["aside"][-1]["nature"] == "not_notified"  # said after the natures, as « unknown » is

@@ -166,3 +166,21 @@ def test_a_criterion_weighted_zero_is_none_and_said():
     assert "pondéré à 0 %" in warning.message_fr and "weighted 0%" in warning.message_en
     kept = enrich(o.model_copy(update={"env_weight": 15.0, "warnings": ()}))
     assert not any(w.code == "env_criterion_unweighted" for w in kept.warnings)
+
+
+def test_the_spaser_shares_are_a_years_with_the_other_years_beside():
+    """Pooled over 2018-2025, the four samples' contracts of several buyers read as the Métropole's « objectifs
+    2025 » (manager review): the share is the latest year's that stands, the other years beside it."""
+    old = [dict(id=f"O{i}", nature="marche", amount=10.0, notification_date=dt.date(2019, 5, 1),
+                env_considerations=("clause",)) for i in range(12)]
+    new = [dict(id=f"N{i}", nature="marche", amount=10.0, notification_date=dt.date(2025, 5, 1),
+                env_considerations=("clause",) if i < 3 else ("none",)) for i in range(12)]
+    january = [dict(id="J", nature="marche", amount=10.0, notification_date=dt.date(2026, 1, 5),
+                    env_considerations=("clause",))]
+    env = _target(_figures(*old, *new, *january), "env_share")
+    assert (env["year"], env["numerator"], env["denominator"], env["measured"]) == ("2025", 3, 12, 25.0)
+    assert [(y["year"], y["measured"], y["count"]) for y in env["by_year"]] == [
+        ("2019", 100.0, 12), ("2025", 25.0, 12), ("2026", 100.0, 1)]
+    row = next(r for r in target_section({"targets": [env]}, "fr")["rows"])
+    assert row["basis"].startswith("en 2025, 3 marchés sur 12")
+    assert row["basis"].endswith("autres années\u00a0: 2026 100,0\u202f%, 2019 100,0\u202f%")

@@ -59,31 +59,38 @@ def _notified(o: Order) -> bool:
 def test_the_social_target_counts_contracts_not_purchase_orders(sample):
     result, agg, fr, _ = sample
     orders = [s.order for s in result.orders]
-    contracts = [o for o in orders if o.nature in CONTRACTS and _notified(o)]
+    # a year's share (2025's, the sample's year): 25M0079, whose 31/02 date was set aside, has no year
+    contracts = [o for o in orders if o.nature in CONTRACTS and o.notification_date is not None
+                 and o.notification_date.year == 2025]
     given = [o for o in contracts if o.social_considerations]
     yes = [o for o in given if {"clause", "criterion", "reserved"} & set(o.social_considerations)]
     social = _targets(agg)["social_share"]
-    # The review's recount, and 25M0079 kept (its 31/02 date set aside), without the 25 consultations not
-    # notified (90 of 222 when they were counted): 41,5 %, above the 30 % target.
-    assert (len(yes), len(given)) == (83, 200)
-    assert (social["numerator"], social["denominator"], social["population"]) == (83, 200, len(contracts))
-    assert social["measured"] == pytest.approx(100 * 83 / 200)
+    # The review's recount without the 25 consultations not notified (90 of 222 when they were counted) and,
+    # since the shares are a year's, without 25M0079 (83 of 200 then): 41,7 %, above the 30 % target.
+    assert (len(yes), len(given)) == (83, 199)
+    assert (social["year"], social["numerator"], social["denominator"], social["population"]) == \
+        ("2025", 83, 199, len(contracts))
+    assert social["measured"] == pytest.approx(100 * 83 / 199)
     purchase_orders = sum(1 for o in orders if o.nature == "bon_de_commande")
     assert purchase_orders == 249
     text = _text(fr)
-    assert "41,5\u202f%" in text and "bons de commande (249 commandes" in text  # the base and what it left out
+    assert "41,7\u202f%" in text and "bons de commande (249 commandes" in text  # the base and what it left out
+    assert "en 2025, 83 marchés sur 199" in text and "autres années\u00a0: sans date de notification" in text
 
 
 def test_the_spend_targets_leave_framework_maximums_out(sample):
     result, agg, fr, _ = sample
     orders = [s.order for s in result.orders]
-    spend = sum(o.amount or 0.0 for o in orders if o.nature in SPEND and _notified(o))
+    def of_2025(o: Order) -> bool:  # a year's share: the sample's 2025 (25M0079's date was set aside)
+        return o.notification_date is not None and o.notification_date.year == 2025
+
+    spend = sum(o.amount or 0.0 for o in orders if o.nature in SPEND and _notified(o) and of_2025(o))
     ess = _targets(agg)["ess_spend_share"]
-    assert ess["denominator"] == pytest.approx(spend)
-    frameworks = sum(o.amount or 0.0 for o in orders if o.nature == "accord_cadre")
+    assert (ess["year"], ess["denominator"]) == ("2025", pytest.approx(spend))
+    frameworks = sum(o.amount or 0.0 for o in orders if o.nature == "accord_cadre" and of_2025(o))
     assert frameworks >= 36_994_000  # AC25-0008's maximum among them, no longer counted as spend
-    pending = sum(o.amount or 0.0 for o in orders if not _notified(o) and o.nature != "accord_cadre")
-    assert ess["denominator"] == pytest.approx(sum(o.amount or 0.0 for o in orders) - frameworks - pending)
+    dated = sum(o.amount or 0.0 for o in orders if of_2025(o))
+    assert ess["denominator"] == pytest.approx(dated - frameworks)  # pending consultations have no date
     transport = _targets(agg)["transport_alternatives_spend"]
     assert all(a["nature"] != "bon_de_commande" for a in transport["aside"])
     assert "accords-cadres (montants maximums)" in _text(fr)

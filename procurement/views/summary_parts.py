@@ -96,13 +96,33 @@ def _basis(m: dict[str, Any], lang: str) -> tuple[str, str]:
 
         basis = t["basis_contracts"].format(num=contracts(m["numerator"]), den=_n(m["denominator"], lang),
                                             cov=fmt_ratio(m["coverage"], lang), pop=contracts(m["population"]))
-        return basis, _aside(m["aside"], "aside_contracts", lang)
+        return _in_year(m, basis, lang), _aside(m["aside"], "aside_contracts", lang)
     if m["measured"] is None:
         basis = t["basis_spend_none"].format(den=_money(m["denominator"], lang))
     else:
         basis = t["basis_spend"].format(num=_money(m["numerator"], lang), den=_money(m["denominator"], lang),
                                         cov=fmt_ratio(m["coverage"], lang))
-    return basis, _aside(m["aside"], "aside_spend", lang)
+    return _in_year(m, basis, lang), _aside(m["aside"], "aside_spend", lang)
+
+
+def _year_name(year: str, lang: str) -> str:
+    return summary_words(lang)["food_undated"] if year == UNKNOWN else year
+
+
+def _in_year(m: dict[str, Any], basis: str, lang: str) -> str:
+    """A SPASER share's basis with its year first and the other years' shares after: « en 2025, 142 sur 195…
+    ; autres années : 2024 61,0 % ». A measure without years (an older aggregate) is left as it was."""
+    t = summary_words(lang)
+    year = m.get("year")
+    if year is None:
+        return basis
+    others = [y for y in m.get("by_year", ()) if y["year"] != year]
+    shown = "" if not others else t["food_years"].format(items=", ".join(
+        f"{_year_name(y['year'], lang)} "
+        f"{i18n.fmt_percent_short_of(y['measured'], lang, 1) if y['measured'] is not None else '—'}"
+        for y in reversed(others)))
+    head = t["food_undated"] if year == UNKNOWN else t["food_in"].format(year=year)
+    return f"{head}, {basis}{shown}"
 
 
 # A parenthesis naming an internal key in a rulebook's target label, « (table cpv_transport_alternatives) »:
