@@ -1,5 +1,6 @@
 """What a run says of how it read its inputs beyond their rows: a workbook's sheets passed over or left unread,
-a --sheet that a CSV cannot honour, a second column recognised as a field already read.
+a --sheet that a CSV cannot honour, text encoded twice and repaired, a second column recognised as a field
+already read.
 
 One text for the terminal and for report.html and summary.html: the sheets left unread were said only on
 the terminal (and in results.json), so a report read later gave no hint that two thirds of a workbook were
@@ -41,6 +42,12 @@ def input_lines(inputs: Iterable[Any], lang: str) -> list[str]:
                        f"(--sheet, repeatable, to read them)" if en else
                        f"{name} : {plural(n, 'autre feuille non lue', 'autres feuilles non lues', lang)} : {names} "
                        f"(--sheet, répétable, pour les lire)")
+        if repaired := [n.split(":", 1)[1] for n in info.notes if n.startswith("double_utf8_repaired:")]:
+            n = int(repaired[0])
+            out.append(f"{name}: text encoded twice in UTF-8 (“Ã©” for “é”) repaired on {n} "
+                       f"{plural(n, 'line', 'lines', lang)}; re-export the file as UTF-8 once" if en else
+                       f"{name} : texte encodé deux fois en UTF-8 (« Ã© » pour « é ») réparé sur {n} "
+                       f"{plural(n, 'ligne', 'lignes', lang)} ; réexportez le fichier en UTF-8 une seule fois")
         if doubles := info.duplicate_columns:
             n = len(doubles)
             named = ", ".join(f"{_quoted(dup, lang)} ({'same field as' if en else 'même champ que'} "

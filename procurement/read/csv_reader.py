@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,13 +29,23 @@ MAX_LINE = 64 * 1024 * 1024  # characters
 MAX_COLUMNS = 65_536  # four times Excel's widest sheet
 
 
+# UTF-8 text encoded as UTF-8 a second time, as a tool reading it as Windows-1252 writes it back: « é » (C3 A9)
+# becomes « Ã© » (C3 83 C2 A9), « ° » « Â° », « ’ » « â€™ » (C3 A2 E2 82 AC...). The bytes of « Ã » or « Â »
+# followed by those of a C1 or Latin-1 character, or those of « â€ »; no French text writes them.
+DOUBLE_UTF8 = re.compile(rb"\xc3[\x82\x83][\xc2\xc3\xc5\xc6\xcb]|\xc3\xa2\xe2[\x80-\x84]")
+DOUBLED = "utf-8-double"  # the encoding `sniff_encoding` names such a file
+REPAIRED_NOTE = "double_utf8_repaired:"  # + the number of lines repaired: a note of the input
+
+
 def sniff_encoding(path: Path) -> str:
     """UTF-8 (with or without BOM) if the whole file decodes as UTF-8, UTF-16 by its BOM, else cp1252 (then
-    read line by line: `LineDecoded` keeps the lines that are UTF-8).
+    read line by line: `LineDecoded` keeps the lines that are UTF-8). A UTF-8 file holding text encoded twice
+    (DOUBLE_UTF8) is DOUBLED: read line by line too, such lines repaired (`LineDecoded`).
 
     The whole file is checked incrementally: exports often have their first accented character far
     below the header, and a wrong guess would turn 'Métropole' into 'MÃ©tropole' silently.
     """
+    doubled = False
     with path.open("rb") as fh:
         head = fh.read(4)
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -45,10 +56,11 @@ def sniff_encoding(path: Path) -> str:
         try:
             while chunk := fh.read(1 << 20):
                 decoder.decode(chunk)
+                doubled = doubled or DOUBLE_UTF8.search(chunk) is not None
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             return "cp1252"  # read line by line, UTF-8 lines kept (LineDecoded)
-    return "utf-8-sig" if bom else "utf-8"
+    return DOUBLED if doubled else "utf-8-sig" if bom else "utf-8"
 
 
 def sniff_delimiter(sample: str) -> str:
@@ -71,6 +83,29 @@ def sniff_delimiter(sample: str) -> str:
     return best
 
 
+# A character's UTF-8 bytes read as Windows-1252: a lead byte (« Ã » for C3) then one or two continuation
+# bytes (0x80-0xBF: « © », « ‚ », « € »...). Only these stretches are decoded again: a line once repaired holds
+# correct characters (« é ») beside cells encoded once more, and decoding the whole line again fails on them.
+_CONT = "[\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]"  # the bytes 80-BF as Windows reads them
+# The lead bytes of French text only: C2 « Â » (« », NBSP, °), C3 « Ã » (é, à, ç...), C5 « Å » (œ), C6 « Æ »
+# (ƒ), CB « Ë » (ˆ, ˜), and E2 « â » before the 80, 82 or 84 of punctuation, € and ™ (’, –, …). Any lead would
+# also decode « Ç » then a no-break space (C7 A0) into « Ǡ », « â » then two into « ⠠ ».
+_MISREAD = re.compile(f"[ÂÃÅÆË]{_CONT}|â[€‚„]{_CONT}")
+
+
+# Windows-1252's byte of each character; the five bytes it leaves undefined (81, 8D, 8F, 90, 9D: « ” » is
+# E2 80 9D) are read by Windows as the control characters of the same number, and so written back.
+_BYTE = {chr(b) if b in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else bytes([b]).decode("cp1252"): b for b in range(256)}
+
+
+def _undouble_char(match: re.Match[str]) -> str:
+    text = match.group()
+    try:
+        return bytes(_BYTE[c] for c in text).decode("utf-8")
+    except UnicodeError:  # « é» » is « é » then « » », not a character misread
+        return text
+
+
 class LineDecoded:
     """The text of a file that is not UTF-8 as a whole, each line decoded as UTF-8 when it is one (rows
     pasted from another export), else as Windows-1252: decoded whole as cp1252, a UTF-8 « Marché » read
@@ -79,8 +114,10 @@ class LineDecoded:
 
     _BLOCK = 1 << 20
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, repair: bool = False):
         self._path = path
+        self._repair = repair  # a DOUBLED file: a UTF-8 line encoded twice is decoded twice (`_undouble`)
+        self.repaired_lines = 0
         self._lines = 0  # lines yielded, for the message of one too long
         self._fh = path.open("rb")
         self._start = 3 if self._fh.read(3) == codecs.BOM_UTF8 else 0  # a UTF-8 BOM, then other lines
@@ -94,12 +131,27 @@ class LineDecoded:
         except UnicodeDecodeError:
             return raw.decode("cp1252", errors="replace")
         self.utf8_lines += 1
-        return text
+        return self._undouble(text) if self._repair and DOUBLE_UTF8.search(raw) else text
+
+    def _undouble(self, text: str) -> str:
+        """The line with each character encoded twice decoded again (« ProcÃ©dure » → « Procédure »,
+        `_MISREAD`). What does not read back as UTF-8 is kept as read, and the validation's mojibake warning
+        says so."""
+        repaired = text
+        for _ in range(3):  # a cell pasted from such a file into another is encoded three times
+            again = _MISREAD.sub(_undouble_char, repaired)
+            if again == repaired:
+                break
+            repaired = again
+        if repaired != text:
+            self.repaired_lines += 1
+        return repaired
 
     def __iter__(self) -> Iterator[str]:
         """Lines of at most MAX_LINE bytes (then `_too_long`). A block without a line end is kept aside,
         not joined to what came before: joined at each block, a 100 MB line was copied a hundred times."""
         self._fh.seek(self._start)
+        self.repaired_lines = 0  # the sniffing's `read` counted its own
         held: list[bytes] = []
         size = 0
         while block := self._fh.read(self._BLOCK):
@@ -146,8 +198,8 @@ def open_text(path: Path) -> tuple[io.TextIOBase | LineDecoded, str, str]:
     """Open a CSV as text with its sniffed encoding and delimiter."""
     encoding = sniff_encoding(path)
     fh: io.TextIOBase | LineDecoded
-    if encoding == "cp1252":
-        fh = LineDecoded(path)
+    if encoding in ("cp1252", DOUBLED):
+        fh = LineDecoded(path, repair=encoding == DOUBLED)
     else:
         fh = path.open("r", encoding=encoding, newline="", errors="replace")
     sample = fh.read(64 * 1024)
@@ -233,3 +285,5 @@ class CsvReader:
                 where=str(path),
                 delimiter=delimiter,
             )
+        if isinstance(fh, LineDecoded) and fh.repaired_lines:  # said beside the rows (input_notes)
+            info.notes.append(f"{REPAIRED_NOTE}{fh.repaired_lines}")
