@@ -59,10 +59,11 @@ class OrderScore:
     counts_by_kind: dict[str, dict[str, int]]
     legal_failures: list[str] = field(default_factory=list)  # rule ids
     missing: dict[str, list[str]] = field(default_factory=dict)  # rule id -> fields it lacked
-    # The weight sums and counts behind the scores (passed, failed, evaluated, insufficient; per chantier,
-    # index 0 overall), kept for `rescore`; not part of what an output shows or compares.
-    tally: tuple[tuple[float, ...], tuple[float, ...], tuple[int, ...], tuple[int, ...]] | None = field(
-        default=None, compare=False, repr=False)
+    # The weight sums and counts behind the scores (passed, failed, evaluated, insufficient, decided by a rule
+    # other than a risk; per chantier, index 0 overall), kept for `rescore`; not part of what an output shows
+    # or compares.
+    tally: tuple[tuple[float, ...], tuple[float, ...], tuple[int, ...], tuple[int, ...], tuple[int, ...]] | None \
+        = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -102,7 +103,7 @@ def score(findings: Iterable[Finding], order_id: str | None = None,
 
     Weights and counts are kept in four lists indexed by chantier (0: overall): this runs once per order
     of a million-order batch, where a tally object per chantier was a tenth of the scoring."""
-    tally = ([0.0] * 9, [0.0] * 9, [0] * 9, [0] * 9)
+    tally = ([0.0] * 9, [0.0] * 9, [0] * 9, [0] * 9, [0] * 9)
     counts = dict.fromkeys(STATUSES, 0)
     by_kind = {k: dict.fromkeys(STATUSES, 0) for k in KINDS}
     return _counted(findings, order_id, known_missing, tally, counts, by_kind, [], {})
@@ -117,19 +118,26 @@ def rescore(scores: OrderScore, added: Iterable[Finding]) -> OrderScore | None:
     of rules that `scores` did not count (RISK-02's, which no worker decides); several of one rule count once."""
     if scores.tally is None:
         return None
-    passed, failed, evaluated, insufficient = scores.tally
-    tally = (list(passed), list(failed), list(evaluated), list(insufficient))
+    passed, failed, evaluated, insufficient, decided = scores.tally
+    tally = (list(passed), list(failed), list(evaluated), list(insufficient), list(decided))
     return _counted(added, scores.order_id or None, None, tally, dict(scores.counts),
                     {k: dict(v) for k, v in scores.counts_by_kind.items()}, list(scores.legal_failures),
                     {k: list(v) for k, v in scores.missing.items()})
 
 
 def _counted(findings: Iterable[Finding], order_id: str | None, known_missing: dict[str, list[str]] | None,
-             tally: tuple[list[float], list[float], list[int], list[int]], counts: dict[str, int],
+             tally: tuple[list[float], list[float], list[int], list[int], list[int]], counts: dict[str, int],
              by_kind: dict[str, dict[str, int]], legal_failures: list[str], missing: dict[str, list[str]]
              ) -> OrderScore:
-    """The findings added to a tally (updated in place), and the scores it then gives."""
-    passed, failed, evaluated, insufficient = tally
+    """The findings added to a tally (updated in place), and the scores it then gives.
+
+    A chantier's score needs one of its indicators or legal obligations decided: a risk rule passing says
+    that nothing is wrong, not that the chantier advances (as its « successes » on the summary). RISK-01,
+    tagged with chantiers 3 and 8 and passing on every contract without a geographic criterion, gave works,
+    buses and waste collection a food-autonomy score of 100: 72 of the sample workbook's 134 orders scored
+    on chantier 8, which read 83 / 100 where its food orders read 66 (manager review, 2026-11-27). Its
+    verdict still counts in the chantier's score of an order that has another."""
+    passed, failed, evaluated, insufficient, decided = tally
     findings = one_per_rule(findings)
     for f in findings:
         order_id = order_id if order_id is not None else f.order_id
@@ -147,6 +155,9 @@ def _counted(findings: Iterable[Finding], order_id: str | None, known_missing: d
             for c in rule.chantiers:
                 sums[c] += weight
                 evaluated[c] += 1
+            if kind != "risk":
+                for c in rule.chantiers:
+                    decided[c] += 1
             if status == FAIL and kind == "legal":
                 legal_failures.append(rule.id)
         elif status == INSUFFICIENT or (status == WAIVED and getattr(f, "original_status", None) == INSUFFICIENT):
@@ -160,14 +171,14 @@ def _counted(findings: Iterable[Finding], order_id: str | None, known_missing: d
     return OrderScore(
         order_id=order_id or "",
         overall=_score(passed[0], failed[0]),
-        by_chantier={c: _score(passed[c], failed[c]) for c in CHANTIERS},
+        by_chantier={c: _score(passed[c], failed[c]) if decided[c] else None for c in CHANTIERS},
         completeness=_completeness(evaluated[0], insufficient[0]),
         completeness_by_chantier={c: _completeness(evaluated[c], insufficient[c]) for c in CHANTIERS},
         counts=counts,
         counts_by_kind=by_kind,
         legal_failures=legal_failures,
         missing=missing,
-        tally=(tuple(passed), tuple(failed), tuple(evaluated), tuple(insufficient)),
+        tally=(tuple(passed), tuple(failed), tuple(evaluated), tuple(insufficient), tuple(decided)),
     )
 
 

@@ -184,3 +184,32 @@ def test_the_spaser_shares_are_a_years_with_the_other_years_beside():
     row = next(r for r in target_section({"targets": [env]}, "fr")["rows"])
     assert row["basis"].startswith("en 2025, 3 marchés sur 12")
     assert row["basis"].endswith("autres années\u00a0: 2026 100,0\u202f%, 2019 100,0\u202f%")
+
+
+def test_a_risk_rule_alone_gives_no_chantier_score():
+    """RISK-01 (chantiers 3 and 8) passing on a bus contract gave it a food-autonomy score of 100; the sample
+    workbook's chantier 8 read 83 / 100 over 134 orders, 66 over its 62 food orders (manager review)."""
+    from pathlib import Path
+
+    from procurement.aggregate import aggregate
+    from procurement.engine import evaluate
+    from procurement.model import Order
+    from procurement.pipeline import run
+    from procurement.rulebook import load_default
+    from procurement.scoring import rescore, score
+
+    book = load_default()
+    bus = Order.model_validate({"source": {"file": "t.csv", "row": 2}, "id": "B", "nature": "marche",
+                                "cpv": "34121000", "amount": 400_000.0, "award_criteria": "Prix 60 %, technique 40 %"})
+    findings = evaluate(bus, book)
+    assert next(f for f in findings if f.rule == "RISK-01").status == "pass"
+    s = score(findings)
+    assert s.by_chantier[8] is None  # no indicator nor obligation of chantier 8 decided
+    assert s.tally is not None and rescore(s, []).by_chantier == s.by_chantier
+    food = Order.model_validate({"source": {"file": "t.csv", "row": 3}, "id": "F", "nature": "marche",
+                                 "cpv": "15800000", "amount": 90_000.0, "notification_date": dt.date(2025, 3, 1),
+                                 "egalim_share": 30, "award_criteria": "Prix 60 %, technique 40 %"})
+    assert score(evaluate(food, book)).by_chantier[8] is not None  # EGA-01 decided: RISK-01 counts beside it
+    agg = aggregate(run([Path(__file__).resolve().parents[1] / "samples" / "commandes-2025.xlsx"], book))
+    chantier8 = next(c for c in agg["chantiers"] if c["chantier"] == 8)
+    assert chantier8["orders_scored"] == 62 and 60 < chantier8["score"] < 70
