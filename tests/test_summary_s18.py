@@ -213,3 +213,16 @@ def test_a_risk_rule_alone_gives_no_chantier_score():
     agg = aggregate(run([Path(__file__).resolve().parents[1] / "samples" / "commandes-2025.xlsx"], book))
     chantier8 = next(c for c in agg["chantiers"] if c["chantier"] == 8)
     assert chantier8["orders_scored"] == 62 and 60 < chantier8["score"] < 70
+
+
+@pytest.mark.parametrize("cell", ["Avenant", "Avenant n° 2", "AVENANT", "Modification de marché"])
+def test_a_modification_as_nature_says_how_to_give_it(cell):
+    """« Avenant » in the Nature column was rejected as an unknown value, with no word of where a modification
+    goes (auditor review): it says to give the contract's nature and its initial amount."""
+    from procurement.parse import parse_choice
+    from procurement.parse.errors import ParseError
+
+    with pytest.raises(ParseError) as caught:
+        parse_choice("nature", cell)
+    assert caught.value.code == "modification_as_nature"
+    assert "« Montant initial HT »" in caught.value.message_fr and "Initial amount excl. VAT" in caught.value.message_en

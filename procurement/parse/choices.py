@@ -114,6 +114,8 @@ def parse_choice(field_name: str, value: object) -> str | None:
         except ParseError:
             code = _UNKNOWN
     if code == _UNKNOWN:
+        if field_name == "nature" and isinstance(value, str) and fold(value).startswith(("avenant", "modification")):
+            raise fail("modification_as_nature", value)  # a finance export's « Avenant n° 2 » row (auditor review)
         raise _unknown(table, value)
     if code == _UNSUPPORTED:
         raise fail("unsupported_place_type", value)

@@ -125,6 +125,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "« {value} » n'est pas une valeur reconnue pour « {field_fr} » ; valeurs acceptées : {choices_fr}",
         "“{value}” is not a recognised value for “{field_en}”; accepted values: {choices_en}",
     ),
+    "modification_as_nature": (
+        "« {value} » n'est pas une nature de contrat : un avenant modifie un marché ; donnez la nature du marché "
+        "modifié (Marché, Accord-cadre…) et son montant avant avenant dans la colonne « Montant initial HT »",
+        "“{value}” is not a kind of contract: a modification changes a contract; give the nature of the contract "
+        "modified (Contract, Framework agreement…) and its amount before the modification in the “Initial "
+        "amount excl. VAT” column",
+    ),
     "unsupported_place_type": (
         "le type de lieu « {value} » n'est pas pris en charge : un canton ne permet pas de situer "
         "l'exécution ; indiquez un code commune, un code postal ou un code département",
