@@ -1,4 +1,5 @@
-"""Session 18's manager review of the summary, recounted from results.json by a helper:
+"""Session 18's reviews: a manager's of the summary, recounted from results.json, and an auditor's of the batch
+outputs (the rules' and parsers' findings are at the end, each test saying which). The manager's:
 
 1. Rounding hid what failed: a rule passed by 99.88 % of the amount read « 100 % » beside its two failing
    orders, and 1.2 M€ a year of transport spend read « 0 % de l'objectif ».
