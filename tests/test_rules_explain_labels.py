@@ -18,12 +18,13 @@ BOOK = load_rulebook(Path(__file__).resolve().parent.parent / "rules" / "relance
 
 @pytest.mark.parametrize(("lang", "lines"), [
     ("fr", ["      Nature [nature] autre que Offre, Marché de défense ou de sécurité",
-            "      Considérations environnementales [env_considerations] contient l'un de Critère environnemental",
+            # under its weight's condition since the rulebook 1.3.25: two more spaces
+            "        Considérations environnementales [env_considerations] contient l'un de Critère environnemental",
             "  - conforme\u00a0: launch_date=01/09/2026, nature=Marché, "
             "env_considerations=Critère environnemental, Clause environnementale",
             "  - sans objet\u00a0: launch_date=01/09/2026, nature=Offre"]),
     ("en", ["      Nature [nature] not in Bid, Defence or security contract",
-            "      Environmental considerations [env_considerations] contains any of Environmental criterion",
+            "        Environmental considerations [env_considerations] contains any of Environmental criterion",
             "  - pass: launch_date=2026-09-01, nature=Contract, "
             "env_considerations=Environmental criterion, Environmental clause",
             "  - not applicable: launch_date=2026-08-20, nature=Contract, "
