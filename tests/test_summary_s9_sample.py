@@ -120,7 +120,8 @@ def test_the_legal_table_shows_rules_without_data_and_waivers(sample):
     assert (totals["legal_fail_orders"], totals["waived_legal_orders"]) == (7, 2)
     assert (totals["below_annual_share_orders"], totals["annual_share_rules"]) == \
         (29, ["AGEC-01", "EGA-01", "EGA-02", "EGA-03"])
-    assert "29 commandes sous une part légale annuelle (AGEC-01, EGA-01, EGA-02, EGA-03)" in _text(fr)
+    assert "29 commandes sous une part légale annuelle, non comptées ci-dessus (AGEC-01, EGA-01, EGA-02, " \
+        "EGA-03\u202f; voir les objectifs)" in _text(fr)
     assert "2 commandes dont les manquements légaux sont couverts par une dérogation" in _text(fr)
 
 

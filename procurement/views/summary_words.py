@@ -76,14 +76,13 @@ WORDS: dict[str, tuple[str, str]] = {
                          "notified amount excl. VAT ({n} without an amount, not counted)"),
     "h_amount_missing_one": ("montant notifié HT (1 commande sans montant, non comptée)",
                              "notified amount excl. VAT (1 order without an amount, not counted)"),
-    "h_below_share_one": ("commande sous une part légale annuelle ({rules}) : pas un manquement à elle seule, la "
-                          "part de l'année est dans les objectifs (non comptée ci-dessus)",
-                          "order below an annual legal share ({rules}): not a breach by itself, the year's share "
-                          "is in the targets (not counted above)"),
-    "h_below_share": ("commandes sous une part légale annuelle ({rules}) : pas un manquement à elles seules, la "
-                      "part de l'année est dans les objectifs (non comptées ci-dessus)",
-                      "orders below an annual legal share ({rules}): not a breach by themselves, the year's share "
-                      "is in the targets (not counted above)"),
+    # an order under EGAlim's 50 % is not in breach by itself: the year's share, among the targets, says
+    "h_below_share_one": ("commande sous une part légale annuelle, non comptée ci-dessus ({rules} ; voir les "
+                          "objectifs)", "order below an annual legal share, not counted above ({rules}; see the "
+                          "targets)"),
+    "h_below_share": ("commandes sous une part légale annuelle, non comptées ci-dessus ({rules} ; voir les "
+                      "objectifs)", "orders below an annual legal share, not counted above ({rules}; see the "
+                      "targets)"),
     "emissions_aside": ("Non comptés (pas une dépense) : {items}", "Not counted (not spend): {items}"),
     "emissions_aside_item": ("{nature}, {orders}, {amount}, {tonnes} tCO2e estimées sur ce montant",
                              "{nature}, {orders}, {amount}, {tonnes} tCO2e estimated on that amount"),
