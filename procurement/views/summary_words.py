@@ -109,8 +109,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "balance_line": ("Bilan des lignes : {rows} = {orders} + {rejected} + {merged}.",
                      "Row balance: {rows} = {orders} + {rejected} + {merged}."),
     "balance_broken": ("Attention : le compte des lignes ne tombe pas juste.", "Warning: the row balance is off."),
-    "legal_rules": ("Règles légales : part des marchés et du montant conformes",
-                    "Legal rules: share of contracts and of amount passing"),
+    "legal_rules": ("Règles légales : part des commandes et du montant conformes",
+                    "Legal rules: share of orders and of amount passing"),
     "legal_caption": ("Règles légales : verdicts par règle (nombre de commandes)",
                       "Legal rules: verdicts by rule (number of orders)"),
     "legal_note": ("Part conforme = conformes / (conformes + non conformes), sur les commandes évaluées parmi celles "
