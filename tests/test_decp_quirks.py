@@ -99,7 +99,8 @@ def test_zero_in_a_modification_keeps_the_known_amount_and_a_marker_in_the_base_
     # A placeholder 0 applied made the validator turn the amount unknown: the 100 000 known before it stays.
     assert values(z)["amount"] == 100000 and "amount" not in modified(z)
     (w,) = [w for w in z.warnings if w.code == "placeholder_modification"]
-    assert w.column == "marches.marche[0].modifications[0].modification.montant" and "(100000)" in w.message_fr
+    assert w.column == "marches.marche[0].modifications[0].modification.montant"
+    assert "(100\u202f000\u202f€)" in w.message_fr
     assert values(z)["duration_months"] == 12 and "duration_months" not in modified(z)
     # As before: the base "NC" is passed to the parser (unknown), not replaced by another key.
     assert values(nc)["amount"] == "NC"

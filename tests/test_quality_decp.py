@@ -69,7 +69,8 @@ def test_a_placeholder_modification_amount_keeps_the_last_real_amount_json(tmp_p
     assert record.cells["amount"].column == "marches[0].modifications[0].montant"
     w = warned(record, "placeholder_modification")
     assert w.column == "marches[0].modifications[1].montant" and w.field == "amount"
-    assert "(150000)" in w.message_fr and "(150000)" in w.message_en
+    # the amount kept written as the messages write amounts (session 18), not the file's « 150000 »
+    assert "(150\u202f000\u202f€)" in w.message_fr and "(€150,000)" in w.message_en
     modified = warned(record, "modified")  # the real change is still reported
     assert "initial 100\u202f000\u202f€, actuel 150\u202f000\u202f€" in modified.message_fr
     order = validate(record, cpv_known)
@@ -134,7 +135,7 @@ def test_a_placeholder_montant_in_the_current_version_keeps_the_latest_real_one(
     u1, u2 = records
     assert u1.cells["amount"].value == "130000" and u1.cells["amount"].column == "E3 (montant)"
     w = warned(u1, "placeholder_modification")
-    assert w.column == "E4 (montant)" and "(130000)" in w.message_fr
+    assert w.column == "E4 (montant)" and "(130\u202f000\u202f€)" in w.message_fr
     assert "initial 100\u202f000\u202f€" in warned(u1, "modified").message_fr
     assert validate(u1, cpv_known).amount == 130000
     # Alone, a placeholder is still the validator's business: unknown, with its own warning.

@@ -267,8 +267,8 @@ def placeholder_warning(skipped: Cell, kept: Cell | None, field: str = "amount")
     One code for both, the field telling which: a program counting the modifications ignored needs one."""
     if field == "amount":
         return warning("placeholder_modification", field=field, column=skipped.column, value=skipped.value,
-                       kept="inconnu" if kept is None else kept.value,
-                       kept_en="unknown" if kept is None else kept.value)
+                       kept="inconnu" if kept is None else _money(kept.value, "fr"),  # not the file's « 100000.0 »
+                       kept_en="unknown" if kept is None else _money(kept.value, "en"))
     return warning("placeholder_modification", field=field, column=skipped.column, value=skipped.value,
                    template="placeholder_duration", kept="inconnue" if kept is None else f"{kept.value} mois",
                    kept_en="unknown" if kept is None else f"{kept.value} months")
