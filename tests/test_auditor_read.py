@@ -24,7 +24,7 @@ def _read(path: Path) -> list[RawRecord | Rejection]:
 
 @pytest.mark.parametrize("label", ["Totaux", "TOTAUX", "Totaux généraux", "Totals", "Montant total",
                                    "Montant total HT", "Montants totaux", "Sous-totaux DirA", "Grand total",
-                                   "Total général", "Sous-total"])
+                                   "Total général", "Sous-total", "Σ", "∑"])  # a sum sign alone (session 18)
 def test_a_total_line_in_the_plural_or_as_an_amount_is_rejected(tmp_path, label):
     """« Totaux » was scored as an order (the pattern matched « totalaux »), doubling every amount."""
     path = tmp_path / "c.csv"

@@ -31,6 +31,7 @@ def _is_blank(value: object) -> bool:
 # plain « Total » takes only the qualifiers of a total, so that a supplier « TOTAL ENERGIES MARKETING » stays a
 # supplier. The plural is « totaux » (« totalaux » was matched instead, and « Totaux » was scored as an order).
 _TOTAL_INITIALS = frozenset("TtSsGgMm")
+_SUM_SIGNS = frozenset({"Σ", "∑", "Σ :", "∑ :", "Σ:", "∑:"})  # a sum sign alone, as some sheets label their total
 _TOTAL_WORD = r"tota(?:ls?|ux)"
 _TOTAL_LABEL = re.compile(
     rf"(?:(?:sous|sub) ?{_TOTAL_WORD}|grands? {_TOTAL_WORD})(?: [^0-9]*)?"
@@ -60,8 +61,9 @@ def _total_label(cells: list[object], id_col: int | None) -> tuple[int, str] | N
     for col, value in enumerate(cells):
         if _is_blank(value):
             continue
-        if (not isinstance(value, str) or len(value) > 80 or value.lstrip()[:1] not in _TOTAL_INITIALS
-                or _TOTAL_LABEL.fullmatch(fold(value)) is None):  # the initial first: an id is folded otherwise
+        if not isinstance(value, str) or (value.strip() not in _SUM_SIGNS and (
+                len(value) > 80 or value.lstrip()[:1] not in _TOTAL_INITIALS
+                or _TOTAL_LABEL.fullmatch(fold(value)) is None)):  # the initial first: an id is folded otherwise
             return None
         if id_col is not None and id_col != col and id_col < len(cells) and not _is_blank(cells[id_col]):
             return None
