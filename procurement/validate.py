@@ -243,7 +243,7 @@ def validate(record: RawRecord, cpv_known: Callable[[str], bool] | None = None) 
 def _refused(err: Any) -> tuple[str, str]:
     """A model's bound in words (« -5 » km of delivery read « valeur refusée (Input should be greater than or
     equal to 0) », a 300-character id « valeur refusée (String should have at most 200 characters) », in a
-    French report); pydantic's own English for any other refusal."""
+    French report), a pattern by itself; pydantic's own English for any other refusal, said to be English."""
     bound = err.get("ctx") or {}
     for kind, key, fr, en in (("greater_than_equal", "ge", "inférieure au minimum", "below the minimum"),
                               ("less_than_equal", "le", "supérieure au maximum", "above the maximum")):
@@ -261,7 +261,9 @@ def _refused(err: Any) -> tuple[str, str]:
         fr, en = ("caractères", "characters") if err["type"] == "string_too_short" else ("éléments", "items")
         return (f"valeur refusée : moins de {format_number(n, 'fr')} {fr}",
                 f"value refused: fewer than {format_number(n, 'en')} {en}")
-    return f"valeur refusée ({err['msg']})", f"value refused ({err['msg']})"
+    if err["type"] == "string_pattern_mismatch":  # its regular expression says nothing to a reader
+        return "valeur refusée : format inattendu", "value refused: unexpected format"
+    return f"valeur refusée (motif en anglais : {err['msg']})", f"value refused ({err['msg']})"
 
 
 def _placeholder_id(column: str, raw: object, marker: str) -> Warning_:

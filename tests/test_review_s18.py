@@ -227,3 +227,14 @@ def test_a_modification_as_nature_says_how_to_give_it(cell):
         parse_choice("nature", cell)
     assert caught.value.code == "modification_as_nature"
     assert "« Montant initial HT »" in caught.value.message_fr and "Initial amount excl. VAT" in caught.value.message_en
+
+
+def test_a_refusal_by_pattern_is_said_in_the_reports_language():
+    """pydantic's English came inside French messages for refusals other than bounds and lengths."""
+    from procurement.validate import _refused
+
+    assert _refused({"type": "string_pattern_mismatch", "msg": "String should match pattern '^[0-9]{8}$'",
+                     "ctx": {"pattern": "^[0-9]{8}$"}}) == ("valeur refusée : format inattendu",
+                                                           "value refused: unexpected format")
+    fr, en = _refused({"type": "something_new", "msg": "Input is odd"})
+    assert fr == "valeur refusée (motif en anglais : Input is odd)" and en == "value refused (Input is odd)"
