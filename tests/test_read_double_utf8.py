@@ -83,3 +83,12 @@ def test_french_text_encoded_twice_reads_back(text):
     reader.repaired_lines = 0
     assert reader._undouble(double(text)) == text
     assert reader._undouble(double(double(text))) == text
+
+
+@given(st.text())
+def test_the_repair_never_fails_on_any_text(text):
+    """« Â » then U+0091, which no Windows-1252 byte reads as, raised a KeyError (the fuzz test found it)."""
+    reader = LineDecoded.__new__(LineDecoded)
+    reader.repaired_lines = 0
+    assert isinstance(reader._undouble(text), str)
+    assert reader._undouble("Â\x91") == "Â\x91"

@@ -226,7 +226,7 @@ def test_a_modification_as_nature_says_how_to_give_it(cell):
     with pytest.raises(ParseError) as caught:
         parse_choice("nature", cell)
     assert caught.value.code == "modification_as_nature"
-    assert "« Montant initial HT »" in caught.value.message_fr and "Initial amount excl. VAT" in caught.value.message_en
+    assert "« Montant initial HT »" in caught.value.message_fr and "initial amount column" in caught.value.message_en
 
 
 def test_a_refusal_by_pattern_is_said_in_the_reports_language():

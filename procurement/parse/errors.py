@@ -129,8 +129,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "« {value} » n'est pas une nature de contrat : un avenant modifie un marché ; donnez la nature du marché "
         "modifié (Marché, Accord-cadre…) et son montant avant avenant dans la colonne « Montant initial HT »",
         "“{value}” is not a kind of contract: a modification changes a contract; give the nature of the contract "
-        "modified (Contract, Framework agreement…) and its amount before the modification in the “Initial "
-        "amount excl. VAT” column",
+        "modified (Contract, Framework agreement…) and its amount before the modification in the initial amount "
+        "column (“Montant initial HT”)",
     ),
     "unsupported_place_type": (
         "le type de lieu « {value} » n'est pas pris en charge : un canton ne permet pas de situer "

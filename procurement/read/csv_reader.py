@@ -83,19 +83,18 @@ def sniff_delimiter(sample: str) -> str:
     return best
 
 
+# Windows-1252's byte of each character; the five bytes it leaves undefined (81, 8D, 8F, 90, 9D: « ” » is
+# E2 80 9D) are read by Windows as the control characters of the same number, and so written back.
+_BYTE = {chr(b) if b in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else bytes([b]).decode("cp1252"): b for b in range(256)}
 # A character's UTF-8 bytes read as Windows-1252: a lead byte (« Ã » for C3) then one or two continuation
-# bytes (0x80-0xBF: « © », « ‚ », « € »...). Only these stretches are decoded again: a line once repaired holds
-# correct characters (« é ») beside cells encoded once more, and decoding the whole line again fails on them.
-_CONT = "[\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]"  # the bytes 80-BF as Windows reads them
+# bytes (0x80-0xBF as Windows reads them: « © », « ‚ », « € »...; not U+0091, which Windows reads 91 as
+# « ‘ »). Only these stretches are decoded again: a line once repaired holds correct characters (« é ») beside
+# cells encoded once more, and decoding the whole line again fails on them.
+_CONT = "[" + "".join(re.escape(c) for c, b in _BYTE.items() if 0x80 <= b <= 0xBF) + "]"
 # The lead bytes of French text only: C2 « Â » (« », NBSP, °), C3 « Ã » (é, à, ç...), C5 « Å » (œ), C6 « Æ »
 # (ƒ), CB « Ë » (ˆ, ˜), and E2 « â » before the 80, 82 or 84 of punctuation, € and ™ (’, –, …). Any lead would
 # also decode « Ç » then a no-break space (C7 A0) into « Ǡ », « â » then two into « ⠠ ».
 _MISREAD = re.compile(f"[ÂÃÅÆË]{_CONT}|â[€‚„]{_CONT}")
-
-
-# Windows-1252's byte of each character; the five bytes it leaves undefined (81, 8D, 8F, 90, 9D: « ” » is
-# E2 80 9D) are read by Windows as the control characters of the same number, and so written back.
-_BYTE = {chr(b) if b in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else bytes([b]).decode("cp1252"): b for b in range(256)}
 
 
 def _undouble_char(match: re.Match[str]) -> str:
