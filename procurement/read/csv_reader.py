@@ -30,9 +30,7 @@ MAX_COLUMNS = 65_536  # four times Excel's widest sheet
 
 
 # UTF-8 text encoded as UTF-8 a second time, as a tool reading it as Windows-1252 writes it back: « é » (C3 A9)
-# becomes « Ã© » (C3 83 C2 A9), « ° » « Â° », « ’ » « â€™ » (C3 A2 E2 82 AC...). The bytes of « Ã » or « Â »
-# followed by those of a C1 or Latin-1 character, or those of « â€ »; no French text writes them.
-DOUBLE_UTF8 = re.compile(rb"\xc3[\x82\x83][\xc2\xc3\xc5\xc6\xcb]|\xc3\xa2\xe2[\x80-\x84]")
+# becomes « Ã© », « É » « Ã‰ », « œ » « Å“ », « ’ » « â€™ », a BOM « ï»¿ » (`_MISREAD`, `_FRENCH`).
 DOUBLED = "utf-8-double"  # the encoding `sniff_encoding` names such a file
 REPAIRED_NOTE = "double_utf8_repaired:"  # + the number of lines repaired: a note of the input
 
@@ -40,7 +38,7 @@ REPAIRED_NOTE = "double_utf8_repaired:"  # + the number of lines repaired: a not
 def sniff_encoding(path: Path) -> str:
     """UTF-8 (with or without BOM) if the whole file decodes as UTF-8, UTF-16 by its BOM, else cp1252 (then
     read line by line: `LineDecoded` keeps the lines that are UTF-8). A UTF-8 file holding text encoded twice
-    (DOUBLE_UTF8) is DOUBLED: read line by line too, such lines repaired (`LineDecoded`).
+    (`_MISREAD` giving a French character) is DOUBLED: read line by line too, such lines repaired.
 
     The whole file is checked incrementally: exports often have their first accented character far
     below the header, and a wrong guess would turn 'Métropole' into 'MÃ©tropole' silently.
@@ -55,8 +53,8 @@ def sniff_encoding(path: Path) -> str:
         decoder = codecs.getincrementaldecoder("utf-8")()
         try:
             while chunk := fh.read(1 << 20):
-                decoder.decode(chunk)
-                doubled = doubled or DOUBLE_UTF8.search(chunk) is not None
+                text = decoder.decode(chunk)
+                doubled = doubled or any(_undouble_char(m) != m.group() for m in _MISREAD.finditer(text))
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             return "cp1252"  # read line by line, UTF-8 lines kept (LineDecoded)
@@ -86,23 +84,30 @@ def sniff_delimiter(sample: str) -> str:
 # Windows-1252's byte of each character; the five bytes it leaves undefined (81, 8D, 8F, 90, 9D: « ” » is
 # E2 80 9D) are read by Windows as the control characters of the same number, and so written back.
 _BYTE = {chr(b) if b in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else bytes([b]).decode("cp1252"): b for b in range(256)}
-# A character's UTF-8 bytes read as Windows-1252: a lead byte (« Ã » for C3) then one or two continuation
-# bytes (0x80-0xBF as Windows reads them: « © », « ‚ », « € »...; not U+0091, which Windows reads 91 as
-# « ‘ »). Only these stretches are decoded again: a line once repaired holds correct characters (« é ») beside
-# cells encoded once more, and decoding the whole line again fails on them.
+# A character's UTF-8 bytes read as Windows-1252: a lead byte (C2-DF « Â »...« ß », E2 « â », EF « ï ») then
+# one or two continuation bytes (80-BF as Windows reads them: « © », « ‚ », « € »...; not U+0091, which no
+# byte reads as). Only these stretches are decoded again: a line once repaired holds correct characters (« é »)
+# beside cells encoded once more, and decoding the whole line again fails on them.
 _CONT = "[" + "".join(re.escape(c) for c, b in _BYTE.items() if 0x80 <= b <= 0xBF) + "]"
-# The lead bytes of French text only: C2 « Â » (« », NBSP, °), C3 « Ã » (é, à, ç...), C5 « Å » (œ), C6 « Æ »
-# (ƒ), CB « Ë » (ˆ, ˜), and E2 « â » before the 80, 82 or 84 of punctuation, € and ™ (’, –, …). Any lead would
-# also decode « Ç » then a no-break space (C7 A0) into « Ǡ », « â » then two into « ⠠ ».
-_MISREAD = re.compile(f"[ÂÃÅÆË]{_CONT}|â[€‚„]{_CONT}")
+_LEAD2 = "[" + "".join(re.escape(c) for c, b in _BYTE.items() if 0xC2 <= b <= 0xDF) + "]"
+_MISREAD = re.compile(f"{_LEAD2}{_CONT}|[âï]{_CONT}{{2}}")
+# What French text holds beyond ASCII (what Windows-1252 holds, the narrow no-break space, general
+# punctuation), and the BOM: a stretch is repaired only into one of these. « Ë » then a
+# no-break space (CB A0) would otherwise read « ˠ », « Ç » then one « Ǡ » (review of the session's diff). The
+# five control characters Windows writes for its undefined bytes are there too: « ” » encoded three times
+# passes through U+009D.
+_FRENCH = frozenset([c for c, b in _BYTE.items() if b >= 0x80] + list("\ufeff\u202f")
+                    + [chr(c) for c in range(0x2010, 0x2031)])
 
 
 def _undouble_char(match: re.Match[str]) -> str:
+    """The character these misread bytes were, when it is one French text holds; else the text as it is."""
     text = match.group()
     try:
-        return bytes(_BYTE[c] for c in text).decode("utf-8")
+        char = bytes(_BYTE[c] for c in text).decode("utf-8")
     except UnicodeError:  # « é» » is « é » then « » », not a character misread
         return text
+    return char if char in _FRENCH else text
 
 
 class LineDecoded:
@@ -130,7 +135,7 @@ class LineDecoded:
         except UnicodeDecodeError:
             return raw.decode("cp1252", errors="replace")
         self.utf8_lines += 1
-        return self._undouble(text) if self._repair and DOUBLE_UTF8.search(raw) else text
+        return self._undouble(text) if self._repair else text
 
     def _undouble(self, text: str) -> str:
         """The line with each character encoded twice decoded again (« ProcÃ©dure » → « Procédure »,
@@ -142,6 +147,7 @@ class LineDecoded:
             if again == repaired:
                 break
             repaired = again
+        repaired = repaired.removeprefix("\ufeff")  # a BOM encoded twice (« ï»¿ ») took the first header's name
         if repaired != text:
             self.repaired_lines += 1
         return repaired

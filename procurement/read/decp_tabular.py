@@ -39,7 +39,7 @@ from procurement.errors import InputError
 from procurement.fields import match_header, normalize_header
 from procurement.model import Rejection, Source, Warning_
 from procurement.read.base import Cell, InputInfo, RawRecord, ReadOptions, check_size
-from procurement.read.csv_reader import iter_csv_rows, open_text, sniff_delimiter
+from procurement.read.csv_reader import REPAIRED_NOTE, LineDecoded, iter_csv_rows, open_text, sniff_delimiter
 from procurement.read.decp_common import (
     TABULAR_COLUMNS,
     TITULAIRE_COLUMN,
@@ -189,6 +189,8 @@ class DecpTabularReader:
                                      layout.roles.get("@current"))
         merged = sum(len(g.merged) for g in groups.values())
         info.notes += [f"contracts:{len(groups)}", f"merged_rows:{merged}"]
+        if isinstance(fh, LineDecoded) and fh.repaired_lines:  # said beside the rows, as CsvReader does
+            info.notes.append(f"{REPAIRED_NOTE}{fh.repaired_lines}")
         for group in groups.values():
             yield _order(group, layout, options.file_label or path.name)
 
