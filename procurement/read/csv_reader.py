@@ -31,6 +31,9 @@ MAX_COLUMNS = 65_536  # four times Excel's widest sheet
 
 # UTF-8 text encoded as UTF-8 a second time, as a tool reading it as Windows-1252 writes it back: « é » (C3 A9)
 # becomes « Ã© », « É » « Ã‰ », « œ » « Å“ », « ’ » « â€™ », a BOM « ï»¿ » (`_MISREAD`, `_FRENCH`).
+# The bytes of `_MISREAD`'s lead characters (U+00C2-U+00DF, « â », « ï ») then of a continuation's first byte:
+# what a chunk must hold for its text to be searched.
+_MAYBE_MISREAD = re.compile(rb"\xc3[\x82-\x9f\xa2\xaf][\xc2\xc5\xc6\xcb\xe2]")
 DOUBLED = "utf-8-double"  # the encoding `sniff_encoding` names such a file
 REPAIRED_NOTE = "double_utf8_repaired:"  # + the number of lines repaired: a note of the input
 
@@ -54,7 +57,8 @@ def sniff_encoding(path: Path) -> str:
         try:
             while chunk := fh.read(1 << 20):
                 text = decoder.decode(chunk)
-                doubled = doubled or any(_undouble_char(m) != m.group() for m in _MISREAD.finditer(text))
+                if not doubled and _MAYBE_MISREAD.search(chunk):  # the bytes first: the text's search is 5× slower
+                    doubled = any(_undouble_char(m) != m.group() for m in _MISREAD.finditer(text))
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             return "cp1252"  # read line by line, UTF-8 lines kept (LineDecoded)
