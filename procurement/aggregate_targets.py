@@ -142,10 +142,12 @@ NOT_NOTIFIED = "not_notified"  # a consultation launched and not notified, whate
 
 
 def not_notified(o: Any) -> bool:
-    """A consultation launched and not yet notified: a launch date, no notification date, and not a bid (a
-    bid is set aside as one) nor a contract whose notification date was given but set aside as unreadable
-    (« 31/02/2025 »: notified, the day unknown)."""
+    """A consultation launched and not yet notified: a launch date, no notification date, no supplier (a
+    contract with its supplier was awarded: its date was not given, or given as « 00/00/0000 », which reads as
+    no date; review of the session's diff), and not a bid (a bid is set aside as one) nor a contract whose
+    notification date was given but set aside as unreadable (« 31/02/2025 »: notified, the day unknown)."""
     return (o.notification_date is None and o.launch_date is not None and o.nature != "offre"
+            and not (o.supplier_siret or o.supplier_name)
             and not (o.warnings and any(w.field == "notification_date" for w in o.warnings)))
 
 

@@ -238,3 +238,18 @@ def test_a_refusal_by_pattern_is_said_in_the_reports_language():
                                                            "value refused: unexpected format")
     fr, en = _refused({"type": "something_new", "msg": "Input is odd"})
     assert fr == "valeur refusée (motif en anglais : Input is odd)" and en == "value refused (Input is odd)"
+
+
+def test_a_contract_with_its_supplier_is_notified_whatever_its_date_cell():
+    """« 00/00/0000 » reads as no date: a contract with its supplier, a launch date and that notification date
+    became a « consultation non encore notifiée » and left every target (review of the session's diff)."""
+    from procurement.aggregate import not_notified
+    from procurement.model import Order
+
+    def order(**values) -> Order:
+        return Order.model_validate({"source": {"file": "t.csv", "row": 2}, "id": "Z1", "nature": "marche",
+                                     "launch_date": dt.date(2025, 1, 10), **values})
+
+    assert not_notified(order())  # a consultation in progress
+    assert not not_notified(order(supplier_name="Dupont SA"))
+    assert not not_notified(order(supplier_siret="83128933500075"))
