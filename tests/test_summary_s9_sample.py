@@ -222,3 +222,20 @@ def test_the_headline_amounts_do_not_overlap_and_estimates_are_said(sample):
     assert tot["legal_fail_not_notified"] > 0
     assert "montant notifié ou estimé de ces commandes" in _text(fr)
     assert "notified or estimated amount of these orders" in _text(en)
+
+
+def test_the_place_bands_add_up_to_their_centre_and_say_what_they_leave_out(sample):
+    """Consultations not notified left the bands (no supplier yet) but the donut's centre still read the whole
+    amount, 40 M€ above its slices, and nothing said so (review of the session's diff)."""
+    from procurement.views.summary import place_section
+    from procurement.views.summary_words import money
+
+    _, agg, fr, _ = sample
+    section = place_section(agg, "fr")
+    total = sum(b["amount"] for b in agg["bands"])
+    assert total == pytest.approx(agg["totals"]["amount"] - agg["totals"]["amount_not_notified"])
+    centre, whole = money(total, "fr"), money(agg["totals"]["amount"], "fr")
+    assert centre != whole and centre in str(section["band_chart"]) and whole not in str(section["band_chart"])
+    assert section["pending"].startswith("Consultations non encore notifiées, sans fournisseur, hors de ces "
+                                         "tableaux\u00a0: 25 commandes")
+    assert "hors de ces tableaux" in _text(fr)

@@ -83,6 +83,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "h_below_share": ("commandes sous une part légale annuelle, non comptées ci-dessus ({rules} ; voir les "
                       "objectifs)", "orders below an annual legal share, not counted above ({rules}; see the "
                       "targets)"),
+    "places_pending": ("Consultations non encore notifiées, sans fournisseur, hors de ces tableaux : {orders}, "
+                       "{amount} estimés.", "Consultations not notified yet, without a supplier, left out of these "
+                       "tables: {orders}, {amount} estimated."),
     "emissions_aside": ("Non comptés (pas une dépense) : {items}", "Not counted (not spend): {items}"),
     "emissions_aside_item": ("{nature}, {orders}, {amount}, {tonnes} tCO2e estimées sur ce montant",
                              "{nature}, {orders}, {amount}, {tonnes} tCO2e estimated on that amount"),
