@@ -149,6 +149,7 @@ class Aggregate:
         # year's EGAlim share stood at 51.7 % (manager review, 2026-11-27).
         self.by_year_rules = frozenset(r.id for r in rulebook.rules if getattr(r.source, "binds", "order") == "year")
         self.below_share = [0, 0.0]  # orders whose only legal failures bind a year's purchases: [orders, amount]
+        self.below_rules: set[str] = set()  # the rules those orders failed, which the page names
         # rule -> orders then amounts by status, and the missing fields of its insufficient verdicts
         # (procurement/aggregate_rules.py); `result()` reads them as rule_counts and rule_amounts.
         self.rules = RuleTallies(rulebook, STATUSES)
@@ -201,6 +202,7 @@ class Aggregate:
             if not legal_fails:
                 self.below_share[0] += 1
                 self.below_share[1] += amount or 0.0
+                self.below_rules.update(s.legal_failures)
         if legal_fails:
             self.legal_fail_orders += 1
             self.legal_fail_amount += amount or 0.0
@@ -302,7 +304,7 @@ class Aggregate:
             # orders failing only legal rules that bind a year's purchases (`binds: year`): not breaches
             "below_annual_share_orders": self.below_share[0],
             "below_annual_share_amount": self.below_share[1],
-            "annual_share_rules": sorted(self.by_year_rules),
+            "annual_share_rules": sorted(self.below_rules),
             # orders whose only legal failures were waived (they are not in legal_fail_orders): never hidden
             "waived_legal_orders": self.rules.waived_legal[0],
             "waived_legal_amount": self.rules.waived_legal[1],
