@@ -235,7 +235,10 @@ class TargetTallies:
                 acc[0] += 1
                 if values is not None and len(values):
                     acc[1] += 1
-                    acc[2] += 1 if yes.intersection(values) else 0
+                    found = yes.intersection(values)
+                    if by_year is self.env and o.env_weight == 0:  # a criterion weighted 0 % is none, as ENV-10
+                        found = found - {"criterion"}
+                    acc[2] += 1 if found else 0
                 elif by_year is self.env and o.env_weight:  # an environmental criterion weighted above 0 %, as ENV-01
                     acc[1] += 1
                     acc[2] += 1

@@ -253,3 +253,31 @@ def test_a_contract_with_its_supplier_is_notified_whatever_its_date_cell():
     assert not_notified(order())  # a consultation in progress
     assert not not_notified(order(supplier_name="Dupont SA"))
     assert not not_notified(order(supplier_siret="83128933500075"))
+
+
+def test_the_transport_basis_without_a_dated_purchase_says_so():
+    """Undated orders read « 0 € d'achats notifiés en — (…), la dernière année datée » (review of the diff)."""
+    tr = _target(_figures(dict(id="A", nature="marche", cpv="60112000", amount=500.0)),
+                 "transport_alternatives_spend")
+    assert tr["year"] is None and tr["withheld"] == "none_evaluated"
+    row = target_section({"targets": [tr]}, "fr")["rows"][0]
+    assert "aucun achat daté" in row["basis"] and "notifiés en —" not in row["basis"]
+    assert "500\u202f€ d'achats sans date de notification" in row["basis"]
+
+
+def test_a_criterion_weighted_zero_does_not_count_toward_the_spaser_share():
+    """ENV-10 fails a criterion declared and weighted 0 %, while the SPASER share counted it (review)."""
+    contracts = [dict(id=f"C{i}", nature="marche", amount=10.0, notification_date=dt.date(2026, 9, 1),
+                      env_considerations=("criterion",), env_weight=0.0) for i in range(12)]
+    env = _target(_figures(*contracts), "env_share")
+    assert (env["numerator"], env["denominator"]) == (0, 12)
+    with_clause = [dict(c, env_considerations=("criterion", "clause")) for c in contracts]
+    assert _target(_figures(*with_clause), "env_share")["numerator"] == 12  # the clause still counts
+
+
+def test_a_row_of_one_field_is_said_in_the_singular():
+    from procurement.read.tabular import _field_count
+
+    w = _field_count(1, 6, ";")
+    assert w.message_fr.startswith("la ligne a 1 champ pour 6 colonnes") and w.message_en.startswith(
+        "the row has 1 field for 6 columns")

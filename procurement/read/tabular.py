@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from itertools import chain
 
 from procurement.fields import PLACE_TYPE_OF_HEADER, normalize_header
-from procurement.i18n import fmt_number
+from procurement.i18n import fmt_number, plural
 from procurement.model import Rejection, Source, Warning_, in_column
 from procurement.parse import ParseError, parse_number, parse_percent
 from procurement.parse.text import fold
@@ -303,8 +303,10 @@ def _field_count(width: int, columns: int, delimiter: str) -> Warning_:
     rejected for values in the wrong columns, the cause unsaid (`validate` puts this first in a rejection)."""
     shown = "tabulation" if delimiter == "\t" else f"« {delimiter} »"
     shown_en = "tab" if delimiter == "\t" else f"“{delimiter}”"
-    counts_fr = f"la ligne a {fmt_number(width)} champs pour {fmt_number(columns)} colonnes"
-    counts_en = f"the row has {fmt_number(width, 'en')} fields for {fmt_number(columns, 'en')} columns"
+    counts_fr = f"la ligne a {fmt_number(width)} {plural(width, 'champ', 'champs', 'fr')} pour " \
+                f"{fmt_number(columns)} {plural(columns, 'colonne', 'colonnes', 'fr')}"
+    counts_en = f"the row has {fmt_number(width, 'en')} {plural(width, 'field', 'fields', 'en')} for " \
+                f"{fmt_number(columns, 'en')} {plural(columns, 'column', 'columns', 'en')}"
     if width < columns:
         return Warning_(
             code="row_fields_short", value=str(width),

@@ -65,11 +65,14 @@ def _basis(m: dict[str, Any], lang: str) -> tuple[str, str]:
         others = [y for y in m["by_year"] if y["year"] != m["year"]]
         shown = "" if not others else t["food_years"].format(items=", ".join(
             f"{y['year']} {_money(y['amount'], lang)}" for y in reversed(others)))
-        which = t["year_stands" if m["year_purchases"] >= RATE_MIN_EVALUATED else "year_latest"].format(
-            n=_n(RATE_MIN_EVALUATED, lang))
-        basis = t["basis_year"].format(num=_money(m["numerator"], lang), year=m["year"] or "—", years=shown,
-                                       which=which,
-                                       cpv=f"{cpv} ({', '.join(m['cpv_prefixes'])})")
+        cpvs = f"{cpv} ({', '.join(m['cpv_prefixes'])})"
+        if m["year"] is None:  # « 0 € d'achats notifiés en — » (review of the session's diff)
+            basis = t["basis_year_none"].format(cpv=cpvs)
+        else:
+            which = t["year_stands" if m["year_purchases"] >= RATE_MIN_EVALUATED else "year_latest"].format(
+                n=_n(RATE_MIN_EVALUATED, lang))
+            basis = t["basis_year"].format(num=_money(m["numerator"], lang), year=m["year"], years=shown,
+                                           which=which, cpv=cpvs)
         if m["undated_orders"]:
             basis += ("; " if lang == "en" else "\u202f; ") + t["undated_transport"].format(
                 amount=_money(m["undated_amount"], lang), orders=_orders(m["undated_orders"], lang))

@@ -196,6 +196,10 @@ WORDS: dict[str, tuple[str, str]] = {
                    "{years} ; codes CPV : {cpv}",
                    "{num} of purchases notified in {year} (contracts, call-off contracts and purchase orders), "
                    "{which}{years}; CPV codes: {cpv}"),
+    "basis_year_none": ("aucun achat daté (marchés, marchés subséquents et bons de commande avec une date de "
+                        "notification) : pas d'année à mesurer ; codes CPV : {cpv}",
+                        "no dated purchase (contracts, call-off contracts and purchase orders with a notification "
+                        "date): no year to measure; CPV codes: {cpv}"),
     "year_stands": ("la dernière année d'au moins {n} achats datés",
                     "the latest year with at least {n} dated purchases"),
     "year_latest": ("la dernière année datée (aucune n'a {n} achats datés)",
