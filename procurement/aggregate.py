@@ -28,6 +28,12 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from procurement.aggregate_places import (  # noqa: F401  (re-exported: views and tests name them here)
+    DISTANCE_BANDS,
+    LOCATION_BANDS,
+    PlaceTallies,
+    distance_band,
+)
 from procurement.aggregate_rules import RuleTallies
 from procurement.aggregate_targets import (  # noqa: F401  (re-exported: tests and callers name them here)
     CONTRACT_NATURES,
@@ -55,20 +61,7 @@ from procurement.rulebook.book import FAIL, INSUFFICIENT, NOT_APPLICABLE, PASS
 STATUSES = (PASS, FAIL, NOT_APPLICABLE, INSUFFICIENT, "waived")  # waived: set by procurement.waivers
 
 CHANTIERS = tuple(range(1, 9))
-LOCATION_BANDS = ("amp", "region_sud", "france", "eu", "outside", "unknown")
-# (code, lower bound inclusive, upper bound exclusive) in km.
-DISTANCE_BANDS = (("lt10", 0.0, 10.0), ("10_50", 10.0, 50.0), ("50_150", 50.0, 150.0),
-                  ("150_500", 150.0, 500.0), ("gt500", 500.0, None))
 UNKNOWN = "unknown"
-
-
-def distance_band(km: float | None) -> str:
-    if km is None:
-        return UNKNOWN
-    for code, low, high in DISTANCE_BANDS:
-        if km >= low and (high is None or km < high):
-            return code
-    return UNKNOWN
 
 
 @lru_cache(maxsize=4096)
@@ -76,10 +69,6 @@ def _month(date: Any) -> str:
     """A date's month, formatted once per date (strftime was a tenth of `Aggregate.add`)."""
     return date.strftime("%Y-%m") if date is not None else UNKNOWN
 
-
-
-# natures whose amount is not spend: a framework agreement's maximum (its call-offs carry its spend), a bid
-NOT_SPEND = frozenset({"accord_cadre", "offre"})
 
 
 def _share(part: float, whole: float) -> float | None:
@@ -159,12 +148,7 @@ class Aggregate:
         self.rule_amounts: dict[str, dict[str, float]] = {}
         self.ch = {c: {"score_sum": 0.0, "score_n": 0, "wsum": 0.0, "wamount": 0.0, "comp_sum": 0.0, "comp_n": 0}
                    for c in CHANTIERS}
-        self.bands = {b: [0, 0.0] for b in LOCATION_BANDS}
-        self.distances = {d[0]: [0, 0.0] for d in DISTANCE_BANDS} | {UNKNOWN: [0, 0.0]}
-        self.divisions: dict[str, list[float]] = {}  # div -> [orders, amount, emissions, orders with emissions]
-        self.emissions = self.emissions_amount = 0.0  # emissions_amount: amount of the orders with an estimate
-        # estimates on amounts that are not spend (`_add_places`): [orders, amount, emissions] by reason
-        self.emissions_aside: dict[str, list[float]] = {}
+        self.places = PlaceTallies()  # where the money goes and what it emits
         self.buyers: dict[str, _Row] = {}
         self.months: dict[str, _Row] = {}
 
@@ -210,7 +194,7 @@ class Aggregate:
         self.rules.add(scored, s, amount)
         self._add_chantiers(s, amount)
         self.goals.add(o, amount, pending)
-        self._add_places(o, amount, pending)
+        self.places.add(o, amount, pending)
         buyer = o.buyer_name or o.buyer_siret or UNKNOWN
         (self.buyers.get(buyer) or self.buyers.setdefault(buyer, _Row())).add(amount, s, legal_fails)
         month = _month(o.notification_date)
@@ -230,36 +214,6 @@ class Aggregate:
                 acc["comp_sum"] += comp
                 acc["comp_n"] += 1
 
-    def _add_places(self, o: Any, amount: float | None, pending: bool) -> None:
-        """Where the money goes and what it emits. A consultation not yet notified has no supplier: counted
-        in the bands, its estimated amount was 10 % of the sample workbook's « Inconnu ». Emissions are
-        estimated on spend, as the targets count it (aggregate_targets): not on a framework agreement's
-        maximum (its call-offs carry its spend), a bid, nor a consultation's estimate. Counted, those made
-        60,000 of the sample workbook's 156,000 tCO2e (manager review); they are given apart."""
-        if not pending:
-            band = self.bands[o.supplier_band or UNKNOWN]
-            band[0] += 1
-            band[1] += amount or 0.0
-            dist = self.distances[distance_band(o.supplier_distance_km)]
-            dist[0] += 1
-            dist[1] += amount or 0.0
-        aside = NOT_NOTIFIED if pending else o.nature if o.nature in NOT_SPEND else None
-        if aside is not None:
-            acc = self.emissions_aside.get(aside) or self.emissions_aside.setdefault(aside, [0, 0.0, 0.0])
-            acc[0] += 1
-            acc[1] += amount or 0.0
-            acc[2] += o.estimated_emissions or 0.0
-            return
-        div = o.cpv[:2] if o.cpv else UNKNOWN
-        acc = self.divisions.setdefault(div, [0, 0.0, 0.0, 0])
-        acc[0] += 1
-        acc[1] += amount or 0.0
-        if o.estimated_emissions is not None:
-            acc[2] += o.estimated_emissions
-            acc[3] += 1
-            self.emissions += o.estimated_emissions
-            self.emissions_amount += amount or 0.0
-
     # -----------------------------------------------------------------------------------------------------
     def result(self) -> dict[str, Any]:
         self.rules.flush()
@@ -271,9 +225,7 @@ class Aggregate:
             "rules": self._rules(),
             "chantiers": self._chantiers(),
             "targets": self.goals.result(),
-            "bands": [{"band": b, "orders": v[0], "amount": v[1]} for b, v in self.bands.items()],
-            "distances": [{"band": d, "orders": v[0], "amount": v[1]} for d, v in self.distances.items()],
-            "emissions": self._emissions(),
+            **self.places.result(self.amount),
             "buyers": sorted(({"buyer": k, **r.to_dict()} for k, r in self.buyers.items()),
                              key=lambda r: (-r["amount"], -r["orders"], r["buyer"])),
             "months": [{"month": k, **self.months[k].to_dict()}
@@ -362,16 +314,6 @@ class Aggregate:
                 "indicators": sum(1 for r in rules if getattr(book[r], "kind", None) == "kpi"),
             })
         return out
-
-    def _emissions(self) -> dict[str, Any]:
-        rows = [{"division": d, "orders": v[0], "amount": v[1], "emissions": v[2], "orders_estimated": v[3]}
-                for d, v in self.divisions.items()]
-        rows.sort(key=lambda r: (-r["emissions"], -r["amount"], r["division"]))
-        aside = [{"nature": k, "orders": int(v[0]), "amount": v[1], "emissions": v[2]}
-                 for k, v in sorted(self.emissions_aside.items())]
-        counted = self.amount - sum(a["amount"] for a in aside)
-        return {"total": self.emissions, "amount_estimated": self.emissions_amount,
-                "amount_not_estimated": counted - self.emissions_amount, "divisions": rows, "aside": aside}
 
     def _coverage(self) -> list[dict[str, Any]]:
         out = []
