@@ -80,15 +80,9 @@ def _basis(m: dict[str, Any], lang: str) -> tuple[str, str]:
     if m["basis"] == "food_spend":
         if m["withheld"] == "no_table" or m["year"] is None:
             return ("" if m["withheld"] == "no_table" else t["basis_food_none"]), ""
-        others = [y for y in m["by_year"] if y["year"] != m["year"]]
-        shown = "" if not others else t["food_years"].format(items=", ".join(
-            f"{t['food_undated'] if y['year'] == 'unknown' else y['year']} "
-            f"{i18n.fmt_percent_short_of(y['measured'], lang, 1) if y['measured'] is not None else '—'}"
-            for y in others))
-        year = t["food_undated"] if m["year"] == "unknown" else t["food_in"].format(year=m["year"])
-        basis = t["basis_food"].format(year=year, den=_money(m["denominator"], lang),
+        basis = t["basis_food"].format(year=_year_head(m["year"], lang), den=_money(m["denominator"], lang),
                                        cov=fmt_ratio(m["coverage"], lang), pop=_money(m["population"], lang),
-                                       years=shown)
+                                       years=_other_years(m, lang))
         if m["outside"]["orders"]:
             basis += t["food_outside"].format(amount=_money(m["outside"]["amount"], lang),
                                               orders=_orders(m["outside"]["orders"], lang))
@@ -108,24 +102,28 @@ def _basis(m: dict[str, Any], lang: str) -> tuple[str, str]:
     return _in_year(m, basis, lang), _aside(m["aside"], "aside_spend", lang)
 
 
-def _year_name(year: str, lang: str) -> str:
-    return summary_words(lang)["food_undated"] if year == UNKNOWN else year
+def _year_head(year: str, lang: str) -> str:
+    """« en 2025 », or « sans date de notification » for the undated purchases."""
+    t = summary_words(lang)
+    return t["food_undated"] if year == UNKNOWN else t["food_in"].format(year=year)
+
+
+def _other_years(m: dict[str, Any], lang: str, newest_first: bool = False) -> str:
+    """« ; autres années : 2024 61,0 %, sans date de notification 50,0 % »: the shares of the years not measured."""
+    t = summary_words(lang)
+    others = [y for y in m.get("by_year", ()) if y["year"] != m["year"]]
+    return "" if not others else t["food_years"].format(items=", ".join(
+        f"{t['food_undated'] if y['year'] == UNKNOWN else y['year']} "
+        f"{i18n.fmt_percent_short_of(y['measured'], lang, 1) if y['measured'] is not None else '—'}"
+        for y in (reversed(others) if newest_first else others)))
 
 
 def _in_year(m: dict[str, Any], basis: str, lang: str) -> str:
     """A SPASER share's basis with its year first and the other years' shares after: « en 2025, 142 sur 195…
     ; autres années : 2024 61,0 % ». A measure without years (an older aggregate) is left as it was."""
-    t = summary_words(lang)
-    year = m.get("year")
-    if year is None:
+    if m.get("year") is None:
         return basis
-    others = [y for y in m.get("by_year", ()) if y["year"] != year]
-    shown = "" if not others else t["food_years"].format(items=", ".join(
-        f"{_year_name(y['year'], lang)} "
-        f"{i18n.fmt_percent_short_of(y['measured'], lang, 1) if y['measured'] is not None else '—'}"
-        for y in reversed(others)))
-    head = t["food_undated"] if year == UNKNOWN else t["food_in"].format(year=year)
-    return f"{head}, {basis}{shown}"
+    return f"{_year_head(m['year'], lang)}, {basis}{_other_years(m, lang, newest_first=True)}"
 
 
 # A parenthesis naming an internal key in a rulebook's target label, « (table cpv_transport_alternatives) »:
