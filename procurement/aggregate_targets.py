@@ -158,13 +158,13 @@ def _share(part: float, whole: float) -> float | None:
 ESS_SUMS = ("amount_ess", "amount_status_known", "orders_ess", "orders_status_known", "amount_spend", "orders_spend")
 
 
-def _year_measured(by_year: dict[str, Any], stands: Any) -> str | None:
-    """The year a share is measured in: the latest whose measure stands (so that a January alone does not
-    hide last year), else the latest; the undated ("unknown") only when no year is dated (an export without
-    notification dates). None when there is nothing."""
-    years = sorted(by_year, key=lambda y: (y == UNKNOWN, y))
-    dated = [y for y in years if y != UNKNOWN] or years
-    return next((y for y in reversed(dated) if stands(by_year[y])), dated[-1] if dated else None)
+def _year_measured(years: Any, stands: Any) -> str | None:
+    """The year a measure is taken in, of `years` (notification years, "unknown" for the undated): the latest
+    whose measure `stands(year)` (so that a January alone does not hide last year), else the latest; the
+    undated only when no year is dated (an export without notification dates). None when there is none."""
+    ordered = sorted(years, key=lambda y: (y == UNKNOWN, y))
+    dated = [y for y in ordered if y != UNKNOWN] or ordered
+    return next((y for y in reversed(dated) if stands(y)), dated[-1] if dated else None)
 
 
 def _by_year(by_year: dict[str, Any], share: Any, count: Any) -> list[dict[str, Any]]:
@@ -297,9 +297,8 @@ class TargetTallies:
 
     def result(self) -> list[dict[str, Any]]:
         t = self.targets
-        years = sorted(self.spend_years)
-        year = next((y for y in reversed(years) if self.spend_years[y] >= RATE_MIN_EVALUATED),
-                    years[-1] if years else None)
+        years = sorted(self.spend_years)  # dated years only
+        year = _year_measured(years, lambda y: self.spend_years[y] >= RATE_MIN_EVALUATED)
         transport_year = self.transport_by_year.get(year, [0, 0.0]) if year else [0, 0.0]
         undated = self.transport_by_year.get(UNKNOWN, [0, 0.0])
         tr_target = t["transport_alternatives_spend"]
@@ -312,7 +311,8 @@ class TargetTallies:
             def share(v: list[int]) -> float | None:
                 return _share(100.0 * v[2], v[1])
 
-            y = _year_measured(by_year, lambda v: rate_withheld(v[1], _share(v[1], v[0])) is None)
+            y = _year_measured(by_year, lambda y, by_year=by_year: rate_withheld(
+                by_year[y][1], _share(by_year[y][1], by_year[y][0])) is None)
             contracts, known, yes = by_year.get(y, [0, 0, 0]) if y else (0, 0, 0)
             out.append({"measure": measure, **t[measure], "measured": _share(100.0 * yes, known), "year": y,
                         "numerator": yes, "denominator": known, "population": contracts,
@@ -329,7 +329,7 @@ class TargetTallies:
         def ess_withheld(e: dict[str, float]) -> str | None:
             return rate_withheld(e["orders_status_known"], _share(e["amount_status_known"], e["amount_spend"]))
 
-        y = _year_measured(self.ess, lambda e: ess_withheld(e) is None)
+        y = _year_measured(self.ess, lambda y: ess_withheld(self.ess[y]) is None)
         ess = self.ess[y] if y else dict.fromkeys(ESS_SUMS, 0)
         out.append({"measure": "ess_spend_share", **t["ess_spend_share"], "measured": ess_share(ess), "year": y,
                     "numerator": ess["amount_ess"], "denominator": ess["amount_spend"],
@@ -357,14 +357,10 @@ class TargetTallies:
                     "withheld": "none_evaluated" if not years
                     else "few_evaluated" if self.spend_years[year] < RATE_MIN_EVALUATED else None,
                     "natures": sorted(SPEND_NATURES), "aside": _aside(self.transport_aside)})
-        # the year measured: the latest whose measure stands (a January alone does not hide last year's),
-        # else the latest; undated purchases only when no year is dated (an export without dates)
         years = sorted(self.food_spend, key=lambda y: (y == UNKNOWN, y))
-        dated = [y for y in years if y != UNKNOWN] or years
         for measure in FOOD_SHARES:
             sums = self.food[measure]
-            year = next((y for y in reversed(dated) if self._food_year(sums, y)[5] is None),
-                        dated[-1] if dated else None)
+            year = _year_measured(years, lambda y, sums=sums: self._food_year(sums, y)[5] is None)
             given, amount, weighted, population, coverage, withheld = self._food_year(sums, year)
             out.append({"measure": measure, **t[measure], "measured": _share(100.0 * weighted, amount),
                         "year": year, "numerator": weighted, "denominator": amount, "population": population,
