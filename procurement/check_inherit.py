@@ -117,3 +117,26 @@ def inherit(record: RawRecord, tender: RawRecord, order: Any, tender_sheet: str,
         cells[name] = Cell(f"{tender_sheet}!{theirs.column}", theirs.value)
         taken.append(name)
     return tuple(taken)
+
+
+def cpv_unsaid(bids: list[Any], attached: dict[int, str | None], tenders: dict[str, tuple[RawRecord, Any]]) -> None:
+    """Warn each bid of a consultation that gives no CPV code while its bids give several: each bid is then
+    judged on its own code (a food indicator applies to one, not to another), which the page did not say.
+    The consultation's code is the one to give (`inherit` then makes it every bid's)."""
+    codes: dict[str, set[str]] = {}
+    for i, scored in enumerate(bids):
+        tender_id = attached.get(i)
+        if tender_id is not None and scored.order.cpv and getattr(tenders[tender_id][1], "cpv", None) is None:
+            codes.setdefault(tender_id, set()).add(scored.order.cpv)
+    for i, scored in enumerate(bids):
+        found = codes.get(attached.get(i) or "", set())
+        if len(found) < 2 or not scored.order.cpv:
+            continue
+        listed = ", ".join(sorted(found))
+        order = scored.order
+        order.warnings = (*order.warnings, Warning_(
+            code="cpv_differs_between_bids", field="cpv", value=order.cpv,
+            message_fr=f"la consultation ne donne pas de code CPV et ses offres en donnent plusieurs ({listed}) : "
+                       "chaque offre est jugée sur le sien ; indiquez le code CPV sur la feuille de la consultation",
+            message_en=f"the tender gives no CPV code and its bids give several ({listed}): each bid is judged on "
+                       "its own; give the CPV code on the tender's sheet"))

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from procurement.check_inherit import inherit
+from procurement.check_inherit import cpv_unsaid, inherit
 from procurement.check_result import IGNORED_ROWS, CheckResult, UnreadColumn, first_rows, sheet_columns
 from procurement.errors import InputError
 from procurement.i18n import counted
@@ -384,5 +384,6 @@ def run_check(path: Path, rulebook: Any, *, fail_on: str = "legal", options: dic
     inherited = {i: taken[(s.order.source.sheet, s.order.source.row)] for i, s in enumerate(bid_orders)
                  if (s.order.source.sheet, s.order.source.row) in taken}
     _said_on_the_tender(bid_orders, attached, inherited, tenders)
+    cpv_unsaid(bid_orders, attached, tenders)
     return CheckResult(path, tender_run, bid_run, attached, fail_on, used, directory, dict(sorted(gain.items())),
                        waivers, today, rejected_to, inherited, columns, unread, unchecked)

@@ -166,3 +166,18 @@ def test_a_place_code_and_its_type_go_together():
     order = SimpleNamespace(place_code="13055", place_type=None)
     taken = inherit(bid, tender, order, "Consultation", "Offres")
     assert taken == ("place_code",) and "place_type" not in bid.cells and bid.cells["place_code"].value == "13055"
+
+
+def test_a_consultation_without_a_cpv_whose_bids_give_several_is_said(tmp_path):
+    """Left alone in session 17: a consultation without a CPV let its bids be judged on their own, different
+    codes (a food indicator for one, not for the other), with no word. Each bid now says so (session 18)."""
+    no_cpv = {k: v for k, v in W.TENDERS[0].items() if k != "cpv"}
+    path = W.build(tmp_path / "c.xlsx", [no_cpv], BIDS, edit=_added_column("Code CPV", {2: "45000000", 3: "15800000"}))
+    _, data, _ = W.check(path, tmp_path / "fr")
+    for bid_id, own in (("P01", "45000000"), ("P02", "15800000")):
+        warning = next(w for w in _bid(data, bid_id)["warnings"] if w["code"] == "cpv_differs_between_bids")
+        assert warning["value"] == own
+        assert "ses offres en donnent plusieurs (15800000, 45000000)" in warning["message"]
+    same = W.build(tmp_path / "s.xlsx", [no_cpv], BIDS, edit=_added_column("Code CPV", {2: "15800000", 3: "15800000"}))
+    _, data, _ = W.check(same, tmp_path / "same")
+    assert not any(w["code"] == "cpv_differs_between_bids" for b in data["tenders"][0]["bids"] for w in b["warnings"])
