@@ -22,7 +22,7 @@ from procurement.pipeline import Run, ScoredOrder
 from procurement.portfolio_findings import PortfolioOrderFinding
 from procurement.rulebook.book import INSUFFICIENT
 from procurement.rulebook.render import format_kept
-from procurement.scoring import CHANTIERS, WORST
+from procurement.scoring import CHANTIERS, one_per_rule
 from procurement.write.finding_parts import EVIDENCE_KEYS, FindingParts, evidence_texts
 from procurement.write.finding_rows import decisive_rows
 from procurement.write.records import added_rules, batch_rules
@@ -31,7 +31,6 @@ from procurement.write.xlsx_cells import cell_value, score_cell
 
 _GROUPS_LIMIT = 4096  # RISK-02 groups whose texts are kept (a bound, not a tuning)
 _CHOICE_FIELDS = frozenset(f.name for f in INPUT_FIELDS if f.kind in (Kind.ENUM, Kind.ENUM_SET))
-_RANK = {status: rank for rank, status in enumerate(WORST)}  # any other status ranks as a failure (0)
 
 
 class Columns:
@@ -211,20 +210,17 @@ class RowBuilder:
 
     def _set_aside(self, findings: Any, copy: bool) -> None:
         """The findings of one order that `order_counts` does not count: all of a copy's; of a rule with
-        several findings on the order, all but its worst (as procurement.aggregate_rules keeps it)."""
+        several findings on the order, all but its worst (`scoring.one_per_rule`, as the scores count it)."""
         surplus = self._surplus
         if copy:
             self.copies += 1
             for f in findings:
                 (surplus.get(f.rule) or surplus.setdefault(f.rule, Counter()))[f.status] += 1
             return
-        by_rule: dict[str, list[str]] = {}
+        kept = {id(f) for f in one_per_rule(findings)}
         for f in findings:
-            by_rule.setdefault(f.rule, []).append(f.status)
-        for rid, statuses in by_rule.items():
-            if len(statuses) > 1:
-                statuses.remove(min(statuses, key=lambda s: _RANK.get(s, 0)))
-                surplus.setdefault(rid, Counter()).update(statuses)
+            if id(f) not in kept:
+                (surplus.get(f.rule) or surplus.setdefault(f.rule, Counter()))[f.status] += 1
 
     def source(self, scored: ScoredOrder) -> list[object]:
         order = scored.order
