@@ -41,7 +41,6 @@ from procurement.aggregate_targets import (  # noqa: F401  (re-exported: tests a
     DEFAULTS,
     ENV_YES,
     ESS_STATUSES,
-    NOT_NOTIFIED,
     RATE_MIN_COVERAGE,
     RATE_MIN_EVALUATED,
     SOCIAL_YES,

@@ -281,10 +281,10 @@ def records_from_rows(
                     message_en="row hidden in the workbook: it is read like the others",
                 )
             )
-        if delimiter is not None and (width < named_width or (
-                width > len(header.headers) and any(not _is_blank(v) for v in cells[len(header.headers):]))):
+        beyond = width > len(header.headers) and any(not _is_blank(v) for v in cells[len(header.headers) :])
+        if delimiter is not None and (beyond or width < named_width):
             record.warnings.append(_field_count(width, len(header.headers), delimiter))
-        elif width > len(header.headers) and any(not _is_blank(v) for v in cells[len(header.headers) :]):
+        elif beyond:
             record.warnings.append(
                 Warning_(
                     code="cells_beyond_header",
@@ -320,7 +320,6 @@ def _field_count(width: int, columns: int, delimiter: str) -> Warning_:
                    "guillemets), qui décale les cellules suivantes ; les champs en trop sont ignorés",
         message_en=f"{counts_en}: a cell likely holds an unquoted delimiter {shown_en}, which shifts the cells "
                    "after it; the extra fields are ignored")
-
 
 
 def _fill_from_duplicates(record: RawRecord, cells: list[object], spares: dict[str, list[tuple[int, int]]],
