@@ -14,10 +14,16 @@ from pathlib import Path
 from typing import Any
 
 from procurement.i18n import plural
+from procurement.read.csv_reader import REPAIRED_NOTE
 
 
 def _quoted(text: str, lang: str) -> str:
     return f"“{text}”" if lang == "en" else f"« {text} »"
+
+
+def _noted(info: Any, prefix: str) -> list[str]:
+    """The values of the input's notes « prefix:value »."""
+    return [n[len(prefix):] for n in info.notes if n.startswith(prefix)]
 
 
 def input_lines(inputs: Iterable[Any], lang: str) -> list[str]:
@@ -33,7 +39,7 @@ def input_lines(inputs: Iterable[Any], lang: str) -> list[str]:
                        f"read: {info.sheet}" if en else
                        f"{name} : {plural(n, 'feuille', 'feuilles', lang)} sans ligne d'en-tête "
                        f"{plural(n, 'passée', 'passées', lang)} : {names} ; lu : {info.sheet}")
-        if ignored := [n.split(":", 1)[1] for n in info.notes if n.startswith("sheet_ignored:")]:
+        if ignored := _noted(info, "sheet_ignored:"):
             out.append(f"{name}: --sheet {ignored[0]} ignored, a {info.format} file has no sheets" if en
                        else f"{name} : --sheet {ignored[0]} sans effet, un fichier {info.format} n'a pas de feuilles")
         if other := info.sheets_other:
@@ -42,7 +48,7 @@ def input_lines(inputs: Iterable[Any], lang: str) -> list[str]:
                        f"(--sheet, repeatable, to read them)" if en else
                        f"{name} : {plural(n, 'autre feuille non lue', 'autres feuilles non lues', lang)} : {names} "
                        f"(--sheet, répétable, pour les lire)")
-        if repaired := [n.split(":", 1)[1] for n in info.notes if n.startswith("double_utf8_repaired:")]:
+        if repaired := _noted(info, REPAIRED_NOTE):
             n = int(repaired[0])
             out.append(f"{name}: text encoded twice in UTF-8 (“Ã©” for “é”) repaired on {n} "
                        f"{plural(n, 'line', 'lines', lang)}; re-export the file as UTF-8 once" if en else

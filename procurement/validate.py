@@ -251,16 +251,15 @@ def _refused(err: Any) -> tuple[str, str]:
             n = bound[key]
             return (f"valeur refusée, {fr} de {format_number(n, 'fr')}",
                     f"value refused, {en} of {format_number(n, 'en')}")
-    if isinstance(n := bound.get("max_length"), int) and err["type"] in ("string_too_long", "too_long"):
-        fr, en = ("caractères", "characters") if err["type"] == "string_too_long" else ("éléments", "items")
-        return (f"valeur refusée : plus de {format_number(n, 'fr')} {fr}",
-                f"value refused: more than {format_number(n, 'en')} {en}")
-    if isinstance(n := bound.get("min_length"), int) and err["type"] in ("string_too_short", "too_short"):
-        if n <= 1:
-            return "valeur refusée : vide", "value refused: empty"
-        fr, en = ("caractères", "characters") if err["type"] == "string_too_short" else ("éléments", "items")
-        return (f"valeur refusée : moins de {format_number(n, 'fr')} {fr}",
-                f"value refused: fewer than {format_number(n, 'en')} {en}")
+    for key, kinds, fr, en in (("max_length", ("string_too_long", "too_long"), "plus de", "more than"),
+                               ("min_length", ("string_too_short", "too_short"), "moins de", "fewer than")):
+        if isinstance(n := bound.get(key), int) and err["type"] in kinds:
+            if key == "min_length" and n <= 1:
+                return "valeur refusée : vide", "value refused: empty"
+            text = err["type"].startswith("string")
+            unit_fr, unit_en = ("caractères", "characters") if text else ("éléments", "items")
+            return (f"valeur refusée : {fr} {format_number(n, 'fr')} {unit_fr}",
+                    f"value refused: {en} {format_number(n, 'en')} {unit_en}")
     if err["type"] == "string_pattern_mismatch":  # its regular expression says nothing to a reader
         return "valeur refusée : format inattendu", "value refused: unexpected format"
     return f"valeur refusée (motif en anglais : {err['msg']})", f"value refused ({err['msg']})"
