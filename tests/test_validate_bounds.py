@@ -7,34 +7,33 @@ import json
 import pytest
 
 
-def test_a_value_below_a_fields_minimum_is_refused_in_the_reports_language(tmp_path):
-    """« -5 » km of delivery read « valeur refusée (Input should be greater than or equal to 0) », pydantic's
-    English in a French report (second session review)."""
+def _assert_refused(tmp_path, text: str, *expected: tuple[str, str]) -> None:
+    """Score a CSV of `text` in each language: its one rejection's message ends with that language's words."""
     from procurement.cli import main
 
     csv = tmp_path / "c.csv"
-    csv.write_text("Référence;Distance de livraison (km);Montant HT\nR1;-5;100\n", encoding="utf-8")
-    for lang, expected in (("fr", "valeur refusée, inférieure au minimum de 0"),
-                           ("en", "value refused, below the minimum of 0")):
+    csv.write_text(text, encoding="utf-8")
+    for lang, words in expected:
         with pytest.raises(SystemExit):
             main(["score", str(csv), "--out", str(tmp_path / lang), "-q", "--format", "json", "--lang", lang])
         (rejected,) = json.loads((tmp_path / lang / "results.json").read_text())["rejected"]
-        assert rejected["message"].endswith(expected), rejected
+        assert rejected["message"].endswith(words), rejected
+
+
+def test_a_value_below_a_fields_minimum_is_refused_in_the_reports_language(tmp_path):
+    """« -5 » km of delivery read « valeur refusée (Input should be greater than or equal to 0) », pydantic's
+    English in a French report (second session review)."""
+    _assert_refused(tmp_path, "Référence;Distance de livraison (km);Montant HT\nR1;-5;100\n",
+                    ("fr", "valeur refusée, inférieure au minimum de 0"),
+                    ("en", "value refused, below the minimum of 0"))
 
 
 def test_an_id_too_long_is_refused_in_the_reports_language(tmp_path):
     """A 300-character id read « valeur refusée (String should have at most 200 characters) » (auditor's
     review): pydantic's English again, for a length this time."""
-    from procurement.cli import main
-
-    csv = tmp_path / "c.csv"
-    csv.write_text(f"Référence;Montant HT\n{'R' * 300};100\nR2;100\n", encoding="utf-8")
-    for lang, expected in (("fr", "valeur refusée : plus de 200 caractères"),
-                           ("en", "value refused: more than 200 characters")):
-        with pytest.raises(SystemExit):
-            main(["score", str(csv), "--out", str(tmp_path / lang), "-q", "--format", "json", "--lang", lang])
-        (rejected,) = json.loads((tmp_path / lang / "results.json").read_text())["rejected"]
-        assert rejected["message"].endswith(expected), rejected
+    _assert_refused(tmp_path, f"Référence;Montant HT\n{'R' * 300};100\nR2;100\n",
+                    ("fr", "valeur refusée : plus de 200 caractères"),
+                    ("en", "value refused: more than 200 characters"))
 
 
 @pytest.mark.parametrize(("err", "fr", "en"), [
