@@ -99,6 +99,37 @@ def test_sequential_numbers_with_other_objets_stay_apart(tmp_path):
     assert len(records) == 2 and all(not r.source.merged_rows for r in records)
 
 
+def _holder(siret: str) -> list[dict]:
+    return [{"typeIdentifiant": "SIRET", "id": siret, "denominationSociale": "Titulaire " + siret[:3]}]
+
+
+def test_same_objet_and_day_with_other_titulaires_are_two_contracts(tmp_path):
+    # SDIS du Nord, data.gouv.fr_pes.json: 2018178 and 2018179, fuel cards, notified the same day, 200 000 €
+    # and 2 000 000 € to two suppliers. Read as versions 78 and 79 of « 20181 », the first was lost and its
+    # amount became the second's initial one (PROC-03 then said « sans objet » for a 2 M€ purchase).
+    fuel = "Fourniture de carburant par cartes accréditives"
+    path = write(tmp_path, [marche("2018178", 200000, fuel, titulaires=_holder("78013017514035")),
+                            marche("2018179", 2000000, fuel, titulaires=_holder("53168044500024"))])
+    records, info = read(path)
+    assert sorted(r.cells["id"].value for r in records) == ["2018178", "2018179"]
+    assert all(not r.source.merged_rows and "initial_amount" not in r.cells for r in records)
+    assert not any(w.code == "versions_merged" for r in records for w in r.warnings)
+    # A version sharing a titulaire with one of them (a co-contractor added) is folded into it; one naming
+    # none, beside two contracts, belongs to neither as far as the file says.
+    path = write(tmp_path, [marche("2018178", 200000, fuel, titulaires=_holder("78013017514035")),
+                            marche("2018179", 2000000, fuel, titulaires=_holder("53168044500024")),
+                            marche("2018180", 2100000, fuel, titulaires=_holder("53168044500024")
+                                   + _holder("44306184100047")),
+                            marche("2018181", 2100000, fuel, titulaires=[])])
+    records, _ = read(path)
+    kept = {r.cells["id"].value: r.source.merged_rows for r in records}
+    assert kept == {"2018178": (), "2018180": (2,), "2018181": ()}
+    # Beside one contract, it is a version of that contract.
+    records, _ = read(write(tmp_path, [marche("2018179", 2000000, fuel, titulaires=_holder("53168044500024")),
+                                       marche("2018181", 2100000, fuel, titulaires=[])]))
+    assert [(r.cells["id"].value, r.source.merged_rows) for r in records] == [("2018181", (1,))]
+
+
 def test_other_buyers_and_the_2024_format_stay_apart(tmp_path):
     other = dict(BUYER, id="20005480700017")
     records, _ = read(write(tmp_path, [marche("2019TX1200", 100000), marche("2019TX1201", 130000, acheteur=other)]))

@@ -7,9 +7,13 @@ contract was counted, and its amount added, once per version (Ville de Dunkerque
 times in samples/decp-2019-pes-extrait.json). Records of one buyer, one kind (marché or concession) and
 one objet whose ids differ only in those two last digits are one contract: the latest version is read,
 the earlier ones are folded into it (its Source's `merged_rows`, a `versions_merged` warning). The objet
-must be the same: buyers who number contracts sequentially ('202190002', '202190003', Région Bretagne)
-break the convention, and their contracts have different objets. The 2024 format has no such convention
-(modifications stay inside the record).
+must be the same, and so must the holders: buyers who number contracts sequentially ('202190002',
+'202190003', Région Bretagne) break the convention, and two such contracts may share an objet (two lots of
+« Faucardage », two fuel-card contracts of SDIS du Nord, '2018178' and '2018179', notified the same day). A
+version keeps its contract's titulaires unless a modification changes them, so records whose titulaires
+(or concessionnaires) share no id are two contracts, whatever their ids say; folded, the second was lost
+and its amount taken for the first's initial one. The 2024 format has no such convention (modifications
+stay inside the record).
 
 DECP tables (decp.info's consolidated export, the decp-table-schema CSV) hold those versions as rows of
 their own, under ids of their own, the earlier ones marked `donneesActuelles` false: both were counted,
@@ -43,12 +47,52 @@ def _contracts(entries: Iterable[tuple[int, tuple, object, object]]) -> list[lis
     return list(groups.values())
 
 
+def _holders(rec: dict) -> frozenset[str]:
+    """The ids of a record's titulaires or concessionnaires, digits only (« 532 216 404 00024 »), else their
+    folded names; empty when it names none."""
+    out = set()
+    for key in ("titulaires", "concessionnaires"):
+        holders = rec.get(key)
+        if isinstance(holders, dict):  # {"titulaire": [...]}, as some producers wrap the list
+            holders = next(iter(holders.values()), None)
+        for h in holders if isinstance(holders, list) else ():
+            h = h.get("titulaire", h) if isinstance(h, dict) else h
+            if not isinstance(h, dict):
+                continue
+            ident = re.sub(r"\W", "", str(h.get("id") or "")) or fold(str(h.get("denominationSociale") or ""))
+            if ident:
+                out.add(ident.upper())
+    return frozenset(out)
+
+
+def _by_holders(members: list[tuple[str, int]], holders: Callable[[int], frozenset[str]]) -> list[list[tuple[str, int]]]:
+    """`members` of one stem and objet split into contracts: a version joins the first contract one of whose
+    versions shares a holder with it. A version naming none joins the contract when there is one only, and
+    stands alone beside several: which one it belongs to, nothing says."""
+    named: list[tuple[list[tuple[str, int]], set[str]]] = []
+    unnamed = []
+    for member in sorted(members):
+        own = holders(member[1])
+        home = next((c for c in named if not own.isdisjoint(c[1])), None) if own else None
+        if not own:
+            unnamed.append(member)
+        elif home is None:
+            named.append(([member], set(own)))
+        else:
+            home[0].append(member)
+            home[1].update(own)
+    if len(named) <= 1:
+        return [(named[0][0] if named else []) + unnamed]
+    return [c[0] for c in named] + [[m] for m in unnamed]
+
+
 def versions(items: list, kind_and_buyer: Callable[[dict], tuple[bool, str]]) -> dict[int, list[tuple[int, str]]]:
     """Index of each contract's latest version -> (index, modification number) of each of its earlier
     versions, the first version first. `kind_and_buyer(record)`: concession or not, and the buyer's id."""
     latest: dict[int, list[tuple[int, str]]] = {}
-    for members in _contracts((i, kind_and_buyer(rec), rec.get("id"), rec.get("objet"))
-                              for i, rec in enumerate(items) if isinstance(rec, dict)):
+    groups = _contracts((i, kind_and_buyer(rec), rec.get("id"), rec.get("objet"))
+                        for i, rec in enumerate(items) if isinstance(rec, dict))
+    for members in (m for group in groups for m in _by_holders(group, lambda i: _holders(items[i]))):
         top = max(suffix for suffix, _ in members)
         if all(suffix == top for suffix, _ in members):
             continue  # one version, maybe published twice: copies are the pipeline's business
