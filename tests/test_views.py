@@ -104,6 +104,21 @@ def test_batch_payload_is_compact_and_complete(hostile):
     assert text.count(json.dumps(title, ensure_ascii=False)) == 1
 
 
+def test_the_report_list_shows_each_score_as_its_order_page_does(sample):
+    # The list rounded twice (45.45 -> 45.5 -> 46, 62.5 -> 63 in the browser) where the order page and the
+    # summary read 45 and 62: 28 of the sample's 494 orders showed two scores (English review).
+    from procurement.views.common import fmt_score
+
+    data = payload(sample, "fr")
+    col = ORDER_COLUMNS.index("score")
+    shown = [row[col] for row in data["orders"]]
+    assert all(v is None or isinstance(v, int) for v in shown)
+    for value, s in zip(shown, sample.orders, strict=True):
+        if s.scores.overall is not None:
+            assert fmt_score(s.scores.overall, "fr") == f"{value} / 100"
+    assert any(s.scores.overall is not None and s.scores.overall % 1 for s in sample.orders)
+
+
 def test_embedded_json_cannot_close_its_script():
     text = embed_json({"x": "</script><script>alert(1)</script><!--"})
     assert "<" not in text

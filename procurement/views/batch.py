@@ -187,7 +187,7 @@ class PayloadBuilder:
             self.table(o.object or ""),
             _round(o.amount, 2),
             o.notification_date.isoformat() if o.notification_date else "",
-            self._rounded(s.overall, 1),
+            self._rounded(s.overall, 0),  # as every page shows it (45.45: 45, where 45.5 read 46)
             self._rounded(s.completeness, 3),
             statuses,
             messages,
