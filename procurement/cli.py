@@ -32,7 +32,7 @@ MAIN_HELP = help_text(
     "Rapports et messages en français, en anglais avec --lang en. Cette aide suit la langue du système "
     "(LC_ALL, LC_MESSAGES, LANG) ; PROCUREMENT_LANG=fr ou en la fixe, de même que --lang donné avec --help.",
     "Checks public procurement against the “Relance et Renouveau” plan of the Aix-Marseille-Provence "
-    "Métropole and French public procurement law.\n\n"
+    "Metropolis and French public procurement law.\n\n"
     "Reports and messages are in French, in English with --lang en. This help follows the system's "
     "language (LC_ALL, LC_MESSAGES, LANG); PROCUREMENT_LANG=fr or en sets it, and so does --lang given with "
     "--help.",
@@ -68,8 +68,18 @@ SCORE_HELP = help_text(
 @click.group(cls=UsageGroup, context_settings={"help_option_names": ["-h", "--help"]}, help=MAIN_HELP)
 @click.version_option(__version__, prog_name="procurement",
                       help=tr("Afficher la version et quitter.", "Show the version and exit."))
-def main() -> None:
-    """The `procurement` command group (its help is MAIN_HELP, French or English)."""
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
+              help=tr("Langue de la commande qui suit, si elle ne la donne pas elle-même "
+                      "(procurement --lang en score ...).",
+                      "Language of the command that follows, unless it gives its own "
+                      "(procurement --lang en score ...)."))
+@click.pass_context
+def main(ctx: click.Context, lang: str | None) -> None:
+    """The `procurement` command group (its help is MAIN_HELP, French or English). A `--lang` before the
+    command is its default `--lang`: MAIN_HELP says --lang given with --help sets the help's language, and
+    `procurement --lang en --help` was refused as an unknown option."""
+    if lang is not None:
+        ctx.default_map = {name: {"lang": lang} for name in main.commands}
 
 
 @main.command(help=SCORE_HELP)

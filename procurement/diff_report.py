@@ -192,7 +192,7 @@ def summary_text(result: dict[str, Any], lang: str = "fr", page: Path | None = N
         if c["before"] is None and c["after"] is None:
             continue
         name = shorten(i18n.chantier_name(c["chantier"], lang), 60)
-        lines.append(f"  {w['chantier']} {c['chantier']} – {name}{colon}{_num(c['before'], lang)} → "
+        lines.append(f"  {w['chantier']} {c['chantier']} — {name}{colon}{_num(c['before'], lang)} → "
                      f"{_num(c['after'], lang)} ({_num(c['delta'], lang, True)})")
     changes = [(c["id"], v) for c in orders["changed"] for v in c["verdicts"]]
     if changes:

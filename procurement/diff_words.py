@@ -48,7 +48,7 @@ WORDS = {
         "copies": "Duplicate rows, counted once as in the summary (same buyer, id, amount and date as a row "
                   "read before) and left out of the figures",
         "verdicts_line": "{n} on {orders}: {better}, {worse}, {other}",
-        "no_change": "no verdict changed", "mean_score": "Mean score", "chantier": "workstream",
+        "no_change": "no verdict changed", "mean_score": "Mean score", "chantier": "chantier",
         "changes": "Changes", "page": "Page", "absent": "—", "more": "and {n}",
         "id": "Id", "label": "Object", "where": "Source", "rule": "Rule", "score": "Score",
         "overall": "overall", "delta": "change", "status_counts": "Verdicts by rule",
@@ -61,7 +61,7 @@ WORDS = {
         "hidden": "{n} in the --json output", "better": "better", "worse": "worse",
         "other": "other", "scores": "Scores", "provenance": "Provenance", "tool": "tool", "file": "file",
         "sha": "sha256 digest", "rows": "rows", "inputs_unchanged": "all unchanged",
-        "suppliers": "Supplier register", "waivers": "Waivers file",
+        "suppliers": "Supplier directory", "waivers": "Waivers file",
         "program": "Program", "unknown": "unknown (a run does not give the program's digests)",
         "part_version": "version", "part_code": "code", "part_data": "reference data",
         "explain": "A “better” verdict moves up the scale fail < insufficient data < waived < pass; “other” "

@@ -119,7 +119,7 @@ def _missing_siret(record: RawRecord) -> Rejection:
         field="supplier_siret",
         message_fr="ligne du référentiel sans SIRET valide (14 chiffres) : elle ne peut être rapprochée d'aucune "
         "commande",
-        message_en="register row without a valid SIRET (14 digits): it cannot be joined to any order",
+        message_en="directory row without a valid SIRET (14 digits): it cannot be joined to any order",
     )
 
 

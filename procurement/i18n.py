@@ -18,7 +18,7 @@ CHANTIERS: dict[int, tuple[str, str]] = {
     3: ("Pacte de relocalisation des activités productives", "Relocation pact for productive activities"),
     4: ("Lien social, inclusion, éducation, insertion", "Social link, inclusion, education, insertion"),
     5: ("350 M€ par an pour les alternatives à la voiture individuelle",
-        "350 M€ a year for alternatives to the private car"),
+        "€350M a year for alternatives to the private car"),
     6: ("Projets urbains de proximité et sobres en ressources", "Short-distance, resource-efficient urban projects"),
     7: ("Protection stricte des terres agricoles et des espaces naturels",
         "Strict protection of farmland and natural spaces"),
@@ -48,8 +48,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "inclusion": ("inclusion sociale", "social inclusion"),
     "transition_ecologique": ("transition écologique", "ecological transition"),
     # bands
-    "amp": ("Métropole Aix-Marseille-Provence", "Aix-Marseille-Provence Métropole"),
-    "region_sud": ("Région Sud (hors Métropole)", "Région Sud (outside the Métropole)"),
+    "amp": ("Métropole Aix-Marseille-Provence", "Aix-Marseille-Provence Metropolis"),
+    "region_sud": ("Région Sud (hors Métropole)", "Région Sud (outside the Metropolis)"),
     "france": ("France (hors Région Sud)", "France (outside Région Sud)"),
     "eu": ("Union européenne (hors France)", "European Union (outside France)"),
     "outside": ("Hors Union européenne", "Outside the European Union"),
@@ -58,7 +58,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "orders": ("commandes évaluées", "orders scored"),
     "rejected": ("lignes rejetées", "rows rejected"),
     "merged": ("lignes fusionnées", "rows merged"),
-    "chantier": ("chantier", "workstream"),
+    "chantier": ("chantier", "chantier"),  # the plan's word, as every page gives it in English
     "score": ("score", "score"),
     "completeness": ("complétude des données", "data completeness"),
 }

@@ -51,7 +51,7 @@ def test_explain_shows_why_legal_basis_conditions_and_examples():
         assert words in out
     out = invoke("--lang", "en", "explain", "LOC-01").output
     assert "Laboratori Bruneau" in out and "Why" in out
-    assert "Supplier location band [supplier_band] = Aix-Marseille-Provence Métropole" in out  # a code by its label
+    assert "Supplier location band [supplier_band] = Aix-Marseille-Provence Metropolis" in out  # a code by its label
 
 
 def test_explain_unknown_rule():

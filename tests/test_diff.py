@@ -114,7 +114,7 @@ def test_cli_prints_french_summary_and_writes_the_page(runs):
     assert "Commandes : 3 → 3 ; 1 nouvelle, 1 retirée, 2 communes" in out
     assert "Verdicts : 2 changements sur 2 commandes : 1 meilleur, 1 moins bon, 0 autre" in out
     assert "BC25-0001 SOC-01 : non conforme → conforme" in out
-    assert "chantier 4 – Lien social" in out
+    assert "chantier 4 — Lien social" in out
     page = new / "diff.html"
     assert f"Page : {page}" in out
     html = page.read_text(encoding="utf-8")

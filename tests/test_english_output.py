@@ -81,8 +81,8 @@ def test_rules_explain_in_english_has_no_space_before_a_colon():
 
 
 @pytest.mark.parametrize("band, en, fr", [
-    ("amp", "Aix-Marseille-Provence Métropole", "Métropole Aix-Marseille-Provence"),
-    ("region_sud", "Région Sud (outside the Métropole)", "Région Sud (hors Métropole)"),
+    ("amp", "Aix-Marseille-Provence Metropolis", "Métropole Aix-Marseille-Provence"),
+    ("region_sud", "Région Sud (outside the Metropolis)", "Région Sud (hors Métropole)"),
     ("france", "France (outside Région Sud)", "France (hors Région Sud)"),
     ("eu", "European Union (outside France)", "Union européenne (hors France)"),
     ("outside", "Outside the European Union", "Hors Union européenne"),

@@ -185,7 +185,7 @@ WORDS: dict[str, tuple[str, str]] = {
                       "For each rule: on how many orders it could be evaluated, and which fields were missing "
                       "for the rest — what to collect."),
     "evaluated": ("Évaluée", "Evaluated"),
-    "directory_gain": ("Grâce au référentiel fournisseurs", "Thanks to the supplier register"),
+    "directory_gain": ("Grâce au référentiel fournisseurs", "Thanks to the supplier directory"),
     "applicable": ("dont applicable", "of which applicable"),
     "insufficient": ("Données insuffisantes", "Insufficient data"),
     "missing_fields": ("Champs manquants (commandes)", "Missing fields (orders)"),
@@ -237,7 +237,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "src_spaser": ("SPASER de la Métropole Aix-Marseille-Provence 2021-2026, objectifs 2025",
                    "SPASER of the Aix-Marseille-Provence Metropolis 2021-2026, 2025 goals"),
     "src_plan": ("Plan Relance et Renouveau de la Métropole, chantier 5 : 350 M€ par an",
-                 "Relance et Renouveau plan of the Metropolis, chantier 5: 350 M€ a year"),
+                 "Relance et Renouveau plan of the Metropolis, chantier 5: €350M a year"),
     "cpv_default": ("liste par défaut de l'outil", "tool default list"),
     "places_title": ("Où sont établis les fournisseurs", "Where suppliers are established"),
     "places_note": ("Mesure a posteriori : la localisation d'un candidat ne peut jamais être un critère de choix "
