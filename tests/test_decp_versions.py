@@ -110,7 +110,7 @@ def test_same_objet_and_day_with_other_titulaires_are_two_contracts(tmp_path):
     fuel = "Fourniture de carburant par cartes accréditives"
     path = write(tmp_path, [marche("2018178", 200000, fuel, titulaires=_holder("78013017514035")),
                             marche("2018179", 2000000, fuel, titulaires=_holder("53168044500024"))])
-    records, info = read(path)
+    records, _ = read(path)
     assert sorted(r.cells["id"].value for r in records) == ["2018178", "2018179"]
     assert all(not r.source.merged_rows and "initial_amount" not in r.cells for r in records)
     assert not any(w.code == "versions_merged" for r in records for w in r.warnings)

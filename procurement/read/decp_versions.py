@@ -65,7 +65,10 @@ def _holders(rec: dict) -> frozenset[str]:
     return frozenset(out)
 
 
-def _by_holders(members: list[tuple[str, int]], holders: Callable[[int], frozenset[str]]) -> list[list[tuple[str, int]]]:
+Members = list[tuple[str, int]]  # (modification number, index) of each version
+
+
+def _by_holders(members: Members, holders: Callable[[int], frozenset[str]]) -> list[Members]:
     """`members` of one stem and objet split into contracts: a version joins the first contract one of whose
     versions shares a holder with it. A version naming none joins the contract when there is one only, and
     stands alone beside several: which one it belongs to, nothing says."""
