@@ -148,7 +148,7 @@ class Aggregate:
         self.ch = {c: {"score_sum": 0.0, "score_n": 0, "wsum": 0.0, "wamount": 0.0, "comp_sum": 0.0, "comp_n": 0}
                    for c in CHANTIERS}
         self.places = PlaceTallies()  # where the money goes and what it emits
-        self.buyers: dict[str, _Row] = {}
+        self.buyers: dict[tuple[str, str | None], _Row] = {}  # (name, SIRET)
         self.months: dict[str, _Row] = {}
 
     # -----------------------------------------------------------------------------------------------------
@@ -194,7 +194,7 @@ class Aggregate:
         self._add_chantiers(s, amount)
         self.goals.add(o, amount, pending)
         self.places.add(o, amount, pending)
-        buyer = o.buyer_name or o.buyer_siret or UNKNOWN
+        buyer = (o.buyer_name or o.buyer_siret or UNKNOWN, o.buyer_siret)  # views.common.buyer_labels says why
         (self.buyers.get(buyer) or self.buyers.setdefault(buyer, _Row())).add(amount, s, legal_fails)
         month = _month(o.notification_date)
         (self.months.get(month) or self.months.setdefault(month, _Row())).add(amount, s, legal_fails)
@@ -225,8 +225,8 @@ class Aggregate:
             "chantiers": self._chantiers(),
             "targets": self.goals.result(),
             **self.places.result(self.amount),
-            "buyers": sorted(({"buyer": k, **r.to_dict()} for k, r in self.buyers.items()),
-                             key=lambda r: (-r["amount"], -r["orders"], r["buyer"])),
+            "buyers": sorted(({"buyer": k[0], "siret": k[1], **r.to_dict()} for k, r in self.buyers.items()),
+                             key=lambda r: (-r["amount"], -r["orders"], r["buyer"], r["siret"] or "")),
             "months": [{"month": k, **self.months[k].to_dict()}
                        for k in sorted(self.months, key=lambda m: (m == UNKNOWN, m))],
             "coverage": self._coverage(),

@@ -55,3 +55,25 @@ def test_the_english_diff_names_chantiers_and_the_directory_as_the_pages_do(tmp_
     assert "workstream" not in out and "chantier 4 — " in out
     assert "Supplier directory" in out and "register" not in out
     assert json.loads((b / "results.json").read_text(encoding="utf-8"))["meta"]["directory"]
+
+
+def test_buyers_of_one_name_and_several_sirets_are_ranked_apart():
+    # PES records put budget labels in the buyer's name: « BUDGET PRINCIPAL » was one row of 153 orders for
+    # seven SIRETs. A body is its SIRET; a name says which when several SIRETs share it.
+    from procurement.aggregate import aggregate
+    from procurement.pipeline import run
+    from procurement.rulebook import load_default
+    from procurement.views.batch import payload
+    from procurement.views.common import buyer_labels
+
+    assert buyer_labels([("BUDGET PRINCIPAL", "1"), ("Budget  principal", "2"), ("Ville", "3"), ("Ville", None),
+                         ("Direction", "4"), ("Direction de l'Eau", "4")]) == [
+        "BUDGET PRINCIPAL · 1", "Budget  principal · 2", "Ville · 3", "Ville", "Direction", "Direction de l'Eau"]
+    result = run([ROOT / "tests" / "data" / "decp" / "pes_2019_subset.json"], load_default())
+    budget = [b for b in aggregate(result)["buyers"] if b["buyer"] == "BUDGET PRINCIPAL"]
+    assert sorted(b["siret"] for b in budget) == ["22090001300016", "22440002800011", "22550001600152",
+                                                  "22840001600017"]
+    assert sum(b["orders"] for b in budget) == 5
+    names = payload(result, "fr")["buyers"]
+    assert "BUDGET PRINCIPAL · 22440002800011" in names and "BUDGET PRINCIPAL" not in names
+    assert "Ville de Lyon" in names  # one SIRET: its name alone

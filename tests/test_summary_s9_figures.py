@@ -242,9 +242,14 @@ def test_essential_data_buyers_show_the_rules_their_score_rests_on(tmp_path):
     table = page[page.index('<h2 id="h-buyers"'):page.index('<h2 id="h-months"')]
     heads = [unescape(h) for h in re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', table)]
     assert heads[3:7] == ["Score", "Commandes notées", "Règles évaluées par commande notée", "Complétude"]
-    row = re.search(r'<th scope="row"[^>]*>BUDGET PRINCIPAL</th>(.*?)</tr>', table).group(1)
+    # « BUDGET PRINCIPAL » names four bodies (SIRETs): one row each, named with its SIRET (DECP review).
+    assert not re.search(r'<th scope="row"[^>]*>BUDGET PRINCIPAL</th>', table)
+    row = re.search(r'<th scope="row"[^>]*>BUDGET PRINCIPAL · 22440002800011</th>(.*?)</tr>', table).group(1)
     cells = [unescape(c) for c in re.findall(r'<td class="num">([^<]*)</td>', row)]
-    assert [cells[0], *cells[2:6]] == ["5", "50 / 100", "2", "1,0", "3\u202f%"]  # PROC-03 passed, PROC-02 failed
+    assert [cells[0], *cells[2:6]] == ["2", "100 / 100", "1", "1,0", "4\u202f%"]  # PROC-03 passed
+    row = re.search(r'<th scope="row"[^>]*>BUDGET PRINCIPAL · 22550001600152</th>(.*?)</tr>', table).group(1)
+    cells = [unescape(c) for c in re.findall(r'<td class="num">([^<]*)</td>', row)]
+    assert [cells[0], *cells[2:6]] == ["1", "0 / 100", "1", "1,0", "9\u202f%"]  # PROC-02 failed
     # CARB-02 alone made this buyer « 0 / 100 » until rulebook 1.3.5: DECP has no field for declared emissions.
     row = re.search(r'<th scope="row"[^>]*>EXERCICE BUDGETAIRE EAU</th>(.*?)</tr>', table).group(1)
     cells = [unescape(c) for c in re.findall(r'<td class="num">([^<]*)</td>', row)]

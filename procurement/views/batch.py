@@ -29,7 +29,7 @@ from procurement.i18n import plural
 from procurement.model import without_column
 from procurement.pipeline import Run
 from procurement.rule_statuses import STATUS_LETTER, RuleStatuses
-from procurement.views.common import STATUS_ORDER, field_label, fmt_ratio, legal_refs, text_of, where
+from procurement.views.common import STATUS_ORDER, buyer_labels, field_label, fmt_ratio, legal_refs, text_of, where
 from procurement.views.embedded import ORDERS_OPEN, TABLE_OPEN, ValueTable, elements
 from procurement.views.order import order_file_name
 from procurement.views.summary_words import balance_terms
@@ -45,13 +45,14 @@ _PATTERNS_LIMIT = 20_000  # letters of orders kept with where their fails are (a
 
 
 class _Index:
-    """Strings to small integers, in first-seen order (a table given once in the JSON)."""
+    """Strings (or the buyers' (name, SIRET) pairs) to small integers, in first-seen order (a table given
+    once in the JSON)."""
 
     def __init__(self) -> None:
-        self.items: list[str] = []
-        self._pos: dict[str, int] = {}
+        self.items: list[Any] = []
+        self._pos: dict[Any, int] = {}
 
-    def __call__(self, value: str | None) -> int:
+    def __call__(self, value: Any) -> int:
         key = value or ""
         pos = self._pos.get(key)
         if pos is None:
@@ -182,7 +183,7 @@ class PayloadBuilder:
             o.id,
             file_pos,
             src.row if src.row is not None else (src.path or ""),
-            self.buyers(o.buyer_name or o.buyer_siret),
+            self.buyers((o.buyer_name or o.buyer_siret or "", o.buyer_siret)),
             self.suppliers(o.supplier_name or o.supplier_siret),
             self.table(o.object or ""),
             _round(o.amount, 2),
@@ -211,7 +212,7 @@ class PayloadBuilder:
             "fields": [field_label(f.name, lang) for f in FIELDS],
             "natures": {"accord_cadre": t["framework_max"]},
             "files": self.files.items,
-            "buyers": self.buyers.items,
+            "buyers": buyer_labels(self.buyers.items),
             "suppliers": self.suppliers.items,
             "words": {k: t[k] for k in ("shown", "shown_one", "page", "of", "show_findings", "open_page",
                                         "not_given", "no_score", "missing_title", "id", "buyer", "supplier",

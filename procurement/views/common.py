@@ -250,3 +250,16 @@ def rule_view(rule: Any, lang: str) -> dict[str, Any]:
         "advice": text_of(rule.source.advice, lang),
         "legal": legal_refs(rule, lang),
     }
+
+
+def buyer_labels(keys: list[tuple[str, str | None]]) -> list[str]:
+    """Each (name, SIRET) buyer as the pages name it: its name, followed by its SIRET when other SIRETs go
+    by the same name. Essential data put budget labels in the buyer's name (« BUDGET PRINCIPAL » for seven
+    SIRETs of a PES export): pooled by name, the summary ranked seven bodies as one."""
+    sirets: dict[str, set[str | None]] = {}
+    folded = [" ".join(name.casefold().split()) for name, _ in keys]  # « Budget principal » too
+    for key, (_, siret) in zip(folded, keys, strict=True):
+        sirets.setdefault(key, set()).add(siret)
+    return [f"{name} · {siret}" if siret and len(sirets[key]) > 1 else name
+            for key, (name, siret) in zip(folded, keys, strict=True)]
+

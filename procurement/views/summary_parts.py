@@ -17,7 +17,7 @@ from procurement.aggregate import UNKNOWN
 from procurement.aggregate_targets import RATE_MIN_EVALUATED
 from procurement.i18n import plural
 from procurement.typography import colon, typo
-from procurement.views.common import fmt_ratio, fmt_score
+from procurement.views.common import buyer_labels, fmt_ratio, fmt_score
 from procurement.views.summary_words import desc as _desc
 from procurement.views.summary_words import money as _money
 from procurement.views.summary_words import number as _n
@@ -246,7 +246,8 @@ def buyer_section(agg: dict[str, Any], lang: str, open_data: bool = False) -> di
     def name(code: str) -> str:
         return t["unknown"].capitalize() if code == UNKNOWN else code
 
-    shown = [(b, name(b["buyer"])) for b in agg["buyers"][:BUYERS_SHOWN]]
+    labels = buyer_labels([(name(b["buyer"]), b.get("siret")) for b in agg["buyers"]])
+    shown = list(zip(agg["buyers"][:BUYERS_SHOWN], labels, strict=False))
     rows = [{"name": charts.clip(full, NAME_SHOWN), "full": full, **row_cells(b, lang)} for b, full in shown]
     top = shown[:10]
     chart = charts.stacked_bars(
