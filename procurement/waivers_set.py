@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from procurement.i18n import counted, fmt_date
+from procurement.parse.codes import parse_code
 
 if TYPE_CHECKING:
     from procurement.waivers_file import WaiverEntry
@@ -71,7 +72,9 @@ class WaiverIndex:
         self._by_tail: dict[int, dict[str, list[tuple[int, Waiver, str]]]] = {}
         self._everywhere: list[tuple[int, Waiver, str]] = []
         for k, w in enumerate(self.waivers):
-            pattern = w.entry.order
+            # As ids are read: without their spaces (parse_code), so « AO 2026 lot 2 » names the order the
+            # report shows as AO2026lot2; it named none, and the waiver was « sans effet » (docs review).
+            pattern = parse_code(w.entry.order) or w.entry.order
             item = (k, w, pattern)
             head, tail = _anchors(pattern)
             if head is None:

@@ -83,3 +83,11 @@ def test_a_pattern_with_a_literal_tail_is_tried_only_on_the_ids_ending_with_it(m
     assert [w.index for w in index.candidates("P7-0000012")] == [12, 2000]
     assert [w.index for w in index.candidates("Q9-0000012")] == [12]
     assert sorted(tried) == sorted(["*0000012", "P7-*0000012", "*0000012", "P7-*0000012"])
+
+
+def test_a_waiver_names_an_id_as_it_is_read_without_its_spaces():
+    # Ids are read without their spaces (parse_code: « AO 2026 lot 2 » is AO2026lot2); a waiver written with
+    # the id as the file shows it named no order and was reported « sans effet » (docs review).
+    pool = [_waiver(0, "AO 2026 lot 2"), _waiver(1, "AO 2026 *"), _waiver(2, "AO2026lot2")]
+    assert [w.index for w in WaiverIndex(pool).candidates("AO2026lot2")] == [0, 1, 2]
+    assert pool[0].order == "AO 2026 lot 2"  # reported as written
