@@ -186,20 +186,28 @@ def _fits(code: str, kind: str) -> bool:
     return False
 
 
-def place_kind(code: str, declared: str | None) -> str | None:
-    """The type of a place code: the declared one when the code fits it, else a guess, else None."""
+def place_kind(code: str, declared: str | None, padded: bool = False) -> str | None:
+    """The type of a place code: the declared one when the code fits it, else a guess, else None.
+
+    A code declared a postcode (or a commune code) that is not one is re-read as the other (notes §8.6:
+    « Code commune » 13270 is Fos-sur-Mer's postcode), unless it is `padded` (a zero put back, 1116 as
+    01116): then it was neither, and essential data's « Code postal » 1116 (Grenoble's 38000 in its name)
+    read as Contrevoz, in the Ain, without a word (DECP review; `place_not_of_type`)."""
     if declared and _fits(code, declared):
         return declared
     if code.startswith("99") and len(code) == 5:
         return "country" if _fits(code, "country") else None
     for kind in ("commune", "postcode"):
-        if len(code) == 5 and _fits(code, kind):
+        if len(code) == 5 and not (padded and declared in _FIVE_DIGITS) and _fits(code, kind):
             return kind
     if 2 <= len(code) <= 3 and _fits(code, "departement"):
         return "departement"
     if _ISO2.fullmatch(code) and _fits(code, "country"):
         return "country"
     return None
+
+
+_FIVE_DIGITS = ("commune", "postcode")
 
 
 def _place_code(raw_code: str) -> str:
@@ -212,7 +220,7 @@ def _place(raw_code: str | None, declared: str | None) -> Found:
     if not raw_code:
         return {}, {}, None, None
     code = _place_code(raw_code)
-    kind = place_kind(code, declared)
+    kind = place_kind(code, declared, padded=len(code) > len("".join(raw_code.split())))
     values: dict[str, Any] = {}
     origins: dict[str, str] = {}
     point: Point | None = None
@@ -353,12 +361,28 @@ def enrich(order: Order) -> Order:
     elif weight == 0 and declared and "criterion" in declared:
         update["warnings"] = (*order.warnings, _criterion_unweighted(declared))
     update["origins"] = origins
+    if p_kind is None and order.place_type in _FIVE_DIGITS and order.place_code:
+        update["warnings"] = (*update.get("warnings", order.warnings),
+                              place_not_of_type("".join(order.place_code.split()), order.place_type))
     guessed = p_origins.get("place_type")
     if guessed is not None and p_kind is not None:
         warning = ambiguous_place(_place_code(order.place_code), p_kind)  # type: ignore[arg-type]
         if warning is not None and not any(w.code == "ambiguous_place" for w in order.warnings):
             update["warnings"] = (*update.get("warnings", order.warnings), warning)
     return order.model_copy(update=update)
+
+
+@cache
+def place_not_of_type(code: str, declared: str) -> Warning_:
+    """A code declared a postcode (or an INSEE commune code) that is none: the place is left unknown."""
+    fr, en = ("code postal", "postcode") if declared == "postcode" else ("code INSEE de commune", "INSEE commune code")
+    return Warning_(
+        code="place_not_of_type", field="place_code", value=code,
+        message_fr=f"code de lieu {code} donné comme {fr} : il n'en est pas un ; le lieu d'exécution reste "
+                   "inconnu (corrigez le code ou son type)",
+        message_en=f"place code {code} given as a {en}: it is none; the place of performance stays unknown "
+                   "(correct the code or its type)",
+    )
 
 
 def _criterion_undeclared(declared: tuple[str, ...], weight: float) -> Warning_:

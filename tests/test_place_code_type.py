@@ -85,3 +85,20 @@ def test_a_type_column_wins_over_the_header(tmp_path):
 def test_a_plain_place_column_warns_on_ambiguous_codes(tmp_path):
     orders = _score(tmp_path, "Lieu d'exécution", ["13004", "13055"])
     assert [[w["code"] for w in o["warnings"]] for o in orders] == [["ambiguous_place"], []]
+
+
+def test_a_code_given_as_a_postcode_that_is_none_leaves_the_place_unknown_and_says_so():
+    # Essential data: « Code postal » 1116 (Grenoble's 38000 in the place's name) was padded to 01116 and
+    # read as the INSEE code of Contrevoz (Ain), without a word (DECP review, 2026-11-28).
+    order = _order("1116", "postcode")
+    assert order.place_commune is None and order.place_departement is None and order.place_in_amp is None
+    [warning] = [w for w in order.warnings if w.code == "place_not_of_type"]
+    assert warning.message_fr.startswith("code de lieu 1116 donné comme code postal : il n'en est pas un")
+    assert "stays unknown" in warning.message_en
+    assert _order("6088", "postcode").place_commune is None  # Nice's INSEE code, not a postcode
+    assert _order("croix", "postcode").warnings[0].code == "place_not_of_type"
+    # A five-digit code of the other kind is still re-read (notes §8.6: « Code commune » 13270 is Fos-sur-Mer's
+    # postcode), and an undeclared 4-digit code is still padded (« 6088 »: Nice).
+    assert _order("13127", "commune").place_in_amp is True and not _order("13127", "commune").warnings
+    assert _order("13055", "postcode").place_commune == "13055"
+    assert _order("6088").place_commune == "06088"
