@@ -77,3 +77,30 @@ def test_buyers_of_one_name_and_several_sirets_are_ranked_apart():
     names = payload(result, "fr")["buyers"]
     assert "BUDGET PRINCIPAL · 22440002800011" in names and "BUDGET PRINCIPAL" not in names
     assert "Ville de Lyon" in names  # one SIRET: its name alone
+
+
+def test_a_quantity_with_one_separator_and_three_digits_is_refused_with_both_readings(tmp_path):
+    # « 1,500 » integration hours, « 12,000 » kgCO2e were read as 1.5 and 12 without a word, where an amount
+    # « 45,000 » is refused as ambiguous and the English pages write twelve thousand « 12,000 » (English review).
+    from procurement.parse.errors import ParseError
+    from procurement.parse.numeric import in_unit, parse_number
+
+    hours = in_unit("insertion_hours", parse_number)
+    for text, big, small in (("1,500", "1\u202f500", "1,5"), ("12.000 kgCO2e", "12\u202f000", "12")):
+        parse = hours if "kg" not in text else in_unit("declared_emissions", parse_number)
+        try:
+            parse(text)
+        except ParseError as err:
+            assert err.code == "ambiguous_quantity"
+            assert f"{big} ou {small}" in err.message("fr")
+        else:
+            raise AssertionError(text)
+    assert [hours(v) for v in ("1 500", "1500", "1,5", "0,500", "1.500,00", "1,25 h")] == [1500, 1500, 1.5, 0.5,
+                                                                                             1500, 1.25]
+    csv_path = tmp_path / "orders.csv"
+    csv_path.write_text("Identifiant;Montant HT;Heures d'insertion\nA1;1500;1,500\nA2;1500;1500\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["score", str(csv_path), "--out", str(tmp_path / "out"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    assert [o["id"] for o in data["orders"]] == ["A2"]
+    assert data["rejected"][0]["code"] == "ambiguous_quantity" and "1,5" in data["rejected"][0]["message"]

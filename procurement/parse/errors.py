@@ -47,6 +47,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "“{value}” can be read two ways, {thousands_en} or {decimal_en}: write the amount unambiguously, "
         "for example “{plain}” or “{thousands_en}.00”",
     ),
+    "ambiguous_quantity": (
+        "« {value} » se lit de deux façons, {thousands_fr} ou {decimal_fr} : écrivez « {plain} » ou "
+        "« {decimal_fr} »",
+        "“{value}” can be read two ways, {thousands_en} or {decimal_en}: write “{plain}” or “{decimal_en}”",
+    ),
     "not_finite": (
         "« {value} » n'est pas un nombre fini",
         "“{value}” is not a finite number",

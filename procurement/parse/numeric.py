@@ -15,8 +15,10 @@ Separator rule (decided once, here):
 * Except in an amount: there "45.000", "45,000" or "€1,250" (one separator, then exactly three digits,
   after 1-3 digits not starting with 0) is refused as "ambiguous_thousands". Three decimals of a euro
   are never written, thousands are, and reading "45.000" as 45 € judged a 45 000 € purchase by the
-  wrong thresholds, silently. A distance, a number of hours or a share may have three decimals, so
-  `parse_number` and `parse_percent` keep the rule above.
+  wrong thresholds, silently. So are a distance, a number of hours and emissions (`in_unit`'s fields:
+  "1,500" integration hours or "12,000" kgCO2e were read as 1.5 and 12, where an English export or a
+  French one grouping by dots meant thousands; "ambiguous_quantity"). A share and a plain
+  `parse_number` keep the rule above.
 * Several commas, or several dots, group thousands and need valid groups: "1.234.567" is 1234567 but
   "12,34,56" is rejected.
 * Thousands groups must be 1-3 digits then exactly 3: "12 34" is two numbers, rejected.
@@ -69,6 +71,7 @@ _NUMBER = re.compile(
 MAX_NUMBER_TEXT = 100
 # An amount that reads two ways (see the separator rule): its integer part, separator and three digits.
 # No minus: « -45.000 » is refused as a negative amount, whichever way it reads.
+_AMBIGUOUS_QUANTITY = re.compile(r"\+?(?P<whole>[1-9][0-9]{0,2})[.,](?P<frac>[0-9]{3})")
 _AMBIGUOUS = re.compile(
     r"\+?\s*(?:(?:€|eur)\s*)?(?P<whole>[1-9][0-9]{0,2})(?P<sep>[.,])(?P<frac>[0-9]{3})"
     r"\s*(?:€|eur(?:os?)?)?(?:\s*h\.?\s?t\.?)?",
@@ -195,10 +198,13 @@ def in_unit(field: str, parser: Callable[[object], T]) -> Callable[[object], T]:
 
     def parse(value: object) -> T:
         m = unit.search(value) if isinstance(value, str) and len(value) <= MAX_NUMBER_TEXT else None
+        text = value if m is None else value[: m.start()]  # type: ignore[index]
+        if isinstance(text, str) and (a := _AMBIGUOUS_QUANTITY.fullmatch(text.translate(_NORMALISE).strip())):
+            raise _ambiguous(value, a["whole"], a["frac"], "ambiguous_quantity")  # type: ignore[arg-type]
         if m is None:
             return parser(value)
         try:
-            return parser(value[: m.start()])
+            return parser(text)
         except ParseError as err:
             raise fail(err.code, value) from None
     return parse
@@ -235,11 +241,11 @@ def parse_money(value: object) -> float | None:
     return round(x, 2) + 0.0
 
 
-def _ambiguous(value: str, whole: str, frac: str) -> ParseError:
-    """The error for an amount that reads as thousands or as three decimals, both readings spelt out."""
+def _ambiguous(value: str, whole: str, frac: str, code: str = "ambiguous_thousands") -> ParseError:
+    """The error for a value that reads as thousands or as three decimals, both readings spelt out."""
     small = f"{whole}.{frac}".rstrip("0").rstrip(".")
     return fail(
-        "ambiguous_thousands", value, plain=whole + frac, dotted=f"{whole}.{frac}",
+        code, value, plain=whole + frac, dotted=f"{whole}.{frac}",
         thousands_fr=f"{whole}\u202f{frac}", thousands_en=f"{whole},{frac}",
         decimal_fr=small.replace(".", ","), decimal_en=small,
     )
