@@ -83,7 +83,8 @@ def test_decp_defence_contract_is_judged_on_its_own_eu_threshold():
     # 500 000 € is above every defence threshold since 2016 (443 000 € at most).
     fail = finding("decp_2024_defence.json", "2026DS0002", "PROC-03")
     assert fail.status == "fail"
-    assert "432 000 € et 443 000 €" in fail.message("fr")
+    assert "432 000 € en 2026-2027 et 443 000 € en 2024-2025" in fail.message("fr")
+    assert "(lancé le" not in fail.message("fr")  # no launch date: not « lancé le non renseigné » (DECP review)
 
 
 @pytest.mark.parametrize(("launch", "key"), [("2026-01-01", "current"), ("2027-12-31", "current"),
