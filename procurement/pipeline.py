@@ -241,17 +241,45 @@ def _refuse_repeated(paths: Sequence[Path]) -> None:
                              f"same file as “{first}”: give it once", where=str(path))
 
 
+def _refuse_repeated_sheets(path: Path, sheets: Sequence[str]) -> None:
+    """One sheet asked for twice (« --sheet X --sheet X », or by name and by number): its two readings share
+    file, sheet and row, as a file given twice does, so it is refused the same way, before anything is read.
+    A --sheet the workbook lacks is left to its reader, which lists the sheets."""
+    from procurement.read.xlsx_parts import sheet_names
+    from procurement.read.xlsx_reader import pick_sheet
+
+    names = sheet_names(path) or []
+    seen: dict[str, str] = {}
+    for wanted in sheets:
+        try:
+            title = pick_sheet(names, [True] * len(names), wanted, str(path))
+        except InputError:
+            title = wanted
+        first = seen.get(title)
+        seen.setdefault(title, wanted)
+        if first is not None:
+            same = first == wanted
+            raise InputError(
+                "feuille donnée deux fois" + ("" if same else f" (« {first} » et « {wanted} »)")
+                + " : donnez-la une seule fois",
+                "sheet given twice" + ("" if same else f" (“{first}” and “{wanted}”)") + ": give it once",
+                where=f"{path} [{title}]")
+
+
 def _inputs(paths: Sequence[Path], options: ReadOptions | None, forced_format: str | None, sheets: Sequence[str]
             ) -> Iterator[tuple[Path, ReadOptions | None]]:
     """(file, read options) of each input: a workbook once per sheet asked for (`sheets`, the user's
     repeated --sheet), every other file once."""
     _refuse_repeated(paths)
+    workbooks = [p for p in map(Path, paths) if len(sheets) > 1 and choose_reader(p, forced_format).name == "xlsx"]
+    for path in workbooks:
+        _refuse_repeated_sheets(path, sheets)
     names = Counter(Path(p).name for p in paths)
     for path in map(Path, paths):
         opened = options
         if names[path.name] > 1:  # a/x.csv and b/x.csv: their rows say which x.csv
             opened = replace(options or ReadOptions(), file_label=str(path))
-        if len(sheets) > 1 and choose_reader(path, forced_format).name == "xlsx":
+        if path in workbooks:
             for sheet in sheets:
                 yield path, replace(opened or ReadOptions(), sheet=sheet)
         else:

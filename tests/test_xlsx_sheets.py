@@ -133,6 +133,26 @@ def test_repeated_sheet_reads_each_as_an_input_and_the_balance_holds(tmp_path):
     assert meta["options"]["sheet"] == ["Commandes T1", "Commandes T2", "Archives"]
 
 
+@pytest.mark.parametrize(("first", "second", "said"), [
+    ("Commandes T1", "Commandes T1", "feuille donnée deux fois : donnez-la une seule fois"),
+    ("2", "2", "feuille donnée deux fois : donnez-la une seule fois"),
+    ("Commandes T1", "2", "feuille donnée deux fois (« Commandes T1 » et « 2 ») : donnez-la une seule fois"),
+    ("2", "02", "feuille donnée deux fois (« 2 » et « 02 ») : donnez-la une seule fois"),
+])
+def test_one_sheet_named_twice_is_refused_before_anything_is_read(tmp_path, first, second, said):
+    """`--sheet 'Commandes 2025' --sheet 1 --per-order` read the sample's one sheet twice: 988 orders
+    counted and 494 pages written, the copies sharing file, sheet and row as a file given twice does."""
+    path = workbook(tmp_path / "t.xlsx")
+    out = tmp_path / "o"
+    for lang, text in (("fr", said), ("en", "give it once")):
+        result = _score([str(path), "--out", str(out), "--per-order", "--sheet", first, "--sheet", second,
+                         "--sheet", "Commandes T2", "--lang", lang])
+        assert result.exit_code == 2, result.output
+        assert result.output.strip().splitlines() == [result.output.strip()] and text in result.output
+        assert f"{path} [Commandes T1]: " in result.output
+    assert not out.exists()
+
+
 def test_one_sheet_is_recorded_as_before(tmp_path):
     out = tmp_path / "o"
     result = _score([str(workbook(tmp_path / "t.xlsx")), "--out", str(out), "--format", "json", "--sheet", "2"])

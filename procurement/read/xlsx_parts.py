@@ -84,3 +84,23 @@ def sheet_part(zf: zipfile.ZipFile, index: int) -> str:
     if part not in zf.NameToInfo:
         raise NeedsOpenpyxl
     return part
+
+
+_BOOK_MAX = 8 * 1024 * 1024
+
+
+def sheet_names(path: Any) -> list[str] | None:
+    """The sheets' names in workbook order, as openpyxl and calamine list them, read before the archive
+    is checked and any sheet is: only to tell that two --sheet name one sheet, so a workbook whose list
+    cannot be read cheaply gives None and its reader says what is wrong with it."""
+    from defusedxml import ElementTree
+
+    try:
+        with zipfile.ZipFile(path) as zf, zf.open("xl/workbook.xml") as fh:
+            data = fh.read(_BOOK_MAX + 1)
+        if len(data) > _BOOK_MAX:
+            return None
+        book = ElementTree.fromstring(data)
+    except Exception:
+        return None
+    return [el.get("name", "") for el in book.iter() if el.tag.rsplit("}", 1)[-1] == "sheet"]
