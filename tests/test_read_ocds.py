@@ -422,6 +422,28 @@ def test_truncated(tmp_path):
     assert "JSON illisible ligne" in one_line_error(path)
 
 
+@pytest.mark.parametrize("leading", ["", "\n\n"])
+def test_a_truncated_pretty_printed_file_gives_the_position_of_its_error(tmp_path, leading):
+    """Its first line « { » does not parse alone: the file was taken for JSON Lines with a broken first line
+    and refused at « ligne 1, colonne 2 »; a truncated DECP file was refused at its error's position."""
+    text = json.dumps(json.loads(FICTIONAL_RELEASES.read_text(encoding="utf-8")), indent=2, ensure_ascii=False)
+    lines = text.split("\n")
+    cut = "\n".join(lines[:82]) + "\n" + lines[82][:9]
+    with pytest.raises(json.JSONDecodeError) as plain:
+        json.loads(cut)
+    assert (plain.value.lineno, plain.value.colno) == (83, 10)
+    path = tmp_path / "x.json"
+    path.write_text(leading + cut, encoding="utf-8")
+    line = 83 + leading.count("\n")
+    assert one_line_error(path).startswith(f"{path}: JSON illisible ligne {line}, colonne 10 (Expecting property")
+
+
+def test_json_lines_with_a_broken_first_line_after_blank_lines_gives_its_line(tmp_path):
+    path = tmp_path / "x.jsonl"
+    path.write_text('\n\n  {"ocid": "a", "tag": ]\n{"ocid": "b"}\n', encoding="utf-8")
+    assert one_line_error(path).startswith(f"{path}: JSON illisible ligne 3, colonne 24 (Expecting value)")
+
+
 def test_deep_nesting(tmp_path):
     path = tmp_path / "x.json"
     path.write_text('{"releases": [' + '{"a": [' * 3000 + "]}" * 3000 + "]}", encoding="utf-8")

@@ -24,37 +24,49 @@ def _loads(text: str) -> Any:
     return json.loads(text, parse_constant=nan_as_none)
 
 
+def _broken_first_line(text: str, start: int, where: str) -> InputError | None:
+    """JSON Lines whose first line is broken, said at that line: the document's own error would point into
+    the next line. Told apart from a pretty-printed document cut short, whose first line (« { ») is broken
+    too but whose error position is the right one, by the next line: in JSON Lines it is a whole object."""
+    line_start = text.rfind("\n", 0, start) + 1
+    first, _, rest = text[line_start:].partition("\n")
+    following = next((line for line in rest.split("\n") if line.strip()), None)
+    if following is None:
+        return None
+    try:
+        if not isinstance(_loads(following), dict):
+            return None
+    except json.JSONDecodeError:
+        return None
+    try:
+        _loads(first)
+    except json.JSONDecodeError as exc:
+        return unreadable(exc, where, text.count("\n", 0, start) + 1)
+    return None
+
+
 def load(path: Path, options: ReadOptions) -> tuple[list[tuple[str, Any]] | Any, str, bool]:
     """(value, encoding, is_json_lines). For JSON Lines the value is [(line label, value or error)]."""
     where = str(path)
     data, text, encoding = read_checked(path, options.max_bytes, MAX_DEPTH, "un fichier OCDS", "an OCDS file")
     del data
-    stripped = text.lstrip()
+    start = len(text) - len(text.lstrip())  # decoded from there, so that errors give the file's line and column
     decoder = json.JSONDecoder(parse_constant=nan_as_none)
     try:
-        value, end = decoder.raw_decode(stripped)
+        value, end = decoder.raw_decode(text, start)
     except json.JSONDecodeError as exc:
-        first_line = stripped.split("\n", 1)[0]
-        if "\n" in stripped.strip() and first_line.strip().startswith("{"):
-            # JSON Lines whose first line is broken: say so with the line's own number.
-            try:
-                _loads(first_line)
-            except json.JSONDecodeError as exc2:
-                raise unreadable(exc2, where, 1) from None
-        raise unreadable(exc, where) from None
+        raise _broken_first_line(text, start, where) or unreadable(exc, where) from None
     except RecursionError:  # pragma: no cover - the depth check comes first
         raise too_deep(where) from None
-    if not stripped[end:].strip():
+    if not text[end:].strip():
         return value, encoding, False
     # More JSON after the first value: JSON Lines (one value per line; blank lines ignored).
     del value
-    first = stripped.split("\n", 1)[0]
     try:
-        _loads(first)
+        _loads(text[start:].split("\n", 1)[0])
     except json.JSONDecodeError:
         # Not one value per line: a JSON document followed by something else (concatenated or damaged).
-        leading = text[: len(text) - len(stripped)].count("\n")
-        line = leading + stripped[:end].count("\n") + 1
+        line = text.count("\n", 0, end) + 1
         raise InputError(
             f"données en trop après le JSON, ligne {line} : fichier concaténé ou abîmé ?",
             f"extra data after the JSON value, line {line}: concatenated or damaged file?", where=where) from None
