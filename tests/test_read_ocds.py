@@ -221,11 +221,39 @@ def test_json_lines_of_releases_with_bad_lines(tmp_path):
     records, info = read(path)
     assert balance(records, info) and "ocds_format:jsonl" in info.notes
     rejected = [r for r in records if isinstance(r, Rejection)]
-    assert [(r.code, r.source.path) for r in rejected] == [("bad_json_line", "line 4"), ("not_ocds_line", "line 5")]
-    assert "colonne" in rejected[0].message_fr
+    assert [(r.code, r.source.path, r.source.row) for r in rejected] == [("bad_json_line", "line 4", 4),
+                                                                          ("not_ocds_line", "line 5", 5)]
+    assert rejected[0].message_fr.startswith("ligne 4 : JSON illisible, colonne 43 (")
     (order,) = [validate(r) for r in records if isinstance(r, RawRecord)]
     (expected,) = orders(FICTIONAL_RECORDS)
     assert comparable(order) == comparable(expected)
+
+
+def test_json_lines_rows_are_the_file_lines_and_the_reasons_say_them(tmp_path):
+    """A bad line 7 was rejected at « ligne 2 » (its rank among the file's items) with a reason naming no line;
+    an order read from line 4 was row 3. A U+2028 inside a string is no line break of the file."""
+    record_pkg = json.loads(MX_RECORDS.read_text(encoding="utf-8"))
+    record = record_pkg["records"][0]
+    record["compiledRelease"]["tender"]["title"] = "Achat\u2028de fournitures"
+    lines = ["", json.dumps({"hello": "world"}), "", json.dumps(record, ensure_ascii=False), "", "",
+             '{"ocid": "x", ', json.dumps(record_pkg)]
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    records, info = read(path)
+    assert balance(records, info)
+    assert [(type(r).__name__, r.source.row, r.source.path) for r in records] == [
+        ("Rejection", 2, "line 2"),
+        ("RawRecord", 4, "line 4.compiledRelease.contracts[0]"),
+        ("RawRecord", 4, "line 4.compiledRelease.contracts[1]"),
+        ("Rejection", 7, "line 7"),
+        ("RawRecord", 8, "line 8.records[0].compiledRelease.contracts[0]"),
+        ("RawRecord", 8, "line 8.records[0].compiledRelease.contracts[1]"),
+    ]
+    bad = records[3]
+    assert bad.message_fr.startswith("ligne 7 : JSON illisible, colonne 15 (")
+    assert bad.message_en.startswith("line 7: unreadable JSON, column 15 (")
+    assert records[0].message_fr == "ligne 2 : ni une release, ni un record, ni un paquet OCDS"
+    assert records[0].message_en == "line 2: neither an OCDS release, record nor package"
 
 
 def test_json_lines_of_packages_and_records(tmp_path):

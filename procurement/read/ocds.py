@@ -4,7 +4,9 @@ Accepted inputs, told apart by their keys, not by the file name:
 - a release package `{"releases": [...]}`, a record package `{"records": [...]}`, a single release or
   record, or a bare JSON list of them;
 - JSON Lines (`.jsonl`, `.ndjson`, or any file holding one JSON value per line): each line a release, a
-  record, or a package. A line that is not JSON or not OCDS is a rejected row; the others are read.
+  record, or a package. A line that is not JSON or not OCDS is a rejected row; the others are read. The
+  row of an order or a rejection is then the file's line (of its first release, for releases compiled
+  from several lines), as a CSV's is; in a JSON document it is the item's rank.
 
 What one order is (one row of the run, counted in `info.rows_read`):
 - the releases of one `ocid` are first compiled into one compiled release (the OCDS merge routine:
@@ -93,18 +95,22 @@ class OcdsReader:
         columns: dict[str, str] = {}
         contracts = 0
         name = options.file_label or path.name
+
+        def source(item: Item, at: str) -> Source:  # called once info.rows_read counts the row
+            return Source(file=name, path=at, row=item.line or info.rows_read)
+
         for item in items:
             if item.bad is not None:
                 info.rows_read += 1
                 where, code, fr, en, shown = item.bad
-                yield Rejection(source=Source(file=name, path=where, row=info.rows_read), code=code,
+                yield Rejection(source=source(item, where), code=code,
                                 column=where, value=shown, message_fr=fr, message_en=en)
                 continue
             release, base, problem = self._compiled(item, notes)
             if release is None:
                 info.rows_read += 1
                 fr, en = problem
-                yield Rejection(source=Source(file=name, path=base, row=info.rows_read), code="ocds_no_release",
+                yield Rejection(source=source(item, base), code="ocds_no_release",
                                 column=base, message_fr=fr, message_en=en)
                 continue
             rel = Release(release, base)
@@ -112,7 +118,7 @@ class OcdsReader:
             if not units:
                 info.rows_read += 1
                 yield Rejection(
-                    source=Source(file=name, path=base, row=info.rows_read), code="ocds_nothing_to_check",
+                    source=source(item, base), code="ocds_nothing_to_check",
                     column=base, value=rel.ocid,
                     message_fr="procédure sans marché, attribution ni consultation (tender) : rien à évaluer",
                     message_en="contracting process without contract, award or tender: nothing to check")
@@ -120,12 +126,12 @@ class OcdsReader:
             for _, upath, unit in units:
                 info.rows_read += 1
                 contracts += 1
-                source = Source(file=name, path=rel.path(upath), row=info.rows_read)
+                here = source(item, rel.path(upath))
                 obj = unit.cells.get("object")
                 if obj is not None and looks_like_test(obj.value):
                     unit.warnings.append(decp_warning("test_record", field="object", column=obj.column,
                                                       value=obj.value, objet=obj.value))
-                yield RawRecord(source=source, cells=unit.cells, warnings=unit.warnings, uncarried=OCDS)
+                yield RawRecord(source=here, cells=unit.cells, warnings=unit.warnings, uncarried=OCDS)
             item.releases = []
             item.record = None
         info.notes += [f"{k}:{v}" for k, v in notes.items()] + [f"orders:{contracts}"]

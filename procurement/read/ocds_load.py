@@ -46,7 +46,7 @@ def _broken_first_line(text: str, start: int, where: str) -> InputError | None:
 
 
 def load(path: Path, options: ReadOptions) -> tuple[list[tuple[str, Any]] | Any, str, bool]:
-    """(value, encoding, is_json_lines). For JSON Lines the value is [(line label, value or error)]."""
+    """(value, encoding, is_json_lines). For JSON Lines the value is [(line number, value or error)]."""
     where = str(path)
     data, text, encoding = read_checked(path, options.max_bytes, MAX_DEPTH, "un fichier OCDS", "an OCDS file")
     del data
@@ -70,14 +70,14 @@ def load(path: Path, options: ReadOptions) -> tuple[list[tuple[str, Any]] | Any,
         raise InputError(
             f"données en trop après le JSON, ligne {line} : fichier concaténé ou abîmé ?",
             f"extra data after the JSON value, line {line}: concatenated or damaged file?", where=where) from None
-    lines: list[tuple[str, Any]] = []
-    for n, line in enumerate(text.splitlines(), 1):
+    lines: list[tuple[int, Any]] = []
+    for n, line in enumerate(text.split("\n"), 1):  # numbered as the decoder's errors are: "\n" only
         if not line.strip():
             continue
         try:
-            lines.append((f"line {n}", _loads(line)))
+            lines.append((n, _loads(line)))
         except json.JSONDecodeError as exc:
-            lines.append((f"line {n}", exc))
+            lines.append((n, exc))
     return lines, encoding, True
 
 
@@ -106,11 +106,14 @@ def _not_ocds(value: Any, where: str) -> InputError:
 class Item:
     """One thing to turn into orders: a group of releases of one ocid, a record, or a bad entry."""
 
-    __slots__ = ("bad", "label", "ocid", "paths", "record", "releases")
+    __slots__ = ("bad", "label", "line", "ocid", "paths", "record", "releases")
 
     def __init__(self, ocid: str | None, label: str):
         self.ocid = ocid
         self.label = label
+        # In JSON Lines, the file's line it was read from (its first release's): the row users look up, as
+        # a CSV row is; a rank among the file's items pointed at another line.
+        self.line: int | None = None
         self.releases: list[tuple[str, dict]] = []  # (path, release)
         self.record: tuple[str, dict] | None = None
         self.bad: tuple[str, str, str, str, str | None] | None = None  # (path, code, fr, en, value)
@@ -196,17 +199,20 @@ def collect(value: Any, lines: bool, where: str, notes: dict[str, int]) -> list[
             raise _not_ocds(value, where)
         return items
     recognised = 0
-    for label, v in value:
+    for n, v in value:
+        label, before = f"line {n}", len(items)
         if isinstance(v, json.JSONDecodeError):
             items.append(_bad(label, "bad_json_line",
-                              f"ligne JSON illisible, colonne {v.colno} ({v.msg})",
-                              f"unreadable JSON line, column {v.colno} ({v.msg})"))
+                              f"ligne {n} : JSON illisible, colonne {v.colno} ({v.msg})",
+                              f"line {n}: unreadable JSON, column {v.colno} ({v.msg})"))
         elif add(v, label, False):
             recognised += 1
         else:
             items.append(_bad(label, "not_ocds_line",
-                              "ligne qui n'est ni une release, ni un record, ni un paquet OCDS",
-                              "line that is neither an OCDS release, record nor package", v))
+                              f"ligne {n} : ni une release, ni un record, ni un paquet OCDS",
+                              f"line {n}: neither an OCDS release, record nor package", v))
+        for item in items[before:]:
+            item.line = n
     if not recognised:
         raise _not_ocds(value[0][1] if value and not isinstance(value[0][1], Exception) else None, where)
     return items

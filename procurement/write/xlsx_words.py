@@ -47,7 +47,8 @@ WORDS: dict[str, dict[str, str]] = {
         "col_file": "Fichier d'où vient la ligne.",
         "col_sheet": "Feuille du classeur d'où vient la ligne.",
         "col_row": "Numéro de ligne dans le fichier tel qu'Excel l'affiche ; pour un fichier JSON (DECP, OCDS), "
-                   "rang de l'enregistrement (son chemin JSON est dans results.csv et results.json).",
+                   "rang de l'enregistrement (son chemin JSON est dans results.csv et results.json) ; pour des "
+                   "JSON Lines, la ligne du fichier.",
         "col_overall": "Score de 0 à 100 sur toutes les règles évaluables : 100 × poids des règles conformes / "
                        "poids des règles conformes ou non conformes. Vide : aucune règle n'a pu être évaluée.",
         "col_chantier": "Même score, restreint aux règles du chantier {n} : {name}.",
@@ -118,7 +119,7 @@ WORDS: dict[str, dict[str, str]] = {
         "col_file": "File the row came from.",
         "col_sheet": "Workbook sheet the row came from.",
         "col_row": "Row number in the file as Excel shows it; for a JSON file (DECP, OCDS), rank of the record "
-                   "(its JSON path is in results.csv and results.json).",
+                   "(its JSON path is in results.csv and results.json); for JSON Lines, the file's line.",
         "col_overall": "Score from 0 to 100 over every rule that could be evaluated: 100 × weight of rules passed / "
                        "weight of rules passed or failed. Empty: no rule could be evaluated.",
         "col_chantier": "The same score, over the rules of chantier {n} only: {name}.",
