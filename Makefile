@@ -53,5 +53,8 @@ PROFILE_ARGS ?=
 profile: $(STAMP)
 	$(BIN)/python bench/profile_run.py $(PROFILE_ARGS)
 
+# Removes the reports `make demo` wrote, but not reports/screenshots/: its images are committed, and README.md and
+# docs/reports.md show them.
 clean:
-	rm -rf reports/*/ .pytest_cache .ruff_cache
+	test ! -d reports || find reports -mindepth 1 -maxdepth 1 -type d ! -name screenshots -exec rm -rf {} +
+	rm -rf .pytest_cache .ruff_cache
