@@ -104,3 +104,16 @@ def test_a_quantity_with_one_separator_and_three_digits_is_refused_with_both_rea
     data = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
     assert [o["id"] for o in data["orders"]] == ["A2"]
     assert data["rejected"][0]["code"] == "ambiguous_quantity" and "1,5" in data["rejected"][0]["message"]
+
+
+def test_a_modified_amount_whose_initial_one_stands_for_unknown_says_so():
+    # « initial 100 000 000 000 000 000 € »: the 1e17 placeholder that the validator reads as unknown
+    # (semi-synthetic fixture 2020F00075; DECP review).
+    from procurement.read.base import Cell
+    from procurement.read.decp_common import modified_warning
+
+    w = modified_warning("amount", Cell("m.montant", 1e17), Cell("m.modifications[3].montant", 22540), 4)
+    assert w.message_fr == "montant modifié (4 modifications publiées) : initial inconnu (« 1e+17 »), actuel 22\u202f540\u202f€"
+    assert "initial unknown (“1e+17”), current €22,540" in w.message_en
+    w = modified_warning("amount", Cell("m.montant", 35000), Cell("m.modifications[0].montant", 42000), 1)
+    assert "initial 35\u202f000\u202f€" in w.message_fr

@@ -236,9 +236,13 @@ def modified_warning(field: str, initial: Cell | None, current: Cell, n: int) ->
         return None
     before = "—" if initial is None else initial.value
     if field == "amount":  # « initial 35000.0, actuel 120000.0 »: the file's floats, not amounts
+        # An initial amount that stands for « unknown » (1e17, 99 999 999) is said so, as the validator
+        # reads it: « initial 100 000 000 000 000 000 € » quoted a value nothing used (DECP review).
+        unknown = initial is not None and placeholder_amount(before)
         return warning("modified", field=field, column=current.column, value=current.value, n=n,
-                       initial=_money(before, "fr"), current=_money(current.value, "fr"),
-                       initial_en=_money(before, "en"), current_en=_money(current.value, "en"))
+                       initial=f"inconnu (« {before} »)" if unknown else _money(before, "fr"),
+                       current=_money(current.value, "fr"), current_en=_money(current.value, "en"),
+                       initial_en=f"unknown (“{before}”)" if unknown else _money(before, "en"))
     return warning("modified", field=field, column=current.column, value=current.value, n=n,
                    initial=before, current=current.value)
 
