@@ -113,7 +113,8 @@ def test_a_modified_amount_whose_initial_one_stands_for_unknown_says_so():
     from procurement.read.decp_common import modified_warning
 
     w = modified_warning("amount", Cell("m.montant", 1e17), Cell("m.modifications[3].montant", 22540), 4)
-    assert w.message_fr == "montant modifié (4 modifications publiées) : initial inconnu (« 1e+17 »), actuel 22\u202f540\u202f€"
+    assert w.message_fr == ("montant modifié (4 modifications publiées) : initial inconnu (« 1e+17 »), "
+                            "actuel 22\u202f540\u202f€")
     assert "initial unknown (“1e+17”), current €22,540" in w.message_en
     w = modified_warning("amount", Cell("m.montant", 35000), Cell("m.modifications[0].montant", 42000), 1)
     assert "initial 35\u202f000\u202f€" in w.message_fr
