@@ -118,3 +118,21 @@ def test_a_modified_amount_whose_initial_one_stands_for_unknown_says_so():
     assert "initial unknown (“1e+17”), current €22,540" in w.message_en
     w = modified_warning("amount", Cell("m.montant", 35000), Cell("m.modifications[0].montant", 42000), 1)
     assert "initial 35\u202f000\u202f€" in w.message_fr
+
+
+def test_an_unquoted_code_with_a_leading_zero_is_refused_with_its_own_text(tmp_path):
+    # YAML 1.1 reads 01234 as the octal number 668, and the loader then advised « write '668' » (docs review).
+    from procurement.rulebook.yamlsafe import YamlProblem, read_yaml
+
+    path = tmp_path / "r.yaml"
+    for text, value, number in (("value: [01234, 13001]", "01234", 668), ("value: 03", "03", 3)):
+        path.write_text(text + "\n", encoding="utf-8")
+        try:
+            read_yaml(path, "r.yaml")
+        except YamlProblem as err:
+            assert f"write '{value}'" in str(err) or f"write '{value}'" in err.en
+            assert f"nombre octal {number}" in err.fr
+        else:
+            raise AssertionError(text)
+    path.write_text("value: [0, 13001, '01234', 10]\n", encoding="utf-8")
+    assert read_yaml(path, "r.yaml")[0] == {"value": [0, 13001, "01234", 10]}

@@ -67,6 +67,8 @@ def test_example_file_loads_with_positions():
         ("waivers:\n  - order: a\n    rule: ENV\n    justification: x\n    author: y\n    date: 2026-02-01\n"
          "    expires: 2026-01-01\n", "w.yaml:7:14", "« expires » est antérieure à « date »"),
         ("waivers:\n  - order: 0123\n    rule: ENV\n    justification: x\n    author: y\n    date: 2026-01-01\n",
+         "w.yaml:2:12", "« 0123 » sans guillemets est pour YAML le nombre octal 83 : écrivez '0123'"),
+        ("waivers:\n  - order: 2025001\n    rule: ENV\n    justification: x\n    author: y\n    date: 2026-01-01\n",
          "w.yaml:2:12", "« order » doit être un texte entre guillemets"),
         ("waivers:\n  - order: a\n    rule: ENV\n    justification: '  '\n    author: y\n    date: 2026-01-01\n",
          "w.yaml:4:20", "« justification » ne peut pas être vide"),

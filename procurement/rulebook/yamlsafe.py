@@ -144,6 +144,26 @@ def _timestamp(loader: yaml.SafeLoader, node: Node) -> Any:
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
+_OCTAL = re.compile(r"[-+]?0[0-7_]+")  # YAML 1.1's octal integers: 0123 is 83
+
+
+def _int(loader: yaml.SafeLoader, node: Node) -> Any:
+    """An integer, or a problem at its place when YAML would read it in octal: an unquoted code with a
+    leading zero (« 01234 », « 03 ») became another number, and the loader's advice then quoted that
+    number (« write '668' », docs review). Nothing in a rulebook, a waivers file or a mapping is octal."""
+    if _OCTAL.fullmatch(node.value):
+        mark = node.start_mark
+        number = yaml.SafeLoader.construct_yaml_int(loader, node)  # type: ignore[arg-type]
+        raise YamlProblem(mark.line + 1, mark.column + 1,
+                          f"« {node.value} » sans guillemets est pour YAML le nombre octal {number} : écrivez "
+                          f"'{node.value}' (un code entre guillemets garde ses zéros de tête)",
+                          f"unquoted '{node.value}' is the octal number {number} to YAML: write '{node.value}' "
+                          "(a quoted code keeps its leading zeros)")
+    return yaml.SafeLoader.construct_yaml_int(loader, node)  # type: ignore[arg-type]
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _int)
+
 
 def _index(root: Node, locator: Locator) -> None:
     """Record positions; count nodes with aliases expanded (a recursive alias never ends: refused too)."""
