@@ -696,9 +696,12 @@ def test_missing_launch_date_is_insufficient_not_a_pass(tmp_path):
     tender_data = _load(tmp_path / "out")["tenders"][0]
     assert {f["rule"]: f["status"] for f in tender_data["legal"]} == {
         # The 2026 Climate and Resilience obligations (L2152-7, L2112-2, R2152-7, L2112-2-1) bind consultations
-        # LAUNCHED from 2026-08-21: without a launch date (and no notification yet) nobody can tell.
-        "ENV-10": "insufficient_data", "ENV-11": "insufficient_data", "ENV-12": "insufficient_data",
-        "SOC-10": "insufficient_data",
+        # LAUNCHED from 2026-08-21: without a launch date (and no notification yet) nobody can tell whether
+        # they apply. ENV-10's criterion is weighted 0 %: unmet, and so undecided.
+        "ENV-10": "insufficient_data",
+        # The others are met (a clause, a price weighted 60 %, a social clause): nothing is wrong whether they
+        # apply or not (rulebook 1.3.28; they were insufficient_data, asking for a date that changed nothing).
+        "ENV-11": "pass", "ENV-12": "pass", "SOC-10": "pass",
         # 1 200 000 € is above every EU supplies threshold since 2016 (221 000 € at most), whatever the launch
         # date: a formalised procedure is required, and an open call for tenders is one.
         "PROC-03": "pass",
@@ -709,7 +712,7 @@ def test_missing_launch_date_is_insufficient_not_a_pass(tmp_path):
     # engine decided applies_when before the unknown validity date).
     assert {"PROC-01", "PROC-02"} <= set(tender_data["not_applicable"])
     launch = next(m for m in tender_data["missing"] if m["field"] == "launch_date")
-    assert launch["rules"] == ["ENV-10", "ENV-11", "ENV-12", "SOC-10"]
+    assert launch["rules"] == ["ENV-10"]
     # A consultation has no notification date yet: no rule asks for it, because in the rules above a launch
     # date alone would decide (the notification-date test sits in an `any` that is already true).
     assert "notification_date" not in {m["field"] for m in tender_data["missing"]}

@@ -136,3 +136,24 @@ def test_an_unquoted_code_with_a_leading_zero_is_refused_with_its_own_text(tmp_p
             raise AssertionError(text)
     path.write_text("value: [0, 13001, '01234', 10]\n", encoding="utf-8")
     assert read_yaml(path, "r.yaml")[0] == {"value": [0, 13001, "01234", 10]}
+
+
+def test_an_obligation_met_passes_though_whether_it_applies_is_unknown_but_an_indicator_does_not():
+    # An open tender of unknown amount was « données insuffisantes » under PROC-03 (11 of the PES export's
+    # 30), and the coverage table asked for amounts and launch dates that could change nothing (DECP review).
+    from procurement.engine import evaluate
+    from procurement.model import Order
+    from procurement.rulebook import load_default
+
+    book = load_default()
+    order = Order.model_validate({"id": "X", "source": {"file": "t.csv", "row": 2}, "contract_type": "services",
+                                  "procedure": "appel_offres_ouvert", "nature": "marche", "cpv": "50110000"})
+    proc03 = next(f for f in evaluate(order, book) if f.rule == "PROC-03")
+    assert proc03.status == "pass" and proc03.message("fr") == "Procédure formalisée (appel d'offres ouvert)."
+    assert book.rule("PROC-03").met_either_way and not book.rule("SANTE-01").met_either_way
+    # An indicator's applies_when is the population it measures: a purchase of unknown CPV with an
+    # environmental clause is not known to be a health purchase (SANTE-01).
+    order = Order.model_validate({"id": "Y", "source": {"file": "t.csv", "row": 3}, "env_considerations": ["clause"],
+                                  "amount": 50000})
+    sante = next(f for f in evaluate(order, book) if f.rule == "SANTE-01")
+    assert sante.status == "insufficient_data" and sante.missing == ("cpv",)

@@ -58,6 +58,16 @@ class CompiledRule:
         object.__setattr__(self, "status", _status_function(self))
 
     @property
+    def met_either_way(self) -> bool:
+        """A legal obligation or a risk whose requirement is met passes even when whether it applies is
+        unknown: nothing is wrong either way. An open tender of unknown amount was « données insuffisantes »
+        under PROC-03 (formal procedure above the EU threshold), and report.html asked the auditor for
+        launch dates and amounts that could not change a thing (DECP review). An indicator is not: its
+        `applies_when` is the population it measures (SANTE-01's health purchases), which an order of
+        unknown CPV is not known to belong to."""
+        return self.kind in ("legal", "risk")
+
+    @property
     def title(self) -> Text:
         return self.source.title
 
@@ -91,14 +101,18 @@ class CompiledRule:
             a = self.applies.explain(vals, "applies_when", evidence, missing)
             if a is False:  # not applicable on the known values, whatever the reference date
                 return NOT_APPLICABLE, evidence, ()
-            if a is None or missing:
+            if missing and not self.met_either_way:
                 return INSUFFICIENT, evidence, _unique(missing)
-        elif missing:
+        elif missing and not self.met_either_way:
             return INSUFFICIENT, evidence, _unique(missing)
+        # Whether an obligation applies may be unknown (`missing`): its requirement is still read, since
+        # one that is met leaves nothing wrong either way (`met_either_way`).
         r = self.require.explain(vals, "require", evidence, missing)
-        if r is None:
+        if r is True:
+            return PASS, evidence, ()
+        if r is None or missing:
             return INSUFFICIENT, evidence, _unique(missing)
-        return (PASS if r else FAIL), evidence, ()
+        return FAIL, evidence, ()
 
     @cached_property
     def _leaves(self) -> tuple[tuple[int, Any, bool], ...]:
@@ -165,6 +179,7 @@ def _status_function(rule: CompiledRule) -> Any:
     require = rule.require.fast
     lo = since or dt.date.min
     hi = until or dt.date.max
+    either = rule.met_either_way
 
     if applies is None:
 
@@ -179,7 +194,9 @@ def _status_function(rule: CompiledRule) -> Any:
         def decide(vals: tuple) -> str:
             a = applies(vals)
             if a is not True:
-                return NOT_APPLICABLE if a is False else INSUFFICIENT
+                if a is False:
+                    return NOT_APPLICABLE
+                return PASS if either and require(vals) is True else INSUFFICIENT
             r = require(vals)
             if r is True:
                 return PASS
@@ -192,8 +209,10 @@ def _status_function(rule: CompiledRule) -> Any:
         ref = vals[0]
         if ref is None:
             ref = vals[1]
-            if ref is None:  # the date is unknown: only an applies_when False on known values decides
-                return NOT_APPLICABLE if applies is not None and applies(vals) is False else INSUFFICIENT
+            if ref is None:  # the date is unknown: an applies_when False decides, or an obligation met
+                if applies is not None and applies(vals) is False:
+                    return NOT_APPLICABLE
+                return PASS if either and require(vals) is True else INSUFFICIENT
         if ref < lo or ref > hi:
             return NOT_APPLICABLE
         return decide(vals)
