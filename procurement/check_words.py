@@ -62,6 +62,8 @@ WORDS = {
                                        "(--suppliers), publication des données essentielles (DECP)"},
         "all_good": "Rien ne manque ; aucun indicateur non atteint.",
         "warnings": "Avertissements", "unattached": "Offres non rattachées à une consultation",
+        "unattached_failed": "Indicateurs non atteints (comptés dans la synthèse et par --fail-on kpi ; jugés sur "
+                             "les seules valeurs de l'offre, sans celles d'une consultation)",
         "rejected_bids": "Offres rejetées, absentes de la comparaison (à corriger)",
         "unread": "Colonnes non lues",
         "unchecked": "non vérifiée",
@@ -125,6 +127,8 @@ WORDS = {
                                        "publication of the essential data (DECP)"},
         "all_good": "Nothing is missing; no indicator is unmet.",
         "warnings": "Warnings", "unattached": "Bids not attached to a tender",
+        "unattached_failed": "Indicators not met (counted in the summary and by --fail-on kpi; judged on the bid's "
+                             "own values alone, without a tender's)",
         "rejected_bids": "Bids rejected, left out of the comparison (to fix)",
         "unread": "Columns not read",
         "unchecked": "not checked",

@@ -189,3 +189,22 @@ def test_several_unattached_bids_take_the_plural(tmp_path):
     assert "1 offre comparée" in summary and "3 offres rattachées à aucune consultation" in summary, summary
     line = _check(str(workbook), "--out", str(tmp_path / "o")).output
     assert "Offres : 1 comparée, 3 rattachées à aucune consultation, " in line, line
+
+
+def test_an_unattached_bids_unmet_indicators_are_shown_where_they_are_counted(tmp_path):
+    """English review: P06, attached to no consultation, failed CIRC-01 (a 5 % recycled share). The Synthèse and
+    the terminal said « 3 bid indicators not met » and --fail-on kpi failed on it, but the page listed only
+    P02's two: P06's section showed its attachment warning alone."""
+    bids = [*REVIEW_BIDS[:-1], {**REVIEW_BIDS[-1], "Part réemploi/recyclé (%)": 5}]
+    workbook = _fill(_template(tmp_path / "c.xlsx"), [NO_ENV, FURNITURE], bids)
+    for lang, heading in (("fr", "Indicateurs non atteints (comptés dans la synthèse"),
+                          ("en", "Indicators not met (counted in the summary")):
+        result = _check(str(workbook), "--out", str(tmp_path / lang), "--lang", lang, "--fail-on", "kpi")
+        data, html = _load(tmp_path / lang), (tmp_path / lang / "check.html").read_text(encoding="utf-8")
+        counted = data["verdict"]["by_part"]["bids"]["failures"]["kpi"]
+        assert counted == 3 and result.exit_code == 1, result.output
+        # every unmet bid indicator the count rests on is on the page: in a comparison or in P06's section
+        section = html[html.index('id="unattached"'):html.index('id="h-rejected"')]
+        assert _text(section).count("CIRC-01") == 1 and heading in _text(section), _text(section)
+        shown = re.findall(r'<ul class="tight failed">(.*?)</ul>', html)
+        assert sum(item.count("<li>") for item in shown) == counted, shown
