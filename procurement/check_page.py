@@ -26,11 +26,11 @@ from procurement import i18n
 from procurement.check_inherit import DIFFERS
 from procurement.check_labels import Sheet, header
 from procurement.check_words import WORDS
-from procurement.fields import FIELDS_BY_NAME
+from procurement.fields import FIELDS_BY_NAME, Kind
 from procurement.i18n import plural
 from procurement.model import without_column
 from procurement.typography import typo
-from procurement.views.common import fixed_assets, fmt_value
+from procurement.views.common import fixed_assets, fmt_value, one_line, unbroken_dates
 
 # A label clipped beyond this many characters: a bidder's name rarely passes 60, and a row or heading of
 # 2,000 characters hides the table it labels.
@@ -50,6 +50,13 @@ class Verbatim(str):
     never respaced by `typo`."""
 
     __slots__ = ()
+
+
+def _sentence(text: str, lang: str) -> str:
+    """A sentence of the tool or the rulebook, spaced (`typo`) and with its dates kept on one line
+    (`unbroken_dates`): « 2026-08- » above « 21 » in a 390 px window. Spaced here, since the template's
+    `typo` passes over the markup that keeps a date whole."""
+    return unbroken_dates(typo(text, lang))
 
 
 def _count(n: int, key: str, lang: str) -> str:
@@ -88,7 +95,7 @@ def _summary_view(s: dict[str, Any], lang: str) -> dict[str, Any]:
         refs.append({"text": text, "url": Verbatim(ref["url"]) if ref.get("url") else None,
                      "recalled": recalled if ref.get("confidence") == "recalled" else ""})
     return {**s, "status_label": i18n.label(s["status"], lang), "kind_label": i18n.label(s["kind"], lang),
-            "refs": refs}
+            "refs": refs, **{k: _sentence(s[k], lang) for k in ("title", "message", "advice") if s.get(k)}}
 
 
 def clip(text: str | None, limit: int = CLIP) -> dict[str, Any]:
@@ -122,7 +129,9 @@ def _bid_view(b: dict[str, Any], rules: dict[str, Any], sheet: Sheet, lang: str)
         "supplier": Verbatim(b["supplier"] or ""),
         "name": clip(b["supplier"]),
         "where": _where(b["source"], lang),
-        "failed": [{"rule": r, "title": rules[r]["title"], "message": messages.get(r, "")} for r in b["failed"]],
+        # the title is also an <abbr>'s tooltip: plain text
+        "failed": [{"rule": r, "title": rules[r]["title"], "message": _sentence(messages.get(r, ""), lang)}
+                   for r in b["failed"]],
         "met": b["met"],
         "lacks": lacks,
         "warnings": _notes(b["warnings"], lang),
@@ -135,8 +144,8 @@ def _notes(warnings: list[dict[str, Any]], lang: str) -> list[str]:
     """Warnings as sentences, each after its column unless it names it already (or says why a bid is
     attached to nothing, or names its cells: a bid's value set aside for its consultation's, sentences of
     their own)."""
-    return [w["message"] if not w.get("column") or w["column"] in w["message"] or w["code"] in _OWN_SENTENCE
-            else f"{w['column']}{WORDS[lang]['colon']}{w['message']}" for w in warnings]
+    return [_sentence(w["message"] if not w.get("column") or w["column"] in w["message"] or w["code"] in _OWN_SENTENCE
+                      else f"{w['column']}{WORDS[lang]['colon']}{w['message']}", lang) for w in warnings]
 
 
 _OWN_SENTENCE = ("unattached_bid", DIFFERS)
@@ -172,6 +181,16 @@ def _comparison(comparison: dict[str, Any], bids: list[dict[str, Any]], lang: st
     }
 
 
+def _fact(name: str, value: Any, lang: str) -> dict[str, Any]:
+    """A fact of the consultation: a reference as typed, a text spaced; a date or a code on one line
+    (`one_line`), where a narrow window broke a date at its hyphen."""
+    kind = FIELDS_BY_NAME[name].kind if name in FIELDS_BY_NAME else None
+    if value is None:
+        return {"label": header(name, lang), "value": "—", "cls": ""}
+    text = Verbatim(value) if kind == Kind.CODE else fmt_value(value, name, lang)
+    return {"label": header(name, lang), "value": text, "cls": one_line(text) if kind in (Kind.DATE, Kind.CODE) else ""}
+
+
 def _tender_view(tender: dict[str, Any], rules: dict[str, Any], sheets: tuple[Sheet, Sheet], lang: str
                  ) -> dict[str, Any]:
     d, comparison, row = tender["data"], tender["comparison"], tender["source"].get("row")
@@ -185,9 +204,7 @@ def _tender_view(tender: dict[str, Any], rules: dict[str, Any], sheets: tuple[Sh
         "id": Verbatim(tender["id"]),
         "heading": clip(d.get("object", ""), 2 * CLIP),
         "where": _where(tender["source"], lang),
-        "facts": [(header(n, lang), "—" if d.get(n) is None else
-                   Verbatim(d[n]) if n in FIELDS_BY_NAME and FIELDS_BY_NAME[n].kind == "code" else
-                   fmt_value(d[n], n, lang)) for n in names],  # a reference as typed, a text spaced
+        "facts": [_fact(n, d.get(n), lang) for n in names],
         "legal": [_summary_view(s, lang) for s in tender["legal"]],
         "indicators": [_summary_view(s, lang) for s in tender["indicators"]],
         "missing": [{"label": sheets[0].label(m["field"], lang, row), "rules": ", ".join(m["rules"])}

@@ -103,7 +103,7 @@ def test_risk02_counts_orders_not_findings(sample):
     rule = next(r for r in agg["rules"] if r["rule"] == "RISK-02")
     assert sum(rule["counts"].values()) == 87
     assert rule["amounts"]["fail"] + rule["amounts"]["waived"] == pytest.approx(sum(flagged))
-    assert re.search(r"<th scope=\"row\">RISK-02</th>(<td class=\"num\">[0-9\u202f]+</td>){5}"
+    assert re.search(r"<th scope=\"row\" class=\"nowrap\">RISK-02</th>(<td class=\"num\">[0-9\u202f]+</td>){5}"
                      r"<td class=\"num\">87</td>", fr)
 
 

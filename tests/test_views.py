@@ -75,7 +75,7 @@ def test_order_view_verdict_and_missing_data(hostile):
     v = order_view(s, "fr")
     assert v["verdict"]["level"] == "legal"
     assert [f["id"] for f in v["verdict"]["legal"]] == ["ENV-10"]  # no environmental award criterion after 21/08/2026
-    assert any("montant maximum" in value for label, value in v["identity"] if label.startswith("Montant"))
+    assert any("montant maximum" in value for label, value, _cls in v["identity"] if label.startswith("Montant"))
     fields = [m["field"] for m in v["missing"]]
     assert "social_considerations" in fields and "supplier_band" in fields
     # each finding is shown in full once, then referred to in the other chantiers

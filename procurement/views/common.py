@@ -11,12 +11,13 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import re
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from procurement import i18n
 from procurement.fields import FIELDS_BY_NAME, Kind
@@ -28,6 +29,12 @@ from procurement.views.words import words
 
 STATUS_ORDER = ("fail", "insufficient_data", "waived", "pass", "not_applicable")  # waived: procurement.waivers
 KIND_ORDER = ("legal", "risk", "kpi")
+# The class (style.css, check.css) of what must stay on one line: a browser breaks a date or a reference at a
+# hyphen, « 2026-08- » above « 21 » in a 390 px window, a figure no buyer reads as a date.
+NOWRAP = "nowrap"
+_ISO_DATE = re.compile(r"(?<![\w-])\d{4}-\d{2}-\d{2}(?![\w-])")
+# A reference longer than this may break: on one line it would push a narrow page wider than the window.
+SHORT_REFERENCE = 24
 
 
 @cache
@@ -263,3 +270,16 @@ def buyer_labels(keys: list[tuple[str, str | None]]) -> list[str]:
     return [f"{name} · {siret}" if siret and len(sirets[key]) > 1 else name
             for key, (name, siret) in zip(folded, keys, strict=True)]
 
+
+def one_line(value: str) -> str:
+    """The class of a cell that is a date or a reference (an id, a code) and nothing else: `NOWRAP`, but for a
+    reference too long to stay on one line of a narrow window."""
+    return NOWRAP if len(value) <= SHORT_REFERENCE else ""
+
+
+def unbroken_dates(text: str) -> str:
+    """A sentence of the tool with each ISO date in a span of class `NOWRAP`, so that no window breaks it at a
+    hyphen; as markup, escaped here, only when it has a date (the template escapes a plain text itself)."""
+    if not _ISO_DATE.search(text):
+        return text
+    return Markup(_ISO_DATE.sub(lambda m: f'<span class="{NOWRAP}">{m.group(0)}</span>', str(escape(text))))

@@ -9,19 +9,23 @@ import re
 from typing import Any
 
 from procurement import i18n
+from procurement.fields import FIELDS_BY_NAME, Kind
 from procurement.i18n import plural
 from procurement.reference import cpv_division_label, cpv_label
 from procurement.rulebook.operators import OPERATORS, op_phrase, split_op
 from procurement.typography import colon
 from procurement.views.common import (
     KIND_ORDER,
+    NOWRAP,
     STATUS_ORDER,
     field_help,
     field_label,
     fmt_ratio,
     fmt_score,
     fmt_value,
+    one_line,
     rule_view,
+    unbroken_dates,
     where,
 )
 from procurement.views.words import words
@@ -67,12 +71,19 @@ def evidence_rows(finding: Any, lang: str) -> list[dict[str, str]]:
         result = {True: t["res_true"], False: t["res_false"]}.get(e["result"], t["res_none"])
         rows.append({
             "part": t.get("part_" + str(e["part"]), str(e["part"])),
-            "expected": _phrase(e["op"], e["field"], e["expected"], e["part"], lang),
+            "expected": unbroken_dates(_phrase(e["op"], e["field"], e["expected"], e["part"], lang)),
             "actual": fmt_value(e["actual"], e["field"], lang),
+            # a date alone in its cell, kept on one line (a 390 px window broke « 2024-01- » / « 01 »)
+            "actual_cls": NOWRAP if e["actual"] is not None and _is_date(e["field"]) else "",
             "result": result,
             "result_code": {True: "true", False: "false"}.get(e["result"], "unknown"),
         })
     return rows
+
+
+def _is_date(field: str | None) -> bool:
+    f = FIELDS_BY_NAME.get(field) if field else None
+    return f is not None and f.kind is Kind.DATE
 
 
 def finding_view(finding: Any, lang: str, anchor: str | None = None) -> dict[str, Any]:
@@ -82,7 +93,8 @@ def finding_view(finding: Any, lang: str, anchor: str | None = None) -> dict[str
         "anchor": anchor or "f-" + finding.rule,
         "status": finding.status,
         "status_label": i18n.label(finding.status, lang),
-        "message": finding.message(lang),
+        "title": unbroken_dates(rule["title"]),  # its dates on one line, as in the message
+        "message": unbroken_dates(finding.message(lang)),
         "evidence": evidence_rows(finding, lang),
         "missing": [field_label(m, lang) for m in finding.missing],
     }
@@ -116,7 +128,9 @@ def cpv_text(code: str, lang: str) -> str:
     return f"{code} — {english} (division {div}) · {label} (in French)"
 
 
-def identity(scored: Any, lang: str) -> list[tuple[str, str]]:
+def identity(scored: Any, lang: str) -> list[tuple[str, str, str]]:
+    """(label, value, class) of each fact of the order: its id and its dates on one line (`one_line`), which a
+    390 px window broke at a hyphen (« 2024-07- » above « 01 »)."""
     o = scored.order
     t = words(lang)
 
@@ -133,23 +147,25 @@ def identity(scored: Any, lang: str) -> list[tuple[str, str]]:
     supplier_place = " · ".join(x for x in place_bits if x) or t["not_given"]
     if o.supplier_band:
         supplier_place += f" — {i18n.label(o.supplier_band, lang)}"
+    launch = fmt_value(o.launch_date, "launch_date", lang)
+    notified = fmt_value(o.notification_date, "notification_date", lang)
     rows = [
-        (t["id"], o.id),
-        (t["object"], o.object or t["not_given"]),
-        (t["buyer"], named(o.buyer_name, o.buyer_siret)),
-        (t["supplier"], named(o.supplier_name, o.supplier_siret)),
-        (t["supplier_place"], supplier_place),
-        (t["nature"], fmt_value(o.nature, "nature", lang)),
-        (t["procedure"], fmt_value(o.procedure, "procedure", lang)),
-        (t["cpv"], cpv),
-        (t["amount"], amount),
-        (t["launch_date"], fmt_value(o.launch_date, "launch_date", lang)),
-        (t["date"], fmt_value(o.notification_date, "notification_date", lang)),
-        (t["place"], fmt_value(o.place_code, "place_code", lang)),
+        (t["id"], o.id, one_line(o.id)),
+        (t["object"], o.object or t["not_given"], ""),
+        (t["buyer"], named(o.buyer_name, o.buyer_siret), ""),
+        (t["supplier"], named(o.supplier_name, o.supplier_siret), ""),
+        (t["supplier_place"], supplier_place, ""),
+        (t["nature"], fmt_value(o.nature, "nature", lang), ""),
+        (t["procedure"], fmt_value(o.procedure, "procedure", lang), ""),
+        (t["cpv"], cpv, ""),
+        (t["amount"], amount, ""),
+        (t["launch_date"], launch, NOWRAP if o.launch_date else ""),
+        (t["date"], notified, NOWRAP if o.notification_date else ""),
+        (t["place"], fmt_value(o.place_code, "place_code", lang), ""),
     ]
     if o.supplier_distance_km is not None:
-        rows.append((t["distance"], i18n.fmt_number(o.supplier_distance_km, lang, 0) + " km"))
-    rows.append((t["where"], where(o.source, lang)))
+        rows.append((t["distance"], i18n.fmt_number(o.supplier_distance_km, lang, 0) + " km", ""))
+    rows.append((t["where"], where(o.source, lang), ""))
     return rows
 
 
@@ -236,5 +252,5 @@ def order_view(scored: Any, lang: str) -> dict[str, Any]:
         "chantiers": chantiers(scored, views, lang),
         "not_applicable": [v for f, v in zip(scored.findings, views, strict=True) if f.status == "not_applicable"],
         "missing": missing_data(scored, lang),
-        "warnings": [w.message_en if lang == "en" else w.message_fr for w in o.warnings],
+        "warnings": [unbroken_dates(w.message_en if lang == "en" else w.message_fr) for w in o.warnings],
     }

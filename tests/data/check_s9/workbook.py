@@ -107,5 +107,7 @@ def check(workbook: Path, out: Path, *args: str) -> tuple[Any, dict[str, Any], s
 
 
 def text(html: str) -> str:
-    """The page's text, spaces of every kind as one: what a buyer reads."""
+    """The page's text, spaces of every kind as one: what a buyer reads (a date kept on one line is in a span
+    that is no word's end)."""
+    html = re.sub(r'<span class="nowrap">([^<]*)</span>', r"\1", html)
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).replace("\u00a0", " ").replace("\u202f", " ").split())
