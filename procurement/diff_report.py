@@ -258,6 +258,7 @@ def view_model(result: dict[str, Any], lang: str = "fr") -> dict[str, Any]:
         m = result[key]
         runs.append({"label": w["before" if key == "old" else "after"], "dir": m["dir"],
                      "generated_at": _when(m["generated_at"], lang), "version": m["version"] or "—",
+                     **_digests(m.get("build")),
                      "rulebook": _book(m["rulebook"]), "sha": m["rulebook"].get("sha256") or "—",
                      "orders": m["orders"], "rejected": m["rejected"],
                      "inputs": [{"path": i["path"], "sha": i["sha256"] or "—", "rows": i["rows_read"]}
@@ -266,7 +267,7 @@ def view_model(result: dict[str, Any], lang: str = "fr") -> dict[str, Any]:
                         for key in ("suppliers", "waivers") for i in m.get(key) or ()]})
     group_rows = diff_groups.view_rows(result.get("groups"), lang)
     return {
-        "lang": lang, "t": w, "runs": runs,
+        "lang": lang, "t": w, "runs": runs, "writer": _writer(),
         "program": program_line(result, lang),
         "rulebook_changed": book["changed"], "rules_added": book["rules_added"],
         "rules_removed": book["rules_removed"],
@@ -294,6 +295,23 @@ def view_model(result: dict[str, Any], lang: str = "fr") -> dict[str, Any]:
         "groups_shown": diff_groups.shown(result.get("groups")),
         "g": diff_groups.words(lang),
     }
+
+
+def _digests(build: dict[str, Any] | None) -> dict[str, str]:
+    """A program's digests (`meta.build`) as every page's footer shortens them; « — » for a run written before
+    they were recorded."""
+    build = build or {}
+    return {"code_sha": _sha(build.get("code_sha256")), "data_sha": _sha(build.get("data_sha256"))}
+
+
+def _writer() -> dict[str, str]:
+    """The program that writes this page, named in its footer as every other page names the one that wrote it
+    (README: each page's footer repeats `meta.build`): the comparison's figures are its work, and it may be
+    neither run's program."""
+    from procurement import __version__
+    from procurement.provenance import build_digests
+
+    return {"tool": f"procurement {__version__}", **_digests(build_digests())}
 
 
 def _files(items: list[dict[str, Any]], w: dict[str, str]) -> list[dict[str, str]]:

@@ -32,6 +32,7 @@ WORDS = {
         "sha": "empreinte sha256", "rows": "lignes", "inputs_unchanged": "tous inchangés",
         "suppliers": "Référentiel fournisseurs", "waivers": "Fichier des dérogations",
         "program": "Programme", "unknown": "inconnu (une analyse ne donne pas les empreintes du programme)",
+        "written_by": "Page écrite par", "code_sha": "code sha256", "data_sha": "données sha256",
         "part_version": "version", "part_code": "code", "part_data": "données de référence",
         "explain": "Un verdict « meilleur » monte l'échelle non conforme < données insuffisantes < dérogation < "
                    "conforme ; une nouvelle non-conformité est toujours « moins bonne » ; « autre » fait "
@@ -63,6 +64,7 @@ WORDS = {
         "sha": "sha256 digest", "rows": "rows", "inputs_unchanged": "all unchanged",
         "suppliers": "Supplier directory", "waivers": "Waivers file",
         "program": "Program", "unknown": "unknown (a run does not give the program's digests)",
+        "written_by": "Page written by", "code_sha": "code sha256", "data_sha": "data sha256",
         "part_version": "version", "part_code": "code", "part_data": "reference data",
         "explain": "A “better” verdict moves up the scale fail < insufficient data < waived < pass; “other” "
                    "involves “not applicable” or a rule missing from one rulebook; a new failure is always "

@@ -124,6 +124,33 @@ def test_cli_prints_french_summary_and_writes_the_page(runs):
     assert "BC25-0004" in html and "BC25-0003" in html and "moins bon" in html
 
 
+def test_the_pages_footer_names_the_programs_by_their_digests(runs, tmp_path):
+    """English review: every page's footer repeats `meta.build` (README), diff.html's did not; it gave each run's
+    version alone. It names the program that wrote it, then each run's, each by its two digests."""
+    from procurement.provenance import build_digests
+
+    old, new = runs
+    code, data = build_digests()["code_sha256"][:12], build_digests()["data_sha256"][:12]
+    for lang, words in (("fr", ("Page écrite par", "code sha256", "données sha256")),
+                        ("en", ("Page written by", "code sha256", "data sha256"))):
+        target = tmp_path / f"{lang}.html"
+        assert invoke("diff", str(old), str(new), "--lang", lang, "--out", str(target)).exit_code == 0
+        footer = target.read_text(encoding="utf-8").split("<footer>")[1]
+        writer = footer.split('<p class="writer">')[1].split("</p>")[0]
+        assert writer.startswith(words[0]) and "procurement 0." in writer
+        assert f"{words[1]} {code}…" in writer and f"{words[2]} {data}…" in writer
+        # the two runs, written by the same program here
+        assert footer.count(f"{words[1]} {code}…") == 3 and footer.count(f"{words[2]} {data}…") == 3
+    # a run written before its program's digests were recorded says so by « — »
+    doc = json.loads((old / "results.json").read_text(encoding="utf-8"))
+    del doc["meta"]["build"]
+    (old / "results.json").write_text(json.dumps(doc), encoding="utf-8")
+    target = tmp_path / "older.html"
+    assert invoke("diff", str(old), str(new), "--out", str(target)).exit_code == 0
+    footer = target.read_text(encoding="utf-8").split("<footer>")[1]
+    assert "code sha256 —" in footer and footer.count(f"code sha256 {code}…") == 2
+
+
 def test_cli_english_json_and_out_file(runs, tmp_path):
     old, new = runs
     target = tmp_path / "elsewhere" / "changes.html"
