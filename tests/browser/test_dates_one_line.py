@@ -82,3 +82,15 @@ def test_an_order_pages_dates_and_the_summarys_rule_ids_are_each_on_one_line(ope
            if re.fullmatch(r"[A-Z]{2,5}-\d{2,3}", text)]
     assert len(ids) > 10 and [text for text, lines in ids if lines > 1] == [], ids
     w.clean()
+
+
+def test_order_pages_fit_a_narrow_window(open_page, site):
+    # A legal reference's long link widened an order page to 911 px in a 390 px window, and an evidence
+    # table to 456 px (English review): links break anywhere, an evidence table scrolls within its box.
+    run = site["run"]
+    widths = {}
+    for scored in run.orders[:30]:
+        w = _narrow(open_page, site["dir"] / "en" / "orders" / order_file_name(scored))
+        widths[scored.order.id] = w.page.evaluate("() => document.documentElement.scrollWidth")
+        w.clean()
+    assert widths and {k: v for k, v in widths.items() if v > 390} == {}
