@@ -63,6 +63,6 @@ def test_a_text_that_looks_like_a_date_is_printed_as_written():
     assert fmt_value("2026-01-15", None, "fr") == "15/01/2026"
     assert fmt_value("2026-13-45", "launch_date", "fr") == "2026-13-45"  # not a day: shown as it came
     finding = SimpleNamespace(evidence=[{"part": "require", "field": "tender_id", "op": "present", "expected": None,
-                                         "actual": "2026-01-15", "result": True}])
+                                         "actual": "2026-01-15", "result": True}], status="pass", missing=())
     (row,) = evidence_rows(finding, "fr")
     assert row["actual"] == "2026-01-15"

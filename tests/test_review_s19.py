@@ -157,3 +157,26 @@ def test_an_obligation_met_passes_though_whether_it_applies_is_unknown_but_an_in
                                   "amount": 50000})
     sante = next(f for f in evaluate(order, book) if f.rule == "SANTE-01")
     assert sante.status == "insufficient_data" and sante.missing == ("cpv",)
+
+
+def test_an_order_page_shows_what_decided_a_verdict_and_folds_the_other_conditions():
+    # A pass read « Nature : valeur non renseignée — faux » in red on the first row of its evidence: a
+    # branch of an `any` another branch had made true (English review). The deciding rows are those
+    # results.json gives; the others are folded below, each once.
+    from procurement.engine import evaluate
+    from procurement.model import Order
+    from procurement.rulebook import load_default
+    from procurement.views.order import finding_view
+    from procurement.write.finding_rows import decisive
+
+    book = load_default()
+    order = Order.model_validate({"id": "X", "source": {"file": "t.csv", "row": 2}, "nature": "bon_de_commande",
+                                  "supplier_size": "pme", "amount": 1000})
+    eco02 = next(f for f in evaluate(order, book) if f.rule == "ECO-02")
+    assert eco02.status == "pass"
+    view = finding_view(eco02, "fr")
+    shown = [(r["expected"], r["result_code"]) for r in view["evidence"]]
+    assert len(view["evidence"]) == len(decisive(eco02.evidence, "pass", (), eco02.compiled))
+    assert all(code == "true" for _, code in shown)
+    assert any(r["result_code"] == "false" for r in view["evidence_others"])
+    assert len(view["evidence"]) + len(view["evidence_others"]) <= len(eco02.evidence)

@@ -29,6 +29,7 @@ from procurement.views.common import (
     where,
 )
 from procurement.views.words import words
+from procurement.write.finding_rows import decisive
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 PAGE_NAME = re.compile(r"[A-Za-z0-9._-]{1,60}-[0-9a-f]{10}\.html")  # what `order_file_name` gives
@@ -64,12 +65,17 @@ def _phrase(op: str, field: str, expected: Any, part: str, lang: str) -> str:
     return template.replace("{field}", label).replace("{value}", value)
 
 
-def evidence_rows(finding: Any, lang: str) -> list[dict[str, str]]:
+def evidence_rows(finding: Any, lang: str) -> list[dict[str, Any]]:
+    """Every condition evaluated, in the rule's order, each marked `decisive` when it decided the verdict
+    (`finding_rows.decisive`, the rows results.json gives): the others are shown apart."""
     t = words(lang)
     rows = []
-    for e in finding.evidence:
+    evidence = finding.evidence
+    kept = {id(e) for e in decisive(evidence, finding.status, finding.missing, getattr(finding, "compiled", None))}
+    for e in evidence:
         result = {True: t["res_true"], False: t["res_false"]}.get(e["result"], t["res_none"])
         rows.append({
+            "decisive": id(e) in kept,
             "part": t.get("part_" + str(e["part"]), str(e["part"])),
             "expected": unbroken_dates(_phrase(e["op"], e["field"], e["expected"], e["part"], lang)),
             "actual": fmt_value(e["actual"], e["field"], lang),
@@ -95,9 +101,20 @@ def finding_view(finding: Any, lang: str, anchor: str | None = None) -> dict[str
         "status_label": i18n.label(finding.status, lang),
         "title": unbroken_dates(rule["title"]),  # its dates on one line, as in the message
         "message": unbroken_dates(finding.message(lang)),
-        "evidence": evidence_rows(finding, lang),
+        **_evidence_tables(evidence_rows(finding, lang)),
         "missing": [field_label(m, lang) for m in finding.missing],
     }
+
+
+def _evidence_tables(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """The conditions that decided the verdict, then the others examined (each once), apart: a pass read
+    « Nature : valeur non renseignée — faux » in red on its first row, a branch of an `any` that another
+    branch had already made true (English review)."""
+    others: list[dict[str, Any]] = []
+    for row in rows:
+        if not row["decisive"] and row not in others:
+            others.append(row)
+    return {"evidence": [r for r in rows if r["decisive"]], "evidence_others": others}
 
 
 def finding_views(findings: Any, lang: str) -> list[dict[str, Any]]:
