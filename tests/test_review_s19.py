@@ -4,6 +4,7 @@ an auditor's on real DECP data. Each test fails without its fix."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,8 +20,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _cli(*args: str) -> str:
     """The real command line, since the help's language is read from this process's arguments."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG", "PROCUREMENT_LANG"))}
     done = subprocess.run([sys.executable, "-m", "procurement", *args], capture_output=True, text=True,
-                          env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}, cwd=ROOT, check=False)
+                          env={**env, "LANG": "C.UTF-8"}, cwd=ROOT, check=False)
     assert done.returncode == 0, done.stderr
     return done.stdout
 

@@ -97,13 +97,9 @@ class CompiledRule:
                 return NOT_APPLICABLE, evidence, ()
             if inside is None:
                 missing.append("launch_date")
-        if self.applies is not None:
-            a = self.applies.explain(vals, "applies_when", evidence, missing)
-            if a is False:  # not applicable on the known values, whatever the reference date
-                return NOT_APPLICABLE, evidence, ()
-            if missing and not self.met_either_way:
-                return INSUFFICIENT, evidence, _unique(missing)
-        elif missing and not self.met_either_way:
+        if self.applies is not None and self.applies.explain(vals, "applies_when", evidence, missing) is False:
+            return NOT_APPLICABLE, evidence, ()  # not applicable on the known values, whatever the reference date
+        if missing and not self.met_either_way:
             return INSUFFICIENT, evidence, _unique(missing)
         # Whether an obligation applies may be unknown (`missing`): its requirement is still read, since
         # one that is met leaves nothing wrong either way (`met_either_way`).
