@@ -191,8 +191,10 @@ class Children:
                     conn.send("abort")
             process.join(timeout=10 if self._committed else 0.5)
             if process.is_alive():
-                process.terminate()
-                process.join(timeout=5)
+                process.terminate()  # it unwinds, removing its unfinished files
+                # A machine under load took longer than 5 s: the child was killed before its clean-up and left
+                # a « .results.xlsx.*.tmp » beside the outputs (the full suite beside the browser tests).
+                process.join(timeout=30)
             if process.is_alive():
                 process.kill()
             conn.close()

@@ -53,14 +53,14 @@ def atomic_path(target: Path) -> Iterator[Path]:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:  # named after the folder the user gave, not our temporary file (absolute path)
         raise type(exc)(exc.errno, exc.strerror, str(target.parent)) from None
-    os.close(fd)
     tmp_path = Path(tmp)
-    # mkstemp creates the file 0600; outputs are shared documents: use the user's umask like open() would.
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp_path, 0o666 & ~umask)
     handed = False
-    try:
+    try:  # from here the file is removed unless handed, even by a SIGTERM unwinding a forked writer
+        os.close(fd)
+        # mkstemp creates the file 0600; outputs are shared documents: use the user's umask like open() would.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp_path, 0o666 & ~umask)
         yield tmp_path
         if _COLLECTING:
             _COLLECTING[-1].add(tmp_path, target)
