@@ -182,3 +182,29 @@ def test_an_order_page_shows_what_decided_a_verdict_and_folds_the_other_conditio
     assert all(code == "true" for _, code in shown)
     assert any(r["result_code"] == "false" for r in view["evidence_others"])
     assert len(view["evidence"]) + len(view["evidence_others"]) <= len(eco02.evidence)
+
+
+def test_an_order_page_names_the_words_risk01_found_not_its_whole_list():
+    # The evidence row listed RISK-01's 142 words and left the reader to find the one the criteria hold
+    # (left alone since session 15; the message quotes the whole criteria).
+    from procurement.engine import evaluate
+    from procurement.model import Order
+    from procurement.rulebook import load_default
+    from procurement.rulebook.operators import words_found
+    from procurement.views.order import finding_view
+
+    book = load_default()
+    assert words_found(["local", "proximité", "à moins de <n> km"], "Proximite : à moins de 30 km") == [
+        "proximité", "à moins de <n> km"]
+
+    def row(criteria: str, lang: str) -> tuple[str, str]:
+        order = Order.model_validate({"id": "X", "source": {"file": "t.csv", "row": 2}, "nature": "marche",
+                                      "award_criteria": criteria})
+        risk = next(f for f in evaluate(order, book) if f.rule == "RISK-01")
+        [shown] = finding_view(risk, lang)["evidence"]
+        return risk.status, shown["expected"]
+
+    assert row("Prix 60 %, proximité de l'agence à moins de 30 km 40 %", "fr") == (
+        "fail", "pas : Critères d'attribution contient «\u00a0proximité\u00a0», «\u00a0à moins de … km\u00a0»")
+    status, text = row("Prix 60 %, valeur technique 40 %", "en")
+    assert status == "pass" and text.startswith("Award criteria holds none of the rule's ") and "local" not in text

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -238,6 +239,20 @@ def _make_contains(c: Any, field: Field, every: bool) -> Predicate:
 def _make_words(c: Any, field: Field) -> Predicate:
     rx = re.compile(r"\b(?:" + "|".join(re.escape(w).replace(_NUMBER, _NUMBER_RX) for w in c) + r")\b")
     return lambda v: rx.search(fold(v)) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _word_rx(word: str) -> re.Pattern[str]:
+    prepared = " ".join(fold(word.strip().replace("<n>", _NUMBER)).split())
+    return re.compile(r"\b" + re.escape(prepared).replace(_NUMBER, _NUMBER_RX) + r"\b")
+
+
+def words_found(words: Iterable[str], text: str) -> list[str]:
+    """The words of a `matches_words` list that `text` holds, found as the operator finds them (whole,
+    without case or accents, `<n>` a number): what an order page names, where its evidence row listed
+    RISK-01's 180 words and left the reader to find the one the criteria hold."""
+    folded = fold(text)
+    return [w for w in words if isinstance(w, str) and _word_rx(w).search(folded)]
 
 
 def _present(v: Any) -> bool:

@@ -12,7 +12,7 @@ from procurement import i18n
 from procurement.fields import FIELDS_BY_NAME, Kind
 from procurement.i18n import plural
 from procurement.reference import cpv_division_label, cpv_label
-from procurement.rulebook.operators import OPERATORS, op_phrase, split_op
+from procurement.rulebook.operators import OPERATORS, op_phrase, split_op, words_found
 from procurement.typography import colon
 from procurement.views.common import (
     KIND_ORDER,
@@ -47,8 +47,29 @@ def order_file_name(scored: Any) -> str:
     return f"{stem}-{digest}.html"
 
 
-def _phrase(op: str, field: str, expected: Any, part: str, lang: str) -> str:
+def _words_phrase(label: str, words: list[str], actual: Any, negated: bool, lang: str) -> str | None:
+    """A `matches_words` row by the words the value holds, not by the whole list (RISK-01 lists 180): « pas :
+    Critères d'attribution contient « proximité » », or that it holds none of them. None if the row's value
+    is no text."""
+    if not isinstance(actual, str):
+        return None
+    found = words_found(words, actual)
+    if not found:
+        return (f"{label} ne contient aucun des {len(words)} mots de la règle" if lang == "fr"
+                else f"{label} holds none of the rule's {len(words)} words")
+    shown = [w.replace("<n>", "…") for w in found]  # « à moins de <n> km »: any number
+    quoted = ", ".join(f"«\u00a0{w}\u00a0»" if lang == "fr" else f"“{w}”" for w in shown)
+    head = ("pas : " if lang == "fr" else "not: ") if negated else ""
+    return head + (f"{label} contient {quoted}" if lang == "fr" else f"{label} contains {quoted}")
+
+
+def _phrase(op: str, field: str, expected: Any, part: str, lang: str, actual: Any = None) -> str:
     label = field_label(field, lang)
+    name, negated = split_op(op)
+    if name == "matches_words" and isinstance(expected, list) and len(expected) > 1:
+        said = _words_phrase(label, expected, actual, negated, lang)
+        if said is not None:
+            return said
     if part == "validity":
         lo, hi = [*list(expected or ()), None, None][:2]
         low = i18n.fmt_date(lo, lang) if lo else "…"
@@ -77,7 +98,7 @@ def evidence_rows(finding: Any, lang: str) -> list[dict[str, Any]]:
         rows.append({
             "decisive": id(e) in kept,
             "part": t.get("part_" + str(e["part"]), str(e["part"])),
-            "expected": unbroken_dates(_phrase(e["op"], e["field"], e["expected"], e["part"], lang)),
+            "expected": unbroken_dates(_phrase(e["op"], e["field"], e["expected"], e["part"], lang, e["actual"])),
             "actual": fmt_value(e["actual"], e["field"], lang),
             # a date alone in its cell, kept on one line (a 390 px window broke « 2024-01- » / « 01 »)
             "actual_cls": NOWRAP if e["actual"] is not None and _is_date(e["field"]) else "",
