@@ -59,12 +59,7 @@ Supplier band ("amp" > "region_sud" > "france" > "eu" > "outside", most specific
 - The commune code and postcode are read as French only when the country is France or not given: 10115
   is also a Berlin postcode.
 
-Place of performance: the declared type is used when the code fits it, else the type is guessed (DECP
-files often say "Code département" for 50129 or "Code commune" for the postcode 13270): "99xxx" is a
-country, a 5-character code of the COG a commune (a code that is both an INSEE code and a postcode,
-like 13001, is read as the commune), another 5-digit code a known postcode, 2-3 characters a
-département. place_in_amp is True/False only when it is certain: a département 13, 83 or 84 alone, or
-région 93, gives None since only part of it is in the Métropole.
+Place of performance: `procurement.enrich_place` reads the code and its type.
 
 Speed: every lookup is cached per distinct code (unbounded: the keys are bounded by the reference tables
 and the distinct values of one run); what remains per order is two small dicts and model_copy.
@@ -74,10 +69,10 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import re
 from functools import cache
 from typing import Any
 
+from procurement.enrich_place import AMP_REGION, Found, Point, place
 from procurement.fields import Kind
 from procurement.model import Order, Warning_
 from procurement.reference import carbon, countries, cpv, geo
@@ -120,18 +115,10 @@ _EMISSIONS_ORIGIN = "computed:amount*emission_factor"
 _PUBLISHED_ORIGIN = "computed:notification_date+2months"
 _CRITERION_ORIGIN = "computed:env_weight>0"
 _BEFORE_EXECUTION_ORIGIN = "computed:publication_date<=execution_start_date"
-_AMP_DEPARTEMENTS = frozenset({"13", "83", "84"})  # départements holding AMP communes
-_AMP_REGION = "93"
-_FIVE = re.compile(r"[0-9AB]{5}")  # INSEE commune codes include Corsica's 2A/2B
-_DIGITS5 = re.compile(r"[0-9]{5}")
-_ISO2 = re.compile(r"[A-Z]{2}")
-
-Point = tuple[float, float]
-Found = tuple[dict[str, Any], dict[str, str], Point | None, str | None]  # values, origins, point, point kind
 
 
 def _band(c: geo.Commune) -> str:
-    return "amp" if c.in_amp else "region_sud" if c.region == _AMP_REGION else "france"
+    return "amp" if c.in_amp else "region_sud" if c.region == AMP_REGION else "france"
 
 
 def _postcode_band(area: geo.PostcodeArea) -> str | None:
@@ -172,94 +159,6 @@ def _supplier(code: str | None, postcode: str | None, country: str | None) -> Fo
     return {"supplier_band": band}, {"supplier_band": "reference:country"}, None, None
 
 
-def _fits(code: str, kind: str) -> bool:
-    if kind == "commune":
-        return bool(_FIVE.fullmatch(code)) and geo.is_commune_code(code)
-    if kind == "postcode":
-        return bool(_DIGITS5.fullmatch(code)) and geo.postcode_info(code) is not None
-    if kind == "departement":
-        return len(code) <= 3 and geo.departement_region(code) is not None
-    if kind == "region":
-        return len(code) <= 3 and geo.is_region_code(code)
-    if kind == "country":
-        return countries.is_foreign_insee_code(code) or code == "99100" or countries.country_code(code) is not None
-    return False
-
-
-def place_kind(code: str, declared: str | None, padded: bool = False) -> str | None:
-    """The type of a place code: the declared one when the code fits it, else a guess, else None.
-
-    A code declared a postcode (or a commune code) that is not one is re-read as the other (notes §8.6:
-    « Code commune » 13270 is Fos-sur-Mer's postcode), unless it is `padded` (a zero put back, 1116 as
-    01116): then it was neither, and essential data's « Code postal » 1116 (Grenoble's 38000 in its name)
-    read as Contrevoz, in the Ain, without a word (DECP review; `place_not_of_type`)."""
-    if declared and _fits(code, declared):
-        return declared
-    if code.startswith("99") and len(code) == 5:
-        return "country" if _fits(code, "country") else None
-    for kind in ("commune", "postcode"):
-        if len(code) == 5 and not (padded and declared in _FIVE_DIGITS) and _fits(code, kind):
-            return kind
-    if 2 <= len(code) <= 3 and _fits(code, "departement"):
-        return "departement"
-    if _ISO2.fullmatch(code) and _fits(code, "country"):
-        return "country"
-    return None
-
-
-_FIVE_DIGITS = ("commune", "postcode")
-
-
-def _place_code(raw_code: str) -> str:
-    code = "".join(raw_code.split()).upper()
-    return "0" + code if code.isdigit() and len(code) in (1, 4) else code  # a zero lost to a spreadsheet (6088)
-
-
-@cache
-def _place(raw_code: str | None, declared: str | None) -> Found:
-    if not raw_code:
-        return {}, {}, None, None
-    code = _place_code(raw_code)
-    kind = place_kind(code, declared, padded=len(code) > len("".join(raw_code.split())))
-    values: dict[str, Any] = {}
-    origins: dict[str, str] = {}
-    point: Point | None = None
-    if kind == "commune":
-        c = geo.commune(code)
-        assert c is not None
-        values = {"place_commune": c.code, "place_departement": c.departement, "place_in_amp": c.in_amp}
-        origins = dict.fromkeys(values, "reference:commune")
-        point = geo.commune_centroid(code)
-    elif kind == "postcode":
-        area = geo.postcode_info(code)
-        assert area is not None
-        values = {
-            "place_commune": area.communes[0] if len(area.communes) == 1 else None,
-            "place_departement": area.departement,
-            "place_in_amp": area.in_amp,
-        }
-        values = {k: v for k, v in values.items() if v is not None}
-        origins = dict.fromkeys(values, "reference:postcode")
-        point = (area.lat, area.lon)
-    elif kind == "departement":
-        dep = geo.normalize_code(code, width=2)
-        values = {"place_departement": dep}
-        origins = {"place_departement": "order"}
-        if dep not in _AMP_DEPARTEMENTS:
-            values["place_in_amp"] = False
-            origins["place_in_amp"] = "reference:departement"
-    elif kind == "region":
-        if geo.normalize_code(code, width=2) != _AMP_REGION:
-            values, origins = {"place_in_amp": False}, {"place_in_amp": "reference:region"}
-    elif kind == "country":
-        france = countries.country_group(countries.country_code(code) or "") == "fr"
-        if not france:
-            values, origins = {"place_in_amp": False}, {"place_in_amp": "reference:country"}
-    if kind is not None and kind != declared:
-        origins["place_type"] = f"guessed:{kind}"
-    return values, origins, point, kind
-
-
 @cache
 def _purchase(code8: str | None) -> tuple[dict[str, Any], dict[str, str]]:
     if not code8:
@@ -276,54 +175,12 @@ def _purchase(code8: str | None) -> tuple[dict[str, Any], dict[str, str]]:
     return values, origins
 
 
-def _amp_words(in_amp: bool | None) -> tuple[str, str]:
-    if in_amp is None:
-        return "en partie dans la Métropole", "partly in the Metropolis"
-    return ("dans la Métropole", "in the Metropolis") if in_amp else ("hors Métropole", "outside the Metropolis")
-
-
-def _of(name: str) -> str:
-    """« de Marseille », « d'Aix-en-Provence », « d'Eyguières »: French elides « de » before a vowel or a
-    mute h (« du » before « Le » is left as written: « de Le Rove » is rare and still understood)."""
-    return f"d'{name}" if name[:1].casefold() in "aeiouyhàâäéèêëîïôöùûüœæ" and name else f"de {name}"
-
-
-@cache
-def ambiguous_place(code: str, kind: str) -> Warning_ | None:
-    """The warning for a place code read as `kind` by guess when it is also a code of the other kind for
-    another place: half the French postcodes are also the INSEE code of another commune (13004 is
-    Marseille 4e as a postcode, Arles as a commune code). The guess stands (a file of INSEE codes must
-    not change meaning), but the user is told both readings and how to state the type."""
-    if kind not in ("commune", "postcode") or not (_fits(code, "commune") and _fits(code, "postcode")):
-        return None
-    commune, area = geo.commune(code), geo.postcode_info(code)
-    if commune is None or area is None or area.communes == (commune.code,):
-        return None
-    served = ", ".join(c.name for c in map(geo.commune, area.communes[:3]) if c is not None)
-    served += ", …" if len(area.communes) > 3 else ""
-    c_fr, c_en = _amp_words(commune.in_amp)
-    p_fr, p_en = _amp_words(area.in_amp)
-    as_commune_fr, as_commune_en = f"code INSEE {_of(commune.name)} ({c_fr})", f"INSEE code of {commune.name} ({c_en})"
-    as_post_fr, as_post_en = f"code postal {_of(served)} ({p_fr})", f"postcode of {served} ({p_en})"
-    read_fr, other_fr = (as_commune_fr, as_post_fr) if kind == "commune" else (as_post_fr, as_commune_fr)
-    read_en, other_en = (as_commune_en, as_post_en) if kind == "commune" else (as_post_en, as_commune_en)
-    return Warning_(
-        code="ambiguous_place", field="place_code", value=code,
-        message_fr=f"code de lieu {code} sans type : lu comme {read_fr} ; ce peut aussi être le {other_fr}. "
-                   "Précisez le type (colonne « Type de code du lieu » : commune ou code postal), ou nommez la "
-                   "colonne « Code postal du lieu d'exécution » ou « Code INSEE du lieu d'exécution »",
-        message_en=f"place code {code} without a type: read as the {read_en}; it may also be the {other_en}. "
-                   "State the type (a “Place code type” column: commune or postcode), or name the column "
-                   "“Place postcode” or “Place INSEE code”",
-    )
-
-
 def enrich(order: Order) -> Order:
     """A copy of `order` with every derived field recomputed and its origin recorded."""
     s_values, s_origins, s_point, s_kind = _supplier(
         order.supplier_commune or None, order.supplier_postcode or None, order.supplier_country or None
     )
-    p_values, p_origins, p_point, p_kind = _place(order.place_code or None, order.place_type)
+    p_values, p_origins, p_point, p_kind, p_warnings = place(order.place_code or None, order.place_type)
     c_values, c_origins = _purchase(order.cpv)
 
     update: dict[str, Any] = {**_UNKNOWN, **s_values, **p_values, **c_values}
@@ -361,28 +218,12 @@ def enrich(order: Order) -> Order:
     elif weight == 0 and declared and "criterion" in declared:
         update["warnings"] = (*order.warnings, _criterion_unweighted(declared))
     update["origins"] = origins
-    if p_kind is None and order.place_type in _FIVE_DIGITS and order.place_code:
-        update["warnings"] = (*update.get("warnings", order.warnings),
-                              place_not_of_type("".join(order.place_code.split()), order.place_type))
-    guessed = p_origins.get("place_type")
-    if guessed is not None and p_kind is not None:
-        warning = ambiguous_place(_place_code(order.place_code), p_kind)  # type: ignore[arg-type]
-        if warning is not None and not any(w.code == "ambiguous_place" for w in order.warnings):
-            update["warnings"] = (*update.get("warnings", order.warnings), warning)
+    if p_warnings:  # an ambiguous place already said (a bid's, taken from its consultation) is said once
+        said = any(w.code == "ambiguous_place" for w in order.warnings)
+        new = tuple(w for w in p_warnings if not (said and w.code == "ambiguous_place"))
+        if new:
+            update["warnings"] = (*update.get("warnings", order.warnings), *new)
     return order.model_copy(update=update)
-
-
-@cache
-def place_not_of_type(code: str, declared: str) -> Warning_:
-    """A code declared a postcode (or an INSEE commune code) that is none: the place is left unknown."""
-    fr, en = ("code postal", "postcode") if declared == "postcode" else ("code INSEE de commune", "INSEE commune code")
-    return Warning_(
-        code="place_not_of_type", field="place_code", value=code,
-        message_fr=f"code de lieu {code} donné comme {fr} : il n'en est pas un ; le lieu d'exécution reste "
-                   "inconnu (corrigez le code ou son type)",
-        message_en=f"place code {code} given as a {en}: it is none; the place of performance stays unknown "
-                   "(correct the code or its type)",
-    )
 
 
 def _criterion_undeclared(declared: tuple[str, ...], weight: float) -> Warning_:

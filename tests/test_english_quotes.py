@@ -126,7 +126,7 @@ def test_a_refused_workbook_quotes_the_archive_member(tmp_path):
 
 
 def test_an_ambiguous_place_code_quotes_the_column_names():
-    from procurement.enrich import ambiguous_place
+    from procurement.enrich_place import ambiguous_place
 
     w = ambiguous_place("13004", "commune")
     assert w is not None

@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from procurement.enrich import DERIVED, enrich, place_kind
+from procurement.enrich import DERIVED, enrich
+from procurement.enrich_place import place_kind
 from procurement.model import Order, Source
 
 SOURCE = Source(file="test.csv", row=2)

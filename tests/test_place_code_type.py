@@ -15,7 +15,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from procurement.cli import main
-from procurement.enrich import ambiguous_place, enrich
+from procurement.enrich import enrich
+from procurement.enrich_place import ambiguous_place
 from procurement.model import Order, Source
 
 
