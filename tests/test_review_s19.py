@@ -190,7 +190,7 @@ def test_an_order_page_names_the_words_risk01_found_not_its_whole_list():
     from procurement.engine import evaluate
     from procurement.model import Order
     from procurement.rulebook import load_default
-    from procurement.rulebook.operators import words_found
+    from procurement.rulebook.word_match import words_found
     from procurement.views.order import finding_view
 
     book = load_default()

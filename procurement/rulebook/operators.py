@@ -17,15 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import functools
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from procurement.carriage import Uncarried
 from procurement.fields import Field, Kind
+from procurement.rulebook.word_match import fold, word_form, words_pattern
 
 Tables = Mapping[str, frozenset[str]]
 Predicate = Callable[[Any], bool]
@@ -45,14 +44,6 @@ def did_you_mean(word: str, choices: Iterable[object], lang: str = "en") -> str:
     if not close:
         return ""
     return f" (vouliez-vous dire « {close[0]} » ?)" if lang == "fr" else f" (did you mean '{close[0]}'?)"
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form of a text: 'Métropole' and 'METROPOLE' compare equal."""
-    if text.isascii():
-        return text.casefold()
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def norm_naf(code: str) -> str:
@@ -201,21 +192,13 @@ def _prep_table(value: Any, field: Field, tables: Tables) -> Any:
     return list(entries) if field.kind == Kind.CPV else frozenset(entries)
 
 
-# `<n>` in a word list stands for a number (« à moins de <n> km » for any distance: « 45 », « 4,5 », « 30 000 »
-# with any space between thousands): a word that folding keeps, put in its place and made a pattern after
-# escaping.
-# Not `#`, which starts a YAML comment after a space: « - moins de # km » was read « moins de ».
-_NUMBER = "qqnumberqq"
-_NUMBER_RX = r"\d+(?:[\s\u00a0\u202f.]\d{3})*(?:[,.]\d+)?"
-
-
 def _prep_words(value: Any, field: Field, tables: Tables) -> Any:
     words = value if isinstance(value, list) else [value]
     if not words or not all(isinstance(w, str) and w.strip() for w in words):
         raise ValueProblem("liste de mots (textes non vides) attendue", "expected a list of words (non-empty texts)")
     if field.kind == Kind.ENUM_SET:
         return frozenset(scalar(w, field) for w in words)
-    return tuple(" ".join(fold(w.strip().replace("<n>", _NUMBER)).split()) for w in words)
+    return tuple(map(word_form, words))
 
 
 def _prep_date(value: Any, field: Field, tables: Tables) -> Any:
@@ -237,22 +220,8 @@ def _make_contains(c: Any, field: Field, every: bool) -> Predicate:
 
 
 def _make_words(c: Any, field: Field) -> Predicate:
-    rx = re.compile(r"\b(?:" + "|".join(re.escape(w).replace(_NUMBER, _NUMBER_RX) for w in c) + r")\b")
+    rx = words_pattern(c)
     return lambda v: rx.search(fold(v)) is not None
-
-
-@functools.lru_cache(maxsize=4096)
-def _word_rx(word: str) -> re.Pattern[str]:
-    prepared = " ".join(fold(word.strip().replace("<n>", _NUMBER)).split())
-    return re.compile(r"\b" + re.escape(prepared).replace(_NUMBER, _NUMBER_RX) + r"\b")
-
-
-def words_found(words: Iterable[str], text: str) -> list[str]:
-    """The words of a `matches_words` list that `text` holds, found as the operator finds them (whole,
-    without case or accents, `<n>` a number): what an order page names, where its evidence row listed
-    RISK-01's 180 words and left the reader to find the one the criteria hold."""
-    folded = fold(text)
-    return [w for w in words if isinstance(w, str) and _word_rx(w).search(folded)]
 
 
 def _present(v: Any) -> bool:

@@ -12,7 +12,8 @@ from procurement import i18n
 from procurement.fields import FIELDS_BY_NAME, Kind
 from procurement.i18n import plural
 from procurement.reference import cpv_division_label, cpv_label
-from procurement.rulebook.operators import OPERATORS, op_phrase, split_op, words_found
+from procurement.rulebook.operators import OPERATORS, op_phrase, split_op
+from procurement.rulebook.word_match import words_found
 from procurement.typography import colon
 from procurement.views.common import (
     KIND_ORDER,
