@@ -67,9 +67,10 @@ def place_kind(code: str, declared: str | None, padded: bool = False) -> str | N
     return None
 
 
-def _place_code(raw_code: str) -> str:
-    code = "".join(raw_code.split()).upper()
-    return "0" + code if code.isdigit() and len(code) in (1, 4) else code  # a zero lost to a spreadsheet (6088)
+def _place_code(typed: str) -> str:
+    """The code as read: upper case, a zero lost to a spreadsheet put back (6088); `typed` without spaces."""
+    code = typed.upper()
+    return "0" + code if code.isdigit() and len(code) in (1, 4) else code
 
 
 @cache
@@ -77,8 +78,9 @@ def place(raw_code: str | None, declared: str | None) -> Placed:
     """What a place code says (values, origins, centroid, type), and the warnings it calls for."""
     if not raw_code:
         return {}, {}, None, None, ()
-    code = _place_code(raw_code)
-    kind = place_kind(code, declared, padded=len(code) > len("".join(raw_code.split())))
+    typed = "".join(raw_code.split())
+    code = _place_code(typed)
+    kind = place_kind(code, declared, padded=len(code) > len(typed))
     values: dict[str, Any] = {}
     origins: dict[str, str] = {}
     point: Point | None = None
@@ -115,12 +117,12 @@ def place(raw_code: str | None, declared: str | None) -> Placed:
             values, origins = {"place_in_amp": False}, {"place_in_amp": "reference:country"}
     if kind is not None and kind != declared:
         origins["place_type"] = f"guessed:{kind}"
-    return values, origins, point, kind, _warnings(code, raw_code, declared, kind)
+    return values, origins, point, kind, _warnings(code, typed, declared, kind)
 
 
-def _warnings(code: str, raw_code: str, declared: str | None, kind: str | None) -> tuple[Warning_, ...]:
+def _warnings(code: str, typed: str, declared: str | None, kind: str | None) -> tuple[Warning_, ...]:
     if kind is None and declared in FIVE_DIGITS:
-        return (place_not_of_type("".join(raw_code.split()), declared),)  # type: ignore[arg-type]
+        return (place_not_of_type(typed, declared),)  # type: ignore[arg-type]
     if kind is not None and kind != declared:
         warning = ambiguous_place(code, kind)
         return () if warning is None else (warning,)

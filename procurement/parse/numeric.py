@@ -199,7 +199,8 @@ def in_unit(field: str, parser: Callable[[object], T]) -> Callable[[object], T]:
     def parse(value: object) -> T:
         m = unit.search(value) if isinstance(value, str) and len(value) <= MAX_NUMBER_TEXT else None
         text = value if m is None else value[: m.start()]  # type: ignore[index]
-        if isinstance(text, str) and (a := _AMBIGUOUS_QUANTITY.fullmatch(text.translate(_NORMALISE).strip())):
+        if (isinstance(text, str) and ("," in text or "." in text)
+                and (a := _AMBIGUOUS_QUANTITY.fullmatch(text.translate(_NORMALISE).strip()))):
             raise _ambiguous(value, a["whole"], a["frac"], "ambiguous_quantity")  # type: ignore[arg-type]
         if m is None:
             return parser(value)

@@ -72,7 +72,7 @@ def _by_holders(members: Members, holders: Callable[[int], frozenset[str]]) -> l
     """`members` of one stem and objet split into contracts: a version joins the first contract one of whose
     versions shares a holder with it. A version naming none joins the contract when there is one only, and
     stands alone beside several: which one it belongs to, nothing says."""
-    named: list[tuple[list[tuple[str, int]], set[str]]] = []
+    named: list[tuple[Members, set[str]]] = []
     unnamed = []
     for member in sorted(members):
         own = holders(member[1])
